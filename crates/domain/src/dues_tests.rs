@@ -1,0 +1,128 @@
+//! Tests of `dues`: month keys, monthly amount and the per-month arrears rule.
+
+use super::*;
+use proptest::prelude::*;
+
+fn m(s: &str) -> MonthKey {
+    MonthKey::parse(s).unwrap()
+}
+
+fn line(month: &str, due: i64, paid: i64) -> DuesLine {
+    DuesLine {
+        month: m(month),
+        due: Fen(due),
+        paid: Fen(paid),
+    }
+}
+
+#[test]
+fn month_key_parse_and_display() {
+    for s in [
+        "2026-09",
+        "2026-9",
+        "2026/9",
+        "2026.09",
+        "2026年9月",
+        "202609",
+        "２０２６－０９",
+    ] {
+        assert_eq!(
+            MonthKey::parse(s).map(|k| k.to_string()),
+            Ok("2026-09".into()),
+            "{s}"
+        );
+    }
+    for s in ["2026-13", "2026-0", "26-09", "2026", "2026-09-01", ""] {
+        assert!(MonthKey::parse(s).is_err(), "{s}");
+    }
+    assert_eq!(m("2026-09").format_zh(), "2026年9月");
+}
+
+#[test]
+fn month_key_next_prev_cross_year() {
+    assert_eq!(m("2026-12").next(), m("2027-01"));
+    assert_eq!(m("2027-01").prev(), m("2026-12"));
+    assert_eq!(m("2026-09").next().prev(), m("2026-09"));
+}
+
+#[test]
+fn month_key_orders_chronologically() {
+    assert!(m("2026-12") < m("2027-01"));
+    assert!(m("2026-02") < m("2026-10"));
+    let months: Vec<String> = m("2026-11")
+        .through(m("2027-02"))
+        .map(|k| k.to_string())
+        .collect();
+    assert_eq!(months, ["2026-11", "2026-12", "2027-01", "2027-02"]);
+}
+
+#[test]
+fn month_key_serde_as_string() {
+    let k: MonthKey = "2026-09".to_string().try_into().unwrap();
+    assert_eq!(String::from(k), "2026-09");
+}
+
+#[test]
+fn dues_default_rate_half_percent() {
+    // 6543.21 yuan × 0.5% = 32.71605 -> 32.72
+    assert_eq!(monthly_dues(Fen(654_321), Rate::DEFAULT_DUES), Fen(3272));
+    assert_eq!(monthly_dues(Fen(654_321), Rate::ZERO), Fen(0));
+}
+
+#[test]
+fn arrears_summed_per_month_floored_at_zero() {
+    let lines = [
+        line("2026-01", 3000, 3000),
+        line("2026-02", 3000, 1000),
+        line("2026-03", 3000, 0),
+    ];
+    assert_eq!(arrears(&lines), Fen(5000));
+    assert_eq!(arrears_months(&lines), vec![m("2026-02"), m("2026-03")]);
+}
+
+#[test]
+fn arrears_overpayment_does_not_cancel_other_month() {
+    let lines = [line("2026-01", 3000, 6000), line("2026-02", 3000, 0)];
+    assert_eq!(arrears(&lines), Fen(3000));
+    assert_eq!(overpayment(&lines), Fen(3000));
+}
+
+#[test]
+fn arrears_back_payment_lines_for_same_month_add_up() {
+    // A 补缴 is a second payment line for the month it covers.
+    let lines = [line("2026-02", 3000, 1000), line("2026-02", 0, 2000)];
+    assert_eq!(arrears(&lines), Fen(0));
+    assert_eq!(by_month(&lines), vec![line("2026-02", 3000, 3000)]);
+}
+
+#[test]
+fn arrears_of_nothing_is_zero() {
+    assert_eq!(arrears(&[]), Fen(0));
+}
+
+proptest! {
+    #[test]
+    fn month_key_parse_never_panics(s in any::<String>()) {
+        let _ = MonthKey::parse(&s);
+    }
+
+    #[test]
+    fn month_key_display_parse_round_trips(year in 1000i32..=9999, month in 1u32..=12) {
+        let k = MonthKey { year, month };
+        prop_assert_eq!(MonthKey::parse(&k.to_string()), Ok(k));
+    }
+
+    #[test]
+    fn arrears_never_negative_and_bounds_net(
+        raw in proptest::collection::vec((1u32..=12, 0i64..1_000_000, 0i64..1_000_000), 0..30)
+    ) {
+        let lines: Vec<DuesLine> = raw
+            .iter()
+            .map(|&(mo, due, paid)| DuesLine { month: MonthKey { year: 2026, month: mo }, due: Fen(due), paid: Fen(paid) })
+            .collect();
+        let a = arrears(&lines);
+        prop_assert!(a >= Fen(0));
+        let net: i64 = lines.iter().map(|l| l.due.0 - l.paid.0).sum();
+        prop_assert_eq!(a.0 - overpayment(&lines).0, net);
+    }
+}

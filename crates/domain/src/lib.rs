@@ -1,0 +1,61 @@
+//! Jiaogong domain: the pure rules and value types of the school trade union.
+//!
+//! No IO, no async, no SQL. Every rule (an ID check digit, a dues amount, a status
+//! transition, a working-day deadline) lives here once, so the web forms, the Excel
+//! import, the API and the CLI all obey the same rule.
+
+// Tests may unwrap: a panic there is a failed test. The library target itself is still linted
+// without `cfg(test)`, so production code keeps the workspace's no-unwrap rule.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod calendar;
+pub mod dates;
+pub mod dues;
+pub mod error;
+pub mod idcard;
+pub mod members;
+pub mod money;
+pub mod phone;
+pub mod pinyin_search;
+pub mod roles;
+pub mod text;
+
+pub use error::ValidationError;
+
+/// Every Fluent message id the domain hands to the web layer (errors and enum labels), so a
+/// test there can check that each has a translation.
+pub fn fluent_keys() -> Vec<&'static str> {
+    use members::{Field, Gender, MemberEventKind, MemberStatus, Post, TransitionError};
+    let mut keys: Vec<&'static str> = ValidationError::samples().iter().map(|e| e.key()).collect();
+    keys.push(
+        TransitionError {
+            from: MemberStatus::Deceased,
+            event: MemberEventKind::Update,
+        }
+        .key(),
+    );
+    keys.extend(Gender::ALL.iter().map(|g| g.key()));
+    keys.extend(MemberStatus::ALL.iter().map(|s| s.key()));
+    keys.extend(MemberEventKind::ALL.iter().map(|e| e.key()));
+    keys.extend(Post::ALL.iter().map(|p| p.key()));
+    keys.extend(Field::ALL.iter().map(|f| f.key()));
+    keys.extend(roles::Role::ALL.iter().map(|r| r.key()));
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fluent_keys_unique_and_kebab_case() {
+        let keys = super::fluent_keys();
+        let unique: std::collections::BTreeSet<_> = keys.iter().collect();
+        assert_eq!(unique.len(), keys.len());
+        for k in keys {
+            assert!(
+                k.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{k}"
+            );
+        }
+    }
+}

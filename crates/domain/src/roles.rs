@@ -1,0 +1,103 @@
+//! Roles of people using the system and the coarse permissions that follow from the role
+//! alone (finer, scope-dependent checks live in the web layer's access table).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    /// System administrator of the school's installation.
+    Admin,
+    /// 工会主席.
+    Chair,
+    /// 组织委员 (organisation committee member).
+    OrgCommittee,
+    /// 工会小组长.
+    GroupLeader,
+    Member,
+    /// 经审委员 (audit committee), read access to finance.
+    Auditor,
+    /// 上级工会 (district union) staff.
+    District,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::Chair,
+        Role::OrgCommittee,
+        Role::GroupLeader,
+        Role::Member,
+        Role::Auditor,
+        Role::District,
+    ];
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Chair => "chair",
+            Role::OrgCommittee => "org_committee",
+            Role::GroupLeader => "group_leader",
+            Role::Member => "member",
+            Role::Auditor => "auditor",
+            Role::District => "district",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Fluent id, e.g. `role-org-committee`.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Role::Admin => "role-admin",
+            Role::Chair => "role-chair",
+            Role::OrgCommittee => "role-org-committee",
+            Role::GroupLeader => "role-group-leader",
+            Role::Member => "role-member",
+            Role::Auditor => "role-auditor",
+            Role::District => "role-district",
+        }
+    }
+
+    /// May reveal a full ID number or phone (per record, audited): members.md "Privacy".
+    pub fn can_reveal_sensitive(&self) -> bool {
+        matches!(self, Role::Admin | Role::Chair | Role::OrgCommittee)
+    }
+
+    /// May create, import and change member records.
+    pub fn manages_roster(&self) -> bool {
+        matches!(self, Role::Admin | Role::Chair | Role::OrgCommittee)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_codes_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+            assert!(r.key().starts_with("role-"));
+        }
+        assert_eq!(Role::from_code("root"), None);
+    }
+
+    #[test]
+    fn reveal_sensitive_only_chair_org_committee_admin() {
+        let allowed: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(Role::can_reveal_sensitive)
+            .collect();
+        assert_eq!(allowed, vec![Role::Admin, Role::Chair, Role::OrgCommittee]);
+    }
+
+    #[test]
+    fn group_leader_and_district_do_not_manage_roster() {
+        assert!(!Role::GroupLeader.manages_roster());
+        assert!(!Role::District.manages_roster());
+        assert!(!Role::Auditor.manages_roster());
+        assert!(Role::OrgCommittee.manages_roster());
+    }
+}

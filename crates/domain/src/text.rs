@@ -1,0 +1,78 @@
+//! Text normalisation applied to every user-entered or imported value.
+//!
+//! Chinese input methods and spreadsheets produce full-width digits and letters (`１３８`, `Ｘ`)
+//! and ideographic spaces; they are folded to ASCII here so that every parser sees one form.
+//! CJK characters and the name separator `·` are kept untouched.
+
+/// Full-width ASCII (U+FF01..=U+FF5E) to half-width, U+3000 to a space, then trim
+/// whitespace (including ideographic space, tabs, newlines, NBSP, zero-width space, BOM).
+pub fn normalize(s: &str) -> String {
+    let folded: String = s.chars().map(fold_char).collect();
+    folded.trim_matches(is_trimmable).to_string()
+}
+
+/// [`normalize`] and then drop every whitespace character inside, for values that never
+/// contain spaces (ID numbers, column headers).
+pub fn normalize_compact(s: &str) -> String {
+    normalize(s).chars().filter(|c| !is_trimmable(*c)).collect()
+}
+
+/// Folds one character: full-width ASCII to half-width, ideographic space to space.
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// Whitespace and the invisible characters that spreadsheets leave around values.
+fn is_trimmable(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{00A0}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn fullwidth_digits_normalised() {
+        assert_eq!(normalize("１３８００１３８０００"), "13800138000");
+        assert_eq!(
+            normalize("１１０１０５１９４９１２３１００２Ｘ"),
+            "11010519491231002X"
+        );
+    }
+
+    #[test]
+    fn fullwidth_letters_and_punctuation_normalised() {
+        assert_eq!(normalize("ＡＢｃ，．－"), "ABc,.-");
+    }
+
+    #[test]
+    fn ideographic_space_trimmed() {
+        assert_eq!(normalize("\u{3000}张三\u{3000} "), "张三");
+        assert_eq!(normalize("\t\r\n\u{00A0}李四\u{200B}\u{FEFF}"), "李四");
+    }
+
+    #[test]
+    fn inner_ideographic_space_becomes_ascii_space() {
+        assert_eq!(normalize("欧阳\u{3000}修"), "欧阳 修");
+        assert_eq!(normalize_compact(" 性 别 "), "性别");
+    }
+
+    #[test]
+    fn name_keeps_middle_dot() {
+        assert_eq!(normalize(" 阿依古丽·买买提 "), "阿依古丽·买买提");
+    }
+
+    proptest! {
+        #[test]
+        fn normalize_never_panics_and_is_idempotent(s in any::<String>()) {
+            let once = normalize(&s);
+            prop_assert_eq!(normalize(&once), once.clone());
+            let _ = normalize_compact(&s);
+        }
+    }
+}

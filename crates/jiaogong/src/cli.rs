@@ -1,0 +1,392 @@
+//! Command line (API.md). Exit codes: 0 success, 1 a check failed, 2 bad input or usage.
+
+use std::io::{BufReader, Read, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{anyhow, Context};
+use clap::{Args, Parser, Subcommand};
+use jiaogong_domain::roles::Role;
+use jiaogong_store::accounts::{self, NewUser};
+use jiaogong_store::audit::{self, Event, Verdict};
+use jiaogong_store::{Crypto, Store};
+
+#[derive(Parser)]
+#[command(name = "jiaogong", version, about = "教工之家 — school trade union system")]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Args, Clone)]
+pub struct Global {
+    /// Data directory (SQLite database, key file).
+    #[arg(long, global = true, env = "JIAOGONG_DATA", default_value = "./data")]
+    pub data: PathBuf,
+    /// Database URL (postgres://… or sqlite:…); default: SQLite under --data.
+    #[arg(long, global = true, env = "JIAOGONG_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Master key as 64 hex digits; default: the key file under --data (created on first run).
+    #[arg(long, global = true, env = "JIAOGONG_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the web server.
+    Serve {
+        #[arg(long, env = "JIAOGONG_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Fill an empty database with the demo school and print the demo accounts.
+        #[arg(long, env = "JIAOGONG_DEMO")]
+        demo: bool,
+        /// Cookies only over HTTPS.
+        #[arg(long, env = "JIAOGONG_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Create demo data without serving.
+    Demo {
+        #[arg(long, default_value_t = 1)]
+        schools: usize,
+    },
+    /// Administrators.
+    Admin {
+        #[command(subcommand)]
+        cmd: AdminCmd,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        cmd: TokenCmd,
+    },
+    /// Members.
+    Members {
+        #[command(subcommand)]
+        cmd: MembersCmd,
+    },
+    /// Consistent online backup to a file.
+    Backup { out: PathBuf },
+    /// Restore a backup into an empty database.
+    Restore { input: PathBuf },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+    /// Exit 0 when the server answers /healthz.
+    Healthcheck {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCmd {
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        school: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum MembersCmd {
+    /// Roster import from .xlsx (members.md).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        school: String,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        all_or_nothing: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    Verify,
+}
+
+/// An error that is the user's to fix (exit 2) rather than a failed check (exit 1).
+#[derive(Debug)]
+struct Usage(String);
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for Usage {}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("JIAOGONG_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            return ExitCode::from(1);
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            if e.downcast_ref::<Usage>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Usage(msg.into()))
+}
+
+/// The master key: from configuration, else the key file (created with 0600 on first run).
+pub fn load_crypto(g: &Global) -> anyhow::Result<Crypto> {
+    if let Some(k) = &g.secret_key {
+        return Crypto::from_hex(k).map_err(|_| usage("JIAOGONG_SECRET_KEY 必须是 64 位十六进制数"));
+    }
+    std::fs::create_dir_all(&g.data).with_context(|| format!("无法创建数据目录 {}", g.data.display()))?;
+    let path = g.data.join("secret.key");
+    if !path.exists() {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(&path).with_context(|| format!("无法写入密钥文件 {}", path.display()))?;
+        writeln!(f, "{}", Crypto::generate_hex())?;
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("无法读取密钥文件 {}", path.display()))?;
+    Crypto::from_hex(&text).map_err(|_| usage(format!("密钥文件 {} 已损坏（应为 64 位十六进制数）", path.display())))
+}
+
+pub fn database_url(g: &Global) -> anyhow::Result<String> {
+    match &g.database_url {
+        Some(u) => Ok(u.clone()),
+        None => {
+            std::fs::create_dir_all(&g.data).with_context(|| format!("无法创建数据目录 {}", g.data.display()))?;
+            Ok(format!("sqlite://{}", g.data.join("jiaogong.db").display()))
+        }
+    }
+}
+
+pub async fn open(g: &Global) -> anyhow::Result<Store> {
+    let crypto = load_crypto(g)?;
+    let url = database_url(g)?;
+    let store = Store::open(&url, crypto).await.with_context(|| "无法打开数据库")?;
+    jiaogong_store::calendar::preload(&store).await?;
+    Ok(store)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let g = cli.global.clone();
+    match cli.cmd {
+        Cmd::Serve { bind, demo, secure_cookies } => serve(&g, &bind, demo, secure_cookies).await,
+        Cmd::Demo { schools } => {
+            let store = open(&g).await?;
+            if store.is_empty().await? {
+                let accounts = crate::demo::create(&store, schools.max(1)).await?;
+                crate::demo::print_accounts(&accounts);
+            } else {
+                println!("数据库已有数据，未改动。");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Admin { cmd: AdminCmd::Create { username, school, password_stdin } } => {
+            let store = open(&g).await?;
+            let password = if password_stdin {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s)?;
+                s.trim_end_matches(['\r', '\n']).to_string()
+            } else {
+                let a = rpassword::prompt_password("密码：")?;
+                let b = rpassword::prompt_password("再次输入：")?;
+                if a != b {
+                    return Err(usage("两次输入的密码不一致"));
+                }
+                a
+            };
+            if password.chars().count() < accounts::MIN_PASSWORD_CHARS {
+                return Err(usage(format!("密码至少 {} 个字符", accounts::MIN_PASSWORD_CHARS)));
+            }
+            let school_id = match &school {
+                Some(s) => Some(jiaogong_store::tenancy::school(&store, s).await.map_err(|_| usage(format!("找不到学校 {s}")))?.id),
+                None => None,
+            };
+            let hash = accounts::hash_password(&password)?;
+            let mut tx = store.begin().await?;
+            let id = accounts::create_user(
+                &mut tx,
+                &NewUser { school_id: school_id.as_deref(), district_id: None, username: &username, display_name: &username, password_hash: &hash, role: Role::Admin, member_id: None },
+            )
+            .await
+            .map_err(|e| if e.is_unique_violation() { usage(format!("用户名 {username} 已存在")) } else { e.into() })?;
+            audit::append(&mut tx, &store.crypto, &Event::new(school_id.as_deref(), "cli", "user.create_admin", &id).detail(username.clone())).await?;
+            jiaogong_store::commit(tx).await?;
+            println!("已创建管理员 {username}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Token { cmd: TokenCmd::Create { username, name } } => {
+            let store = open(&g).await?;
+            let (user, _) = accounts::user_by_username(&store, &username).await?.ok_or_else(|| usage(format!("找不到用户 {username}")))?;
+            let mut tx = store.begin().await?;
+            let secret = accounts::create_api_token(&mut tx, &user.id, &name).await?;
+            audit::append(&mut tx, &store.crypto, &Event::new(user.school_id.as_deref(), "cli", "token.create", &name).detail(username)).await?;
+            jiaogong_store::commit(tx).await?;
+            println!("{secret}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Members { cmd: MembersCmd::Import { file, school, dry_run, all_or_nothing, json } } => import(&g, &file, &school, dry_run, all_or_nothing, json).await,
+        Cmd::Backup { out } => {
+            let store = open(&g).await?;
+            let tmp = out.with_extension("partial");
+            let f = std::fs::File::create(&tmp).with_context(|| format!("无法写入 {}", tmp.display()))?;
+            let mut w = std::io::BufWriter::new(f);
+            let n = jiaogong_store::backup::backup(&store, &mut w).await?;
+            w.flush()?;
+            drop(w);
+            std::fs::rename(&tmp, &out)?;
+            audit::record(&store, &Event::new(None, "cli", "backup", &out.display().to_string()).detail(n.to_string())).await?;
+            println!("已备份 {n} 行到 {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Restore { input } => {
+            let store = open(&g).await?;
+            let f = std::fs::File::open(&input).map_err(|e| usage(format!("无法读取 {}：{e}", input.display())))?;
+            let mut r = BufReader::new(f);
+            let n = jiaogong_store::backup::restore(&store, &mut r).await.map_err(|e| match e {
+                jiaogong_store::StoreError::Invalid(m) => usage(format!("无法恢复：{m}")),
+                other => other.into(),
+            })?;
+            println!("已恢复 {n} 行");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Audit { cmd: AuditCmd::Verify } => {
+            let store = open(&g).await?;
+            match audit::verify(&store).await? {
+                Verdict::Intact { entries } => {
+                    println!("审计日志完整：{entries} 条");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Verdict::Broken { seq, reason } => {
+                    println!("审计日志在第 {seq} 条处被破坏：{reason}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Cmd::Healthcheck { url } => {
+            let url = format!("{}/healthz", url.trim_end_matches('/'));
+            match reqwest::Client::new().get(&url).timeout(std::time::Duration::from_secs(5)).send().await {
+                Ok(r) if r.status().is_success() => {
+                    println!("ok");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Ok(r) => {
+                    println!("服务器返回 {}", r.status());
+                    Ok(ExitCode::from(1))
+                }
+                Err(e) => {
+                    println!("无法连接 {url}：{e}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    }
+}
+
+async fn serve(g: &Global, bind: &str, demo: bool, secure_cookies: bool) -> anyhow::Result<ExitCode> {
+    let addr: SocketAddr = bind.parse().map_err(|_| usage(format!("--bind 地址无效：{bind}（例：127.0.0.1:8080）")))?;
+    let store = open(g).await?;
+    if store.is_empty().await? {
+        if demo {
+            let accounts = crate::demo::create(&store, 1).await?;
+            crate::demo::print_accounts(&accounts);
+        } else {
+            let token = accounts::create_setup_token(&store).await?;
+            println!("新数据库：请打开下面的一次性链接创建第一个管理员：");
+            println!("  http://{addr}/setup/{token}");
+        }
+    } else if demo {
+        println!("数据库已有数据，未重新生成演示数据。演示账号见首次启动时的输出（密码 {}）。", crate::demo::DEMO_PASSWORD);
+    }
+    let state = jiaogong_web::AppState { store, config: Arc::new(jiaogong_web::WebConfig { secure_cookies }) };
+    let app = jiaogong_web::app(state);
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| usage(format!("无法监听 {addr}：{e}")))?;
+    println!("教工之家已启动：http://{addr}/");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import(g: &Global, file: &Path, school: &str, dry_run: bool, all_or_nothing: bool, json: bool) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).map_err(|e| usage(format!("无法读取 {}：{e}", file.display())))?;
+    let store = open(g).await?;
+    let school = jiaogong_store::tenancy::school(&store, school).await.map_err(|_| usage(format!("找不到学校 {school}")))?;
+    let mode = if dry_run {
+        jiaogong_web::import::Mode::DryRun
+    } else if all_or_nothing {
+        jiaogong_web::import::Mode::AllOrNothing
+    } else {
+        jiaogong_web::import::Mode::SkipRejected
+    };
+    let tr = jiaogong_web::i18n::Tr::default();
+    let report = jiaogong_web::import::run_import(&store, &tr, &school, &bytes, mode, "cli").await.map_err(|e| match e {
+        jiaogong_web::error::AppError::BadInput { message, .. } => usage(format!("{}：{message}", file.display())),
+        other => anyhow!("{}", other.message(&tr)),
+    })?;
+    if json {
+        let v = serde_json::json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "rejected": report.rejected, "committed": report.committed});
+        println!("{v}");
+    } else {
+        println!(
+            "{}：新增 {}，更新 {}，不变 {}，拒绝 {}",
+            if report.committed { "已导入" } else { "预检" },
+            report.created,
+            report.updated,
+            report.unchanged,
+            report.rejected.len()
+        );
+        for r in &report.rejected {
+            println!("  第 {} 行 {}：{}", r.row, r.column, r.reason);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

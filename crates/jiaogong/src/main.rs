@@ -1,0 +1,10 @@
+//! The `jiaogong` binary: clap commands wiring configuration → store → web (API.md).
+
+mod cli;
+mod demo;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::main()
+}

@@ -1,0 +1,320 @@
+//! Safe reading of uploaded .xlsx files.
+//!
+//! The bytes are checked before the spreadsheet parser sees them: size, zip magic, the zip
+//! central directory (declared sizes and compression ratio) and an actual, bounded
+//! decompression of every entry so that an entry lying about its size is caught too. The first
+//! worksheet is then streamed cell by cell with calamine, stopping as soon as a limit is
+//! exceeded. Malformed input always yields an [`OfficeError`], never a panic.
+
+use std::io::{Cursor, Read, Seek};
+
+use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx, XlsxError};
+
+use crate::error::OfficeError;
+use crate::zip_guard::{check_container, short};
+
+/// Limits applied to an uploaded workbook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest accepted upload, in bytes (default 50 MiB).
+    pub max_file_bytes: u64,
+    /// Largest accepted total of the zip entries' uncompressed sizes (default 400 MiB).
+    pub max_uncompressed_bytes: u64,
+    /// Largest accepted ratio of uncompressed to compressed bytes (default 200).
+    pub max_ratio: u64,
+    /// Largest accepted number of non-blank rows, header and title rows included (default 100,000).
+    pub max_rows: usize,
+    /// Largest accepted number of columns holding a value (default 200).
+    pub max_cols: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 50 * 1024 * 1024,
+            max_uncompressed_bytes: 400 * 1024 * 1024,
+            max_ratio: 200,
+            max_rows: 100_000,
+            max_cols: 200,
+        }
+    }
+}
+
+/// Blank rows (styled but empty) are skipped, but at most this many times `max_rows` rows are
+/// parsed in total, so a sheet of millions of empty rows is rejected early.
+const BLANK_ROW_FACTOR: usize = 10;
+
+/// One cell value as read from the sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellValue {
+    /// No value.
+    Empty,
+    /// Text, exactly as stored (not trimmed).
+    Text(String),
+    /// A number (integers are numbers too).
+    Number(f64),
+    /// A boolean.
+    Bool(bool),
+    /// A date or date-time, as an Excel serial number in the 1900 date system.
+    DateSerial(f64),
+    /// An Excel error value such as `#N/A`.
+    Error(String),
+}
+
+impl CellValue {
+    /// The cell as text for the domain parsers.
+    ///
+    /// Integral numbers have no fractional part (`13800138000`, not `13800138000.0`); a
+    /// [`CellValue::DateSerial`] gives its serial number (`44075`) so the domain date parser can
+    /// handle it; text is returned as it is.
+    pub fn to_text(&self) -> String {
+        match self {
+            CellValue::Empty => String::new(),
+            CellValue::Text(s) => s.clone(),
+            CellValue::Number(n) | CellValue::DateSerial(n) => number_text(*n),
+            CellValue::Bool(true) => "TRUE".to_string(),
+            CellValue::Bool(false) => "FALSE".to_string(),
+            CellValue::Error(e) => e.clone(),
+        }
+    }
+
+    /// True for [`CellValue::Empty`] and for text made only of whitespace.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            CellValue::Empty => true,
+            CellValue::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// Formats a number the way a person would type it: no `.0` on integral values, no exponent.
+fn number_text(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        // Exact: |n| < 2^53, so the cast loses nothing.
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// The first worksheet of a workbook, without its blank rows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Sheet {
+    /// The non-blank rows, in sheet order.
+    pub rows: Vec<SheetRow>,
+}
+
+/// One non-blank row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetRow {
+    /// The spreadsheet's own 1-based row number (what the user sees at the left of Excel).
+    pub number: u32,
+    /// The cells from column A on; trailing empty cells are left out.
+    pub cells: Vec<CellValue>,
+}
+
+impl SheetRow {
+    fn is_blank(&self) -> bool {
+        self.cells.iter().all(CellValue::is_blank)
+    }
+}
+
+/// Reads the first worksheet of an .xlsx file, checking it against `limits` first.
+pub fn read_first_sheet(bytes: &[u8], limits: &Limits) -> Result<Sheet, OfficeError> {
+    check_container(bytes, limits)?;
+    // Defence in depth: the parser must not take the server down on some input nobody thought
+    // of. The container checks above already bound the work it can do.
+    match std::panic::catch_unwind(|| parse_first_sheet(bytes, limits)) {
+        Ok(result) => result,
+        Err(_) => Err(OfficeError::Corrupt("unreadable workbook".to_string())),
+    }
+}
+
+fn corrupt(e: XlsxError) -> OfficeError {
+    match e {
+        XlsxError::Password => OfficeError::Corrupt("password protected".to_string()),
+        other => OfficeError::Corrupt(short(&other.to_string())),
+    }
+}
+
+fn parse_first_sheet(bytes: &[u8], limits: &Limits) -> Result<Sheet, OfficeError> {
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let name = first_worksheet_name(&workbook).ok_or(OfficeError::NoSheet)?;
+    read_cells(&mut workbook, &name, limits)
+}
+
+/// The first visible worksheet, else the first worksheet at all.
+fn first_worksheet_name<RS: Read + Seek>(workbook: &Xlsx<RS>) -> Option<String> {
+    let sheets = workbook.sheets_metadata();
+    sheets
+        .iter()
+        .find(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible)
+        .or_else(|| sheets.iter().find(|s| s.typ == SheetType::WorkSheet))
+        .map(|s| s.name.clone())
+}
+
+fn read_cells<RS: Read + Seek>(
+    workbook: &mut Xlsx<RS>,
+    name: &str,
+    limits: &Limits,
+) -> Result<Sheet, OfficeError> {
+    let mut reader = workbook.worksheet_cells_reader(name).map_err(corrupt)?;
+    let mut rows: Vec<SheetRow> = Vec::new();
+    let mut current: Option<SheetRow> = None;
+    let mut unsorted = false;
+    let mut last_number: u32 = 0;
+    let mut seen_rows: usize = 0;
+    let max_seen = limits.max_rows.saturating_mul(BLANK_ROW_FACTOR).max(1000);
+
+    while let Some(cell) = reader.next_cell().map_err(corrupt)? {
+        let (row, col) = cell.get_position();
+        let number = row.saturating_add(1);
+        let value = convert(cell.get_value());
+        if current.as_ref().is_none_or(|r| r.number != number) {
+            if let Some(done) = current.take() {
+                push_row(&mut rows, done, limits)?;
+            }
+            seen_rows += 1;
+            if seen_rows > max_seen {
+                return Err(OfficeError::TooManyRows {
+                    limit: limits.max_rows,
+                });
+            }
+            if number < last_number {
+                unsorted = true;
+            }
+            last_number = number;
+            current = Some(SheetRow {
+                number,
+                cells: Vec::new(),
+            });
+        }
+        if matches!(value, CellValue::Empty) {
+            continue;
+        }
+        let col = col as usize;
+        if col >= limits.max_cols {
+            if value.is_blank() {
+                continue;
+            }
+            return Err(OfficeError::TooManyColumns {
+                limit: limits.max_cols,
+            });
+        }
+        if let Some(r) = current.as_mut() {
+            if r.cells.len() <= col {
+                r.cells.resize(col + 1, CellValue::Empty);
+            }
+            r.cells[col] = value;
+        }
+    }
+    if let Some(done) = current.take() {
+        push_row(&mut rows, done, limits)?;
+    }
+    if unsorted {
+        rows = merge_unsorted(rows);
+    }
+    Ok(Sheet { rows })
+}
+
+fn push_row(rows: &mut Vec<SheetRow>, row: SheetRow, limits: &Limits) -> Result<(), OfficeError> {
+    if row.is_blank() {
+        return Ok(());
+    }
+    if rows.len() >= limits.max_rows {
+        return Err(OfficeError::TooManyRows {
+            limit: limits.max_rows,
+        });
+    }
+    rows.push(row);
+    Ok(())
+}
+
+/// Rows stored out of order (never by Excel, possibly by other tools): sort them and merge the
+/// pieces of a row that appeared more than once.
+fn merge_unsorted(mut rows: Vec<SheetRow>) -> Vec<SheetRow> {
+    rows.sort_by_key(|r| r.number);
+    let mut merged: Vec<SheetRow> = Vec::with_capacity(rows.len());
+    for row in rows {
+        match merged.last_mut() {
+            Some(prev) if prev.number == row.number => {
+                for (i, v) in row.cells.into_iter().enumerate() {
+                    if v.is_blank() {
+                        continue;
+                    }
+                    if prev.cells.len() <= i {
+                        prev.cells.resize(i + 1, CellValue::Empty);
+                    }
+                    prev.cells[i] = v;
+                }
+            }
+            _ => merged.push(row),
+        }
+    }
+    merged
+}
+
+/// Days between the 1904 and the 1900 date systems.
+const EPOCH_1904_OFFSET: f64 = 1462.0;
+
+fn convert(data: &DataRef<'_>) -> CellValue {
+    match data {
+        DataRef::Empty => CellValue::Empty,
+        DataRef::Int(i) => CellValue::Number(*i as f64),
+        DataRef::Float(f) => CellValue::Number(*f),
+        DataRef::String(s) => CellValue::Text(s.clone()),
+        DataRef::SharedString(s) => CellValue::Text((*s).to_string()),
+        DataRef::Bool(b) => CellValue::Bool(*b),
+        DataRef::DateTime(dt) => {
+            let raw = dt.as_f64();
+            if dt.is_duration() {
+                return CellValue::Number(raw);
+            }
+            let as_1900 =
+                calamine::ExcelDateTime::new(raw, calamine::ExcelDateTimeType::DateTime, false);
+            if *dt == as_1900 {
+                CellValue::DateSerial(raw)
+            } else {
+                CellValue::DateSerial(raw + EPOCH_1904_OFFSET)
+            }
+        }
+        DataRef::DateTimeIso(s) => {
+            iso_to_serial(s).map_or_else(|| CellValue::Text(s.clone()), CellValue::DateSerial)
+        }
+        DataRef::DurationIso(s) => CellValue::Text(s.clone()),
+        DataRef::Error(e) => CellValue::Error(e.to_string()),
+    }
+}
+
+/// Converts an ISO 8601 date or date-time to an Excel 1900 serial number.
+fn iso_to_serial(s: &str) -> Option<f64> {
+    use chrono::{NaiveDate, NaiveDateTime, Timelike};
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let (date, secs) = if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        (d, 0)
+    } else {
+        let dt = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").ok()?;
+        (dt.date(), dt.time().num_seconds_from_midnight())
+    };
+    let days = (date - base).num_days() as f64;
+    Some(days + f64::from(secs) / 86_400.0)
+}
+
+/// Finds the header row: the index into `sheet.rows` of the first row, among the first ten,
+/// having at least `min_matches` cells whose trimmed text satisfies `is_header`.
+///
+/// This lets a school's sheet carry a title row (or two) above the header.
+pub fn find_header_row(
+    sheet: &Sheet,
+    is_header: impl Fn(&str) -> bool,
+    min_matches: usize,
+) -> Option<usize> {
+    sheet.rows.iter().take(10).position(|row| {
+        row.cells
+            .iter()
+            .filter(|c| !c.is_blank() && is_header(c.to_text().trim()))
+            .count()
+            >= min_matches
+    })
+}

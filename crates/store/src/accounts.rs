@@ -1,0 +1,334 @@
+//! Users, passwords, sessions, login throttling, setup links and API tokens.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use jiaogong_domain::roles::Role;
+
+use crate::{hash_secret, new_id, new_secret, now_ms, Result, Store, StoreError, Tx};
+
+/// Sessions end after 30 idle minutes.
+pub const IDLE_TIMEOUT_MS: i64 = 30 * 60 * 1000;
+/// Sessions end 12 hours after login, active or not.
+pub const ABSOLUTE_TIMEOUT_MS: i64 = 12 * 60 * 60 * 1000;
+/// Failures within this window count towards throttling.
+pub const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_IP: i64 = 20;
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// A user as the web layer sees it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct User {
+    pub id: String,
+    pub school_id: Option<String>,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub member_id: Option<String>,
+    pub district_id: Option<String>,
+    pub locale: String,
+}
+
+impl User {
+    pub fn role(&self) -> Role {
+        Role::from_code(&self.role).unwrap_or(Role::Member)
+    }
+}
+
+const USER_COLS: &str = "id, school_id, username, display_name, role, member_id, district_id, locale";
+
+/// Hashes a password with argon2id. CPU-heavy: call from a blocking task.
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+/// Checks a password against a stored hash. CPU-heavy: call from a blocking task.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// What a new user is.
+pub struct NewUser<'a> {
+    pub school_id: Option<&'a str>,
+    pub district_id: Option<&'a str>,
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub member_id: Option<&'a str>,
+}
+
+pub async fn create_user(tx: &mut Tx, u: &NewUser<'_>) -> Result<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO users (id, school_id, username, display_name, password_hash, role, member_id, district_id, locale, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'zh-CN', 1, $9)",
+    )
+    .bind(&id)
+    .bind(u.school_id.map(str::to_string))
+    .bind(u.username)
+    .bind(u.display_name)
+    .bind(u.password_hash)
+    .bind(u.role.code())
+    .bind(u.member_id.map(str::to_string))
+    .bind(u.district_id.map(str::to_string))
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| {
+        let e = StoreError::from(e);
+        if e.is_unique_violation() {
+            StoreError::Conflict("username".into())
+        } else {
+            e
+        }
+    })?;
+    Ok(id)
+}
+
+pub async fn user_by_id(store: &Store, id: &str) -> Result<User> {
+    sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE id = $1 AND active = 1"))
+        .bind(id)
+        .fetch_optional(&store.read)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn user_by_username(store: &Store, username: &str) -> Result<Option<(User, String)>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM users WHERE username = $1 AND active = 1")
+            .bind(username)
+            .fetch_optional(&store.read)
+            .await?;
+    let Some((id,)) = row else { return Ok(None) };
+    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&store.read)
+        .await?;
+    Ok(Some((user_by_id(store, &id).await?, hash)))
+}
+
+pub async fn set_locale(store: &Store, user_id: &str, locale: &str) -> Result<()> {
+    sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+        .bind(locale)
+        .bind(user_id)
+        .execute(&store.write)
+        .await?;
+    Ok(())
+}
+
+/// Changes the password and ends every session of the user.
+pub async fn set_password_hash(tx: &mut Tx, user_id: &str, hash: &str) -> Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+pub async fn password_hash_of(store: &Store, user_id: &str) -> Result<String> {
+    let (h,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&store.read)
+        .await?;
+    Ok(h)
+}
+
+/// A live session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf: String,
+}
+
+/// Starts a new session (always a new id, so a fixated id is useless) and returns its token.
+pub async fn create_session(store: &Store, user_id: &str) -> Result<(String, String)> {
+    let token = new_secret();
+    let csrf = new_secret();
+    let now = now_ms();
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)")
+        .bind(hash_secret(&token))
+        .bind(user_id)
+        .bind(&csrf)
+        .bind(now)
+        .execute(&store.write)
+        .await?;
+    Ok((token, csrf))
+}
+
+/// Finds a session by token, enforcing the idle and absolute timeouts. Touches `last_seen` at
+/// most once a minute to keep writes off the hot path.
+pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
+    let th = hash_secret(token);
+    let row: Option<(String, String, i64, i64)> =
+        sqlx::query_as("SELECT user_id, csrf, created_at, last_seen FROM sessions WHERE token_hash = $1")
+            .bind(&th)
+            .fetch_optional(&store.read)
+            .await?;
+    let Some((user_id, csrf, created, last_seen)) = row else { return Ok(None) };
+    let now = now_ms();
+    if now - last_seen > IDLE_TIMEOUT_MS || now - created > ABSOLUTE_TIMEOUT_MS {
+        end_session(store, token).await?;
+        return Ok(None);
+    }
+    if now - last_seen > 60_000 {
+        sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(&th)
+            .execute(&store.write)
+            .await?;
+    }
+    match user_by_id(store, &user_id).await {
+        Ok(user) => Ok(Some(Session { user, csrf })),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn end_session(store: &Store, token: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(hash_secret(token))
+        .execute(&store.write)
+        .await?;
+    Ok(())
+}
+
+/// Whether logins for this subject (an account name or an IP) are currently refused.
+pub async fn is_throttled(store: &Store, account: &str, ip: &str) -> Result<bool> {
+    let since = now_ms() - THROTTLE_WINDOW_MS;
+    let count = |subject: String| {
+        let store = store.clone();
+        async move {
+            let (n,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at > $2")
+                    .bind(subject)
+                    .bind(since)
+                    .fetch_one(&store.read)
+                    .await?;
+            Ok::<i64, StoreError>(n)
+        }
+    };
+    Ok(count(format!("user:{account}")).await? >= MAX_FAILURES_PER_ACCOUNT
+        || count(format!("ip:{ip}")).await? >= MAX_FAILURES_PER_IP)
+}
+
+pub async fn record_failure(store: &Store, account: &str, ip: &str) -> Result<()> {
+    let now = now_ms();
+    for subject in [format!("user:{account}"), format!("ip:{ip}")] {
+        sqlx::query("INSERT INTO login_failures (id, subject, at) VALUES ($1, $2, $3)")
+            .bind(new_id())
+            .bind(subject)
+            .bind(now)
+            .execute(&store.write)
+            .await?;
+    }
+    sqlx::query("DELETE FROM login_failures WHERE at < $1")
+        .bind(now - THROTTLE_WINDOW_MS)
+        .execute(&store.write)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(store: &Store, account: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+        .bind(format!("user:{account}"))
+        .execute(&store.write)
+        .await?;
+    Ok(())
+}
+
+/// Creates the one-time link for the first admin; returns the secret for the URL.
+pub async fn create_setup_token(store: &Store) -> Result<String> {
+    let token = new_secret();
+    sqlx::query("INSERT INTO setup_tokens (token_hash, created_at, used) VALUES ($1, $2, 0)")
+        .bind(hash_secret(&token))
+        .bind(now_ms())
+        .execute(&store.write)
+        .await?;
+    Ok(token)
+}
+
+/// Marks a setup token used; false when unknown or already used.
+pub async fn consume_setup_token(tx: &mut Tx, token: &str) -> Result<bool> {
+    let r = sqlx::query("UPDATE setup_tokens SET used = 1 WHERE token_hash = $1 AND used = 0")
+        .bind(hash_secret(token))
+        .execute(&mut **tx)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn setup_token_valid(store: &Store, token: &str) -> Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT used FROM setup_tokens WHERE token_hash = $1")
+        .bind(hash_secret(token))
+        .fetch_optional(&store.read)
+        .await?;
+    Ok(matches!(row, Some((0,))))
+}
+
+/// An API token as listed on the profile page (never the secret).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+}
+
+/// Creates a bearer token; the secret is returned once and only its hash is kept.
+pub async fn create_api_token(tx: &mut Tx, user_id: &str, name: &str) -> Result<String> {
+    let secret = format!("jg_{}", new_secret());
+    sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, revoked) VALUES ($1, $2, $3, $4, $5, 0)")
+        .bind(new_id())
+        .bind(user_id)
+        .bind(name)
+        .bind(hash_secret(&secret))
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await?;
+    Ok(secret)
+}
+
+pub async fn user_by_api_token(store: &Store, secret: &str) -> Result<Option<User>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked = 0")
+            .bind(hash_secret(secret))
+            .fetch_optional(&store.read)
+            .await?;
+    match row {
+        Some((uid,)) => match user_by_id(store, &uid).await {
+            Ok(u) => Ok(Some(u)),
+            Err(StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        },
+        None => Ok(None),
+    }
+}
+
+pub async fn list_api_tokens(store: &Store, user_id: &str) -> Result<Vec<ApiToken>> {
+    Ok(sqlx::query_as("SELECT id, name, created_at FROM api_tokens WHERE user_id = $1 AND revoked = 0 ORDER BY created_at")
+        .bind(user_id)
+        .fetch_all(&store.read)
+        .await?)
+}
+
+pub async fn revoke_api_token(tx: &mut Tx, user_id: &str, token_id: &str) -> Result<bool> {
+    let r = sqlx::query("UPDATE api_tokens SET revoked = 1 WHERE id = $1 AND user_id = $2")
+        .bind(token_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Users of a school (account management).
+pub async fn users_of_school(store: &Store, school_id: &str) -> Result<Vec<User>> {
+    Ok(sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE school_id = $1 ORDER BY username")).bind(school_id).fetch_all(&store.read).await?)
+}

@@ -1,0 +1,125 @@
+//! Logical backup and restore: every table as JSON lines, read in one snapshot. The same file
+//! restores into an empty SQLite or PostgreSQL database, so it is also the way to move a school
+//! from the embedded database to PostgreSQL. The encryption key is not in the file: keep the key
+//! file with the backup.
+
+use std::io::{BufRead, Write};
+
+use sqlx::{Column, Row};
+
+use crate::{DbKind, Result, Store, StoreError};
+
+/// Tables in an order that satisfies the foreign keys on restore.
+const TABLES: &[&str] = &[
+    "districts",
+    "schools",
+    "users",
+    "setup_tokens",
+    "api_tokens",
+    "union_groups",
+    "departments",
+    "members",
+    "member_events",
+    "correction_requests",
+    "salaries",
+    "dues_payments",
+    "calendar_days",
+    "audit_log",
+    "audit_head",
+];
+
+const MAGIC: &str = "jiaogong-backup";
+
+/// Writes every table to `out`; returns the number of rows written.
+pub async fn backup(store: &Store, out: &mut dyn Write) -> Result<u64> {
+    let mut conn = store.read.acquire().await?;
+    let begin = match store.kind {
+        DbKind::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ",
+        DbKind::Sqlite => "BEGIN",
+    };
+    sqlx::query(begin).execute(&mut *conn).await?;
+    writeln!(out, "{}", serde_json::json!({"format": MAGIC, "version": 1}))?;
+    let mut total = 0u64;
+    for table in TABLES {
+        let rows = sqlx::query(&format!("SELECT * FROM {table}")).fetch_all(&mut *conn).await?;
+        let columns: Vec<String> = match rows.first() {
+            Some(r) => r.columns().iter().map(|c| c.name().to_string()).collect(),
+            None => Vec::new(),
+        };
+        writeln!(out, "{}", serde_json::json!({"table": table, "columns": columns, "rows": rows.len()}))?;
+        for row in &rows {
+            let mut vals = Vec::with_capacity(columns.len());
+            for i in 0..columns.len() {
+                let v = if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+                    serde_json::json!(v)
+                } else {
+                    serde_json::json!(row.try_get::<Option<String>, _>(i)?)
+                };
+                vals.push(v);
+            }
+            writeln!(out, "{}", serde_json::Value::Array(vals))?;
+            total += 1;
+        }
+    }
+    sqlx::query("COMMIT").execute(&mut *conn).await?;
+    out.flush()?;
+    Ok(total)
+}
+
+/// Restores a backup into an empty database, all in one transaction.
+pub async fn restore(store: &Store, input: &mut dyn BufRead) -> Result<u64> {
+    if !store.is_empty().await? {
+        return Err(StoreError::Invalid("the target database is not empty".into()));
+    }
+    let mut lines = input.lines();
+    let header: serde_json::Value = match lines.next() {
+        Some(l) => serde_json::from_str(&l?).map_err(|_| StoreError::Invalid("not a backup file".into()))?,
+        None => return Err(StoreError::Invalid("empty backup file".into())),
+    };
+    if header.get("format").and_then(|f| f.as_str()) != Some(MAGIC) {
+        return Err(StoreError::Invalid("not a backup file".into()));
+    }
+    let mut tx = store.begin().await?;
+    for t in ["audit_head", "calendar_days"] {
+        sqlx::query(&format!("DELETE FROM {t}")).execute(&mut *tx).await?;
+    }
+    let mut total = 0u64;
+    while let Some(line) = lines.next() {
+        let meta: serde_json::Value = serde_json::from_str(&line?).map_err(|_| StoreError::Invalid("corrupt table header".into()))?;
+        let table = meta.get("table").and_then(|t| t.as_str()).unwrap_or_default().to_string();
+        if !TABLES.contains(&table.as_str()) {
+            return Err(StoreError::Invalid(format!("unknown table {table}")));
+        }
+        let columns: Vec<String> = meta
+            .get("columns")
+            .and_then(|c| c.as_array())
+            .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        if columns.iter().any(|c| !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')) {
+            return Err(StoreError::Invalid("bad column name".into()));
+        }
+        let n = meta.get("rows").and_then(|r| r.as_u64()).unwrap_or(0);
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), placeholders.join(", "));
+        for _ in 0..n {
+            let row = lines.next().ok_or_else(|| StoreError::Invalid("backup file is truncated".into()))??;
+            let vals: Vec<serde_json::Value> = serde_json::from_str(&row).map_err(|_| StoreError::Invalid("corrupt row".into()))?;
+            if vals.len() != columns.len() {
+                return Err(StoreError::Invalid("row has the wrong number of values".into()));
+            }
+            let mut q = sqlx::query(&sql);
+            for v in vals {
+                q = match v {
+                    serde_json::Value::Null => q.bind(None::<String>),
+                    serde_json::Value::Number(n) => q.bind(n.as_i64().unwrap_or_default()),
+                    serde_json::Value::String(s) => q.bind(s),
+                    other => q.bind(other.to_string()),
+                };
+            }
+            q.execute(&mut *tx).await?;
+            total += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(total)
+}

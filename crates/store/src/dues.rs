@@ -1,0 +1,146 @@
+//! Dues (会费): base salaries per month, payments and back-payments. The amounts due are computed
+//! by the domain from these facts; this module only stores and gathers them.
+
+use crate::{new_id, now_ms, Result, Store, StoreError, Tx};
+
+/// One member's facts for one month.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct MonthFact {
+    pub member_id: String,
+    pub employee_no: String,
+    pub name: String,
+    pub group_name: Option<String>,
+    pub status: String,
+    pub base_fen: Option<i64>,
+    pub paid_fen: i64,
+}
+
+/// Facts of every dues-paying member (active or retired) for one month, in one query.
+pub async fn month_facts(store: &Store, school_id: &str, month: &str) -> Result<Vec<MonthFact>> {
+    Ok(sqlx::query_as(
+        "SELECT m.id AS member_id, m.employee_no, m.name, g.name AS group_name, m.status, \
+         COALESCE(s.base_fen, m.base_salary_fen) AS base_fen, \
+         CAST(COALESCE(p.paid, 0) AS BIGINT) AS paid_fen \
+         FROM members m \
+         LEFT JOIN union_groups g ON g.id = m.group_id \
+         LEFT JOIN salaries s ON s.member_id = m.id AND s.month = $2 \
+         LEFT JOIN (SELECT member_id, SUM(amount_fen) AS paid FROM dues_payments WHERE school_id = $1 AND month = $2 GROUP BY member_id) p ON p.member_id = m.id \
+         WHERE m.school_id = $1 AND m.status IN ('active', 'retired') \
+         ORDER BY g.name, m.name_pinyin",
+    )
+    .bind(school_id)
+    .bind(month)
+    .fetch_all(&store.read)
+    .await?)
+}
+
+/// Facts of one member over a list of months.
+pub async fn member_facts(store: &Store, school_id: &str, member_id: &str, months: &[String]) -> Result<Vec<(String, Option<i64>, i64)>> {
+    let mut out = Vec::with_capacity(months.len());
+    for month in months {
+        let row: Option<(Option<i64>, i64)> = sqlx::query_as(
+            "SELECT COALESCE(s.base_fen, m.base_salary_fen), \
+             CAST(COALESCE((SELECT SUM(amount_fen) FROM dues_payments p WHERE p.member_id = m.id AND p.month = $3), 0) AS BIGINT) \
+             FROM members m LEFT JOIN salaries s ON s.member_id = m.id AND s.month = $3 WHERE m.school_id = $1 AND m.id = $2",
+        )
+        .bind(school_id)
+        .bind(member_id)
+        .bind(month)
+        .fetch_optional(&store.read)
+        .await?;
+        let (base, paid) = row.ok_or(StoreError::NotFound)?;
+        out.push((month.clone(), base, paid));
+    }
+    Ok(out)
+}
+
+/// Sets (or replaces) a member's base salary for a month.
+pub async fn set_salary(tx: &mut Tx, school_id: &str, member_id: &str, month: &str, base_fen: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO salaries (member_id, month, school_id, base_fen) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (member_id, month) DO UPDATE SET base_fen = excluded.base_fen",
+    )
+    .bind(member_id)
+    .bind(month)
+    .bind(school_id)
+    .bind(base_fen)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Sets the standing base salary used when a month has no salary line.
+pub async fn set_standing_salary(tx: &mut Tx, school_id: &str, member_id: &str, base_fen: i64) -> Result<()> {
+    sqlx::query("UPDATE members SET base_salary_fen = $1 WHERE school_id = $2 AND id = $3")
+        .bind(base_fen)
+        .bind(school_id)
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A payment line as entered.
+#[derive(Debug, Clone)]
+pub struct Payment<'a> {
+    pub member_id: &'a str,
+    pub month: &'a str,
+    pub amount_fen: i64,
+    pub paid_on: &'a str,
+    pub is_back_payment: bool,
+    pub recorded_by: &'a str,
+}
+
+pub async fn record_payment(tx: &mut Tx, school_id: &str, p: &Payment<'_>) -> Result<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO dues_payments (id, school_id, member_id, month, amount_fen, paid_on, is_back_payment, recorded_by, at) \
+         SELECT $1, $2, m.id, $4, $5, $6, $7, $8, $9 FROM members m WHERE m.school_id = $2 AND m.id = $3",
+    )
+    .bind(&id)
+    .bind(school_id)
+    .bind(p.member_id)
+    .bind(p.month)
+    .bind(p.amount_fen)
+    .bind(p.paid_on)
+    .bind(i64::from(p.is_back_payment))
+    .bind(p.recorded_by)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await
+    .and_then(|r| if r.rows_affected() == 1 { Ok(()) } else { Err(sqlx::Error::RowNotFound) })
+    .map_err(|e| match e {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        e => e.into(),
+    })?;
+    Ok(id)
+}
+
+/// A payment as listed.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct PaymentRow {
+    pub id: String,
+    pub month: String,
+    pub amount_fen: i64,
+    pub paid_on: String,
+    pub is_back_payment: i64,
+}
+
+pub async fn payments_of(store: &Store, school_id: &str, member_id: &str) -> Result<Vec<PaymentRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, month, amount_fen, paid_on, is_back_payment FROM dues_payments WHERE school_id = $1 AND member_id = $2 ORDER BY month DESC, at DESC",
+    )
+    .bind(school_id)
+    .bind(member_id)
+    .fetch_all(&store.read)
+    .await?)
+}
+
+/// Members of the school keyed by employee number (payroll imports match on it).
+pub async fn employee_numbers(store: &Store, school_id: &str) -> Result<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT employee_no, id FROM members WHERE school_id = $1")
+        .bind(school_id)
+        .fetch_all(&store.read)
+        .await?;
+    Ok(rows.into_iter().collect())
+}

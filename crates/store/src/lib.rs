@@ -1,0 +1,87 @@
+//! The database layer: one pool over SQLite (default, WAL) or PostgreSQL, the migrations, one
+//! repository module per area, the hash-chained audit log and field encryption.
+//!
+//! Every query is written once in the SQL subset both databases accept (`$1` placeholders,
+//! TEXT ids, BIGINT integers) and run through sqlx's `Any` driver. Every query that reads
+//! tenant data takes the school id, so a foreign id can only ever come back as "not found".
+
+pub mod accounts;
+pub mod audit;
+pub mod backup;
+pub mod calendar;
+pub mod crypto;
+mod db;
+pub mod dues;
+pub mod members;
+pub mod tenancy;
+
+pub use crypto::Crypto;
+pub use db::{DbKind, Store, Tx};
+
+use rand::RngCore;
+
+/// Errors of the store. The web layer maps them to messages; none of them carries SQL text to
+/// the user.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("invalid: {0}")]
+    Invalid(String),
+    #[error("the secret key is not 64 hex digits")]
+    BadKey,
+    #[error("decryption failed")]
+    Crypto,
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl StoreError {
+    /// True when the error is a unique-constraint violation (a duplicate).
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Db(sqlx::Error::Database(e)) => {
+                matches!(e.kind(), sqlx::error::ErrorKind::UniqueViolation)
+                    || e.message().contains("UNIQUE")
+            }
+            StoreError::Conflict(_) => true,
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A random 128-bit id as 32 hex characters. Random, not time-ordered: ids must not leak order.
+pub fn new_id() -> String {
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// A random 256-bit secret as hex (session tokens, API tokens, CSRF tokens).
+pub fn new_secret() -> String {
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// SHA-256 of a secret, as stored in the database instead of the secret itself.
+pub fn hash_secret(s: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// Unix time in milliseconds.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Commits a write transaction.
+pub async fn commit(tx: Tx) -> Result<()> {
+    Ok(tx.commit().await?)
+}

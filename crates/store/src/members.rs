@@ -1,0 +1,632 @@
+//! The roster: members, their status events and history, search, reveal of sensitive fields,
+//! and the bulk writes of the roster import.
+
+use std::collections::HashMap;
+
+use jiaogong_domain::members::{MemberEventKind, MemberInput, MemberStatus};
+use jiaogong_domain::pinyin_search;
+
+use crate::{new_id, now_ms, tenancy, Crypto, Result, Store, StoreError, Tx};
+
+/// One line of the roster list (sensitive fields masked).
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct MemberRow {
+    pub id: String,
+    pub employee_no: String,
+    pub name: String,
+    pub gender: Option<String>,
+    pub group_id: Option<String>,
+    pub group_name: Option<String>,
+    pub department: Option<String>,
+    pub post: Option<String>,
+    pub title: Option<String>,
+    pub status: String,
+    pub is_temporary: i64,
+    pub id_masked: Option<String>,
+    pub phone_masked: Option<String>,
+}
+
+/// The whole record (sensitive fields masked; `reveal` gives them in clear).
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct MemberDetail {
+    pub id: String,
+    pub school_id: String,
+    pub employee_no: String,
+    pub name: String,
+    pub gender: Option<String>,
+    pub birth_date: Option<String>,
+    pub id_masked: Option<String>,
+    pub phone_masked: Option<String>,
+    pub department: Option<String>,
+    pub post: Option<String>,
+    pub title: Option<String>,
+    pub joined_school: Option<String>,
+    pub joined_union: Option<String>,
+    pub group_id: Option<String>,
+    pub group_name: Option<String>,
+    pub status: String,
+    pub is_temporary: i64,
+    pub spouse_staff: i64,
+    pub notes: Option<String>,
+    pub base_salary_fen: Option<i64>,
+    pub updated_at: i64,
+}
+
+/// A status or group event on the member page.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct EventRow {
+    pub id: String,
+    pub kind: String,
+    pub event_date: String,
+    pub reason: String,
+    pub detail: String,
+    pub actor: String,
+    pub at: i64,
+}
+
+/// Roster filters as the list page and the API take them.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub q: String,
+    pub group_id: String,
+    pub status: String,
+    pub post: String,
+}
+
+const ROW_COLS: &str = "m.id, m.employee_no, m.name, m.gender, m.group_id, g.name AS group_name, d.name AS department, m.post, m.title, m.status, m.is_temporary, m.id_masked, m.phone_masked";
+const FROM_JOINS: &str = "FROM members m LEFT JOIN union_groups g ON g.id = m.group_id LEFT JOIN departments d ON d.id = m.department_id";
+const FILTER_WHERE: &str = "WHERE m.school_id = $1 \
+    AND ($2 = '' OR m.name LIKE $3 OR m.employee_no = $2 OR m.name_initials LIKE $4 OR m.name_pinyin LIKE $4) \
+    AND ($5 = '' OR m.group_id = $5) \
+    AND ($6 = '' OR m.status = $6) \
+    AND ($7 = '' OR m.post = $7)";
+
+/// One page of the roster and the total count.
+pub async fn list(store: &Store, school_id: &str, f: &Filter, page: i64, per_page: i64) -> Result<(Vec<MemberRow>, i64)> {
+    let q = f.q.trim();
+    let like = format!("%{}%", q.replace(['%', '_'], ""));
+    let prefix = format!("{}%", q.to_lowercase().replace(['%', '_'], ""));
+    let sql = format!("SELECT {ROW_COLS} {FROM_JOINS} {FILTER_WHERE} ORDER BY m.name_pinyin, m.employee_no LIMIT $8 OFFSET $9");
+    let rows: Vec<MemberRow> = sqlx::query_as(&sql)
+        .bind(school_id)
+        .bind(q)
+        .bind(&like)
+        .bind(&prefix)
+        .bind(&f.group_id)
+        .bind(&f.status)
+        .bind(&f.post)
+        .bind(per_page)
+        .bind(page.max(0) * per_page)
+        .fetch_all(&store.read)
+        .await?;
+    let count_sql = format!("SELECT COUNT(*) FROM members m {FILTER_WHERE}");
+    let (total,): (i64,) = sqlx::query_as(&count_sql)
+        .bind(school_id)
+        .bind(q)
+        .bind(&like)
+        .bind(&prefix)
+        .bind(&f.group_id)
+        .bind(&f.status)
+        .bind(&f.post)
+        .fetch_one(&store.read)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Every roster row matching the filter (export).
+pub async fn list_all(store: &Store, school_id: &str, f: &Filter) -> Result<Vec<MemberDetail>> {
+    let q = f.q.trim();
+    let like = format!("%{}%", q.replace(['%', '_'], ""));
+    let prefix = format!("{}%", q.to_lowercase().replace(['%', '_'], ""));
+    let sql = format!("SELECT {DETAIL_COLS} {FROM_JOINS} {FILTER_WHERE} ORDER BY g.name, m.name_pinyin");
+    Ok(sqlx::query_as(&sql)
+        .bind(school_id)
+        .bind(q)
+        .bind(&like)
+        .bind(&prefix)
+        .bind(&f.group_id)
+        .bind(&f.status)
+        .bind(&f.post)
+        .fetch_all(&store.read)
+        .await?)
+}
+
+const DETAIL_COLS: &str = "m.id, m.school_id, m.employee_no, m.name, m.gender, m.birth_date, m.id_masked, m.phone_masked, d.name AS department, m.post, m.title, m.joined_school, m.joined_union, m.group_id, g.name AS group_name, m.status, m.is_temporary, m.spouse_staff, m.notes, m.base_salary_fen, m.updated_at";
+
+pub async fn get(store: &Store, school_id: &str, id: &str) -> Result<MemberDetail> {
+    sqlx::query_as(&format!("SELECT {DETAIL_COLS} {FROM_JOINS} WHERE m.school_id = $1 AND m.id = $2"))
+        .bind(school_id)
+        .bind(id)
+        .fetch_optional(&store.read)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn events(store: &Store, school_id: &str, member_id: &str) -> Result<Vec<EventRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, kind, event_date, reason, detail, actor, at FROM member_events WHERE school_id = $1 AND member_id = $2 ORDER BY at DESC, event_date DESC",
+    )
+    .bind(school_id)
+    .bind(member_id)
+    .fetch_all(&store.read)
+    .await?)
+}
+
+/// Which sensitive field to reveal.
+#[derive(Debug, Clone, Copy)]
+pub enum Sensitive {
+    IdNumber,
+    Phone,
+}
+
+/// Decrypts one sensitive field. The caller audits the reveal.
+pub async fn reveal(store: &Store, school_id: &str, id: &str, field: Sensitive) -> Result<Option<String>> {
+    let col = match field {
+        Sensitive::IdNumber => "id_enc",
+        Sensitive::Phone => "phone_enc",
+    };
+    let row: Option<(Option<String>,)> = sqlx::query_as(&format!("SELECT {col} FROM members WHERE school_id = $1 AND id = $2"))
+        .bind(school_id)
+        .bind(id)
+        .fetch_optional(&store.read)
+        .await?;
+    match row {
+        None => Err(StoreError::NotFound),
+        Some((None,)) => Ok(None),
+        Some((Some(sealed),)) => Ok(Some(store.crypto.decrypt(&sealed)?)),
+    }
+}
+
+/// The canonical text of a member's data; its keyed hash tells the import whether a row changed.
+fn fingerprint(c: &Crypto, school_id: &str, m: &MemberInput) -> String {
+    let text = format!(
+        "{}\u{1f}{}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{:?}",
+        m.name,
+        m.employee_no,
+        m.gender.map(|g| g.code()),
+        m.birth_date,
+        m.id_number.as_ref().map(|i| i.as_str()),
+        m.phone.as_ref().map(|p| p.as_str()),
+        m.department,
+        m.post.map(|p| p.code()),
+        m.title,
+        m.joined_school,
+        m.joined_union,
+        m.group,
+        m.status.code(),
+        m.is_temporary,
+        m.notes,
+    );
+    c.blind_index(school_id, &text)
+}
+
+/// Column values of a member ready to write (names resolved to ids, sensitive fields sealed).
+struct Sealed {
+    initials: String,
+    pinyin: String,
+    id_enc: Option<String>,
+    id_index: Option<String>,
+    id_masked: Option<String>,
+    phone_enc: Option<String>,
+    phone_masked: Option<String>,
+    fingerprint: String,
+}
+
+fn seal(c: &Crypto, school_id: &str, m: &MemberInput) -> Result<Sealed> {
+    let (id_enc, id_index, id_masked) = match &m.id_number {
+        Some(idn) => (Some(c.encrypt(idn.as_str())?), Some(c.blind_index(school_id, idn.as_str())), Some(idn.masked())),
+        None => (None, None, None),
+    };
+    let (phone_enc, phone_masked) = match &m.phone {
+        Some(p) => (Some(c.encrypt(p.as_str())?), Some(p.masked())),
+        None => (None, None),
+    };
+    Ok(Sealed {
+        initials: pinyin_search::initials(&m.name),
+        pinyin: pinyin_search::full_pinyin(&m.name),
+        id_enc,
+        id_index,
+        id_masked,
+        phone_enc,
+        phone_masked,
+        fingerprint: fingerprint(c, school_id, m),
+    })
+}
+
+fn date_text(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// Inserts a new member. `group_id` and `department_id` are already resolved in this school.
+pub async fn insert(
+    tx: &mut Tx,
+    c: &Crypto,
+    school_id: &str,
+    m: &MemberInput,
+    group_id: Option<&str>,
+    department_id: Option<&str>,
+) -> Result<String> {
+    let id = new_id();
+    let s = seal(c, school_id, m)?;
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO members (id, school_id, employee_no, name, name_initials, name_pinyin, gender, birth_date, id_enc, id_index, id_masked, \
+         phone_enc, phone_masked, department_id, post, title, joined_school, joined_union, group_id, status, is_temporary, spouse_staff, notes, \
+         fingerprint, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 0, $22, $23, $24, $24)",
+    )
+    .bind(&id)
+    .bind(school_id)
+    .bind(&m.employee_no)
+    .bind(&m.name)
+    .bind(&s.initials)
+    .bind(&s.pinyin)
+    .bind(m.gender.map(|g| g.code().to_string()))
+    .bind(date_text(m.birth_date))
+    .bind(s.id_enc)
+    .bind(s.id_index)
+    .bind(s.id_masked)
+    .bind(s.phone_enc)
+    .bind(s.phone_masked)
+    .bind(department_id.map(str::to_string))
+    .bind(m.post.map(|p| p.code().to_string()))
+    .bind(m.title.clone())
+    .bind(date_text(m.joined_school))
+    .bind(date_text(m.joined_union))
+    .bind(group_id.map(str::to_string))
+    .bind(m.status.code())
+    .bind(i64::from(m.is_temporary))
+    .bind(m.notes.clone())
+    .bind(&s.fingerprint)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| {
+        let e = StoreError::from(e);
+        if e.is_unique_violation() {
+            StoreError::Conflict("employee_no".into())
+        } else {
+            e
+        }
+    })?;
+    Ok(id)
+}
+
+/// Overwrites a member's data fields (not its status: status changes are events).
+pub async fn update(
+    tx: &mut Tx,
+    c: &Crypto,
+    school_id: &str,
+    id: &str,
+    m: &MemberInput,
+    group_id: Option<&str>,
+    department_id: Option<&str>,
+) -> Result<()> {
+    let s = seal(c, school_id, m)?;
+    let r = sqlx::query(
+        "UPDATE members SET employee_no = $1, name = $2, name_initials = $3, name_pinyin = $4, gender = $5, birth_date = $6, \
+         id_enc = $7, id_index = $8, id_masked = $9, phone_enc = $10, phone_masked = $11, department_id = $12, post = $13, title = $14, \
+         joined_school = $15, joined_union = $16, group_id = $17, is_temporary = $18, notes = $19, fingerprint = $20, updated_at = $21 \
+         WHERE school_id = $22 AND id = $23",
+    )
+    .bind(&m.employee_no)
+    .bind(&m.name)
+    .bind(&s.initials)
+    .bind(&s.pinyin)
+    .bind(m.gender.map(|g| g.code().to_string()))
+    .bind(date_text(m.birth_date))
+    .bind(s.id_enc)
+    .bind(s.id_index)
+    .bind(s.id_masked)
+    .bind(s.phone_enc)
+    .bind(s.phone_masked)
+    .bind(department_id.map(str::to_string))
+    .bind(m.post.map(|p| p.code().to_string()))
+    .bind(m.title.clone())
+    .bind(date_text(m.joined_school))
+    .bind(date_text(m.joined_union))
+    .bind(group_id.map(str::to_string))
+    .bind(i64::from(m.is_temporary))
+    .bind(m.notes.clone())
+    .bind(&s.fingerprint)
+    .bind(now_ms())
+    .bind(school_id)
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| {
+        let e = StoreError::from(e);
+        if e.is_unique_violation() {
+            StoreError::Conflict("employee_no".into())
+        } else {
+            e
+        }
+    })?;
+    if r.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Records an event and applies its effect (status, group) in the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_event(
+    tx: &mut Tx,
+    school_id: &str,
+    member_id: &str,
+    kind: MemberEventKind,
+    new_status: MemberStatus,
+    new_group: Option<&str>,
+    date: &str,
+    reason: &str,
+    detail: &str,
+    actor: &str,
+) -> Result<()> {
+    let r = sqlx::query("UPDATE members SET status = $1, group_id = COALESCE($2, group_id), updated_at = $3 WHERE school_id = $4 AND id = $5")
+        .bind(new_status.code())
+        .bind(new_group.map(str::to_string))
+        .bind(now_ms())
+        .bind(school_id)
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query("INSERT INTO member_events (id, school_id, member_id, kind, event_date, reason, detail, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(new_id())
+        .bind(school_id)
+        .bind(member_id)
+        .bind(kind.code())
+        .bind(date)
+        .bind(reason)
+        .bind(detail)
+        .bind(actor)
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// What the import needs to match a row with an existing member.
+#[derive(Debug, Clone)]
+pub struct Existing {
+    pub id: String,
+    pub fingerprint: String,
+    pub status: String,
+}
+
+/// Existing members keyed by employee number and by ID-number blind index, in one query.
+pub async fn import_keys(store: &Store, school_id: &str) -> Result<(HashMap<String, Existing>, HashMap<String, String>)> {
+    let rows: Vec<(String, String, Option<String>, String, String)> =
+        sqlx::query_as("SELECT id, employee_no, id_index, fingerprint, status FROM members WHERE school_id = $1")
+            .bind(school_id)
+            .fetch_all(&store.read)
+            .await?;
+    let mut by_no = HashMap::with_capacity(rows.len());
+    let mut by_idx = HashMap::new();
+    for (id, no, idx, fingerprint, status) in rows {
+        if let Some(idx) = idx {
+            by_idx.insert(idx, no.clone());
+        }
+        by_no.insert(no, Existing { id, fingerprint, status });
+    }
+    Ok((by_no, by_idx))
+}
+
+/// The fingerprint a member would have, for the import's "unchanged" check.
+pub fn fingerprint_of(c: &Crypto, school_id: &str, m: &MemberInput) -> String {
+    fingerprint(c, school_id, m)
+}
+
+/// The blind index of an ID number in this school.
+pub fn id_index_of(c: &Crypto, school_id: &str, id_number: &str) -> String {
+    c.blind_index(school_id, id_number)
+}
+
+/// Inserts many new members in multi-row statements (the import's fast path).
+pub async fn insert_many(
+    tx: &mut Tx,
+    c: &Crypto,
+    school_id: &str,
+    rows: &[(MemberInput, Option<String>, Option<String>)],
+) -> Result<Vec<String>> {
+    const COLS: usize = 24;
+    const BATCH: usize = 40; // 40 * 24 = 960 parameters, under SQLite's 999 of old builds.
+    let now = now_ms();
+    let mut ids = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(BATCH) {
+        let mut sql = String::from(
+            "INSERT INTO members (id, school_id, employee_no, name, name_initials, name_pinyin, gender, birth_date, id_enc, id_index, id_masked, \
+             phone_enc, phone_masked, department_id, post, title, joined_school, joined_union, group_id, status, is_temporary, notes, \
+             fingerprint, created_at, updated_at, spouse_staff) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for j in 0..COLS {
+                if j > 0 {
+                    sql.push(',');
+                }
+                sql.push('$');
+                sql.push_str(&(i * COLS + j + 1).to_string());
+            }
+            sql.push_str(&format!(",${},0)", i * COLS + 24));
+        }
+        let mut q = sqlx::query(&sql);
+        for (m, group_id, dept_id) in chunk {
+            let s = seal(c, school_id, m)?;
+            let id = new_id();
+            ids.push(id.clone());
+            q = q
+                .bind(id)
+                .bind(school_id.to_string())
+                .bind(m.employee_no.clone())
+                .bind(m.name.clone())
+                .bind(s.initials)
+                .bind(s.pinyin)
+                .bind(m.gender.map(|g| g.code().to_string()))
+                .bind(date_text(m.birth_date))
+                .bind(s.id_enc)
+                .bind(s.id_index)
+                .bind(s.id_masked)
+                .bind(s.phone_enc)
+                .bind(s.phone_masked)
+                .bind(dept_id.clone())
+                .bind(m.post.map(|p| p.code().to_string()))
+                .bind(m.title.clone())
+                .bind(date_text(m.joined_school))
+                .bind(date_text(m.joined_union))
+                .bind(group_id.clone())
+                .bind(m.status.code())
+                .bind(i64::from(m.is_temporary))
+                .bind(m.notes.clone())
+                .bind(s.fingerprint)
+                .bind(now);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(ids)
+}
+
+/// Counts for the home page and the district view.
+pub async fn count_by_status(store: &Store, school_id: &str) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query_as("SELECT status, CAST(COUNT(*) AS BIGINT) FROM members WHERE school_id = $1 GROUP BY status")
+        .bind(school_id)
+        .fetch_all(&store.read)
+        .await?)
+}
+
+/// Moves members to another group (both checked to be in the school by the caller's query).
+pub async fn group_of(store: &Store, school_id: &str, member_id: &str) -> Result<Option<String>> {
+    let r: Option<(Option<String>,)> = sqlx::query_as("SELECT group_id FROM members WHERE school_id = $1 AND id = $2")
+        .bind(school_id)
+        .bind(member_id)
+        .fetch_optional(&store.read)
+        .await?;
+    r.map(|r| r.0).ok_or(StoreError::NotFound)
+}
+
+pub use tenancy::Group;
+
+/// Correction requests a member sent ("我的" → 更正申请).
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Correction {
+    pub id: String,
+    pub member_id: String,
+    pub member_name: String,
+    pub field: String,
+    pub requested: String,
+    pub note: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+pub async fn request_correction(tx: &mut Tx, school_id: &str, member_id: &str, field: &str, requested: &str, note: &str) -> Result<String> {
+    let id = new_id();
+    sqlx::query("INSERT INTO correction_requests (id, school_id, member_id, field, requested, note, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)")
+        .bind(&id)
+        .bind(school_id)
+        .bind(member_id)
+        .bind(field)
+        .bind(requested)
+        .bind(note)
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await?;
+    Ok(id)
+}
+
+pub async fn corrections(store: &Store, school_id: &str, member_id: Option<&str>, only_open: bool) -> Result<Vec<Correction>> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.member_id, m.name AS member_name, c.field, c.requested, c.note, c.status, c.created_at FROM correction_requests c \
+         JOIN members m ON m.id = c.member_id WHERE c.school_id = $1 AND ($2 = '' OR c.member_id = $2) AND ($3 = 0 OR c.status = 'open') ORDER BY c.created_at DESC",
+    )
+    .bind(school_id)
+    .bind(member_id.unwrap_or(""))
+    .bind(i64::from(only_open))
+    .fetch_all(&store.read)
+    .await?)
+}
+
+pub async fn resolve_correction(tx: &mut Tx, school_id: &str, id: &str, status: &str) -> Result<()> {
+    let r = sqlx::query("UPDATE correction_requests SET status = $1, resolved_at = $2 WHERE school_id = $3 AND id = $4 AND status = 'open'")
+        .bind(status)
+        .bind(now_ms())
+        .bind(school_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// History lines for members created by an import, in multi-row statements.
+pub async fn insert_import_events(tx: &mut Tx, school_id: &str, member_ids: &[String], date: &str, actor: &str) -> Result<()> {
+    const COLS: usize = 3;
+    let now = now_ms();
+    for chunk in member_ids.chunks(300) {
+        let mut sql = String::from("INSERT INTO member_events (id, school_id, member_id, kind, event_date, reason, detail, actor, at) VALUES ");
+        let base = chunk.len() * COLS;
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            let p = i * COLS;
+            sql.push_str(&format!("(${}, ${}, ${}, 'update', ${}, '', 'imported', ${}, ${})", p + 1, p + 2, p + 3, base + 1, base + 2, base + 3));
+        }
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(new_id()).bind(school_id.to_string()).bind(id.clone());
+        }
+        q = q.bind(date.to_string()).bind(actor.to_string()).bind(now);
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Keeps an uploaded file between the dry run and the commit (any app server can pick it up).
+pub async fn stash_upload(store: &Store, school_id: &str, user_id: &str, file_name: &str, bytes: &[u8]) -> Result<String> {
+    use base64::Engine;
+    let id = new_id();
+    let cutoff = now_ms() - 24 * 3600 * 1000;
+    sqlx::query("DELETE FROM import_stash WHERE created_at < $1").bind(cutoff).execute(&store.write).await?;
+    sqlx::query("INSERT INTO import_stash (id, school_id, user_id, file_name, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(&id)
+        .bind(school_id)
+        .bind(user_id)
+        .bind(file_name)
+        .bind(base64::engine::general_purpose::STANDARD.encode(bytes))
+        .bind(now_ms())
+        .execute(&store.write)
+        .await?;
+    Ok(id)
+}
+
+/// The stashed file of this user in this school.
+pub async fn stashed_upload(store: &Store, school_id: &str, user_id: &str, id: &str) -> Result<(String, Vec<u8>)> {
+    use base64::Engine;
+    let (name, data): (String, String) =
+        sqlx::query_as("SELECT file_name, data FROM import_stash WHERE id = $1 AND school_id = $2 AND user_id = $3")
+            .bind(id)
+            .bind(school_id)
+            .bind(user_id)
+            .fetch_optional(&store.read)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(data).map_err(|_| StoreError::NotFound)?;
+    Ok((name, bytes))
+}
+
+/// The school a member belongs to (for routes that carry only the member id).
+pub async fn school_of(store: &Store, member_id: &str) -> Result<String> {
+    let (s,): (String,) = sqlx::query_as("SELECT school_id FROM members WHERE id = $1")
+        .bind(member_id)
+        .fetch_optional(&store.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(s)
+}

@@ -1,0 +1,156 @@
+//! The access-control table: every route of the router has one entry saying who may call it.
+//! A route missing from the table is denied (and the router-wide test fails). Routes with a
+//! `{school}` segment are also scoped: a user of another school gets 403, whatever the role.
+
+use axum::extract::{MatchedPath, RawPathParams, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use jiaogong_domain::roles::Role;
+use jiaogong_store::accounts::User;
+use jiaogong_store::tenancy::{self, School};
+
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::AppState;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy)]
+pub enum Allow {
+    /// Anyone, logged in or not.
+    Public,
+    /// Any logged-in user.
+    Anyone,
+    /// Logged-in users with one of these roles.
+    Roles(&'static [Role]),
+}
+
+use Role::*;
+/// Keep and change the roster.
+pub const ROSTER_EDITORS: &[Role] = &[Admin, Chair, OrgCommittee];
+/// Read the roster.
+pub const ROSTER_READERS: &[Role] = &[Admin, Chair, OrgCommittee, GroupLeader];
+/// Read dues.
+pub const DUES_READERS: &[Role] = &[Admin, Chair, OrgCommittee, Auditor];
+pub const DISTRICT: &[Role] = &[Admin, District];
+pub const ADMINS: &[Role] = &[Admin];
+
+/// (method, path, who). The single source of truth the router is checked against.
+pub const TABLE: &[(&str, &str, Allow)] = &[
+    ("GET", "/healthz", Allow::Public),
+    ("GET", "/static/{*path}", Allow::Public),
+    ("GET", "/login", Allow::Public),
+    ("POST", "/login", Allow::Public),
+    ("POST", "/logout", Allow::Anyone),
+    ("GET", "/setup/{token}", Allow::Public),
+    ("POST", "/setup/{token}", Allow::Public),
+    ("GET", "/", Allow::Anyone),
+    ("GET", "/profile", Allow::Anyone),
+    ("POST", "/profile/locale", Allow::Anyone),
+    ("POST", "/profile/password", Allow::Anyone),
+    ("POST", "/profile/tokens", Allow::Anyone),
+    ("POST", "/profile/tokens/{id}/revoke", Allow::Anyone),
+    ("GET", "/me", Allow::Anyone),
+    ("POST", "/me/corrections", Allow::Anyone),
+    ("GET", "/me/export", Allow::Anyone),
+    ("GET", "/district", Allow::Roles(DISTRICT)),
+    ("GET", "/s/{school}/members", Allow::Roles(ROSTER_READERS)),
+    ("POST", "/s/{school}/members", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/members/new", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/members/export", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/members/template", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/members/import", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/members/import", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/members/import/{stash}/commit", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/members/import/{stash}/report", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/members/{id}", Allow::Roles(ROSTER_READERS)),
+    ("GET", "/s/{school}/members/{id}/edit", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/members/{id}/edit", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/members/{id}/event", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/members/{id}/reveal", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/groups", Allow::Roles(ROSTER_READERS)),
+    ("POST", "/s/{school}/groups", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/corrections", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/corrections/{id}", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/dues", Allow::Roles(DUES_READERS)),
+    ("POST", "/s/{school}/dues/rate", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/dues/payments", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/dues/import", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/dues/member/{id}", Allow::Roles(DUES_READERS)),
+    ("GET", "/s/{school}/audit", Allow::Roles(&[Admin, Chair, Auditor])),
+    ("GET", "/api/v1/openapi.json", Allow::Public),
+    ("GET", "/api/v1/me", Allow::Anyone),
+    ("GET", "/api/v1/schools", Allow::Anyone),
+    ("GET", "/api/v1/schools/{school}/groups", Allow::Roles(ROSTER_READERS)),
+    ("GET", "/api/v1/schools/{school}/members", Allow::Roles(ROSTER_READERS)),
+    ("POST", "/api/v1/schools/{school}/members", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/api/v1/schools/{school}/members/import", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/api/v1/schools/{school}/members/export", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/api/v1/members/{id}", Allow::Roles(ROSTER_READERS)),
+    ("PATCH", "/api/v1/members/{id}", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/api/v1/schools/{school}/dues", Allow::Roles(DUES_READERS)),
+    ("POST", "/api/v1/schools/{school}/dues/payments", Allow::Roles(ROSTER_EDITORS)),
+];
+
+pub fn lookup(method: &str, path: &str) -> Option<Allow> {
+    TABLE.iter().find(|(m, p, _)| *m == method && *p == path).map(|(_, _, a)| *a)
+}
+
+/// Whether a user may act in a school: its own school; a system admin (no school) anywhere; a
+/// district user in the schools of the district.
+pub fn in_scope(user: &User, school: &School) -> bool {
+    match (&user.school_id, user.role()) {
+        (Some(s), _) => *s == school.id,
+        (None, Role::Admin) => true,
+        (None, Role::District) => user.district_id.is_some() && user.district_id == school.district_id,
+        _ => false,
+    }
+}
+
+/// Route layer: applies the table and the school scope; inserts the `School` for handlers.
+pub async fn guard(
+    State(state): State<AppState>,
+    matched: MatchedPath,
+    params: RawPathParams,
+    ctx: Ctx,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let method = req.method().as_str().to_string();
+    let allow = lookup(&method, matched.as_str());
+    let user = ctx.user.as_ref();
+    let allowed = match (allow, user) {
+        (None, _) => false,
+        (Some(Allow::Public), _) => true,
+        (Some(_), None) => return AppError::Unauthenticated.into_response(),
+        (Some(Allow::Anyone), Some(_)) => true,
+        (Some(Allow::Roles(roles)), Some(u)) => roles.contains(&u.role()),
+    };
+    if !allowed {
+        deny(&state, &ctx, matched.as_str()).await;
+        return AppError::Forbidden.into_response();
+    }
+    if let Some((_, code)) = params.iter().find(|(k, _)| *k == "school") {
+        let Some(user) = user else { return AppError::Unauthenticated.into_response() };
+        let school = match tenancy::school(&state.store, code).await {
+            Ok(s) => s,
+            Err(jiaogong_store::StoreError::NotFound) => return AppError::NotFound.into_response(),
+            Err(e) => return AppError::from(e).into_response(),
+        };
+        if !in_scope(user, &school) {
+            deny(&state, &ctx, req.uri().path()).await;
+            return AppError::Forbidden.into_response();
+        }
+        req.extensions_mut().insert(school);
+    }
+    next.run(req).await
+}
+
+async fn deny(state: &AppState, ctx: &Ctx, path: &str) {
+    let actor = ctx.actor();
+    let school = ctx.user.as_ref().and_then(|u| u.school_id.clone());
+    let _ = jiaogong_store::audit::record(
+        &state.store,
+        &jiaogong_store::audit::Event::new(school.as_deref(), &actor, "access.denied", path).detail(ctx.ip.clone()),
+    )
+    .await;
+}

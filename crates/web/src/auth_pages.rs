@@ -1,0 +1,348 @@
+//! Login, logout, the first-admin setup link, the home page with its to-do list, and the
+//! profile (language, password, API tokens).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Form;
+use jiaogong_domain::roles::Role;
+use jiaogong_store::accounts::{self, NewUser};
+use jiaogong_store::audit::{self, Event};
+use serde::Deserialize;
+
+use crate::ctx::{Ctx, SESSION_COOKIE};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::pages::{render, see_other, Chrome};
+use crate::{AppState, Routes};
+
+pub fn routes(r: Routes) -> Routes {
+    r.add("GET", "/login", get(login_page))
+        .add("POST", "/login", post(login))
+        .add("POST", "/logout", post(logout))
+        .add("GET", "/setup/{token}", get(setup_page))
+        .add("POST", "/setup/{token}", post(setup))
+        .add("GET", "/", get(home))
+        .add("GET", "/profile", get(profile))
+        .add("POST", "/profile/locale", post(set_locale))
+        .add("POST", "/profile/password", post(change_password))
+        .add("POST", "/profile/tokens", post(create_token))
+        .add("POST", "/profile/tokens/{id}/revoke", post(revoke_token))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    username: String,
+    error: String,
+}
+
+async fn login_page(ctx: Ctx) -> AppResult<Response> {
+    if ctx.user.is_some() {
+        return Ok(see_other("/"));
+    }
+    let title = ctx.tr.t("login-title");
+    render(&LoginPage { c: Chrome::new(&ctx, "login", title), username: String::new(), error: String::new() })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+}
+
+async fn login(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
+    let username = f.username.trim().to_string();
+    let fail = |ctx: &Ctx, msg: String| {
+        let title = ctx.tr.t("login-title");
+        render(&LoginPage { c: Chrome::new(ctx, "login", title), username: username.clone(), error: msg })
+    };
+    if accounts::is_throttled(&st.store, &username, &ctx.ip).await? {
+        audit::record(&st.store, &Event::new(None, &username, "login.throttled", &username).detail(ctx.ip.clone())).await?;
+        let mut r = fail(&ctx, ctx.tr.t("err-throttled"))?;
+        *r.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+        return Ok(r);
+    }
+    let found = accounts::user_by_username(&st.store, &username).await?;
+    let password = f.password;
+    let ok_user = match found {
+        Some((user, hash)) => {
+            let ok = tokio::task::spawn_blocking(move || accounts::verify_password(&password, &hash))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            ok.then_some(user)
+        }
+        None => {
+            // Spend the same time as a real check so usernames cannot be probed by timing.
+            let _ = tokio::task::spawn_blocking(move || accounts::verify_password(&password, dummy_hash())).await;
+            None
+        }
+    };
+    let Some(user) = ok_user else {
+        accounts::record_failure(&st.store, &username, &ctx.ip).await?;
+        audit::record(&st.store, &Event::new(None, &username, "login.failed", &username).detail(ctx.ip.clone())).await?;
+        let mut r = fail(&ctx, ctx.tr.t("login-failed"))?;
+        *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+        return Ok(r);
+    };
+    if let Some(old) = &ctx.session_token {
+        accounts::end_session(&st.store, old).await?;
+    }
+    accounts::clear_failures(&st.store, &username).await?;
+    let (token, _csrf) = accounts::create_session(&st.store, &user.id).await?;
+    audit::record(&st.store, &Event::new(user.school_id.as_deref(), &user.username, "login.ok", &user.id).detail(ctx.ip.clone())).await?;
+    let mut resp = see_other("/");
+    resp.headers_mut().append(header::SET_COOKIE, session_cookie(&st, &token, 12 * 3600)?);
+    Ok(resp)
+}
+
+/// A real hash to verify against when the username is unknown.
+fn dummy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| accounts::hash_password("not-a-real-password").unwrap_or_default())
+}
+
+fn session_cookie(st: &AppState, token: &str, max_age: i64) -> AppResult<header::HeaderValue> {
+    let secure = if st.config.secure_cookies { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+        .parse()
+        .map_err(|_| AppError::Internal("cookie".into()))
+}
+
+async fn logout(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    if let Some(t) = &ctx.session_token {
+        accounts::end_session(&st.store, t).await?;
+    }
+    let mut resp = see_other("/login");
+    resp.headers_mut().append(header::SET_COOKIE, session_cookie(&st, "", 0)?);
+    Ok(resp)
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    c: Chrome,
+    token: String,
+    username: String,
+    error: String,
+}
+
+async fn setup_page(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
+    if !accounts::setup_token_valid(&st.store, &token).await? {
+        return Err(AppError::NotFound);
+    }
+    let title = ctx.tr.t("setup-title");
+    render(&SetupPage { c: Chrome::new(&ctx, "setup", title), token, username: String::new(), error: String::new() })
+}
+
+#[derive(Deserialize)]
+struct SetupForm {
+    username: String,
+    display_name: String,
+    password: String,
+    password2: String,
+}
+
+/// Checks a new password against the policy; the message is in the caller's language.
+pub(crate) fn check_new_password(ctx: &Ctx, p: &str, p2: &str) -> Result<(), String> {
+    if p.chars().count() < accounts::MIN_PASSWORD_CHARS {
+        return Err(ctx.tr.t1("err-password-short", "min", &accounts::MIN_PASSWORD_CHARS.to_string()));
+    }
+    if p != p2 {
+        return Err(ctx.tr.t("err-password-mismatch"));
+    }
+    Ok(())
+}
+
+async fn setup(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>, Form(f): Form<SetupForm>) -> AppResult<Response> {
+    let username = f.username.trim().to_string();
+    let problem = if username.is_empty() || f.display_name.trim().is_empty() {
+        Some(ctx.tr.t("err-required"))
+    } else {
+        check_new_password(&ctx, &f.password, &f.password2).err()
+    };
+    if let Some(error) = problem {
+        let title = ctx.tr.t("setup-title");
+        return render(&SetupPage { c: Chrome::new(&ctx, "setup", title), token, username, error });
+    }
+    let password = f.password;
+    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let mut tx = st.store.begin().await?;
+    if !accounts::consume_setup_token(&mut tx, &token).await? {
+        return Err(AppError::NotFound);
+    }
+    let id = accounts::create_user(
+        &mut tx,
+        &NewUser {
+            school_id: None,
+            district_id: None,
+            username: &username,
+            display_name: f.display_name.trim(),
+            password_hash: &hash,
+            role: Role::Admin,
+            member_id: None,
+        },
+    )
+    .await?;
+    audit::append(&mut tx, &st.store.crypto, &Event::new(None, &username, "user.create_first_admin", &id)).await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(see_other("/login"))
+}
+
+/// One line of the to-do list.
+pub struct Todo {
+    pub text: String,
+    pub href: String,
+    pub count: i64,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    todos: Vec<Todo>,
+    stats: Vec<(String, i64)>,
+    school_name: String,
+}
+
+async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let user = ctx.user()?.clone();
+    let title = ctx.tr.t("nav-home");
+    let mut todos = Vec::new();
+    let mut stats = Vec::new();
+    let mut school_name = String::new();
+    if let Some(school_id) = &user.school_id {
+        let school = jiaogong_store::tenancy::school(&st.store, school_id).await?;
+        school_name = school.name.clone();
+        let role = user.role();
+        if crate::access::ROSTER_READERS.contains(&role) {
+            for (status, n) in jiaogong_store::members::count_by_status(&st.store, school_id).await? {
+                stats.push((ctx.tr.t(&format!("status-{}", status.replace('_', "-"))), n));
+            }
+        }
+        if crate::access::ROSTER_EDITORS.contains(&role) {
+            let open = jiaogong_store::members::corrections(&st.store, school_id, None, true).await?.len() as i64;
+            if open > 0 {
+                todos.push(Todo { text: ctx.tr.t("todo-corrections"), href: format!("/s/{}/corrections", school.code), count: open });
+            }
+            let month = crate::dues::current_month();
+            let arrears = crate::dues::arrears_count(&st.store, &school, &month).await?;
+            if arrears > 0 {
+                todos.push(Todo { text: ctx.tr.t1("todo-dues-arrears", "month", &month.to_string()), href: format!("/s/{}/dues?month={month}", school.code), count: arrears });
+            }
+        }
+        if let Some(member_id) = &user.member_id {
+            let mine = jiaogong_store::members::corrections(&st.store, school_id, Some(member_id), true).await?.len() as i64;
+            if mine > 0 {
+                todos.push(Todo { text: ctx.tr.t("todo-my-corrections"), href: "/me".into(), count: mine });
+            }
+        }
+    } else if matches!(user.role(), Role::District | Role::Admin) {
+        todos.push(Todo { text: ctx.tr.t("todo-district"), href: "/district".into(), count: 0 });
+    }
+    render(&HomePage { c: Chrome::new(&ctx, "home", title), todos, stats, school_name })
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfilePage {
+    c: Chrome,
+    langs: Vec<(&'static str, &'static str, bool)>,
+    tokens: Vec<accounts::ApiToken>,
+    new_token: String,
+    message: String,
+    error: String,
+}
+
+async fn profile_with(st: &AppState, ctx: &Ctx, new_token: String, message: String, error: String) -> AppResult<Response> {
+    let user = ctx.user()?;
+    let tokens = accounts::list_api_tokens(&st.store, &user.id).await?;
+    let langs = Lang::ALL
+        .iter()
+        .map(|l| (l.code(), match l { Lang::ZhCn => "简体中文", Lang::ZhTw => "繁體中文", Lang::En => "English" }, *l == ctx.tr.lang))
+        .collect();
+    let title = ctx.tr.t("nav-settings");
+    render(&ProfilePage { c: Chrome::new(ctx, "profile", title), langs, tokens, new_token, message, error })
+}
+
+async fn profile(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    profile_with(&st, &ctx, String::new(), String::new(), String::new()).await
+}
+
+#[derive(Deserialize)]
+struct LocaleForm {
+    locale: String,
+}
+
+async fn set_locale(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LocaleForm>) -> AppResult<Response> {
+    let user = ctx.user()?;
+    let lang = Lang::from_code(&f.locale).ok_or_else(|| AppError::bad("bad_locale", ctx.tr.t("err-bad-value")))?;
+    accounts::set_locale(&st.store, &user.id, lang.code()).await?;
+    Ok(see_other("/profile"))
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    old: String,
+    new: String,
+    new2: String,
+}
+
+async fn change_password(State(st): State<AppState>, ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult<Response> {
+    let user = ctx.user()?.clone();
+    let hash = accounts::password_hash_of(&st.store, &user.id).await?;
+    let old = f.old;
+    let ok = tokio::task::spawn_blocking(move || accounts::verify_password(&old, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if !ok {
+        return profile_with(&st, &ctx, String::new(), String::new(), ctx.tr.t("err-old-password")).await;
+    }
+    if let Err(e) = check_new_password(&ctx, &f.new, &f.new2) {
+        return profile_with(&st, &ctx, String::new(), String::new(), e).await;
+    }
+    let new = f.new;
+    let new_hash = tokio::task::spawn_blocking(move || accounts::hash_password(&new))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let mut tx = st.store.begin().await?;
+    accounts::set_password_hash(&mut tx, &user.id, &new_hash).await?;
+    audit::append(&mut tx, &st.store.crypto, &Event::new(user.school_id.as_deref(), &user.username, "user.password_changed", &user.id)).await?;
+    jiaogong_store::commit(tx).await?;
+    // Every session ended with the change, this one too: log in again.
+    Ok(see_other("/login"))
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    name: String,
+}
+
+async fn create_token(State(st): State<AppState>, ctx: Ctx, Form(f): Form<TokenForm>) -> AppResult<Response> {
+    let user = ctx.user()?.clone();
+    let name = f.name.trim();
+    if name.is_empty() {
+        return profile_with(&st, &ctx, String::new(), String::new(), ctx.tr.t("err-required")).await;
+    }
+    let mut tx = st.store.begin().await?;
+    let secret = accounts::create_api_token(&mut tx, &user.id, name).await?;
+    audit::append(&mut tx, &st.store.crypto, &Event::new(user.school_id.as_deref(), &user.username, "token.create", name)).await?;
+    jiaogong_store::commit(tx).await?;
+    profile_with(&st, &ctx, secret, ctx.tr.t("token-created"), String::new()).await
+}
+
+async fn revoke_token(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<impl IntoResponse> {
+    let user = ctx.user()?.clone();
+    let mut tx = st.store.begin().await?;
+    if !accounts::revoke_api_token(&mut tx, &user.id, &id).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::append(&mut tx, &st.store.crypto, &Event::new(user.school_id.as_deref(), &user.username, "token.revoke", &id)).await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(see_other("/profile"))
+}

@@ -1,0 +1,195 @@
+//! The request context: who is calling (session cookie or bearer token), in which language,
+//! whether it is an htmx or API call; CSRF checking; and rendering of deferred errors with that
+//! context.
+
+use std::net::SocketAddr;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::Response;
+use jiaogong_store::accounts::{self, User};
+
+use crate::error::{AppError, Deferred, ErrorShape};
+use crate::i18n::{Lang, Tr};
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "jg_session";
+pub const PRE_COOKIE: &str = "jg_pre";
+/// Largest request body (imports included).
+pub const MAX_BODY: usize = 32 * 1024 * 1024;
+
+/// Who is calling and how.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub user: Option<User>,
+    /// The token forms must echo: the session's, or the pre-session cookie's before login.
+    pub csrf: String,
+    pub tr: Tr,
+    pub htmx: bool,
+    pub api: bool,
+    pub bearer: bool,
+    pub ip: String,
+    pub session_token: Option<String>,
+}
+
+impl Ctx {
+    pub fn user(&self) -> Result<&User, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthenticated)
+    }
+    pub fn actor(&self) -> String {
+        self.user.as_ref().map(|u| u.username.clone()).unwrap_or_else(|| "anonymous".into())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Ctx>().cloned().ok_or(AppError::Internal("context missing".into()))
+    }
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn client_ip(req: &Request) -> String {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "local".into())
+}
+
+/// Builds the context, checks CSRF on unsafe methods, runs the handler, renders deferred errors.
+pub async fn context(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let api = parts.uri.path().starts_with("/api/");
+    let accept_lang = parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default();
+    let mut ctx = Ctx {
+        user: None,
+        csrf: cookie(&parts.headers, PRE_COOKIE).unwrap_or_default(),
+        tr: Tr::new(accept_lang),
+        htmx: parts.headers.contains_key("hx-request"),
+        api,
+        bearer: false,
+        ip: client_ip(&Request::from_parts(parts.clone(), Body::empty())),
+        session_token: None,
+    };
+    let mut set_pre = false;
+    if ctx.csrf.is_empty() && !api {
+        ctx.csrf = jiaogong_store::new_secret();
+        set_pre = true;
+    }
+    let shape = |ctx: &Ctx| ErrorShape { api: ctx.api, tr: ctx.tr };
+
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .map(str::to_string);
+    if let Some(token) = bearer {
+        match accounts::user_by_api_token(&state.store, &token).await {
+            Ok(Some(user)) => {
+                ctx.tr = Tr::new(Lang::from_code(&user.locale).unwrap_or_default());
+                ctx.user = Some(user);
+                ctx.bearer = true;
+                ctx.api = true;
+            }
+            Ok(None) => return AppError::Unauthenticated.render(shape(&ctx)),
+            Err(e) => return AppError::from(e).render(shape(&ctx)),
+        }
+    } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+        match accounts::session(&state.store, &token).await {
+            Ok(Some(s)) => {
+                ctx.tr = Tr::new(Lang::from_code(&s.user.locale).unwrap_or(accept_lang));
+                ctx.csrf = s.csrf;
+                ctx.user = Some(s.user);
+                ctx.session_token = Some(token);
+            }
+            Ok(None) => {}
+            Err(e) => return AppError::from(e).render(shape(&ctx)),
+        }
+    }
+
+    // CSRF: every unsafe request from a browser must echo the token, in a header (htmx) or in the
+    // form body. Bearer-token API calls carry no ambient credential and need none.
+    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let body = if unsafe_method && !ctx.bearer {
+        let bytes = match to_bytes(body, MAX_BODY).await {
+            Ok(b) => b,
+            Err(_) => return AppError::TooLarge.render(shape(&ctx)),
+        };
+        let sent = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| form_token(&parts.headers, &bytes));
+        let ok = match sent {
+            Some(t) => !ctx.csrf.is_empty() && constant_eq(t.as_bytes(), ctx.csrf.as_bytes()),
+            None => false,
+        };
+        if !ok {
+            let actor = ctx.actor();
+            let path = parts.uri.path().to_string();
+            let _ = jiaogong_store::audit::record(
+                &state.store,
+                &jiaogong_store::audit::Event::new(None, &actor, "csrf.denied", &path).detail(ctx.ip.clone()),
+            )
+            .await;
+            return AppError::Csrf.render(shape(&ctx));
+        }
+        Body::from(bytes)
+    } else {
+        body
+    };
+
+    parts.extensions.insert(ctx.clone());
+    let req = Request::from_parts(parts, body);
+    let mut resp = next.run(req).await;
+    if let Some(Deferred(err)) = resp.extensions_mut().remove::<Deferred>() {
+        resp = err.render(shape(&ctx));
+    }
+    if set_pre && ctx.user.is_none() {
+        if let Ok(v) = format!("{PRE_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax", ctx.csrf).parse() {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Finds `_csrf` in an urlencoded or multipart body.
+fn form_token(headers: &HeaderMap, body: &[u8]) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if ct.starts_with("application/x-www-form-urlencoded") {
+        return url::form_urlencoded::parse(body).find(|(k, _)| k == "_csrf").map(|(_, v)| v.into_owned());
+    }
+    if ct.starts_with("multipart/form-data") {
+        let needle = b"name=\"_csrf\"\r\n\r\n";
+        let pos = body.windows(needle.len()).position(|w| w == needle)?;
+        let rest = &body[pos + needle.len()..];
+        let end = rest.windows(2).position(|w| w == b"\r\n")?;
+        return std::str::from_utf8(&rest[..end]).ok().map(str::to_string);
+    }
+    None
+}

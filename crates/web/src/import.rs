@@ -1,0 +1,463 @@
+//! The roster import (members.md "Excel import"): template, dry run with a per-row report,
+//! commit (skip rejected rows, or all or nothing), the error report as .xlsx. The same
+//! `run_import` serves the page, the API and the CLI.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form};
+use jiaogong_domain::members::{self, Field, MemberInput, RawMember};
+use jiaogong_office::xlsx_read::{self, Limits, Sheet};
+use jiaogong_office::xlsx_write::{self, OutCell, Table};
+use jiaogong_store::audit::{self, Event};
+use jiaogong_store::members as repo;
+use jiaogong_store::tenancy::{self, School};
+use jiaogong_store::Store;
+use serde::{Deserialize, Serialize};
+
+use crate::ctx::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+use crate::pages::{render, see_other, Chrome};
+use crate::{AppState, Routes};
+
+pub fn routes(r: Routes) -> Routes {
+    r.add("GET", "/s/{school}/members/template", get(template))
+        .add("GET", "/s/{school}/members/export", get(export))
+        .add("GET", "/s/{school}/members/import", get(import_page))
+        .add("POST", "/s/{school}/members/import", post(upload))
+        .add("POST", "/s/{school}/members/import/{stash}/commit", post(commit))
+        .add("GET", "/s/{school}/members/import/{stash}/report", get(report_xlsx))
+}
+
+/// One rejected cell or row.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rejected {
+    pub row: u32,
+    pub column: String,
+    pub reason: String,
+}
+
+/// What an import did, or would do.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rejected: Vec<Rejected>,
+    pub unknown_headers: Vec<String>,
+    pub new_groups: Vec<String>,
+    pub new_departments: Vec<String>,
+    pub committed: bool,
+}
+
+impl ImportReport {
+    /// Row numbers with their reasons joined, for the error report.
+    pub fn reasons_by_row(&self) -> BTreeMap<u32, String> {
+        let mut m: BTreeMap<u32, String> = BTreeMap::new();
+        for r in &self.rejected {
+            let line = if r.column.is_empty() { r.reason.clone() } else { format!("{}：{}", r.column, r.reason) };
+            m.entry(r.row).and_modify(|s| {
+                s.push_str("；");
+                s.push_str(&line);
+            })
+            .or_insert(line);
+        }
+        m
+    }
+}
+
+/// How to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    DryRun,
+    /// Write valid rows, skip rejected ones.
+    SkipRejected,
+    /// Write nothing if any row is rejected.
+    AllOrNothing,
+}
+
+fn office_error(tr: &Tr, e: &jiaogong_office::error::OfficeError) -> AppError {
+    let args: Vec<(&str, String)> = e.args().into_iter().collect();
+    AppError::bad("bad_file", tr.ta(e.key(), &args))
+}
+
+/// Reads the sheet and finds the header row and its columns.
+pub fn read_roster(tr: &Tr, bytes: &[u8]) -> AppResult<(Sheet, usize, Vec<Option<Field>>, Vec<String>)> {
+    let sheet = xlsx_read::read_first_sheet(bytes, &Limits::default()).map_err(|e| office_error(tr, &e))?;
+    let header_idx = xlsx_read::find_header_row(&sheet, |h| Field::from_header(h).is_some(), 2)
+        .ok_or_else(|| AppError::bad("no_header", tr.t("import-no-header")))?;
+    let mut cols = Vec::new();
+    let mut unknown = Vec::new();
+    let mut seen = HashSet::new();
+    for cell in &sheet.rows[header_idx].cells {
+        let text = cell.to_text();
+        let f = Field::from_header(&text);
+        match f {
+            Some(f) if seen.insert(f) => cols.push(Some(f)),
+            _ => {
+                if !text.trim().is_empty() {
+                    unknown.push(text.trim().to_string());
+                }
+                cols.push(None);
+            }
+        }
+    }
+    let missing: Vec<String> = [Field::Name, Field::EmployeeNo].iter().filter(|f| !seen.contains(f)).map(|f| f.header_zh().to_string()).collect();
+    if !missing.is_empty() {
+        return Err(AppError::bad("missing_columns", tr.t1("import-missing-columns", "columns", &missing.join("、"))));
+    }
+    Ok((sheet, header_idx, cols, unknown))
+}
+
+/// Validates, matches and (unless a dry run) writes the roster in one transaction.
+pub async fn run_import(store: &Store, tr: &Tr, school: &School, bytes: &[u8], mode: Mode, actor: &str) -> AppResult<ImportReport> {
+    let (sheet, header_idx, cols, unknown) = read_roster(tr, bytes)?;
+    let mut report = ImportReport { unknown_headers: unknown, ..Default::default() };
+    let (existing, by_id_index) = repo::import_keys(store, &school.id).await?;
+    let groups: HashSet<String> = tenancy::groups(store, &school.id).await?.into_iter().map(|g| g.name).collect();
+    let depts: HashSet<String> = tenancy::departments(store, &school.id).await?.into_iter().map(|d| d.1).collect();
+    let mut new_groups = BTreeMap::new();
+    let mut new_depts = BTreeMap::new();
+    let mut seen_no: HashMap<String, u32> = HashMap::new();
+    let mut seen_id: HashMap<String, u32> = HashMap::new();
+    let mut creates: Vec<MemberInput> = Vec::new();
+    let mut updates: Vec<(String, MemberInput)> = Vec::new();
+    let c = &store.crypto;
+    for row in &sheet.rows[header_idx + 1..] {
+        let mut raw = RawMember::new();
+        for (i, cell) in row.cells.iter().enumerate() {
+            if let Some(Some(f)) = cols.get(i) {
+                raw = raw.with(*f, cell.to_text());
+            }
+        }
+        if raw.is_blank() {
+            continue;
+        }
+        let mut input = match members::validate_member(&raw) {
+            Ok(m) => m,
+            Err(errs) => {
+                for (f, e) in errs {
+                    report.rejected.push(Rejected { row: row.number, column: f.header_zh().to_string(), reason: tr.validation(&e) });
+                }
+                continue;
+            }
+        };
+        if let Some(first) = seen_no.insert(input.employee_no.clone(), row.number) {
+            report.rejected.push(Rejected {
+                row: row.number,
+                column: Field::EmployeeNo.header_zh().into(),
+                reason: tr.t1("import-duplicate-in-file", "row", &first.to_string()),
+            });
+            continue;
+        }
+        let idx = input.id_number.as_ref().map(|i| repo::id_index_of(c, &school.id, i.as_str()));
+        if let Some(idx) = &idx {
+            if let Some(first) = seen_id.insert(idx.clone(), row.number) {
+                report.rejected.push(Rejected {
+                    row: row.number,
+                    column: Field::IdNumber.header_zh().into(),
+                    reason: tr.t1("import-duplicate-in-file", "row", &first.to_string()),
+                });
+                continue;
+            }
+        }
+        // Match by employee number, else by ID number.
+        let matched = match existing.get(&input.employee_no) {
+            Some(e) => {
+                if let Some(other_no) = idx.as_ref().and_then(|i| by_id_index.get(i)) {
+                    if *other_no != input.employee_no {
+                        report.rejected.push(Rejected {
+                            row: row.number,
+                            column: Field::IdNumber.header_zh().into(),
+                            reason: tr.t1("import-id-belongs-to", "employee_no", other_no),
+                        });
+                        continue;
+                    }
+                }
+                Some(e)
+            }
+            None => idx.as_ref().and_then(|i| by_id_index.get(i)).and_then(|no| existing.get(no)),
+        };
+        if let Some(g) = &input.group {
+            if !groups.contains(g) {
+                new_groups.entry(g.clone()).or_insert(());
+            }
+        }
+        if let Some(d) = &input.department {
+            if !depts.contains(d) {
+                new_depts.entry(d.clone()).or_insert(());
+            }
+        }
+        match matched {
+            Some(e) => {
+                // Status changes are events recorded on the member page, not import updates.
+                if let Some(s) = members::MemberStatus::from_code(&e.status) {
+                    input.status = s;
+                }
+                if repo::fingerprint_of(c, &school.id, &input) == e.fingerprint {
+                    report.unchanged += 1;
+                } else {
+                    report.updated += 1;
+                    updates.push((e.id.clone(), input));
+                }
+            }
+            None => {
+                report.created += 1;
+                creates.push(input);
+            }
+        }
+    }
+    report.rejected.sort_by_key(|r| r.row);
+    report.new_groups = new_groups.into_keys().collect();
+    report.new_departments = new_depts.into_keys().collect();
+    let write = match mode {
+        Mode::DryRun => false,
+        Mode::SkipRejected => true,
+        Mode::AllOrNothing => report.rejected.is_empty(),
+    };
+    if !write {
+        return Ok(report);
+    }
+    let mut tx = store.begin().await?;
+    let mut group_ids: HashMap<String, String> = HashMap::new();
+    let mut dept_ids: HashMap<String, String> = HashMap::new();
+    let resolve = |m: &MemberInput| (m.group.clone(), m.department.clone());
+    let mut rows = Vec::with_capacity(creates.len());
+    for m in creates {
+        let (g, d) = resolve(&m);
+        let gid = match g {
+            Some(g) => Some(group_id(&mut tx, &school.id, &g, &mut group_ids).await?),
+            None => None,
+        };
+        let did = match d {
+            Some(d) => Some(dept_id(&mut tx, &school.id, &d, &mut dept_ids).await?),
+            None => None,
+        };
+        rows.push((m, gid, did));
+    }
+    let ids = repo::insert_many(&mut tx, c, &school.id, &rows).await?;
+    let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
+    repo::insert_import_events(&mut tx, &school.id, &ids, &today, actor).await?;
+    for (id, m) in &updates {
+        let (g, d) = resolve(m);
+        let gid = match g {
+            Some(g) => Some(group_id(&mut tx, &school.id, &g, &mut group_ids).await?),
+            None => None,
+        };
+        let did = match d {
+            Some(d) => Some(dept_id(&mut tx, &school.id, &d, &mut dept_ids).await?),
+            None => None,
+        };
+        repo::update(&mut tx, c, &school.id, id, m, gid.as_deref(), did.as_deref()).await?;
+        repo::record_event(&mut tx, &school.id, id, members::MemberEventKind::Update, m.status, None, &today, "", "imported", actor).await?;
+    }
+    let detail = serde_json::json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "rejected": report.rejected.len()}).to_string();
+    audit::append(&mut tx, c, &Event::new(Some(&school.id), actor, "member.import", &school.id).detail(detail)).await?;
+    jiaogong_store::commit(tx).await?;
+    report.committed = true;
+    Ok(report)
+}
+
+async fn group_id(tx: &mut jiaogong_store::Tx, school: &str, name: &str, cache: &mut HashMap<String, String>) -> Result<String, jiaogong_store::StoreError> {
+    if let Some(id) = cache.get(name) {
+        return Ok(id.clone());
+    }
+    let id = match tenancy::group_id_by_name(tx, school, name).await? {
+        Some(id) => id,
+        None => tenancy::create_group(tx, school, name, name.contains("退休")).await?,
+    };
+    cache.insert(name.to_string(), id.clone());
+    Ok(id)
+}
+
+async fn dept_id(tx: &mut jiaogong_store::Tx, school: &str, name: &str, cache: &mut HashMap<String, String>) -> Result<String, jiaogong_store::StoreError> {
+    if let Some(id) = cache.get(name) {
+        return Ok(id.clone());
+    }
+    let id = tenancy::department_id(tx, school, name, true).await?.unwrap_or_default();
+    cache.insert(name.to_string(), id.clone());
+    Ok(id)
+}
+
+fn xlsx_response(file_name: &str, bytes: Vec<u8>) -> Response {
+    let encoded: String = url::form_urlencoded::byte_serialize(file_name.as_bytes()).collect();
+    (
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"roster.xlsx\"; filename*=UTF-8''{encoded}")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The template: the Chinese headers and one example row.
+pub fn template_bytes() -> AppResult<Vec<u8>> {
+    let headers: Vec<String> = Field::ALL.iter().map(|f| f.header_zh().to_string()).collect();
+    let example = vec![
+        OutCell::Text("张三".into()),
+        OutCell::Text("T0001".into()),
+        OutCell::Text("男".into()),
+        OutCell::Text("1985-03-12".into()),
+        OutCell::Text("11010519491231002X".into()),
+        OutCell::Text("13800138000".into()),
+        OutCell::Text("教务处".into()),
+        OutCell::Text("教师".into()),
+        OutCell::Text("中学一级教师".into()),
+        OutCell::Text("2008-09-01".into()),
+        OutCell::Text("2008-10-15".into()),
+        OutCell::Text("语文组".into()),
+        OutCell::Text("在职会员".into()),
+        OutCell::Text("".into()),
+    ];
+    xlsx_write::write_tables(&[Table { sheet_name: "会员名册".into(), headers, rows: vec![example], col_widths: vec![] }])
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+async fn template(ctx: Ctx) -> AppResult<Response> {
+    let _ = ctx;
+    Ok(xlsx_response("会员名册模板.xlsx", template_bytes()?))
+}
+
+/// The roster as .xlsx, filtered like the list.
+pub async fn export_bytes(store: &Store, tr: &Tr, school: &School, filter: &repo::Filter) -> AppResult<Vec<u8>> {
+    let rows = repo::list_all(store, &school.id, filter).await?;
+    let headers = [
+        Field::Name, Field::EmployeeNo, Field::Gender, Field::BirthDate, Field::IdNumber, Field::Phone, Field::Department,
+        Field::Post, Field::Title, Field::JoinedSchool, Field::JoinedUnion, Field::Group, Field::Status, Field::Notes,
+    ]
+    .iter()
+    .map(|f| f.header_zh().to_string())
+    .collect();
+    let text = |s: &Option<String>| s.clone().map(OutCell::Text).unwrap_or(OutCell::Empty);
+    let date = |s: &Option<String>| {
+        s.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).map(OutCell::Date).unwrap_or(OutCell::Empty)
+    };
+    let out = rows
+        .iter()
+        .map(|m| {
+            vec![
+                OutCell::Text(m.name.clone()),
+                OutCell::Text(m.employee_no.clone()),
+                text(&m.gender.as_deref().and_then(members::Gender::from_code).map(|g| g.label_zh().to_string())),
+                date(&m.birth_date),
+                text(&m.id_masked),
+                text(&m.phone_masked),
+                text(&m.department),
+                text(&m.post.as_deref().and_then(members::Post::from_code).map(|p| p.label_zh().to_string())),
+                text(&m.title),
+                date(&m.joined_school),
+                date(&m.joined_union),
+                text(&m.group_name),
+                OutCell::Text(members::MemberStatus::from_code(&m.status).map(|s| s.label_zh().to_string()).unwrap_or_default()),
+                text(&m.notes),
+            ]
+        })
+        .collect();
+    let _ = tr;
+    xlsx_write::write_tables(&[Table { sheet_name: "会员名册".into(), headers, rows: out, col_widths: vec![] }])
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+async fn export(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<crate::members::ListQuery>) -> AppResult<Response> {
+    let bytes = export_bytes(&st.store, &ctx.tr, &school, &q.filter()).await?;
+    audit::record(&st.store, &Event::new(Some(&school.id), &ctx.actor(), "member.export", &school.id)).await?;
+    Ok(xlsx_response("会员名册.xlsx", bytes))
+}
+
+#[derive(Template)]
+#[template(path = "members/import.html")]
+struct ImportPage {
+    c: Chrome,
+    school: School,
+    report: Option<ImportReport>,
+    stash: String,
+    file_name: String,
+    error: String,
+}
+
+async fn import_page(ctx: Ctx, Extension(school): Extension<School>) -> AppResult<Response> {
+    let title = ctx.tr.t("import-title");
+    render(&ImportPage { c: Chrome::new(&ctx, "members", title), school, report: None, stash: String::new(), file_name: String::new(), error: String::new() })
+}
+
+/// Reads the uploaded file of a multipart form.
+pub async fn file_from_multipart(tr: &Tr, mut mp: Multipart) -> AppResult<(String, Vec<u8>)> {
+    while let Ok(Some(field)) = mp.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload.xlsx").to_string();
+            let bytes = field.bytes().await.map_err(|_| AppError::TooLarge)?;
+            if bytes.is_empty() {
+                return Err(AppError::bad("no_file", tr.t("import-no-file")));
+            }
+            return Ok((name, bytes.to_vec()));
+        }
+    }
+    Err(AppError::bad("no_file", tr.t("import-no-file")))
+}
+
+async fn upload(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, mp: Multipart) -> AppResult<Response> {
+    let title = ctx.tr.t("import-title");
+    let (file_name, bytes) = match file_from_multipart(&ctx.tr, mp).await {
+        Ok(f) => f,
+        Err(e) => {
+            let error = e.message(&ctx.tr);
+            let mut r = render(&ImportPage { c: Chrome::new(&ctx, "members", title), school, report: None, stash: String::new(), file_name: String::new(), error })?;
+            *r.status_mut() = e.status();
+            return Ok(r);
+        }
+    };
+    let user = ctx.user()?.clone();
+    match run_import(&st.store, &ctx.tr, &school, &bytes, Mode::DryRun, &user.username).await {
+        Ok(report) => {
+            let stash = repo::stash_upload(&st.store, &school.id, &user.id, &file_name, &bytes).await?;
+            render(&ImportPage { c: Chrome::new(&ctx, "members", title), school, report: Some(report), stash, file_name, error: String::new() })
+        }
+        Err(e @ AppError::BadInput { .. }) => {
+            let error = e.message(&ctx.tr);
+            let mut r = render(&ImportPage { c: Chrome::new(&ctx, "members", title), school, report: None, stash: String::new(), file_name, error })?;
+            *r.status_mut() = e.status();
+            Ok(r)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CommitForm {
+    #[serde(default)]
+    all_or_nothing: Option<String>,
+}
+
+async fn commit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, stash)): Path<(String, String)>,
+    Form(f): Form<CommitForm>,
+) -> AppResult<Response> {
+    let user = ctx.user()?.clone();
+    let (file_name, bytes) = repo::stashed_upload(&st.store, &school.id, &user.id, &stash).await?;
+    let mode = if f.all_or_nothing.is_some() { Mode::AllOrNothing } else { Mode::SkipRejected };
+    let report = run_import(&st.store, &ctx.tr, &school, &bytes, mode, &user.username).await?;
+    if report.committed && report.rejected.is_empty() {
+        return Ok(see_other(&format!("/s/{}/members", school.code)));
+    }
+    let title = ctx.tr.t("import-title");
+    render(&ImportPage { c: Chrome::new(&ctx, "members", title), school, report: Some(report), stash, file_name, error: String::new() })
+}
+
+async fn report_xlsx(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Path((_, stash)): Path<(String, String)>) -> AppResult<Response> {
+    let user = ctx.user()?.clone();
+    let (_, bytes) = repo::stashed_upload(&st.store, &school.id, &user.id, &stash).await?;
+    let report = run_import(&st.store, &ctx.tr, &school, &bytes, Mode::DryRun, &user.username).await?;
+    let (sheet, header_idx, _, _) = read_roster(&ctx.tr, &bytes)?;
+    let out = xlsx_write::write_error_report(&sheet, header_idx, &report.reasons_by_row(), &ctx.tr.t("import-error-column"))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(xlsx_response("导入错误报告.xlsx", out))
+}

@@ -1,0 +1,86 @@
+//! The web layer: axum router, request context, access control, pages (askama + htmx) and the
+//! JSON API. Handlers parse input into domain types, let the domain decide, and call the store.
+
+pub mod access;
+mod api;
+mod assets;
+mod auth_pages;
+pub mod ctx;
+mod district;
+mod dues;
+pub mod error;
+pub mod i18n;
+pub mod import;
+mod me;
+mod members;
+mod openapi;
+pub mod pages;
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderValue};
+use axum::routing::MethodRouter;
+use axum::Router;
+use jiaogong_store::Store;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Settings the web layer needs.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies Secure (served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+}
+
+/// Records every route as it is added, so tests can check the whole router against the table.
+pub struct Routes {
+    router: Router<AppState>,
+    pub list: Vec<(&'static str, &'static str)>,
+}
+
+impl Routes {
+    fn new() -> Self {
+        Routes { router: Router::new(), list: Vec::new() }
+    }
+    pub(crate) fn add(mut self, method: &'static str, path: &'static str, mr: MethodRouter<AppState>) -> Self {
+        self.list.push((method, path));
+        self.router = self.router.route(path, mr);
+        self
+    }
+}
+
+/// Every route of the application, with the (method, path) list.
+pub fn routes() -> Routes {
+    let r = Routes::new();
+    let r = assets::routes(r);
+    let r = auth_pages::routes(r);
+    let r = members::routes(r);
+    let r = import::routes(r);
+    let r = dues::routes(r);
+    let r = me::routes(r);
+    let r = district::routes(r);
+    api::routes(r)
+}
+
+/// The application router with its middleware.
+pub fn app(state: AppState) -> Router {
+    let Routes { router, .. } = routes();
+    router
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), access::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::context))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(ctx::MAX_BODY))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(state)
+}
