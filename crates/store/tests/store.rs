@@ -1,0 +1,271 @@
+//! The store suite: every test runs on SQLite and, with JIAOGONG_TEST_PG, on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use jiaogong_domain::members::{MemberEventKind, MemberStatus};
+use jiaogong_domain::roles::Role;
+use jiaogong_store::accounts::{self, NewUser};
+use jiaogong_store::audit::{self, Event, Verdict};
+use jiaogong_store::members::{self, Filter, Sensitive};
+use jiaogong_store::{dues, tenancy, Store};
+
+const ID1: &str = "11010519491231002X";
+const PHONE1: &str = "13912345678";
+
+async fn append_n(store: &Store, n: usize) {
+    for i in 0..n {
+        audit::record(store, &Event::new(None, "tester", "test.event", &format!("t{i}")).detail(format!("d{i}"))).await.unwrap();
+    }
+}
+
+async fn exec(store: &Store, sql: &str) {
+    let mut tx = store.begin().await.unwrap();
+    sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+}
+
+on_every_db!(audit_chain_is_intact_after_appends, |store, db| {
+    append_n(&store, 5).await;
+    assert_eq!(audit::verify(&store).await.unwrap(), Verdict::Intact { entries: 5 });
+});
+
+on_every_db!(audit_verify_names_an_edited_entry, |store, db| {
+    append_n(&store, 5).await;
+    exec(&store, "UPDATE audit_log SET detail = 'forged' WHERE seq = 3").await;
+    assert!(matches!(audit::verify(&store).await.unwrap(), Verdict::Broken { seq: 3, .. }));
+});
+
+on_every_db!(audit_verify_names_a_deleted_entry, |store, db| {
+    append_n(&store, 5).await;
+    exec(&store, "DELETE FROM audit_log WHERE seq = 2").await;
+    assert!(matches!(audit::verify(&store).await.unwrap(), Verdict::Broken { seq: 2, .. }));
+});
+
+on_every_db!(audit_verify_detects_reordering, |store, db| {
+    append_n(&store, 5).await;
+    // Swap the contents of entries 2 and 4, keeping their sequence numbers and hashes.
+    exec(&store, "UPDATE audit_log SET target = 'tmp' WHERE seq = 2").await;
+    exec(&store, "UPDATE audit_log SET target = 't1' WHERE seq = 4").await;
+    exec(&store, "UPDATE audit_log SET target = 't3' WHERE seq = 2").await;
+    assert!(matches!(audit::verify(&store).await.unwrap(), Verdict::Broken { seq: 2, .. }));
+});
+
+on_every_db!(audit_verify_detects_an_insertion, |store, db| {
+    append_n(&store, 3).await;
+    exec(
+        &store,
+        "INSERT INTO audit_log (seq, at, school_id, actor, action, target, detail, prev_hash, hash) SELECT 4, at, school_id, actor, action, target, detail, hash, hash FROM audit_log WHERE seq = 3",
+    )
+    .await;
+    assert!(matches!(audit::verify(&store).await.unwrap(), Verdict::Broken { seq: 4, .. }));
+});
+
+on_every_db!(audit_verify_detects_truncation_of_the_tail, |store, db| {
+    append_n(&store, 5).await;
+    exec(&store, "DELETE FROM audit_log WHERE seq >= 4").await;
+    match audit::verify(&store).await.unwrap() {
+        Verdict::Broken { seq, reason } => {
+            assert_eq!(seq, 4);
+            assert!(reason.contains("truncated"), "{reason}");
+        }
+        v => panic!("truncation not detected: {v:?}"),
+    }
+});
+
+on_every_db!(audit_appends_serialise_under_concurrency, |store, db| {
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            audit::record(&s, &Event::new(None, "c", "concurrent", &i.to_string())).await.unwrap();
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(audit::verify(&store).await.unwrap(), Verdict::Intact { entries: 20 });
+});
+
+on_every_db!(sensitive_fields_are_encrypted_and_masked, |store, db| {
+    let school = common::school(&store, "s1").await;
+    let mut tx = store.begin().await.unwrap();
+    let m = common::member("张三", "T1", Some(ID1), Some(PHONE1), None);
+    let id = members::insert(&mut tx, &store.crypto, &school, &m, None, None).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let d = members::get(&store, &school, &id).await.unwrap();
+    assert_eq!(d.id_masked.as_deref(), Some("1101**********002X"));
+    assert_eq!(d.phone_masked.as_deref(), Some("139****5678"));
+    // No column holds the clear value.
+    let (id_enc, phone_enc): (String, String) = sqlx::query_as("SELECT id_enc, phone_enc FROM members WHERE id = $1").bind(&id).fetch_one(store.reader()).await.unwrap();
+    assert!(!id_enc.contains(ID1) && !phone_enc.contains(PHONE1));
+    assert_eq!(members::reveal(&store, &school, &id, Sensitive::IdNumber).await.unwrap().as_deref(), Some(ID1));
+    assert_eq!(members::reveal(&store, &school, &id, Sensitive::Phone).await.unwrap().as_deref(), Some(PHONE1));
+    if let Some(path) = &db.sqlite_path {
+        exec(&store, "PRAGMA wal_checkpoint(TRUNCATE)").await;
+        let mut raw = std::fs::read(path).unwrap();
+        if let Ok(wal) = std::fs::read(path.with_extension("db-wal")) {
+            raw.extend(wal);
+        }
+        let hay = String::from_utf8_lossy(&raw);
+        assert!(!hay.contains(ID1), "ID number found in clear in the database file");
+        assert!(!hay.contains(PHONE1), "phone found in clear in the database file");
+        assert!(hay.contains("张三") || raw.windows(6).any(|w| w == "张三".as_bytes()), "sanity: names are stored");
+    }
+});
+
+on_every_db!(another_schools_member_is_not_found, |store, db| {
+    let a = common::school(&store, "a").await;
+    let b = common::school(&store, "b").await;
+    let mut tx = store.begin().await.unwrap();
+    let id = members::insert(&mut tx, &store.crypto, &a, &common::member("李四", "T1", None, None, None), None, None).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert!(matches!(members::get(&store, &b, &id).await, Err(jiaogong_store::StoreError::NotFound)));
+    assert!(matches!(members::reveal(&store, &b, &id, Sensitive::IdNumber).await, Err(jiaogong_store::StoreError::NotFound)));
+    let (rows, total) = members::list(&store, &b, &Filter::default(), 0, 50).await.unwrap();
+    assert!(rows.is_empty() && total == 0);
+});
+
+on_every_db!(employee_number_is_unique_within_a_school_only, |store, db| {
+    let a = common::school(&store, "a").await;
+    let b = common::school(&store, "b").await;
+    let mut tx = store.begin().await.unwrap();
+    members::insert(&mut tx, &store.crypto, &a, &common::member("王五", "T9", None, None, None), None, None).await.unwrap();
+    members::insert(&mut tx, &store.crypto, &b, &common::member("王五", "T9", None, None, None), None, None).await.unwrap();
+    let dup = members::insert(&mut tx, &store.crypto, &a, &common::member("赵六", "T9", None, None, None), None, None).await;
+    assert!(dup.unwrap_err().is_unique_violation());
+});
+
+on_every_db!(roster_search_by_name_initials_and_employee_number, |store, db| {
+    let s = common::school(&store, "s").await;
+    let mut tx = store.begin().await.unwrap();
+    let g = tenancy::create_group(&mut tx, &s, "语文组", false).await.unwrap();
+    for (name, no) in [("张三丰", "T001"), ("李小龙", "T002"), ("张无忌", "T003")] {
+        members::insert(&mut tx, &store.crypto, &s, &common::member(name, no, None, None, Some("语文组")), Some(&g), None).await.unwrap();
+    }
+    jiaogong_store::commit(tx).await.unwrap();
+    let names = |f: Filter| {
+        let store = store.clone();
+        let s = s.clone();
+        async move { members::list(&store, &s, &f, 0, 50).await.unwrap().0.into_iter().map(|r| r.name).collect::<Vec<_>>() }
+    };
+    assert_eq!(names(Filter { q: "张".into(), ..Default::default() }).await, vec!["张三丰", "张无忌"]);
+    assert_eq!(names(Filter { q: "zsf".into(), ..Default::default() }).await, vec!["张三丰"]);
+    assert_eq!(names(Filter { q: "T002".into(), ..Default::default() }).await, vec!["李小龙"]);
+    assert_eq!(names(Filter { group_id: g.clone(), ..Default::default() }).await.len(), 3);
+    assert_eq!(tenancy::groups(&store, &s).await.unwrap()[0].members, 3);
+});
+
+on_every_db!(status_events_change_status_and_keep_history, |store, db| {
+    let s = common::school(&store, "s").await;
+    let mut tx = store.begin().await.unwrap();
+    let id = members::insert(&mut tx, &store.crypto, &s, &common::member("钱七", "T7", None, None, None), None, None).await.unwrap();
+    let retired = tenancy::retired_group(&mut tx, &s, "退休组").await.unwrap();
+    members::record_event(&mut tx, &s, &id, MemberEventKind::Retire, MemberStatus::Retired, Some(&retired), "2026-09-01", "到龄", "", "chair").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let d = members::get(&store, &s, &id).await.unwrap();
+    assert_eq!(d.status, "retired");
+    assert_eq!(d.group_name.as_deref(), Some("退休组"));
+    let ev = members::events(&store, &s, &id).await.unwrap();
+    assert_eq!(ev.len(), 1);
+    assert_eq!((ev[0].kind.as_str(), ev[0].reason.as_str()), ("retire", "到龄"));
+});
+
+on_every_db!(sessions_end_on_password_change_and_failures_throttle, |store, db| {
+    let s = common::school(&store, "s").await;
+    let mut tx = store.begin().await.unwrap();
+    let uid = accounts::create_user(&mut tx, &NewUser { school_id: Some(&s), district_id: None, username: "u1", display_name: "U", password_hash: "x", role: Role::Chair, member_id: None }).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let (t1, _) = accounts::create_session(&store, &uid).await.unwrap();
+    let (t2, _) = accounts::create_session(&store, &uid).await.unwrap();
+    assert_ne!(t1, t2);
+    assert!(accounts::session(&store, &t1).await.unwrap().is_some());
+    let mut tx = store.begin().await.unwrap();
+    accounts::set_password_hash(&mut tx, &uid, "y").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert!(accounts::session(&store, &t1).await.unwrap().is_none());
+    assert!(accounts::session(&store, &t2).await.unwrap().is_none());
+    for _ in 0..accounts::MAX_FAILURES_PER_ACCOUNT {
+        assert!(!accounts::is_throttled(&store, "u1", "1.2.3.4").await.unwrap());
+        accounts::record_failure(&store, "u1", "1.2.3.4").await.unwrap();
+    }
+    assert!(accounts::is_throttled(&store, "u1", "5.6.7.8").await.unwrap(), "per-account limit");
+    assert!(!accounts::is_throttled(&store, "other", "5.6.7.8").await.unwrap());
+});
+
+on_every_db!(idle_session_expires, |store, db| {
+    let s = common::school(&store, "s").await;
+    let mut tx = store.begin().await.unwrap();
+    let uid = accounts::create_user(&mut tx, &NewUser { school_id: Some(&s), district_id: None, username: "u2", display_name: "U", password_hash: "x", role: Role::Member, member_id: None }).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let (t, _) = accounts::create_session(&store, &uid).await.unwrap();
+    let old = jiaogong_store::now_ms() - accounts::IDLE_TIMEOUT_MS - 1000;
+    let mut tx = store.begin().await.unwrap();
+    sqlx::query("UPDATE sessions SET last_seen = $1").bind(old).execute(&mut *tx).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert!(accounts::session(&store, &t).await.unwrap().is_none());
+});
+
+on_every_db!(dues_month_facts_sum_payments_per_member, |store, db| {
+    let s = common::school(&store, "s").await;
+    let mut tx = store.begin().await.unwrap();
+    let id = members::insert(&mut tx, &store.crypto, &s, &common::member("孙八", "T8", None, None, None), None, None).await.unwrap();
+    dues::set_standing_salary(&mut tx, &s, &id, 500_000).await.unwrap();
+    dues::set_salary(&mut tx, &s, &id, "2026-10", 600_000).await.unwrap();
+    for amount in [1000, 1500] {
+        dues::record_payment(&mut tx, &s, &dues::Payment { member_id: &id, month: "2026-10", amount_fen: amount, paid_on: "2026-10-10", is_back_payment: false, recorded_by: "t" }).await.unwrap();
+    }
+    jiaogong_store::commit(tx).await.unwrap();
+    let oct = dues::month_facts(&store, &s, "2026-10").await.unwrap();
+    assert_eq!((oct[0].base_fen, oct[0].paid_fen), (Some(600_000), 2500));
+    let sep = dues::month_facts(&store, &s, "2026-09").await.unwrap();
+    assert_eq!((sep[0].base_fen, sep[0].paid_fen), (Some(500_000), 0));
+    // A payment for another school's member is refused.
+    let other = common::school(&store, "o").await;
+    let mut tx = store.begin().await.unwrap();
+    let r = dues::record_payment(&mut tx, &other, &dues::Payment { member_id: &id, month: "2026-10", amount_fen: 1, paid_on: "2026-10-10", is_back_payment: false, recorded_by: "t" }).await;
+    assert!(matches!(r, Err(jiaogong_store::StoreError::NotFound)));
+});
+
+on_every_db!(backup_restores_into_an_empty_database, |store, db| {
+    let s = common::school(&store, "s").await;
+    let mut tx = store.begin().await.unwrap();
+    members::insert(&mut tx, &store.crypto, &s, &common::member("周九", "T9", Some(ID1), Some(PHONE1), None), None, None).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    append_n(&store, 3).await;
+    let mut buf = Vec::new();
+    let n = jiaogong_store::backup::backup(&store, &mut buf).await.unwrap();
+    assert!(n > 5);
+    // Restore into a fresh SQLite database with the same key.
+    let target = common::sqlite().await;
+    let restored = jiaogong_store::backup::restore(&target.store, &mut std::io::Cursor::new(&buf)).await.unwrap();
+    assert_eq!(restored, n);
+    let (rows, total) = members::list(&target.store, &s, &Filter::default(), 0, 50).await.unwrap();
+    assert_eq!((total, rows[0].name.as_str()), (1, "周九"));
+    assert_eq!(members::reveal(&target.store, &s, &rows[0].id, Sensitive::IdNumber).await.unwrap().as_deref(), Some(ID1));
+    assert_eq!(audit::verify(&target.store).await.unwrap(), Verdict::Intact { entries: 3 });
+    // A second restore into the now non-empty database is refused.
+    assert!(jiaogong_store::backup::restore(&target.store, &mut std::io::Cursor::new(&buf)).await.is_err());
+    // A truncated file restores nothing.
+    let fresh = common::sqlite().await;
+    let cut = &buf[..buf.len() / 2];
+    let cut = &cut[..cut.iter().rposition(|b| *b == b'\n').unwrap_or(0)];
+    assert!(jiaogong_store::backup::restore(&fresh.store, &mut std::io::Cursor::new(cut)).await.is_err());
+    assert!(fresh.store.is_empty().await.unwrap());
+    let (n_members,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM members").fetch_one(fresh.store.reader()).await.unwrap();
+    assert_eq!(n_members, 0);
+    target.drop_db().await;
+    fresh.drop_db().await;
+});
+
+on_every_db!(bulk_insert_many_members, |store, db| {
+    let s = common::school(&store, "s").await;
+    let rows: Vec<_> = (0..205).map(|i| (common::member(&format!("会员{i}"), &format!("N{i:04}"), None, None, None), None, None)).collect();
+    let mut tx = store.begin().await.unwrap();
+    let ids = members::insert_many(&mut tx, &store.crypto, &s, &rows).await.unwrap();
+    members::insert_import_events(&mut tx, &s, &ids, "2026-11-01", "t").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert_eq!(members::list(&store, &s, &Filter::default(), 0, 50).await.unwrap().1, 205);
+    let (keys, _) = members::import_keys(&store, &s).await.unwrap();
+    assert_eq!(keys.len(), 205);
+});
