@@ -33,6 +33,8 @@ pub const ROSTER_READERS: &[Role] = &[Admin, Chair, OrgCommittee, GroupLeader];
 pub const DUES_READERS: &[Role] = &[Admin, Chair, OrgCommittee, Auditor];
 pub const DISTRICT: &[Role] = &[Admin, District];
 pub const ADMINS: &[Role] = &[Admin];
+/// Read the audit log.
+pub const AUDIT_READERS: &[Role] = &[Admin, Chair, Auditor];
 
 /// (method, path, who). The single source of truth the router is checked against.
 pub const TABLE: &[(&str, &str, Allow)] = &[
@@ -76,7 +78,7 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/dues/payments", Allow::Roles(ROSTER_EDITORS)),
     ("POST", "/s/{school}/dues/import", Allow::Roles(ROSTER_EDITORS)),
     ("GET", "/s/{school}/dues/member/{id}", Allow::Roles(DUES_READERS)),
-    ("GET", "/s/{school}/audit", Allow::Roles(&[Admin, Chair, Auditor])),
+    ("GET", "/s/{school}/audit", Allow::Roles(AUDIT_READERS)),
     ("GET", "/api/v1/openapi.json", Allow::Public),
     ("GET", "/api/v1/me", Allow::Anyone),
     ("GET", "/api/v1/schools", Allow::Anyone),

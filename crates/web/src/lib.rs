@@ -4,6 +4,7 @@
 pub mod access;
 mod api;
 mod assets;
+mod audit_page;
 mod auth_pages;
 pub mod ctx;
 mod district;
@@ -64,6 +65,7 @@ pub fn routes() -> Routes {
     let r = dues::routes(r);
     let r = me::routes(r);
     let r = district::routes(r);
+    let r = audit_page::routes(r);
     api::routes(r)
 }
 

@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# Benchmarks of 教工之家 (ARCHITECTURE.md "Benchmarks"). Prints one line per scenario, the ratio
+# first and then the raw figures, and writes the lines to bench/results/latest.txt.
+#
+#   scenario-1  logged-in member list page (50 rows of 2,000) vs bare axum /hello and vs a
+#               minimal handler running the same query returning JSON (/json); p99 of the page
+#               at 64 connections; peak RSS of the server during the load.
+#   scenario-4  60,000-row roster .xlsx imported end to end by the CLI vs calamine reading the
+#               same file plus a raw batched INSERT into a plain table of a fresh SQLite file.
+#   startup     spawn `jiaogong serve` on the existing database until /healthz answers.
+#
+# Servers run pinned to core 0, the load generator (wrk) to core 1.
+# Environment: BENCH_DURATION (s, default 10), BENCH_CONNS (64), BENCH_MEMBERS (2000),
+# BENCH_IMPORT_ROWS (60000), BENCH_STARTUP_RUNS (5), BENCH_KEEP=1 keeps the work directory,
+# BENCH_NO_BUILD=1 skips the cargo build, CARGO_TARGET_DIR as usual.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+BIN="$TARGET_DIR/release"
+DURATION="${BENCH_DURATION:-10}"
+CONNS="${BENCH_CONNS:-64}"
+MEMBERS="${BENCH_MEMBERS:-2000}"
+IMPORT_ROWS="${BENCH_IMPORT_ROWS:-60000}"
+STARTUP_RUNS="${BENCH_STARTUP_RUNS:-5}"
+SERVER_CPU=0
+LOAD_CPU=1
+RESULTS="$ROOT/bench/results"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/jiaogong-bench.XXXXXX")"
+PIDS=()
+
+log() { echo "[bench] $*" >&2; }
+die() { echo "[bench] error: $*" >&2; exit 1; }
+
+stop_pid() {
+    local pid="$1"
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -INT "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+        sleep 0.05
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
+        stop_pid "$pid"
+    done
+    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then
+        log "work directory kept: $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- tools -------------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null; then
+    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+        log "installing wrk"
+        apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+    fi
+    command -v wrk >/dev/null || die "wrk is needed (apt-get install wrk)"
+fi
+for t in taskset curl awk; do command -v "$t" >/dev/null || die "$t is needed"; done
+if [[ "$(nproc --all)" -lt 2 ]]; then
+    die "needs 2 cores (server on core $SERVER_CPU, load generator on core $LOAD_CPU)"
+fi
+
+# --- build -------------------------------------------------------------------------------------
+if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
+    log "building release binaries into $TARGET_DIR"
+    CARGO_TARGET_DIR="$TARGET_DIR" cargo build --release -q -p jiaogong -p bench
+fi
+for b in jiaogong baseline seed gen_roster import_baseline startup; do
+    [[ -x "$BIN/$b" ]] || die "missing $BIN/$b"
+done
+
+# --- helpers -----------------------------------------------------------------------------------
+free_port() {
+    local p
+    for _ in $(seq 1 200); do
+        p=$((20000 + RANDOM % 40000))
+        if ! ss -Htln "sport = :$p" 2>/dev/null | grep -q . && ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+    done
+    die "no free port found"
+}
+
+# start_server LOGNAME CMD...: starts CMD pinned to the server core; sets SERVER_PID.
+start_server() {
+    local name="$1"
+    shift
+    taskset -c "$SERVER_CPU" "$@" >"$WORK/$name.log" 2>&1 &
+    SERVER_PID=$!
+    PIDS+=("$SERVER_PID")
+}
+
+wait_http() {
+    local url="$1"
+    for _ in $(seq 1 600); do
+        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK"/*.log >&2; die "server exited while waiting for $url"; }
+        curl -fs -o /dev/null "$url" && return 0
+        sleep 0.05
+    done
+    die "$url did not answer"
+}
+
+# to_ms VALUE_WITH_UNIT: wrk's 512.00us / 12.34ms / 1.20s / 1.00m -> milliseconds.
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
+        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000;
+        printf "%.2f", n }'
+}
+
+# load NAME URL [COOKIE]: warm-up, then the measured wrk run; sets RPS and P99_MS.
+load() {
+    local name="$1" url="$2" cookie="${3:-}"
+    local hdr=()
+    [[ -n "$cookie" ]] && hdr=(-H "Cookie: $cookie")
+    taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d2s "${hdr[@]+"${hdr[@]}"}" "$url" >"$WORK/wrk-$name-warm.txt"
+    taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "${hdr[@]+"${hdr[@]}"}" "$url" >"$WORK/wrk-$name.txt"
+    local out="$WORK/wrk-$name.txt"
+    if grep -q "Non-2xx or 3xx" "$out"; then
+        cat "$out" >&2
+        die "$name: error responses under load"
+    fi
+    RPS="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$out")"
+    P99_MS="$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")"
+    [[ -n "$RPS" && "$RPS" -gt 0 ]] || { cat "$out" >&2; die "$name: no throughput figure"; }
+    log "$name: $RPS req/s, p99 $P99_MS ms ($(grep -m1 'requests in' "$out" | sed 's/^ *//'))"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+# ok VALUE OP LIMIT -> 1 when the target is met
+ok() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { print ((op == ">=" ? v >= l : v <= l) ? 1 : 0) }'; }
+now_ns() { date +%s%N; }
+
+LINES=()
+MISSED=()
+check() { # NAME VALUE OP LIMIT
+    [[ "$(ok "$2" "$3" "$4")" == 1 ]] || MISSED+=("$1=$2 (target $3$4)")
+}
+
+# --- data --------------------------------------------------------------------------------------
+DATA="$WORK/data"
+log "preparing $DATA: demo school + members up to $MEMBERS"
+"$BIN/jiaogong" demo --data "$DATA" >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log" >&2; die "demo failed"; }
+"$BIN/seed" --data "$DATA" --school demo --total "$MEMBERS" >&2
+
+# --- scenario 1: page vs hello vs json -------------------------------------------------------
+PORT="$(free_port)"
+BASE="http://127.0.0.1:$PORT"
+start_server serve "$BIN/jiaogong" serve --data "$DATA" --bind "127.0.0.1:$PORT"
+APP_PID=$SERVER_PID
+wait_http "$BASE/healthz"
+
+JAR="$WORK/cookies.txt"
+curl -fs -c "$JAR" -o /dev/null "$BASE/login"
+PRE="$(awk '$6 == "jg_pre" {print $7}' "$JAR")"
+[[ -n "$PRE" ]] || die "no jg_pre cookie from GET /login"
+code="$(curl -s -b "$JAR" -c "$JAR" -o /dev/null -w '%{http_code}' \
+    --data-urlencode "_csrf=$PRE" --data-urlencode "username=chair" --data-urlencode "password=jiaogong-demo" "$BASE/login")"
+SESSION="$(awk '$6 == "jg_session" {print $7}' "$JAR")"
+[[ "$code" == 303 && -n "$SESSION" ]] || die "login failed (HTTP $code)"
+COOKIE="jg_session=$SESSION"
+PAGE_URL="$BASE/s/demo/members"
+read -r code size < <(curl -s -H "Cookie: $COOKIE" -o "$WORK/page.html" -w '%{http_code} %{size_download}\n' "$PAGE_URL")
+[[ "$code" == 200 ]] || die "member list answered HTTP $code"
+rows="$(grep -o '/s/demo/members/[0-9a-f]\{32\}"' "$WORK/page.html" | sort -u | wc -l)"
+log "member list: HTTP 200, $size bytes, $rows member links"
+
+load page "$PAGE_URL" "$COOKIE"
+PAGE_RPS=$RPS
+PAGE_P99=$P99_MS
+code="$(curl -s -H "Cookie: $COOKIE" -o /dev/null -w '%{http_code}' "$PAGE_URL")"
+[[ "$code" == 200 ]] || die "member list answered HTTP $code after the load (session lost?)"
+PEAK_KB="$(awk '/^VmHWM:/ {print $2}' "/proc/$APP_PID/status")"
+PEAK_MB="$(awk -v k="$PEAK_KB" 'BEGIN { printf "%.1f", k / 1024 }')"
+stop_pid "$APP_PID"
+
+PORT="$(free_port)"
+BASE="http://127.0.0.1:$PORT"
+start_server baseline "$BIN/baseline" --data "$DATA" --school demo --bind "127.0.0.1:$PORT"
+BASE_PID=$SERVER_PID
+wait_http "$BASE/hello"
+read -r code jsize < <(curl -s -o "$WORK/json.json" -w '%{http_code} %{size_download}\n' "$BASE/json")
+[[ "$code" == 200 ]] || die "/json answered HTTP $code"
+log "baseline /json: $jsize bytes"
+load hello "$BASE/hello"
+HELLO_RPS=$RPS
+load json "$BASE/json"
+JSON_RPS=$RPS
+JSON_P99=$P99_MS
+stop_pid "$BASE_PID"
+
+R_HELLO="$(ratio "$PAGE_RPS" "$HELLO_RPS")"
+R_JSON="$(ratio "$PAGE_RPS" "$JSON_RPS")"
+check page/hello "$R_HELLO" ">=" 0.25
+check page/json "$R_JSON" ">=" 0.6
+check p99_ms "$PAGE_P99" "<=" 20
+check peak_rss_mb "$PEAK_MB" "<=" 80
+LINES+=("scenario-1 page/hello=$R_HELLO page/json=$R_JSON page_rps=$PAGE_RPS hello_rps=$HELLO_RPS json_rps=$JSON_RPS p99_ms=$PAGE_P99 json_p99_ms=$JSON_P99 peak_rss_mb=$PEAK_MB page_bytes=$size members=$MEMBERS conns=$CONNS (targets: >=0.25, >=0.6, <=20ms, <=80MB)")
+echo "${LINES[-1]}"
+
+# --- start-up ----------------------------------------------------------------------------------
+PORT="$(free_port)"
+ST="$("$BIN/startup" --addr "127.0.0.1:$PORT" --runs "$STARTUP_RUNS" -- \
+    taskset -c "$SERVER_CPU" "$BIN/jiaogong" serve --data "$DATA" --bind "127.0.0.1:$PORT")"
+ST_MS="$(sed -n 's/.*median_ms=\([0-9.]*\).*/\1/p' <<<"$ST")"
+check startup_ms "$ST_MS" "<=" 300
+LINES+=("startup startup/target=$(ratio "$ST_MS" 300) startup_ms=$ST_MS $ST members=$MEMBERS (target: <=300ms)")
+echo "${LINES[-1]}"
+
+# --- scenario 4: import ------------------------------------------------------------------------
+ROSTER="$WORK/roster-$IMPORT_ROWS.xlsx"
+"$BIN/gen_roster" --out "$ROSTER" --rows "$IMPORT_ROWS" >&2
+IMP="$WORK/import"
+"$BIN/jiaogong" demo --data "$IMP" >"$WORK/demo-import.log" 2>&1 || { cat "$WORK/demo-import.log" >&2; die "demo failed"; }
+sync
+t0="$(now_ns)"
+taskset -c "$SERVER_CPU" /usr/bin/time -f "%M" -o "$WORK/import.rss" \
+    "$BIN/jiaogong" members import "$ROSTER" --school demo --json --data "$IMP" >"$WORK/import.json" 2>"$WORK/import.err" \
+    || { cat "$WORK/import.err" "$WORK/import.json" >&2; die "import failed"; }
+t1="$(now_ns)"
+IMPORT_MS=$(((t1 - t0) / 1000000))
+created="$(grep -o '"created":[0-9]*' "$WORK/import.json" | cut -d: -f2)"
+rejected="$(grep -o '"rejected":\[[^]]*\]' "$WORK/import.json" | grep -o '"row"' | wc -l || true)"
+[[ "$created" == "$IMPORT_ROWS" ]] || { cat "$WORK/import.json" >&2; die "import created ${created:-?} of $IMPORT_ROWS rows"; }
+IMPORT_RSS_MB="$(awk '{ printf "%.1f", $1 / 1024 }' "$WORK/import.rss")"
+
+BDB="$WORK/baseline-import.db"
+rm -f "$BDB"*
+sync
+t0="$(now_ns)"
+BOUT="$(taskset -c "$SERVER_CPU" "$BIN/import_baseline" --file "$ROSTER" --db "$BDB")"
+t1="$(now_ns)"
+BASE_MS=$(((t1 - t0) / 1000000))
+grep -q "rows=$IMPORT_ROWS " <<<"$BOUT" || die "baseline wrote: $BOUT"
+R_IMPORT="$(ratio "$IMPORT_MS" "$BASE_MS")"
+check import/baseline "$R_IMPORT" "<=" 2.0
+LINES+=("scenario-4 import/baseline=$R_IMPORT import_ms=$IMPORT_MS baseline_ms=$BASE_MS rows=$IMPORT_ROWS created=$created rejected=$rejected import_peak_rss_mb=$IMPORT_RSS_MB baseline[$BOUT] (target: <=2.0)")
+echo "${LINES[-1]}"
+
+# --- results -----------------------------------------------------------------------------------
+mkdir -p "$RESULTS"
+{
+    echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') $(uname -m) $(nproc --all) cores; wrk $CONNS connections ${DURATION}s; server core $SERVER_CPU, load core $LOAD_CPU"
+    printf '%s\n' "${LINES[@]}"
+    if [[ ${#MISSED[@]} -gt 0 ]]; then
+        echo "missed: ${MISSED[*]}"
+    else
+        echo "all targets met"
+    fi
+} >"$RESULTS/latest.txt"
+if [[ ${#MISSED[@]} -gt 0 ]]; then
+    echo "missed: ${MISSED[*]}"
+else
+    echo "all targets met"
+fi
+log "written to bench/results/latest.txt"

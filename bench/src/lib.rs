@@ -1,0 +1,149 @@
+//! Shared helpers of the bench binaries: opening the server's database from its data directory
+//! (same URL, same key file as `jiaogong --data DIR`), and deterministic made-up staff.
+
+use std::path::Path;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use jiaogong_domain::idcard::{check_char, IdNumber};
+use jiaogong_domain::members::{Gender, MemberInput, MemberStatus, Post};
+use jiaogong_domain::phone::Phone;
+use jiaogong_store::{Crypto, Store};
+
+/// The SQLite URL the CLI uses for `--data DIR`.
+pub fn sqlite_url(data: &Path) -> String {
+    format!("sqlite://{}", data.join("jiaogong.db").display())
+}
+
+/// The master key of a data directory (`<data>/secret.key`, 64 hex digits).
+pub fn load_crypto(data: &Path) -> anyhow::Result<Crypto> {
+    let path = data.join("secret.key");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    Crypto::from_hex(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// Opens the database of a data directory the way `jiaogong serve --data DIR` does.
+pub async fn open_store(data: &Path) -> anyhow::Result<Store> {
+    let crypto = load_crypto(data)?;
+    Store::open(&sqlite_url(data), crypto).await.context("opening the database")
+}
+
+/// Value of `--name VALUE` in the process arguments.
+pub fn arg(name: &str) -> Option<String> {
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        if a == name {
+            return it.next();
+        }
+        if let Some(v) = a.strip_prefix(&format!("{name}=")) {
+            return Some(v.to_string());
+        }
+    }
+    None
+}
+
+/// Like [`arg`], but required.
+pub fn req_arg(name: &str) -> anyhow::Result<String> {
+    arg(name).ok_or_else(|| anyhow::anyhow!("missing {name}"))
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢",
+    "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "萧", "田", "董", "潘", "袁", "蔡", "蒋", "余", "欧阳", "司马",
+];
+const GIVEN: &[&str] = &[
+    "丽", "芳", "静", "敏", "燕", "艳", "娟", "霞", "婷", "雪", "慧", "琳", "晓红", "秀英", "玉兰", "桂芳", "海燕", "春梅", "小琴", "佳怡", "雨萱",
+    "梦瑶", "欣然", "思琪", "伟", "强", "磊", "军", "勇", "杰", "涛", "明", "超", "刚", "平", "辉", "建国", "志强", "海峰", "文博", "子轩", "浩然",
+    "俊杰", "国庆", "晓东", "宏伟", "立新", "振华",
+];
+/// Union groups of a big school; the import creates the ones that do not exist yet.
+pub const GROUPS: &[&str] = &["语文组", "数学组", "英语组", "理化生组", "政史地组", "音体美组", "信息技术组", "行政后勤组"];
+pub const DEPTS: &[&str] = &["教务处", "德育处", "总务处", "办公室", "教科室"];
+pub const TITLES: &[&str] = &["中学一级教师", "中学二级教师", "中学高级教师", "小学一级教师"];
+
+/// A small deterministic generator (no dependency, same sequence everywhere).
+pub struct Lcg(pub u64);
+impl Lcg {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[(self.next() as usize) % xs.len()]
+    }
+}
+
+/// One made-up staff member as the cells of a roster row (all text, dates as dates).
+pub struct Person {
+    pub name: String,
+    pub employee_no: String,
+    pub gender: Gender,
+    pub birth: NaiveDate,
+    pub id_number: String,
+    pub phone: String,
+    pub department: &'static str,
+    pub post: Post,
+    pub title: &'static str,
+    pub joined_school: NaiveDate,
+    pub joined_union: NaiveDate,
+    pub group: &'static str,
+}
+
+/// The `i`-th person of a series. `region` (6 digits) and `prefix` keep series apart, so ID
+/// numbers and employee numbers never collide with the demo school's (region 330106, `T…`).
+/// Unique within a series for `i < 14_000 * 100`.
+pub fn person(rng: &mut Lcg, region: &str, prefix: &str, i: usize) -> anyhow::Result<Person> {
+    let base = NaiveDate::from_ymd_opt(1962, 1, 1).context("date")?;
+    let birth = base + chrono::Days::new((i % 14_000) as u64);
+    let male = rng.next() % 100 < 40;
+    let gender = if male { Gender::Male } else { Gender::Female };
+    let seq = (i / 14_000) % 100;
+    let g = (rng.next() % 5) * 2 + u64::from(male);
+    let body = format!("{region}{}{seq:02}{g}", birth.format("%Y%m%d"));
+    let check = check_char(&body).context("check char")?;
+    let id_number = format!("{body}{check}");
+    IdNumber::parse(&id_number).map_err(|e| anyhow::anyhow!("bad generated id {id_number}: {e:?}"))?;
+    let phone = format!("1{}{:08}", rng.pick(&["38", "39", "58", "59", "86", "87", "35"]), rng.next() % 100_000_000);
+    let name = format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN));
+    let joined_school = birth + chrono::Days::new(23 * 365 + rng.next() % 2000);
+    let joined_union = joined_school + chrono::Days::new(30 + rng.next() % 60);
+    let group = *rng.pick(GROUPS);
+    let post = if group == "行政后勤组" { *rng.pick(&[Post::Staff, Post::Worker, Post::MiddleManager]) } else { Post::Teacher };
+    Ok(Person {
+        name,
+        employee_no: format!("{prefix}{:06}", i + 1),
+        gender,
+        birth,
+        id_number,
+        phone,
+        department: rng.pick(DEPTS),
+        post,
+        title: rng.pick(TITLES),
+        joined_school,
+        joined_union,
+        group,
+    })
+}
+
+impl Person {
+    /// The same person as the validated input the store writes.
+    pub fn input(&self) -> anyhow::Result<MemberInput> {
+        Ok(MemberInput {
+            name: self.name.clone(),
+            employee_no: self.employee_no.clone(),
+            gender: Some(self.gender),
+            birth_date: Some(self.birth),
+            id_number: Some(IdNumber::parse(&self.id_number).map_err(|e| anyhow::anyhow!("{e:?}"))?),
+            phone: Some(Phone::parse(&self.phone).map_err(|e| anyhow::anyhow!("{e:?}"))?),
+            department: Some(self.department.to_string()),
+            post: Some(self.post),
+            title: Some(self.title.to_string()),
+            joined_school: Some(self.joined_school),
+            joined_union: Some(self.joined_union),
+            group: Some(self.group.to_string()),
+            status: MemberStatus::Active,
+            is_temporary: false,
+            notes: None,
+        })
+    }
+}
