@@ -220,9 +220,11 @@ async fn import_xlsx(State(st): State<AppState>, ctx: Ctx, Extension(school): Ex
     })))
 }
 
-async fn export(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<ListQuery>) -> AppResult<Response> {
-    let bytes = import::export_bytes(&st.store, &ctx.tr, &school, &q.filter()).await?;
-    audit::record(&st.store, &Event::new(Some(&school.id), &ctx.actor(), "member.export", &school.id).detail("api")).await?;
+async fn export(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<import::ExportQuery>) -> AppResult<Response> {
+    let sensitive = q.sensitive(&ctx)?;
+    let bytes = import::export_bytes(&st.store, &ctx.tr, &school, &q.filter(), sensitive).await?;
+    let action = if sensitive { "member.export_sensitive" } else { "member.export" };
+    audit::record(&st.store, &Event::new(Some(&school.id), &ctx.actor(), action, &school.id).detail("api")).await?;
     Ok(([(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")], bytes).into_response())
 }
 

@@ -196,3 +196,23 @@ async fn pages_render_in_three_languages() {
         assert!(common::body_text(r).await.contains(word), "{lang}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_leaves_out_sensitive_columns_unless_asked_and_audits() {
+    let t = common::app().await;
+    let read = |bytes: Vec<u8>| jiaogong_office::xlsx_read::read_first_sheet(&bytes, &Default::default()).unwrap();
+    let r = t.send(t.req("GET", "/s/a/members/export", Some(t.as_role("chair")), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(r.into_body(), 1 << 24).await.unwrap().to_vec();
+    let sheet = read(bytes);
+    let header: Vec<String> = sheet.rows[0].cells.iter().map(|c| c.to_text()).collect();
+    assert!(header.contains(&"姓名".to_string()) && !header.contains(&"身份证号".to_string()), "{header:?}");
+    let r = t.send(t.req("GET", "/s/a/members/export?sensitive=1", Some(t.as_role("chair")), Body::empty(), None)).await;
+    let bytes = axum::body::to_bytes(r.into_body(), 1 << 24).await.unwrap().to_vec();
+    let sheet = read(bytes);
+    let all: Vec<String> = sheet.rows.iter().flat_map(|r| r.cells.iter().map(|c| c.to_text())).collect();
+    assert!(all.contains(&"11010519491231002X".to_string()));
+    let entries = jiaogong_store::audit::recent(&t.store, &t.school_a, 20).await.unwrap();
+    assert!(entries.iter().any(|e| e.action == "member.export_sensitive"));
+    assert!(entries.iter().any(|e| e.action == "member.export"));
+}
