@@ -332,6 +332,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 async fn serve(g: &Global, bind: &str, demo: bool, secure_cookies: bool) -> anyhow::Result<ExitCode> {
     let addr: SocketAddr = bind.parse().map_err(|_| usage(format!("--bind 地址无效：{bind}（例：127.0.0.1:8080）")))?;
     let store = open(g).await?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| usage(format!("无法监听 {addr}：{e}")))?;
+    let addr = listener.local_addr().unwrap_or(addr);
     if store.is_empty().await? {
         if demo {
             let accounts = crate::demo::create(&store, 1).await?;
@@ -346,7 +348,6 @@ async fn serve(g: &Global, bind: &str, demo: bool, secure_cookies: bool) -> anyh
     }
     let state = jiaogong_web::AppState { store, config: Arc::new(jiaogong_web::WebConfig { secure_cookies }) };
     let app = jiaogong_web::app(state);
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| usage(format!("无法监听 {addr}：{e}")))?;
     println!("教工之家已启动：http://{addr}/");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {

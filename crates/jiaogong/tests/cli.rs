@@ -1,0 +1,174 @@
+//! The command line as an administrator uses it: exit codes, one clear line on bad input,
+//! backup/restore, audit verify after tampering, the import.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+struct Dir(PathBuf);
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+fn tempdir() -> Dir {
+    let p = std::env::temp_dir().join(format!("jg-cli-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&p).unwrap();
+    Dir(p)
+}
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
+
+fn jg(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jiaogong")).args(args).arg("--data").arg(data).env_remove("JIAOGONG_DATABASE_URL").env_remove("JIAOGONG_SECRET_KEY").output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+#[test]
+fn demo_then_audit_verify_is_intact_and_tampering_is_named() {
+    let d = tempdir();
+    let o = jg(&d.0, &["demo"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("chair"));
+    let o = jg(&d.0, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("完整"));
+    // A second demo leaves the database as it is.
+    let o = jg(&d.0, &["demo"]);
+    assert!(text(&o).contains("未改动"));
+    // Edit an entry behind the system's back.
+    let url = format!("sqlite://{}", d.0.join("jiaogong.db").display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        sqlx::query("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1").execute(&pool).await.unwrap();
+        pool.close().await;
+    });
+    let o = jg(&d.0, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("第 1 条"), "{}", text(&o));
+}
+
+#[test]
+fn backup_restores_into_an_empty_database() {
+    let src = tempdir();
+    assert!(jg(&src.0, &["demo"]).status.success());
+    let file = src.0.join("b.backup");
+    let o = jg(&src.0, &["backup", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let dst = tempdir();
+    // The key travels beside the backup, not inside it.
+    std::fs::copy(src.0.join("secret.key"), dst.0.join("secret.key")).unwrap();
+    let o = jg(&dst.0, &["restore", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = jg(&dst.0, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Restoring again into the now non-empty database is refused with exit 2.
+    let o = jg(&dst.0, &["restore", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("不是空的") || text(&o).contains("not empty"), "{}", text(&o));
+}
+
+#[test]
+fn bad_input_exits_2_with_one_clear_line() {
+    let d = tempdir();
+    let junk = d.0.join("junk.xlsx");
+    std::fs::write(&junk, b"this is not a spreadsheet").unwrap();
+    assert!(jg(&d.0, &["demo"]).status.success());
+    let o = jg(&d.0, &["members", "import", junk.to_str().unwrap(), "--school", "demo", "--dry-run"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("xlsx"), "{err}");
+    let o = jg(&d.0, &["members", "import", junk.to_str().unwrap(), "--school", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("找不到学校"));
+    let o = jg(&d.0, &["members", "import", "/nonexistent.xlsx", "--school", "demo"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = jg(&d.0, &["no-such-command"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = jg(&d.0, &["healthcheck", "--url", "http://127.0.0.1:9"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = jg(&d.0, &["serve", "--bind", "not-an-address"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn admin_create_reads_the_password_from_stdin_and_enforces_its_length() {
+    let d = tempdir();
+    let run = |pw: &str| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_jiaogong"))
+            .args(["admin", "create", "--username", "root", "--password-stdin", "--data"])
+            .arg(&d.0)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(pw.as_bytes()).unwrap();
+        c.wait_with_output().unwrap()
+    };
+    let o = run("short\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("10"));
+    let o = run("a-long-enough-password\n");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run("a-long-enough-password\n");
+    assert_eq!(o.status.code(), Some(2), "duplicate username");
+    let o = jg(&d.0, &["token", "create", "--username", "root"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).trim().starts_with("jg_"));
+}
+
+#[test]
+fn import_from_the_command_line_reports_json() {
+    let d = tempdir();
+    assert!(jg(&d.0, &["demo"]).status.success());
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in [["姓名", "工号", "身份证号"], ["新同事", "X001", "110105198001010016"], ["错号", "X002", "110105198001010017"]].iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let file = d.0.join("r.xlsx");
+    wb.save(&file).unwrap();
+    let o = jg(&d.0, &["members", "import", file.to_str().unwrap(), "--school", "demo", "--json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["created"].as_i64(), v["committed"].as_bool()), (Some(1), Some(true)), "{v}");
+    assert_eq!(v["rejected"][0]["row"], 3);
+    assert_eq!(v["rejected"][0]["column"], "身份证号");
+}
+
+#[test]
+fn a_new_database_prints_a_setup_link() {
+    let d = tempdir();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jiaogong"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+        .arg(&d.0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut buf = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut chunk = [0u8; 512];
+    while std::time::Instant::now() < deadline && !String::from_utf8_lossy(&buf).contains("/setup/") {
+        use std::io::Read;
+        match out.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(String::from_utf8_lossy(&buf).contains("/setup/"), "{}", String::from_utf8_lossy(&buf));
+}
