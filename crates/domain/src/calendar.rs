@@ -49,10 +49,7 @@ impl Calendar {
         holidays: impl IntoIterator<Item = NaiveDate>,
         makeup_workdays: impl IntoIterator<Item = NaiveDate>,
     ) -> Self {
-        Self {
-            holidays: holidays.into_iter().collect(),
-            makeup_workdays: makeup_workdays.into_iter().collect(),
-        }
+        Self { holidays: holidays.into_iter().collect(), makeup_workdays: makeup_workdays.into_iter().collect() }
     }
 
     pub fn from_entries<'a>(entries: impl IntoIterator<Item = &'a CalendarEntry>) -> Self {
@@ -156,16 +153,11 @@ pub fn preloaded_entries() -> Vec<CalendarEntry> {
         let Some(first) = NaiveDate::from_ymd_opt(y, m, d) else {
             continue;
         };
-        out.extend(
-            first
-                .iter_days()
-                .take(days as usize)
-                .map(|date| CalendarEntry {
-                    date,
-                    kind,
-                    name: name.to_string(),
-                }),
-        );
+        out.extend(first.iter_days().take(days as usize).map(|date| CalendarEntry {
+            date,
+            kind,
+            name: name.to_string(),
+        }));
     }
     out.sort();
     out

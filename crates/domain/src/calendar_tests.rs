@@ -64,20 +64,12 @@ fn working_days_between_excludes_start_includes_end() {
 #[test]
 fn preloaded_2026_matches_state_council_notice_counts() {
     let entries = preloaded_entries();
-    let in_2026 = |k: DayKind| {
-        entries
-            .iter()
-            .filter(|e| e.kind == k && e.date.year() == 2026)
-            .count()
-    };
+    let in_2026 = |k: DayKind| entries.iter().filter(|e| e.kind == k && e.date.year() == 2026).count();
     // 3 + 9 + 3 + 5 + 3 + 3 + 7 days off; 1 + 2 + 1 + 2 make-up days.
     assert_eq!(in_2026(DayKind::Holiday), 33);
     assert_eq!(in_2026(DayKind::MakeupWorkday), 6);
     for e in entries.iter().filter(|e| e.kind == DayKind::MakeupWorkday) {
-        assert!(
-            matches!(e.date.weekday(), Weekday::Sat | Weekday::Sun),
-            "{e:?}"
-        );
+        assert!(matches!(e.date.weekday(), Weekday::Sat | Weekday::Sun), "{e:?}");
     }
     assert!(entries.windows(2).all(|w| w[0] <= w[1]));
 }

@@ -53,8 +53,7 @@ pub fn from_excel_serial(serial: u32) -> Result<NaiveDate, ValidationError> {
         _ => None,
     }
     .ok_or(ValidationError::DateOutOfRange)?;
-    base.checked_add_days(chrono::Days::new(u64::from(serial)))
-        .ok_or(ValidationError::DateOutOfRange)
+    base.checked_add_days(chrono::Days::new(u64::from(serial))).ok_or(ValidationError::DateOutOfRange)
 }
 
 /// "2026年9月1日".
@@ -91,10 +90,7 @@ fn excel_serial(s: &str) -> Option<u32> {
 
 fn looks_like_time(t: &str) -> bool {
     let t = t.trim();
-    !t.is_empty()
-        && t.contains(':')
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
+    !t.is_empty() && t.contains(':') && t.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.')
 }
 
 fn ymd(y: &str, m: &str, d: &str) -> Result<NaiveDate, ValidationError> {
@@ -122,14 +118,7 @@ mod tests {
 
     #[test]
     fn date_written_forms_accepted() {
-        for s in [
-            "2020-09-01",
-            "2020/9/1",
-            "2020.9.1",
-            "2020年9月1日",
-            "2020年09月01日",
-            "20200901",
-        ] {
+        for s in ["2020-09-01", "2020/9/1", "2020.9.1", "2020年9月1日", "2020年09月01日", "20200901"] {
             assert_eq!(parse_date(s), Ok(d(2020, 9, 1)), "{s}");
         }
     }
@@ -166,15 +155,7 @@ mod tests {
 
     #[test]
     fn date_invalid_rejected() {
-        for s in [
-            "2020-02-30",
-            "2020-13-01",
-            "2020.9",
-            "20-9-1",
-            "2020-9/1",
-            "昨天",
-            "2020年9月",
-        ] {
+        for s in ["2020-02-30", "2020-13-01", "2020.9", "20-9-1", "2020-9/1", "昨天", "2020年9月"] {
             assert!(parse_date(s).is_err(), "{s}");
         }
         assert_eq!(parse_date(" "), Err(ValidationError::Required));

@@ -26,8 +26,7 @@ pub struct MonthKey {
 impl MonthKey {
     /// `None` unless `month` is 1..=12 and the year has four digits.
     pub fn new(year: i32, month: u32) -> Option<MonthKey> {
-        ((1000..=9999).contains(&year) && (1..=12).contains(&month))
-            .then_some(MonthKey { year, month })
+        ((1000..=9999).contains(&year) && (1..=12).contains(&month)).then_some(MonthKey { year, month })
     }
 
     /// `2026-09`, `2026-9`, `2026/9`, `2026.9`, `2026年9月`, `202609`; full-width allowed.
@@ -44,9 +43,7 @@ impl MonthKey {
             s.split_once(['-', '/', '.'])
         }
         .ok_or(ValidationError::DateFormat)?;
-        let digits = |p: &str, max: usize| {
-            !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit())
-        };
+        let digits = |p: &str, max: usize| !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit());
         if y.len() != 4 || !digits(y, 4) || !digits(m, 2) {
             return Err(ValidationError::DateFormat);
         }
@@ -56,10 +53,7 @@ impl MonthKey {
     }
 
     pub fn of(d: NaiveDate) -> MonthKey {
-        MonthKey {
-            year: d.year(),
-            month: d.month(),
-        }
+        MonthKey { year: d.year(), month: d.month() }
     }
 
     pub fn first_day(&self) -> Option<NaiveDate> {
@@ -68,29 +62,17 @@ impl MonthKey {
 
     pub fn next(&self) -> MonthKey {
         if self.month >= 12 {
-            MonthKey {
-                year: self.year + 1,
-                month: 1,
-            }
+            MonthKey { year: self.year + 1, month: 1 }
         } else {
-            MonthKey {
-                year: self.year,
-                month: self.month + 1,
-            }
+            MonthKey { year: self.year, month: self.month + 1 }
         }
     }
 
     pub fn prev(&self) -> MonthKey {
         if self.month <= 1 {
-            MonthKey {
-                year: self.year - 1,
-                month: 12,
-            }
+            MonthKey { year: self.year - 1, month: 12 }
         } else {
-            MonthKey {
-                year: self.year,
-                month: self.month - 1,
-            }
+            MonthKey { year: self.year, month: self.month - 1 }
         }
     }
 
@@ -153,11 +135,7 @@ pub fn by_month(lines: &[DuesLine]) -> Vec<DuesLine> {
         e.1 += i128::from(l.paid.0);
     }
     map.into_iter()
-        .map(|(month, (due, paid))| DuesLine {
-            month,
-            due: Fen(clamp(due)),
-            paid: Fen(clamp(paid)),
-        })
+        .map(|(month, (due, paid))| DuesLine { month, due: Fen(clamp(due)), paid: Fen(clamp(paid)) })
         .collect()
 }
 
@@ -173,11 +151,7 @@ pub fn overpayment(lines: &[DuesLine]) -> Fen {
 
 /// The months with arrears, in order.
 pub fn arrears_months(lines: &[DuesLine]) -> Vec<MonthKey> {
-    by_month(lines)
-        .into_iter()
-        .filter(|l| l.due > l.paid)
-        .map(|l| l.month)
-        .collect()
+    by_month(lines).into_iter().filter(|l| l.due > l.paid).map(|l| l.month).collect()
 }
 
 /// due − paid per month, in i128 so that no input can overflow.

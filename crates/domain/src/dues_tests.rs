@@ -8,29 +8,13 @@ fn m(s: &str) -> MonthKey {
 }
 
 fn line(month: &str, due: i64, paid: i64) -> DuesLine {
-    DuesLine {
-        month: m(month),
-        due: Fen(due),
-        paid: Fen(paid),
-    }
+    DuesLine { month: m(month), due: Fen(due), paid: Fen(paid) }
 }
 
 #[test]
 fn month_key_parse_and_display() {
-    for s in [
-        "2026-09",
-        "2026-9",
-        "2026/9",
-        "2026.09",
-        "2026年9月",
-        "202609",
-        "２０２６－０９",
-    ] {
-        assert_eq!(
-            MonthKey::parse(s).map(|k| k.to_string()),
-            Ok("2026-09".into()),
-            "{s}"
-        );
+    for s in ["2026-09", "2026-9", "2026/9", "2026.09", "2026年9月", "202609", "２０２６－０９"] {
+        assert_eq!(MonthKey::parse(s).map(|k| k.to_string()), Ok("2026-09".into()), "{s}");
     }
     for s in ["2026-13", "2026-0", "26-09", "2026", "2026-09-01", ""] {
         assert!(MonthKey::parse(s).is_err(), "{s}");
@@ -49,10 +33,7 @@ fn month_key_next_prev_cross_year() {
 fn month_key_orders_chronologically() {
     assert!(m("2026-12") < m("2027-01"));
     assert!(m("2026-02") < m("2026-10"));
-    let months: Vec<String> = m("2026-11")
-        .through(m("2027-02"))
-        .map(|k| k.to_string())
-        .collect();
+    let months: Vec<String> = m("2026-11").through(m("2027-02")).map(|k| k.to_string()).collect();
     assert_eq!(months, ["2026-11", "2026-12", "2027-01", "2027-02"]);
 }
 
@@ -71,11 +52,7 @@ fn dues_default_rate_half_percent() {
 
 #[test]
 fn arrears_summed_per_month_floored_at_zero() {
-    let lines = [
-        line("2026-01", 3000, 3000),
-        line("2026-02", 3000, 1000),
-        line("2026-03", 3000, 0),
-    ];
+    let lines = [line("2026-01", 3000, 3000), line("2026-02", 3000, 1000), line("2026-03", 3000, 0)];
     assert_eq!(arrears(&lines), Fen(5000));
     assert_eq!(arrears_months(&lines), vec![m("2026-02"), m("2026-03")]);
 }

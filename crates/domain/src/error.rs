@@ -91,9 +91,7 @@ impl ValidationError {
             Self::TooManyDecimals { max: 2 },
             Self::TooLarge,
             Self::TooLong { max: 50 },
-            Self::UnknownValue {
-                allowed: String::new(),
-            },
+            Self::UnknownValue { allowed: String::new() },
         ]
     }
 
@@ -121,34 +119,24 @@ mod tests {
             ValidationError::IdLegacy15,
             ValidationError::IdCheckDigit,
             ValidationError::TooLong { max: 50 },
-            ValidationError::UnknownValue {
-                allowed: "男、女".into(),
-            },
+            ValidationError::UnknownValue { allowed: "男、女".into() },
         ];
         for e in all {
             let k = e.key();
             assert!(k.starts_with("err-"), "{k}");
-            assert!(k
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
+            assert!(k.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
         }
     }
 
     #[test]
     fn error_args_carry_placeholders() {
-        assert_eq!(
-            ValidationError::IdLength { len: 17 }.args(),
-            vec![("len", "17".to_string())]
-        );
+        assert_eq!(ValidationError::IdLength { len: 17 }.args(), vec![("len", "17".to_string())]);
         assert!(ValidationError::Required.args().is_empty());
     }
 
     #[test]
     fn error_display_is_chinese_and_mentions_legacy() {
         assert!(ValidationError::IdLegacy15.to_string().contains("15位"));
-        assert_eq!(
-            ValidationError::TooLong { max: 50 }.to_string(),
-            "不能超过50个字符"
-        );
+        assert_eq!(ValidationError::TooLong { max: 50 }.to_string(), "不能超过50个字符");
     }
 }

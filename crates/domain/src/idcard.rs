@@ -134,19 +134,13 @@ mod tests {
     fn id_known_valid_example_parses() {
         let id = IdNumber::parse_at("11010519491231002X", today()).unwrap();
         assert_eq!(id.as_str(), "11010519491231002X");
-        assert_eq!(
-            id.birth_date(),
-            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
-        );
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
         assert_eq!(id.gender(), Gender::Female);
     }
 
     #[test]
     fn id_check_digit_mod11_rejects_wrong_digit() {
-        assert_eq!(
-            IdNumber::parse_at("110105194912310021", today()),
-            Err(ValidationError::IdCheckDigit)
-        );
+        assert_eq!(IdNumber::parse_at("110105194912310021", today()), Err(ValidationError::IdCheckDigit));
     }
 
     #[test]
@@ -157,8 +151,7 @@ mod tests {
 
     #[test]
     fn id_fullwidth_and_spaces_normalised() {
-        let id =
-            IdNumber::parse_at("\u{3000}１１０１０５１９４９１２３１００２Ｘ ", today()).unwrap();
+        let id = IdNumber::parse_at("\u{3000}１１０１０５１９４９１２３１００２Ｘ ", today()).unwrap();
         assert_eq!(id.as_str(), "11010519491231002X");
     }
 
@@ -172,56 +165,35 @@ mod tests {
 
     #[test]
     fn id_wrong_length_reports_length() {
-        assert_eq!(
-            IdNumber::parse_at("1101051949", today()),
-            Err(ValidationError::IdLength { len: 10 })
-        );
-        assert_eq!(
-            IdNumber::parse_at("  ", today()),
-            Err(ValidationError::Required)
-        );
+        assert_eq!(IdNumber::parse_at("1101051949", today()), Err(ValidationError::IdLength { len: 10 }));
+        assert_eq!(IdNumber::parse_at("  ", today()), Err(ValidationError::Required));
     }
 
     #[test]
     fn id_x_only_allowed_last() {
-        assert_eq!(
-            IdNumber::parse_at("1101051949123100X2", today()),
-            Err(ValidationError::IdChars)
-        );
+        assert_eq!(IdNumber::parse_at("1101051949123100X2", today()), Err(ValidationError::IdChars));
     }
 
     #[test]
     fn id_birth_date_must_be_real() {
         // 1990-02-30 does not exist; the check digit is right so the date rule is what fails.
         let id = with_check("11010519900230001");
-        assert_eq!(
-            IdNumber::parse_at(&id, today()),
-            Err(ValidationError::IdBirthDate)
-        );
+        assert_eq!(IdNumber::parse_at(&id, today()), Err(ValidationError::IdBirthDate));
     }
 
     #[test]
     fn id_birth_date_not_future_nor_before_1900() {
         let future = with_check("11010520300101001");
-        assert_eq!(
-            IdNumber::parse_at(&future, today()),
-            Err(ValidationError::IdBirthDate)
-        );
+        assert_eq!(IdNumber::parse_at(&future, today()), Err(ValidationError::IdBirthDate));
         let old = with_check("11010518991231001");
-        assert_eq!(
-            IdNumber::parse_at(&old, today()),
-            Err(ValidationError::IdBirthDate)
-        );
+        assert_eq!(IdNumber::parse_at(&old, today()), Err(ValidationError::IdBirthDate));
     }
 
     #[test]
     fn id_17th_digit_odd_is_male() {
         let id = IdNumber::parse_at(&with_check("44030619850615123"), today()).unwrap();
         assert_eq!(id.gender(), Gender::Male);
-        assert_eq!(
-            id.birth_date(),
-            NaiveDate::from_ymd_opt(1985, 6, 15).unwrap()
-        );
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1985, 6, 15).unwrap());
     }
 
     #[test]

@@ -27,13 +27,7 @@ pub use error::ValidationError;
 pub fn fluent_keys() -> Vec<&'static str> {
     use members::{Field, Gender, MemberEventKind, MemberStatus, Post, TransitionError};
     let mut keys: Vec<&'static str> = ValidationError::samples().iter().map(|e| e.key()).collect();
-    keys.push(
-        TransitionError {
-            from: MemberStatus::Deceased,
-            event: MemberEventKind::Update,
-        }
-        .key(),
-    );
+    keys.push(TransitionError { from: MemberStatus::Deceased, event: MemberEventKind::Update }.key());
     keys.extend(Gender::ALL.iter().map(|g| g.key()));
     keys.extend(MemberStatus::ALL.iter().map(|s| s.key()));
     keys.extend(MemberEventKind::ALL.iter().map(|e| e.key()));
@@ -51,11 +45,7 @@ mod tests {
         let unique: std::collections::BTreeSet<_> = keys.iter().collect();
         assert_eq!(unique.len(), keys.len());
         for k in keys {
-            assert!(
-                k.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
-                "{k}"
-            );
+            assert!(k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{k}");
         }
     }
 }

@@ -13,9 +13,7 @@ use crate::text::normalize_compact;
 
 /// An amount in fen. Plain `+`/`-` follow `i64` semantics (they panic on overflow in debug
 /// builds); use the `checked_*` methods where sums of untrusted input may overflow.
-#[derive(
-    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 pub struct Fen(pub i64);
 
 impl Fen {
@@ -91,9 +89,7 @@ impl Fen {
 
     /// Sum that reports overflow instead of panicking.
     pub fn checked_sum<I: IntoIterator<Item = Fen>>(items: I) -> Option<Fen> {
-        items
-            .into_iter()
-            .try_fold(Fen::ZERO, |acc, f| acc.checked_add(f))
+        items.into_iter().try_fold(Fen::ZERO, |acc, f| acc.checked_add(f))
     }
 
     pub fn is_negative(&self) -> bool {
@@ -189,9 +185,7 @@ impl Rate {
             return Err(ValidationError::NotANumber);
         }
         if frac.len() > scale_decimals {
-            return Err(ValidationError::TooManyDecimals {
-                max: scale_decimals as u32,
-            });
+            return Err(ValidationError::TooManyDecimals { max: scale_decimals as u32 });
         }
         if int.len() > 7 {
             return Err(ValidationError::TooLarge);
@@ -224,11 +218,7 @@ impl Rate {
 pub fn apply_rate_half_up(base: Fen, rate: Rate) -> Fen {
     let product = i128::from(base.0) * i128::from(rate.per_million);
     let magnitude = (product.unsigned_abs() + 500_000) / 1_000_000;
-    let signed = if product < 0 {
-        -(magnitude as i128)
-    } else {
-        magnitude as i128
-    };
+    let signed = if product < 0 { -(magnitude as i128) } else { magnitude as i128 };
     Fen(i64::try_from(signed).unwrap_or(if signed < 0 { i64::MIN } else { i64::MAX }))
 }
 

@@ -17,10 +17,7 @@ fn yuan_parse_accepts_common_forms() {
 
 #[test]
 fn yuan_parse_rejects_three_decimals() {
-    assert_eq!(
-        Fen::parse_yuan("1.234"),
-        Err(ValidationError::TooManyDecimals { max: 2 })
-    );
+    assert_eq!(Fen::parse_yuan("1.234"), Err(ValidationError::TooManyDecimals { max: 2 }));
 }
 
 #[test]
@@ -29,14 +26,8 @@ fn yuan_parse_rejects_garbage_and_overflow() {
         assert_eq!(Fen::parse_yuan(s), Err(ValidationError::NotANumber), "{s}");
     }
     assert_eq!(Fen::parse_yuan(""), Err(ValidationError::Required));
-    assert_eq!(
-        Fen::parse_yuan("99999999999999999999"),
-        Err(ValidationError::TooLarge)
-    );
-    assert_eq!(
-        Fen::parse_yuan_non_negative("-1"),
-        Err(ValidationError::Negative)
-    );
+    assert_eq!(Fen::parse_yuan("99999999999999999999"), Err(ValidationError::TooLarge));
+    assert_eq!(Fen::parse_yuan_non_negative("-1"), Err(ValidationError::Negative));
 }
 
 #[test]
@@ -70,83 +61,33 @@ fn rate_parse_percent_and_fraction() {
     assert_eq!(Rate::parse("0.5%"), Ok(Rate::DEFAULT_DUES));
     assert_eq!(Rate::parse("0.005"), Ok(Rate::DEFAULT_DUES));
     assert_eq!(Rate::parse("０．５％"), Ok(Rate::DEFAULT_DUES));
-    assert_eq!(
-        Rate::parse("100%"),
-        Ok(Rate {
-            per_million: 1_000_000
-        })
-    );
+    assert_eq!(Rate::parse("100%"), Ok(Rate { per_million: 1_000_000 }));
     assert_eq!(Rate::parse("0"), Ok(Rate::ZERO));
     assert_eq!(Rate::parse("-1%"), Err(ValidationError::Negative));
     assert_eq!(Rate::parse("101%"), Err(ValidationError::TooLarge));
     assert_eq!(Rate::parse("2"), Err(ValidationError::TooLarge));
     assert_eq!(Rate::parse("x%"), Err(ValidationError::NotANumber));
-    assert_eq!(
-        Rate::parse("0.12345%"),
-        Err(ValidationError::TooManyDecimals { max: 4 })
-    );
+    assert_eq!(Rate::parse("0.12345%"), Err(ValidationError::TooManyDecimals { max: 4 }));
 }
 
 #[test]
 fn rate_display_trims_zeros() {
     assert_eq!(Rate::DEFAULT_DUES.display(), "0.5%");
-    assert_eq!(
-        Rate {
-            per_million: 10_000
-        }
-        .display(),
-        "1%"
-    );
+    assert_eq!(Rate { per_million: 10_000 }.display(), "1%");
     assert_eq!(Rate::ZERO.display(), "0%");
-    assert_eq!(
-        Rate {
-            per_million: 12_345
-        }
-        .display(),
-        "1.2345%"
-    );
+    assert_eq!(Rate { per_million: 12_345 }.display(), "1.2345%");
 }
 
 #[test]
 fn dues_round_half_up_to_fen() {
     // 4321.00 yuan × 0.5% = 21.605 -> 21.61
-    assert_eq!(
-        apply_rate_half_up(Fen(432_100), Rate::DEFAULT_DUES),
-        Fen(2161)
-    );
+    assert_eq!(apply_rate_half_up(Fen(432_100), Rate::DEFAULT_DUES), Fen(2161));
     // 4320.90 × 0.5% = 21.6045 -> 21.60
-    assert_eq!(
-        apply_rate_half_up(Fen(432_090), Rate::DEFAULT_DUES),
-        Fen(2160)
-    );
+    assert_eq!(apply_rate_half_up(Fen(432_090), Rate::DEFAULT_DUES), Fen(2160));
     // exactly half a fen: 1 fen × 50% = 0.5 -> 1
-    assert_eq!(
-        apply_rate_half_up(
-            Fen(1),
-            Rate {
-                per_million: 500_000
-            }
-        ),
-        Fen(1)
-    );
-    assert_eq!(
-        apply_rate_half_up(
-            Fen(-1),
-            Rate {
-                per_million: 500_000
-            }
-        ),
-        Fen(-1)
-    );
-    assert_eq!(
-        apply_rate_half_up(
-            Fen(i64::MAX),
-            Rate {
-                per_million: 2_000_000
-            }
-        ),
-        Fen(i64::MAX)
-    );
+    assert_eq!(apply_rate_half_up(Fen(1), Rate { per_million: 500_000 }), Fen(1));
+    assert_eq!(apply_rate_half_up(Fen(-1), Rate { per_million: 500_000 }), Fen(-1));
+    assert_eq!(apply_rate_half_up(Fen(i64::MAX), Rate { per_million: 2_000_000 }), Fen(i64::MAX));
 }
 
 /// Exact rational reference: round(b·r / 10^6) half away from zero, via the floor of

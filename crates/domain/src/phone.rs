@@ -21,15 +21,9 @@ impl Phone {
             return Err(ValidationError::Required);
         }
         let compact: String = s.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
-        let digits = compact
-            .strip_prefix("+86")
-            .or_else(|| compact.strip_prefix("0086"))
-            .unwrap_or(&compact);
+        let digits = compact.strip_prefix("+86").or_else(|| compact.strip_prefix("0086")).unwrap_or(&compact);
         let b = digits.as_bytes();
-        let ok = b.len() == 11
-            && b.iter().all(u8::is_ascii_digit)
-            && b[0] == b'1'
-            && (b'3'..=b'9').contains(&b[1]);
+        let ok = b.len() == 11 && b.iter().all(u8::is_ascii_digit) && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]);
         if ok {
             Ok(Self(digits.to_string()))
         } else {
@@ -79,46 +73,26 @@ mod tests {
 
     #[test]
     fn phone_second_digit_3_to_9_only() {
-        assert_eq!(
-            Phone::parse("12812345678"),
-            Err(ValidationError::PhoneFormat)
-        );
-        assert_eq!(
-            Phone::parse("23812345678"),
-            Err(ValidationError::PhoneFormat)
-        );
+        assert_eq!(Phone::parse("12812345678"), Err(ValidationError::PhoneFormat));
+        assert_eq!(Phone::parse("23812345678"), Err(ValidationError::PhoneFormat));
     }
 
     #[test]
     fn phone_separators_and_country_code_allowed() {
-        for s in [
-            "138 1234 5678",
-            "138-1234-5678",
-            "+86 138 1234 5678",
-            "+8613812345678",
-        ] {
+        for s in ["138 1234 5678", "138-1234-5678", "+86 138 1234 5678", "+8613812345678"] {
             assert_eq!(Phone::parse(s).unwrap().as_str(), "13812345678", "{s}");
         }
     }
 
     #[test]
     fn phone_fullwidth_digits_normalised() {
-        assert_eq!(
-            Phone::parse("１３８１２３４５６７８").unwrap().as_str(),
-            "13812345678"
-        );
+        assert_eq!(Phone::parse("１３８１２３４５６７８").unwrap().as_str(), "13812345678");
     }
 
     #[test]
     fn phone_landline_rejected() {
-        assert_eq!(
-            Phone::parse("010-62345678"),
-            Err(ValidationError::PhoneFormat)
-        );
-        assert_eq!(
-            Phone::parse("1381234567"),
-            Err(ValidationError::PhoneFormat)
-        );
+        assert_eq!(Phone::parse("010-62345678"), Err(ValidationError::PhoneFormat));
+        assert_eq!(Phone::parse("1381234567"), Err(ValidationError::PhoneFormat));
         assert_eq!(Phone::parse(""), Err(ValidationError::Required));
     }
 

@@ -21,15 +21,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
-        Role::Admin,
-        Role::Chair,
-        Role::OrgCommittee,
-        Role::GroupLeader,
-        Role::Member,
-        Role::Auditor,
-        Role::District,
-    ];
+    pub const ALL: [Role; 7] =
+        [Role::Admin, Role::Chair, Role::OrgCommittee, Role::GroupLeader, Role::Member, Role::Auditor, Role::District];
 
     pub fn code(&self) -> &'static str {
         match self {
@@ -86,10 +79,7 @@ mod tests {
 
     #[test]
     fn reveal_sensitive_only_chair_org_committee_admin() {
-        let allowed: Vec<Role> = Role::ALL
-            .into_iter()
-            .filter(Role::can_reveal_sensitive)
-            .collect();
+        let allowed: Vec<Role> = Role::ALL.into_iter().filter(Role::can_reveal_sensitive).collect();
         assert_eq!(allowed, vec![Role::Admin, Role::Chair, Role::OrgCommittee]);
     }
 

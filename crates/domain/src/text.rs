@@ -39,10 +39,7 @@ mod tests {
     #[test]
     fn fullwidth_digits_normalised() {
         assert_eq!(normalize("１３８００１３８０００"), "13800138000");
-        assert_eq!(
-            normalize("１１０１０５１９４９１２３１００２Ｘ"),
-            "11010519491231002X"
-        );
+        assert_eq!(normalize("１１０１０５１９４９１２３１００２Ｘ"), "11010519491231002X");
     }
 
     #[test]

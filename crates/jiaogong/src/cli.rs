@@ -146,7 +146,9 @@ pub fn main() -> ExitCode {
         }
     };
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("JIAOGONG_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("JIAOGONG_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -245,33 +247,63 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Err(usage(format!("密码至少 {} 个字符", accounts::MIN_PASSWORD_CHARS)));
             }
             let school_id = match &school {
-                Some(s) => Some(jiaogong_store::tenancy::school(&store, s).await.map_err(|_| usage(format!("找不到学校 {s}")))?.id),
+                Some(s) => Some(
+                    jiaogong_store::tenancy::school(&store, s).await.map_err(|_| usage(format!("找不到学校 {s}")))?.id,
+                ),
                 None => None,
             };
             let hash = accounts::hash_password(&password)?;
             let mut tx = store.begin().await?;
             let id = accounts::create_user(
                 &mut tx,
-                &NewUser { school_id: school_id.as_deref(), district_id: None, username: &username, display_name: &username, password_hash: &hash, role: Role::Admin, member_id: None },
+                &NewUser {
+                    school_id: school_id.as_deref(),
+                    district_id: None,
+                    username: &username,
+                    display_name: &username,
+                    password_hash: &hash,
+                    role: Role::Admin,
+                    member_id: None,
+                },
             )
             .await
-            .map_err(|e| if e.is_unique_violation() { usage(format!("用户名 {username} 已存在")) } else { e.into() })?;
-            audit::append(&mut tx, &store.crypto, &Event::new(school_id.as_deref(), "cli", "user.create_admin", &id).detail(username.clone())).await?;
+            .map_err(|e| {
+                if e.is_unique_violation() {
+                    usage(format!("用户名 {username} 已存在"))
+                } else {
+                    e.into()
+                }
+            })?;
+            audit::append(
+                &mut tx,
+                &store.crypto,
+                &Event::new(school_id.as_deref(), "cli", "user.create_admin", &id).detail(username.clone()),
+            )
+            .await?;
             jiaogong_store::commit(tx).await?;
             println!("已创建管理员 {username}");
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Token { cmd: TokenCmd::Create { username, name } } => {
             let store = open(&g).await?;
-            let (user, _) = accounts::user_by_username(&store, &username).await?.ok_or_else(|| usage(format!("找不到用户 {username}")))?;
+            let (user, _) = accounts::user_by_username(&store, &username)
+                .await?
+                .ok_or_else(|| usage(format!("找不到用户 {username}")))?;
             let mut tx = store.begin().await?;
             let secret = accounts::create_api_token(&mut tx, &user.id, &name).await?;
-            audit::append(&mut tx, &store.crypto, &Event::new(user.school_id.as_deref(), "cli", "token.create", &name).detail(username)).await?;
+            audit::append(
+                &mut tx,
+                &store.crypto,
+                &Event::new(user.school_id.as_deref(), "cli", "token.create", &name).detail(username),
+            )
+            .await?;
             jiaogong_store::commit(tx).await?;
             println!("{secret}");
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Members { cmd: MembersCmd::Import { file, school, dry_run, all_or_nothing, json } } => import(&g, &file, &school, dry_run, all_or_nothing, json).await,
+        Cmd::Members { cmd: MembersCmd::Import { file, school, dry_run, all_or_nothing, json } } => {
+            import(&g, &file, &school, dry_run, all_or_nothing, json).await
+        }
         Cmd::Backup { out } => {
             let store = open(&g).await?;
             let tmp = out.with_extension("partial");
@@ -281,7 +313,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             w.flush()?;
             drop(w);
             std::fs::rename(&tmp, &out)?;
-            audit::record(&store, &Event::new(None, "cli", "backup", &out.display().to_string()).detail(n.to_string())).await?;
+            audit::record(&store, &Event::new(None, "cli", "backup", &out.display().to_string()).detail(n.to_string()))
+                .await?;
             println!("已备份 {n} 行到 {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -344,7 +377,10 @@ async fn serve(g: &Global, bind: &str, demo: bool, secure_cookies: bool) -> anyh
             println!("  http://{addr}/setup/{token}");
         }
     } else if demo {
-        println!("数据库已有数据，未重新生成演示数据。演示账号见首次启动时的输出（密码 {}）。", crate::demo::DEMO_PASSWORD);
+        println!(
+            "数据库已有数据，未重新生成演示数据。演示账号见首次启动时的输出（密码 {}）。",
+            crate::demo::DEMO_PASSWORD
+        );
     }
     let state = jiaogong_web::AppState { store, config: Arc::new(jiaogong_web::WebConfig { secure_cookies }) };
     let app = jiaogong_web::app(state);
@@ -357,10 +393,18 @@ async fn serve(g: &Global, bind: &str, demo: bool, secure_cookies: bool) -> anyh
     Ok(ExitCode::SUCCESS)
 }
 
-async fn import(g: &Global, file: &Path, school: &str, dry_run: bool, all_or_nothing: bool, json: bool) -> anyhow::Result<ExitCode> {
+async fn import(
+    g: &Global,
+    file: &Path,
+    school: &str,
+    dry_run: bool,
+    all_or_nothing: bool,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(file).map_err(|e| usage(format!("无法读取 {}：{e}", file.display())))?;
     let store = open(g).await?;
-    let school = jiaogong_store::tenancy::school(&store, school).await.map_err(|_| usage(format!("找不到学校 {school}")))?;
+    let school =
+        jiaogong_store::tenancy::school(&store, school).await.map_err(|_| usage(format!("找不到学校 {school}")))?;
     let mode = if dry_run {
         jiaogong_web::import::Mode::DryRun
     } else if all_or_nothing {
@@ -369,10 +413,11 @@ async fn import(g: &Global, file: &Path, school: &str, dry_run: bool, all_or_not
         jiaogong_web::import::Mode::SkipRejected
     };
     let tr = jiaogong_web::i18n::Tr::default();
-    let report = jiaogong_web::import::run_import(&store, &tr, &school, &bytes, mode, "cli").await.map_err(|e| match e {
-        jiaogong_web::error::AppError::BadInput { message, .. } => usage(format!("{}：{message}", file.display())),
-        other => anyhow!("{}", other.message(&tr)),
-    })?;
+    let report =
+        jiaogong_web::import::run_import(&store, &tr, &school, &bytes, mode, "cli").await.map_err(|e| match e {
+            jiaogong_web::error::AppError::BadInput { message, .. } => usage(format!("{}：{message}", file.display())),
+            other => anyhow!("{}", other.message(&tr)),
+        })?;
     if json {
         let v = serde_json::json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "rejected": report.rejected, "committed": report.committed});
         println!("{v}");

@@ -15,9 +15,19 @@ use jiaogong_store::{dues, members, tenancy, Store};
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "jiaogong-demo";
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "萧", "田", "董", "潘", "袁", "蔡", "蒋", "余"];
-const GIVEN_F: &[&str] = &["丽", "芳", "静", "敏", "燕", "艳", "娟", "霞", "婷", "雪", "慧", "琳", "晓红", "秀英", "玉兰", "桂芳", "海燕", "春梅", "小琴", "佳怡", "雨萱", "梦瑶", "欣然", "思琪"];
-const GIVEN_M: &[&str] = &["伟", "强", "磊", "军", "勇", "杰", "涛", "明", "超", "刚", "平", "辉", "建国", "志强", "海峰", "文博", "子轩", "浩然", "俊杰", "国庆", "晓东", "宏伟", "立新", "振华"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+    "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "萧", "田", "董", "潘", "袁", "蔡",
+    "蒋", "余",
+];
+const GIVEN_F: &[&str] = &[
+    "丽", "芳", "静", "敏", "燕", "艳", "娟", "霞", "婷", "雪", "慧", "琳", "晓红", "秀英", "玉兰", "桂芳", "海燕",
+    "春梅", "小琴", "佳怡", "雨萱", "梦瑶", "欣然", "思琪",
+];
+const GIVEN_M: &[&str] = &[
+    "伟", "强", "磊", "军", "勇", "杰", "涛", "明", "超", "刚", "平", "辉", "建国", "志强", "海峰", "文博", "子轩",
+    "浩然", "俊杰", "国庆", "晓东", "宏伟", "立新", "振华",
+];
 const GROUPS: &[(&str, usize, &str)] = &[
     ("语文组", 16, "中学一级教师"),
     ("数学组", 16, "中学一级教师"),
@@ -69,7 +79,8 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     let district = tenancy::create_district(&mut tx, "示范区教育工会", "demo-district").await?;
     let school = tenancy::create_school(&mut tx, Some(&district), "示范区第一中学", "demo").await?;
     for i in 1..schools {
-        tenancy::create_school(&mut tx, Some(&district), &format!("示范区第{}小学", i + 1), &format!("demo{}", i + 1)).await?;
+        tenancy::create_school(&mut tx, Some(&district), &format!("示范区第{}小学", i + 1), &format!("demo{}", i + 1))
+            .await?;
     }
     let mut retired_group = String::new();
     let mut group_ids = Vec::new();
@@ -82,7 +93,8 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     }
     let this_month = MonthKey::of((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive());
     let months: Vec<MonthKey> = {
-        let start = MonthKey::new(if this_month.month >= 9 { this_month.year } else { this_month.year - 1 }, 9).unwrap_or(this_month);
+        let start = MonthKey::new(if this_month.month >= 9 { this_month.year } else { this_month.year - 1 }, 9)
+            .unwrap_or(this_month);
         start.through(this_month).collect()
     };
     let mut staff: Vec<(String, String, Gender, MemberStatus)> = Vec::new();
@@ -92,15 +104,25 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
         for k in 0..*count {
             let gender = if rng.next() % 100 < 62 { Gender::Female } else { Gender::Male };
             let name = loop {
-                let n = format!("{}{}", rng.pick(SURNAMES), if gender == Gender::Female { rng.pick(GIVEN_F) } else { rng.pick(GIVEN_M) });
+                let n = format!(
+                    "{}{}",
+                    rng.pick(SURNAMES),
+                    if gender == Gender::Female { rng.pick(GIVEN_F) } else { rng.pick(GIVEN_M) }
+                );
                 if used.insert(n.clone()) {
                     break n;
                 }
             };
             let retired = *group == "退休组";
             let age_years = if retired { rng.range(61, 75) } else { rng.range(24, 58) };
-            let birth = chrono::NaiveDate::from_ymd_opt(2026 - age_years as i32, rng.range(1, 12) as u32, rng.range(1, 28) as u32).unwrap_or_default();
-            let joined_school = chrono::NaiveDate::from_ymd_opt((2026 - age_years as i32 + 23).min(2025), 9, 1).unwrap_or_default();
+            let birth = chrono::NaiveDate::from_ymd_opt(
+                2026 - age_years as i32,
+                rng.range(1, 12) as u32,
+                rng.range(1, 28) as u32,
+            )
+            .unwrap_or_default();
+            let joined_school =
+                chrono::NaiveDate::from_ymd_opt((2026 - age_years as i32 + 23).min(2025), 9, 1).unwrap_or_default();
             let temporary = *group == "行政后勤组" && k >= 15;
             let post = match *group {
                 "行政后勤组" if k < 3 => Some(Post::SchoolLeader),
@@ -110,8 +132,19 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
                 "行政后勤组" => Some(Post::Worker),
                 _ => Some(Post::Teacher),
             };
-            let status = if retired { MemberStatus::Retired } else if k == 5 && gi == 2 { MemberStatus::NonMember } else { MemberStatus::Active };
-            let phone = Phone::parse(&format!("1{}{:08}", rng.pick(&["38", "39", "58", "59", "86", "87", "35"]), rng.range(0, 99_999_999))).ok();
+            let status = if retired {
+                MemberStatus::Retired
+            } else if k == 5 && gi == 2 {
+                MemberStatus::NonMember
+            } else {
+                MemberStatus::Active
+            };
+            let phone = Phone::parse(&format!(
+                "1{}{:08}",
+                rng.pick(&["38", "39", "58", "59", "86", "87", "35"]),
+                rng.range(0, 99_999_999)
+            ))
+            .ok();
             let input = MemberInput {
                 name: name.clone(),
                 employee_no: format!("T{employee:04}"),
@@ -119,25 +152,63 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
                 birth_date: Some(birth),
                 id_number: id_number(&mut rng, birth, gender),
                 phone,
-                department: Some(if *group == "行政后勤组" { rng.pick(DEPTS).to_string() } else { "教务处".to_string() }),
+                department: Some(if *group == "行政后勤组" {
+                    rng.pick(DEPTS).to_string()
+                } else {
+                    "教务处".to_string()
+                }),
                 post,
                 title: if title.is_empty() { None } else { Some(title.to_string()) },
                 joined_school: Some(joined_school),
-                joined_union: if status == MemberStatus::NonMember { None } else { joined_school.checked_add_days(chrono::Days::new(45)) },
+                joined_union: if status == MemberStatus::NonMember {
+                    None
+                } else {
+                    joined_school.checked_add_days(chrono::Days::new(45))
+                },
                 group: Some(group.to_string()),
                 status,
                 is_temporary: temporary,
                 notes: if temporary { Some("临时聘用，2025年入会".to_string()) } else { None },
             };
             employee += 1;
-            let dept = tenancy::department_id(&mut tx, &school, input.department.as_deref().unwrap_or("教务处"), true).await?;
-            let id = members::insert(&mut tx, &store.crypto, &school, &input, Some(&group_ids[gi]), dept.as_deref()).await?;
-            let joined = input.joined_union.or(input.joined_school).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+            let dept =
+                tenancy::department_id(&mut tx, &school, input.department.as_deref().unwrap_or("教务处"), true).await?;
+            let id =
+                members::insert(&mut tx, &store.crypto, &school, &input, Some(&group_ids[gi]), dept.as_deref()).await?;
+            let joined = input
+                .joined_union
+                .or(input.joined_school)
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default();
             let kind = if status == MemberStatus::NonMember { MemberEventKind::Update } else { MemberEventKind::Join };
-            members::record_event(&mut tx, &school, &id, kind, status, None, &joined, "", if status == MemberStatus::NonMember { "created" } else { "" }, "demo").await?;
+            members::record_event(
+                &mut tx,
+                &school,
+                &id,
+                kind,
+                status,
+                None,
+                &joined,
+                "",
+                if status == MemberStatus::NonMember { "created" } else { "" },
+                "demo",
+            )
+            .await?;
             if retired {
                 let d = birth.with_year(birth.year() + 60).unwrap_or(birth).format("%Y-%m-%d").to_string();
-                members::record_event(&mut tx, &school, &id, MemberEventKind::Retire, MemberStatus::Retired, Some(&retired_group), &d, "到龄退休", "", "demo").await?;
+                members::record_event(
+                    &mut tx,
+                    &school,
+                    &id,
+                    MemberEventKind::Retire,
+                    MemberStatus::Retired,
+                    Some(&retired_group),
+                    &d,
+                    "到龄退休",
+                    "",
+                    "demo",
+                )
+                .await?;
             }
             // Base salary and payments: most paid every month, a few behind.
             let base = Fen(if retired { 0 } else { rng.range(4200, 9800) as i64 * 100 });
@@ -151,7 +222,19 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
                     }
                     let due = jiaogong_domain::dues::monthly_dues(base, Rate::DEFAULT_DUES);
                     let paid_on = m.first_day().map(|d| d.format("%Y-%m-10").to_string()).unwrap_or_default();
-                    dues::record_payment(&mut tx, &school, &dues::Payment { member_id: &id, month: &m.to_string(), amount_fen: due.0, paid_on: &paid_on, is_back_payment: false, recorded_by: "demo" }).await?;
+                    dues::record_payment(
+                        &mut tx,
+                        &school,
+                        &dues::Payment {
+                            member_id: &id,
+                            month: &m.to_string(),
+                            amount_fen: due.0,
+                            paid_on: &paid_on,
+                            is_back_payment: false,
+                            recorded_by: "demo",
+                        },
+                    )
+                    .await?;
                 }
             }
             staff.push((id, name, gender, status));
@@ -159,7 +242,19 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     }
     // A transfer out and a temporary hire who joined, for the history pages.
     if let Some((id, _, _, _)) = staff.get(40) {
-        members::record_event(&mut tx, &school, id, MemberEventKind::TransferOut, MemberStatus::TransferredOut, None, "2026-08-20", "调往区实验中学", "", "demo").await?;
+        members::record_event(
+            &mut tx,
+            &school,
+            id,
+            MemberEventKind::TransferOut,
+            MemberStatus::TransferredOut,
+            None,
+            "2026-08-20",
+            "调往区实验中学",
+            "",
+            "demo",
+        )
+        .await?;
     }
     let person = |i: usize| staff.get(i).map(|s| (s.0.clone(), s.1.clone())).unwrap_or_default();
     let roles: [(&'static str, Role, &str, Option<usize>); 7] = [
@@ -184,10 +279,27 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
             Role::District => (None, Some(district.as_str())),
             _ => (Some(school.as_str()), None),
         };
-        accounts::create_user(&mut tx, &NewUser { school_id, district_id, username, display_name: &name, password_hash: &hash, role, member_id: member_id.as_deref() }).await?;
+        accounts::create_user(
+            &mut tx,
+            &NewUser {
+                school_id,
+                district_id,
+                username,
+                display_name: &name,
+                password_hash: &hash,
+                role,
+                member_id: member_id.as_deref(),
+            },
+        )
+        .await?;
         out.push(DemoAccount { role: label, username: username.to_string(), who: name });
     }
-    audit::append(&mut tx, &store.crypto, &Event::new(Some(&school), "demo", "demo.create", &school).detail(format!("{} members", staff.len()))).await?;
+    audit::append(
+        &mut tx,
+        &store.crypto,
+        &Event::new(Some(&school), "demo", "demo.create", &school).detail(format!("{} members", staff.len())),
+    )
+    .await?;
     jiaogong_store::commit(tx).await?;
     Ok(out)
 }

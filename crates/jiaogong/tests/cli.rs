@@ -22,7 +22,14 @@ fn rand_suffix() -> u128 {
 }
 
 fn jg(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jiaogong")).args(args).arg("--data").arg(data).env_remove("JIAOGONG_DATABASE_URL").env_remove("JIAOGONG_SECRET_KEY").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_jiaogong"))
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .env_remove("JIAOGONG_DATABASE_URL")
+        .env_remove("JIAOGONG_SECRET_KEY")
+        .output()
+        .unwrap()
 }
 
 fn text(o: &Output) -> String {
@@ -132,7 +139,11 @@ fn import_from_the_command_line_reports_json() {
     assert!(jg(&d.0, &["demo"]).status.success());
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    for (r, row) in [["姓名", "工号", "身份证号"], ["新同事", "X001", "110105198001010016"], ["错号", "X002", "110105198001010017"]].iter().enumerate() {
+    for (r, row) in
+        [["姓名", "工号", "身份证号"], ["新同事", "X001", "110105198001010016"], ["错号", "X002", "110105198001010017"]]
+            .iter()
+            .enumerate()
+    {
         for (c, v) in row.iter().enumerate() {
             ws.write_string(r as u32, c as u16, *v).unwrap();
         }

@@ -4,8 +4,7 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableCell,
-    TableRow, WidthType,
+    AlignmentType, BreakType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType,
 };
 
 use crate::error::OfficeError;
@@ -47,26 +46,16 @@ pub enum Block {
 }
 
 fn body_fonts() -> RunFonts {
-    RunFonts::new()
-        .east_asia(BODY_FONT)
-        .ascii(BODY_FONT_LATIN)
-        .hi_ansi(BODY_FONT_LATIN)
+    RunFonts::new().east_asia(BODY_FONT).ascii(BODY_FONT_LATIN).hi_ansi(BODY_FONT_LATIN)
 }
 
 fn heading_fonts() -> RunFonts {
-    RunFonts::new()
-        .east_asia(HEADING_FONT)
-        .ascii(HEADING_FONT_LATIN)
-        .hi_ansi(HEADING_FONT_LATIN)
+    RunFonts::new().east_asia(HEADING_FONT).ascii(HEADING_FONT_LATIN).hi_ansi(HEADING_FONT_LATIN)
 }
 
 /// Removes characters XML 1.0 cannot carry (control characters other than tab and newline).
 fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|&c| {
-            c == '\t' || c == '\n' || !(c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
-        })
-        .collect()
+    s.chars().filter(|&c| c == '\t' || c == '\n' || !(c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')).collect()
 }
 
 /// A run per line, with line breaks between them.
@@ -94,13 +83,7 @@ fn heading(level: u8, text: &str) -> Paragraph {
 }
 
 fn table(headers: &[String], rows: &[Vec<String>]) -> Table {
-    let cols = rows
-        .iter()
-        .map(Vec::len)
-        .max()
-        .unwrap_or(0)
-        .max(headers.len())
-        .max(1);
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0).max(headers.len()).max(1);
     let col_width = TEXT_WIDTH / cols;
     let cell = |text: &str, bold: bool| {
         let p = text_runs(Paragraph::new(), text, |r| {
@@ -111,14 +94,10 @@ fn table(headers: &[String], rows: &[Vec<String>]) -> Table {
                 r
             }
         });
-        TableCell::new()
-            .width(col_width, WidthType::Dxa)
-            .add_paragraph(p)
+        TableCell::new().width(col_width, WidthType::Dxa).add_paragraph(p)
     };
     let make_row = |values: &[String], bold: bool| {
-        let cells = (0..cols)
-            .map(|c| cell(values.get(c).map_or("", String::as_str), bold))
-            .collect();
+        let cells = (0..cols).map(|c| cell(values.get(c).map_or("", String::as_str), bold)).collect();
         TableRow::new(cells)
     };
     let mut table_rows = Vec::with_capacity(rows.len() + 1);
@@ -126,18 +105,12 @@ fn table(headers: &[String], rows: &[Vec<String>]) -> Table {
         table_rows.push(make_row(headers, true));
     }
     table_rows.extend(rows.iter().map(|r| make_row(r, false)));
-    Table::new(table_rows)
-        .set_grid(vec![col_width; cols])
-        .width(TEXT_WIDTH, WidthType::Dxa)
+    Table::new(table_rows).set_grid(vec![col_width; cols]).width(TEXT_WIDTH, WidthType::Dxa)
 }
 
 /// Writes a report as .docx: the title centred on top, then the blocks.
 pub fn write_docx(title: &str, blocks: &[Block]) -> Result<Vec<u8>, OfficeError> {
-    let margin = PageMargin::new()
-        .top(MARGIN)
-        .bottom(MARGIN)
-        .left(MARGIN)
-        .right(MARGIN);
+    let margin = PageMargin::new().top(MARGIN).bottom(MARGIN).left(MARGIN).right(MARGIN);
     let mut doc = Docx::new()
         .page_size(A4_WIDTH, A4_HEIGHT)
         .page_margin(margin)
@@ -145,29 +118,22 @@ pub fn write_docx(title: &str, blocks: &[Block]) -> Result<Vec<u8>, OfficeError>
         .default_size(BODY_SIZE);
     if !title.trim().is_empty() {
         let p = Paragraph::new().align(AlignmentType::Center);
-        doc = doc.add_paragraph(text_runs(p, title, |r| {
-            r.fonts(heading_fonts()).size(TITLE_SIZE).bold()
-        }));
+        doc = doc.add_paragraph(text_runs(p, title, |r| r.fonts(heading_fonts()).size(TITLE_SIZE).bold()));
     }
     for block in blocks {
         doc = match block {
             Block::Heading(level, text) => doc.add_paragraph(heading(*level, text)),
-            Block::Paragraph(text) => doc.add_paragraph(text_runs(Paragraph::new(), text, |r| {
-                r.fonts(body_fonts()).size(BODY_SIZE)
-            })),
+            Block::Paragraph(text) => {
+                doc.add_paragraph(text_runs(Paragraph::new(), text, |r| r.fonts(body_fonts()).size(BODY_SIZE)))
+            }
             Block::Table { headers, rows } => {
                 // An empty paragraph after a table keeps two tables from merging in Word.
-                doc.add_table(table(headers, rows))
-                    .add_paragraph(Paragraph::new())
+                doc.add_table(table(headers, rows)).add_paragraph(Paragraph::new())
             }
-            Block::PageBreak => {
-                doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
-            }
+            Block::PageBreak => doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page))),
         };
     }
     let mut out = Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut out)
-        .map_err(|e| OfficeError::Write(e.to_string()))?;
+    doc.build().pack(&mut out).map_err(|e| OfficeError::Write(e.to_string()))?;
     Ok(out.into_inner())
 }

@@ -60,10 +60,9 @@ impl OfficeError {
     /// `TooManyColumns` give `limit`; `Corrupt` and `Write` give `detail`.
     pub fn args(&self) -> Vec<(&'static str, String)> {
         match self {
-            OfficeError::TooLarge { limit_bytes } => vec![
-                ("limit_mb", (limit_bytes / (1024 * 1024)).to_string()),
-                ("limit_bytes", limit_bytes.to_string()),
-            ],
+            OfficeError::TooLarge { limit_bytes } => {
+                vec![("limit_mb", (limit_bytes / (1024 * 1024)).to_string()), ("limit_bytes", limit_bytes.to_string())]
+            }
             OfficeError::TooManyRows { limit } | OfficeError::TooManyColumns { limit } => {
                 vec![("limit", limit.to_string())]
             }
@@ -81,9 +80,7 @@ mod tests {
 
     #[test]
     fn keys_and_args() {
-        let e = OfficeError::TooLarge {
-            limit_bytes: 50 * 1024 * 1024,
-        };
+        let e = OfficeError::TooLarge { limit_bytes: 50 * 1024 * 1024 };
         assert_eq!(e.key(), "office-too-large");
         assert_eq!(e.args()[0], ("limit_mb", "50".to_string()));
         assert!(e.to_string().contains("50 MB"));

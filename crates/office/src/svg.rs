@@ -16,12 +16,9 @@ pub struct Series {
 }
 
 const WIDTH: f64 = 640.0;
-const FONT: &str =
-    "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',sans-serif";
-const PALETTE: [&str; 10] = [
-    "#c0392b", "#2e86c1", "#f39c12", "#27ae60", "#8e44ad", "#16a085", "#d35400", "#2c3e50",
-    "#7f8c8d", "#e84393",
-];
+const FONT: &str = "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',sans-serif";
+const PALETTE: [&str; 10] =
+    ["#c0392b", "#2e86c1", "#f39c12", "#27ae60", "#8e44ad", "#16a085", "#d35400", "#2c3e50", "#7f8c8d", "#e84393"];
 const TITLE_H: f64 = 40.0;
 
 /// Escapes text for SVG content and attributes, dropping characters XML cannot carry.
@@ -44,11 +41,7 @@ pub fn escape(s: &str) -> String {
 
 /// A coordinate with at most one decimal.
 fn px(v: f64) -> String {
-    let v = if v.is_finite() {
-        (v * 10.0).round() / 10.0
-    } else {
-        0.0
-    };
+    let v = if v.is_finite() { (v * 10.0).round() / 10.0 } else { 0.0 };
     if v.fract() == 0.0 {
         format!("{}", v as i64)
     } else {
@@ -140,11 +133,7 @@ pub fn bar_chart(title: &str, data: &[Series], unit: &str) -> String {
     for (i, s) in data.iter().enumerate() {
         let y = TITLE_H + ROW * i as f64;
         let v = if s.value.is_finite() { s.value } else { 0.0 };
-        let (x0, x1) = if v >= 0.0 {
-            (zero_x, zero_x + v * scale)
-        } else {
-            (zero_x + v * scale, zero_x)
-        };
+        let (x0, x1) = if v >= 0.0 { (zero_x, zero_x + v * scale) } else { (zero_x + v * scale, zero_x) };
         let color = PALETTE[i % PALETTE.len()];
         let _ = write!(
             out,
@@ -237,30 +226,14 @@ pub fn line_chart(title: &str, labels: &[String], values: &[f64], unit: &str) ->
     let mut pen_down = false;
     for (i, v) in values.iter().take(n).enumerate() {
         if v.is_finite() {
-            let _ = write!(
-                path,
-                "{}{},{} ",
-                if pen_down { "L" } else { "M" },
-                px(x_of(i)),
-                px(y_of(*v))
-            );
+            let _ = write!(path, "{}{},{} ", if pen_down { "L" } else { "M" }, px(x_of(i)), px(y_of(*v)));
             pen_down = true;
         } else {
             pen_down = false;
         }
     }
-    let _ = write!(
-        out,
-        r##"<path d="{}" fill="none" stroke="{}" stroke-width="2.5"/>"##,
-        path.trim_end(),
-        PALETTE[1]
-    );
-    for (i, v) in values
-        .iter()
-        .take(n)
-        .enumerate()
-        .filter(|(_, v)| v.is_finite())
-    {
+    let _ = write!(out, r##"<path d="{}" fill="none" stroke="{}" stroke-width="2.5"/>"##, path.trim_end(), PALETTE[1]);
+    for (i, v) in values.iter().take(n).enumerate().filter(|(_, v)| v.is_finite()) {
         let _ = write!(
             out,
             r##"<circle cx="{x}" cy="{y}" r="4" fill="{c}"><title>{l}: {v}{unit}</title></circle>"##,

@@ -154,11 +154,7 @@ fn first_worksheet_name<RS: Read + Seek>(workbook: &Xlsx<RS>) -> Option<String> 
         .map(|s| s.name.clone())
 }
 
-fn read_cells<RS: Read + Seek>(
-    workbook: &mut Xlsx<RS>,
-    name: &str,
-    limits: &Limits,
-) -> Result<Sheet, OfficeError> {
+fn read_cells<RS: Read + Seek>(workbook: &mut Xlsx<RS>, name: &str, limits: &Limits) -> Result<Sheet, OfficeError> {
     let mut reader = workbook.worksheet_cells_reader(name).map_err(corrupt)?;
     let mut rows: Vec<SheetRow> = Vec::new();
     let mut current: Option<SheetRow> = None;
@@ -177,18 +173,13 @@ fn read_cells<RS: Read + Seek>(
             }
             seen_rows += 1;
             if seen_rows > max_seen {
-                return Err(OfficeError::TooManyRows {
-                    limit: limits.max_rows,
-                });
+                return Err(OfficeError::TooManyRows { limit: limits.max_rows });
             }
             if number < last_number {
                 unsorted = true;
             }
             last_number = number;
-            current = Some(SheetRow {
-                number,
-                cells: Vec::new(),
-            });
+            current = Some(SheetRow { number, cells: Vec::new() });
         }
         if matches!(value, CellValue::Empty) {
             continue;
@@ -198,9 +189,7 @@ fn read_cells<RS: Read + Seek>(
             if value.is_blank() {
                 continue;
             }
-            return Err(OfficeError::TooManyColumns {
-                limit: limits.max_cols,
-            });
+            return Err(OfficeError::TooManyColumns { limit: limits.max_cols });
         }
         if let Some(r) = current.as_mut() {
             if r.cells.len() <= col {
@@ -223,9 +212,7 @@ fn push_row(rows: &mut Vec<SheetRow>, row: SheetRow, limits: &Limits) -> Result<
         return Ok(());
     }
     if rows.len() >= limits.max_rows {
-        return Err(OfficeError::TooManyRows {
-            limit: limits.max_rows,
-        });
+        return Err(OfficeError::TooManyRows { limit: limits.max_rows });
     }
     rows.push(row);
     Ok(())
@@ -271,17 +258,14 @@ fn convert(data: &DataRef<'_>) -> CellValue {
             if dt.is_duration() {
                 return CellValue::Number(raw);
             }
-            let as_1900 =
-                calamine::ExcelDateTime::new(raw, calamine::ExcelDateTimeType::DateTime, false);
+            let as_1900 = calamine::ExcelDateTime::new(raw, calamine::ExcelDateTimeType::DateTime, false);
             if *dt == as_1900 {
                 CellValue::DateSerial(raw)
             } else {
                 CellValue::DateSerial(raw + EPOCH_1904_OFFSET)
             }
         }
-        DataRef::DateTimeIso(s) => {
-            iso_to_serial(s).map_or_else(|| CellValue::Text(s.clone()), CellValue::DateSerial)
-        }
+        DataRef::DateTimeIso(s) => iso_to_serial(s).map_or_else(|| CellValue::Text(s.clone()), CellValue::DateSerial),
         DataRef::DurationIso(s) => CellValue::Text(s.clone()),
         DataRef::Error(e) => CellValue::Error(e.to_string()),
     }
@@ -305,16 +289,8 @@ fn iso_to_serial(s: &str) -> Option<f64> {
 /// having at least `min_matches` cells whose trimmed text satisfies `is_header`.
 ///
 /// This lets a school's sheet carry a title row (or two) above the header.
-pub fn find_header_row(
-    sheet: &Sheet,
-    is_header: impl Fn(&str) -> bool,
-    min_matches: usize,
-) -> Option<usize> {
+pub fn find_header_row(sheet: &Sheet, is_header: impl Fn(&str) -> bool, min_matches: usize) -> Option<usize> {
     sheet.rows.iter().take(10).position(|row| {
-        row.cells
-            .iter()
-            .filter(|c| !c.is_blank() && is_header(c.to_text().trim()))
-            .count()
-            >= min_matches
+        row.cells.iter().filter(|c| !c.is_blank() && is_header(c.to_text().trim())).count() >= min_matches
     })
 }

@@ -38,8 +38,7 @@ pub fn neutralize(s: &str) -> Cow<'_, str> {
 
 /// A signed decimal number, optionally with an exponent: nothing a spreadsheet would evaluate.
 fn is_plain_number(s: &str) -> bool {
-    s.bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+    s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
         && s.bytes().any(|b| b.is_ascii_digit())
         && s.parse::<f64>().is_ok_and(f64::is_finite)
 }
@@ -105,10 +104,8 @@ fn cell_text(s: &str) -> Cow<'_, str> {
 
 /// A sheet name Excel accepts, unique (case-insensitively) among `used`.
 fn sheet_name(wanted: &str, used: &mut Vec<String>) -> String {
-    let cleaned: String = wanted
-        .chars()
-        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') && !c.is_control())
-        .collect();
+    let cleaned: String =
+        wanted.chars().filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') && !c.is_control()).collect();
     let cleaned = cleaned.trim().trim_matches('\'').trim();
     let mut base: String = cleaned.chars().take(MAX_SHEET_NAME_CHARS).collect();
     if base.is_empty() || base.eq_ignore_ascii_case("history") {
@@ -128,15 +125,12 @@ fn sheet_name(wanted: &str, used: &mut Vec<String>) -> String {
 
 /// Estimated display width of a text in Excel character units (CJK characters count double).
 fn display_width(s: &str) -> f64 {
-    s.chars()
-        .map(|c| if (c as u32) < 0x1100 { 1.0 } else { 2.0 })
-        .sum()
+    s.chars().map(|c| if (c as u32) < 0x1100 { 1.0 } else { 2.0 }).sum()
 }
 
 fn estimate_widths(table: &Table, cols: usize) -> Vec<f64> {
-    let mut widths: Vec<f64> = (0..cols)
-        .map(|c| table.headers.get(c).map_or(8.0, |h| display_width(h) + 4.0))
-        .collect();
+    let mut widths: Vec<f64> =
+        (0..cols).map(|c| table.headers.get(c).map_or(8.0, |h| display_width(h) + 4.0)).collect();
     for row in table.rows.iter().take(200) {
         for (c, cell) in row.iter().enumerate().take(cols) {
             let w = match cell {
@@ -162,10 +156,7 @@ fn excel_date(d: chrono::NaiveDate) -> Option<ExcelDateTime> {
 /// Writes tables, one sheet each, and returns the .xlsx bytes.
 pub fn write_tables(tables: &[Table]) -> Result<Vec<u8>, OfficeError> {
     let (mut workbook, streaming) = new_workbook();
-    let header = Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(HEADER_FILL))
-        .set_border(FormatBorder::Thin);
+    let header = Format::new().set_bold().set_background_color(Color::RGB(HEADER_FILL)).set_border(FormatBorder::Thin);
     let date = Format::new().set_num_format(DATE_FORMAT);
     let money = Format::new().set_num_format(MONEY_FORMAT);
     let mut used_names = Vec::new();
@@ -173,36 +164,22 @@ pub fn write_tables(tables: &[Table]) -> Result<Vec<u8>, OfficeError> {
         add_sheet(&mut workbook, streaming);
     }
     for table in tables {
-        let cols = table
-            .rows
-            .iter()
-            .map(Vec::len)
-            .max()
-            .unwrap_or(0)
-            .max(table.headers.len());
+        let cols = table.rows.iter().map(Vec::len).max().unwrap_or(0).max(table.headers.len());
         if table.rows.len() + 1 > MAX_SHEET_ROWS || cols > MAX_SHEET_COLS {
             return Err(OfficeError::Write("too many rows or columns".to_string()));
         }
         let name = sheet_name(&table.sheet_name, &mut used_names);
-        let widths = if table.col_widths.is_empty() {
-            estimate_widths(table, cols)
-        } else {
-            table.col_widths.clone()
-        };
+        let widths = if table.col_widths.is_empty() { estimate_widths(table, cols) } else { table.col_widths.clone() };
         let sheet = add_sheet(&mut workbook, streaming);
         sheet.set_name(name).map_err(write_err)?;
         for (c, w) in widths.iter().enumerate().take(cols) {
             if w.is_finite() && *w > 0.0 {
-                sheet
-                    .set_column_width(c as u16, w.min(255.0))
-                    .map_err(write_err)?;
+                sheet.set_column_width(c as u16, w.min(255.0)).map_err(write_err)?;
             }
         }
         for (c, h) in table.headers.iter().enumerate() {
             let text = neutralize(h);
-            sheet
-                .write_string_with_format(0, c as u16, cell_text(&text), &header)
-                .map_err(write_err)?;
+            sheet.write_string_with_format(0, c as u16, cell_text(&text), &header).map_err(write_err)?;
         }
         for (r, row) in table.rows.iter().enumerate() {
             let r = (r + 1) as u32;
@@ -211,9 +188,7 @@ pub fn write_tables(tables: &[Table]) -> Result<Vec<u8>, OfficeError> {
                 match cell {
                     OutCell::Text(s) if !s.is_empty() => {
                         let text = neutralize(s);
-                        sheet
-                            .write_string(r, c, cell_text(&text))
-                            .map_err(write_err)?;
+                        sheet.write_string(r, c, cell_text(&text)).map_err(write_err)?;
                     }
                     OutCell::Number(n) if n.is_finite() => {
                         sheet.write_number(r, c, *n).map_err(write_err)?;
@@ -223,15 +198,11 @@ pub fn write_tables(tables: &[Table]) -> Result<Vec<u8>, OfficeError> {
                     }
                     OutCell::Money(fen) => {
                         let yuan = *fen as f64 / 100.0;
-                        sheet
-                            .write_number_with_format(r, c, yuan, &money)
-                            .map_err(write_err)?;
+                        sheet.write_number_with_format(r, c, yuan, &money).map_err(write_err)?;
                     }
                     OutCell::Date(d) => match excel_date(*d) {
                         Some(dt) => {
-                            sheet
-                                .write_datetime_with_format(r, c, dt, &date)
-                                .map_err(write_err)?;
+                            sheet.write_datetime_with_format(r, c, dt, &date).map_err(write_err)?;
                         }
                         None => {
                             let text = d.format("%Y-%m-%d").to_string();
@@ -245,9 +216,7 @@ pub fn write_tables(tables: &[Table]) -> Result<Vec<u8>, OfficeError> {
         if !table.headers.is_empty() {
             sheet.set_freeze_panes(1, 0).map_err(write_err)?;
             let last_col = (table.headers.len().max(cols) - 1) as u16;
-            sheet
-                .autofilter(0, 0, table.rows.len() as u32, last_col)
-                .map_err(write_err)?;
+            sheet.autofilter(0, 0, table.rows.len() as u32, last_col).map_err(write_err)?;
         }
     }
     workbook.save_to_buffer().map_err(write_err)
@@ -270,15 +239,8 @@ pub fn write_error_report(
     let date = Format::new().set_num_format(DATE_FORMAT);
     let red = Format::new().set_background_color(Color::RGB(ERROR_FILL));
     let red_date = red.clone().set_num_format(DATE_FORMAT);
-    let header = Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(HEADER_FILL));
-    let err_col = original
-        .rows
-        .iter()
-        .map(|r| r.cells.len())
-        .max()
-        .unwrap_or(0);
+    let header = Format::new().set_bold().set_background_color(Color::RGB(HEADER_FILL));
+    let err_col = original.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
     if err_col >= MAX_SHEET_COLS {
         return Err(OfficeError::Write("too many columns".to_string()));
     }
@@ -313,38 +275,26 @@ pub fn write_error_report(
                     }
                 }
                 CellValue::Text(s) | CellValue::Error(s) => {
-                    sheet
-                        .write_string_with_format(r, c, cell_text(s), fmt)
-                        .map_err(write_err)?;
+                    sheet.write_string_with_format(r, c, cell_text(s), fmt).map_err(write_err)?;
                 }
                 CellValue::Number(n) if n.is_finite() => {
-                    sheet
-                        .write_number_with_format(r, c, *n, fmt)
-                        .map_err(write_err)?;
+                    sheet.write_number_with_format(r, c, *n, fmt).map_err(write_err)?;
                 }
                 CellValue::DateSerial(n) if n.is_finite() => {
-                    sheet
-                        .write_number_with_format(r, c, *n, date_fmt)
-                        .map_err(write_err)?;
+                    sheet.write_number_with_format(r, c, *n, date_fmt).map_err(write_err)?;
                 }
                 CellValue::Bool(b) => {
-                    sheet
-                        .write_boolean_with_format(r, c, *b, fmt)
-                        .map_err(write_err)?;
+                    sheet.write_boolean_with_format(r, c, *b, fmt).map_err(write_err)?;
                 }
                 CellValue::Number(_) | CellValue::DateSerial(_) => {}
             }
         }
         if is_header {
             let text = neutralize(error_header);
-            sheet
-                .write_string_with_format(r, err_col, cell_text(&text), &header)
-                .map_err(write_err)?;
+            sheet.write_string_with_format(r, err_col, cell_text(&text), &header).map_err(write_err)?;
         } else if let Some(reason) = reason {
             let text = neutralize(reason);
-            sheet
-                .write_string_with_format(r, err_col, cell_text(&text), &red)
-                .map_err(write_err)?;
+            sheet.write_string_with_format(r, err_col, cell_text(&text), &red).map_err(write_err)?;
         }
     }
     if let Some(n) = header_number {

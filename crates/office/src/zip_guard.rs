@@ -14,24 +14,20 @@ const RATIO_CHECK_MIN_BYTES: u64 = 1024 * 1024;
 /// Checks the size, the zip magic and the zip entries' real and declared sizes.
 pub(crate) fn check_container(bytes: &[u8], limits: &Limits) -> Result<(), OfficeError> {
     if bytes.len() as u64 > limits.max_file_bytes {
-        return Err(OfficeError::TooLarge {
-            limit_bytes: limits.max_file_bytes,
-        });
+        return Err(OfficeError::TooLarge { limit_bytes: limits.max_file_bytes });
     }
     if !bytes.starts_with(b"PK\x03\x04") {
         return Err(OfficeError::NotXlsx);
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| OfficeError::Corrupt(short(&format!("zip: {e}"))))?;
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| OfficeError::Corrupt(short(&format!("zip: {e}"))))?;
 
     // Declared sizes from the central directory.
     let mut declared_total: u64 = 0;
     let mut compressed_total: u64 = 0;
     let mut declared = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|e| OfficeError::Corrupt(short(&format!("zip: {e}"))))?;
+        let entry = zip.by_index_raw(i).map_err(|e| OfficeError::Corrupt(short(&format!("zip: {e}"))))?;
         declared_total = declared_total.saturating_add(entry.size());
         compressed_total = compressed_total.saturating_add(entry.compressed_size());
         declared.push(entry.size());
@@ -41,9 +37,7 @@ pub(crate) fn check_container(bytes: &[u8], limits: &Limits) -> Result<(), Offic
     // Real sizes: inflate every entry into a counter, never past what it declared.
     let mut real_total: u64 = 0;
     for (i, &size) in declared.iter().enumerate() {
-        let entry = zip
-            .by_index(i)
-            .map_err(|e| OfficeError::Corrupt(short(&format!("zip: {e}"))))?;
+        let entry = zip.by_index(i).map_err(|e| OfficeError::Corrupt(short(&format!("zip: {e}"))))?;
         let mut limited = entry.take(size.saturating_add(1));
         let n = std::io::copy(&mut limited, &mut std::io::sink())
             .map_err(|e| OfficeError::Corrupt(short(&format!("zip: {e}"))))?;
@@ -59,8 +53,7 @@ fn check_totals(uncompressed: u64, compressed: u64, limits: &Limits) -> Result<(
     if uncompressed > limits.max_uncompressed_bytes {
         return Err(OfficeError::ZipBomb);
     }
-    if uncompressed >= RATIO_CHECK_MIN_BYTES && uncompressed / compressed.max(1) > limits.max_ratio
-    {
+    if uncompressed >= RATIO_CHECK_MIN_BYTES && uncompressed / compressed.max(1) > limits.max_ratio {
         return Err(OfficeError::ZipBomb);
     }
     Ok(())

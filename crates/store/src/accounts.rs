@@ -102,25 +102,18 @@ pub async fn user_by_id(store: &Store, id: &str) -> Result<User> {
 }
 
 pub async fn user_by_username(store: &Store, username: &str) -> Result<Option<(User, String)>> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM users WHERE username = $1 AND active = 1")
-            .bind(username)
-            .fetch_optional(&store.read)
-            .await?;
-    let Some((id,)) = row else { return Ok(None) };
-    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
-        .bind(&id)
-        .fetch_one(&store.read)
+    let row: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE username = $1 AND active = 1")
+        .bind(username)
+        .fetch_optional(&store.read)
         .await?;
+    let Some((id,)) = row else { return Ok(None) };
+    let (hash,): (String,) =
+        sqlx::query_as("SELECT password_hash FROM users WHERE id = $1").bind(&id).fetch_one(&store.read).await?;
     Ok(Some((user_by_id(store, &id).await?, hash)))
 }
 
 pub async fn set_locale(store: &Store, user_id: &str, locale: &str) -> Result<()> {
-    sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
-        .bind(locale)
-        .bind(user_id)
-        .execute(&store.write)
-        .await?;
+    sqlx::query("UPDATE users SET locale = $1 WHERE id = $2").bind(locale).bind(user_id).execute(&store.write).await?;
     Ok(())
 }
 
@@ -136,10 +129,8 @@ pub async fn set_password_hash(tx: &mut Tx, user_id: &str, hash: &str) -> Result
 }
 
 pub async fn password_hash_of(store: &Store, user_id: &str) -> Result<String> {
-    let (h,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&store.read)
-        .await?;
+    let (h,): (String,) =
+        sqlx::query_as("SELECT password_hash FROM users WHERE id = $1").bind(user_id).fetch_one(&store.read).await?;
     Ok(h)
 }
 
@@ -195,10 +186,7 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
 }
 
 pub async fn end_session(store: &Store, token: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(hash_secret(token))
-        .execute(&store.write)
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(hash_secret(token)).execute(&store.write).await?;
     Ok(())
 }
 
@@ -208,12 +196,11 @@ pub async fn is_throttled(store: &Store, account: &str, ip: &str) -> Result<bool
     let count = |subject: String| {
         let store = store.clone();
         async move {
-            let (n,): (i64,) =
-                sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at > $2")
-                    .bind(subject)
-                    .bind(since)
-                    .fetch_one(&store.read)
-                    .await?;
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at > $2")
+                .bind(subject)
+                .bind(since)
+                .fetch_one(&store.read)
+                .await?;
             Ok::<i64, StoreError>(n)
         }
     };
@@ -285,23 +272,24 @@ pub struct ApiToken {
 /// Creates a bearer token; the secret is returned once and only its hash is kept.
 pub async fn create_api_token(tx: &mut Tx, user_id: &str, name: &str) -> Result<String> {
     let secret = format!("jg_{}", new_secret());
-    sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, revoked) VALUES ($1, $2, $3, $4, $5, 0)")
-        .bind(new_id())
-        .bind(user_id)
-        .bind(name)
-        .bind(hash_secret(&secret))
-        .bind(now_ms())
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, revoked) VALUES ($1, $2, $3, $4, $5, 0)",
+    )
+    .bind(new_id())
+    .bind(user_id)
+    .bind(name)
+    .bind(hash_secret(&secret))
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
     Ok(secret)
 }
 
 pub async fn user_by_api_token(store: &Store, secret: &str) -> Result<Option<User>> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked = 0")
-            .bind(hash_secret(secret))
-            .fetch_optional(&store.read)
-            .await?;
+    let row: Option<(String,)> = sqlx::query_as("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked = 0")
+        .bind(hash_secret(secret))
+        .fetch_optional(&store.read)
+        .await?;
     match row {
         Some((uid,)) => match user_by_id(store, &uid).await {
             Ok(u) => Ok(Some(u)),
@@ -313,10 +301,12 @@ pub async fn user_by_api_token(store: &Store, secret: &str) -> Result<Option<Use
 }
 
 pub async fn list_api_tokens(store: &Store, user_id: &str) -> Result<Vec<ApiToken>> {
-    Ok(sqlx::query_as("SELECT id, name, created_at FROM api_tokens WHERE user_id = $1 AND revoked = 0 ORDER BY created_at")
-        .bind(user_id)
-        .fetch_all(&store.read)
-        .await?)
+    Ok(sqlx::query_as(
+        "SELECT id, name, created_at FROM api_tokens WHERE user_id = $1 AND revoked = 0 ORDER BY created_at",
+    )
+    .bind(user_id)
+    .fetch_all(&store.read)
+    .await?)
 }
 
 pub async fn revoke_api_token(tx: &mut Tx, user_id: &str, token_id: &str) -> Result<bool> {
@@ -330,5 +320,8 @@ pub async fn revoke_api_token(tx: &mut Tx, user_id: &str, token_id: &str) -> Res
 
 /// Users of a school (account management).
 pub async fn users_of_school(store: &Store, school_id: &str) -> Result<Vec<User>> {
-    Ok(sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE school_id = $1 ORDER BY username")).bind(school_id).fetch_all(&store.read).await?)
+    Ok(sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE school_id = $1 ORDER BY username"))
+        .bind(school_id)
+        .fetch_all(&store.read)
+        .await?)
 }

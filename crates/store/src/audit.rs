@@ -49,9 +49,8 @@ fn head_mac(c: &Crypto, seq: i64, hash: &str) -> String {
 
 /// Creates the head row on a new database.
 pub(crate) async fn ensure_head(store: &Store) -> Result<()> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT seq FROM audit_head WHERE id = 1")
-        .fetch_optional(&store.write)
-        .await?;
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT seq FROM audit_head WHERE id = 1").fetch_optional(&store.write).await?;
     if row.is_none() {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log").fetch_one(&store.write).await?;
         if n == 0 {
@@ -147,9 +146,8 @@ pub async fn verify(store: &Store) -> Result<Verdict> {
     }
     let count = expected_seq - 1;
     // Rows before seq 1 (negative or zero) would be insertions outside the chain.
-    let (outside,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE seq < 1")
-        .fetch_one(&store.read)
-        .await?;
+    let (outside,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE seq < 1").fetch_one(&store.read).await?;
     if outside > 0 {
         return Ok(Verdict::Broken { seq: 0, reason: "entries outside the chain".into() });
     }

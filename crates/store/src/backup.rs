@@ -85,7 +85,8 @@ pub async fn restore(store: &Store, input: &mut dyn BufRead) -> Result<u64> {
     }
     let mut total = 0u64;
     while let Some(line) = lines.next() {
-        let meta: serde_json::Value = serde_json::from_str(&line?).map_err(|_| StoreError::Invalid("corrupt table header".into()))?;
+        let meta: serde_json::Value =
+            serde_json::from_str(&line?).map_err(|_| StoreError::Invalid("corrupt table header".into()))?;
         let table = meta.get("table").and_then(|t| t.as_str()).unwrap_or_default().to_string();
         if !TABLES.contains(&table.as_str()) {
             return Err(StoreError::Invalid(format!("unknown table {table}")));
@@ -103,7 +104,8 @@ pub async fn restore(store: &Store, input: &mut dyn BufRead) -> Result<u64> {
         let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), placeholders.join(", "));
         for _ in 0..n {
             let row = lines.next().ok_or_else(|| StoreError::Invalid("backup file is truncated".into()))??;
-            let vals: Vec<serde_json::Value> = serde_json::from_str(&row).map_err(|_| StoreError::Invalid("corrupt row".into()))?;
+            let vals: Vec<serde_json::Value> =
+                serde_json::from_str(&row).map_err(|_| StoreError::Invalid("corrupt row".into()))?;
             if vals.len() != columns.len() {
                 return Err(StoreError::Invalid("row has the wrong number of values".into()));
             }

@@ -13,7 +13,8 @@ fn kind_code(k: DayKind) -> &'static str {
 
 /// Loads the calendar the domain computes with.
 pub async fn load(store: &Store) -> Result<Calendar> {
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT day, kind FROM calendar_days").fetch_all(&store.read).await?;
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT day, kind FROM calendar_days").fetch_all(&store.read).await?;
     let mut holidays = std::collections::BTreeSet::new();
     let mut makeup = std::collections::BTreeSet::new();
     for (day, kind) in rows {

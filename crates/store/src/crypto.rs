@@ -43,11 +43,7 @@ impl Crypto {
     pub fn new(master: [u8; 32]) -> Self {
         let enc = derive(&master, "field-encryption");
         let cipher = Aes256Gcm::new(aes_gcm::Key::<Aes256Gcm>::from_slice(&enc));
-        Crypto {
-            cipher,
-            index_key: derive(&master, "blind-index"),
-            audit_key: derive(&master, "audit-chain"),
-        }
+        Crypto { cipher, index_key: derive(&master, "blind-index"), audit_key: derive(&master, "audit-chain") }
     }
 
     /// Parses a master key written as 64 hex digits.
@@ -68,10 +64,7 @@ impl Crypto {
     pub fn encrypt(&self, plain: &str) -> Result<String, StoreError> {
         let mut nonce = [0u8; 12];
         rand::thread_rng().fill_bytes(&mut nonce);
-        let ct = self
-            .cipher
-            .encrypt(Nonce::from_slice(&nonce), plain.as_bytes())
-            .map_err(|_| StoreError::Crypto)?;
+        let ct = self.cipher.encrypt(Nonce::from_slice(&nonce), plain.as_bytes()).map_err(|_| StoreError::Crypto)?;
         let mut out = Vec::with_capacity(12 + ct.len());
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&ct);
@@ -85,10 +78,7 @@ impl Crypto {
             return Err(StoreError::Crypto);
         }
         let (nonce, ct) = raw.split_at(12);
-        let plain = self
-            .cipher
-            .decrypt(Nonce::from_slice(nonce), ct)
-            .map_err(|_| StoreError::Crypto)?;
+        let plain = self.cipher.decrypt(Nonce::from_slice(nonce), ct).map_err(|_| StoreError::Crypto)?;
         String::from_utf8(plain).map_err(|_| StoreError::Crypto)
     }
 

@@ -46,11 +46,7 @@ impl Store {
         };
         let store = match kind {
             DbKind::Sqlite => {
-                let url = if url.contains('?') {
-                    url.to_string()
-                } else {
-                    format!("{url}?mode=rwc")
-                };
+                let url = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
                 let opts = AnyConnectOptions::from_str(&url)?;
                 let read = sqlite_pool(8).connect_with(opts.clone()).await?;
                 let write = sqlite_pool(1).connect_with(opts).await?;
@@ -78,11 +74,10 @@ impl Store {
         .await?;
         drop(conn);
         for (version, name, sql) in MIGRATIONS {
-            let done: Option<(i64,)> =
-                sqlx::query_as("SELECT version FROM schema_migrations WHERE version = $1")
-                    .bind(*version)
-                    .fetch_optional(&self.write)
-                    .await?;
+            let done: Option<(i64,)> = sqlx::query_as("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(*version)
+                .fetch_optional(&self.write)
+                .await?;
             if done.is_some() {
                 continue;
             }

@@ -35,7 +35,12 @@ pub async fn month_facts(store: &Store, school_id: &str, month: &str) -> Result<
 }
 
 /// Facts of one member over a list of months.
-pub async fn member_facts(store: &Store, school_id: &str, member_id: &str, months: &[String]) -> Result<Vec<(String, Option<i64>, i64)>> {
+pub async fn member_facts(
+    store: &Store,
+    school_id: &str,
+    member_id: &str,
+    months: &[String],
+) -> Result<Vec<(String, Option<i64>, i64)>> {
     let mut out = Vec::with_capacity(months.len());
     for month in months {
         let row: Option<(Option<i64>, i64)> = sqlx::query_as(

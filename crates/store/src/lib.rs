@@ -45,8 +45,7 @@ impl StoreError {
     pub fn is_unique_violation(&self) -> bool {
         match self {
             StoreError::Db(sqlx::Error::Database(e)) => {
-                matches!(e.kind(), sqlx::error::ErrorKind::UniqueViolation)
-                    || e.message().contains("UNIQUE")
+                matches!(e.kind(), sqlx::error::ErrorKind::UniqueViolation) || e.message().contains("UNIQUE")
             }
             StoreError::Conflict(_) => true,
             _ => false,

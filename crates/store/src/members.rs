@@ -74,7 +74,8 @@ pub struct Filter {
 }
 
 const ROW_COLS: &str = "m.id, m.employee_no, m.name, m.gender, m.group_id, g.name AS group_name, d.name AS department, m.post, m.title, m.status, m.is_temporary, m.id_masked, m.phone_masked";
-const FROM_JOINS: &str = "FROM members m LEFT JOIN union_groups g ON g.id = m.group_id LEFT JOIN departments d ON d.id = m.department_id";
+const FROM_JOINS: &str =
+    "FROM members m LEFT JOIN union_groups g ON g.id = m.group_id LEFT JOIN departments d ON d.id = m.department_id";
 const FILTER_WHERE: &str = "WHERE m.school_id = $1 \
     AND ($2 = '' OR m.name LIKE $3 OR m.employee_no = $2 OR m.name_initials LIKE $4 OR m.name_pinyin LIKE $4) \
     AND ($5 = '' OR m.group_id = $5) \
@@ -82,11 +83,19 @@ const FILTER_WHERE: &str = "WHERE m.school_id = $1 \
     AND ($7 = '' OR m.post = $7)";
 
 /// One page of the roster and the total count.
-pub async fn list(store: &Store, school_id: &str, f: &Filter, page: i64, per_page: i64) -> Result<(Vec<MemberRow>, i64)> {
+pub async fn list(
+    store: &Store,
+    school_id: &str,
+    f: &Filter,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<MemberRow>, i64)> {
     let q = f.q.trim();
     let like = format!("%{}%", q.replace(['%', '_'], ""));
     let prefix = format!("{}%", q.to_lowercase().replace(['%', '_'], ""));
-    let sql = format!("SELECT {ROW_COLS} {FROM_JOINS} {FILTER_WHERE} ORDER BY m.name_pinyin, m.employee_no LIMIT $8 OFFSET $9");
+    let sql = format!(
+        "SELECT {ROW_COLS} {FROM_JOINS} {FILTER_WHERE} ORDER BY m.name_pinyin, m.employee_no LIMIT $8 OFFSET $9"
+    );
     let rows: Vec<MemberRow> = sqlx::query_as(&sql)
         .bind(school_id)
         .bind(q)
@@ -165,11 +174,12 @@ pub async fn reveal(store: &Store, school_id: &str, id: &str, field: Sensitive) 
         Sensitive::IdNumber => "id_enc",
         Sensitive::Phone => "phone_enc",
     };
-    let row: Option<(Option<String>,)> = sqlx::query_as(&format!("SELECT {col} FROM members WHERE school_id = $1 AND id = $2"))
-        .bind(school_id)
-        .bind(id)
-        .fetch_optional(&store.read)
-        .await?;
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as(&format!("SELECT {col} FROM members WHERE school_id = $1 AND id = $2"))
+            .bind(school_id)
+            .bind(id)
+            .fetch_optional(&store.read)
+            .await?;
     match row {
         None => Err(StoreError::NotFound),
         Some((None,)) => Ok(None),
@@ -396,7 +406,10 @@ pub struct Existing {
 }
 
 /// Existing members keyed by employee number and by ID-number blind index, in one query.
-pub async fn import_keys(store: &Store, school_id: &str) -> Result<(HashMap<String, Existing>, HashMap<String, String>)> {
+pub async fn import_keys(
+    store: &Store,
+    school_id: &str,
+) -> Result<(HashMap<String, Existing>, HashMap<String, String>)> {
     let rows: Vec<(String, String, Option<String>, String, String)> =
         sqlx::query_as("SELECT id, employee_no, id_index, fingerprint, status FROM members WHERE school_id = $1")
             .bind(school_id)
@@ -523,7 +536,14 @@ pub struct Correction {
     pub created_at: i64,
 }
 
-pub async fn request_correction(tx: &mut Tx, school_id: &str, member_id: &str, field: &str, requested: &str, note: &str) -> Result<String> {
+pub async fn request_correction(
+    tx: &mut Tx,
+    school_id: &str,
+    member_id: &str,
+    field: &str,
+    requested: &str,
+    note: &str,
+) -> Result<String> {
     let id = new_id();
     sqlx::query("INSERT INTO correction_requests (id, school_id, member_id, field, requested, note, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)")
         .bind(&id)
@@ -538,7 +558,12 @@ pub async fn request_correction(tx: &mut Tx, school_id: &str, member_id: &str, f
     Ok(id)
 }
 
-pub async fn corrections(store: &Store, school_id: &str, member_id: Option<&str>, only_open: bool) -> Result<Vec<Correction>> {
+pub async fn corrections(
+    store: &Store,
+    school_id: &str,
+    member_id: Option<&str>,
+    only_open: bool,
+) -> Result<Vec<Correction>> {
     Ok(sqlx::query_as(
         "SELECT c.id, c.member_id, m.name AS member_name, c.field, c.requested, c.note, c.status, c.created_at FROM correction_requests c \
          JOIN members m ON m.id = c.member_id WHERE c.school_id = $1 AND ($2 = '' OR c.member_id = $2) AND ($3 = 0 OR c.status = 'open') ORDER BY c.created_at DESC",
@@ -565,18 +590,34 @@ pub async fn resolve_correction(tx: &mut Tx, school_id: &str, id: &str, status: 
 }
 
 /// History lines for members created by an import, in multi-row statements.
-pub async fn insert_import_events(tx: &mut Tx, school_id: &str, member_ids: &[String], date: &str, actor: &str) -> Result<()> {
+pub async fn insert_import_events(
+    tx: &mut Tx,
+    school_id: &str,
+    member_ids: &[String],
+    date: &str,
+    actor: &str,
+) -> Result<()> {
     const COLS: usize = 3;
     let now = now_ms();
     for chunk in member_ids.chunks(300) {
-        let mut sql = String::from("INSERT INTO member_events (id, school_id, member_id, kind, event_date, reason, detail, actor, at) VALUES ");
+        let mut sql = String::from(
+            "INSERT INTO member_events (id, school_id, member_id, kind, event_date, reason, detail, actor, at) VALUES ",
+        );
         let base = chunk.len() * COLS;
         for i in 0..chunk.len() {
             if i > 0 {
                 sql.push(',');
             }
             let p = i * COLS;
-            sql.push_str(&format!("(${}, ${}, ${}, 'update', ${}, '', 'imported', ${}, ${})", p + 1, p + 2, p + 3, base + 1, base + 2, base + 3));
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, 'update', ${}, '', 'imported', ${}, ${})",
+                p + 1,
+                p + 2,
+                p + 3,
+                base + 1,
+                base + 2,
+                base + 3
+            ));
         }
         let mut q = sqlx::query(&sql);
         for id in chunk {
@@ -589,7 +630,13 @@ pub async fn insert_import_events(tx: &mut Tx, school_id: &str, member_ids: &[St
 }
 
 /// Keeps an uploaded file between the dry run and the commit (any app server can pick it up).
-pub async fn stash_upload(store: &Store, school_id: &str, user_id: &str, file_name: &str, bytes: &[u8]) -> Result<String> {
+pub async fn stash_upload(
+    store: &Store,
+    school_id: &str,
+    user_id: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<String> {
     use base64::Engine;
     let id = new_id();
     let cutoff = now_ms() - 24 * 3600 * 1000;

@@ -43,10 +43,7 @@ pub async fn create_district(tx: &mut Tx, name: &str, code: &str) -> Result<Stri
 }
 
 pub async fn district_by_code(store: &Store, code: &str) -> Result<Option<(String, String)>> {
-    Ok(sqlx::query_as("SELECT id, name FROM districts WHERE code = $1")
-        .bind(code)
-        .fetch_optional(&store.read)
-        .await?)
+    Ok(sqlx::query_as("SELECT id, name FROM districts WHERE code = $1").bind(code).fetch_optional(&store.read).await?)
 }
 
 pub async fn district_name(store: &Store, id: &str) -> Result<String> {
@@ -158,11 +155,12 @@ pub async fn create_group(tx: &mut Tx, school_id: &str, name: &str, is_retired: 
 
 /// The school's retirees' group, created when missing.
 pub async fn retired_group(tx: &mut Tx, school_id: &str, default_name: &str) -> Result<String> {
-    let r: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM union_groups WHERE school_id = $1 AND is_retired = 1 ORDER BY created_at LIMIT 1")
-            .bind(school_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let r: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM union_groups WHERE school_id = $1 AND is_retired = 1 ORDER BY created_at LIMIT 1",
+    )
+    .bind(school_id)
+    .fetch_optional(&mut **tx)
+    .await?;
     match r {
         Some((id,)) => Ok(id),
         None => create_group(tx, school_id, default_name, true).await,

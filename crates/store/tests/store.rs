@@ -15,7 +15,9 @@ const PHONE1: &str = "13912345678";
 
 async fn append_n(store: &Store, n: usize) {
     for i in 0..n {
-        audit::record(store, &Event::new(None, "tester", "test.event", &format!("t{i}")).detail(format!("d{i}"))).await.unwrap();
+        audit::record(store, &Event::new(None, "tester", "test.event", &format!("t{i}")).detail(format!("d{i}")))
+            .await
+            .unwrap();
     }
 }
 
@@ -97,7 +99,11 @@ on_every_db!(sensitive_fields_are_encrypted_and_masked, |store, db| {
     assert_eq!(d.id_masked.as_deref(), Some("1101**********002X"));
     assert_eq!(d.phone_masked.as_deref(), Some("139****5678"));
     // No column holds the clear value.
-    let (id_enc, phone_enc): (String, String) = sqlx::query_as("SELECT id_enc, phone_enc FROM members WHERE id = $1").bind(&id).fetch_one(store.reader()).await.unwrap();
+    let (id_enc, phone_enc): (String, String) = sqlx::query_as("SELECT id_enc, phone_enc FROM members WHERE id = $1")
+        .bind(&id)
+        .fetch_one(store.reader())
+        .await
+        .unwrap();
     assert!(!id_enc.contains(ID1) && !phone_enc.contains(PHONE1));
     assert_eq!(members::reveal(&store, &school, &id, Sensitive::IdNumber).await.unwrap().as_deref(), Some(ID1));
     assert_eq!(members::reveal(&store, &school, &id, Sensitive::Phone).await.unwrap().as_deref(), Some(PHONE1));
@@ -118,10 +124,15 @@ on_every_db!(another_schools_member_is_not_found, |store, db| {
     let a = common::school(&store, "a").await;
     let b = common::school(&store, "b").await;
     let mut tx = store.begin().await.unwrap();
-    let id = members::insert(&mut tx, &store.crypto, &a, &common::member("李四", "T1", None, None, None), None, None).await.unwrap();
+    let id = members::insert(&mut tx, &store.crypto, &a, &common::member("李四", "T1", None, None, None), None, None)
+        .await
+        .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     assert!(matches!(members::get(&store, &b, &id).await, Err(jiaogong_store::StoreError::NotFound)));
-    assert!(matches!(members::reveal(&store, &b, &id, Sensitive::IdNumber).await, Err(jiaogong_store::StoreError::NotFound)));
+    assert!(matches!(
+        members::reveal(&store, &b, &id, Sensitive::IdNumber).await,
+        Err(jiaogong_store::StoreError::NotFound)
+    ));
     let (rows, total) = members::list(&store, &b, &Filter::default(), 0, 50).await.unwrap();
     assert!(rows.is_empty() && total == 0);
 });
@@ -130,9 +141,14 @@ on_every_db!(employee_number_is_unique_within_a_school_only, |store, db| {
     let a = common::school(&store, "a").await;
     let b = common::school(&store, "b").await;
     let mut tx = store.begin().await.unwrap();
-    members::insert(&mut tx, &store.crypto, &a, &common::member("王五", "T9", None, None, None), None, None).await.unwrap();
-    members::insert(&mut tx, &store.crypto, &b, &common::member("王五", "T9", None, None, None), None, None).await.unwrap();
-    let dup = members::insert(&mut tx, &store.crypto, &a, &common::member("赵六", "T9", None, None, None), None, None).await;
+    members::insert(&mut tx, &store.crypto, &a, &common::member("王五", "T9", None, None, None), None, None)
+        .await
+        .unwrap();
+    members::insert(&mut tx, &store.crypto, &b, &common::member("王五", "T9", None, None, None), None, None)
+        .await
+        .unwrap();
+    let dup =
+        members::insert(&mut tx, &store.crypto, &a, &common::member("赵六", "T9", None, None, None), None, None).await;
     assert!(dup.unwrap_err().is_unique_violation());
 });
 
@@ -141,7 +157,16 @@ on_every_db!(roster_search_by_name_initials_and_employee_number, |store, db| {
     let mut tx = store.begin().await.unwrap();
     let g = tenancy::create_group(&mut tx, &s, "语文组", false).await.unwrap();
     for (name, no) in [("张三丰", "T001"), ("李小龙", "T002"), ("张无忌", "T003")] {
-        members::insert(&mut tx, &store.crypto, &s, &common::member(name, no, None, None, Some("语文组")), Some(&g), None).await.unwrap();
+        members::insert(
+            &mut tx,
+            &store.crypto,
+            &s,
+            &common::member(name, no, None, None, Some("语文组")),
+            Some(&g),
+            None,
+        )
+        .await
+        .unwrap();
     }
     jiaogong_store::commit(tx).await.unwrap();
     let names = |f: Filter| {
@@ -159,9 +184,24 @@ on_every_db!(roster_search_by_name_initials_and_employee_number, |store, db| {
 on_every_db!(status_events_change_status_and_keep_history, |store, db| {
     let s = common::school(&store, "s").await;
     let mut tx = store.begin().await.unwrap();
-    let id = members::insert(&mut tx, &store.crypto, &s, &common::member("钱七", "T7", None, None, None), None, None).await.unwrap();
+    let id = members::insert(&mut tx, &store.crypto, &s, &common::member("钱七", "T7", None, None, None), None, None)
+        .await
+        .unwrap();
     let retired = tenancy::retired_group(&mut tx, &s, "退休组").await.unwrap();
-    members::record_event(&mut tx, &s, &id, MemberEventKind::Retire, MemberStatus::Retired, Some(&retired), "2026-09-01", "到龄", "", "chair").await.unwrap();
+    members::record_event(
+        &mut tx,
+        &s,
+        &id,
+        MemberEventKind::Retire,
+        MemberStatus::Retired,
+        Some(&retired),
+        "2026-09-01",
+        "到龄",
+        "",
+        "chair",
+    )
+    .await
+    .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     let d = members::get(&store, &s, &id).await.unwrap();
     assert_eq!(d.status, "retired");
@@ -174,7 +214,20 @@ on_every_db!(status_events_change_status_and_keep_history, |store, db| {
 on_every_db!(sessions_end_on_password_change_and_failures_throttle, |store, db| {
     let s = common::school(&store, "s").await;
     let mut tx = store.begin().await.unwrap();
-    let uid = accounts::create_user(&mut tx, &NewUser { school_id: Some(&s), district_id: None, username: "u1", display_name: "U", password_hash: "x", role: Role::Chair, member_id: None }).await.unwrap();
+    let uid = accounts::create_user(
+        &mut tx,
+        &NewUser {
+            school_id: Some(&s),
+            district_id: None,
+            username: "u1",
+            display_name: "U",
+            password_hash: "x",
+            role: Role::Chair,
+            member_id: None,
+        },
+    )
+    .await
+    .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     let (t1, _) = accounts::create_session(&store, &uid).await.unwrap();
     let (t2, _) = accounts::create_session(&store, &uid).await.unwrap();
@@ -196,7 +249,20 @@ on_every_db!(sessions_end_on_password_change_and_failures_throttle, |store, db| 
 on_every_db!(idle_session_expires, |store, db| {
     let s = common::school(&store, "s").await;
     let mut tx = store.begin().await.unwrap();
-    let uid = accounts::create_user(&mut tx, &NewUser { school_id: Some(&s), district_id: None, username: "u2", display_name: "U", password_hash: "x", role: Role::Member, member_id: None }).await.unwrap();
+    let uid = accounts::create_user(
+        &mut tx,
+        &NewUser {
+            school_id: Some(&s),
+            district_id: None,
+            username: "u2",
+            display_name: "U",
+            password_hash: "x",
+            role: Role::Member,
+            member_id: None,
+        },
+    )
+    .await
+    .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     let (t, _) = accounts::create_session(&store, &uid).await.unwrap();
     let old = jiaogong_store::now_ms() - accounts::IDLE_TIMEOUT_MS - 1000;
@@ -209,11 +275,26 @@ on_every_db!(idle_session_expires, |store, db| {
 on_every_db!(dues_month_facts_sum_payments_per_member, |store, db| {
     let s = common::school(&store, "s").await;
     let mut tx = store.begin().await.unwrap();
-    let id = members::insert(&mut tx, &store.crypto, &s, &common::member("孙八", "T8", None, None, None), None, None).await.unwrap();
+    let id = members::insert(&mut tx, &store.crypto, &s, &common::member("孙八", "T8", None, None, None), None, None)
+        .await
+        .unwrap();
     dues::set_standing_salary(&mut tx, &s, &id, 500_000).await.unwrap();
     dues::set_salary(&mut tx, &s, &id, "2026-10", 600_000).await.unwrap();
     for amount in [1000, 1500] {
-        dues::record_payment(&mut tx, &s, &dues::Payment { member_id: &id, month: "2026-10", amount_fen: amount, paid_on: "2026-10-10", is_back_payment: false, recorded_by: "t" }).await.unwrap();
+        dues::record_payment(
+            &mut tx,
+            &s,
+            &dues::Payment {
+                member_id: &id,
+                month: "2026-10",
+                amount_fen: amount,
+                paid_on: "2026-10-10",
+                is_back_payment: false,
+                recorded_by: "t",
+            },
+        )
+        .await
+        .unwrap();
     }
     jiaogong_store::commit(tx).await.unwrap();
     let oct = dues::month_facts(&store, &s, "2026-10").await.unwrap();
@@ -223,14 +304,35 @@ on_every_db!(dues_month_facts_sum_payments_per_member, |store, db| {
     // A payment for another school's member is refused.
     let other = common::school(&store, "o").await;
     let mut tx = store.begin().await.unwrap();
-    let r = dues::record_payment(&mut tx, &other, &dues::Payment { member_id: &id, month: "2026-10", amount_fen: 1, paid_on: "2026-10-10", is_back_payment: false, recorded_by: "t" }).await;
+    let r = dues::record_payment(
+        &mut tx,
+        &other,
+        &dues::Payment {
+            member_id: &id,
+            month: "2026-10",
+            amount_fen: 1,
+            paid_on: "2026-10-10",
+            is_back_payment: false,
+            recorded_by: "t",
+        },
+    )
+    .await;
     assert!(matches!(r, Err(jiaogong_store::StoreError::NotFound)));
 });
 
 on_every_db!(backup_restores_into_an_empty_database, |store, db| {
     let s = common::school(&store, "s").await;
     let mut tx = store.begin().await.unwrap();
-    members::insert(&mut tx, &store.crypto, &s, &common::member("周九", "T9", Some(ID1), Some(PHONE1), None), None, None).await.unwrap();
+    members::insert(
+        &mut tx,
+        &store.crypto,
+        &s,
+        &common::member("周九", "T9", Some(ID1), Some(PHONE1), None),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     append_n(&store, 3).await;
     let mut buf = Vec::new();
@@ -242,7 +344,10 @@ on_every_db!(backup_restores_into_an_empty_database, |store, db| {
     assert_eq!(restored, n);
     let (rows, total) = members::list(&target.store, &s, &Filter::default(), 0, 50).await.unwrap();
     assert_eq!((total, rows[0].name.as_str()), (1, "周九"));
-    assert_eq!(members::reveal(&target.store, &s, &rows[0].id, Sensitive::IdNumber).await.unwrap().as_deref(), Some(ID1));
+    assert_eq!(
+        members::reveal(&target.store, &s, &rows[0].id, Sensitive::IdNumber).await.unwrap().as_deref(),
+        Some(ID1)
+    );
     assert_eq!(audit::verify(&target.store).await.unwrap(), Verdict::Intact { entries: 3 });
     // A second restore into the now non-empty database is refused.
     assert!(jiaogong_store::backup::restore(&target.store, &mut std::io::Cursor::new(&buf)).await.is_err());
@@ -252,7 +357,8 @@ on_every_db!(backup_restores_into_an_empty_database, |store, db| {
     let cut = &cut[..cut.iter().rposition(|b| *b == b'\n').unwrap_or(0)];
     assert!(jiaogong_store::backup::restore(&fresh.store, &mut std::io::Cursor::new(cut)).await.is_err());
     assert!(fresh.store.is_empty().await.unwrap());
-    let (n_members,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM members").fetch_one(fresh.store.reader()).await.unwrap();
+    let (n_members,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM members").fetch_one(fresh.store.reader()).await.unwrap();
     assert_eq!(n_members, 0);
     target.drop_db().await;
     fresh.drop_db().await;
@@ -260,7 +366,9 @@ on_every_db!(backup_restores_into_an_empty_database, |store, db| {
 
 on_every_db!(bulk_insert_many_members, |store, db| {
     let s = common::school(&store, "s").await;
-    let rows: Vec<_> = (0..205).map(|i| (common::member(&format!("会员{i}"), &format!("N{i:04}"), None, None, None), None, None)).collect();
+    let rows: Vec<_> = (0..205)
+        .map(|i| (common::member(&format!("会员{i}"), &format!("N{i:04}"), None, None, None), None, None))
+        .collect();
     let mut tx = store.begin().await.unwrap();
     let ids = members::insert_many(&mut tx, &store.crypto, &s, &rows).await.unwrap();
     members::insert_import_events(&mut tx, &s, &ids, "2026-11-01", "t").await.unwrap();

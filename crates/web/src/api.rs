@@ -41,12 +41,15 @@ pub fn routes(r: Routes) -> Routes {
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(ctx: &Ctx, body: &Bytes) -> AppResult<T> {
-    serde_json::from_slice(body).map_err(|e| AppError::bad("bad_json", ctx.tr.t1("err-bad-json", "detail", &e.to_string())))
+    serde_json::from_slice(body)
+        .map_err(|e| AppError::bad("bad_json", ctx.tr.t1("err-bad-json", "detail", &e.to_string())))
 }
 
 async fn me(ctx: Ctx) -> AppResult<Json<Value>> {
     let u = ctx.user()?;
-    Ok(Json(json!({"id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role, "school_id": u.school_id, "member_id": u.member_id, "locale": u.locale})))
+    Ok(Json(
+        json!({"id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role, "school_id": u.school_id, "member_id": u.member_id, "locale": u.locale}),
+    ))
 }
 
 async fn schools(State(st): State<AppState>, ctx: Ctx) -> AppResult<Json<Value>> {
@@ -56,7 +59,12 @@ async fn schools(State(st): State<AppState>, ctx: Ctx) -> AppResult<Json<Value>>
             let s = tenancy::school(&st.store, s).await?;
             vec![json!({"id": s.id, "code": s.code, "name": s.name})]
         }
-        None => crate::district::visible_schools(&st, &ctx).await?.1.into_iter().map(|s| json!({"id": s.id, "code": s.code, "name": s.name, "members": s.members})).collect(),
+        None => crate::district::visible_schools(&st, &ctx)
+            .await?
+            .1
+            .into_iter()
+            .map(|s| json!({"id": s.id, "code": s.code, "name": s.name, "members": s.members}))
+            .collect(),
     };
     Ok(Json(json!({"schools": list})))
 }
@@ -65,7 +73,11 @@ async fn groups(State(st): State<AppState>, Extension(school): Extension<School>
     Ok(Json(json!({"groups": tenancy::groups(&st.store, &school.id).await?})))
 }
 
-async fn list(State(st): State<AppState>, Extension(school): Extension<School>, Query(q): Query<ListQuery>) -> AppResult<Json<Value>> {
+async fn list(
+    State(st): State<AppState>,
+    Extension(school): Extension<School>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Json<Value>> {
     let page = q.page.max(0);
     let (rows, total) = repo::list(&st.store, &school.id, &q.filter(), page, crate::members::PER_PAGE).await?;
     Ok(Json(json!({"members": rows, "total": total, "page": page, "per_page": crate::members::PER_PAGE})))
@@ -88,12 +100,25 @@ fn raw_from_json(v: &HashMap<String, Value>) -> RawMember {
 }
 
 fn validation_response(ctx: &Ctx, errs: &[(Field, jiaogong_domain::ValidationError)]) -> Response {
-    let fields: Vec<Value> = errs.iter().map(|(f, e)| json!({"field": f.code(), "column": f.header_zh(), "reason": ctx.tr.validation(e)})).collect();
-    let message = errs.iter().map(|(f, e)| format!("{}：{}", f.header_zh(), ctx.tr.validation(e))).collect::<Vec<_>>().join("；");
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({"error": {"code": "invalid_member", "message": message, "fields": fields}}))).into_response()
+    let fields: Vec<Value> = errs
+        .iter()
+        .map(|(f, e)| json!({"field": f.code(), "column": f.header_zh(), "reason": ctx.tr.validation(e)}))
+        .collect();
+    let message =
+        errs.iter().map(|(f, e)| format!("{}：{}", f.header_zh(), ctx.tr.validation(e))).collect::<Vec<_>>().join("；");
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(json!({"error": {"code": "invalid_member", "message": message, "fields": fields}})),
+    )
+        .into_response()
 }
 
-async fn create(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, body: Bytes) -> AppResult<Response> {
+async fn create(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    body: Bytes,
+) -> AppResult<Response> {
     let v: HashMap<String, Value> = parse_json(&ctx, &body)?;
     let input = match members::validate_member(&raw_from_json(&v)) {
         Ok(m) => m,
@@ -103,17 +128,38 @@ async fn create(State(st): State<AppState>, ctx: Ctx, Extension(school): Extensi
     let mut tx = st.store.begin().await?;
     let (group, dept) = match crate::members::resolve_refs(&mut tx, &school.id, &input, false).await {
         Ok(r) => r,
-        Err(jiaogong_store::StoreError::Invalid(_)) => return Err(AppError::bad("unknown_group", ctx.tr.t("err-unknown-group"))),
+        Err(jiaogong_store::StoreError::Invalid(_)) => {
+            return Err(AppError::bad("unknown_group", ctx.tr.t("err-unknown-group")))
+        }
         Err(e) => return Err(e.into()),
     };
-    let id = match repo::insert(&mut tx, &st.store.crypto, &school.id, &input, group.as_deref(), dept.as_deref()).await {
+    let id = match repo::insert(&mut tx, &st.store.crypto, &school.id, &input, group.as_deref(), dept.as_deref()).await
+    {
         Ok(id) => id,
-        Err(e) if e.is_unique_violation() => return Err(AppError::Conflict { code: "duplicate_employee_no", message: ctx.tr.t("err-duplicate-employee-no") }),
+        Err(e) if e.is_unique_violation() => {
+            return Err(AppError::Conflict {
+                code: "duplicate_employee_no",
+                message: ctx.tr.t("err-duplicate-employee-no"),
+            })
+        }
         Err(e) => return Err(e.into()),
     };
     let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
-    repo::record_event(&mut tx, &school.id, &id, MemberEventKind::Update, input.status, None, &today, "", "created", &actor).await?;
-    audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "member.create", &id).detail("api")).await?;
+    repo::record_event(
+        &mut tx,
+        &school.id,
+        &id,
+        MemberEventKind::Update,
+        input.status,
+        None,
+        &today,
+        "",
+        "created",
+        &actor,
+    )
+    .await?;
+    audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "member.create", &id).detail("api"))
+        .await?;
     jiaogong_store::commit(tx).await?;
     let m = repo::get(&st.store, &school.id, &id).await?;
     Ok((StatusCode::CREATED, Json(json!(m))).into_response())
@@ -125,7 +171,8 @@ async fn member_school(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<School> 
     let school_id = repo::school_of(&st.store, id).await?;
     let school = tenancy::school(&st.store, &school_id).await?;
     if !crate::access::in_scope(ctx.user()?, &school) {
-        let _ = audit::record(&st.store, &Event::new(None, &ctx.actor(), "access.denied", id).detail("api member")).await;
+        let _ =
+            audit::record(&st.store, &Event::new(None, &ctx.actor(), "access.denied", id).detail("api member")).await;
         return Err(AppError::NotFound);
     }
     Ok(school)
@@ -136,7 +183,12 @@ async fn member(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) ->
     Ok(Json(json!(repo::get(&st.store, &school.id, &id).await?)))
 }
 
-async fn patch_member(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, body: Bytes) -> AppResult<Response> {
+async fn patch_member(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> AppResult<Response> {
     let school = member_school(&st, &ctx, &id).await?;
     let patch: HashMap<String, Value> = parse_json(&ctx, &body)?;
     if let Some(bad) = patch.keys().find(|k| Field::from_code(k).is_none() || k.as_str() == "status") {
@@ -148,10 +200,16 @@ async fn patch_member(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
     let o = |s: &Option<String>| s.clone().map(Value::String).unwrap_or(Value::Null);
     v.insert("name".into(), json!(cur.name));
     v.insert("employee_no".into(), json!(cur.employee_no));
-    v.insert("gender".into(), o(&cur.gender.as_deref().and_then(members::Gender::from_code).map(|g| g.label_zh().to_string())));
+    v.insert(
+        "gender".into(),
+        o(&cur.gender.as_deref().and_then(members::Gender::from_code).map(|g| g.label_zh().to_string())),
+    );
     v.insert("birth_date".into(), o(&cur.birth_date));
     v.insert("department".into(), o(&cur.department));
-    v.insert("post".into(), o(&cur.post.as_deref().and_then(members::Post::from_code).map(|p| p.label_zh().to_string())));
+    v.insert(
+        "post".into(),
+        o(&cur.post.as_deref().and_then(members::Post::from_code).map(|p| p.label_zh().to_string())),
+    );
     v.insert("title".into(), o(&cur.title));
     v.insert("joined_school".into(), o(&cur.joined_school));
     v.insert("joined_union".into(), o(&cur.joined_union));
@@ -172,18 +230,27 @@ async fn patch_member(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
     let mut tx = st.store.begin().await?;
     let (group, dept) = match crate::members::resolve_refs(&mut tx, &school.id, &input, false).await {
         Ok(r) => r,
-        Err(jiaogong_store::StoreError::Invalid(_)) => return Err(AppError::bad("unknown_group", ctx.tr.t("err-unknown-group"))),
+        Err(jiaogong_store::StoreError::Invalid(_)) => {
+            return Err(AppError::bad("unknown_group", ctx.tr.t("err-unknown-group")))
+        }
         Err(e) => return Err(e.into()),
     };
     match repo::update(&mut tx, &st.store.crypto, &school.id, &id, &input, group.as_deref(), dept.as_deref()).await {
         Ok(()) => {}
-        Err(e) if e.is_unique_violation() => return Err(AppError::Conflict { code: "duplicate_employee_no", message: ctx.tr.t("err-duplicate-employee-no") }),
+        Err(e) if e.is_unique_violation() => {
+            return Err(AppError::Conflict {
+                code: "duplicate_employee_no",
+                message: ctx.tr.t("err-duplicate-employee-no"),
+            })
+        }
         Err(e) => return Err(e.into()),
     }
     let status = MemberStatus::from_code(&cur.status).unwrap_or(MemberStatus::Active);
     let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
-    repo::record_event(&mut tx, &school.id, &id, MemberEventKind::Update, status, None, &today, "", "updated", &actor).await?;
-    audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "member.update", &id).detail("api")).await?;
+    repo::record_event(&mut tx, &school.id, &id, MemberEventKind::Update, status, None, &today, "", "updated", &actor)
+        .await?;
+    audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "member.update", &id).detail("api"))
+        .await?;
     jiaogong_store::commit(tx).await?;
     Ok(Json(json!(repo::get(&st.store, &school.id, &id).await?)).into_response())
 }
@@ -196,7 +263,14 @@ struct ImportQuery {
     all_or_nothing: Option<String>,
 }
 
-async fn import_xlsx(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<ImportQuery>, headers: HeaderMap, body: Bytes) -> AppResult<Json<Value>> {
+async fn import_xlsx(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Query(q): Query<ImportQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Json<Value>> {
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let ok_type = ct.is_empty()
         || ct.starts_with("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -220,12 +294,18 @@ async fn import_xlsx(State(st): State<AppState>, ctx: Ctx, Extension(school): Ex
     })))
 }
 
-async fn export(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<import::ExportQuery>) -> AppResult<Response> {
+async fn export(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Query(q): Query<import::ExportQuery>,
+) -> AppResult<Response> {
     let sensitive = q.sensitive(&ctx)?;
     let bytes = import::export_bytes(&st.store, &ctx.tr, &school, &q.filter(), sensitive).await?;
     let action = if sensitive { "member.export_sensitive" } else { "member.export" };
     audit::record(&st.store, &Event::new(Some(&school.id), &ctx.actor(), action, &school.id).detail("api")).await?;
-    Ok(([(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")], bytes).into_response())
+    Ok(([(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")], bytes)
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -234,8 +314,17 @@ struct MonthQ {
     month: String,
 }
 
-async fn dues_month(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<MonthQ>) -> AppResult<Json<Value>> {
-    let month = if q.month.is_empty() { crate::dues::current_month() } else { MonthKey::parse(&q.month).map_err(|e| AppError::bad("bad_month", ctx.tr.validation(&e)))? };
+async fn dues_month(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Query(q): Query<MonthQ>,
+) -> AppResult<Json<Value>> {
+    let month = if q.month.is_empty() {
+        crate::dues::current_month()
+    } else {
+        MonthKey::parse(&q.month).map_err(|e| AppError::bad("bad_month", ctx.tr.validation(&e)))?
+    };
     let (lines, groups) = crate::dues::month_sheet(&st.store, &school, &month).await?;
     let members: Vec<Value> = lines
         .iter()
@@ -256,27 +345,51 @@ struct PaymentBody {
     back_payment: bool,
 }
 
-async fn payment(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, body: Bytes) -> AppResult<Response> {
+async fn payment(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    body: Bytes,
+) -> AppResult<Response> {
     let p: PaymentBody = parse_json(&ctx, &body)?;
     let month = MonthKey::parse(&p.month).map_err(|e| AppError::bad("bad_month", ctx.tr.validation(&e)))?;
     let amount_text = match &p.amount {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let amount = Fen::parse_yuan_non_negative(&amount_text).map_err(|e| AppError::bad("bad_amount", ctx.tr.validation(&e)))?;
+    let amount =
+        Fen::parse_yuan_non_negative(&amount_text).map_err(|e| AppError::bad("bad_amount", ctx.tr.validation(&e)))?;
     let paid_on = match &p.paid_on {
-        Some(s) => jiaogong_domain::dates::parse_date(s).map_err(|e| AppError::bad("bad_date", ctx.tr.validation(&e)))?,
+        Some(s) => {
+            jiaogong_domain::dates::parse_date(s).map_err(|e| AppError::bad("bad_date", ctx.tr.validation(&e)))?
+        }
         None => chrono::Local::now().date_naive(),
     };
     let numbers = jiaogong_store::dues::employee_numbers(&st.store, &school.id).await?;
     let no = jiaogong_domain::text::normalize(&p.employee_no);
-    let member = numbers.get(&no).ok_or_else(|| AppError::bad("unknown_employee_no", ctx.tr.t1("err-unknown-employee-no", "employee_no", &no)))?;
+    let member = numbers.get(&no).ok_or_else(|| {
+        AppError::bad("unknown_employee_no", ctx.tr.t1("err-unknown-employee-no", "employee_no", &no))
+    })?;
     let actor = ctx.actor();
     let month_s = month.to_string();
     let paid_s = paid_on.format("%Y-%m-%d").to_string();
     let mut tx = st.store.begin().await?;
-    let id = jiaogong_store::dues::record_payment(&mut tx, &school.id, &Payment { member_id: member, month: &month_s, amount_fen: amount.0, paid_on: &paid_s, is_back_payment: p.back_payment, recorded_by: &actor }).await?;
-    audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "dues.payment", &id).detail("api")).await?;
+    let id = jiaogong_store::dues::record_payment(
+        &mut tx,
+        &school.id,
+        &Payment {
+            member_id: member,
+            month: &month_s,
+            amount_fen: amount.0,
+            paid_on: &paid_s,
+            is_back_payment: p.back_payment,
+            recorded_by: &actor,
+        },
+    )
+    .await?;
+    audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "dues.payment", &id).detail("api"))
+        .await?;
     jiaogong_store::commit(tx).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id, "member_id": member, "month": month_s, "amount_fen": amount.0}))).into_response())
+    Ok((StatusCode::CREATED, Json(json!({"id": id, "member_id": member, "month": month_s, "amount_fen": amount.0})))
+        .into_response())
 }

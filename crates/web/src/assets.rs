@@ -16,7 +16,10 @@ async fn file(Path(path): Path<String>) -> Response {
         Some(f) => {
             let mime = mime_guess::from_path(&path).first_or_octet_stream();
             (
-                [(header::CONTENT_TYPE, mime.as_ref().to_string()), (header::CACHE_CONTROL, "public, max-age=3600".to_string())],
+                [
+                    (header::CONTENT_TYPE, mime.as_ref().to_string()),
+                    (header::CACHE_CONTROL, "public, max-age=3600".to_string()),
+                ],
                 f.data.into_owned(),
             )
                 .into_response()

@@ -61,7 +61,8 @@ async fn login(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -
         render(&LoginPage { c: Chrome::new(ctx, "login", title), username: username.clone(), error: msg })
     };
     if accounts::is_throttled(&st.store, &username, &ctx.ip).await? {
-        audit::record(&st.store, &Event::new(None, &username, "login.throttled", &username).detail(ctx.ip.clone())).await?;
+        audit::record(&st.store, &Event::new(None, &username, "login.throttled", &username).detail(ctx.ip.clone()))
+            .await?;
         let mut r = fail(&ctx, ctx.tr.t("err-throttled"))?;
         *r.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
         return Ok(r);
@@ -83,7 +84,8 @@ async fn login(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -
     };
     let Some(user) = ok_user else {
         accounts::record_failure(&st.store, &username, &ctx.ip).await?;
-        audit::record(&st.store, &Event::new(None, &username, "login.failed", &username).detail(ctx.ip.clone())).await?;
+        audit::record(&st.store, &Event::new(None, &username, "login.failed", &username).detail(ctx.ip.clone()))
+            .await?;
         let mut r = fail(&ctx, ctx.tr.t("login-failed"))?;
         *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
         return Ok(r);
@@ -93,7 +95,11 @@ async fn login(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -
     }
     accounts::clear_failures(&st.store, &username).await?;
     let (token, _csrf) = accounts::create_session(&st.store, &user.id).await?;
-    audit::record(&st.store, &Event::new(user.school_id.as_deref(), &user.username, "login.ok", &user.id).detail(ctx.ip.clone())).await?;
+    audit::record(
+        &st.store,
+        &Event::new(user.school_id.as_deref(), &user.username, "login.ok", &user.id).detail(ctx.ip.clone()),
+    )
+    .await?;
     let mut resp = see_other("/");
     resp.headers_mut().append(header::SET_COOKIE, session_cookie(&st, &token, 12 * 3600)?);
     Ok(resp)
@@ -157,7 +163,12 @@ pub(crate) fn check_new_password(ctx: &Ctx, p: &str, p2: &str) -> Result<(), Str
     Ok(())
 }
 
-async fn setup(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>, Form(f): Form<SetupForm>) -> AppResult<Response> {
+async fn setup(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    Form(f): Form<SetupForm>,
+) -> AppResult<Response> {
     let username = f.username.trim().to_string();
     let problem = if username.is_empty() || f.display_name.trim().is_empty() {
         Some(ctx.tr.t("err-required"))
@@ -228,16 +239,25 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
         if crate::access::ROSTER_EDITORS.contains(&role) {
             let open = jiaogong_store::members::corrections(&st.store, school_id, None, true).await?.len() as i64;
             if open > 0 {
-                todos.push(Todo { text: ctx.tr.t("todo-corrections"), href: format!("/s/{}/corrections", school.code), count: open });
+                todos.push(Todo {
+                    text: ctx.tr.t("todo-corrections"),
+                    href: format!("/s/{}/corrections", school.code),
+                    count: open,
+                });
             }
             let month = crate::dues::current_month();
             let arrears = crate::dues::arrears_count(&st.store, &school, &month).await?;
             if arrears > 0 {
-                todos.push(Todo { text: ctx.tr.t1("todo-dues-arrears", "month", &month.to_string()), href: format!("/s/{}/dues?month={month}", school.code), count: arrears });
+                todos.push(Todo {
+                    text: ctx.tr.t1("todo-dues-arrears", "month", &month.to_string()),
+                    href: format!("/s/{}/dues?month={month}", school.code),
+                    count: arrears,
+                });
             }
         }
         if let Some(member_id) = &user.member_id {
-            let mine = jiaogong_store::members::corrections(&st.store, school_id, Some(member_id), true).await?.len() as i64;
+            let mine =
+                jiaogong_store::members::corrections(&st.store, school_id, Some(member_id), true).await?.len() as i64;
             if mine > 0 {
                 todos.push(Todo { text: ctx.tr.t("todo-my-corrections"), href: "/me".into(), count: mine });
             }
@@ -259,12 +279,28 @@ struct ProfilePage {
     error: String,
 }
 
-async fn profile_with(st: &AppState, ctx: &Ctx, new_token: String, message: String, error: String) -> AppResult<Response> {
+async fn profile_with(
+    st: &AppState,
+    ctx: &Ctx,
+    new_token: String,
+    message: String,
+    error: String,
+) -> AppResult<Response> {
     let user = ctx.user()?;
     let tokens = accounts::list_api_tokens(&st.store, &user.id).await?;
     let langs = Lang::ALL
         .iter()
-        .map(|l| (l.code(), match l { Lang::ZhCn => "简体中文", Lang::ZhTw => "繁體中文", Lang::En => "English" }, *l == ctx.tr.lang))
+        .map(|l| {
+            (
+                l.code(),
+                match l {
+                    Lang::ZhCn => "简体中文",
+                    Lang::ZhTw => "繁體中文",
+                    Lang::En => "English",
+                },
+                *l == ctx.tr.lang,
+            )
+        })
         .collect();
     let title = ctx.tr.t("nav-settings");
     render(&ProfilePage { c: Chrome::new(ctx, "profile", title), langs, tokens, new_token, message, error })
@@ -312,7 +348,12 @@ async fn change_password(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Pas
         .map_err(|e| AppError::Internal(e.to_string()))??;
     let mut tx = st.store.begin().await?;
     accounts::set_password_hash(&mut tx, &user.id, &new_hash).await?;
-    audit::append(&mut tx, &st.store.crypto, &Event::new(user.school_id.as_deref(), &user.username, "user.password_changed", &user.id)).await?;
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(user.school_id.as_deref(), &user.username, "user.password_changed", &user.id),
+    )
+    .await?;
     jiaogong_store::commit(tx).await?;
     // Every session ended with the change, this one too: log in again.
     Ok(see_other("/login"))
@@ -331,7 +372,12 @@ async fn create_token(State(st): State<AppState>, ctx: Ctx, Form(f): Form<TokenF
     }
     let mut tx = st.store.begin().await?;
     let secret = accounts::create_api_token(&mut tx, &user.id, name).await?;
-    audit::append(&mut tx, &st.store.crypto, &Event::new(user.school_id.as_deref(), &user.username, "token.create", name)).await?;
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(user.school_id.as_deref(), &user.username, "token.create", name),
+    )
+    .await?;
     jiaogong_store::commit(tx).await?;
     profile_with(&st, &ctx, secret, ctx.tr.t("token-created"), String::new()).await
 }
@@ -342,7 +388,12 @@ async fn revoke_token(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
     if !accounts::revoke_api_token(&mut tx, &user.id, &id).await? {
         return Err(AppError::NotFound);
     }
-    audit::append(&mut tx, &st.store.crypto, &Event::new(user.school_id.as_deref(), &user.username, "token.revoke", &id)).await?;
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(user.school_id.as_deref(), &user.username, "token.revoke", &id),
+    )
+    .await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other("/profile"))
 }

@@ -30,8 +30,12 @@ struct DistrictPage {
 pub async fn visible_schools(st: &AppState, ctx: &Ctx) -> AppResult<(String, Vec<SchoolSummary>)> {
     let user = ctx.user()?;
     match &user.district_id {
-        Some(d) => Ok((tenancy::district_name(&st.store, d).await?, tenancy::school_summaries(&st.store, Some(d)).await?)),
-        None if user.school_id.is_none() => Ok((ctx.tr.t("district-all"), tenancy::school_summaries(&st.store, None).await?)),
+        Some(d) => {
+            Ok((tenancy::district_name(&st.store, d).await?, tenancy::school_summaries(&st.store, Some(d)).await?))
+        }
+        None if user.school_id.is_none() => {
+            Ok((ctx.tr.t("district-all"), tenancy::school_summaries(&st.store, None).await?))
+        }
         None => Ok((String::new(), Vec::new())),
     }
 }
@@ -42,9 +46,19 @@ async fn district(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let total_retired = schools.iter().map(|s| s.retired).sum();
     let chart = jiaogong_office::svg::bar_chart(
         &ctx.tr.t("district-chart"),
-        &schools.iter().map(|s| jiaogong_office::svg::Series { label: s.name.clone(), value: s.members as f64 }).collect::<Vec<_>>(),
+        &schools
+            .iter()
+            .map(|s| jiaogong_office::svg::Series { label: s.name.clone(), value: s.members as f64 })
+            .collect::<Vec<_>>(),
         "",
     );
     let title = ctx.tr.t("nav-district");
-    render(&DistrictPage { c: Chrome::new(&ctx, "district", title), name, schools, total_members, total_retired, chart })
+    render(&DistrictPage {
+        c: Chrome::new(&ctx, "district", title),
+        name,
+        schools,
+        total_members,
+        total_retired,
+        chart,
+    })
 }

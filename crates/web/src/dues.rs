@@ -44,7 +44,11 @@ pub fn school_year_months(until: MonthKey) -> Vec<MonthKey> {
 
 /// The amount due for one member in one month.
 pub fn due_for(school: &School, status: &str, base: Option<i64>) -> Fen {
-    let rate = if status == "retired" { Rate { per_million: school.retired_rate_ppm } } else { Rate { per_million: school.dues_rate_ppm } };
+    let rate = if status == "retired" {
+        Rate { per_million: school.retired_rate_ppm }
+    } else {
+        Rate { per_million: school.dues_rate_ppm }
+    };
     base.map(|b| dues::monthly_dues(Fen(b), rate)).unwrap_or(Fen(0))
 }
 
@@ -64,7 +68,11 @@ pub struct GroupTotal {
     pub arrears: Fen,
 }
 
-pub async fn month_sheet(store: &Store, school: &School, month: &MonthKey) -> AppResult<(Vec<SheetLine>, Vec<GroupTotal>)> {
+pub async fn month_sheet(
+    store: &Store,
+    school: &School,
+    month: &MonthKey,
+) -> AppResult<(Vec<SheetLine>, Vec<GroupTotal>)> {
     let facts = repo::month_facts(store, &school.id, &month.to_string()).await?;
     let mut groups: BTreeMap<String, GroupTotal> = BTreeMap::new();
     let mut lines = Vec::with_capacity(facts.len());
@@ -73,7 +81,13 @@ pub async fn month_sheet(store: &Store, school: &School, month: &MonthKey) -> Ap
         let line = DuesLine { month: *month, due, paid: Fen(f.paid_fen) };
         let arrears = dues::arrears(&[line]);
         let g = f.group_name.clone().unwrap_or_default();
-        let t = groups.entry(g.clone()).or_insert(GroupTotal { name: g, members: 0, due: Fen(0), paid: Fen(0), arrears: Fen(0) });
+        let t = groups.entry(g.clone()).or_insert(GroupTotal {
+            name: g,
+            members: 0,
+            due: Fen(0),
+            paid: Fen(0),
+            arrears: Fen(0),
+        });
         t.members += 1;
         t.due += due;
         t.paid += Fen(f.paid_fen);
@@ -120,7 +134,15 @@ struct MonthPage {
     chart: String,
 }
 
-async fn month_page_with(st: &AppState, ctx: &Ctx, school: School, month: MonthKey, only_arrears: bool, message: String, error: String) -> AppResult<Response> {
+async fn month_page_with(
+    st: &AppState,
+    ctx: &Ctx,
+    school: School,
+    month: MonthKey,
+    only_arrears: bool,
+    message: String,
+    error: String,
+) -> AppResult<Response> {
     let (mut lines, groups) = month_sheet(&st.store, &school, &month).await?;
     let total_due = groups.iter().map(|g| g.due).sum();
     let total_paid = groups.iter().map(|g| g.paid).sum();
@@ -130,7 +152,10 @@ async fn month_page_with(st: &AppState, ctx: &Ctx, school: School, month: MonthK
     }
     let chart = jiaogong_office::svg::bar_chart(
         &ctx.tr.t("dues-chart-arrears"),
-        &groups.iter().map(|g| jiaogong_office::svg::Series { label: g.name.clone(), value: g.arrears.0 as f64 / 100.0 }).collect::<Vec<_>>(),
+        &groups
+            .iter()
+            .map(|g| jiaogong_office::svg::Series { label: g.name.clone(), value: g.arrears.0 as f64 / 100.0 })
+            .collect::<Vec<_>>(),
         "元",
     );
     let can_edit = crate::access::ROSTER_EDITORS.contains(&ctx.user()?.role());
@@ -164,7 +189,12 @@ fn parse_month(ctx: &Ctx, s: &str) -> AppResult<MonthKey> {
     MonthKey::parse(s).map_err(|e| AppError::bad("bad_month", ctx.tr.validation(&e)))
 }
 
-async fn month_page(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<MonthQuery>) -> AppResult<Response> {
+async fn month_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Query(q): Query<MonthQuery>,
+) -> AppResult<Response> {
     let month = parse_month(&ctx, &q.month)?;
     month_page_with(&st, &ctx, school, month, q.only_arrears.is_some(), String::new(), String::new()).await
 }
@@ -175,16 +205,32 @@ struct RateForm {
     retired_rate: String,
 }
 
-async fn set_rate(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Form(f): Form<RateForm>) -> AppResult<Response> {
+async fn set_rate(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Form(f): Form<RateForm>,
+) -> AppResult<Response> {
     let parse = |s: &str| Rate::parse(s).map_err(|e| ctx.tr.validation(&e));
     let (rate, retired) = match (parse(&f.rate), parse(&f.retired_rate)) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return month_page_with(&st, &ctx, school, current_month(), false, String::new(), e).await,
+        (Err(e), _) | (_, Err(e)) => {
+            return month_page_with(&st, &ctx, school, current_month(), false, String::new(), e).await
+        }
     };
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
     tenancy::set_dues_rates(&mut tx, &school.id, rate.per_million, retired.per_million).await?;
-    audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "dues.rate", &school.id).detail(format!("{} {}", rate.display(), retired.display()))).await?;
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(Some(&school.id), &actor, "dues.rate", &school.id).detail(format!(
+            "{} {}",
+            rate.display(),
+            retired.display()
+        )),
+    )
+    .await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/s/{}/dues", school.code)))
 }
@@ -200,10 +246,18 @@ struct PaymentForm {
     back_payment: Option<String>,
 }
 
-async fn add_payment(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Form(f): Form<PaymentForm>) -> AppResult<Response> {
+async fn add_payment(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Form(f): Form<PaymentForm>,
+) -> AppResult<Response> {
     let month = match MonthKey::parse(&f.month) {
         Ok(m) => m,
-        Err(e) => return month_page_with(&st, &ctx, school, current_month(), false, String::new(), ctx.tr.validation(&e)).await,
+        Err(e) => {
+            return month_page_with(&st, &ctx, school, current_month(), false, String::new(), ctx.tr.validation(&e))
+                .await
+        }
     };
     let amount = match Fen::parse_yuan_non_negative(&f.amount) {
         Ok(a) => a,
@@ -214,13 +268,24 @@ async fn add_payment(State(st): State<AppState>, ctx: Ctx, Extension(school): Ex
     } else {
         match jiaogong_domain::dates::parse_date(&f.paid_on) {
             Ok(d) => d,
-            Err(e) => return month_page_with(&st, &ctx, school, month, false, String::new(), ctx.tr.validation(&e)).await,
+            Err(e) => {
+                return month_page_with(&st, &ctx, school, month, false, String::new(), ctx.tr.validation(&e)).await
+            }
         }
     };
     let numbers = repo::employee_numbers(&st.store, &school.id).await?;
     let no = jiaogong_domain::text::normalize(&f.employee_no);
     let Some(member_id) = numbers.get(&no) else {
-        return month_page_with(&st, &ctx, school, month, false, String::new(), ctx.tr.t1("err-unknown-employee-no", "employee_no", &no)).await;
+        return month_page_with(
+            &st,
+            &ctx,
+            school,
+            month,
+            false,
+            String::new(),
+            ctx.tr.t1("err-unknown-employee-no", "employee_no", &no),
+        )
+        .await;
     };
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
@@ -229,10 +294,23 @@ async fn add_payment(State(st): State<AppState>, ctx: Ctx, Extension(school): Ex
     let id = repo::record_payment(
         &mut tx,
         &school.id,
-        &Payment { member_id, month: &month_s, amount_fen: amount.0, paid_on: &paid_on_s, is_back_payment: f.back_payment.is_some(), recorded_by: &actor },
+        &Payment {
+            member_id,
+            month: &month_s,
+            amount_fen: amount.0,
+            paid_on: &paid_on_s,
+            is_back_payment: f.back_payment.is_some(),
+            recorded_by: &actor,
+        },
     )
     .await?;
-    audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "dues.payment", &id).detail(format!("{no} {month_s} {}", amount.yuan_string()))).await?;
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(Some(&school.id), &actor, "dues.payment", &id)
+            .detail(format!("{no} {month_s} {}", amount.yuan_string())),
+    )
+    .await?;
     jiaogong_store::commit(tx).await?;
     let msg = ctx.tr.t("dues-payment-saved");
     month_page_with(&st, &ctx, school, month, false, msg, String::new()).await
@@ -240,7 +318,12 @@ async fn add_payment(State(st): State<AppState>, ctx: Ctx, Extension(school): Ex
 
 /// Payroll import: columns 工号, 基本工资 (sets the month's base salary) and/or 实缴金额 (records a
 /// payment for the month). One transaction; any bad row rejects the file with its row numbers.
-async fn import_payroll(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, mut mp: Multipart) -> AppResult<Response> {
+async fn import_payroll(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    mut mp: Multipart,
+) -> AppResult<Response> {
     let mut month = String::new();
     let mut bytes = Vec::new();
     while let Ok(Some(field)) = mp.next_field().await {
@@ -252,14 +335,19 @@ async fn import_payroll(State(st): State<AppState>, ctx: Ctx, Extension(school):
     }
     let month = match MonthKey::parse(&month) {
         Ok(m) => m,
-        Err(e) => return month_page_with(&st, &ctx, school, current_month(), false, String::new(), ctx.tr.validation(&e)).await,
+        Err(e) => {
+            return month_page_with(&st, &ctx, school, current_month(), false, String::new(), ctx.tr.validation(&e))
+                .await
+        }
     };
     match apply_payroll(&st, &ctx, &school, &month, &bytes).await {
         Ok(n) => {
             let msg = ctx.tr.t1("dues-import-done", "count", &n.to_string());
             month_page_with(&st, &ctx, school, month, false, msg, String::new()).await
         }
-        Err(AppError::BadInput { message, .. }) => month_page_with(&st, &ctx, school, month, false, String::new(), message).await,
+        Err(AppError::BadInput { message, .. }) => {
+            month_page_with(&st, &ctx, school, month, false, String::new(), message).await
+        }
         Err(e) => Err(e),
     }
 }
@@ -272,7 +360,8 @@ async fn apply_payroll(st: &AppState, ctx: &Ctx, school: &School, month: &MonthK
     })?;
     let is_no = |h: &str| matches!(jiaogong_domain::text::normalize(h).as_str(), "工号" | "职工号" | "编号");
     let is_base = |h: &str| matches!(jiaogong_domain::text::normalize(h).as_str(), "基本工资" | "工资" | "缴费基数");
-    let is_paid = |h: &str| matches!(jiaogong_domain::text::normalize(h).as_str(), "实缴金额" | "实缴" | "会费" | "缴费金额");
+    let is_paid =
+        |h: &str| matches!(jiaogong_domain::text::normalize(h).as_str(), "实缴金额" | "实缴" | "会费" | "缴费金额");
     let hi = xlsx_read::find_header_row(&sheet, |h| is_no(h) || is_base(h) || is_paid(h), 2)
         .ok_or_else(|| AppError::bad("no_header", tr.t("dues-import-no-header")))?;
     let header: Vec<String> = sheet.rows[hi].cells.iter().map(|c| c.to_text()).collect();
@@ -290,7 +379,10 @@ async fn apply_payroll(st: &AppState, ctx: &Ctx, school: &School, month: &MonthK
             continue;
         }
         let Some(member) = numbers.get(&no) else {
-            errors.push(tr.ta("dues-import-row-error", &[("row", row.number.to_string()), ("reason", tr.t1("err-unknown-employee-no", "employee_no", &no))]));
+            errors.push(tr.ta(
+                "dues-import-row-error",
+                &[("row", row.number.to_string()), ("reason", tr.t1("err-unknown-employee-no", "employee_no", &no))],
+            ));
             continue;
         };
         let money = |s: String| -> Result<Option<Fen>, String> {
@@ -302,7 +394,9 @@ async fn apply_payroll(st: &AppState, ctx: &Ctx, school: &School, month: &MonthK
         };
         match (money(cell(base_col)), money(cell(paid_col))) {
             (Ok(b), Ok(p)) => lines.push((member.clone(), b, p)),
-            (Err(e), _) | (_, Err(e)) => errors.push(tr.ta("dues-import-row-error", &[("row", row.number.to_string()), ("reason", e)])),
+            (Err(e), _) | (_, Err(e)) => {
+                errors.push(tr.ta("dues-import-row-error", &[("row", row.number.to_string()), ("reason", e)]))
+            }
         }
     }
     if !errors.is_empty() {
@@ -317,10 +411,27 @@ async fn apply_payroll(st: &AppState, ctx: &Ctx, school: &School, month: &MonthK
             repo::set_salary(&mut tx, &school.id, member, &month_s, b.0).await?;
         }
         if let Some(p) = paid {
-            repo::record_payment(&mut tx, &school.id, &Payment { member_id: member, month: &month_s, amount_fen: p.0, paid_on: &today, is_back_payment: false, recorded_by: &actor }).await?;
+            repo::record_payment(
+                &mut tx,
+                &school.id,
+                &Payment {
+                    member_id: member,
+                    month: &month_s,
+                    amount_fen: p.0,
+                    paid_on: &today,
+                    is_back_payment: false,
+                    recorded_by: &actor,
+                },
+            )
+            .await?;
         }
     }
-    audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "dues.import", &month_s).detail(lines.len().to_string())).await?;
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(Some(&school.id), &actor, "dues.import", &month_s).detail(lines.len().to_string()),
+    )
+    .await?;
     jiaogong_store::commit(tx).await?;
     Ok(lines.len())
 }
@@ -333,7 +444,12 @@ pub struct YearLine {
     pub arrears: Fen,
 }
 
-pub async fn member_year(store: &Store, school: &School, member_id: &str, status: &str) -> AppResult<(Vec<YearLine>, Fen)> {
+pub async fn member_year(
+    store: &Store,
+    school: &School,
+    member_id: &str,
+    status: &str,
+) -> AppResult<(Vec<YearLine>, Fen)> {
     let months: Vec<String> = school_year_months(current_month()).iter().map(|m| m.to_string()).collect();
     let facts = repo::member_facts(store, &school.id, member_id, &months).await?;
     let mut out = Vec::new();
@@ -360,10 +476,23 @@ struct MemberDuesPage {
     payments: Vec<repo::PaymentRow>,
 }
 
-async fn member_page(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Path((_, id)): Path<(String, String)>) -> AppResult<Response> {
+async fn member_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id)): Path<(String, String)>,
+) -> AppResult<Response> {
     let m = jiaogong_store::members::get(&st.store, &school.id, &id).await?;
     let (lines, total_arrears) = member_year(&st.store, &school, &id, &m.status).await?;
     let payments = repo::payments_of(&st.store, &school.id, &id).await?;
     let title = format!("{} · {}", m.name, ctx.tr.t("nav-dues"));
-    render(&MemberDuesPage { c: Chrome::new(&ctx, "dues", title), school, name: m.name, member_id: id, lines, total_arrears, payments })
+    render(&MemberDuesPage {
+        c: Chrome::new(&ctx, "dues", title),
+        school,
+        name: m.name,
+        member_id: id,
+        lines,
+        total_arrears,
+        payments,
+    })
 }

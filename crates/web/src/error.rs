@@ -19,8 +19,14 @@ pub enum AppError {
     Forbidden,
     NotFound,
     /// A form or file the user should correct: (code, translated message).
-    BadInput { code: &'static str, message: String },
-    Conflict { code: &'static str, message: String },
+    BadInput {
+        code: &'static str,
+        message: String,
+    },
+    Conflict {
+        code: &'static str,
+        message: String,
+    },
     /// CSRF token missing or wrong.
     Csrf,
     TooLarge,

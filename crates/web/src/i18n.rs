@@ -50,11 +50,7 @@ impl Lang {
 
     /// The first supported language of an Accept-Language header.
     pub fn from_accept_language(header: &str) -> Lang {
-        header
-            .split(',')
-            .filter_map(|part| part.split(';').next())
-            .find_map(Lang::from_code)
-            .unwrap_or_default()
+        header.split(',').filter_map(|part| part.split(';').next()).find_map(Lang::from_code).unwrap_or_default()
     }
 
     fn id(self) -> LanguageIdentifier {
@@ -80,13 +76,9 @@ impl Tr {
 
     /// A message with arguments.
     pub fn ta(&self, key: &str, args: &[(&str, String)]) -> String {
-        let map: HashMap<Cow<'static, str>, FluentValue> = args
-            .iter()
-            .map(|(k, v)| (Cow::Owned((*k).to_string()), FluentValue::from(v.clone())))
-            .collect();
-        LOCALES
-            .try_lookup_with_args(&self.lang.id(), key, &map)
-            .unwrap_or_else(|| key.to_string())
+        let map: HashMap<Cow<'static, str>, FluentValue> =
+            args.iter().map(|(k, v)| (Cow::Owned((*k).to_string()), FluentValue::from(v.clone()))).collect();
+        LOCALES.try_lookup_with_args(&self.lang.id(), key, &map).unwrap_or_else(|| key.to_string())
     }
 
     /// One-argument shorthand for templates.

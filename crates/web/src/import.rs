@@ -61,11 +61,12 @@ impl ImportReport {
         let mut m: BTreeMap<u32, String> = BTreeMap::new();
         for r in &self.rejected {
             let line = if r.column.is_empty() { r.reason.clone() } else { format!("{}：{}", r.column, r.reason) };
-            m.entry(r.row).and_modify(|s| {
-                s.push_str("；");
-                s.push_str(&line);
-            })
-            .or_insert(line);
+            m.entry(r.row)
+                .and_modify(|s| {
+                    s.push('；');
+                    s.push_str(&line);
+                })
+                .or_insert(line);
         }
         m
     }
@@ -87,7 +88,11 @@ fn office_error(tr: &Tr, e: &jiaogong_office::error::OfficeError) -> AppError {
 }
 
 /// Reads the sheet and finds the header row and its columns.
-pub fn read_roster(tr: &Tr, bytes: &[u8]) -> AppResult<(Sheet, usize, Vec<Option<Field>>, Vec<String>)> {
+/// A read roster: the sheet, the index of its header row, the field of each column, and the
+/// headers that were not recognised.
+pub type RosterSheet = (Sheet, usize, Vec<Option<Field>>, Vec<String>);
+
+pub fn read_roster(tr: &Tr, bytes: &[u8]) -> AppResult<RosterSheet> {
     let sheet = xlsx_read::read_first_sheet(bytes, &Limits::default()).map_err(|e| office_error(tr, &e))?;
     let header_idx = xlsx_read::find_header_row(&sheet, |h| Field::from_header(h).is_some(), 2)
         .ok_or_else(|| AppError::bad("no_header", tr.t("import-no-header")))?;
@@ -107,7 +112,11 @@ pub fn read_roster(tr: &Tr, bytes: &[u8]) -> AppResult<(Sheet, usize, Vec<Option
             }
         }
     }
-    let missing: Vec<String> = [Field::Name, Field::EmployeeNo].iter().filter(|f| !seen.contains(f)).map(|f| f.header_zh().to_string()).collect();
+    let missing: Vec<String> = [Field::Name, Field::EmployeeNo]
+        .iter()
+        .filter(|f| !seen.contains(f))
+        .map(|f| f.header_zh().to_string())
+        .collect();
     if !missing.is_empty() {
         return Err(AppError::bad("missing_columns", tr.t1("import-missing-columns", "columns", &missing.join("、"))));
     }
@@ -115,7 +124,14 @@ pub fn read_roster(tr: &Tr, bytes: &[u8]) -> AppResult<(Sheet, usize, Vec<Option
 }
 
 /// Validates, matches and (unless a dry run) writes the roster in one transaction.
-pub async fn run_import(store: &Store, tr: &Tr, school: &School, bytes: &[u8], mode: Mode, actor: &str) -> AppResult<ImportReport> {
+pub async fn run_import(
+    store: &Store,
+    tr: &Tr,
+    school: &School,
+    bytes: &[u8],
+    mode: Mode,
+    actor: &str,
+) -> AppResult<ImportReport> {
     let (sheet, header_idx, cols, unknown) = read_roster(tr, bytes)?;
     let mut report = ImportReport { unknown_headers: unknown, ..Default::default() };
     let (existing, by_id_index) = repo::import_keys(store, &school.id).await?;
@@ -142,7 +158,11 @@ pub async fn run_import(store: &Store, tr: &Tr, school: &School, bytes: &[u8], m
             Ok(m) => m,
             Err(errs) => {
                 for (f, e) in errs {
-                    report.rejected.push(Rejected { row: row.number, column: f.header_zh().to_string(), reason: tr.validation(&e) });
+                    report.rejected.push(Rejected {
+                        row: row.number,
+                        column: f.header_zh().to_string(),
+                        reason: tr.validation(&e),
+                    });
                 }
                 continue;
             }
@@ -254,7 +274,19 @@ pub async fn run_import(store: &Store, tr: &Tr, school: &School, bytes: &[u8], m
             None => None,
         };
         repo::update(&mut tx, c, &school.id, id, m, gid.as_deref(), did.as_deref()).await?;
-        repo::record_event(&mut tx, &school.id, id, members::MemberEventKind::Update, m.status, None, &today, "", "imported", actor).await?;
+        repo::record_event(
+            &mut tx,
+            &school.id,
+            id,
+            members::MemberEventKind::Update,
+            m.status,
+            None,
+            &today,
+            "",
+            "imported",
+            actor,
+        )
+        .await?;
     }
     let detail = serde_json::json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "rejected": report.rejected.len()}).to_string();
     audit::append(&mut tx, c, &Event::new(Some(&school.id), actor, "member.import", &school.id).detail(detail)).await?;
@@ -263,7 +295,12 @@ pub async fn run_import(store: &Store, tr: &Tr, school: &School, bytes: &[u8], m
     Ok(report)
 }
 
-async fn group_id(tx: &mut jiaogong_store::Tx, school: &str, name: &str, cache: &mut HashMap<String, String>) -> Result<String, jiaogong_store::StoreError> {
+async fn group_id(
+    tx: &mut jiaogong_store::Tx,
+    school: &str,
+    name: &str,
+    cache: &mut HashMap<String, String>,
+) -> Result<String, jiaogong_store::StoreError> {
     if let Some(id) = cache.get(name) {
         return Ok(id.clone());
     }
@@ -275,7 +312,12 @@ async fn group_id(tx: &mut jiaogong_store::Tx, school: &str, name: &str, cache: 
     Ok(id)
 }
 
-async fn dept_id(tx: &mut jiaogong_store::Tx, school: &str, name: &str, cache: &mut HashMap<String, String>) -> Result<String, jiaogong_store::StoreError> {
+async fn dept_id(
+    tx: &mut jiaogong_store::Tx,
+    school: &str,
+    name: &str,
+    cache: &mut HashMap<String, String>,
+) -> Result<String, jiaogong_store::StoreError> {
     if let Some(id) = cache.get(name) {
         return Ok(id.clone());
     }
@@ -315,8 +357,13 @@ pub fn template_bytes() -> AppResult<Vec<u8>> {
         OutCell::Text("在职会员".into()),
         OutCell::Text("".into()),
     ];
-    xlsx_write::write_tables(&[Table { sheet_name: "会员名册".into(), headers, rows: vec![example], col_widths: vec![] }])
-        .map_err(|e| AppError::Internal(e.to_string()))
+    xlsx_write::write_tables(&[Table {
+        sheet_name: "会员名册".into(),
+        headers,
+        rows: vec![example],
+        col_widths: vec![],
+    }])
+    .map_err(|e| AppError::Internal(e.to_string()))
 }
 
 async fn template(ctx: Ctx) -> AppResult<Response> {
@@ -327,11 +374,29 @@ async fn template(ctx: Ctx) -> AppResult<Response> {
 /// The roster as .xlsx, filtered like the list.
 /// Without `sensitive`, the ID and phone columns are left out (a list is not a reason to hand out
 /// personal data); with it they are in clear, and the caller audits the export as a reveal.
-pub async fn export_bytes(store: &Store, tr: &Tr, school: &School, filter: &repo::Filter, sensitive: bool) -> AppResult<Vec<u8>> {
+pub async fn export_bytes(
+    store: &Store,
+    tr: &Tr,
+    school: &School,
+    filter: &repo::Filter,
+    sensitive: bool,
+) -> AppResult<Vec<u8>> {
     let rows = repo::list_all(store, &school.id, filter).await?;
     let headers = [
-        Field::Name, Field::EmployeeNo, Field::Gender, Field::BirthDate, Field::IdNumber, Field::Phone, Field::Department,
-        Field::Post, Field::Title, Field::JoinedSchool, Field::JoinedUnion, Field::Group, Field::Status, Field::Notes,
+        Field::Name,
+        Field::EmployeeNo,
+        Field::Gender,
+        Field::BirthDate,
+        Field::IdNumber,
+        Field::Phone,
+        Field::Department,
+        Field::Post,
+        Field::Title,
+        Field::JoinedSchool,
+        Field::JoinedUnion,
+        Field::Group,
+        Field::Status,
+        Field::Notes,
     ]
     .iter()
     .filter(|f| sensitive || !f.is_sensitive())
@@ -339,7 +404,10 @@ pub async fn export_bytes(store: &Store, tr: &Tr, school: &School, filter: &repo
     .collect();
     let text = |s: &Option<String>| s.clone().map(OutCell::Text).unwrap_or(OutCell::Empty);
     let date = |s: &Option<String>| {
-        s.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).map(OutCell::Date).unwrap_or(OutCell::Empty)
+        s.as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .map(OutCell::Date)
+            .unwrap_or(OutCell::Empty)
     };
     let mut out = Vec::with_capacity(rows.len());
     for m in &rows {
@@ -352,20 +420,22 @@ pub async fn export_bytes(store: &Store, tr: &Tr, school: &School, filter: &repo
             (None, None)
         };
         let mut line = vec![
-                OutCell::Text(m.name.clone()),
-                OutCell::Text(m.employee_no.clone()),
-                text(&m.gender.as_deref().and_then(members::Gender::from_code).map(|g| g.label_zh().to_string())),
-                date(&m.birth_date),
-                text(&id_number),
-                text(&phone),
-                text(&m.department),
-                text(&m.post.as_deref().and_then(members::Post::from_code).map(|p| p.label_zh().to_string())),
-                text(&m.title),
-                date(&m.joined_school),
-                date(&m.joined_union),
-                text(&m.group_name),
-                OutCell::Text(members::MemberStatus::from_code(&m.status).map(|s| s.label_zh().to_string()).unwrap_or_default()),
-                text(&m.notes),
+            OutCell::Text(m.name.clone()),
+            OutCell::Text(m.employee_no.clone()),
+            text(&m.gender.as_deref().and_then(members::Gender::from_code).map(|g| g.label_zh().to_string())),
+            date(&m.birth_date),
+            text(&id_number),
+            text(&phone),
+            text(&m.department),
+            text(&m.post.as_deref().and_then(members::Post::from_code).map(|p| p.label_zh().to_string())),
+            text(&m.title),
+            date(&m.joined_school),
+            date(&m.joined_union),
+            text(&m.group_name),
+            OutCell::Text(
+                members::MemberStatus::from_code(&m.status).map(|s| s.label_zh().to_string()).unwrap_or_default(),
+            ),
+            text(&m.notes),
         ];
         if !sensitive {
             line.drain(4..6);
@@ -394,7 +464,12 @@ pub struct ExportQuery {
 
 impl ExportQuery {
     pub fn filter(&self) -> repo::Filter {
-        repo::Filter { q: self.q.clone(), group_id: self.group.clone(), status: self.status.clone(), post: self.post.clone() }
+        repo::Filter {
+            q: self.q.clone(),
+            group_id: self.group.clone(),
+            status: self.status.clone(),
+            post: self.post.clone(),
+        }
     }
 
     /// Whether clear sensitive columns were asked for and may be given to this caller.
@@ -407,7 +482,12 @@ impl ExportQuery {
     }
 }
 
-async fn export(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<ExportQuery>) -> AppResult<Response> {
+async fn export(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Query(q): Query<ExportQuery>,
+) -> AppResult<Response> {
     let sensitive = q.sensitive(&ctx)?;
     let bytes = export_bytes(&st.store, &ctx.tr, &school, &q.filter(), sensitive).await?;
     let action = if sensitive { "member.export_sensitive" } else { "member.export" };
@@ -428,7 +508,14 @@ struct ImportPage {
 
 async fn import_page(ctx: Ctx, Extension(school): Extension<School>) -> AppResult<Response> {
     let title = ctx.tr.t("import-title");
-    render(&ImportPage { c: Chrome::new(&ctx, "members", title), school, report: None, stash: String::new(), file_name: String::new(), error: String::new() })
+    render(&ImportPage {
+        c: Chrome::new(&ctx, "members", title),
+        school,
+        report: None,
+        stash: String::new(),
+        file_name: String::new(),
+        error: String::new(),
+    })
 }
 
 /// Reads the uploaded file of a multipart form.
@@ -446,13 +533,25 @@ pub async fn file_from_multipart(tr: &Tr, mut mp: Multipart) -> AppResult<(Strin
     Err(AppError::bad("no_file", tr.t("import-no-file")))
 }
 
-async fn upload(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, mp: Multipart) -> AppResult<Response> {
+async fn upload(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    mp: Multipart,
+) -> AppResult<Response> {
     let title = ctx.tr.t("import-title");
     let (file_name, bytes) = match file_from_multipart(&ctx.tr, mp).await {
         Ok(f) => f,
         Err(e) => {
             let error = e.message(&ctx.tr);
-            let mut r = render(&ImportPage { c: Chrome::new(&ctx, "members", title), school, report: None, stash: String::new(), file_name: String::new(), error })?;
+            let mut r = render(&ImportPage {
+                c: Chrome::new(&ctx, "members", title),
+                school,
+                report: None,
+                stash: String::new(),
+                file_name: String::new(),
+                error,
+            })?;
             *r.status_mut() = e.status();
             return Ok(r);
         }
@@ -461,11 +560,25 @@ async fn upload(State(st): State<AppState>, ctx: Ctx, Extension(school): Extensi
     match run_import(&st.store, &ctx.tr, &school, &bytes, Mode::DryRun, &user.username).await {
         Ok(report) => {
             let stash = repo::stash_upload(&st.store, &school.id, &user.id, &file_name, &bytes).await?;
-            render(&ImportPage { c: Chrome::new(&ctx, "members", title), school, report: Some(report), stash, file_name, error: String::new() })
+            render(&ImportPage {
+                c: Chrome::new(&ctx, "members", title),
+                school,
+                report: Some(report),
+                stash,
+                file_name,
+                error: String::new(),
+            })
         }
         Err(e @ AppError::BadInput { .. }) => {
             let error = e.message(&ctx.tr);
-            let mut r = render(&ImportPage { c: Chrome::new(&ctx, "members", title), school, report: None, stash: String::new(), file_name, error })?;
+            let mut r = render(&ImportPage {
+                c: Chrome::new(&ctx, "members", title),
+                school,
+                report: None,
+                stash: String::new(),
+                file_name,
+                error,
+            })?;
             *r.status_mut() = e.status();
             Ok(r)
         }
@@ -494,15 +607,28 @@ async fn commit(
         return Ok(see_other(&format!("/s/{}/members", school.code)));
     }
     let title = ctx.tr.t("import-title");
-    render(&ImportPage { c: Chrome::new(&ctx, "members", title), school, report: Some(report), stash, file_name, error: String::new() })
+    render(&ImportPage {
+        c: Chrome::new(&ctx, "members", title),
+        school,
+        report: Some(report),
+        stash,
+        file_name,
+        error: String::new(),
+    })
 }
 
-async fn report_xlsx(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Path((_, stash)): Path<(String, String)>) -> AppResult<Response> {
+async fn report_xlsx(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, stash)): Path<(String, String)>,
+) -> AppResult<Response> {
     let user = ctx.user()?.clone();
     let (_, bytes) = repo::stashed_upload(&st.store, &school.id, &user.id, &stash).await?;
     let report = run_import(&st.store, &ctx.tr, &school, &bytes, Mode::DryRun, &user.username).await?;
     let (sheet, header_idx, _, _) = read_roster(&ctx.tr, &bytes)?;
-    let out = xlsx_write::write_error_report(&sheet, header_idx, &report.reasons_by_row(), &ctx.tr.t("import-error-column"))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let out =
+        xlsx_write::write_error_report(&sheet, header_idx, &report.reasons_by_row(), &ctx.tr.t("import-error-column"))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(xlsx_response("导入错误报告.xlsx", out))
 }

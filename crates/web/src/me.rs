@@ -58,7 +58,8 @@ async fn me_page(st: &AppState, ctx: &Ctx, message: String, error: String) -> Ap
             (c, label)
         })
         .collect();
-    let fields = Field::ALL.iter().filter(|f| !matches!(f, Field::Status)).map(|f| (f.code(), ctx.tr.t(f.key()))).collect();
+    let fields =
+        Field::ALL.iter().filter(|f| !matches!(f, Field::Status)).map(|f| (f.code(), ctx.tr.t(f.key()))).collect();
     let title = ctx.tr.t("nav-me");
     render(&MePage { c: Chrome::new(ctx, "me", title), m, dues, arrears, corrections, fields, message, error })
 }

@@ -57,7 +57,10 @@ impl ListQuery {
     }
     fn query_string(&self, page: i64) -> String {
         let mut s = url::form_urlencoded::Serializer::new(String::new());
-        s.append_pair("q", &self.q).append_pair("group", &self.group).append_pair("status", &self.status).append_pair("post", &self.post);
+        s.append_pair("q", &self.q)
+            .append_pair("group", &self.group)
+            .append_pair("status", &self.status)
+            .append_pair("post", &self.post);
         s.append_pair("page", &page.to_string());
         s.finish()
     }
@@ -99,7 +102,12 @@ pub fn post_options(ctx: &Ctx) -> Vec<(&'static str, String)> {
     Post::ALL.iter().map(|p| (p.code(), ctx.tr.t(p.key()))).collect()
 }
 
-async fn list(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<ListQuery>) -> AppResult<Response> {
+async fn list(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     let page = q.page.max(0);
     let (rows, total) = repo::list(&st.store, &school.id, &q.filter(), page, PER_PAGE).await?;
     let prev = if page > 0 { q.query_string(page - 1) } else { String::new() };
@@ -219,17 +227,23 @@ fn errors_map(ctx: &Ctx, errs: &[(Field, jiaogong_domain::ValidationError)]) -> 
     let mut out: HashMap<&'static str, String> = HashMap::new();
     for (f, e) in errs {
         let msg = ctx.tr.validation(e);
-        out.entry(f.code()).and_modify(|m| {
-            m.push('；');
-            m.push_str(&msg);
-        })
-        .or_insert(msg);
+        out.entry(f.code())
+            .and_modify(|m| {
+                m.push('；');
+                m.push_str(&msg);
+            })
+            .or_insert(msg);
     }
     out
 }
 
 /// Resolves the group (must exist, except in imports) and the department (created on demand).
-pub async fn resolve_refs(tx: &mut Tx, school_id: &str, m: &MemberInput, create_group: bool) -> Result<(Option<String>, Option<String>), StoreError> {
+pub async fn resolve_refs(
+    tx: &mut Tx,
+    school_id: &str,
+    m: &MemberInput,
+    create_group: bool,
+) -> Result<(Option<String>, Option<String>), StoreError> {
     let group = match &m.group {
         Some(name) => match tenancy::group_id_by_name(tx, school_id, name).await? {
             Some(id) => Some(id),
@@ -245,13 +259,18 @@ pub async fn resolve_refs(tx: &mut Tx, school_id: &str, m: &MemberInput, create_
     Ok((group, dept))
 }
 
-async fn create(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Form(form): Form<HashMap<String, String>>) -> AppResult<Response> {
+async fn create(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Form(form): Form<HashMap<String, String>>,
+) -> AppResult<Response> {
     let (raw, values) = raw_from_form(&form);
     let mut input = match members::validate_member(&raw) {
         Ok(m) => m,
         Err(errs) => return form_page(&st, &ctx, school, String::new(), values, errors_map(&ctx, &errs)).await,
     };
-    input.is_temporary = input.is_temporary || form.get("is_temporary").is_some();
+    input.is_temporary = input.is_temporary || form.contains_key("is_temporary");
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
     let (group, dept) = match resolve_refs(&mut tx, &school.id, &input, false).await {
@@ -262,7 +281,8 @@ async fn create(State(st): State<AppState>, ctx: Ctx, Extension(school): Extensi
         }
         Err(e) => return Err(e.into()),
     };
-    let id = match repo::insert(&mut tx, &st.store.crypto, &school.id, &input, group.as_deref(), dept.as_deref()).await {
+    let id = match repo::insert(&mut tx, &st.store.crypto, &school.id, &input, group.as_deref(), dept.as_deref()).await
+    {
         Ok(id) => id,
         Err(e) if e.is_unique_violation() => {
             let errors = HashMap::from([(Field::EmployeeNo.code(), ctx.tr.t("err-duplicate-employee-no"))]);
@@ -272,8 +292,25 @@ async fn create(State(st): State<AppState>, ctx: Ctx, Extension(school): Extensi
     };
     let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
     let joined = input.joined_union.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or(today);
-    repo::record_event(&mut tx, &school.id, &id, MemberEventKind::Update, input.status, None, &joined, "", "created", &actor).await?;
-    audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "member.create", &id).detail(input.employee_no.clone())).await?;
+    repo::record_event(
+        &mut tx,
+        &school.id,
+        &id,
+        MemberEventKind::Update,
+        input.status,
+        None,
+        &joined,
+        "",
+        "created",
+        &actor,
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(Some(&school.id), &actor, "member.create", &id).detail(input.employee_no.clone()),
+    )
+    .await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/s/{}/members/{id}", school.code)))
 }
@@ -300,7 +337,12 @@ fn values_of(m: &MemberDetail) -> HashMap<&'static str, String> {
     v
 }
 
-async fn edit_form(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Path((_, id)): Path<(String, String)>) -> AppResult<Response> {
+async fn edit_form(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id)): Path<(String, String)>,
+) -> AppResult<Response> {
     let m = repo::get(&st.store, &school.id, &id).await?;
     form_page(&st, &ctx, school, id, values_of(&m), HashMap::new()).await
 }
@@ -327,7 +369,7 @@ async fn update(
         Ok(m) => m,
         Err(errs) => return form_page(&st, &ctx, school, id, values, errors_map(&ctx, &errs)).await,
     };
-    input.is_temporary = form.get("is_temporary").is_some();
+    input.is_temporary = form.contains_key("is_temporary");
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
     let (group, dept) = match resolve_refs(&mut tx, &school.id, &input, false).await {
@@ -350,9 +392,22 @@ async fn update(
     let status = MemberStatus::from_code(&current.status).unwrap_or(MemberStatus::Active);
     if current.group_id != group {
         let detail = serde_json::json!({"from": current.group_name, "to": input.group}).to_string();
-        repo::record_event(&mut tx, &school.id, &id, MemberEventKind::GroupChange, status, None, &today, "", &detail, &actor).await?;
+        repo::record_event(
+            &mut tx,
+            &school.id,
+            &id,
+            MemberEventKind::GroupChange,
+            status,
+            None,
+            &today,
+            "",
+            &detail,
+            &actor,
+        )
+        .await?;
     }
-    repo::record_event(&mut tx, &school.id, &id, MemberEventKind::Update, status, None, &today, "", "updated", &actor).await?;
+    repo::record_event(&mut tx, &school.id, &id, MemberEventKind::Update, status, None, &today, "", "updated", &actor)
+        .await?;
     audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "member.update", &id)).await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/s/{}/members/{id}", school.code)))
@@ -394,7 +449,8 @@ async fn detail_page(st: &AppState, ctx: &Ctx, school: School, id: &str, error: 
         .await?
         .into_iter()
         .map(|e| {
-            let label = MemberEventKind::from_code(&e.kind).map(|k| ctx.tr.t(k.key())).unwrap_or_else(|| e.kind.clone());
+            let label =
+                MemberEventKind::from_code(&e.kind).map(|k| ctx.tr.t(k.key())).unwrap_or_else(|| e.kind.clone());
             let d = describe(ctx, &e);
             (label, e, d)
         })
@@ -409,14 +465,29 @@ async fn detail_page(st: &AppState, ctx: &Ctx, school: School, id: &str, error: 
     let can_edit = crate::access::ROSTER_EDITORS.contains(&ctx.user()?.role());
     let title = m.name.clone();
     let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
-    let mut resp = render(&DetailPage { c: Chrome::new(ctx, "members", title), school, m, events, allowed, groups, can_edit, today, error: error.clone() })?;
+    let mut resp = render(&DetailPage {
+        c: Chrome::new(ctx, "members", title),
+        school,
+        m,
+        events,
+        allowed,
+        groups,
+        can_edit,
+        today,
+        error: error.clone(),
+    })?;
     if !error.is_empty() {
         *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(resp)
 }
 
-async fn detail(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Path((_, id)): Path<(String, String)>) -> AppResult<Response> {
+async fn detail(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id)): Path<(String, String)>,
+) -> AppResult<Response> {
     detail_page(&st, &ctx, school, &id, String::new()).await
 }
 
@@ -463,7 +534,9 @@ async fn event(
             tenancy::group_name(&st.store, &school.id, &f.group).await?;
             Some(f.group.clone())
         }
-        MemberEventKind::Retire if f.group.is_empty() => Some(tenancy::retired_group(&mut tx, &school.id, &ctx.tr.t("group-retired-default")).await?),
+        MemberEventKind::Retire if f.group.is_empty() => {
+            Some(tenancy::retired_group(&mut tx, &school.id, &ctx.tr.t("group-retired-default")).await?)
+        }
         MemberEventKind::Retire => {
             tenancy::group_name(&st.store, &school.id, &f.group).await?;
             Some(f.group.clone())
@@ -472,13 +545,31 @@ async fn event(
     };
     let detail = match &new_group {
         Some(g) if Some(g) != m.group_id.as_ref() => {
-            let to_name = tenancy::groups(&st.store, &school.id).await?.into_iter().find(|x| &x.id == g).map(|x| x.name);
+            let to_name =
+                tenancy::groups(&st.store, &school.id).await?.into_iter().find(|x| &x.id == g).map(|x| x.name);
             serde_json::json!({"from": m.group_name, "to": to_name}).to_string()
         }
         _ => String::new(),
     };
-    repo::record_event(&mut tx, &school.id, &id, kind, to, new_group.as_deref(), &date, f.reason.trim(), &detail, &actor).await?;
-    audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, &format!("member.event.{}", kind.code()), &id).detail(date)).await?;
+    repo::record_event(
+        &mut tx,
+        &school.id,
+        &id,
+        kind,
+        to,
+        new_group.as_deref(),
+        &date,
+        f.reason.trim(),
+        &detail,
+        &actor,
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(Some(&school.id), &actor, &format!("member.event.{}", kind.code()), &id).detail(date),
+    )
+    .await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/s/{}/members/{id}", school.code)))
 }
@@ -505,7 +596,11 @@ async fn reveal(
         return Err(AppError::Forbidden);
     }
     let value = repo::reveal(&st.store, &school.id, &id, field).await?.unwrap_or_default();
-    audit::record(&st.store, &Event::new(Some(&school.id), &user.username, "member.reveal", &id).detail(f.field.clone())).await?;
+    audit::record(
+        &st.store,
+        &Event::new(Some(&school.id), &user.username, "member.reveal", &id).detail(f.field.clone()),
+    )
+    .await?;
     let escaped = value.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     Ok(Html(format!("<span class=\"masked revealed\" data-field=\"{}\">{escaped}</span>", f.field)).into_response())
 }
@@ -538,7 +633,12 @@ struct GroupForm {
     is_retired: Option<String>,
 }
 
-async fn create_group(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Form(f): Form<GroupForm>) -> AppResult<Response> {
+async fn create_group(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Form(f): Form<GroupForm>,
+) -> AppResult<Response> {
     let name = jiaogong_domain::text::normalize(&f.name);
     if name.is_empty() || name.chars().count() > 30 {
         return groups_page(&st, &ctx, school, ctx.tr.t("err-group-name")).await;
@@ -547,7 +647,12 @@ async fn create_group(State(st): State<AppState>, ctx: Ctx, Extension(school): E
     let mut tx = st.store.begin().await?;
     match tenancy::create_group(&mut tx, &school.id, &name, f.is_retired.is_some()).await {
         Ok(id) => {
-            audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "group.create", &id).detail(name)).await?;
+            audit::append(
+                &mut tx,
+                &st.store.crypto,
+                &Event::new(Some(&school.id), &actor, "group.create", &id).detail(name),
+            )
+            .await?;
             jiaogong_store::commit(tx).await?;
             Ok(see_other(&format!("/s/{}/groups", school.code)))
         }
@@ -564,7 +669,11 @@ struct CorrectionsPage {
     items: Vec<(repo::Correction, String)>,
 }
 
-async fn corrections(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>) -> AppResult<Response> {
+async fn corrections(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+) -> AppResult<Response> {
     let items = repo::corrections(&st.store, &school.id, None, false)
         .await?
         .into_iter()
@@ -597,7 +706,12 @@ async fn resolve_correction(
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
     repo::resolve_correction(&mut tx, &school.id, &id, status).await?;
-    audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "correction.resolve", &id).detail(status)).await?;
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(Some(&school.id), &actor, "correction.resolve", &id).detail(status),
+    )
+    .await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/s/{}/corrections", school.code)))
 }

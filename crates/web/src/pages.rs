@@ -87,9 +87,7 @@ struct ErrorPage<'a> {
 
 /// The page (or toast fragment) for an error.
 pub fn error_page(tr: &Tr, status: StatusCode, message: &str) -> String {
-    ErrorPage { tr, status: status.as_u16(), message }
-        .render()
-        .unwrap_or_else(|_| "error".to_string())
+    ErrorPage { tr, status: status.as_u16(), message }.render().unwrap_or_else(|_| "error".to_string())
 }
 
 /// Fen as "¥1,234.50".

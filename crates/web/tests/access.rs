@@ -42,16 +42,23 @@ async fn every_role_gets_exactly_what_the_table_allows() {
         match allow {
             // A public form without the pre-session CSRF cookie is refused as a forgery.
             Allow::Public if *method != "GET" => assert_eq!(r.status(), StatusCode::FORBIDDEN, "{method} {path}"),
-            Allow::Public => assert!(r.status() != StatusCode::UNAUTHORIZED && r.status() != StatusCode::FORBIDDEN, "{method} {path} public but {}", r.status()),
+            Allow::Public => assert!(
+                r.status() != StatusCode::UNAUTHORIZED && r.status() != StatusCode::FORBIDDEN,
+                "{method} {path} public but {}",
+                r.status()
+            ),
             _ => assert!(
-                r.status() == StatusCode::UNAUTHORIZED || r.status() == StatusCode::SEE_OTHER || (r.status() == StatusCode::FORBIDDEN && *method != "GET"),
+                r.status() == StatusCode::UNAUTHORIZED
+                    || r.status() == StatusCode::SEE_OTHER
+                    || (r.status() == StatusCode::FORBIDDEN && *method != "GET"),
                 "{method} {path} anonymous got {}",
                 r.status()
             ),
         }
         for role in Role::ALL {
             let who = t.as_role(role.code());
-            let r = t.send(t.req(method, &uri, Some(who), Body::empty(), Some("application/x-www-form-urlencoded"))).await;
+            let r =
+                t.send(t.req(method, &uri, Some(who), Body::empty(), Some("application/x-www-form-urlencoded"))).await;
             let allowed = match allow {
                 Allow::Public | Allow::Anyone => true,
                 Allow::Roles(roles) => roles.contains(&role),
@@ -59,7 +66,11 @@ async fn every_role_gets_exactly_what_the_table_allows() {
             // The district user is outside school A's scope for school routes.
             let scoped_out = role == Role::District && path.contains("{school}");
             if allowed && !scoped_out {
-                assert!(r.status() != StatusCode::FORBIDDEN && r.status() != StatusCode::UNAUTHORIZED, "{method} {path} should be open to {role:?}, got {}", r.status());
+                assert!(
+                    r.status() != StatusCode::FORBIDDEN && r.status() != StatusCode::UNAUTHORIZED,
+                    "{method} {path} should be open to {role:?}, got {}",
+                    r.status()
+                );
                 assert!(r.status() != StatusCode::INTERNAL_SERVER_ERROR, "{method} {path} as {role:?}: 500");
             } else {
                 assert_eq!(r.status(), StatusCode::FORBIDDEN, "{method} {path} should be closed to {role:?}");
@@ -76,7 +87,8 @@ async fn another_schools_ids_are_refused() {
     let chair = t.as_role("chair");
     for (method, path, _) in TABLE.iter().filter(|(_, p, _)| p.contains("{school}")) {
         let uri = concrete(path, "b", &t.member_b);
-        let r = t.send(t.req(method, &uri, Some(chair), Body::empty(), Some("application/x-www-form-urlencoded"))).await;
+        let r =
+            t.send(t.req(method, &uri, Some(chair), Body::empty(), Some("application/x-www-form-urlencoded"))).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{method} {uri}");
     }
     // School A's member through school A's path but as school B's chair.
@@ -85,11 +97,27 @@ async fn another_schools_ids_are_refused() {
     // School B's member id inside school A's path: not found, nothing revealed.
     let r = t.send(t.req("GET", &format!("/s/a/members/{}", t.member_b), Some(chair), Body::empty(), None)).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let r = t.send(t.req("POST", &format!("/s/a/members/{}/reveal", t.member_b), Some(chair), Body::from("field=id_number"), Some("application/x-www-form-urlencoded"))).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            &format!("/s/a/members/{}/reveal", t.member_b),
+            Some(chair),
+            Body::from("field=id_number"),
+            Some("application/x-www-form-urlencoded"),
+        ))
+        .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     // The API's member routes carry no school: another school's id is not found.
     for method in ["GET", "PATCH"] {
-        let r = t.send(t.req(method, &format!("/api/v1/members/{}", t.member_b), Some(chair), Body::from("{}"), Some("application/json"))).await;
+        let r = t
+            .send(t.req(
+                method,
+                &format!("/api/v1/members/{}", t.member_b),
+                Some(chair),
+                Body::from("{}"),
+                Some("application/json"),
+            ))
+            .await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{method}");
     }
     // A system admin may act in any school.

@@ -27,9 +27,7 @@ async fn member_count(t: &common::TestApp) -> i64 {
 async fn forged_csrf_is_refused_and_writes_nothing() {
     let t = common::app().await;
     let (token, _) = t.as_role("chair").clone();
-    let forged = t
-        .app
-        .clone();
+    let forged = t.app.clone();
     let req = axum::http::Request::builder()
         .method("POST")
         .uri("/s/a/groups")
@@ -69,21 +67,50 @@ async fn api_import_reports_rows_in_chinese_and_dry_run_writes_nothing() {
         &["", "", "", "", "", ""],
         &["张四", "N4", "", "１３８００１３８００４", "", ""],
     ]);
-    let r = t.send(t.req("POST", "/api/v1/schools/a/members/import?dry_run=true", Some(t.as_role("chair")), Body::from(file.clone()), Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/members/import?dry_run=true",
+            Some(t.as_role("chair")),
+            Body::from(file.clone()),
+            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ))
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();
     assert_eq!(v["created"], 2, "{v}");
     let rejected = v["rejected"].as_array().unwrap();
-    assert!(rejected.iter().any(|x| x["row"] == 3 && x["column"] == "身份证号" && x["reason"].as_str().unwrap().contains("校验位")), "{v}");
+    assert!(
+        rejected
+            .iter()
+            .any(|x| x["row"] == 3 && x["column"] == "身份证号" && x["reason"].as_str().unwrap().contains("校验位")),
+        "{v}"
+    );
     assert!(rejected.iter().any(|x| x["row"] == 4 && x["reason"].as_str().unwrap().contains("第 2 行")), "{v}");
     assert_eq!(v["unknown_headers"][0], "民族");
     assert_eq!(member_count(&t).await, before, "a dry run writes nothing");
     // Commit: valid rows written, rejected skipped; then the same file again changes nothing.
-    let r = t.send(t.req("POST", "/api/v1/schools/a/members/import?dry_run=false", Some(t.as_role("chair")), Body::from(file.clone()), None)).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/members/import?dry_run=false",
+            Some(t.as_role("chair")),
+            Body::from(file.clone()),
+            None,
+        ))
+        .await;
     let v: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();
     assert_eq!((v["created"].as_i64(), v["committed"].as_bool()), (Some(2), Some(true)), "{v}");
     assert_eq!(member_count(&t).await, before + 2);
-    let r = t.send(t.req("POST", "/api/v1/schools/a/members/import?dry_run=false", Some(t.as_role("chair")), Body::from(file), None)).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/members/import?dry_run=false",
+            Some(t.as_role("chair")),
+            Body::from(file),
+            None,
+        ))
+        .await;
     let v: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();
     assert_eq!((v["created"].as_i64(), v["unchanged"].as_i64()), (Some(0), Some(2)), "{v}");
 }
@@ -93,7 +120,15 @@ async fn all_or_nothing_writes_nothing_when_a_row_is_bad() {
     let t = common::app().await;
     let before = member_count(&t).await;
     let file = roster(&[&["姓名", "工号", "身份证号"], &["李一", "L1", ""], &["李二", "L2", "123"]]);
-    let r = t.send(t.req("POST", "/api/v1/schools/a/members/import?dry_run=false&all_or_nothing=true", Some(t.as_role("chair")), Body::from(file), None)).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/members/import?dry_run=false&all_or_nothing=true",
+            Some(t.as_role("chair")),
+            Body::from(file),
+            None,
+        ))
+        .await;
     let v: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();
     assert_eq!(v["committed"], false);
     assert_eq!(member_count(&t).await, before);
@@ -110,16 +145,28 @@ async fn bad_files_get_a_chinese_message_not_a_500() {
         (roster(&[&["姓名", "性别"], &["张", "男"]]), "工号"),
     ];
     for (bytes, needle) in cases {
-        let r = t.send(t.req("POST", "/api/v1/schools/a/members/import", Some(t.as_role("chair")), Body::from(bytes), None)).await;
+        let r = t
+            .send(t.req("POST", "/api/v1/schools/a/members/import", Some(t.as_role("chair")), Body::from(bytes), None))
+            .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let v: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();
         let msg = v["error"]["message"].as_str().unwrap();
         assert!(msg.contains(needle), "{msg}");
     }
-    let r = t.send(t.req("POST", "/api/v1/schools/a/members/import", Some(t.as_role("chair")), Body::from("x"), Some("text/csv"))).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/members/import",
+            Some(t.as_role("chair")),
+            Body::from("x"),
+            Some("text/csv"),
+        ))
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let big = vec![0u8; 33 * 1024 * 1024];
-    let r = t.send(t.req("POST", "/api/v1/schools/a/members/import", Some(t.as_role("chair")), Body::from(big), None)).await;
+    let r = t
+        .send(t.req("POST", "/api/v1/schools/a/members/import", Some(t.as_role("chair")), Body::from(big), None))
+        .await;
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
@@ -127,20 +174,60 @@ async fn bad_files_get_a_chinese_message_not_a_500() {
 async fn api_member_create_validates_like_the_form() {
     let t = common::app().await;
     let chair = t.as_role("chair");
-    let r = t.send(t.req("POST", "/api/v1/schools/a/members", Some(chair), Body::from(r#"{"name": "王一", "employee_no": "W1", "id_number": "110105194912310021"}"#), Some("application/json"))).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/members",
+            Some(chair),
+            Body::from(r#"{"name": "王一", "employee_no": "W1", "id_number": "110105194912310021"}"#),
+            Some("application/json"),
+        ))
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(common::body_text(r).await.contains("校验位"));
-    let r = t.send(t.req("POST", "/api/v1/schools/a/members", Some(chair), Body::from("{not json"), Some("application/json"))).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/members",
+            Some(chair),
+            Body::from("{not json"),
+            Some("application/json"),
+        ))
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let r = t.send(t.req("POST", "/api/v1/schools/a/members", Some(chair), Body::from(r#"{"name": "王一", "employee_no": "W1", "phone": "13800138000", "group": "语文组"}"#), Some("application/json"))).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/members",
+            Some(chair),
+            Body::from(r#"{"name": "王一", "employee_no": "W1", "phone": "13800138000", "group": "语文组"}"#),
+            Some("application/json"),
+        ))
+        .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let v: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();
     assert_eq!(v["phone_masked"], "138****8000");
     assert!(v.get("phone").is_none(), "no clear phone in the API");
-    let r = t.send(t.req("POST", "/api/v1/schools/a/members", Some(chair), Body::from(r#"{"name": "王二", "employee_no": "W1"}"#), Some("application/json"))).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/members",
+            Some(chair),
+            Body::from(r#"{"name": "王二", "employee_no": "W1"}"#),
+            Some("application/json"),
+        ))
+        .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let id = v["id"].as_str().unwrap();
-    let r = t.send(t.req("PATCH", &format!("/api/v1/members/{id}"), Some(chair), Body::from(r#"{"title": "高级教师"}"#), Some("application/json"))).await;
+    let r = t
+        .send(t.req(
+            "PATCH",
+            &format!("/api/v1/members/{id}"),
+            Some(chair),
+            Body::from(r#"{"title": "高级教师"}"#),
+            Some("application/json"),
+        ))
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();
     assert_eq!((v["title"].as_str(), v["phone_masked"].as_str()), (Some("高级教师"), Some("138****8000")));
@@ -153,7 +240,13 @@ async fn bearer_token_api_and_error_shape() {
     let mut tx = t.store.begin().await.unwrap();
     let secret = jiaogong_store::accounts::create_api_token(&mut tx, &user.id, "hr").await.unwrap();
     jiaogong_store::commit(tx).await.unwrap();
-    let req = |uri: &str, auth: &str| axum::http::Request::builder().uri(uri).header("authorization", format!("Bearer {auth}")).body(Body::empty()).unwrap();
+    let req = |uri: &str, auth: &str| {
+        axum::http::Request::builder()
+            .uri(uri)
+            .header("authorization", format!("Bearer {auth}"))
+            .body(Body::empty())
+            .unwrap()
+    };
     let r = t.send(req("/api/v1/schools/a/members?q=A1", &secret)).await;
     assert_eq!(r.status(), StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();
@@ -172,7 +265,15 @@ async fn bearer_token_api_and_error_shape() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reveal_is_audited_and_security_headers_are_set() {
     let t = common::app().await;
-    let r = t.send(t.req("POST", &format!("/s/a/members/{}/reveal", t.member_a), Some(t.as_role("chair")), Body::from("field=phone"), Some("application/x-www-form-urlencoded"))).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            &format!("/s/a/members/{}/reveal", t.member_a),
+            Some(t.as_role("chair")),
+            Body::from("field=phone"),
+            Some("application/x-www-form-urlencoded"),
+        ))
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["x-frame-options"], "DENY");
     assert!(r.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
@@ -190,7 +291,13 @@ async fn pages_render_in_three_languages() {
             .header("cookie", format!("jg_session={}", t.as_role("chair").0))
             .body(Body::empty())
             .unwrap();
-        jiaogong_store::accounts::set_locale(&t.store, &jiaogong_store::accounts::user_by_username(&t.store, "u-chair").await.unwrap().unwrap().0.id, lang).await.unwrap();
+        jiaogong_store::accounts::set_locale(
+            &t.store,
+            &jiaogong_store::accounts::user_by_username(&t.store, "u-chair").await.unwrap().unwrap().0.id,
+            lang,
+        )
+        .await
+        .unwrap();
         let r = t.send(req).await;
         assert_eq!(r.status(), StatusCode::OK);
         assert!(common::body_text(r).await.contains(word), "{lang}");
@@ -207,7 +314,8 @@ async fn export_leaves_out_sensitive_columns_unless_asked_and_audits() {
     let sheet = read(bytes);
     let header: Vec<String> = sheet.rows[0].cells.iter().map(|c| c.to_text()).collect();
     assert!(header.contains(&"姓名".to_string()) && !header.contains(&"身份证号".to_string()), "{header:?}");
-    let r = t.send(t.req("GET", "/s/a/members/export?sensitive=1", Some(t.as_role("chair")), Body::empty(), None)).await;
+    let r =
+        t.send(t.req("GET", "/s/a/members/export?sensitive=1", Some(t.as_role("chair")), Body::empty(), None)).await;
     let bytes = axum::body::to_bytes(r.into_body(), 1 << 24).await.unwrap().to_vec();
     let sheet = read(bytes);
     let all: Vec<String> = sheet.rows.iter().flat_map(|r| r.cells.iter().map(|c| c.to_text())).collect();

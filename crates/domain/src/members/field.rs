@@ -121,9 +121,7 @@ impl Field {
         let without_hint = compact.split('(').next().unwrap_or("");
         let key = without_hint.trim_matches(['*', ':', '：']);
         let f = match key {
-            "姓名" | "名字" | "职工姓名" | "会员姓名" | "教职工姓名" => {
-                Field::Name
-            }
+            "姓名" | "名字" | "职工姓名" | "会员姓名" | "教职工姓名" => Field::Name,
             "工号" | "编号" | "职工号" | "职工编号" | "员工号" | "员工编号" | "教工号" => {
                 Field::EmployeeNo
             }
@@ -138,9 +136,7 @@ impl Field {
             "部门" | "所在部门" | "科室" | "处室" => Field::Department,
             "岗位" | "岗位类别" | "岗位类型" => Field::Post,
             "职称" | "专业技术职称" => Field::Title,
-            "入职日期" | "入职时间" | "入校日期" | "入校时间" | "到校日期" => {
-                Field::JoinedSchool
-            }
+            "入职日期" | "入职时间" | "入校日期" | "入校时间" | "到校日期" => Field::JoinedSchool,
             "入会日期" | "入会时间" => Field::JoinedUnion,
             "工会小组" | "小组" | "所在小组" | "工会组" => Field::Group,
             "状态" | "会员状态" => Field::Status,
@@ -171,18 +167,12 @@ impl RawMember {
 
     /// The first non-blank value of `field`, normalised; `None` when absent or blank.
     pub fn get(&self, field: Field) -> Option<String> {
-        self.values
-            .iter()
-            .filter(|(f, _)| *f == field)
-            .map(|(_, v)| crate::text::normalize(v))
-            .find(|v| !v.is_empty())
+        self.values.iter().filter(|(f, _)| *f == field).map(|(_, v)| crate::text::normalize(v)).find(|v| !v.is_empty())
     }
 
     /// Whether every value is blank (blank spreadsheet rows are skipped, not rejected).
     pub fn is_blank(&self) -> bool {
-        self.values
-            .iter()
-            .all(|(_, v)| crate::text::normalize(v).is_empty())
+        self.values.iter().all(|(_, v)| crate::text::normalize(v).is_empty())
     }
 }
 
@@ -228,10 +218,7 @@ mod tests {
 
     #[test]
     fn raw_member_first_non_blank_value_wins() {
-        let raw = RawMember::new()
-            .with(Field::Name, "  ")
-            .with(Field::Name, " 张三 ")
-            .with(Field::Name, "李四");
+        let raw = RawMember::new().with(Field::Name, "  ").with(Field::Name, " 张三 ").with(Field::Name, "李四");
         assert_eq!(raw.get(Field::Name).as_deref(), Some("张三"));
         assert_eq!(raw.get(Field::Phone), None);
         assert!(!raw.is_blank());

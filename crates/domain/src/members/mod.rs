@@ -29,10 +29,7 @@ impl Gender {
 
     /// From "男"/"女" (also "男性"/"女性") or the codes "M"/"F" in any case.
     pub fn parse(s: &str) -> Option<Gender> {
-        match crate::text::normalize_compact(s)
-            .to_ascii_uppercase()
-            .as_str()
-        {
+        match crate::text::normalize_compact(s).to_ascii_uppercase().as_str() {
             "男" | "男性" | "M" | "MALE" => Some(Gender::Male),
             "女" | "女性" | "F" | "FEMALE" => Some(Gender::Female),
             _ => None,
@@ -201,20 +198,14 @@ impl TransitionError {
     }
 
     pub fn args(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("from", self.from.code().to_string()),
-            ("event", self.event.code().to_string()),
-        ]
+        vec![("from", self.from.code().to_string()), ("event", self.event.code().to_string())]
     }
 }
 
 /// The status after `event`, or an error when members.md does not allow it:
 /// 非会员 →(入会) 在职 · 在职 →(退休) 退休 · 在职 →(调出) 调出 · 调出 →(调回) 在职 ·
 /// any but 去世 →(去世) 去世. Group changes and updates keep the status, except on 去世.
-pub fn transition(
-    from: MemberStatus,
-    event: MemberEventKind,
-) -> Result<MemberStatus, TransitionError> {
+pub fn transition(from: MemberStatus, event: MemberEventKind) -> Result<MemberStatus, TransitionError> {
     use MemberEventKind as E;
     use MemberStatus as S;
     match (from, event) {
@@ -231,10 +222,7 @@ pub fn transition(
 
 /// The events a form may offer for a member in status `from`.
 pub fn allowed_events(from: MemberStatus) -> Vec<MemberEventKind> {
-    MemberEventKind::ALL
-        .into_iter()
-        .filter(|e| transition(from, *e).is_ok())
-        .collect()
+    MemberEventKind::ALL.into_iter().filter(|e| transition(from, *e).is_ok()).collect()
 }
 
 /// 岗位.
@@ -248,13 +236,7 @@ pub enum Post {
 }
 
 impl Post {
-    pub const ALL: [Post; 5] = [
-        Post::Teacher,
-        Post::Staff,
-        Post::Worker,
-        Post::SchoolLeader,
-        Post::MiddleManager,
-    ];
+    pub const ALL: [Post; 5] = [Post::Teacher, Post::Staff, Post::Worker, Post::SchoolLeader, Post::MiddleManager];
 
     pub fn code(&self) -> &'static str {
         match self {

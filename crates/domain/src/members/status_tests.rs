@@ -24,10 +24,7 @@ fn retire_only_from_active() {
 #[test]
 fn transfer_out_only_from_active_and_back_only_from_transferred() {
     assert_eq!(transition(S::Active, E::TransferOut), Ok(S::TransferredOut));
-    assert_eq!(
-        transition(S::TransferredOut, E::TransferBack),
-        Ok(S::Active)
-    );
+    assert_eq!(transition(S::TransferredOut, E::TransferBack), Ok(S::Active));
     assert!(transition(S::Retired, E::TransferOut).is_err());
     assert!(transition(S::Active, E::TransferBack).is_err());
 }
@@ -48,28 +45,13 @@ fn group_change_and_update_keep_status_except_deceased() {
     }
     let err = transition(S::Deceased, E::Update).unwrap_err();
     assert_eq!(err.key(), "err-transition-not-allowed");
-    assert_eq!(
-        err.args(),
-        vec![
-            ("from", "deceased".to_string()),
-            ("event", "update".to_string())
-        ]
-    );
+    assert_eq!(err.args(), vec![("from", "deceased".to_string()), ("event", "update".to_string())]);
     assert!(err.to_string().contains("去世"));
 }
 
 #[test]
 fn allowed_events_of_active_member() {
-    assert_eq!(
-        allowed_events(S::Active),
-        vec![
-            E::Retire,
-            E::TransferOut,
-            E::Death,
-            E::GroupChange,
-            E::Update
-        ]
-    );
+    assert_eq!(allowed_events(S::Active), vec![E::Retire, E::TransferOut, E::Death, E::GroupChange, E::Update]);
     assert!(allowed_events(S::Deceased).is_empty());
 }
 

@@ -50,17 +50,10 @@ pub fn validate_member(raw: &RawMember) -> Result<MemberInput, Vec<(Field, Valid
 /// are derived from it if missing, and must agree with it if present; a disagreement is
 /// reported on the gender / birth-date field, since the ID already passed its check digit.
 /// Status defaults to 在职会员; a 岗位 of 临时聘用 sets `is_temporary` and leaves `post` empty.
-pub fn validate_member_at(
-    raw: &RawMember,
-    today: NaiveDate,
-) -> Result<MemberInput, Vec<(Field, ValidationError)>> {
+pub fn validate_member_at(raw: &RawMember, today: NaiveDate) -> Result<MemberInput, Vec<(Field, ValidationError)>> {
     let mut errors: Vec<(Field, ValidationError)> = Vec::new();
 
-    let name = take(
-        &mut errors,
-        Field::Name,
-        required_text(raw, Field::Name, NAME_MAX),
-    );
+    let name = take(&mut errors, Field::Name, required_text(raw, Field::Name, NAME_MAX));
     let employee_no = take(
         &mut errors,
         Field::EmployeeNo,
@@ -70,56 +63,19 @@ pub fn validate_member_at(
         &mut errors,
         Field::Gender,
         optional(raw, Field::Gender, |s| {
-            Gender::parse(s).ok_or_else(|| ValidationError::UnknownValue {
-                allowed: "男、女".into(),
-            })
+            Gender::parse(s).ok_or_else(|| ValidationError::UnknownValue { allowed: "男、女".into() })
         }),
     );
-    let birth_date = take(
-        &mut errors,
-        Field::BirthDate,
-        optional(raw, Field::BirthDate, parse_date),
-    );
-    let id_number = take(
-        &mut errors,
-        Field::IdNumber,
-        optional(raw, Field::IdNumber, |s| IdNumber::parse_at(s, today)),
-    );
-    let phone = take(
-        &mut errors,
-        Field::Phone,
-        optional(raw, Field::Phone, Phone::parse),
-    );
-    let department = take(
-        &mut errors,
-        Field::Department,
-        text(raw, Field::Department, SHORT_TEXT_MAX),
-    );
-    let post_text = take(
-        &mut errors,
-        Field::Post,
-        text(raw, Field::Post, SHORT_TEXT_MAX),
-    );
-    let title = take(
-        &mut errors,
-        Field::Title,
-        text(raw, Field::Title, SHORT_TEXT_MAX),
-    );
-    let joined_school = take(
-        &mut errors,
-        Field::JoinedSchool,
-        optional(raw, Field::JoinedSchool, parse_date),
-    );
-    let joined_union = take(
-        &mut errors,
-        Field::JoinedUnion,
-        optional(raw, Field::JoinedUnion, parse_date),
-    );
-    let group = take(
-        &mut errors,
-        Field::Group,
-        text(raw, Field::Group, SHORT_TEXT_MAX),
-    );
+    let birth_date = take(&mut errors, Field::BirthDate, optional(raw, Field::BirthDate, parse_date));
+    let id_number =
+        take(&mut errors, Field::IdNumber, optional(raw, Field::IdNumber, |s| IdNumber::parse_at(s, today)));
+    let phone = take(&mut errors, Field::Phone, optional(raw, Field::Phone, Phone::parse));
+    let department = take(&mut errors, Field::Department, text(raw, Field::Department, SHORT_TEXT_MAX));
+    let post_text = take(&mut errors, Field::Post, text(raw, Field::Post, SHORT_TEXT_MAX));
+    let title = take(&mut errors, Field::Title, text(raw, Field::Title, SHORT_TEXT_MAX));
+    let joined_school = take(&mut errors, Field::JoinedSchool, optional(raw, Field::JoinedSchool, parse_date));
+    let joined_union = take(&mut errors, Field::JoinedUnion, optional(raw, Field::JoinedUnion, parse_date));
+    let group = take(&mut errors, Field::Group, text(raw, Field::Group, SHORT_TEXT_MAX));
     let status = take(
         &mut errors,
         Field::Status,
@@ -129,11 +85,7 @@ pub fn validate_member_at(
             })
         }),
     );
-    let notes = take(
-        &mut errors,
-        Field::Notes,
-        text(raw, Field::Notes, NOTES_MAX),
-    );
+    let notes = take(&mut errors, Field::Notes, text(raw, Field::Notes, NOTES_MAX));
 
     let (post, is_temporary) = match post_text.as_deref() {
         None => (None, false),
@@ -144,7 +96,7 @@ pub fn validate_member_at(
                 errors.push((
                     Field::Post,
                     ValidationError::UnknownValue {
-                        allowed: "教师、职员、工勤、校领导、中层、临时聘用".into(),
+                        allowed: "教师、职员、工勤、校领导、中层、临时聘用".into()
                     },
                 ));
                 (None, false)
@@ -220,14 +172,8 @@ fn text(raw: &RawMember, field: Field, max: usize) -> Result<Option<String>, Val
     }
 }
 
-fn required_text(
-    raw: &RawMember,
-    field: Field,
-    max: usize,
-) -> Result<Option<String>, ValidationError> {
-    text(raw, field, max)?
-        .map(Some)
-        .ok_or(ValidationError::Required)
+fn required_text(raw: &RawMember, field: Field, max: usize) -> Result<Option<String>, ValidationError> {
+    text(raw, field, max)?.map(Some).ok_or(ValidationError::Required)
 }
 
 /// Spreadsheets store numeric employee numbers as floats: "1001.0" means "1001".

@@ -15,9 +15,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 const ID_F: &str = "11010519491231002X";
 
 fn base() -> RawMember {
-    RawMember::new()
-        .with(Field::Name, "张三")
-        .with(Field::EmployeeNo, "T001")
+    RawMember::new().with(Field::Name, "张三").with(Field::EmployeeNo, "T001")
 }
 
 fn errors(raw: &RawMember) -> Vec<(Field, ValidationError)> {
@@ -37,36 +35,21 @@ fn minimal_member_defaults_to_active() {
 #[test]
 fn name_and_employee_no_required() {
     let e = errors(&RawMember::new().with(Field::Name, "\u{3000}"));
-    assert_eq!(
-        e,
-        vec![
-            (Field::Name, ValidationError::Required),
-            (Field::EmployeeNo, ValidationError::Required)
-        ]
-    );
+    assert_eq!(e, vec![(Field::Name, ValidationError::Required), (Field::EmployeeNo, ValidationError::Required)]);
 }
 
 #[test]
 fn name_keeps_middle_dot() {
-    let raw = base()
-        .with(Field::Name, "")
-        .with(Field::Name, "\u{3000}阿依古丽·买买提 ");
-    let raw = RawMember {
-        values: raw.values.into_iter().skip(1).collect(),
-    };
+    let raw = base().with(Field::Name, "").with(Field::Name, "\u{3000}阿依古丽·买买提 ");
+    let raw = RawMember { values: raw.values.into_iter().skip(1).collect() };
     let m = validate_member_at(&raw, today()).unwrap();
     assert_eq!(m.name, "阿依古丽·买买提");
 }
 
 #[test]
 fn name_longer_than_50_chars_rejected() {
-    let raw = RawMember::new()
-        .with(Field::Name, "张".repeat(51))
-        .with(Field::EmployeeNo, "1");
-    assert_eq!(
-        errors(&raw),
-        vec![(Field::Name, ValidationError::TooLong { max: 50 })]
-    );
+    let raw = RawMember::new().with(Field::Name, "张".repeat(51)).with(Field::EmployeeNo, "1");
+    assert_eq!(errors(&raw), vec![(Field::Name, ValidationError::TooLong { max: 50 })]);
 }
 
 #[test]
@@ -79,24 +62,14 @@ fn gender_and_birth_date_derived_from_id_when_missing() {
 #[test]
 fn id_gender_mismatch_reported_on_gender() {
     let raw = base().with(Field::IdNumber, ID_F).with(Field::Gender, "男");
-    assert_eq!(
-        errors(&raw),
-        vec![(Field::Gender, ValidationError::IdGenderMismatch)]
-    );
+    assert_eq!(errors(&raw), vec![(Field::Gender, ValidationError::IdGenderMismatch)]);
 }
 
 #[test]
 fn id_birth_mismatch_reported_on_birth_date() {
-    let raw = base()
-        .with(Field::IdNumber, ID_F)
-        .with(Field::BirthDate, "1949/12/30");
-    assert_eq!(
-        errors(&raw),
-        vec![(Field::BirthDate, ValidationError::IdBirthMismatch)]
-    );
-    let ok = base()
-        .with(Field::IdNumber, ID_F)
-        .with(Field::BirthDate, "1949年12月31日");
+    let raw = base().with(Field::IdNumber, ID_F).with(Field::BirthDate, "1949/12/30");
+    assert_eq!(errors(&raw), vec![(Field::BirthDate, ValidationError::IdBirthMismatch)]);
+    let ok = base().with(Field::IdNumber, ID_F).with(Field::BirthDate, "1949年12月31日");
     assert!(validate_member_at(&ok, today()).is_ok());
 }
 
@@ -137,9 +110,7 @@ fn temporary_hire_post_sets_flag_not_post() {
 #[test]
 fn unknown_post_lists_allowed_values() {
     let e = errors(&base().with(Field::Post, "司机"));
-    assert!(
-        matches!(&e[0], (Field::Post, ValidationError::UnknownValue { allowed }) if allowed.contains("临时聘用"))
-    );
+    assert!(matches!(&e[0], (Field::Post, ValidationError::UnknownValue { allowed }) if allowed.contains("临时聘用")));
 }
 
 #[test]
@@ -158,20 +129,10 @@ fn fullwidth_values_normalised_in_every_field() {
 
 #[test]
 fn excel_float_employee_no_cleaned() {
-    let raw = RawMember::new()
-        .with(Field::Name, "李四")
-        .with(Field::EmployeeNo, "1001.0");
-    assert_eq!(
-        validate_member_at(&raw, today()).unwrap().employee_no,
-        "1001"
-    );
-    let raw = RawMember::new()
-        .with(Field::Name, "李四")
-        .with(Field::EmployeeNo, "A1.5");
-    assert_eq!(
-        validate_member_at(&raw, today()).unwrap().employee_no,
-        "A1.5"
-    );
+    let raw = RawMember::new().with(Field::Name, "李四").with(Field::EmployeeNo, "1001.0");
+    assert_eq!(validate_member_at(&raw, today()).unwrap().employee_no, "1001");
+    let raw = RawMember::new().with(Field::Name, "李四").with(Field::EmployeeNo, "A1.5");
+    assert_eq!(validate_member_at(&raw, today()).unwrap().employee_no, "A1.5");
 }
 
 #[test]

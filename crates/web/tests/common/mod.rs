@@ -35,9 +35,29 @@ impl Drop for TempDir {
     }
 }
 
-async fn user(store: &Store, school: Option<&str>, district: Option<&str>, name: &str, role: Role, member: Option<&str>) -> (String, String) {
+async fn user(
+    store: &Store,
+    school: Option<&str>,
+    district: Option<&str>,
+    name: &str,
+    role: Role,
+    member: Option<&str>,
+) -> (String, String) {
     let mut tx = store.begin().await.unwrap();
-    let id = accounts::create_user(&mut tx, &NewUser { school_id: school, district_id: district, username: name, display_name: name, password_hash: "unused", role, member_id: member }).await.unwrap();
+    let id = accounts::create_user(
+        &mut tx,
+        &NewUser {
+            school_id: school,
+            district_id: district,
+            username: name,
+            display_name: name,
+            password_hash: "unused",
+            role,
+            member_id: member,
+        },
+    )
+    .await
+    .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     accounts::create_session(store, &id).await.unwrap()
 }
@@ -45,14 +65,24 @@ async fn user(store: &Store, school: Option<&str>, district: Option<&str>, name:
 pub async fn app() -> TestApp {
     let dir = TempDir(std::env::temp_dir().join(format!("jg-web-{}", jiaogong_store::new_id())));
     std::fs::create_dir_all(&dir.0).unwrap();
-    let store = Store::open(&format!("sqlite://{}", dir.0.join("t.db").display()), Crypto::new([9u8; 32])).await.unwrap();
+    let store =
+        Store::open(&format!("sqlite://{}", dir.0.join("t.db").display()), Crypto::new([9u8; 32])).await.unwrap();
     let mut tx = store.begin().await.unwrap();
     let district = tenancy::create_district(&mut tx, "测试区", "d1").await.unwrap();
     let a = tenancy::create_school(&mut tx, Some(&district), "甲校", "a").await.unwrap();
     let b = tenancy::create_school(&mut tx, None, "乙校", "b").await.unwrap();
     let ga = tenancy::create_group(&mut tx, &a, "语文组", false).await.unwrap();
     tenancy::create_group(&mut tx, &b, "数学组", false).await.unwrap();
-    let m = |name: &str, no: &str| validate_member(&RawMember::new().with(Field::Name, name).with(Field::EmployeeNo, no).with(Field::IdNumber, "11010519491231002X").with(Field::Phone, "13800138000")).unwrap();
+    let m = |name: &str, no: &str| {
+        validate_member(
+            &RawMember::new()
+                .with(Field::Name, name)
+                .with(Field::EmployeeNo, no)
+                .with(Field::IdNumber, "11010519491231002X")
+                .with(Field::Phone, "13800138000"),
+        )
+        .unwrap()
+    };
     let member_a = members::insert(&mut tx, &store.crypto, &a, &m("甲一", "A1"), Some(&ga), None).await.unwrap();
     let member_b = members::insert(&mut tx, &store.crypto, &b, &m("乙一", "B1"), None, None).await.unwrap();
     jiaogong_store::commit(tx).await.unwrap();
@@ -77,7 +107,14 @@ impl TestApp {
     }
 
     /// A request as a logged-in user (cookie + CSRF header).
-    pub fn req(&self, method: &str, uri: &str, who: Option<&(String, String)>, body: Body, content_type: Option<&str>) -> Request<Body> {
+    pub fn req(
+        &self,
+        method: &str,
+        uri: &str,
+        who: Option<&(String, String)>,
+        body: Body,
+        content_type: Option<&str>,
+    ) -> Request<Body> {
         let mut r = Request::builder().method(method).uri(uri);
         if let Some((token, csrf)) = who {
             r = r.header("cookie", format!("jg_session={token}")).header("x-csrf-token", csrf.as_str());
