@@ -239,3 +239,4 @@ audit-action = Action
 audit-target = Detail
 export-sensitive = Export with ID and phone numbers
 export-sensitive-hint = Contains full sensitive data; the export is recorded in the audit log. Keep the file safe.
+filters = Filters

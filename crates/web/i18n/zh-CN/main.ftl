@@ -239,3 +239,4 @@ audit-action = 操作
 audit-target = 内容
 export-sensitive = 导出（含身份证号、手机号）
 export-sensitive-hint = 含完整的敏感信息，导出会记入审计日志，请妥善保管文件。
+filters = 筛选

@@ -239,3 +239,4 @@ audit-action = 操作
 audit-target = 內容
 export-sensitive = 匯出（含身分證號、手機號）
 export-sensitive-hint = 含完整的敏感資訊，匯出會記入稽核日誌，請妥善保管檔案。
+filters = 篩選
