@@ -325,3 +325,56 @@ pub async fn users_of_school(store: &Store, school_id: &str) -> Result<Vec<User>
         .fetch_all(&store.read)
         .await?)
 }
+
+/// Users of a school with the member they are linked to (account management page).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub member_id: Option<String>,
+    pub active: i64,
+}
+
+pub async fn accounts_of_school(store: &Store, school_id: &str) -> Result<Vec<AccountRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, username, display_name, role, member_id, active FROM users WHERE school_id = $1 ORDER BY role, username",
+    )
+    .bind(school_id)
+    .fetch_all(&store.read)
+    .await?)
+}
+
+/// Changes role or active flag of a user of this school; ends their sessions when deactivated.
+pub async fn set_role_and_active(tx: &mut Tx, school_id: &str, user_id: &str, role: Role, active: bool) -> Result<()> {
+    let r = sqlx::query("UPDATE users SET role = $1, active = $2 WHERE id = $3 AND school_id = $4")
+        .bind(role.code())
+        .bind(i64::from(active))
+        .bind(user_id)
+        .bind(school_id)
+        .execute(&mut **tx)
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    if !active {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Sets a new password for a user of this school (reset by the chair or admin).
+pub async fn reset_password(tx: &mut Tx, school_id: &str, user_id: &str, hash: &str) -> Result<()> {
+    let r = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND school_id = $3")
+        .bind(hash)
+        .bind(user_id)
+        .bind(school_id)
+        .execute(&mut **tx)
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+    Ok(())
+}

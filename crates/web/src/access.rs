@@ -22,6 +22,8 @@ pub enum Allow {
     Anyone,
     /// Logged-in users with one of these roles.
     Roles(&'static [Role]),
+    /// The installation's administrator (an admin attached to no school).
+    SystemAdmin,
 }
 
 use Role::*;
@@ -32,7 +34,8 @@ pub const ROSTER_READERS: &[Role] = &[Admin, Chair, OrgCommittee, GroupLeader];
 /// Read dues.
 pub const DUES_READERS: &[Role] = &[Admin, Chair, OrgCommittee, Auditor];
 pub const DISTRICT: &[Role] = &[Admin, District];
-pub const ADMINS: &[Role] = &[Admin];
+/// Manage a school's accounts.
+pub const ACCOUNT_MANAGERS: &[Role] = &[Admin, Chair];
 /// Read the audit log.
 pub const AUDIT_READERS: &[Role] = &[Admin, Chair, Auditor];
 
@@ -79,6 +82,14 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/dues/import", Allow::Roles(ROSTER_EDITORS)),
     ("GET", "/s/{school}/dues/member/{id}", Allow::Roles(DUES_READERS)),
     ("GET", "/s/{school}/audit", Allow::Roles(AUDIT_READERS)),
+    ("GET", "/admin/schools", Allow::SystemAdmin),
+    ("POST", "/admin/schools", Allow::SystemAdmin),
+    ("GET", "/admin/calendar", Allow::SystemAdmin),
+    ("POST", "/admin/calendar", Allow::SystemAdmin),
+    ("POST", "/admin/calendar/{day}/delete", Allow::SystemAdmin),
+    ("GET", "/s/{school}/accounts", Allow::Roles(ACCOUNT_MANAGERS)),
+    ("POST", "/s/{school}/accounts", Allow::Roles(ACCOUNT_MANAGERS)),
+    ("POST", "/s/{school}/accounts/{id}", Allow::Roles(ACCOUNT_MANAGERS)),
     ("GET", "/api/v1/openapi.json", Allow::Public),
     ("GET", "/api/v1/me", Allow::Anyone),
     ("GET", "/api/v1/schools", Allow::Anyone),
@@ -126,6 +137,7 @@ pub async fn guard(
         (Some(_), None) => return AppError::Unauthenticated.into_response(),
         (Some(Allow::Anyone), Some(_)) => true,
         (Some(Allow::Roles(roles)), Some(u)) => roles.contains(&u.role()),
+        (Some(Allow::SystemAdmin), Some(u)) => u.role() == Role::Admin && u.school_id.is_none(),
     };
     if !allowed {
         deny(&state, &ctx, matched.as_str()).await;

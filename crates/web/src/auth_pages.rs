@@ -262,7 +262,10 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
                 todos.push(Todo { text: ctx.tr.t("todo-my-corrections"), href: "/me".into(), count: mine });
             }
         }
-    } else if matches!(user.role(), Role::District | Role::Admin) {
+    } else if user.role() == Role::Admin {
+        todos.push(Todo { text: ctx.tr.t("todo-schools"), href: "/admin/schools".into(), count: 0 });
+        todos.push(Todo { text: ctx.tr.t("todo-district"), href: "/district".into(), count: 0 });
+    } else if user.role() == Role::District {
         todos.push(Todo { text: ctx.tr.t("todo-district"), href: "/district".into(), count: 0 });
     }
     render(&HomePage { c: Chrome::new(&ctx, "home", title), todos, stats, school_name })

@@ -2,6 +2,7 @@
 //! JSON API. Handlers parse input into domain types, let the domain decide, and call the store.
 
 pub mod access;
+mod admin;
 mod api;
 mod assets;
 mod audit_page;
@@ -66,6 +67,7 @@ pub fn routes() -> Routes {
     let r = me::routes(r);
     let r = district::routes(r);
     let r = audit_page::routes(r);
+    let r = admin::routes(r);
     api::routes(r)
 }
 

@@ -23,6 +23,8 @@ pub struct Chrome {
     pub reads_dues: bool,
     pub district: bool,
     pub reads_audit: bool,
+    pub manages_accounts: bool,
+    pub system_admin: bool,
     pub is_member: bool,
     pub active: &'static str,
     pub title: String,
@@ -44,6 +46,9 @@ impl Chrome {
             reads_dues: has(crate::access::DUES_READERS),
             district: has(crate::access::DISTRICT),
             reads_audit: has(crate::access::AUDIT_READERS),
+            manages_accounts: has(crate::access::ACCOUNT_MANAGERS),
+            system_admin: role == Some(Role::Admin)
+                && ctx.user.as_ref().map(|u| u.school_id.is_none()).unwrap_or(false),
             is_member: ctx.user.as_ref().map(|u| u.member_id.is_some()).unwrap_or(false),
             active,
             title: title.into(),

@@ -25,6 +25,7 @@ fn concrete(path: &str, school: &str, member: &str) -> String {
         .replace("{id}", member)
         .replace("{token}", "0000")
         .replace("{stash}", "0000")
+        .replace("{day}", "2026-10-01")
         .replace("{*path}", "app.css")
 }
 
@@ -62,6 +63,8 @@ async fn every_role_gets_exactly_what_the_table_allows() {
             let allowed = match allow {
                 Allow::Public | Allow::Anyone => true,
                 Allow::Roles(roles) => roles.contains(&role),
+                // Every role here belongs to a school (or a district): none is the system admin.
+                Allow::SystemAdmin => false,
             };
             // The district user is outside school A's scope for school routes.
             let scoped_out = role == Role::District && path.contains("{school}");
@@ -76,6 +79,22 @@ async fn every_role_gets_exactly_what_the_table_allows() {
                 assert_eq!(r.status(), StatusCode::FORBIDDEN, "{method} {path} should be closed to {role:?}");
             }
             checked += 1;
+        }
+        if matches!(allow, Allow::SystemAdmin) {
+            let r = t
+                .send(t.req(
+                    method,
+                    &uri,
+                    Some(t.as_role("sysadmin")),
+                    Body::empty(),
+                    Some("application/x-www-form-urlencoded"),
+                ))
+                .await;
+            assert!(
+                r.status() != StatusCode::FORBIDDEN && r.status().as_u16() < 500,
+                "{method} {path} as system admin: {}",
+                r.status()
+            );
         }
     }
     assert!(checked > 200, "only {checked} combinations checked");

@@ -324,3 +324,38 @@ async fn export_leaves_out_sensitive_columns_unless_asked_and_audits() {
     assert!(entries.iter().any(|e| e.action == "member.export_sensitive"));
     assert!(entries.iter().any(|e| e.action == "member.export"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chair_creates_an_account_that_can_log_in_but_cannot_hand_out_admin() {
+    let t = common::app().await;
+    let chair = t.as_role("chair");
+    let form = |body: &str| Body::from(body.to_string());
+    let r = t
+        .send(t.req(
+            "POST",
+            "/s/a/accounts",
+            Some(chair),
+            form("username=teacher1&employee_no=A1&role=member"),
+            Some("application/x-www-form-urlencoded"),
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = common::body_text(r).await;
+    let start = page.find("初始密码：").expect("password shown once") + "初始密码：".len();
+    let password: String = page[start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    assert_eq!(password.len(), 12);
+    let (user, hash) = jiaogong_store::accounts::user_by_username(&t.store, "teacher1").await.unwrap().unwrap();
+    assert!(jiaogong_store::accounts::verify_password(&password, &hash));
+    assert_eq!((user.role.as_str(), user.member_id.as_deref()), ("member", Some(t.member_a.as_str())));
+    let r = t
+        .send(t.req(
+            "POST",
+            "/s/a/accounts",
+            Some(chair),
+            form("username=boss&role=admin"),
+            Some("application/x-www-form-urlencoded"),
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(jiaogong_store::accounts::user_by_username(&t.store, "boss").await.unwrap().is_none());
+}
