@@ -36,12 +36,13 @@ async fn demo_is_there() {
     run("demo_is_there", |t| async move {
         t.login("chair").await?;
         assert_eq!(t.path().await?, "/", "login lands on the home page");
-        let inner = t.js("return window.innerWidth;").await?;
-        assert_eq!(inner.as_i64(), Some(WIDTH as i64), "the browser viewport is phone-sized");
+        let viewport = t.js("return [window.innerWidth, window.innerHeight];").await?;
+        assert_eq!(viewport, json!([WIDTH, common::HEIGHT]), "the browser viewport is phone-sized (390×844)");
         let h1 = t.text("main h1").await?;
         assert!(h1.contains("示范区第一中学"), "home shows the school name, got {h1:?}");
         t.wait_text("main", "待办事项").await?;
-        let todos = t.js("return Array.from(document.querySelectorAll('#todo li')).map(li => li.textContent.trim());").await?;
+        let todos =
+            t.js("return Array.from(document.querySelectorAll('#todo li')).map(li => li.textContent.trim());").await?;
         let todos: Vec<String> = todos.as_array().cloned().unwrap_or_default().iter().map(s).collect();
         assert!(!todos.is_empty(), "the chair has a to-do list");
         assert!(todos.iter().any(|x| x.contains("欠缴")), "the to-do list mentions the dues arrears: {todos:?}");
@@ -65,7 +66,14 @@ async fn demo_is_there() {
 
         // The other everyday pages fit the phone too.
         let first = rows[0].href.clone();
-        for page in [first.as_str(), "/s/demo/groups", "/s/demo/dues", "/s/demo/members/import", "/s/demo/members/new", "/profile"] {
+        for page in [
+            first.as_str(),
+            "/s/demo/groups",
+            "/s/demo/dues",
+            "/s/demo/members/import",
+            "/s/demo/members/new",
+            "/profile",
+        ] {
             t.goto(page).await?;
             t.el("main h1").await?;
             t.assert_no_horizontal_scroll(page).await?;
@@ -234,7 +242,11 @@ async fn add_member_with_bad_then_good_id() {
         assert_eq!(t.value("#f-phone").await?, "13800138000");
         assert_eq!(t.value("#f-joined_school").await?, "2020-09-01");
         assert_eq!(t.value("#f-group").await?, "语文组");
-        assert_eq!(t.js("return document.querySelectorAll('.field-error').length;").await?, json!(1), "only the ID number is wrong");
+        assert_eq!(
+            t.js("return document.querySelectorAll('.field-error').length;").await?,
+            json!(1),
+            "only the ID number is wrong"
+        );
 
         t.fill("#f-id_number", "11010519491231002X").await?;
         t.click_nav("#save-member").await?;
@@ -508,4 +520,28 @@ async fn phone_user_can_log_out() {
 #[test]
 fn totals_parse() {
     assert_eq!(parse_total("共 5 人"), Some(5));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn zz_scratch_refresh() {
+    run("zz_scratch_refresh", |t| async move {
+        let paid_of = "const tr = Array.from(document.querySelectorAll('#member-dues tbody tr')).find(tr => tr.cells[1].textContent.trim() === arguments[0]); \
+                       return tr ? tr.cells[5].textContent.trim() : null;";
+        t.login("chair").await?;
+        t.goto("/s/demo/dues").await?;
+        let before = t.wait_js_args("x", paid_of, vec![json!("T0004")]).await?;
+        t.fill("#p-no", "T0004").await?;
+        t.fill("#p-amount", "12.34").await?;
+        t.click_nav("#save-payment").await?;
+        let after = t.wait_js_args("x", paid_of, vec![json!("T0004")]).await?;
+        println!("url after post: {}", t.path().await?);
+        t.js("window.__e2eOld = true; return 1;").await?;
+        let r = t.c.refresh().await;
+        println!("refresh: {r:?}");
+        t.wait_js("reload", "return window.__e2eOld === undefined && document.readyState === 'complete';").await?;
+        let again = t.wait_js_args("x", paid_of, vec![json!("T0004")]).await?;
+        println!("before {before} after {after} after refresh {again}, url {}", t.path().await?);
+        Ok(())
+    })
+    .await;
 }

@@ -159,30 +159,49 @@ pub async fn create_session(store: &Store, user_id: &str) -> Result<(String, Str
 /// Finds a session by token, enforcing the idle and absolute timeouts. Touches `last_seen` at
 /// most once a minute to keep writes off the hot path.
 pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        csrf: String,
+        created_at: i64,
+        last_seen: i64,
+        id: String,
+        school_id: Option<String>,
+        username: String,
+        display_name: String,
+        role: String,
+        member_id: Option<String>,
+        district_id: Option<String>,
+        locale: String,
+    }
     let th = hash_secret(token);
-    let row: Option<(String, String, i64, i64)> =
-        sqlx::query_as("SELECT user_id, csrf, created_at, last_seen FROM sessions WHERE token_hash = $1")
-            .bind(&th)
-            .fetch_optional(&store.read)
-            .await?;
-    let Some((user_id, csrf, created, last_seen)) = row else { return Ok(None) };
+    // One round trip for the session and its user: this runs on every request.
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT s.csrf, s.created_at, s.last_seen, u.id, u.school_id, u.username, u.display_name, u.role, u.member_id, u.district_id, u.locale \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.active = 1",
+    )
+    .bind(&th)
+    .fetch_optional(&store.read)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
     let now = now_ms();
-    if now - last_seen > IDLE_TIMEOUT_MS || now - created > ABSOLUTE_TIMEOUT_MS {
+    if now - r.last_seen > IDLE_TIMEOUT_MS || now - r.created_at > ABSOLUTE_TIMEOUT_MS {
         end_session(store, token).await?;
         return Ok(None);
     }
-    if now - last_seen > 60_000 {
-        sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
-            .bind(now)
-            .bind(&th)
-            .execute(&store.write)
-            .await?;
+    if now - r.last_seen > 60_000 {
+        sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2").bind(now).bind(&th).execute(&store.write).await?;
     }
-    match user_by_id(store, &user_id).await {
-        Ok(user) => Ok(Some(Session { user, csrf })),
-        Err(StoreError::NotFound) => Ok(None),
-        Err(e) => Err(e),
-    }
+    let user = User {
+        id: r.id,
+        school_id: r.school_id,
+        username: r.username,
+        display_name: r.display_name,
+        role: r.role,
+        member_id: r.member_id,
+        district_id: r.district_id,
+        locale: r.locale,
+    };
+    Ok(Some(Session { user, csrf: r.csrf }))
 }
 
 pub async fn end_session(store: &Store, token: &str) -> Result<()> {

@@ -53,8 +53,13 @@ pub struct TempDir(pub PathBuf);
 impl TempDir {
     pub fn new(prefix: &str) -> TempDir {
         static N: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-        let p = std::env::temp_dir().join(format!("jiaogong-e2e-{prefix}-{}-{}-{nanos}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let p = std::env::temp_dir().join(format!(
+            "jiaogong-e2e-{prefix}-{}-{}-{nanos}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
         std::fs::create_dir_all(&p).expect("create temp dir");
         TempDir(p)
     }
@@ -77,9 +82,28 @@ pub fn free_port() -> u16 {
 pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut s = TcpStream::connect_timeout(&format!("127.0.0.1:{port}").parse().ok()?, Duration::from_secs(2)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").ok()?;
+    // Read until the body is complete (Content-Length) or the peer closes; some servers
+    // (chromedriver) keep the connection open regardless of `Connection: close`.
     let mut buf = Vec::new();
-    s.read_to_end(&mut buf).ok()?;
+    let mut chunk = [0u8; 4096];
+    loop {
+        match s.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(_) => break,
+        }
+        let text = String::from_utf8_lossy(&buf);
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let len = head.lines().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.trim().eq_ignore_ascii_case("content-length").then(|| v.trim().parse::<usize>().ok()).flatten()
+            });
+            if len.is_some_and(|len| body.len() >= len) {
+                break;
+            }
+        }
+    }
     let text = String::from_utf8_lossy(&buf).to_string();
     let status = text.split_whitespace().nth(1)?.parse().ok()?;
     let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
@@ -149,7 +173,8 @@ impl Server {
             .stderr(err)
             .spawn()
             .expect("start the jiaogong binary");
-        let mut server = Server { base: format!("http://127.0.0.1:{port}"), port, proc: Proc { child, name: "jiaogong" }, log, dir };
+        let mut server =
+            Server { base: format!("http://127.0.0.1:{port}"), port, proc: Proc { child, name: "jiaogong" }, log, dir };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Some((200, body)) = http_get(port, "/healthz") {
@@ -237,6 +262,23 @@ async fn start_browser(base: &str) -> R<Browser> {
     Ok(Browser { c, base: base.to_string(), _driver: driver, _profile: profile })
 }
 
+/// Sizes the window so that the page viewport is exactly 390×844 (the window frame of headless
+/// Chromium takes some of the window size).
+async fn fit_viewport(c: &Client) -> R {
+    c.set_window_size(WIDTH, HEIGHT).await?;
+    let v = c
+        .execute("return [window.innerWidth, window.innerHeight, window.outerWidth, window.outerHeight];", vec![])
+        .await?;
+    let n = |i: usize| v.get(i).and_then(Value::as_i64).unwrap_or(0);
+    let (iw, ih) = (n(0), n(1));
+    if iw != WIDTH as i64 || ih != HEIGHT as i64 {
+        let w = (WIDTH as i64 + (WIDTH as i64 - iw)).max(1) as u32;
+        let h = (HEIGHT as i64 + (HEIGHT as i64 - ih)).max(1) as u32;
+        c.set_window_size(w, h).await?;
+    }
+    Ok(())
+}
+
 /// What a test body gets: the browser, the server's base URL and helpers.
 #[derive(Clone)]
 pub struct T {
@@ -285,8 +327,8 @@ where
         Err(e) => panic!("{name}: could not start the browser: {e}"),
     };
     let t = T { c: browser.c.clone(), base: server.base.clone() };
-    if let Err(e) = t.c.set_window_size(WIDTH, HEIGHT).await {
-        eprintln!("{name}: set_window_size: {e}");
+    if let Err(e) = fit_viewport(&t.c).await {
+        eprintln!("{name}: could not size the window: {e}");
     }
     let outcome = match tokio::spawn(body(t.clone())).await {
         Ok(Ok(())) => None,
@@ -400,7 +442,11 @@ impl T {
     /// The trimmed textContent of the first element matching `css` (waits for it).
     pub async fn text(&self, css: &str) -> R<String> {
         let v = self
-            .wait_js_args(&format!("element {css}"), "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;", vec![json!(css)])
+            .wait_js_args(
+                &format!("element {css}"),
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;",
+                vec![json!(css)],
+            )
             .await?;
         Ok(v.as_str().unwrap_or_default().to_string())
     }
@@ -441,20 +487,54 @@ impl T {
         Ok(e.prop("value").await?.unwrap_or_default())
     }
 
+    /// Opens a folded `<details>` around `css` the way a user would (clicking its summary).
+    pub async fn unfold(&self, css: &str) -> R {
+        let e = self.el(css).await?;
+        let folded = self
+            .c
+            .execute(
+                "const d = arguments[0].closest('details'); if (!d || d.open) return false; \
+                 document.querySelectorAll('[data-e2e-unfold]').forEach(x => x.removeAttribute('data-e2e-unfold')); \
+                 d.setAttribute('data-e2e-unfold', '1'); return true;",
+                vec![serde_json::to_value(&e)?],
+            )
+            .await?;
+        if folded == Value::Bool(true) {
+            self.click("details[data-e2e-unfold] > summary").await?;
+            self.wait_js_args(
+                &format!("{css} to be shown"),
+                "const e = document.querySelector(arguments[0]); return !!e && e.getClientRects().length > 0;",
+                vec![json!(css)],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Chooses an option by value as a user would (the select must be visible).
     pub async fn select(&self, css: &str, value: &str) -> R {
-        self.el(css).await?.select_by_value(value).await?;
+        self.unfold(css).await?;
+        let e = self.el(css).await?;
+        let _ =
+            self.c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&e)?]).await;
+        e.select_by_value(value).await?;
         Ok(())
     }
 
     pub async fn select_label(&self, css: &str, label: &str) -> R {
-        self.el(css).await?.select_by_label(label).await?;
+        self.unfold(css).await?;
+        let e = self.el(css).await?;
+        let _ =
+            self.c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&e)?]).await;
+        e.select_by_label(label).await?;
         Ok(())
     }
 
     /// Scrolls the element into view and clicks it.
     pub async fn click(&self, css: &str) -> R {
         let e = self.el(css).await?;
-        let _ = self.c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&e)?]).await;
+        let _ =
+            self.c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&e)?]).await;
         e.click().await?;
         Ok(())
     }
@@ -463,7 +543,8 @@ impl T {
     pub async fn click_nav(&self, css: &str) -> R {
         self.js("window.__e2eOld = true; return true;").await?;
         self.click(css).await?;
-        self.wait_js("the next page", "return window.__e2eOld === undefined && document.readyState === 'complete';").await?;
+        self.wait_js("the next page", "return window.__e2eOld === undefined && document.readyState === 'complete';")
+            .await?;
         Ok(())
     }
 
@@ -489,7 +570,11 @@ impl T {
     /// Logs out through the page's own logout form.
     pub async fn logout(&self) -> R {
         self.js("window.__e2eOld = true; document.querySelector('form.logout').submit(); return true;").await?;
-        self.wait_js("the page after logout", "return window.__e2eOld === undefined && document.readyState === 'complete';").await?;
+        self.wait_js(
+            "the page after logout",
+            "return window.__e2eOld === undefined && document.readyState === 'complete';",
+        )
+        .await?;
         Ok(())
     }
 
@@ -527,7 +612,13 @@ impl T {
         let s = |r: &Value, k: &str| r.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
         Ok(rows
             .iter()
-            .map(|r| RosterRow { name: s(r, "name"), href: s(r, "href"), no: s(r, "no"), group: s(r, "group"), status: s(r, "status") })
+            .map(|r| RosterRow {
+                name: s(r, "name"),
+                href: s(r, "href"),
+                no: s(r, "no"),
+                group: s(r, "group"),
+                status: s(r, "status"),
+            })
             .collect())
     }
 
