@@ -13,3 +13,14 @@ document.addEventListener("htmx:beforeSwap", function (e) {
     e.detail.target = document.getElementById("toast");
   }
 });
+// Long work: a form with data-busy shows that it is working and cannot be sent twice.
+document.addEventListener("submit", function (e) {
+  var f = e.target;
+  if (e.defaultPrevented || !f || !f.dataset || !f.dataset.busy) return;
+  var b = f.querySelector("button[type=submit]");
+  if (b) {
+    b.disabled = true;
+    b.textContent = f.dataset.busy;
+  }
+  f.setAttribute("aria-busy", "true");
+});

@@ -275,3 +275,4 @@ role-member = Member
 role-auditor = Auditor
 role-district = District union
 todo-schools = Create schools and their accounts
+working = Working, please wait…
