@@ -24,3 +24,11 @@ document.addEventListener("submit", function (e) {
   }
   f.setAttribute("aria-busy", "true");
 });
+// Print buttons (no inline script: the content security policy forbids it).
+document.addEventListener("click", function (e) {
+  var t = e.target;
+  if (t && t.closest && t.closest("[data-print]")) {
+    e.preventDefault();
+    window.print();
+  }
+});

@@ -276,3 +276,4 @@ role-auditor = Auditor
 role-district = District union
 todo-schools = Create schools and their accounts
 working = Working, please wait…
+print = Print

@@ -276,3 +276,4 @@ role-auditor = 经审委员
 role-district = 上级工会
 todo-schools = 新建学校、为学校开设账号
 working = 正在处理，请稍候…
+print = 打印

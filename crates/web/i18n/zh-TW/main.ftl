@@ -276,3 +276,4 @@ role-auditor = 經審委員
 role-district = 上級工會
 todo-schools = 新建學校、為學校開設帳號
 working = 正在處理，請稍候…
+print = 列印
