@@ -29,9 +29,23 @@ pub struct Store {
     pub kind: DbKind,
     pub crypto: Crypto,
     pub url: String,
+    /// The group-commit ballot writer, started on first use.
+    pub(crate) ballot_box: std::sync::Arc<std::sync::OnceLock<crate::polls::BallotBox>>,
 }
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (2, "polls", include_str!("../migrations/0002_polls.sql")),
+];
+
+/// The one place the two dialects differ in the schema: SQLite's WITHOUT ROWID keeps ballot rows
+/// in tracker order instead of insertion order.
+fn dialect(kind: DbKind, sql: &str) -> String {
+    match kind {
+        DbKind::Sqlite => sql.replace("/*WITHOUT_ROWID*/", "WITHOUT ROWID"),
+        DbKind::Postgres => sql.to_string(),
+    }
+}
 
 impl Store {
     /// Opens (creating if needed) the database at `url` and runs the migrations.
@@ -48,9 +62,11 @@ impl Store {
             DbKind::Sqlite => {
                 let url = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
                 let opts = AnyConnectOptions::from_str(&url)?;
-                let read = sqlite_pool(8).connect_with(opts.clone()).await?;
-                let write = sqlite_pool(1).connect_with(opts).await?;
-                Store { read, write, kind, crypto, url }
+                let read = sqlite_pool(8, "NORMAL").connect_with(opts.clone()).await?;
+                // Every write commit is fsynced before it is acknowledged (ballots.md); group
+                // commit keeps that affordable.
+                let write = sqlite_pool(1, "FULL").connect_with(opts).await?;
+                Store { read, write, kind, crypto, url, ballot_box: Default::default() }
             }
             DbKind::Postgres => {
                 let opts = AnyConnectOptions::from_str(url)?;
@@ -59,7 +75,7 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(opts)
                     .await?;
-                Store { read: pool.clone(), write: pool, kind, crypto, url: url.to_string() }
+                Store { read: pool.clone(), write: pool, kind, crypto, url: url.to_string(), ballot_box: Default::default() }
             }
         };
         store.migrate().await?;
@@ -82,7 +98,7 @@ impl Store {
                 continue;
             }
             let mut tx = self.write.begin().await?;
-            sqlx::raw_sql(sql).execute(&mut *tx).await?;
+            sqlx::raw_sql(&dialect(self.kind, sql)).execute(&mut *tx).await?;
             sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
                 .bind(*version)
                 .bind(*name)
@@ -93,6 +109,11 @@ impl Store {
         }
         crate::audit::ensure_head(self).await?;
         Ok(())
+    }
+
+    /// The ballot writer of this store (one per process and database).
+    pub fn ballot_box(&self) -> &crate::polls::BallotBox {
+        self.ballot_box.get_or_init(|| crate::polls::BallotBox::start(self.clone()))
     }
 
     /// Begins a write transaction.
@@ -117,17 +138,17 @@ impl Store {
     }
 }
 
-fn sqlite_pool(max: u32) -> AnyPoolOptions {
+fn sqlite_pool(max: u32, synchronous: &'static str) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(30))
-        .after_connect(|conn, _meta| {
+        .after_connect(move |conn, _meta| {
             Box::pin(async move {
-                conn.execute(
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
-                )
-                .await?;
+                let pragmas = format!(
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+                );
+                conn.execute(pragmas.as_str()).await?;
                 Ok(())
             })
         })

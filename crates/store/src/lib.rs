@@ -13,6 +13,7 @@ pub mod crypto;
 mod db;
 pub mod dues;
 pub mod members;
+pub mod polls;
 pub mod tenancy;
 
 pub use crypto::Crypto;

@@ -1,0 +1,90 @@
+//! Ballot storage on every database: one ballot per member under concurrency, only while open,
+//! only for the electorate, and ballot rows that carry nothing about the voter.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use jiaogong_store::members;
+use jiaogong_store::polls::{self, CastError};
+
+async fn setup(store: &jiaogong_store::Store, n: usize) -> (String, String, Vec<String>) {
+    let s = common::school(store, "p").await;
+    let mut tx = store.begin().await.unwrap();
+    let rows: Vec<_> = (0..n).map(|i| (common::member(&format!("代表{i}"), &format!("D{i:03}"), None, None, None), None, None)).collect();
+    let ids = members::insert_many(&mut tx, &store.crypto, &s, &rows).await.unwrap();
+    let poll = polls::create(&mut tx, &s, "resolution", "表决", "{}", &ids, "chair").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    (s, poll, ids)
+}
+
+async fn open(store: &jiaogong_store::Store, s: &str, poll: &str) {
+    let mut tx = store.begin().await.unwrap();
+    assert!(polls::set_status(&mut tx, s, poll, "draft", "open").await.unwrap());
+    jiaogong_store::commit(tx).await.unwrap();
+}
+
+on_every_db!(ballots_only_while_open_and_only_for_the_electorate, |store, db| {
+    let (s, poll, ids) = setup(&store, 3).await;
+    let bb = store.ballot_box();
+    assert_eq!(bb.cast(&poll, &ids[0], r#"{"choice":"yes"}"#.into()).await, Err(CastError::NotOpen));
+    open(&store, &s, &poll).await;
+    let tracker = bb.cast(&poll, &ids[0], r#"{"choice":"yes"}"#.into()).await.unwrap();
+    assert_eq!(tracker.len(), 32);
+    assert_eq!(bb.cast(&poll, &ids[0], r#"{"choice":"no"}"#.into()).await, Err(CastError::AlreadyVoted));
+    let outsider = {
+        let mut tx = store.begin().await.unwrap();
+        let id = members::insert(&mut tx, &store.crypto, &s, &common::member("局外人", "X1", None, None, None), None, None).await.unwrap();
+        jiaogong_store::commit(tx).await.unwrap();
+        id
+    };
+    assert_eq!(bb.cast(&poll, &outsider, "{}".into()).await, Err(CastError::NotEligible));
+    let mut tx = store.begin().await.unwrap();
+    assert!(polls::set_status(&mut tx, &s, &poll, "open", "closed").await.unwrap());
+    jiaogong_store::commit(tx).await.unwrap();
+    assert_eq!(bb.cast(&poll, &ids[1], r#"{"choice":"yes"}"#.into()).await, Err(CastError::NotOpen));
+    assert_eq!(polls::turnout(&store, &poll).await.unwrap(), (3, 1));
+    let ballots = polls::ballots(&store, &poll).await.unwrap();
+    assert_eq!(ballots, vec![(tracker, r#"{"choice":"yes"}"#.to_string(), 0)]);
+});
+
+on_every_db!(one_ballot_per_member_under_concurrency, |store, db| {
+    let (s, poll, ids) = setup(&store, 40).await;
+    open(&store, &s, &poll).await;
+    let mut tasks = Vec::new();
+    // Every member tries three times at once.
+    for round in 0..3 {
+        for id in &ids {
+            let st = store.clone();
+            let (poll, id) = (poll.clone(), id.clone());
+            tasks.push(tokio::spawn(async move { (round, st.ballot_box().cast(&poll, &id, r#"{"choice":"yes"}"#.into()).await) }));
+        }
+    }
+    let mut ok = 0;
+    let mut dup = 0;
+    for t in tasks {
+        match t.await.unwrap().1 {
+            Ok(_) => ok += 1,
+            Err(CastError::AlreadyVoted) => dup += 1,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!((ok, dup), (40, 80));
+    assert_eq!(polls::ballots(&store, &poll).await.unwrap().len(), 40);
+    assert_eq!(polls::turnout(&store, &poll).await.unwrap(), (40, 40));
+    assert!(polls::not_voted(&store, &poll).await.unwrap().is_empty());
+});
+
+on_every_db!(ballot_rows_hold_nothing_about_the_voter, |store, db| {
+    let (s, poll, ids) = setup(&store, 2).await;
+    open(&store, &s, &poll).await;
+    store.ballot_box().cast(&poll, &ids[0], r#"{"choice":"no"}"#.into()).await.unwrap();
+    let row: (String, String, String, i64) = sqlx::query_as("SELECT * FROM ballots").fetch_one(store.reader()).await.unwrap();
+    let all = format!("{row:?}");
+    assert!(!all.contains(&ids[0]), "{all}");
+    // Four columns: poll, tracker, content, paper. No time, no voter, no sequence.
+    assert!(sqlx::query_as::<_, (String, String, String, i64, i64)>("SELECT *, 0 FROM ballots").fetch_one(store.reader()).await.is_ok());
+    // The audit log counts ballots, it does not name voters.
+    let entries = jiaogong_store::audit::recent(&store, &s, 10).await.unwrap();
+    let e = entries.iter().find(|e| e.action == "poll.ballots").unwrap();
+    assert_eq!((e.actor.as_str(), e.detail.as_str()), ("voters", "1"));
+});
