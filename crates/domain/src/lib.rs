@@ -8,6 +8,7 @@
 // without `cfg(test)`, so production code keeps the workspace's no-unwrap rule.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod ballots;
 pub mod calendar;
 pub mod dates;
 pub mod dues;

@@ -30,6 +30,9 @@ async fn wait_roster(t: &T, what: &str, cond: &str, args: Vec<Value>) -> common:
     t.roster_rows().await
 }
 
+/// The 实缴 cell of one employee number on the month sheet.
+const PAID_OF: &str = "const tr = Array.from(document.querySelectorAll('#member-dues tbody tr')).find(tr => tr.cells[1].textContent.trim() === arguments[0]); return tr ? tr.cells[5].textContent.trim() : null;";
+
 /// 1. The demo school is there; the home page and the roster fit a phone screen.
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_is_there() {
@@ -368,8 +371,7 @@ async fn dues_payment_and_member_view() {
     run("dues_payment_and_member_view", |t| async move {
         // The `member` demo account is the fourth person of the demo roster.
         let no = "T0004";
-        let paid_of = "const tr = Array.from(document.querySelectorAll('#member-dues tbody tr')).find(tr => tr.cells[1].textContent.trim() === arguments[0]); \
-                       return tr ? tr.cells[5].textContent.trim() : null;";
+        let paid_of = PAID_OF;
         t.login("chair").await?;
         t.goto("/s/demo/dues").await?;
         t.el("#group-totals").await?;
@@ -517,31 +519,59 @@ async fn phone_user_can_log_out() {
     .await;
 }
 
-#[test]
-fn totals_parse() {
-    assert_eq!(parse_total("共 5 人"), Some(5));
-}
-
+/// A reload after recording a payment must not record it again: the payment form has to answer
+/// with a redirect (POST → 303 → GET), not with the page itself.
 #[tokio::test(flavor = "multi_thread")]
-async fn zz_scratch_refresh() {
-    run("zz_scratch_refresh", |t| async move {
-        let paid_of = "const tr = Array.from(document.querySelectorAll('#member-dues tbody tr')).find(tr => tr.cells[1].textContent.trim() === arguments[0]); \
-                       return tr ? tr.cells[5].textContent.trim() : null;";
+async fn reload_after_payment_does_not_pay_twice() {
+    run("reload_after_payment_does_not_pay_twice", |t| async move {
+        let no = "T0004";
         t.login("chair").await?;
         t.goto("/s/demo/dues").await?;
-        let before = t.wait_js_args("x", paid_of, vec![json!("T0004")]).await?;
-        t.fill("#p-no", "T0004").await?;
+        t.fill("#p-no", no).await?;
         t.fill("#p-amount", "12.34").await?;
         t.click_nav("#save-payment").await?;
-        let after = t.wait_js_args("x", paid_of, vec![json!("T0004")]).await?;
-        println!("url after post: {}", t.path().await?);
-        t.js("window.__e2eOld = true; return 1;").await?;
-        let r = t.c.refresh().await;
-        println!("refresh: {r:?}");
-        t.wait_js("reload", "return window.__e2eOld === undefined && document.readyState === 'complete';").await?;
-        let again = t.wait_js_args("x", paid_of, vec![json!("T0004")]).await?;
-        println!("before {before} after {after} after refresh {again}, url {}", t.path().await?);
+        t.wait_text("#dues-message", "缴费已登记").await?;
+        let after = s(&t.wait_js_args("the member's dues line", PAID_OF, vec![json!(no)]).await?);
+        let path = t.path().await?;
+        t.js("window.__e2eOld = true; return true;").await?;
+        t.c.refresh().await?;
+        t.wait_js("the reloaded page", "return window.__e2eOld === undefined && document.readyState === 'complete';")
+            .await?;
+        let reloaded = s(&t.wait_js_args("the member's dues line", PAID_OF, vec![json!(no)]).await?);
+        assert_eq!(
+            reloaded, after,
+            "reloading the page shown after saving a payment (at {path}) recorded the payment a second time"
+        );
         Ok(())
     })
     .await;
+}
+
+/// The same for a member's correction request.
+#[tokio::test(flavor = "multi_thread")]
+async fn reload_after_correction_request_does_not_send_it_twice() {
+    run("reload_after_correction_request_does_not_send_it_twice", |t| async move {
+        t.login("member").await?;
+        t.goto("/me").await?;
+        t.select("#c-field", "phone").await?;
+        t.fill("#c-value", "13912345678").await?;
+        t.click_nav("#send-correction").await?;
+        t.wait_text("#me-message", "更正申请已提交").await?;
+        let count = "return (document.querySelector('main').textContent.match(/13912345678/g) || []).length;";
+        let before = t.js(count).await?;
+        let path = t.path().await?;
+        t.js("window.__e2eOld = true; return true;").await?;
+        t.c.refresh().await?;
+        t.wait_js("the reloaded page", "return window.__e2eOld === undefined && document.readyState === 'complete';")
+            .await?;
+        t.el("#my-dues").await?;
+        assert_eq!(t.js(count).await?, before, "reloading the page shown after the request (at {path}) sent it again");
+        Ok(())
+    })
+    .await;
+}
+
+#[test]
+fn totals_parse() {
+    assert_eq!(parse_total("共 5 人"), Some(5));
 }

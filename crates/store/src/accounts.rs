@@ -28,6 +28,8 @@ pub struct User {
     pub member_id: Option<String>,
     pub district_id: Option<String>,
     pub locale: String,
+    /// The short code of the user's school, for links.
+    pub school_code: Option<String>,
 }
 
 impl User {
@@ -36,7 +38,8 @@ impl User {
     }
 }
 
-const USER_COLS: &str = "id, school_id, username, display_name, role, member_id, district_id, locale";
+const USER_COLS: &str = "u.id, u.school_id, u.username, u.display_name, u.role, u.member_id, u.district_id, u.locale, sc.code AS school_code";
+const USER_FROM: &str = "FROM users u LEFT JOIN schools sc ON sc.id = u.school_id";
 
 /// Hashes a password with argon2id. CPU-heavy: call from a blocking task.
 pub fn hash_password(password: &str) -> Result<String> {
@@ -94,7 +97,7 @@ pub async fn create_user(tx: &mut Tx, u: &NewUser<'_>) -> Result<String> {
 }
 
 pub async fn user_by_id(store: &Store, id: &str) -> Result<User> {
-    sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE id = $1 AND active = 1"))
+    sqlx::query_as(&format!("SELECT {USER_COLS} {USER_FROM} WHERE u.id = $1 AND u.active = 1"))
         .bind(id)
         .fetch_optional(&store.read)
         .await?
@@ -172,12 +175,13 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
         member_id: Option<String>,
         district_id: Option<String>,
         locale: String,
+        school_code: Option<String>,
     }
     let th = hash_secret(token);
     // One round trip for the session and its user: this runs on every request.
     let row: Option<Row> = sqlx::query_as(
-        "SELECT s.csrf, s.created_at, s.last_seen, u.id, u.school_id, u.username, u.display_name, u.role, u.member_id, u.district_id, u.locale \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.active = 1",
+        "SELECT s.csrf, s.created_at, s.last_seen, u.id, u.school_id, u.username, u.display_name, u.role, u.member_id, u.district_id, u.locale, sc.code AS school_code \
+         FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN schools sc ON sc.id = u.school_id WHERE s.token_hash = $1 AND u.active = 1",
     )
     .bind(&th)
     .fetch_optional(&store.read)
@@ -200,6 +204,7 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
         member_id: r.member_id,
         district_id: r.district_id,
         locale: r.locale,
+        school_code: r.school_code,
     };
     Ok(Some(Session { user, csrf: r.csrf }))
 }
@@ -339,7 +344,7 @@ pub async fn revoke_api_token(tx: &mut Tx, user_id: &str, token_id: &str) -> Res
 
 /// Users of a school (account management).
 pub async fn users_of_school(store: &Store, school_id: &str) -> Result<Vec<User>> {
-    Ok(sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE school_id = $1 ORDER BY username"))
+    Ok(sqlx::query_as(&format!("SELECT {USER_COLS} {USER_FROM} WHERE u.school_id = $1 ORDER BY u.username"))
         .bind(school_id)
         .fetch_all(&store.read)
         .await?)

@@ -36,6 +36,7 @@ pub struct Store {
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/0001_init.sql")),
     (2, "polls", include_str!("../migrations/0002_polls.sql")),
+    (3, "roster_speed", include_str!("../migrations/0003_roster_speed.sql")),
 ];
 
 /// The one place the two dialects differ in the schema: SQLite's WITHOUT ROWID keeps ballot rows

@@ -49,7 +49,9 @@ pub struct MemberDetail {
     pub spouse_staff: i64,
     pub notes: Option<String>,
     pub base_salary_fen: Option<i64>,
+    pub created_at: i64,
     pub updated_at: i64,
+    pub origin: String,
 }
 
 /// A status or group event on the member page.
@@ -74,73 +76,68 @@ pub struct Filter {
 }
 
 const ROW_COLS: &str = "m.id, m.employee_no, m.name, m.gender, m.group_id, g.name AS group_name, d.name AS department, m.post, m.title, m.status, m.is_temporary, m.id_masked, m.phone_masked";
-const FROM_JOINS: &str =
-    "FROM members m LEFT JOIN union_groups g ON g.id = m.group_id LEFT JOIN departments d ON d.id = m.department_id";
-const FILTER_WHERE: &str = "WHERE m.school_id = $1 \
-    AND ($2 = '' OR m.name LIKE $3 OR m.employee_no = $2 OR m.name_initials LIKE $4 OR m.name_pinyin LIKE $4) \
-    AND ($5 = '' OR m.group_id = $5) \
-    AND ($6 = '' OR m.status = $6) \
-    AND ($7 = '' OR m.post = $7)";
+const FROM_JOINS: &str = "FROM members m LEFT JOIN union_groups g ON g.id = m.group_id LEFT JOIN departments d ON d.id = m.department_id";
+
+/// The WHERE clause of a filter with only the conditions that are set, so the planner can use the
+/// (school, name_pinyin) index; returns the clause and its string parameters ($1 … $n).
+fn filter_sql(school_id: &str, f: &Filter) -> (String, Vec<String>) {
+    let mut clause = String::from("WHERE m.school_id = $1");
+    let mut binds = vec![school_id.to_string()];
+    let q = f.q.trim();
+    if !q.is_empty() {
+        let cleaned = q.replace(['%', '_'], "");
+        binds.push(format!("%{cleaned}%"));
+        binds.push(q.to_string());
+        binds.push(format!("{}%", cleaned.to_lowercase()));
+        let (a, b, c) = (binds.len() - 2, binds.len() - 1, binds.len());
+        clause.push_str(&format!(
+            " AND (m.name LIKE ${a} OR m.employee_no = ${b} OR m.name_initials LIKE ${c} OR m.name_pinyin LIKE ${c})"
+        ));
+    }
+    for (value, column) in [(&f.group_id, "m.group_id"), (&f.status, "m.status"), (&f.post, "m.post")] {
+        if !value.is_empty() {
+            binds.push(value.clone());
+            clause.push_str(&format!(" AND {column} = ${}", binds.len()));
+        }
+    }
+    (clause, binds)
+}
 
 /// One page of the roster and the total count.
-pub async fn list(
-    store: &Store,
-    school_id: &str,
-    f: &Filter,
-    page: i64,
-    per_page: i64,
-) -> Result<(Vec<MemberRow>, i64)> {
-    let q = f.q.trim();
-    let like = format!("%{}%", q.replace(['%', '_'], ""));
-    let prefix = format!("{}%", q.to_lowercase().replace(['%', '_'], ""));
+pub async fn list(store: &Store, school_id: &str, f: &Filter, page: i64, per_page: i64) -> Result<(Vec<MemberRow>, i64)> {
+    let (clause, binds) = filter_sql(school_id, f);
+    let n = binds.len();
     let sql = format!(
-        "SELECT {ROW_COLS} {FROM_JOINS} {FILTER_WHERE} ORDER BY m.name_pinyin, m.employee_no LIMIT $8 OFFSET $9"
+        "SELECT {ROW_COLS} {FROM_JOINS} {clause} ORDER BY m.name_pinyin, m.employee_no LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
     );
-    let rows: Vec<MemberRow> = sqlx::query_as(&sql)
-        .bind(school_id)
-        .bind(q)
-        .bind(&like)
-        .bind(&prefix)
-        .bind(&f.group_id)
-        .bind(&f.status)
-        .bind(&f.post)
-        .bind(per_page)
-        .bind(page.max(0) * per_page)
-        .fetch_all(&store.read)
-        .await?;
-    let count_sql = format!("SELECT COUNT(*) FROM members m {FILTER_WHERE}");
-    let (total,): (i64,) = sqlx::query_as(&count_sql)
-        .bind(school_id)
-        .bind(q)
-        .bind(&like)
-        .bind(&prefix)
-        .bind(&f.group_id)
-        .bind(&f.status)
-        .bind(&f.post)
-        .fetch_one(&store.read)
-        .await?;
+    let mut q = sqlx::query_as(&sql);
+    for b in &binds {
+        q = q.bind(b.clone());
+    }
+    let rows: Vec<MemberRow> = q.bind(per_page).bind(page.max(0) * per_page).fetch_all(&store.read).await?;
+    let count_sql = format!("SELECT COUNT(*) FROM members m {clause}");
+    let mut c = sqlx::query_as(&count_sql);
+    for b in binds {
+        c = c.bind(b);
+    }
+    let (total,): (i64,) = c.fetch_one(&store.read).await?;
     Ok((rows, total))
 }
 
 /// Every roster row matching the filter (export).
 pub async fn list_all(store: &Store, school_id: &str, f: &Filter) -> Result<Vec<MemberDetail>> {
-    let q = f.q.trim();
-    let like = format!("%{}%", q.replace(['%', '_'], ""));
-    let prefix = format!("{}%", q.to_lowercase().replace(['%', '_'], ""));
-    let sql = format!("SELECT {DETAIL_COLS} {FROM_JOINS} {FILTER_WHERE} ORDER BY g.name, m.name_pinyin");
-    Ok(sqlx::query_as(&sql)
-        .bind(school_id)
-        .bind(q)
-        .bind(&like)
-        .bind(&prefix)
-        .bind(&f.group_id)
-        .bind(&f.status)
-        .bind(&f.post)
-        .fetch_all(&store.read)
-        .await?)
+    let (clause, binds) = filter_sql(school_id, f);
+    let sql = format!("SELECT {DETAIL_COLS} {FROM_JOINS} {clause} ORDER BY g.name, m.name_pinyin");
+    let mut q = sqlx::query_as(&sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    Ok(q.fetch_all(&store.read).await?)
 }
 
-const DETAIL_COLS: &str = "m.id, m.school_id, m.employee_no, m.name, m.gender, m.birth_date, m.id_masked, m.phone_masked, d.name AS department, m.post, m.title, m.joined_school, m.joined_union, m.group_id, g.name AS group_name, m.status, m.is_temporary, m.spouse_staff, m.notes, m.base_salary_fen, m.updated_at";
+const DETAIL_COLS: &str = "m.id, m.school_id, m.employee_no, m.name, m.gender, m.birth_date, m.id_masked, m.phone_masked, d.name AS department, m.post, m.title, m.joined_school, m.joined_union, m.group_id, g.name AS group_name, m.status, m.is_temporary, m.spouse_staff, m.notes, m.base_salary_fen, m.created_at, m.updated_at, m.origin";
 
 pub async fn get(store: &Store, school_id: &str, id: &str) -> Result<MemberDetail> {
     sqlx::query_as(&format!("SELECT {DETAIL_COLS} {FROM_JOINS} WHERE m.school_id = $1 AND m.id = $2"))
@@ -444,14 +441,15 @@ pub async fn insert_many(
     rows: &[(MemberInput, Option<String>, Option<String>)],
 ) -> Result<Vec<String>> {
     const COLS: usize = 24;
-    const BATCH: usize = 40; // 40 * 24 = 960 parameters, under SQLite's 999 of old builds.
+    // 400 rows × 24 = 9,600 parameters: under SQLite's 32,766 (3.32+, bundled) and PostgreSQL's 65,535.
+    const BATCH: usize = 400;
     let now = now_ms();
     let mut ids = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(BATCH) {
         let mut sql = String::from(
             "INSERT INTO members (id, school_id, employee_no, name, name_initials, name_pinyin, gender, birth_date, id_enc, id_index, id_masked, \
              phone_enc, phone_masked, department_id, post, title, joined_school, joined_union, group_id, status, is_temporary, notes, \
-             fingerprint, created_at, updated_at, spouse_staff) VALUES ",
+             fingerprint, created_at, updated_at, spouse_staff, origin) VALUES ",
         );
         for i in 0..chunk.len() {
             if i > 0 {
@@ -465,7 +463,7 @@ pub async fn insert_many(
                 sql.push('$');
                 sql.push_str(&(i * COLS + j + 1).to_string());
             }
-            sql.push_str(&format!(",${},0)", i * COLS + 24));
+            sql.push_str(&format!(",${},0,'import')", i * COLS + 24));
         }
         let mut q = sqlx::query(&sql);
         for (m, group_id, dept_id) in chunk {
@@ -585,46 +583,6 @@ pub async fn resolve_correction(tx: &mut Tx, school_id: &str, id: &str, status: 
         .await?;
     if r.rows_affected() == 0 {
         return Err(StoreError::NotFound);
-    }
-    Ok(())
-}
-
-/// History lines for members created by an import, in multi-row statements.
-pub async fn insert_import_events(
-    tx: &mut Tx,
-    school_id: &str,
-    member_ids: &[String],
-    date: &str,
-    actor: &str,
-) -> Result<()> {
-    const COLS: usize = 3;
-    let now = now_ms();
-    for chunk in member_ids.chunks(300) {
-        let mut sql = String::from(
-            "INSERT INTO member_events (id, school_id, member_id, kind, event_date, reason, detail, actor, at) VALUES ",
-        );
-        let base = chunk.len() * COLS;
-        for i in 0..chunk.len() {
-            if i > 0 {
-                sql.push(',');
-            }
-            let p = i * COLS;
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, 'update', ${}, '', 'imported', ${}, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                base + 1,
-                base + 2,
-                base + 3
-            ));
-        }
-        let mut q = sqlx::query(&sql);
-        for id in chunk {
-            q = q.bind(new_id()).bind(school_id.to_string()).bind(id.clone());
-        }
-        q = q.bind(date.to_string()).bind(actor.to_string()).bind(now);
-        q.execute(&mut **tx).await?;
     }
     Ok(())
 }

@@ -195,3 +195,17 @@ pub async fn department_id(tx: &mut Tx, school_id: &str, name: &str, create: boo
         .await?;
     Ok(Some(id))
 }
+
+/// A group's id and name (for filter lists: no counting).
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct GroupRef {
+    pub id: String,
+    pub name: String,
+}
+
+pub async fn group_refs(store: &Store, school_id: &str) -> Result<Vec<GroupRef>> {
+    Ok(sqlx::query_as("SELECT id, name FROM union_groups WHERE school_id = $1 ORDER BY is_retired, name")
+        .bind(school_id)
+        .fetch_all(&store.read)
+        .await?)
+}

@@ -371,9 +371,10 @@ on_every_db!(bulk_insert_many_members, |store, db| {
         .collect();
     let mut tx = store.begin().await.unwrap();
     let ids = members::insert_many(&mut tx, &store.crypto, &s, &rows).await.unwrap();
-    members::insert_import_events(&mut tx, &s, &ids, "2026-11-01", "t").await.unwrap();
+    assert_eq!(ids.len(), 205);
     jiaogong_store::commit(tx).await.unwrap();
     assert_eq!(members::list(&store, &s, &Filter::default(), 0, 50).await.unwrap().1, 205);
+    assert_eq!(members::get(&store, &s, &ids[204]).await.unwrap().origin, "import");
     let (keys, _) = members::import_keys(&store, &s).await.unwrap();
     assert_eq!(keys.len(), 205);
 });

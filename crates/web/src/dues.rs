@@ -109,6 +109,8 @@ struct MonthQuery {
     month: String,
     #[serde(default)]
     only_arrears: Option<String>,
+    #[serde(default)]
+    saved: Option<String>,
 }
 
 #[derive(Template)]
@@ -196,7 +198,8 @@ async fn month_page(
     Query(q): Query<MonthQuery>,
 ) -> AppResult<Response> {
     let month = parse_month(&ctx, &q.month)?;
-    month_page_with(&st, &ctx, school, month, q.only_arrears.is_some(), String::new(), String::new()).await
+    let msg = if q.saved.is_some() { ctx.tr.t("dues-payment-saved") } else { String::new() };
+    month_page_with(&st, &ctx, school, month, q.only_arrears.is_some(), msg, String::new()).await
 }
 
 #[derive(Deserialize)]
@@ -312,8 +315,8 @@ async fn add_payment(
     )
     .await?;
     jiaogong_store::commit(tx).await?;
-    let msg = ctx.tr.t("dues-payment-saved");
-    month_page_with(&st, &ctx, school, month, false, msg, String::new()).await
+    // Post/redirect/get: reloading the page must not record the payment twice.
+    Ok(see_other(&format!("/s/{}/dues?month={month}&saved=1", school.code)))
 }
 
 /// Payroll import: columns 工号, 基本工资 (sets the month's base salary) and/or 实缴金额 (records a

@@ -260,9 +260,9 @@ pub async fn run_import(
         };
         rows.push((m, gid, did));
     }
-    let ids = repo::insert_many(&mut tx, c, &school.id, &rows).await?;
+    // Created rows carry origin 'import'; their history line comes from that, not a row each.
+    repo::insert_many(&mut tx, c, &school.id, &rows).await?;
     let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
-    repo::insert_import_events(&mut tx, &school.id, &ids, &today, actor).await?;
     for (id, m) in &updates {
         let (g, d) = resolve(m);
         let gid = match g {

@@ -64,8 +64,15 @@ async fn me_page(st: &AppState, ctx: &Ctx, message: String, error: String) -> Ap
     render(&MePage { c: Chrome::new(ctx, "me", title), m, dues, arrears, corrections, fields, message, error })
 }
 
-async fn me(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    me_page(&st, &ctx, String::new(), String::new()).await
+#[derive(Deserialize, Default)]
+struct MeQuery {
+    #[serde(default)]
+    sent: Option<String>,
+}
+
+async fn me(State(st): State<AppState>, ctx: Ctx, axum::extract::Query(q): axum::extract::Query<MeQuery>) -> AppResult<Response> {
+    let msg = if q.sent.is_some() { ctx.tr.t("correction-sent") } else { String::new() };
+    me_page(&st, &ctx, msg, String::new()).await
 }
 
 #[derive(Deserialize)]
@@ -90,7 +97,7 @@ async fn request(State(st): State<AppState>, ctx: Ctx, Form(f): Form<CorrectionF
     let id = repo::request_correction(&mut tx, &school.id, &m.id, field.code(), &requested, f.note.trim()).await?;
     audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "correction.request", &id)).await?;
     jiaogong_store::commit(tx).await?;
-    me_page(&st, &ctx, ctx.tr.t("correction-sent"), String::new()).await
+    Ok(crate::pages::see_other("/me?sent=1"))
 }
 
 /// Everything about the member, sensitive fields in clear (it is their own data), as JSON.

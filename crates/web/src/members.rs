@@ -74,7 +74,7 @@ struct ListPage {
     rows: Vec<MemberRow>,
     total: i64,
     q: ListQuery,
-    groups: Vec<Group>,
+    groups: Vec<tenancy::GroupRef>,
     statuses: Vec<(&'static str, String)>,
     posts: Vec<(&'static str, String)>,
     prev: String,
@@ -117,7 +117,7 @@ async fn list(
     if ctx.htmx {
         return render(&RowsFragment { c, school, rows, total, prev, next });
     }
-    let groups = tenancy::groups(&st.store, &school.id).await?;
+    let groups = tenancy::group_refs(&st.store, &school.id).await?;
     let export_qs = q.query_string(0);
     let can_edit = crate::access::ROSTER_EDITORS.contains(&ctx.user()?.role());
     render(&ListPage {
@@ -445,7 +445,7 @@ fn describe(ctx: &Ctx, e: &repo::EventRow) -> String {
 
 async fn detail_page(st: &AppState, ctx: &Ctx, school: School, id: &str, error: String) -> AppResult<Response> {
     let m = repo::get(&st.store, &school.id, id).await?;
-    let events = repo::events(&st.store, &school.id, id)
+    let mut events: Vec<(String, repo::EventRow, String)> = repo::events(&st.store, &school.id, id)
         .await?
         .into_iter()
         .map(|e| {
@@ -455,6 +455,21 @@ async fn detail_page(st: &AppState, ctx: &Ctx, school: School, id: &str, error: 
             (label, e, d)
         })
         .collect();
+    if m.origin == "import" {
+        // Imported members have no history row of their own: the roster row says where it came from.
+        let at = m.created_at;
+        let day = chrono::DateTime::from_timestamp_millis(at).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+        let e = repo::EventRow {
+            id: String::new(),
+            kind: "update".into(),
+            event_date: day,
+            reason: String::new(),
+            detail: "imported".into(),
+            actor: String::new(),
+            at,
+        };
+        events.push((ctx.tr.t("event-update"), e, ctx.tr.t("event-imported")));
+    }
     let status = MemberStatus::from_code(&m.status).unwrap_or(MemberStatus::Active);
     let allowed = members::allowed_events(status)
         .into_iter()

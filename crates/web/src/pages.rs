@@ -40,7 +40,7 @@ impl Chrome {
             csrf: ctx.csrf.clone(),
             user_name: ctx.user.as_ref().map(|u| u.display_name.clone()).unwrap_or_default(),
             logged_in: ctx.user.is_some(),
-            school: ctx.user.as_ref().and_then(|u| u.school_id.clone()).unwrap_or_default(),
+            school: ctx.user.as_ref().and_then(|u| u.school_code.clone()).unwrap_or_default(),
             manages_roster: has(crate::access::ROSTER_EDITORS),
             reads_roster: has(crate::access::ROSTER_READERS),
             reads_dues: has(crate::access::DUES_READERS),

@@ -10,7 +10,6 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
@@ -24,12 +23,14 @@ pub type R<T = ()> = Result<T, Error>;
 pub const DEMO_PASSWORD: &str = "jiaogong-demo";
 /// How long to wait for anything in the page.
 pub const WAIT: Duration = Duration::from_secs(10);
+/// Upper bound for one test body.
+pub const TEST_LIMIT: Duration = Duration::from_secs(120);
 pub const WIDTH: u32 = 390;
 pub const HEIGHT: u32 = 844;
 
 /// One browser test at a time: two cores do not run several Chromiums well, and the tests stay
 /// independent (each gets its own server and data directory).
-static SERIAL: Mutex<()> = Mutex::new(());
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 // ---------------------------------------------------------------------------------------------
 // Processes and directories
@@ -319,7 +320,7 @@ where
     if !browser_or_skip() {
         return;
     }
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     let started = Instant::now();
     let server = Server::start();
     let browser = match start_browser(&server.base).await {
@@ -330,11 +331,17 @@ where
     if let Err(e) = fit_viewport(&t.c).await {
         eprintln!("{name}: could not size the window: {e}");
     }
-    let outcome = match tokio::spawn(body(t.clone())).await {
-        Ok(Ok(())) => None,
-        Ok(Err(e)) => Some(format!("error: {e}")),
-        Err(join) if join.is_panic() => Some(panic_text(join.into_panic())),
-        Err(join) => Some(format!("test task failed: {join}")),
+    let task = tokio::spawn(body(t.clone()));
+    let abort = task.abort_handle();
+    let outcome = match tokio::time::timeout(TEST_LIMIT, task).await {
+        Ok(Ok(Ok(()))) => None,
+        Ok(Ok(Err(e))) => Some(format!("error: {e}")),
+        Ok(Err(join)) if join.is_panic() => Some(panic_text(join.into_panic())),
+        Ok(Err(join)) => Some(format!("test task failed: {join}")),
+        Err(_) => {
+            abort.abort();
+            Some(format!("the test did not finish within {TEST_LIMIT:?}"))
+        }
     };
     if let Some(msg) = &outcome {
         let dir = target_dir().join("e2e");

@@ -277,3 +277,4 @@ role-district = District union
 todo-schools = Create schools and their accounts
 working = Working, please wait…
 print = Print
+home-tools = Tools

@@ -277,3 +277,4 @@ role-district = 上级工会
 todo-schools = 新建学校、为学校开设账号
 working = 正在处理，请稍候…
 print = 打印
+home-tools = 常用功能

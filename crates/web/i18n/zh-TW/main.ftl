@@ -277,3 +277,4 @@ role-district = 上級工會
 todo-schools = 新建學校、為學校開設帳號
 working = 正在處理，請稍候…
 print = 列印
+home-tools = 常用功能

@@ -1,0 +1,195 @@
+//! Tally of an election (选举): approval voting for `seats`, with write-ins and runoffs.
+//!
+//! Decisions beyond the letter of ballots.md:
+//! - A write-in equal to a listed candidate (after trimming and NFKC) is a yes for that candidate
+//!   even if the same ballot marks the candidate "no" or "abstain": writing the name in is the
+//!   stronger expression. It counts once per ballot, as do repeated write-ins of one name.
+//! - Empty write-ins (blank after trimming) are ignored. Write-ins are named by their normalised
+//!   form; listed candidates keep the spelling of the poll.
+//! - Write-ins ignored because `allow_write_in` is false do not count towards over-voting.
+//! - An "unfilled" runoff is reported even when nobody else received an approval (`among` is then
+//!   empty): the seats remain unfilled and need a new round all the same.
+//! - A void election reports its tally but elects nobody and has no runoff.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::bulletin::{normalize_name, Bulletin, Choice};
+use super::names::NameIndex;
+use super::{count, void_reason, VoidReason};
+
+/// The result of an election, see ballots.md.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ElectionResult {
+    pub void_reason: Option<VoidReason>,
+    pub returned: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub base: u64,
+    /// Every listed candidate and every write-in name, by yes descending, then name.
+    pub tally: Vec<TallyEntry>,
+    /// Elected people, in tally order.
+    pub elected: Vec<String>,
+    pub runoff: Option<Runoff>,
+}
+
+/// One line of the tally. For a write-in, `no` and `abstain` are 0.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TallyEntry {
+    pub name: String,
+    pub yes: u64,
+    pub no: u64,
+    pub abstain: u64,
+    pub write_in: bool,
+    pub elected: bool,
+}
+
+/// A second round for seats the first round did not fill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Runoff {
+    pub reason: RunoffReason,
+    /// Seats to fill in the runoff.
+    pub seats: u64,
+    /// Who stands, by approvals descending, then name (code point order).
+    pub among: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunoffReason {
+    /// Fewer people qualified than there are seats.
+    Unfilled,
+    /// People tie across the cut-off.
+    Tie,
+}
+
+pub(crate) fn tally(b: &Bulletin) -> ElectionResult {
+    let poll = &b.poll;
+    let seats = poll.seats.unwrap_or(0);
+    let listed = NameIndex::lenient(poll.candidates.iter().map(String::as_str));
+    let n = poll.candidates.len();
+    let (mut yes, mut no, mut abstain) = (vec![0u64; n], vec![0u64; n], vec![0u64; n]);
+    let mut written: HashMap<String, u64> = HashMap::new();
+    let (mut valid, mut invalid) = (0u64, 0u64);
+    // Per-ballot scratch space, reused: the final mark of each listed candidate and new write-ins.
+    let mut marks = vec![Choice::Abstain; n];
+    let mut new_names: Vec<String> = Vec::new();
+    for ballot in &b.ballots {
+        if ballot.spoiled {
+            invalid += 1;
+            continue;
+        }
+        marks.fill(Choice::Abstain);
+        new_names.clear();
+        for (name, &choice) in ballot.marks.iter().flatten() {
+            if let Some(slot) = listed.find(name).and_then(|i| marks.get_mut(i)) {
+                *slot = choice;
+            }
+        }
+        if poll.allow_write_in {
+            for w in ballot.write_ins.iter().flatten() {
+                let name = normalize_name(w);
+                if name.is_empty() {
+                    continue;
+                }
+                match listed.find_normalized(&name).and_then(|i| marks.get_mut(i)) {
+                    Some(slot) => *slot = Choice::Yes,
+                    None if !new_names.contains(&name) => new_names.push(name),
+                    None => {}
+                }
+            }
+        }
+        let approvals = marks.iter().filter(|&&c| c == Choice::Yes).count() + new_names.len();
+        if count(approvals) > seats {
+            invalid += 1; // 多选无效
+            continue;
+        }
+        valid += 1;
+        for (i, c) in marks.iter().enumerate() {
+            let column = match c {
+                Choice::Yes => &mut yes,
+                Choice::No => &mut no,
+                Choice::Abstain => &mut abstain,
+            };
+            if let Some(cell) = column.get_mut(i) {
+                *cell += 1;
+            }
+        }
+        for name in new_names.drain(..) {
+            *written.entry(name).or_insert(0) += 1;
+        }
+    }
+
+    let mut entries: Vec<TallyEntry> = poll
+        .candidates
+        .iter()
+        .zip(yes.iter().zip(no.iter().zip(abstain.iter())))
+        .map(|(name, (&yes, (&no, &abstain)))| TallyEntry {
+            name: name.clone(),
+            yes,
+            no,
+            abstain,
+            write_in: false,
+            elected: false,
+        })
+        .collect();
+    entries.extend(written.into_iter().map(|(name, yes)| TallyEntry {
+        name,
+        yes,
+        no: 0,
+        abstain: 0,
+        write_in: true,
+        elected: false,
+    }));
+    entries.sort_by(|a, b| b.yes.cmp(&a.yes).then_with(|| a.name.cmp(&b.name)));
+
+    let returned = count(b.ballots.len());
+    let void_reason = void_reason(poll, returned);
+    let base = poll.base_value(valid);
+    let (n_elected, runoff) = if void_reason.is_some() || seats == 0 {
+        (0, None)
+    } else {
+        let threshold = poll.threshold();
+        // Sorted by yes descending, so the qualified people form a prefix.
+        let qualified = entries.iter().take_while(|e| threshold.exceeded_by(e.yes, base)).count();
+        decide(&entries, qualified, seats)
+    };
+    let mut elected = Vec::with_capacity(n_elected);
+    for e in entries.iter_mut().take(n_elected) {
+        e.elected = true;
+        elected.push(e.name.clone());
+    }
+    ElectionResult { void_reason, returned, valid, invalid, base, tally: entries, elected, runoff }
+}
+
+/// How many of the sorted `entries` are elected, and the runoff, given the number `qualified`
+/// (a prefix of `entries`) and `seats ≥ 1`.
+fn decide(entries: &[TallyEntry], qualified: usize, seats: u64) -> (usize, Option<Runoff>) {
+    let names = |it: &mut dyn Iterator<Item = &TallyEntry>| it.map(|e| e.name.clone()).collect::<Vec<_>>();
+    let seat_count = usize::try_from(seats).unwrap_or(usize::MAX);
+    if qualified <= seat_count {
+        let remaining = seats - count(qualified);
+        let runoff = (remaining > 0).then(|| Runoff {
+            reason: RunoffReason::Unfilled,
+            seats: remaining,
+            among: names(&mut entries.iter().skip(qualified).filter(|e| e.yes > 0)),
+        });
+        return (qualified, runoff);
+    }
+    // More qualified than seats (so seat_count < qualified ≤ entries.len()).
+    let (Some(last_in), Some(first_out)) = (entries.get(seat_count - 1), entries.get(seat_count)) else {
+        return (0, None);
+    };
+    if first_out.yes != last_in.yes {
+        return (seat_count, None);
+    }
+    let cut = last_in.yes;
+    let above = entries.iter().take_while(|e| e.yes > cut).count();
+    let runoff = Runoff {
+        reason: RunoffReason::Tie,
+        seats: seats - count(above),
+        among: names(&mut entries.iter().filter(|e| e.yes == cut)),
+    };
+    (above, Some(runoff))
+}

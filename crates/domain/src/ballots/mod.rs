@@ -1,0 +1,123 @@
+//! The ballot tally engine: resolutions (票决), elections (选举) and evaluations (民主评议).
+//!
+//! Everything here follows `ballots.md` exactly and is pure: [`parse_bulletin`] reads and
+//! validates a published bulletin, [`tally`] counts it, and [`tally_json`] does both and yields
+//! the result JSON, which is what `jiaogong tally BULLETIN.json` prints. The tally uses exact
+//! integer and rational arithmetic only (no floats), never panics, and does not depend on the
+//! order of the ballots.
+//!
+//! Decisions where the specification leaves room are documented on the item they concern:
+//! write-in handling in [`election`], withholding and `by_group` in [`evaluation`], strictness of
+//! parsing in [`bulletin`] and [`validate`].
+
+mod bulletin;
+mod election;
+mod error;
+mod evaluation;
+mod exact;
+mod fraction;
+mod names;
+mod resolution;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+pub use bulletin::{
+    normalize_name, Ballot, Base, Bulletin, Choice, Grade, Group, Poll, PollKind, Rules, BULLETIN_FORMAT,
+};
+pub use election::{ElectionResult, Runoff, RunoffReason, TallyEntry};
+pub use error::{BulletinError, BulletinErrorKind};
+pub use evaluation::{EvaluationResult, GroupTally, SubjectDetail, SubjectResult};
+pub use fraction::{Fraction, FractionError};
+pub use resolution::ResolutionResult;
+pub use validate::parse_bulletin;
+
+/// The result of a tally; serialises with `"kind"` first, then the fields of ballots.md.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum TallyResult {
+    Resolution(ResolutionResult),
+    Election(ElectionResult),
+    Evaluation(EvaluationResult),
+}
+
+/// Why a whole vote is void. A void result still reports its counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoidReason {
+    /// More ballots returned than issued.
+    ReturnedExceedsIssued,
+    /// `present < quorum × electorate`.
+    NoQuorum,
+}
+
+/// Counts the bulletin. Never panics; a bulletin that was not validated is counted leniently
+/// (unknown names are ignored), so call [`Bulletin::validate`] first for built bulletins.
+pub fn tally(b: &Bulletin) -> TallyResult {
+    match b.poll.kind {
+        PollKind::Resolution => TallyResult::Resolution(resolution::tally(b)),
+        PollKind::Election => TallyResult::Election(election::tally(b)),
+        PollKind::Evaluation => TallyResult::Evaluation(evaluation::tally(b)),
+    }
+}
+
+/// Parses, validates and tallies a bulletin, giving the result as a JSON value.
+///
+/// Note: `serde_json::Value` objects sort their keys; [`tally_json_pretty`] keeps the field order
+/// of ballots.md for printing.
+pub fn tally_json(json: &str) -> Result<serde_json::Value, BulletinError> {
+    let bulletin = parse_bulletin(json)?;
+    serde_json::to_value(tally(&bulletin)).map_err(serialization_error)
+}
+
+/// Like [`tally_json`], printed as indented JSON in the field order of ballots.md.
+pub fn tally_json_pretty(json: &str) -> Result<String, BulletinError> {
+    let bulletin = parse_bulletin(json)?;
+    serde_json::to_string_pretty(&tally(&bulletin)).map_err(serialization_error)
+}
+
+fn serialization_error(e: serde_json::Error) -> BulletinError {
+    BulletinError { ballot_index: None, kind: BulletinErrorKind::Malformed { path: "result".into(), detail: e.to_string() } }
+}
+
+/// Ballots returned and the void reason, common to every kind: returned > issued voids first,
+/// then a failed quorum.
+fn void_reason(poll: &Poll, returned: u64) -> Option<VoidReason> {
+    if returned > poll.ballots_issued {
+        return Some(VoidReason::ReturnedExceedsIssued);
+    }
+    match poll.rules.quorum {
+        Some(q) if !q.reached_by(poll.present, poll.electorate) => Some(VoidReason::NoQuorum),
+        _ => None,
+    }
+}
+
+/// A count that cannot overflow in practice (`usize` → `u64`).
+fn count(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// A JSON object whose keys keep the order of the poll (grades, groups), unlike a `BTreeMap`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OrderedMap<V>(pub Vec<(String, V)>);
+
+impl<V> OrderedMap<V> {
+    /// The value for `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+impl<V: Serialize> Serialize for OrderedMap<V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}

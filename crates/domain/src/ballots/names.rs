@@ -1,0 +1,88 @@
+//! Name lookup after trimming and NFKC normalisation (candidates, subjects, grades, groups).
+//!
+//! A lookup first tries the exact string (the common case, no allocation), then the normalised
+//! form, so tallying 100,000 ballots does not normalise every mark.
+
+use std::collections::HashMap;
+
+use super::bulletin::normalize_name;
+use super::error::BulletinErrorKind;
+
+/// Position of each name of a poll list, by exact and by normalised spelling.
+#[derive(Debug, Default)]
+pub(crate) struct NameIndex {
+    exact: HashMap<String, usize>,
+    normalized: HashMap<String, usize>,
+}
+
+impl NameIndex {
+    /// Indexes `names`, rejecting empty and duplicate names (after normalisation).
+    pub(crate) fn strict<'a>(
+        list: &'static str,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, BulletinErrorKind> {
+        let mut index = Self::default();
+        for (i, name) in names.into_iter().enumerate() {
+            let norm = normalize_name(name);
+            if norm.is_empty() {
+                return Err(BulletinErrorKind::EmptyName { list });
+            }
+            if index.normalized.insert(norm, i).is_some() {
+                return Err(BulletinErrorKind::DuplicateName { list, name: name.to_string() });
+            }
+            index.exact.insert(name.to_string(), i);
+        }
+        Ok(index)
+    }
+
+    /// Indexes `names` without complaint: the first of duplicate names wins, empty names match
+    /// nothing. Used by the tally, which must not fail on a bulletin that was never validated.
+    pub(crate) fn lenient<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut index = Self::default();
+        for (i, name) in names.into_iter().enumerate() {
+            let norm = normalize_name(name);
+            if norm.is_empty() || index.normalized.contains_key(&norm) {
+                continue;
+            }
+            index.normalized.insert(norm, i);
+            index.exact.entry(name.to_string()).or_insert(i);
+        }
+        index
+    }
+
+    /// The position of a name that is already normalised (see [`normalize_name`]).
+    pub(crate) fn find_normalized(&self, normalized: &str) -> Option<usize> {
+        self.normalized.get(normalized).copied()
+    }
+
+    /// The position of `name`, compared after trimming and NFKC normalisation.
+    pub(crate) fn find(&self, name: &str) -> Option<usize> {
+        if let Some(&i) = self.exact.get(name) {
+            return Some(i);
+        }
+        self.normalized.get(&normalize_name(name)).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_compare_after_nfkc_and_trim() {
+        let idx = NameIndex::strict("candidates", ["张三", "ＡＢ", "李四"]).unwrap();
+        assert_eq!(idx.find("张三"), Some(0));
+        assert_eq!(idx.find("　张三 "), Some(0)); // ideographic and ASCII spaces
+        assert_eq!(idx.find("AB"), Some(1)); // full-width letters fold under NFKC
+        assert_eq!(idx.find("王五"), None);
+    }
+
+    #[test]
+    fn duplicate_and_empty_names_are_rejected() {
+        assert!(matches!(NameIndex::strict("candidates", ["AB", "ＡＢ "]), Err(BulletinErrorKind::DuplicateName { .. })));
+        assert_eq!(NameIndex::strict("groups", ["a", " "]).err(), Some(BulletinErrorKind::EmptyName { list: "groups" }));
+        let lenient = NameIndex::lenient(["AB", "ＡＢ", ""]);
+        assert_eq!(lenient.find("ＡＢ"), Some(0));
+        assert_eq!(lenient.find(""), None);
+    }
+}
