@@ -193,7 +193,11 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
         return Ok(None);
     }
     if now - r.last_seen > 60_000 {
-        sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2").bind(now).bind(&th).execute(&store.write).await?;
+        sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(&th)
+            .execute(&store.write)
+            .await?;
     }
     let user = User {
         id: r.id,

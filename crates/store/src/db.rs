@@ -76,7 +76,14 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(opts)
                     .await?;
-                Store { read: pool.clone(), write: pool, kind, crypto, url: url.to_string(), ballot_box: Default::default() }
+                Store {
+                    read: pool.clone(),
+                    write: pool,
+                    kind,
+                    crypto,
+                    url: url.to_string(),
+                    ballot_box: Default::default(),
+                }
             }
         };
         store.migrate().await?;

@@ -5,6 +5,8 @@
 //! TEXT ids, BIGINT integers) and run through sqlx's `Any` driver. Every query that reads
 //! tenant data takes the school id, so a foreign id can only ever come back as "not found".
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod accounts;
 pub mod audit;
 pub mod backup;

@@ -76,7 +76,8 @@ pub struct Filter {
 }
 
 const ROW_COLS: &str = "m.id, m.employee_no, m.name, m.gender, m.group_id, g.name AS group_name, d.name AS department, m.post, m.title, m.status, m.is_temporary, m.id_masked, m.phone_masked";
-const FROM_JOINS: &str = "FROM members m LEFT JOIN union_groups g ON g.id = m.group_id LEFT JOIN departments d ON d.id = m.department_id";
+const FROM_JOINS: &str =
+    "FROM members m LEFT JOIN union_groups g ON g.id = m.group_id LEFT JOIN departments d ON d.id = m.department_id";
 
 /// The WHERE clause of a filter with only the conditions that are set, so the planner can use the
 /// (school, name_pinyin) index; returns the clause and its string parameters ($1 … $n).
@@ -104,7 +105,13 @@ fn filter_sql(school_id: &str, f: &Filter) -> (String, Vec<String>) {
 }
 
 /// One page of the roster and the total count.
-pub async fn list(store: &Store, school_id: &str, f: &Filter, page: i64, per_page: i64) -> Result<(Vec<MemberRow>, i64)> {
+pub async fn list(
+    store: &Store,
+    school_id: &str,
+    f: &Filter,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<MemberRow>, i64)> {
     let (clause, binds) = filter_sql(school_id, f);
     let n = binds.len();
     let sql = format!(

@@ -31,7 +31,15 @@ pub struct Poll {
 
 const POLL_COLS: &str = "id, school_id, kind, title, definition, status, created_at, opened_at, closed_at";
 
-pub async fn create(tx: &mut Tx, school_id: &str, kind: &str, title: &str, definition: &str, electorate: &[String], actor: &str) -> Result<String> {
+pub async fn create(
+    tx: &mut Tx,
+    school_id: &str,
+    kind: &str,
+    title: &str,
+    definition: &str,
+    electorate: &[String],
+    actor: &str,
+) -> Result<String> {
     let id = new_id();
     sqlx::query("INSERT INTO polls (id, school_id, kind, title, definition, status, created_by, created_at) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7)")
         .bind(&id)
@@ -128,14 +136,16 @@ pub async fn voted_by(store: &Store, school_id: &str, member_id: &str) -> Result
 /// Moves a poll draft → open → closed; false when it was not in the expected state.
 pub async fn set_status(tx: &mut Tx, school_id: &str, id: &str, from: &str, to: &str) -> Result<bool> {
     let col = if to == "open" { "opened_at" } else { "closed_at" };
-    let r = sqlx::query(&format!("UPDATE polls SET status = $1, {col} = $2 WHERE school_id = $3 AND id = $4 AND status = $5"))
-        .bind(to)
-        .bind(now_ms())
-        .bind(school_id)
-        .bind(id)
-        .bind(from)
-        .execute(&mut **tx)
-        .await?;
+    let r = sqlx::query(&format!(
+        "UPDATE polls SET status = $1, {col} = $2 WHERE school_id = $3 AND id = $4 AND status = $5"
+    ))
+    .bind(to)
+    .bind(now_ms())
+    .bind(school_id)
+    .bind(id)
+    .bind(from)
+    .execute(&mut **tx)
+    .await?;
     Ok(r.rows_affected() == 1)
 }
 
@@ -147,8 +157,14 @@ pub async fn set_definition(tx: &mut Tx, id: &str, definition: &str) -> Result<(
 
 /// Electorate size and ballots cast so far.
 pub async fn turnout(store: &Store, poll_id: &str) -> Result<(i64, i64)> {
-    let (e,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM poll_electorate WHERE poll_id = $1").bind(poll_id).fetch_one(&store.read).await?;
-    let (v,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM poll_voted WHERE poll_id = $1").bind(poll_id).fetch_one(&store.read).await?;
+    let (e,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM poll_electorate WHERE poll_id = $1")
+        .bind(poll_id)
+        .fetch_one(&store.read)
+        .await?;
+    let (v,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM poll_voted WHERE poll_id = $1")
+        .bind(poll_id)
+        .fetch_one(&store.read)
+        .await?;
     Ok((e, v))
 }
 
@@ -209,7 +225,12 @@ impl BallotBox {
     }
 
     /// Casts a ballot; returns its tracker once it is durably stored.
-    pub async fn cast(&self, poll_id: &str, member_id: &str, content: String) -> std::result::Result<String, CastError> {
+    pub async fn cast(
+        &self,
+        poll_id: &str,
+        member_id: &str,
+        content: String,
+    ) -> std::result::Result<String, CastError> {
         let (reply, rx) = oneshot::channel();
         let job = Job { poll_id: poll_id.to_string(), member_id: member_id.to_string(), content, reply };
         self.tx.send(job).await.map_err(|_| CastError::Failed("ballot writer stopped".into()))?;
@@ -265,11 +286,12 @@ async fn write_batch(store: &Store, batch: &[Job]) -> Result<Vec<std::result::Re
             results.push(Err(CastError::NotOpen));
             continue;
         };
-        let eligible: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM poll_electorate WHERE poll_id = $1 AND member_id = $2")
-            .bind(&job.poll_id)
-            .bind(&job.member_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let eligible: Option<(i64,)> =
+            sqlx::query_as("SELECT 1 FROM poll_electorate WHERE poll_id = $1 AND member_id = $2")
+                .bind(&job.poll_id)
+                .bind(&job.member_id)
+                .fetch_optional(&mut *tx)
+                .await?;
         if eligible.is_none() {
             results.push(Err(CastError::NotEligible));
             continue;
@@ -295,7 +317,12 @@ async fn write_batch(store: &Store, batch: &[Job]) -> Result<Vec<std::result::Re
     }
     for (key, n) in per_school {
         let (school, poll) = key.split_once('\u{1f}').unwrap_or((key.as_str(), ""));
-        audit::append(&mut tx, &store.crypto, &Event::new(Some(school), "voters", "poll.ballots", poll).detail(n.to_string())).await?;
+        audit::append(
+            &mut tx,
+            &store.crypto,
+            &Event::new(Some(school), "voters", "poll.ballots", poll).detail(n.to_string()),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(results)

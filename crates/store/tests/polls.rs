@@ -10,7 +10,9 @@ use jiaogong_store::polls::{self, CastError};
 async fn setup(store: &jiaogong_store::Store, n: usize) -> (String, String, Vec<String>) {
     let s = common::school(store, "p").await;
     let mut tx = store.begin().await.unwrap();
-    let rows: Vec<_> = (0..n).map(|i| (common::member(&format!("代表{i}"), &format!("D{i:03}"), None, None, None), None, None)).collect();
+    let rows: Vec<_> = (0..n)
+        .map(|i| (common::member(&format!("代表{i}"), &format!("D{i:03}"), None, None, None), None, None))
+        .collect();
     let ids = members::insert_many(&mut tx, &store.crypto, &s, &rows).await.unwrap();
     let poll = polls::create(&mut tx, &s, "resolution", "表决", "{}", &ids, "chair").await.unwrap();
     jiaogong_store::commit(tx).await.unwrap();
@@ -33,7 +35,10 @@ on_every_db!(ballots_only_while_open_and_only_for_the_electorate, |store, db| {
     assert_eq!(bb.cast(&poll, &ids[0], r#"{"choice":"no"}"#.into()).await, Err(CastError::AlreadyVoted));
     let outsider = {
         let mut tx = store.begin().await.unwrap();
-        let id = members::insert(&mut tx, &store.crypto, &s, &common::member("局外人", "X1", None, None, None), None, None).await.unwrap();
+        let id =
+            members::insert(&mut tx, &store.crypto, &s, &common::member("局外人", "X1", None, None, None), None, None)
+                .await
+                .unwrap();
         jiaogong_store::commit(tx).await.unwrap();
         id
     };
@@ -56,7 +61,9 @@ on_every_db!(one_ballot_per_member_under_concurrency, |store, db| {
         for id in &ids {
             let st = store.clone();
             let (poll, id) = (poll.clone(), id.clone());
-            tasks.push(tokio::spawn(async move { (round, st.ballot_box().cast(&poll, &id, r#"{"choice":"yes"}"#.into()).await) }));
+            tasks.push(tokio::spawn(async move {
+                (round, st.ballot_box().cast(&poll, &id, r#"{"choice":"yes"}"#.into()).await)
+            }));
         }
     }
     let mut ok = 0;
@@ -78,11 +85,15 @@ on_every_db!(ballot_rows_hold_nothing_about_the_voter, |store, db| {
     let (s, poll, ids) = setup(&store, 2).await;
     open(&store, &s, &poll).await;
     store.ballot_box().cast(&poll, &ids[0], r#"{"choice":"no"}"#.into()).await.unwrap();
-    let row: (String, String, String, i64) = sqlx::query_as("SELECT * FROM ballots").fetch_one(store.reader()).await.unwrap();
+    let row: (String, String, String, i64) =
+        sqlx::query_as("SELECT * FROM ballots").fetch_one(store.reader()).await.unwrap();
     let all = format!("{row:?}");
     assert!(!all.contains(&ids[0]), "{all}");
     // Four columns: poll, tracker, content, paper. No time, no voter, no sequence.
-    assert!(sqlx::query_as::<_, (String, String, String, i64, i64)>("SELECT *, 0 FROM ballots").fetch_one(store.reader()).await.is_ok());
+    assert!(sqlx::query_as::<_, (String, String, String, i64, i64)>("SELECT *, 0 FROM ballots")
+        .fetch_one(store.reader())
+        .await
+        .is_ok());
     // The audit log counts ballots, it does not name voters.
     let entries = jiaogong_store::audit::recent(&store, &s, 10).await.unwrap();
     let e = entries.iter().find(|e| e.action == "poll.ballots").unwrap();

@@ -1,6 +1,8 @@
 //! The web layer: axum router, request context, access control, pages (askama + htmx) and the
 //! JSON API. Handlers parse input into domain types, let the domain decide, and call the store.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod access;
 mod admin;
 mod api;

@@ -70,7 +70,11 @@ struct MeQuery {
     sent: Option<String>,
 }
 
-async fn me(State(st): State<AppState>, ctx: Ctx, axum::extract::Query(q): axum::extract::Query<MeQuery>) -> AppResult<Response> {
+async fn me(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<MeQuery>,
+) -> AppResult<Response> {
     let msg = if q.sent.is_some() { ctx.tr.t("correction-sent") } else { String::new() };
     me_page(&st, &ctx, msg, String::new()).await
 }

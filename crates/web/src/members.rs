@@ -458,7 +458,8 @@ async fn detail_page(st: &AppState, ctx: &Ctx, school: School, id: &str, error: 
     if m.origin == "import" {
         // Imported members have no history row of their own: the roster row says where it came from.
         let at = m.created_at;
-        let day = chrono::DateTime::from_timestamp_millis(at).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+        let day =
+            chrono::DateTime::from_timestamp_millis(at).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
         let e = repo::EventRow {
             id: String::new(),
             kind: "update".into(),

@@ -367,8 +367,12 @@ async fn payroll_import_sets_salaries_and_payments_and_arrears_follow() {
     let boundary = "XyZ";
     let (token, csrf) = t.as_role("chair").clone();
     let mut body = Vec::new();
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"month\"\r\n\r\n2026-10\r\n").as_bytes());
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n").as_bytes(),
+    );
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"month\"\r\n\r\n2026-10\r\n").as_bytes(),
+    );
     body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
     body.extend_from_slice(&file);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
@@ -383,18 +387,41 @@ async fn payroll_import_sets_salaries_and_payments_and_arrears_follow() {
     assert_eq!(r.status(), StatusCode::OK);
     assert!(common::body_text(r).await.contains("已导入 1 行"));
     // 6000 yuan × 0.5% = 30.00 due, 20.00 paid: 10.00 owed.
-    let r = t.send(t.req("GET", "/api/v1/schools/a/dues?month=2026-10", Some(t.as_role("chair")), Body::empty(), None)).await;
+    let r = t
+        .send(t.req("GET", "/api/v1/schools/a/dues?month=2026-10", Some(t.as_role("chair")), Body::empty(), None))
+        .await;
     let v: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();
     let line = v["members"].as_array().unwrap().iter().find(|m| m["employee_no"] == "A1").unwrap().clone();
-    assert_eq!((line["due_fen"].as_i64(), line["paid_fen"].as_i64(), line["arrears_fen"].as_i64()), (Some(3000), Some(2000), Some(1000)));
+    assert_eq!(
+        (line["due_fen"].as_i64(), line["paid_fen"].as_i64(), line["arrears_fen"].as_i64()),
+        (Some(3000), Some(2000), Some(1000))
+    );
     // A back-payment through the API clears it.
-    let r = t.send(t.req("POST", "/api/v1/schools/a/dues/payments", Some(t.as_role("chair")), Body::from(r#"{"employee_no": "A1", "month": "2026-10", "amount": "10", "back_payment": true}"#), Some("application/json"))).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/dues/payments",
+            Some(t.as_role("chair")),
+            Body::from(r#"{"employee_no": "A1", "month": "2026-10", "amount": "10", "back_payment": true}"#),
+            Some("application/json"),
+        ))
+        .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let r = t.send(t.req("GET", "/api/v1/schools/a/dues?month=2026-10", Some(t.as_role("auditor")), Body::empty(), None)).await;
+    let r = t
+        .send(t.req("GET", "/api/v1/schools/a/dues?month=2026-10", Some(t.as_role("auditor")), Body::empty(), None))
+        .await;
     let v: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();
     let line = v["members"].as_array().unwrap().iter().find(|m| m["employee_no"] == "A1").unwrap().clone();
     assert_eq!(line["arrears_fen"].as_i64(), Some(0));
     // The auditor reads but cannot record.
-    let r = t.send(t.req("POST", "/api/v1/schools/a/dues/payments", Some(t.as_role("auditor")), Body::from("{}"), Some("application/json"))).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/dues/payments",
+            Some(t.as_role("auditor")),
+            Body::from("{}"),
+            Some("application/json"),
+        ))
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }

@@ -337,6 +337,13 @@ fn perf_tally_100k_election_ballots() {
         .collect();
     let json = serde_json::to_string(&Bulletin::new(poll, ballots)).unwrap();
     let start = Instant::now();
+    let _value: Value = serde_json::from_str(&json).unwrap();
+    let as_value = start.elapsed();
+    let start = Instant::now();
+    let _typed: Bulletin = serde_json::from_str(&json).unwrap();
+    let as_typed = start.elapsed();
+    println!("from_str Value {as_value:?}, typed {as_typed:?}");
+    let start = Instant::now();
     let bulletin = parse_bulletin(&json).unwrap();
     let parsed = start.elapsed();
     let start = Instant::now();
