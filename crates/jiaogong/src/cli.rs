@@ -77,6 +77,8 @@ enum Cmd {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
+    /// Recompute a ballot result from a published bulletin (ballots.md); prints the result JSON.
+    Tally { bulletin: PathBuf },
     /// Exit 0 when the server answers /healthz.
     Healthcheck {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
@@ -151,6 +153,10 @@ pub fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    // The tally needs no database, key or runtime: anyone with the bulletin can run it.
+    if let Cmd::Tally { bulletin } = &cli.cmd {
+        return tally(bulletin);
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -342,6 +348,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Cmd::Tally { bulletin } => Ok(tally(&bulletin)),
         Cmd::Healthcheck { url } => {
             let url = format!("{}/healthz", url.trim_end_matches('/'));
             match reqwest::Client::new().get(&url).timeout(std::time::Duration::from_secs(5)).send().await {
@@ -435,4 +442,31 @@ async fn import(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `jiaogong tally BULLETIN.json`: exit 0 with the result, 2 with one line on a malformed file.
+fn tally(path: &Path) -> ExitCode {
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                eprintln!("公告文件不是 UTF-8 文本 / the bulletin is not UTF-8 text: {}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+        Err(e) => {
+            eprintln!("无法读取 {} / cannot read it: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    match jiaogong_domain::ballots::tally_json_pretty(&text) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", e.message_zh_en().replace('\n', " "));
+            ExitCode::from(2)
+        }
+    }
 }

@@ -642,3 +642,23 @@ pub async fn school_of(store: &Store, member_id: &str) -> Result<String> {
         .ok_or(StoreError::NotFound)?;
     Ok(s)
 }
+
+/// Ids of the school's active members (the default electorate of a poll).
+pub async fn active_ids(store: &Store, school_id: &str) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM members WHERE school_id = $1 AND status = 'active'")
+        .bind(school_id)
+        .fetch_all(&store.read)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Ids of the active members of one group of the school.
+pub async fn active_ids_in_group(store: &Store, school_id: &str, group_id: &str) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM members WHERE school_id = $1 AND group_id = $2 AND status = 'active'")
+            .bind(school_id)
+            .bind(group_id)
+            .fetch_all(&store.read)
+            .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

@@ -34,6 +34,8 @@ pub const ROSTER_READERS: &[Role] = &[Admin, Chair, OrgCommittee, GroupLeader];
 /// Read dues.
 pub const DUES_READERS: &[Role] = &[Admin, Chair, OrgCommittee, Auditor];
 pub const DISTRICT: &[Role] = &[Admin, District];
+/// Create, open and close polls.
+pub const POLL_MANAGERS: &[Role] = &[Admin, Chair, OrgCommittee];
 /// Manage a school's accounts.
 pub const ACCOUNT_MANAGERS: &[Role] = &[Admin, Chair];
 /// Read the audit log.
@@ -90,6 +92,22 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/s/{school}/accounts", Allow::Roles(ACCOUNT_MANAGERS)),
     ("POST", "/s/{school}/accounts", Allow::Roles(ACCOUNT_MANAGERS)),
     ("POST", "/s/{school}/accounts/{id}", Allow::Roles(ACCOUNT_MANAGERS)),
+    ("POST", "/api/v1/schools/{school}/polls", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/api/v1/polls/{id}/open", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/api/v1/polls/{id}/ballots", Allow::Anyone),
+    ("GET", "/api/v1/polls/{id}/turnout", Allow::Anyone),
+    ("POST", "/api/v1/polls/{id}/close", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/api/v1/polls/{id}/result", Allow::Anyone),
+    ("GET", "/api/v1/polls/{id}/bulletin", Allow::Anyone),
+    ("GET", "/polls", Allow::Anyone),
+    ("GET", "/polls/{id}", Allow::Anyone),
+    ("POST", "/polls/{id}/vote", Allow::Anyone),
+    ("GET", "/s/{school}/polls", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/polls/{id}", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/polls/{id}/turnout", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/open", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/close", Allow::Roles(POLL_MANAGERS)),
     ("GET", "/api/v1/openapi.json", Allow::Public),
     ("GET", "/api/v1/me", Allow::Anyone),
     ("GET", "/api/v1/schools", Allow::Anyone),

@@ -19,6 +19,7 @@ mod me;
 mod members;
 mod openapi;
 pub mod pages;
+mod polls;
 
 use std::sync::Arc;
 
@@ -70,6 +71,7 @@ pub fn routes() -> Routes {
     let r = district::routes(r);
     let r = audit_page::routes(r);
     let r = admin::routes(r);
+    let r = polls::routes(r);
     api::routes(r)
 }
 

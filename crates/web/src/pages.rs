@@ -25,6 +25,7 @@ pub struct Chrome {
     pub reads_audit: bool,
     pub manages_accounts: bool,
     pub system_admin: bool,
+    pub manages_polls: bool,
     pub is_member: bool,
     pub active: &'static str,
     pub title: String,
@@ -47,6 +48,7 @@ impl Chrome {
             district: has(crate::access::DISTRICT),
             reads_audit: has(crate::access::AUDIT_READERS),
             manages_accounts: has(crate::access::ACCOUNT_MANAGERS),
+            manages_polls: has(crate::access::POLL_MANAGERS),
             system_admin: role == Some(Role::Admin)
                 && ctx.user.as_ref().map(|u| u.school_id.is_none()).unwrap_or(false),
             is_member: ctx.user.as_ref().map(|u| u.member_id.is_some()).unwrap_or(false),
@@ -68,6 +70,11 @@ impl Chrome {
     /// The label of a post code.
     pub fn post(&self, code: &str) -> String {
         self.tr.t(&format!("post-{}", code.replace('_', "-")))
+    }
+
+    /// The label of a poll's state.
+    pub fn poll_status(&self, code: &str) -> String {
+        self.tr.t(&format!("poll-status-{code}"))
     }
 
     /// The label of a correction request's state.

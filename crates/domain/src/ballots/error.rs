@@ -112,35 +112,29 @@ impl BulletinErrorKind {
                 format!("weight of group “{}” must be at least 1", show(group)),
             ),
             EmptyName { list } => (format!("{list} 中有空名称"), format!("empty name in {list}")),
-            DuplicateName { list, name } => (
-                format!("{list} 中“{}”重复", show(name)),
-                format!("duplicate name “{}” in {list}", show(name)),
-            ),
+            DuplicateName { list, name } => {
+                (format!("{list} 中“{}”重复", show(name)), format!("duplicate name “{}” in {list}", show(name)))
+            }
             FieldNotForKind { field, kind } => (
                 format!("字段 {field} 不适用于 {kind} 类型的投票"),
                 format!("field {field} does not belong to a {kind} poll"),
             ),
-            UnknownCandidate { name } => (
-                format!("候选人“{}”不在名单中", show(name)),
-                format!("mark for unknown candidate “{}”", show(name)),
-            ),
-            UnknownSubject { name } => (
-                format!("被评议人“{}”不在名单中", show(name)),
-                format!("grade for unknown subject “{}”", show(name)),
-            ),
-            UnknownGrade { grade } => (
-                format!("等次“{}”不在 grades 中", show(grade)),
-                format!("grade “{}” is not in grades", show(grade)),
-            ),
-            UnknownGroup { group } => (
-                format!("评议组“{}”不在 groups 中", show(group)),
-                format!("group “{}” is not in groups", show(group)),
-            ),
+            UnknownCandidate { name } => {
+                (format!("候选人“{}”不在名单中", show(name)), format!("mark for unknown candidate “{}”", show(name)))
+            }
+            UnknownSubject { name } => {
+                (format!("被评议人“{}”不在名单中", show(name)), format!("grade for unknown subject “{}”", show(name)))
+            }
+            UnknownGrade { grade } => {
+                (format!("等次“{}”不在 grades 中", show(grade)), format!("grade “{}” is not in grades", show(grade)))
+            }
+            UnknownGroup { group } => {
+                (format!("评议组“{}”不在 groups 中", show(group)), format!("group “{}” is not in groups", show(group)))
+            }
             MissingGroup => ("缺少评议组（group）".into(), "missing group".into()),
-            DuplicateMark { name } => (
-                format!("对“{}”重复填写", show(name)),
-                format!("“{}” is marked twice on one ballot", show(name)),
-            ),
+            DuplicateMark { name } => {
+                (format!("对“{}”重复填写", show(name)), format!("“{}” is marked twice on one ballot", show(name)))
+            }
         }
     }
 }
@@ -178,7 +172,10 @@ mod tests {
     #[test]
     fn message_is_one_line_in_chinese_and_english_with_one_based_index() {
         let e = BulletinError::ballot(2, BulletinErrorKind::UnknownCandidate { name: "王五".into() });
-        assert_eq!(e.message_zh_en(), "第 3 张选票：候选人“王五”不在名单中 / ballot 3: mark for unknown candidate “王五”");
+        assert_eq!(
+            e.message_zh_en(),
+            "第 3 张选票：候选人“王五”不在名单中 / ballot 3: mark for unknown candidate “王五”"
+        );
         let e = BulletinError::poll(BulletinErrorKind::UnknownKind { found: "a\nb".into() });
         assert!(!e.message_zh_en().contains('\n'));
         assert!(e.to_string().starts_with("选票公告有误："));

@@ -102,7 +102,8 @@ pub(crate) fn tally(b: &Bulletin) -> EvaluationResult {
     }
     let returned = count(b.ballots.len());
     let rules = Rules::of(poll, &grades);
-    let subjects = poll.subjects.iter().zip(&cells).map(|(name, row)| subject_result(poll, &rules, name, row)).collect();
+    let subjects =
+        poll.subjects.iter().zip(&cells).map(|(name, row)| subject_result(poll, &rules, name, row)).collect();
     EvaluationResult { void_reason: void_reason(poll, returned), returned, valid, invalid, subjects }
 }
 

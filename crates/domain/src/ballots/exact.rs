@@ -162,7 +162,7 @@ mod tests {
     fn nat_handles_products_beyond_u128() {
         let big = Nat::from_u128(u128::MAX);
         let sq = big.mul(&big);
-        // (2¹²⁸−1)² / (2¹²⁸−1) = 2¹²⁸−1 hundredths·… : check via the rounding search on a small ratio.
+        // sq / (4·sq) = 0.25, i.e. 25 hundredths, with both numbers far beyond u128.
         assert_eq!(round_hundredths(&sq, &sq.mul_u128(4)), Some(25));
         assert!(sq > big);
         assert_eq!(Nat::from_u128(0), Nat::zero());

@@ -6,9 +6,10 @@
 //! integer and rational arithmetic only (no floats), never panics, and does not depend on the
 //! order of the ballots.
 //!
-//! Decisions where the specification leaves room are documented on the item they concern:
-//! write-in handling in [`election`], withholding and `by_group` in [`evaluation`], strictness of
-//! parsing in [`bulletin`] and [`validate`].
+//! Decisions where the specification leaves room are documented in the module docs of the files
+//! they concern: write-ins and runoffs in `election.rs`, withholding and `by_group` in
+//! `evaluation.rs`, strictness of parsing in `bulletin.rs` and `validate.rs`, fractions in
+//! `fraction.rs`, the 1-based ballot numbers of messages in `error.rs`.
 
 mod bulletin;
 mod election;
@@ -81,7 +82,10 @@ pub fn tally_json_pretty(json: &str) -> Result<String, BulletinError> {
 }
 
 fn serialization_error(e: serde_json::Error) -> BulletinError {
-    BulletinError { ballot_index: None, kind: BulletinErrorKind::Malformed { path: "result".into(), detail: e.to_string() } }
+    BulletinError {
+        ballot_index: None,
+        kind: BulletinErrorKind::Malformed { path: "result".into(), detail: e.to_string() },
+    }
 }
 
 /// Ballots returned and the void reason, common to every kind: returned > issued voids first,

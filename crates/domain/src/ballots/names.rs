@@ -79,8 +79,14 @@ mod tests {
 
     #[test]
     fn duplicate_and_empty_names_are_rejected() {
-        assert!(matches!(NameIndex::strict("candidates", ["AB", "ＡＢ "]), Err(BulletinErrorKind::DuplicateName { .. })));
-        assert_eq!(NameIndex::strict("groups", ["a", " "]).err(), Some(BulletinErrorKind::EmptyName { list: "groups" }));
+        assert!(matches!(
+            NameIndex::strict("candidates", ["AB", "ＡＢ "]),
+            Err(BulletinErrorKind::DuplicateName { .. })
+        ));
+        assert_eq!(
+            NameIndex::strict("groups", ["a", " "]).err(),
+            Some(BulletinErrorKind::EmptyName { list: "groups" })
+        );
         let lenient = NameIndex::lenient(["AB", "ＡＢ", ""]);
         assert_eq!(lenient.find("ＡＢ"), Some(0));
         assert_eq!(lenient.find(""), None);

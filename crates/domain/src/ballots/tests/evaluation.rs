@@ -5,7 +5,8 @@ use serde_json::json;
 use super::*;
 
 fn standard_poll(subjects: &[&str]) -> Poll {
-    let grades = vec![Grade::new("优秀", 100), Grade::new("称职", 80), Grade::new("基本称职", 60), Grade::new("不称职", 0)];
+    let grades =
+        vec![Grade::new("优秀", 100), Grade::new("称职", 80), Grade::new("基本称职", 60), Grade::new("不称职", 0)];
     let groups = vec![Group::new("校领导", 2), Group::new("中层", 3), Group::new("教职工", 5)];
     let rules = Rules {
         competent: Some(names(&["优秀", "称职"])),
@@ -112,8 +113,10 @@ fn by_group_null_when_any_group_small() {
 fn by_group_null_without_groups_and_plain_average() {
     let mut poll = standard_poll(&["王校长"]);
     poll.groups.clear();
-    let ballots: Vec<Ballot> =
-        ["优秀", "优秀", "称职", "不称职", "基本称职"].iter().map(|g| Ballot::evaluation(*g, None, [("王校长", *g)])).collect();
+    let ballots: Vec<Ballot> = ["优秀", "优秀", "称职", "不称职", "基本称职"]
+        .iter()
+        .map(|g| Ballot::evaluation(*g, None, [("王校长", *g)]))
+        .collect();
     let r = result(&Bulletin::new(poll, ballots));
     let d = detail(&r, "王校长");
     assert_eq!((d.score.as_str(), d.competent_rate.as_str(), &d.by_group), ("68.00", "60.00", &None));
@@ -146,7 +149,8 @@ fn rates_round_half_up_two_decimals() {
     assert_eq!(detail(&r, "王校长").competent_rate, "66.67");
     // A score of exactly 0.125 rounds half-up to "0.13" (banker's rounding would give 0.12).
     let mut poll = standard_poll(&["王校长"]);
-    poll.grades = vec![Grade::new("优秀", 1), Grade::new("称职", 0), Grade::new("基本称职", 0), Grade::new("不称职", 0)];
+    poll.grades =
+        vec![Grade::new("优秀", 1), Grade::new("称职", 0), Grade::new("基本称职", 0), Grade::new("不称职", 0)];
     let r = result(&Bulletin::new(poll, group_ballots("教职工", "王校长", [1, 7, 0, 0])));
     assert_eq!(detail(&r, "王校长").score, "0.13");
     assert_eq!(detail(&r, "王校长").by_group.as_ref().unwrap().get("教职工").unwrap().score, "0.13");

@@ -71,7 +71,10 @@ fn spec_bulletin_round_trips() {
 fn tally_json_of_spec_bulletin() {
     let out = tally_json(&spec_resolution().to_string()).unwrap();
     assert_eq!(out["kind"], json!("resolution"));
-    assert_eq!((out["valid"].clone(), out["invalid"].clone(), out["passed"].clone()), (json!(2), json!(1), json!(false)));
+    assert_eq!(
+        (out["valid"].clone(), out["invalid"].clone(), out["passed"].clone()),
+        (json!(2), json!(1), json!(false))
+    );
     let pretty = tally_json_pretty(&spec_resolution().to_string()).unwrap();
     assert!(pretty.starts_with("{\n  \"kind\": \"resolution\",\n  \"void_reason\": null,"), "{pretty}");
 }
@@ -106,7 +109,9 @@ fn unknown_kind_is_an_error() {
 
 #[test]
 fn negative_counts_are_clear_errors() {
-    for (field, path) in [("electorate", "poll.electorate"), ("present", "poll.present"), ("ballots_issued", "poll.ballots_issued")] {
+    for (field, path) in
+        [("electorate", "poll.electorate"), ("present", "poll.present"), ("ballots_issued", "poll.ballots_issued")]
+    {
         let mut v = spec_resolution();
         v["poll"][field] = json!(-3);
         assert_eq!(err(&v).kind, K::NegativeCount { field: path.into() });
@@ -127,11 +132,16 @@ fn negative_counts_are_clear_errors() {
 
 #[test]
 fn bad_fractions_are_errors() {
-    for (rule, bad) in [("quorum", json!("2:3")), ("threshold", json!("1/0")), ("quorum", json!(0.5)), ("threshold", json!("3/2"))] {
+    for (rule, bad) in
+        [("quorum", json!("2:3")), ("threshold", json!("1/0")), ("quorum", json!(0.5)), ("threshold", json!("3/2"))]
+    {
         let mut v = spec_resolution();
         v["poll"]["rules"][rule] = bad.clone();
         let e = err(&v);
-        assert!(matches!(&e.kind, K::BadFraction { field, .. } if *field == format!("rules.{rule}")), "{rule} {bad}: {e}");
+        assert!(
+            matches!(&e.kind, K::BadFraction { field, .. } if *field == format!("rules.{rule}")),
+            "{rule} {bad}: {e}"
+        );
     }
     let mut v = evaluation();
     v["poll"]["rules"]["flag_fail_ratio"] = json!("a/3");
@@ -249,7 +259,10 @@ fn fields_of_another_kind_are_errors() {
     assert_eq!(err(&v).kind, K::FieldNotForKind { field: "marks", kind: "resolution" });
     let mut v = election();
     v["ballots"][1]["choice"] = json!("yes");
-    assert_eq!((err(&v).ballot_index, err(&v).kind), (Some(1), K::FieldNotForKind { field: "choice", kind: "election" }));
+    assert_eq!(
+        (err(&v).ballot_index, err(&v).kind),
+        (Some(1), K::FieldNotForKind { field: "choice", kind: "election" })
+    );
     let mut v = spec_resolution();
     v["poll"]["seats"] = json!(1);
     assert_eq!(err(&v).kind, K::FieldNotForKind { field: "seats", kind: "resolution" });

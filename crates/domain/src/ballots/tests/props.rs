@@ -19,14 +19,14 @@ fn arb_choice() -> impl Strategy<Value = Choice> {
 
 fn arb_rules() -> impl Strategy<Value = Rules> {
     let fraction = (0u64..=6, 1u64..=6).prop_map(|(a, b)| Fraction::new(a.min(b), b).unwrap());
-    let base = prop_oneof![Just(Base::Electorate), Just(Base::Present), Just(Base::Valid)];
+    let base = prop_oneof![1 => Just(Base::Electorate), 1 => Just(Base::Present), 3 => Just(Base::Valid)];
     (proptest::option::of(fraction.clone()), proptest::option::of(fraction), proptest::option::of(base))
         .prop_map(|(quorum, threshold, base)| Rules { quorum, threshold, base, ..Rules::default() })
 }
 
-/// (electorate, present, ballots_issued)
+/// (electorate, present, ballots_issued): mostly enough ballots issued, sometimes too few.
 fn arb_counts() -> impl Strategy<Value = (u64, u64, u64)> {
-    (0u64..60, 0u64..60, 0u64..60)
+    (0u64..60, 0u64..60, prop_oneof![4 => 60u64..80, 1 => 0u64..60])
 }
 
 fn arb_resolution() -> impl Strategy<Value = Bulletin> {
@@ -43,35 +43,44 @@ fn arb_resolution() -> impl Strategy<Value = Bulletin> {
 }
 
 fn arb_election() -> impl Strategy<Value = Bulletin> {
-    (subsequence(POOL.to_vec(), 0..=POOL.len()), 1u64..5, any::<bool>(), arb_counts(), arb_rules()).prop_flat_map(
-        |(candidates, seats, allow, (e, p, i), rules)| {
-            let n = candidates.len();
-            // candidate index → (mark, spell the name with surrounding spaces)
-            let marks = proptest::collection::btree_map(0..n.max(1), (arb_choice(), any::<bool>()), 0..=n);
+    let popularity = proptest::collection::vec(1u32..10, POOL.len());
+    (subsequence(POOL.to_vec(), 0..=POOL.len()), 1u64..5, any::<bool>(), arb_counts(), arb_rules(), popularity)
+        .prop_flat_map(|(candidates, seats, allow, (e, p, i), rules, popularity)| {
+            // Per candidate: a mark (yes with the candidate's popularity out of 10, else no,
+            // abstain or unmarked) and whether to spell the name with surrounding spaces.
+            let marks: Vec<_> = popularity[..candidates.len()]
+                .iter()
+                .map(|&pop| {
+                    let other = prop_oneof![Just(Some(Choice::No)), Just(Some(Choice::Abstain)), Just(None)];
+                    (prop_oneof![pop => Just(Some(Choice::Yes)), 10 - pop => other], any::<bool>())
+                })
+                .collect();
             let write_ins = proptest::collection::vec(select(WRITE_INS.to_vec()), 0..3);
             let listed = candidates.clone();
             let ballot = (0u8..12, marks, write_ins).prop_map(move |(r, marks, write_ins)| {
                 if r == 0 {
                     return Ballot::spoiled("s");
                 }
-                let marks = marks.into_iter().filter_map(|(i, (c, spaced))| {
-                    let name = listed.get(i)?;
-                    Some((if spaced { format!(" {name}　") } else { name.to_string() }, c))
+                let marks = listed.iter().zip(marks).filter_map(|(name, (choice, spaced))| {
+                    Some((if spaced { format!(" {name}　") } else { name.to_string() }, choice?))
                 });
                 Ballot::election("e", marks, write_ins.into_iter().map(String::from).collect())
             });
             let poll = Poll::election("e", e, p, i, seats, names(&candidates), allow).with_rules(rules);
-            (Just(poll), proptest::collection::vec(ballot, 0..40))
-        },
-    )
-    .prop_map(|(poll, ballots)| Bulletin::new(poll, ballots))
+            // Few ballots make ties across the cut-off likely; more make everything else likely.
+            let ballot = ballot.boxed();
+            let ballots =
+                prop_oneof![proptest::collection::vec(ballot.clone(), 0..8), proptest::collection::vec(ballot, 0..40)];
+            (Just(poll), ballots)
+        })
+        .prop_map(|(poll, ballots)| Bulletin::new(poll, ballots))
 }
 
 fn arb_evaluation() -> impl Strategy<Value = Bulletin> {
     let groups = proptest::collection::vec(1u64..10, 0..4);
     let points = proptest::collection::vec(0u64..=100, 4);
-    (subsequence(POOL.to_vec(), 1..=4), groups, points, 0u64..6, arb_counts(), arb_rules()).prop_flat_map(
-        |(subjects, weights, points, min, (e, p, i), rules)| {
+    (subsequence(POOL.to_vec(), 1..=4), groups, points, 0u64..6, arb_counts(), arb_rules())
+        .prop_flat_map(|(subjects, weights, points, min, (e, p, i), rules)| {
             let group_names: Vec<String> = (0..weights.len()).map(|g| format!("组{g}")).collect();
             let groups: Vec<Group> = group_names.iter().zip(&weights).map(|(n, w)| Group::new(n.clone(), *w)).collect();
             let grades: Vec<Grade> = GRADES.iter().zip(&points).map(|(g, p)| Grade::new(*g, *p)).collect();
@@ -82,8 +91,10 @@ fn arb_evaluation() -> impl Strategy<Value = Bulletin> {
                 ..rules
             };
             let poll = Poll::evaluation("v", e, p, i, names(&subjects), grades, groups).with_rules(rules);
-            let answers = proptest::collection::btree_map(select(subjects.clone()), select(GRADES.to_vec()), 0..=subjects.len());
-            let group = if group_names.is_empty() { Just(None).boxed() } else { select(group_names).prop_map(Some).boxed() };
+            let answers =
+                proptest::collection::btree_map(select(subjects.clone()), select(GRADES.to_vec()), 0..=subjects.len());
+            let group =
+                if group_names.is_empty() { Just(None).boxed() } else { select(group_names).prop_map(Some).boxed() };
             let ballot = (0u8..12, group, answers).prop_map(|(r, group, answers)| {
                 if r == 0 {
                     Ballot::spoiled("s")
@@ -92,9 +103,8 @@ fn arb_evaluation() -> impl Strategy<Value = Bulletin> {
                 }
             });
             (Just(poll), proptest::collection::vec(ballot, 0..60))
-        },
-    )
-    .prop_map(|(poll, ballots)| Bulletin::new(poll, ballots))
+        })
+        .prop_map(|(poll, ballots)| Bulletin::new(poll, ballots))
 }
 
 fn arb_bulletin() -> impl Strategy<Value = Bulletin> {
@@ -116,8 +126,11 @@ fn counts_of(r: &TallyResult) -> (u64, u64, u64) {
 
 /// The weighted score recomputed independently with u128 (fine for these small sizes).
 fn expected_score(b: &Bulletin, subject: &str) -> Option<String> {
-    let groups: Vec<Option<&str>> =
-        if b.poll.groups.is_empty() { vec![None] } else { b.poll.groups.iter().map(|g| Some(g.name.as_str())).collect() };
+    let groups: Vec<Option<&str>> = if b.poll.groups.is_empty() {
+        vec![None]
+    } else {
+        b.poll.groups.iter().map(|g| Some(g.name.as_str())).collect()
+    };
     let (mut num, mut den, mut weights) = (0u128, 1u128, 0u128);
     for (gi, group) in groups.iter().enumerate() {
         let answers: Vec<u64> = b
@@ -151,6 +164,7 @@ proptest! {
         prop_assert!(b.validate().is_ok(), "{:?}", b.validate());
         let text = serde_json::to_string(&b).unwrap();
         prop_assert_eq!(parse_bulletin(&text).unwrap(), b.clone());
+        prop_assert_eq!(super::validate::parse_stepwise(&text).unwrap(), b.clone());
         prop_assert_eq!(tally_json(&text).unwrap(), serde_json::to_value(tally(&b)).unwrap());
     }
 
@@ -190,6 +204,20 @@ proptest! {
         }
         let flagged: Vec<&String> = r.tally.iter().filter(|e| e.elected).map(|e| &e.name).collect();
         prop_assert_eq!(flagged, r.elected.iter().collect::<Vec<_>>());
+        // Everyone elected qualified and has strictly more approvals than everyone not elected.
+        let threshold = b.poll.threshold();
+        let least_elected = r.tally.iter().filter(|e| e.elected).map(|e| e.yes).min();
+        for e in &r.tally {
+            if e.elected {
+                prop_assert!(threshold.exceeded_by(e.yes, r.base));
+            } else if let Some(least) = least_elected {
+                prop_assert!(e.yes < least);
+            }
+        }
+        if let Some(Runoff { reason: RunoffReason::Tie, among, .. }) = &r.runoff {
+            let tied: Vec<u64> = r.tally.iter().filter(|e| among.contains(&e.name)).map(|e| e.yes).collect();
+            prop_assert!(tied.len() >= 2 && tied.windows(2).all(|w| w[0] == w[1]));
+        }
     }
 
     #[test]
@@ -212,6 +240,9 @@ proptest! {
         let r = tally(&b);
         prop_assert_eq!(counts_of(&r).0, b.ballots.len() as u64);
         let _ = serde_json::to_string(&r).unwrap();
+        // Both parse paths agree on which rule a wild bulletin breaks first.
+        let text = serde_json::to_string(&b).unwrap();
+        prop_assert_eq!(parse_bulletin(&text), super::validate::parse_stepwise(&text));
     }
 
     #[test]
@@ -222,7 +253,8 @@ proptest! {
 
     #[test]
     fn parse_bulletin_never_panics_on_arbitrary_json(v in arb_json()) {
-        let _ = parse_bulletin(&v.to_string());
+        let text = v.to_string();
+        prop_assert_eq!(parse_bulletin(&text), super::validate::parse_stepwise(&text));
     }
 
     #[test]
@@ -234,11 +266,14 @@ proptest! {
         if let Some(node) = value.pointer_mut(&path) {
             *node = v;
         }
-        if let Ok(parsed) = parse_bulletin(&value.to_string()) {
-            let _ = tally(&parsed);
-        } else {
-            let e = parse_bulletin(&value.to_string()).unwrap_err();
-            prop_assert!(!e.message_zh_en().contains('\n'));
+        let text = value.to_string();
+        let parsed = parse_bulletin(&text);
+        prop_assert_eq!(&parsed, &super::validate::parse_stepwise(&text));
+        match parsed {
+            Ok(b) => {
+                let _ = tally(&b);
+            }
+            Err(e) => prop_assert!(!e.message_zh_en().contains('\n')),
         }
     }
 }
@@ -268,11 +303,24 @@ fn arb_wild_bulletin() -> impl Strategy<Value = Bulletin> {
             grades,
         })
         .boxed();
-    (kind, (number.clone(), number.clone(), number.clone()), proptest::option::of(number.clone()), names.clone(), any::<bool>())
+    (
+        kind,
+        (number.clone(), number.clone(), number.clone()),
+        proptest::option::of(number.clone()),
+        names.clone(),
+        any::<bool>(),
+    )
         .prop_flat_map(move |(kind, (e, p, i), seats, candidates, allow)| {
-            let grades = proptest::collection::vec((name.clone(), number.clone()).prop_map(|(n, p)| Grade::new(n, p)), 0..4);
-            let groups = proptest::collection::vec((name.clone(), number.clone()).prop_map(|(n, w)| Group::new(n, w)), 0..3);
-            let rules = (arb_rules(), proptest::option::of(names.clone()), proptest::option::of(name.clone()), proptest::option::of(number.clone()))
+            let grades =
+                proptest::collection::vec((name.clone(), number.clone()).prop_map(|(n, p)| Grade::new(n, p)), 0..4);
+            let groups =
+                proptest::collection::vec((name.clone(), number.clone()).prop_map(|(n, w)| Group::new(n, w)), 0..3);
+            let rules = (
+                arb_rules(),
+                proptest::option::of(names.clone()),
+                proptest::option::of(name.clone()),
+                proptest::option::of(number.clone()),
+            )
                 .prop_map(|(r, competent, fail, min)| Rules { competent, fail, min_group_size: min, ..r });
             let mut poll = Poll::new(kind, "w", e, p, i);
             poll.seats = seats;
@@ -296,11 +344,13 @@ fn arb_json() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::from),
         any::<u64>().prop_map(Value::from),
         (-1.0e20f64..1.0e20).prop_map(Value::from),
-        prop_oneof![select(POOL.to_vec()).prop_map(String::from), Just("2/3".to_string()), any::<String>()].prop_map(Value::String),
+        prop_oneof![select(POOL.to_vec()).prop_map(String::from), Just("2/3".to_string()), any::<String>()]
+            .prop_map(Value::String),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         let keys = prop_oneof![
-            select(vec!["format", "poll", "ballots", "kind", "rules", "tracker", "marks", "grades", "seats", "quorum"]).prop_map(String::from),
+            select(vec!["format", "poll", "ballots", "kind", "rules", "tracker", "marks", "grades", "seats", "quorum"])
+                .prop_map(String::from),
             "[a-z_]{1,8}",
         ];
         prop_oneof![
@@ -312,8 +362,12 @@ fn arb_json() -> impl Strategy<Value = Value> {
 
 fn collect_pointers(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
-        Value::Array(items) => items.iter().enumerate().for_each(|(i, x)| collect_pointers(x, format!("{at}/{i}"), out)),
-        Value::Object(map) => map.iter().for_each(|(k, x)| collect_pointers(x, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)),
+        Value::Array(items) => {
+            items.iter().enumerate().for_each(|(i, x)| collect_pointers(x, format!("{at}/{i}"), out))
+        }
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(k, x)| collect_pointers(x, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)),
         _ => {}
     }
     out.push(at);
@@ -336,13 +390,6 @@ fn perf_tally_100k_election_ballots() {
         })
         .collect();
     let json = serde_json::to_string(&Bulletin::new(poll, ballots)).unwrap();
-    let start = Instant::now();
-    let _value: Value = serde_json::from_str(&json).unwrap();
-    let as_value = start.elapsed();
-    let start = Instant::now();
-    let _typed: Bulletin = serde_json::from_str(&json).unwrap();
-    let as_typed = start.elapsed();
-    println!("from_str Value {as_value:?}, typed {as_typed:?}");
     let start = Instant::now();
     let bulletin = parse_bulletin(&json).unwrap();
     let parsed = start.elapsed();

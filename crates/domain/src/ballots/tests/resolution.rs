@@ -26,7 +26,13 @@ fn rules(quorum: Option<&str>, threshold: Option<&str>, base: Option<Base>) -> R
 
 #[test]
 fn spec_example_resolution_passes_on_electorate_base() {
-    let poll = Poll::resolution("关于《学校绩效工资分配方案》的表决", 62, 50, 50, rules(Some("2/3"), Some("1/2"), Some(Base::Electorate)));
+    let poll = Poll::resolution(
+        "关于《学校绩效工资分配方案》的表决",
+        62,
+        50,
+        50,
+        rules(Some("2/3"), Some("1/2"), Some(Base::Electorate)),
+    );
     let b = resolution(poll, 40, 6, 3, 1);
     let value = serde_json::to_value(checked_tally(&b)).unwrap();
     assert_eq!(
