@@ -80,28 +80,16 @@ fn check_ballot(ctx: &Ctx, poll: &Poll, ballot: &Value) -> AppResult<String> {
         return Err(AppError::bad("invalid_ballot", ctx.tr.t("poll-bad-ballot")));
     }
     let def: Value = serde_json::from_str(&poll.definition).map_err(|e| AppError::Internal(e.to_string()))?;
-    // Online, an over-vote is refused before it is cast rather than counted as invalid.
-    if let Some(seats) = def.get("seats").and_then(Value::as_u64) {
-        let marks = obj.get("marks").and_then(Value::as_object);
-        let mut approved: Vec<String> = marks
-            .map(|m| {
-                m.iter().filter(|(_, v)| v.as_str() == Some("yes")).map(|(k, _)| ballots::normalize_name(k)).collect()
-            })
-            .unwrap_or_default();
-        if def.get("allow_write_in").and_then(Value::as_bool).unwrap_or(false) {
-            let writes = obj.get("write_ins").and_then(Value::as_array);
-            approved.extend(writes.into_iter().flatten().filter_map(Value::as_str).map(ballots::normalize_name));
-        }
-        approved.sort();
-        approved.dedup();
-        if approved.len() as u64 > seats {
-            return Err(AppError::bad("over_vote", ctx.tr.t1("poll-over-vote", "seats", &seats.to_string())));
-        }
-    }
     let mut probe = obj.clone();
     probe.insert("tracker".into(), json!("check"));
     let text = json!({"format": BULLETIN_FORMAT, "poll": def, "ballots": [probe]}).to_string();
-    ballots::parse_bulletin(&text).map_err(|e| AppError::bad("invalid_ballot", e.message_zh_en()))?;
+    let b = ballots::parse_bulletin(&text).map_err(|e| AppError::bad("invalid_ballot", e.message_zh_en()))?;
+    // Online, an over-vote is refused before it is cast rather than counted as invalid later.
+    if let (Some(seats), Some(ballot)) = (b.poll.seats, b.ballots.first()) {
+        if ballots::approvals(&b.poll, ballot) > seats {
+            return Err(AppError::bad("over_vote", ctx.tr.t1("poll-over-vote", "seats", &seats.to_string())));
+        }
+    }
     Ok(Value::Object(obj.clone()).to_string())
 }
 

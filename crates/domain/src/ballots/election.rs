@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::bulletin::{normalize_name, Bulletin, Choice};
+use super::bulletin::{normalize_name, Ballot, Bulletin, Choice, Poll};
 use super::names::NameIndex;
 use super::{count, void_reason, VoidReason};
 
@@ -64,26 +64,35 @@ pub enum RunoffReason {
     Tie,
 }
 
-pub(crate) fn tally(b: &Bulletin) -> ElectionResult {
-    let poll = &b.poll;
-    let seats = poll.seats.unwrap_or(0);
-    let listed = NameIndex::lenient(poll.candidates.iter().map(String::as_str));
-    let n = poll.candidates.len();
-    let (mut yes, mut no, mut abstain) = (vec![0u64; n], vec![0u64; n], vec![0u64; n]);
-    let mut written: HashMap<String, u64> = HashMap::new();
-    let (mut valid, mut invalid) = (0u64, 0u64);
-    // Per-ballot scratch space, reused: the final mark of each listed candidate and new write-ins.
-    let mut marks = vec![Choice::Abstain; n];
-    let mut new_names: Vec<String> = Vec::new();
-    for ballot in &b.ballots {
-        if ballot.spoiled {
-            invalid += 1;
-            continue;
-        }
-        marks.fill(Choice::Abstain);
-        new_names.clear();
+/// How many people `ballot` approves, counted as the tally counts them (a write-in of a listed
+/// candidate, or repeated, counts once; ignored write-ins and blank ones count for nothing). A
+/// ballot approving more than `poll.seats` is invalid (多选无效); the web form can refuse it early.
+pub fn approvals(poll: &Poll, ballot: &Ballot) -> u64 {
+    let mut reader = BallotReader::new(poll);
+    reader.read(poll, ballot)
+}
+
+/// Reads election ballots into per-candidate marks and new write-in names, reusing its buffers.
+struct BallotReader {
+    listed: NameIndex,
+    /// The final mark of each listed candidate on the ballot last read.
+    marks: Vec<Choice>,
+    /// Distinct normalised write-ins of the ballot last read that are not listed candidates.
+    new_names: Vec<String>,
+}
+
+impl BallotReader {
+    fn new(poll: &Poll) -> Self {
+        let listed = NameIndex::lenient(poll.candidates.iter().map(String::as_str));
+        Self { listed, marks: vec![Choice::Abstain; poll.candidates.len()], new_names: Vec::new() }
+    }
+
+    /// Reads `ballot` and returns its number of approvals.
+    fn read(&mut self, poll: &Poll, ballot: &Ballot) -> u64 {
+        self.marks.fill(Choice::Abstain);
+        self.new_names.clear();
         for (name, &choice) in ballot.marks.iter().flatten() {
-            if let Some(slot) = listed.find(name).and_then(|i| marks.get_mut(i)) {
+            if let Some(slot) = self.listed.find(name).and_then(|i| self.marks.get_mut(i)) {
                 *slot = choice;
             }
         }
@@ -93,20 +102,36 @@ pub(crate) fn tally(b: &Bulletin) -> ElectionResult {
                 if name.is_empty() {
                     continue;
                 }
-                match listed.find_normalized(&name).and_then(|i| marks.get_mut(i)) {
+                match self.listed.find_normalized(&name).and_then(|i| self.marks.get_mut(i)) {
                     Some(slot) => *slot = Choice::Yes,
-                    None if !new_names.contains(&name) => new_names.push(name),
+                    None if !self.new_names.contains(&name) => self.new_names.push(name),
                     None => {}
                 }
             }
         }
-        let approvals = marks.iter().filter(|&&c| c == Choice::Yes).count() + new_names.len();
-        if count(approvals) > seats {
+        count(self.marks.iter().filter(|&&c| c == Choice::Yes).count() + self.new_names.len())
+    }
+}
+
+pub(crate) fn tally(b: &Bulletin) -> ElectionResult {
+    let poll = &b.poll;
+    let seats = poll.seats.unwrap_or(0);
+    let n = poll.candidates.len();
+    let (mut yes, mut no, mut abstain) = (vec![0u64; n], vec![0u64; n], vec![0u64; n]);
+    let mut written: HashMap<String, u64> = HashMap::new();
+    let (mut valid, mut invalid) = (0u64, 0u64);
+    let mut reader = BallotReader::new(poll);
+    for ballot in &b.ballots {
+        if ballot.spoiled {
+            invalid += 1;
+            continue;
+        }
+        if reader.read(poll, ballot) > seats {
             invalid += 1; // 多选无效
             continue;
         }
         valid += 1;
-        for (i, c) in marks.iter().enumerate() {
+        for (i, c) in reader.marks.iter().enumerate() {
             let column = match c {
                 Choice::Yes => &mut yes,
                 Choice::No => &mut no,
@@ -116,7 +141,7 @@ pub(crate) fn tally(b: &Bulletin) -> ElectionResult {
                 *cell += 1;
             }
         }
-        for name in new_names.drain(..) {
+        for name in reader.new_names.drain(..) {
             *written.entry(name).or_insert(0) += 1;
         }
     }

@@ -30,7 +30,7 @@ use serde::{Serialize, Serializer};
 pub use bulletin::{
     normalize_name, Ballot, Base, Bulletin, Choice, Grade, Group, Poll, PollKind, Rules, BULLETIN_FORMAT,
 };
-pub use election::{ElectionResult, Runoff, RunoffReason, TallyEntry};
+pub use election::{approvals, ElectionResult, Runoff, RunoffReason, TallyEntry};
 pub use error::{BulletinError, BulletinErrorKind};
 pub use evaluation::{EvaluationResult, GroupTally, SubjectDetail, SubjectResult};
 pub use fraction::{Fraction, FractionError};

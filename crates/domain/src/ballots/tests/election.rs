@@ -244,3 +244,12 @@ fn election_base_electorate_needs_majority_of_all() {
     let r = result(&b);
     assert_eq!((r.base, r.elected.len()), (100, 0)); // 50 of 100 is exactly half
 }
+
+#[test]
+fn approvals_count_as_the_tally_counts() {
+    let p = poll(2, &["张三", "李四"], true);
+    let ballot = Ballot::election("1", [("张三", Yes), ("李四", No)], names(&["张三 ", "王五", "王五", " "]));
+    assert_eq!(approvals(&p, &ballot), 2); // 张三 once, 王五 once, blank ignored
+    let closed = poll(2, &["张三", "李四"], false);
+    assert_eq!(approvals(&closed, &ballot), 1);
+}

@@ -6,6 +6,7 @@ mod evaluation;
 mod parse;
 mod props;
 mod resolution;
+mod robust;
 
 use super::*;
 
