@@ -31,6 +31,8 @@ pub struct Store {
     pub url: String,
     /// The group-commit ballot writer, started on first use.
     pub(crate) ballot_box: std::sync::Arc<std::sync::OnceLock<crate::polls::BallotBox>>,
+    /// Schools by id and by code for a few seconds: every school route looks its school up.
+    pub(crate) school_cache: crate::tenancy::SchoolCache,
 }
 
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -67,7 +69,15 @@ impl Store {
                 // Every write commit is fsynced before it is acknowledged (ballots.md); group
                 // commit keeps that affordable.
                 let write = sqlite_pool(1, "FULL").connect_with(opts).await?;
-                Store { read, write, kind, crypto, url, ballot_box: Default::default() }
+                Store {
+                    read,
+                    write,
+                    kind,
+                    crypto,
+                    url,
+                    ballot_box: Default::default(),
+                    school_cache: Default::default(),
+                }
             }
             DbKind::Postgres => {
                 let opts = AnyConnectOptions::from_str(url)?;
@@ -83,6 +93,7 @@ impl Store {
                     crypto,
                     url: url.to_string(),
                     ballot_box: Default::default(),
+                    school_cache: Default::default(),
                 }
             }
         };

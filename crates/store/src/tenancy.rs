@@ -68,13 +68,40 @@ pub async fn create_school(tx: &mut Tx, district_id: Option<&str>, name: &str, c
     Ok(id)
 }
 
+/// A short-lived in-process cache of schools. Changes made through this process clear it; other
+/// app servers see a change within `SCHOOL_TTL_MS`.
+pub type SchoolCache = std::sync::Arc<std::sync::RwLock<std::collections::HashMap<String, (School, i64)>>>;
+const SCHOOL_TTL_MS: i64 = 5_000;
+
+/// Empties the school cache of this process (after a change to a school is committed).
+pub fn forget_schools(store: &Store) {
+    if let Ok(mut c) = store.school_cache.write() {
+        c.clear();
+    }
+}
+
 /// A school by its id or its short code.
 pub async fn school(store: &Store, id_or_code: &str) -> Result<School> {
-    sqlx::query_as(&format!("SELECT {SCHOOL_COLS} FROM schools WHERE id = $1 OR code = $1"))
+    let now = now_ms();
+    if let Ok(c) = store.school_cache.read() {
+        if let Some((s, expires)) = c.get(id_or_code) {
+            if *expires > now {
+                return Ok(s.clone());
+            }
+        }
+    }
+    let s: School = sqlx::query_as(&format!("SELECT {SCHOOL_COLS} FROM schools WHERE id = $1 OR code = $1"))
         .bind(id_or_code)
         .fetch_optional(&store.read)
         .await?
-        .ok_or(StoreError::NotFound)
+        .ok_or(StoreError::NotFound)?;
+    if let Ok(mut c) = store.school_cache.write() {
+        if c.len() > 10_000 {
+            c.clear();
+        }
+        c.insert(id_or_code.to_string(), (s.clone(), now + SCHOOL_TTL_MS));
+    }
+    Ok(s)
 }
 
 pub async fn all_schools(store: &Store) -> Result<Vec<School>> {
@@ -91,6 +118,7 @@ pub async fn school_summaries(store: &Store, district: Option<&str>) -> Result<V
     Ok(sqlx::query_as(sql).bind(district.unwrap_or("")).fetch_all(&store.read).await?)
 }
 
+/// Call [`forget_schools`] after the commit.
 pub async fn set_dues_rates(tx: &mut Tx, school_id: &str, active_ppm: i64, retired_ppm: i64) -> Result<()> {
     sqlx::query("UPDATE schools SET dues_rate_ppm = $1, retired_rate_ppm = $2 WHERE id = $3")
         .bind(active_ppm)

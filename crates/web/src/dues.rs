@@ -235,6 +235,7 @@ async fn set_rate(
     )
     .await?;
     jiaogong_store::commit(tx).await?;
+    tenancy::forget_schools(&st.store);
     Ok(see_other(&format!("/s/{}/dues", school.code)))
 }
 
