@@ -6,13 +6,15 @@
 #               minimal handler running the same query returning JSON (/json); p99 of the page
 #               at 64 connections; peak RSS of the server during the load.
 #   scenario-4  60,000-row roster .xlsx imported end to end by the CLI vs calamine reading the
-#               same file plus a raw batched INSERT into a plain table of a fresh SQLite file.
+#               same file plus a raw batched INSERT (64 rows per statement, `?` placeholders)
+#               into a plain table of a fresh SQLite file.
 #   startup     spawn `jiaogong serve` on the existing database until /healthz answers.
 #
 # Servers run pinned to core 0, the load generator (wrk) to core 1.
 # Environment: BENCH_DURATION (s, default 10), BENCH_CONNS (64), BENCH_MEMBERS (2000),
 # BENCH_IMPORT_ROWS (60000), BENCH_STARTUP_RUNS (5), BENCH_KEEP=1 keeps the work directory,
-# BENCH_NO_BUILD=1 skips the cargo build, CARGO_TARGET_DIR as usual.
+# BENCH_NO_BUILD=1 skips the cargo build, BENCH_DIAG=1 adds the diagnosis of the page's database
+# calls (page_queries) and of the import's phases (import_phases), CARGO_TARGET_DIR as usual.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -150,6 +152,11 @@ check() { # NAME VALUE OP LIMIT
     [[ "$(ok "$2" "$3" "$4")" == 1 ]] || MISSED+=("$1=$2 (target $3$4)")
 }
 
+LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+if awk -v l="${LOAD_AT_START%% *}" 'BEGIN { exit !(l > 0.5) }'; then
+    log "warning: load average $LOAD_AT_START before the run: other work on this machine skews the figures"
+fi
+
 # --- data --------------------------------------------------------------------------------------
 DATA="$WORK/data"
 log "preparing $DATA: demo school + members up to $MEMBERS"
@@ -202,6 +209,11 @@ JSON_RPS=$RPS
 JSON_P99=$P99_MS
 stop_pid "$BASE_PID"
 
+if [[ "${BENCH_DIAG:-0}" == 1 ]]; then
+    log "diagnosis: the page's database calls"
+    taskset -c "$SERVER_CPU" "$BIN/page_queries" --data "$DATA" --session "$SESSION" --n 300 >&2
+fi
+
 R_HELLO="$(ratio "$PAGE_RPS" "$HELLO_RPS")"
 R_JSON="$(ratio "$PAGE_RPS" "$JSON_RPS")"
 check page/hello "$R_HELLO" ">=" 0.25
@@ -250,10 +262,24 @@ check import/baseline "$R_IMPORT" "<=" 2.0
 LINES+=("scenario-4 import/baseline=$R_IMPORT import_ms=$IMPORT_MS baseline_ms=$BASE_MS rows=$IMPORT_ROWS created=$created rejected=$rejected import_peak_rss_mb=$IMPORT_RSS_MB baseline[$BOUT] (target: <=2.0)")
 echo "${LINES[-1]}"
 
+if [[ "${BENCH_DIAG:-0}" == 1 ]]; then
+    log "diagnosis: import phases (fresh demo databases; default page cache, then 256 MiB)"
+    for cache in "" 256; do
+        rm -rf "$WORK/import-diag"
+        "$BIN/jiaogong" demo --data "$WORK/import-diag" >/dev/null 2>&1
+        taskset -c "$SERVER_CPU" "$BIN/import_phases" --data "$WORK/import-diag" --file "$ROSTER" ${cache:+--cache-mb "$cache"} >&2
+    done
+    for args in "--batch 64" "--batch 400" "--batch 16 --named" "--batch 64 --named" "--batch 400 --named"; do
+        rm -f "$BDB"*
+        # shellcheck disable=SC2086 # word splitting of $args is intended
+        log "baseline $args: $(taskset -c "$SERVER_CPU" "$BIN/import_baseline" --file "$ROSTER" --db "$BDB" $args)"
+    done
+fi
+
 # --- results -----------------------------------------------------------------------------------
 mkdir -p "$RESULTS"
 {
-    echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') $(uname -m) $(nproc --all) cores; wrk $CONNS connections ${DURATION}s; server core $SERVER_CPU, load core $LOAD_CPU"
+    echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" status --porcelain -- crates 2>/dev/null | grep -q . && echo '+uncommitted') $(uname -m) $(nproc --all) cores; wrk $CONNS connections ${DURATION}s; server core $SERVER_CPU, load core $LOAD_CPU; loadavg at start $LOAD_AT_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
     printf '%s\n' "${LINES[@]}"
     if [[ ${#MISSED[@]} -gt 0 ]]; then
         echo "missed: ${MISSED[*]}"

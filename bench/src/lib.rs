@@ -48,28 +48,30 @@ pub fn req_arg(name: &str) -> anyhow::Result<String> {
 }
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢",
-    "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "萧", "田", "董", "潘", "袁", "蔡", "蒋", "余", "欧阳", "司马",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+    "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "萧", "田", "董", "潘", "袁", "蔡",
+    "蒋", "余", "欧阳", "司马",
 ];
 const GIVEN: &[&str] = &[
-    "丽", "芳", "静", "敏", "燕", "艳", "娟", "霞", "婷", "雪", "慧", "琳", "晓红", "秀英", "玉兰", "桂芳", "海燕", "春梅", "小琴", "佳怡", "雨萱",
-    "梦瑶", "欣然", "思琪", "伟", "强", "磊", "军", "勇", "杰", "涛", "明", "超", "刚", "平", "辉", "建国", "志强", "海峰", "文博", "子轩", "浩然",
-    "俊杰", "国庆", "晓东", "宏伟", "立新", "振华",
+    "丽", "芳", "静", "敏", "燕", "艳", "娟", "霞", "婷", "雪", "慧", "琳", "晓红", "秀英", "玉兰", "桂芳", "海燕",
+    "春梅", "小琴", "佳怡", "雨萱", "梦瑶", "欣然", "思琪", "伟", "强", "磊", "军", "勇", "杰", "涛", "明", "超", "刚",
+    "平", "辉", "建国", "志强", "海峰", "文博", "子轩", "浩然", "俊杰", "国庆", "晓东", "宏伟", "立新", "振华",
 ];
 /// Union groups of a big school; the import creates the ones that do not exist yet.
-pub const GROUPS: &[&str] = &["语文组", "数学组", "英语组", "理化生组", "政史地组", "音体美组", "信息技术组", "行政后勤组"];
+pub const GROUPS: &[&str] =
+    &["语文组", "数学组", "英语组", "理化生组", "政史地组", "音体美组", "信息技术组", "行政后勤组"];
 pub const DEPTS: &[&str] = &["教务处", "德育处", "总务处", "办公室", "教科室"];
 pub const TITLES: &[&str] = &["中学一级教师", "中学二级教师", "中学高级教师", "小学一级教师"];
 
 /// A small deterministic generator (no dependency, same sequence everywhere).
 pub struct Lcg(pub u64);
 impl Lcg {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         self.0 >> 33
     }
-    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[(self.next() as usize) % xs.len()]
+    pub fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[(self.next_u64() as usize) % xs.len()]
     }
 }
 
@@ -95,20 +97,25 @@ pub struct Person {
 pub fn person(rng: &mut Lcg, region: &str, prefix: &str, i: usize) -> anyhow::Result<Person> {
     let base = NaiveDate::from_ymd_opt(1962, 1, 1).context("date")?;
     let birth = base + chrono::Days::new((i % 14_000) as u64);
-    let male = rng.next() % 100 < 40;
+    let male = rng.next_u64() % 100 < 40;
     let gender = if male { Gender::Male } else { Gender::Female };
     let seq = (i / 14_000) % 100;
-    let g = (rng.next() % 5) * 2 + u64::from(male);
+    let g = (rng.next_u64() % 5) * 2 + u64::from(male);
     let body = format!("{region}{}{seq:02}{g}", birth.format("%Y%m%d"));
     let check = check_char(&body).context("check char")?;
     let id_number = format!("{body}{check}");
     IdNumber::parse(&id_number).map_err(|e| anyhow::anyhow!("bad generated id {id_number}: {e:?}"))?;
-    let phone = format!("1{}{:08}", rng.pick(&["38", "39", "58", "59", "86", "87", "35"]), rng.next() % 100_000_000);
+    let phone =
+        format!("1{}{:08}", rng.pick(&["38", "39", "58", "59", "86", "87", "35"]), rng.next_u64() % 100_000_000);
     let name = format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN));
-    let joined_school = birth + chrono::Days::new(23 * 365 + rng.next() % 2000);
-    let joined_union = joined_school + chrono::Days::new(30 + rng.next() % 60);
-    let group = *rng.pick(GROUPS);
-    let post = if group == "行政后勤组" { *rng.pick(&[Post::Staff, Post::Worker, Post::MiddleManager]) } else { Post::Teacher };
+    let joined_school = birth + chrono::Days::new(23 * 365 + rng.next_u64() % 2000);
+    let joined_union = joined_school + chrono::Days::new(30 + rng.next_u64() % 60);
+    let group = rng.pick(GROUPS);
+    let post = if group == "行政后勤组" {
+        rng.pick(&[Post::Staff, Post::Worker, Post::MiddleManager])
+    } else {
+        Post::Teacher
+    };
     Ok(Person {
         name,
         employee_no: format!("{prefix}{:06}", i + 1),

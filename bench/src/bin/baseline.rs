@@ -26,7 +26,9 @@ async fn hello() -> &'static str {
 }
 
 async fn json(State(st): State<St>) -> Result<Json<serde_json::Value>, StatusCode> {
-    let (rows, total) = members::list(&st.store, &st.school_id, &Filter::default(), 0, 50).await.map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+    let (rows, total) = members::list(&st.store, &st.school_id, &Filter::default(), 0, 50)
+        .await
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
     Ok(Json(serde_json::json!({ "total": total, "rows": rows })))
 }
 
@@ -37,7 +39,10 @@ async fn main() -> anyhow::Result<()> {
     let code = arg("--school").unwrap_or_else(|| "demo".into());
     let store = open_store(&data).await?;
     let school = tenancy::school(&store, &code).await.with_context(|| format!("school {code}"))?;
-    let app = Router::new().route("/hello", get(hello)).route("/json", get(json)).with_state(St { store, school_id: school.id });
+    let app = Router::new()
+        .route("/hello", get(hello))
+        .route("/json", get(json))
+        .with_state(St { store, school_id: school.id });
     let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("bind {bind}"))?;
     println!("baseline listening on http://{bind}/");
     axum::serve(listener, app).await?;

@@ -23,7 +23,8 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let mut tx = store.begin().await?;
-    let mut groups: HashMap<String, String> = tenancy::groups(&store, &school.id).await?.into_iter().map(|g| (g.name, g.id)).collect();
+    let mut groups: HashMap<String, String> =
+        tenancy::groups(&store, &school.id).await?.into_iter().map(|g| (g.name, g.id)).collect();
     let mut depts: HashMap<String, String> = HashMap::new();
     let mut rng = Lcg(4242);
     let mut rows = Vec::with_capacity(total - have);
@@ -47,7 +48,7 @@ async fn main() -> anyhow::Result<()> {
         };
         rows.push((p.input()?, Some(gid), Some(did)));
     }
-    let ids = members::insert_many(&mut tx, &store.crypto, &school.id, &rows).await?;
+    let ids = members::insert_many(&store, &mut tx, &school.id, &rows).await?;
     jiaogong_store::commit(tx).await?;
     store.close().await;
     println!("seed: {have} + {} = {} members in school {code}", ids.len(), have + ids.len());

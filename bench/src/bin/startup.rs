@@ -40,7 +40,12 @@ fn main() -> anyhow::Result<()> {
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let t0 = Instant::now();
-        let mut child = Command::new(prog).args(rest).stdout(Stdio::null()).stderr(Stdio::null()).spawn().with_context(|| format!("spawn {prog}"))?;
+        let mut child = Command::new(prog)
+            .args(rest)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("spawn {prog}"))?;
         let deadline = t0 + Duration::from_secs(30);
         let mut ok = false;
         while Instant::now() < deadline {

@@ -39,6 +39,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/0001_init.sql")),
     (2, "polls", include_str!("../migrations/0002_polls.sql")),
     (3, "roster_speed", include_str!("../migrations/0003_roster_speed.sql")),
+    (4, "drop_redundant_index", include_str!("../migrations/0004_drop_redundant_index.sql")),
 ];
 
 /// The one place the two dialects differ in the schema: SQLite's WITHOUT ROWID keeps ballot rows
@@ -164,8 +165,11 @@ fn sqlite_pool(max: u32, synchronous: &'static str) -> AnyPoolOptions {
         .acquire_timeout(Duration::from_secs(30))
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
+                // The writer gets a 64 MB page cache so a large import does not spill the same
+                // B-tree pages to the WAL over and over; readers keep SQLite's default.
+                let cache = if synchronous == "FULL" { "PRAGMA cache_size=-65536;" } else { "" };
                 let pragmas = format!(
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; {cache}"
                 );
                 conn.execute(pragmas.as_str()).await?;
                 Ok(())

@@ -188,25 +188,26 @@ pub async fn reveal(store: &Store, school_id: &str, id: &str, field: Sensitive) 
 
 /// The canonical text of a member's data; its keyed hash tells the import whether a row changed.
 fn fingerprint(c: &Crypto, school_id: &str, m: &MemberInput) -> String {
-    let text = format!(
-        "{}\u{1f}{}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{:?}",
-        m.name,
-        m.employee_no,
-        m.gender.map(|g| g.code()),
-        m.birth_date,
-        m.id_number.as_ref().map(|i| i.as_str()),
-        m.phone.as_ref().map(|p| p.as_str()),
-        m.department,
-        m.post.map(|p| p.code()),
-        m.title,
-        m.joined_school,
-        m.joined_union,
-        m.group,
+    // Each field as text (absent = empty), separated by a control character no field contains.
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let parts: [&str; 15] = [
+        &m.name,
+        &m.employee_no,
+        m.gender.map(|g| g.code()).unwrap_or(""),
+        &date(m.birth_date),
+        m.id_number.as_ref().map(|i| i.as_str()).unwrap_or(""),
+        m.phone.as_ref().map(|p| p.as_str()).unwrap_or(""),
+        m.department.as_deref().unwrap_or(""),
+        m.post.map(|p| p.code()).unwrap_or(""),
+        m.title.as_deref().unwrap_or(""),
+        &date(m.joined_school),
+        &date(m.joined_union),
+        m.group.as_deref().unwrap_or(""),
         m.status.code(),
-        m.is_temporary,
-        m.notes,
-    );
-    c.blind_index(school_id, &text)
+        if m.is_temporary { "1" } else { "0" },
+        m.notes.as_deref().unwrap_or(""),
+    ];
+    c.blind_index(school_id, &parts.join("\u{1f}"))
 }
 
 /// Column values of a member ready to write (names resolved to ids, sensitive fields sealed).
@@ -437,14 +438,17 @@ pub fn id_index_of(c: &Crypto, school_id: &str, id_number: &str) -> String {
 
 /// Inserts many new members in multi-row statements (the import's fast path).
 pub async fn insert_many(
+    store: &Store,
     tx: &mut Tx,
-    c: &Crypto,
     school_id: &str,
     rows: &[(MemberInput, Option<String>, Option<String>)],
 ) -> Result<Vec<String>> {
-    const COLS: usize = 24;
-    // 400 rows × 24 = 9,600 parameters: under SQLite's 32,766 (3.32+, bundled) and PostgreSQL's 65,535.
-    const BATCH: usize = 400;
+    const COLS: usize = 25;
+    // 200 rows × 25 = 5,000 parameters. On SQLite the placeholders are anonymous `?`: binding a
+    // numbered `$N` makes SQLite look its name up in a list, which turns a large statement quadratic.
+    const BATCH: usize = 200;
+    let c = &store.crypto;
+    let anonymous = store.kind == crate::DbKind::Sqlite;
     let now = now_ms();
     let mut ids = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(BATCH) {
@@ -462,10 +466,14 @@ pub async fn insert_many(
                 if j > 0 {
                     sql.push(',');
                 }
-                sql.push('$');
-                sql.push_str(&(i * COLS + j + 1).to_string());
+                if anonymous {
+                    sql.push('?');
+                } else {
+                    sql.push('$');
+                    sql.push_str(&(i * COLS + j + 1).to_string());
+                }
             }
-            sql.push_str(&format!(",${},0,'import')", i * COLS + 24));
+            sql.push_str(",0,'import')");
         }
         let mut q = sqlx::query(&sql);
         for (m, group_id, dept_id) in chunk {
@@ -496,6 +504,7 @@ pub async fn insert_many(
                 .bind(i64::from(m.is_temporary))
                 .bind(m.notes.clone())
                 .bind(s.fingerprint)
+                .bind(now)
                 .bind(now);
         }
         q.execute(&mut **tx).await?;

@@ -370,7 +370,7 @@ on_every_db!(bulk_insert_many_members, |store, db| {
         .map(|i| (common::member(&format!("会员{i}"), &format!("N{i:04}"), None, None, None), None, None))
         .collect();
     let mut tx = store.begin().await.unwrap();
-    let ids = members::insert_many(&mut tx, &store.crypto, &s, &rows).await.unwrap();
+    let ids = members::insert_many(&store, &mut tx, &s, &rows).await.unwrap();
     assert_eq!(ids.len(), 205);
     jiaogong_store::commit(tx).await.unwrap();
     assert_eq!(members::list(&store, &s, &Filter::default(), 0, 50).await.unwrap().1, 205);

@@ -261,7 +261,7 @@ pub async fn run_import(
         rows.push((m, gid, did));
     }
     // Created rows carry origin 'import'; their history line comes from that, not a row each.
-    repo::insert_many(&mut tx, c, &school.id, &rows).await?;
+    repo::insert_many(store, &mut tx, &school.id, &rows).await?;
     let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
     for (id, m) in &updates {
         let (g, d) = resolve(m);
