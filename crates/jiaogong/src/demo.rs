@@ -301,6 +301,8 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     )
     .await?;
     jiaogong_store::commit(tx).await?;
+    let active: Vec<String> = staff.iter().filter(|s| s.3 == MemberStatus::Active).map(|s| s.0.clone()).collect();
+    demo_polls(store, &school, &active, &mut rng).await?;
     Ok(out)
 }
 
@@ -312,3 +314,90 @@ pub fn print_accounts(accounts: &[DemoAccount]) {
 }
 
 use chrono::Datelike;
+
+/// Votes of the school year so far: a closed resolution, a closed committee election, and an open
+/// poll the demo member can vote in.
+async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lcg) -> anyhow::Result<()> {
+    use jiaogong_store::polls;
+    let resolution = serde_json::json!({"title": "关于《学校绩效工资分配方案（修订稿）》的表决", "kind": "resolution",
+        "electorate": active.len(), "present": 0, "ballots_issued": 0,
+        "rules": {"quorum": "2/3", "threshold": "1/2", "base": "electorate"}});
+    let candidates = ["何丽", "吴秀英", "潘芳", "田春梅", "王国庆", "李建国", "张海燕", "刘志强", "陈晓东"];
+    let election = serde_json::json!({"title": "第五届工会委员会委员选举", "kind": "election",
+        "electorate": active.len(), "present": 0, "ballots_issued": 0, "seats": 7,
+        "candidates": candidates, "allow_write_in": true, "rules": {"quorum": "2/3", "threshold": "1/2", "base": "present"}});
+    let open = serde_json::json!({"title": "关于调整教职工体检项目的意见征集", "kind": "resolution",
+        "electorate": active.len(), "present": 0, "ballots_issued": 0, "rules": {"threshold": "1/2", "base": "valid"}});
+    let mut ids = Vec::new();
+    for def in [&resolution, &election, &open] {
+        let mut tx = store.begin().await?;
+        let title = def["title"].as_str().unwrap_or_default();
+        let kind = def["kind"].as_str().unwrap_or_default();
+        let id = polls::create(&mut tx, school, kind, title, &def.to_string(), active, "demo").await?;
+        polls::set_status(&mut tx, school, &id, "draft", "open").await?;
+        jiaogong_store::commit(tx).await?;
+        ids.push(id);
+    }
+    // About 85 % turn out in the two closed votes.
+    let mut tasks = Vec::new();
+    for member in active {
+        if rng.next() % 100 >= 85 {
+            continue;
+        }
+        let r = rng.next() % 100;
+        let choice = if r < 78 {
+            "yes"
+        } else if r < 90 {
+            "no"
+        } else {
+            "abstain"
+        };
+        let marks: serde_json::Map<String, serde_json::Value> = candidates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                (
+                    c.to_string(),
+                    serde_json::json!(if (rng.next() % 100) < [92, 88, 85, 80, 72, 60, 55, 40, 30][i] {
+                        "yes"
+                    } else {
+                        "no"
+                    }),
+                )
+            })
+            .collect();
+        let yes = marks.values().filter(|v| v.as_str() == Some("yes")).count();
+        // Keep ballots within the seats, as the voting page does.
+        let marks: serde_json::Map<String, serde_json::Value> = if yes > 7 {
+            marks
+                .into_iter()
+                .enumerate()
+                .map(|(i, (k, v))| (k, if i >= 7 { serde_json::json!("no") } else { v }))
+                .collect()
+        } else {
+            marks
+        };
+        for (poll, content) in [
+            (&ids[0], serde_json::json!({"choice": choice}).to_string()),
+            (&ids[1], serde_json::json!({"marks": marks}).to_string()),
+        ] {
+            let (store, poll, member) = (store.clone(), poll.clone(), member.clone());
+            tasks.push(tokio::spawn(async move { store.ballot_box().cast(&poll, &member, content).await }));
+        }
+    }
+    for t in tasks {
+        t.await?.map_err(|e| anyhow::anyhow!("demo ballot: {e:?}"))?;
+    }
+    for id in &ids[..2] {
+        let poll = polls::get(store, school, id).await?;
+        let (_, voted) = polls::turnout(store, id).await?;
+        let mut def: serde_json::Value = serde_json::from_str(&poll.definition)?;
+        def["present"] = serde_json::json!(voted);
+        def["ballots_issued"] = serde_json::json!(voted);
+        let mut tx = store.begin().await?;
+        polls::set_definition(&mut tx, id, &def.to_string()).await?;
+        polls::set_status(&mut tx, school, id, "open", "closed").await?;
+        jiaogong_store::commit(tx).await?;
+    }
+    Ok(())
+}
