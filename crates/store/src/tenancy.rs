@@ -132,7 +132,7 @@ pub async fn set_dues_rates(tx: &mut Tx, school_id: &str, active_ppm: i64, retir
 pub async fn groups(store: &Store, school_id: &str) -> Result<Vec<Group>> {
     Ok(sqlx::query_as(
         "SELECT g.id, g.name, g.is_retired, CAST(COUNT(m.id) AS BIGINT) AS members FROM union_groups g \
-         LEFT JOIN members m ON m.group_id = g.id AND m.status IN ('active', 'retired') \
+         LEFT JOIN members m ON m.school_id = g.school_id AND m.group_id = g.id AND m.status IN ('active', 'retired') \
          WHERE g.school_id = $1 GROUP BY g.id, g.name, g.is_retired ORDER BY g.is_retired, g.name",
     )
     .bind(school_id)
