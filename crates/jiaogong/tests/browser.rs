@@ -575,3 +575,44 @@ async fn reload_after_correction_request_does_not_send_it_twice() {
 fn totals_parse() {
     assert_eq!(parse_total("共 5 人"), Some(5));
 }
+
+/// A member votes on a phone in the demo's open poll, gets a receipt, cannot vote twice; the chair
+/// sees the turnout, closes the poll and reads the result; the receipt is in the bulletin.
+#[tokio::test(flavor = "multi_thread")]
+async fn member_votes_on_a_phone_and_finds_the_receipt() {
+    run("member_votes_on_a_phone_and_finds_the_receipt", |t| async move {
+        t.login("member").await?;
+        t.goto("/polls").await?;
+        t.el("#open-polls a").await?;
+        t.click_nav("#open-polls a").await?;
+        t.el("#ballot").await?;
+        let width = t.js("return document.documentElement.scrollWidth").await?;
+        assert!(width.as_u64().unwrap_or(999) <= WIDTH as u64, "no horizontal scroll on the ballot: {width}");
+        t.click("input[name=choice][value=yes]").await?;
+        t.accept_confirms().await?;
+        t.click_nav("#cast").await?;
+        let tracker = t.text("#tracker").await?;
+        assert_eq!(tracker.trim().len(), 32, "a 128-bit receipt: {tracker}");
+        let vote_url = t.path().await?;
+        // Coming back: already voted, no second ballot form.
+        t.goto("/polls").await?;
+        t.click_nav("#open-polls a").await?;
+        t.wait_text("#already-voted", "已经投过票").await?;
+        assert!(vote_url.starts_with("/polls/"), "{vote_url}");
+        let poll_id = vote_url.trim_start_matches("/polls/").split(['/', '?']).next().unwrap_or_default().to_string();
+        t.logout().await?;
+
+        t.login("chair").await?;
+        t.goto(&format!("/s/demo/polls/{poll_id}")).await?;
+        let voted = t.text("#n-voted").await?;
+        assert!(voted.trim().parse::<u32>().unwrap_or(0) >= 1, "turnout shows the ballot: {voted}");
+        t.accept_confirms().await?;
+        t.click_nav("#close-poll").await?;
+        t.wait_text("#result", "通过").await?;
+        // The bulletin downloads as a file; read it the way the page's link would fetch it.
+        let body = t.js(&format!("return fetch('/api/v1/polls/{poll_id}/bulletin').then(r => r.text())")).await?;
+        assert!(body.as_str().unwrap_or_default().contains(tracker.trim()), "the receipt is in the published bulletin");
+        Ok(())
+    })
+    .await;
+}

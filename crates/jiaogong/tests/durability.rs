@@ -53,7 +53,9 @@ async fn start(data: &PathBuf, port: u16) -> Server {
 
 async fn open_store(data: &PathBuf) -> Store {
     let key = std::fs::read_to_string(data.join("secret.key")).unwrap();
-    Store::open(&format!("sqlite://{}", data.join("jiaogong.db").display()), Crypto::from_hex(&key).unwrap()).await.unwrap()
+    Store::open(&format!("sqlite://{}", data.join("jiaogong.db").display()), Crypto::from_hex(&key).unwrap())
+        .await
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -66,14 +68,27 @@ async fn acknowledged_ballots_survive_kill_dash_nine() {
     // One API token per voter of the demo's open poll.
     let store = open_store(&data).await;
     let school = tenancy::school(&store, "demo").await.unwrap();
-    let poll = polls::list(&store, &school.id).await.unwrap().into_iter().find(|p| p.status == "open").expect("the demo has an open poll");
+    let poll = polls::list(&store, &school.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.status == "open")
+        .expect("the demo has an open poll");
     let voters = jiaogong_store::members::active_ids(&store, &school.id).await.unwrap();
     let mut tokens = Vec::new();
     let mut tx = store.begin().await.unwrap();
     for (i, member) in voters.iter().take(80).enumerate() {
         let uid = accounts::create_user(
             &mut tx,
-            &NewUser { school_id: Some(&school.id), district_id: None, username: &format!("voter{i}"), display_name: "v", password_hash: "x", role: Role::Member, member_id: Some(member) },
+            &NewUser {
+                school_id: Some(&school.id),
+                district_id: None,
+                username: &format!("voter{i}"),
+                display_name: "v",
+                password_hash: "x",
+                role: Role::Member,
+                member_id: Some(member),
+            },
         )
         .await
         .unwrap();
@@ -93,7 +108,9 @@ async fn acknowledged_ballots_survive_kill_dash_nine() {
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis((i as u64 % 40) * 5)).await;
             let choice = ["yes", "no", "abstain"][i % 3];
-            if let Ok(r) = client.post(&url).bearer_auth(token).json(&serde_json::json!({"choice": choice})).send().await {
+            if let Ok(r) =
+                client.post(&url).bearer_auth(token).json(&serde_json::json!({"choice": choice})).send().await
+            {
                 if r.status().as_u16() == 201 {
                     if let Ok(v) = r.json::<serde_json::Value>().await {
                         let _ = ack_tx.send(v["tracker"].as_str().unwrap_or_default().to_string());
@@ -124,7 +141,8 @@ async fn acknowledged_ballots_survive_kill_dash_nine() {
     // After the restart every acknowledged tracker is there, and ballots match has-voted rows.
     let _server = start(&data, port).await;
     let store = open_store(&data).await;
-    let stored: std::collections::HashSet<String> = polls::ballots(&store, &poll.id).await.unwrap().into_iter().map(|b| b.0).collect();
+    let stored: std::collections::HashSet<String> =
+        polls::ballots(&store, &poll.id).await.unwrap().into_iter().map(|b| b.0).collect();
     for t in &acked {
         assert!(stored.contains(t), "acknowledged ballot {t} lost");
     }
