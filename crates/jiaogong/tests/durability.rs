@@ -3,7 +3,7 @@
 //! the number of ballots equals the number of has-voted rows (none lost, none doubled).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -30,20 +30,20 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-async fn start(data: &PathBuf, port: u16) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_jiaogong"))
+async fn start(data: &Path, port: u16) -> Server {
+    let server = Server(Command::new(env!("CARGO_BIN_EXE_jiaogong"))
         .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data"])
         .arg(data)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap();
+        .unwrap());
     let deadline = Instant::now() + Duration::from_secs(30);
     let client = reqwest::Client::new();
     while Instant::now() < deadline {
         if let Ok(r) = client.get(format!("http://127.0.0.1:{port}/healthz")).send().await {
             if r.status().is_success() {
-                return Server(child);
+                return server;
             }
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -51,7 +51,7 @@ async fn start(data: &PathBuf, port: u16) -> Server {
     panic!("server did not start");
 }
 
-async fn open_store(data: &PathBuf) -> Store {
+async fn open_store(data: &Path) -> Store {
     let key = std::fs::read_to_string(data.join("secret.key")).unwrap();
     Store::open(&format!("sqlite://{}", data.join("jiaogong.db").display()), Crypto::from_hex(&key).unwrap())
         .await
