@@ -31,13 +31,15 @@ fn free_port() -> u16 {
 }
 
 async fn start(data: &Path, port: u16) -> Server {
-    let server = Server(Command::new(env!("CARGO_BIN_EXE_jiaogong"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data"])
-        .arg(data)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap());
+    let server = Server(
+        Command::new(env!("CARGO_BIN_EXE_jiaogong"))
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data"])
+            .arg(data)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
     let client = reqwest::Client::new();
     while Instant::now() < deadline {

@@ -11,12 +11,14 @@ pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod calendar;
+pub mod corrections;
 pub mod crypto;
 mod db;
 pub mod dues;
 pub mod members;
 pub mod polls;
 pub mod tenancy;
+pub mod uploads;
 
 pub use crypto::Crypto;
 pub use db::{DbKind, Store, Tx};

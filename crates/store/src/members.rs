@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use jiaogong_domain::members::{MemberEventKind, MemberInput, MemberStatus};
 use jiaogong_domain::pinyin_search;
 
-use crate::{new_id, now_ms, tenancy, Crypto, Result, Store, StoreError, Tx};
+use crate::{new_id, now_ms, Crypto, Result, Store, StoreError, Tx};
 
 /// One line of the roster list (sensitive fields masked).
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -106,7 +106,13 @@ fn filter_sql(school_id: &str, f: &Filter) -> (String, Vec<String>) {
 
 /// One page of the roster and the total count. Two statements on purpose: a window count would
 /// make the database join and sort every matching row instead of stopping after one page.
-pub async fn list(store: &Store, school_id: &str, f: &Filter, page: i64, per_page: i64) -> Result<(Vec<MemberRow>, i64)> {
+pub async fn list(
+    store: &Store,
+    school_id: &str,
+    f: &Filter,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<MemberRow>, i64)> {
     let (clause, binds) = filter_sql(school_id, f);
     let n = binds.len();
     let sql = format!(
@@ -530,113 +536,6 @@ pub async fn group_of(store: &Store, school_id: &str, member_id: &str) -> Result
     r.map(|r| r.0).ok_or(StoreError::NotFound)
 }
 
-pub use tenancy::Group;
-
-/// Correction requests a member sent ("我的" → 更正申请).
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
-pub struct Correction {
-    pub id: String,
-    pub member_id: String,
-    pub member_name: String,
-    pub field: String,
-    pub requested: String,
-    pub note: String,
-    pub status: String,
-    pub created_at: i64,
-}
-
-pub async fn request_correction(
-    tx: &mut Tx,
-    school_id: &str,
-    member_id: &str,
-    field: &str,
-    requested: &str,
-    note: &str,
-) -> Result<String> {
-    let id = new_id();
-    sqlx::query("INSERT INTO correction_requests (id, school_id, member_id, field, requested, note, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)")
-        .bind(&id)
-        .bind(school_id)
-        .bind(member_id)
-        .bind(field)
-        .bind(requested)
-        .bind(note)
-        .bind(now_ms())
-        .execute(&mut **tx)
-        .await?;
-    Ok(id)
-}
-
-pub async fn corrections(
-    store: &Store,
-    school_id: &str,
-    member_id: Option<&str>,
-    only_open: bool,
-) -> Result<Vec<Correction>> {
-    Ok(sqlx::query_as(
-        "SELECT c.id, c.member_id, m.name AS member_name, c.field, c.requested, c.note, c.status, c.created_at FROM correction_requests c \
-         JOIN members m ON m.id = c.member_id WHERE c.school_id = $1 AND ($2 = '' OR c.member_id = $2) AND ($3 = 0 OR c.status = 'open') ORDER BY c.created_at DESC",
-    )
-    .bind(school_id)
-    .bind(member_id.unwrap_or(""))
-    .bind(i64::from(only_open))
-    .fetch_all(&store.read)
-    .await?)
-}
-
-pub async fn resolve_correction(tx: &mut Tx, school_id: &str, id: &str, status: &str) -> Result<()> {
-    let r = sqlx::query("UPDATE correction_requests SET status = $1, resolved_at = $2 WHERE school_id = $3 AND id = $4 AND status = 'open'")
-        .bind(status)
-        .bind(now_ms())
-        .bind(school_id)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    if r.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
-}
-
-/// Keeps an uploaded file between the dry run and the commit (any app server can pick it up).
-pub async fn stash_upload(
-    store: &Store,
-    school_id: &str,
-    user_id: &str,
-    file_name: &str,
-    bytes: &[u8],
-) -> Result<String> {
-    use base64::Engine;
-    let id = new_id();
-    let cutoff = now_ms() - 24 * 3600 * 1000;
-    sqlx::query("DELETE FROM import_stash WHERE created_at < $1").bind(cutoff).execute(&store.write).await?;
-    sqlx::query("INSERT INTO import_stash (id, school_id, user_id, file_name, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&id)
-        .bind(school_id)
-        .bind(user_id)
-        .bind(file_name)
-        .bind(base64::engine::general_purpose::STANDARD.encode(bytes))
-        .bind(now_ms())
-        .execute(&store.write)
-        .await?;
-    Ok(id)
-}
-
-/// The stashed file of this user in this school.
-pub async fn stashed_upload(store: &Store, school_id: &str, user_id: &str, id: &str) -> Result<(String, Vec<u8>)> {
-    use base64::Engine;
-    let (name, data): (String, String) =
-        sqlx::query_as("SELECT file_name, data FROM import_stash WHERE id = $1 AND school_id = $2 AND user_id = $3")
-            .bind(id)
-            .bind(school_id)
-            .bind(user_id)
-            .fetch_optional(&store.read)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-    let bytes = base64::engine::general_purpose::STANDARD.decode(data).map_err(|_| StoreError::NotFound)?;
-    Ok((name, bytes))
-}
-
 /// The school a member belongs to (for routes that carry only the member id).
 pub async fn school_of(store: &Store, member_id: &str) -> Result<String> {
     let (s,): (String,) = sqlx::query_as("SELECT school_id FROM members WHERE id = $1")
@@ -666,3 +565,6 @@ pub async fn active_ids_in_group(store: &Store, school_id: &str, group_id: &str)
             .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
+
+pub use crate::corrections::{corrections, request_correction, resolve_correction, Correction};
+pub use crate::uploads::{stash_upload, stashed_upload};

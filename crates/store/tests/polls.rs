@@ -13,7 +13,7 @@ async fn setup(store: &jiaogong_store::Store, n: usize) -> (String, String, Vec<
     let rows: Vec<_> = (0..n)
         .map(|i| (common::member(&format!("代表{i}"), &format!("D{i:03}"), None, None, None), None, None))
         .collect();
-    let ids = members::insert_many(&store, &mut tx, &s, &rows).await.unwrap();
+    let ids = members::insert_many(store, &mut tx, &s, &rows).await.unwrap();
     let poll = polls::create(&mut tx, &s, "resolution", "表决", "{}", &ids, "chair").await.unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     (s, poll, ids)

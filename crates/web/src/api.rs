@@ -298,10 +298,10 @@ async fn export(
     State(st): State<AppState>,
     ctx: Ctx,
     Extension(school): Extension<School>,
-    Query(q): Query<import::ExportQuery>,
+    Query(q): Query<crate::export::ExportQuery>,
 ) -> AppResult<Response> {
     let sensitive = q.sensitive(&ctx)?;
-    let bytes = import::export_bytes(&st.store, &ctx.tr, &school, &q.filter(), sensitive).await?;
+    let bytes = crate::export::export_bytes(&st.store, &ctx.tr, &school, &q.filter(), sensitive).await?;
     let action = if sensitive { "member.export_sensitive" } else { "member.export" };
     audit::record(&st.store, &Event::new(Some(&school.id), &ctx.actor(), action, &school.id).detail("api")).await?;
     Ok(([(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")], bytes)

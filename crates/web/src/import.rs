@@ -5,14 +5,13 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Multipart, Path, State};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Form};
 use jiaogong_domain::members::{self, Field, MemberInput, RawMember};
 use jiaogong_office::xlsx_read::{self, Limits, Sheet};
-use jiaogong_office::xlsx_write::{self, OutCell, Table};
+use jiaogong_office::xlsx_write;
 use jiaogong_store::audit::{self, Event};
 use jiaogong_store::members as repo;
 use jiaogong_store::tenancy::{self, School};
@@ -26,9 +25,7 @@ use crate::pages::{render, see_other, Chrome};
 use crate::{AppState, Routes};
 
 pub fn routes(r: Routes) -> Routes {
-    r.add("GET", "/s/{school}/members/template", get(template))
-        .add("GET", "/s/{school}/members/export", get(export))
-        .add("GET", "/s/{school}/members/import", get(import_page))
+    r.add("GET", "/s/{school}/members/import", get(import_page))
         .add("POST", "/s/{school}/members/import", post(upload))
         .add("POST", "/s/{school}/members/import/{stash}/commit", post(commit))
         .add("GET", "/s/{school}/members/import/{stash}/report", get(report_xlsx))
@@ -326,175 +323,6 @@ async fn dept_id(
     Ok(id)
 }
 
-fn xlsx_response(file_name: &str, bytes: Vec<u8>) -> Response {
-    let encoded: String = url::form_urlencoded::byte_serialize(file_name.as_bytes()).collect();
-    (
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"roster.xlsx\"; filename*=UTF-8''{encoded}")),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-/// The template: the Chinese headers and one example row.
-pub fn template_bytes() -> AppResult<Vec<u8>> {
-    let headers: Vec<String> = Field::ALL.iter().map(|f| f.header_zh().to_string()).collect();
-    let example = vec![
-        OutCell::Text("张三".into()),
-        OutCell::Text("T0001".into()),
-        OutCell::Text("男".into()),
-        OutCell::Text("1985-03-12".into()),
-        OutCell::Text("11010519491231002X".into()),
-        OutCell::Text("13800138000".into()),
-        OutCell::Text("教务处".into()),
-        OutCell::Text("教师".into()),
-        OutCell::Text("中学一级教师".into()),
-        OutCell::Text("2008-09-01".into()),
-        OutCell::Text("2008-10-15".into()),
-        OutCell::Text("语文组".into()),
-        OutCell::Text("在职会员".into()),
-        OutCell::Text("".into()),
-    ];
-    xlsx_write::write_tables(&[Table {
-        sheet_name: "会员名册".into(),
-        headers,
-        rows: vec![example],
-        col_widths: vec![],
-    }])
-    .map_err(|e| AppError::Internal(e.to_string()))
-}
-
-async fn template(ctx: Ctx) -> AppResult<Response> {
-    let _ = ctx;
-    Ok(xlsx_response("会员名册模板.xlsx", template_bytes()?))
-}
-
-/// The roster as .xlsx, filtered like the list.
-/// Without `sensitive`, the ID and phone columns are left out (a list is not a reason to hand out
-/// personal data); with it they are in clear, and the caller audits the export as a reveal.
-pub async fn export_bytes(
-    store: &Store,
-    tr: &Tr,
-    school: &School,
-    filter: &repo::Filter,
-    sensitive: bool,
-) -> AppResult<Vec<u8>> {
-    let rows = repo::list_all(store, &school.id, filter).await?;
-    let headers = [
-        Field::Name,
-        Field::EmployeeNo,
-        Field::Gender,
-        Field::BirthDate,
-        Field::IdNumber,
-        Field::Phone,
-        Field::Department,
-        Field::Post,
-        Field::Title,
-        Field::JoinedSchool,
-        Field::JoinedUnion,
-        Field::Group,
-        Field::Status,
-        Field::Notes,
-    ]
-    .iter()
-    .filter(|f| sensitive || !f.is_sensitive())
-    .map(|f| f.header_zh().to_string())
-    .collect();
-    let text = |s: &Option<String>| s.clone().map(OutCell::Text).unwrap_or(OutCell::Empty);
-    let date = |s: &Option<String>| {
-        s.as_deref()
-            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .map(OutCell::Date)
-            .unwrap_or(OutCell::Empty)
-    };
-    let mut out = Vec::with_capacity(rows.len());
-    for m in &rows {
-        let (id_number, phone) = if sensitive {
-            (
-                repo::reveal(store, &school.id, &m.id, repo::Sensitive::IdNumber).await?,
-                repo::reveal(store, &school.id, &m.id, repo::Sensitive::Phone).await?,
-            )
-        } else {
-            (None, None)
-        };
-        let mut line = vec![
-            OutCell::Text(m.name.clone()),
-            OutCell::Text(m.employee_no.clone()),
-            text(&m.gender.as_deref().and_then(members::Gender::from_code).map(|g| g.label_zh().to_string())),
-            date(&m.birth_date),
-            text(&id_number),
-            text(&phone),
-            text(&m.department),
-            text(&m.post.as_deref().and_then(members::Post::from_code).map(|p| p.label_zh().to_string())),
-            text(&m.title),
-            date(&m.joined_school),
-            date(&m.joined_union),
-            text(&m.group_name),
-            OutCell::Text(
-                members::MemberStatus::from_code(&m.status).map(|s| s.label_zh().to_string()).unwrap_or_default(),
-            ),
-            text(&m.notes),
-        ];
-        if !sensitive {
-            line.drain(4..6);
-        }
-        out.push(line);
-    }
-    let _ = tr;
-    xlsx_write::write_tables(&[Table { sheet_name: "会员名册".into(), headers, rows: out, col_widths: vec![] }])
-        .map_err(|e| AppError::Internal(e.to_string()))
-}
-
-/// The list's filters plus the choice of sensitive columns.
-#[derive(Deserialize, Default)]
-pub struct ExportQuery {
-    #[serde(default)]
-    pub q: String,
-    #[serde(default)]
-    pub group: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub post: String,
-    #[serde(default)]
-    pub sensitive: Option<String>,
-}
-
-impl ExportQuery {
-    pub fn filter(&self) -> repo::Filter {
-        repo::Filter {
-            q: self.q.clone(),
-            group_id: self.group.clone(),
-            status: self.status.clone(),
-            post: self.post.clone(),
-        }
-    }
-
-    /// Whether clear sensitive columns were asked for and may be given to this caller.
-    pub fn sensitive(&self, ctx: &Ctx) -> AppResult<bool> {
-        let asked = matches!(self.sensitive.as_deref(), Some("1") | Some("true") | Some("on"));
-        if asked && !ctx.user()?.role().can_reveal_sensitive() {
-            return Err(AppError::Forbidden);
-        }
-        Ok(asked)
-    }
-}
-
-async fn export(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Extension(school): Extension<School>,
-    Query(q): Query<ExportQuery>,
-) -> AppResult<Response> {
-    let sensitive = q.sensitive(&ctx)?;
-    let bytes = export_bytes(&st.store, &ctx.tr, &school, &q.filter(), sensitive).await?;
-    let action = if sensitive { "member.export_sensitive" } else { "member.export" };
-    audit::record(&st.store, &Event::new(Some(&school.id), &ctx.actor(), action, &school.id)).await?;
-    Ok(xlsx_response("会员名册.xlsx", bytes))
-}
-
 #[derive(Template)]
 #[template(path = "members/import.html")]
 struct ImportPage {
@@ -630,5 +458,5 @@ async fn report_xlsx(
     let out =
         xlsx_write::write_error_report(&sheet, header_idx, &report.reasons_by_row(), &ctx.tr.t("import-error-column"))
             .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(xlsx_response("导入错误报告.xlsx", out))
+    Ok(crate::export::xlsx_response("导入错误报告.xlsx", out))
 }

@@ -1,0 +1,267 @@
+//! Polls (ballots.md) over HTTP: create, open, cast a secret ballot, live turnout, close, result
+//! and bulletin — the JSON API of API.md; `pages` holds the pages a member votes on with a phone
+//! and the committee's pages.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json};
+use jiaogong_domain::ballots::{self, Bulletin, BULLETIN_FORMAT};
+use jiaogong_domain::roles::Role;
+use jiaogong_store::audit::{self, Event};
+use jiaogong_store::polls::{self as repo, CastError, Poll};
+use jiaogong_store::tenancy::{self, School};
+use rand::seq::SliceRandom;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::ctx::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::{AppState, Routes};
+
+mod pages;
+
+pub fn routes(r: Routes) -> Routes {
+    let r = r
+        .add("POST", "/api/v1/schools/{school}/polls", post(api_create))
+        .add("POST", "/api/v1/polls/{id}/open", post(api_open))
+        .add("POST", "/api/v1/polls/{id}/ballots", post(api_cast))
+        .add("GET", "/api/v1/polls/{id}/turnout", get(api_turnout))
+        .add("POST", "/api/v1/polls/{id}/close", post(api_close))
+        .add("GET", "/api/v1/polls/{id}/result", get(api_result))
+        .add("GET", "/api/v1/polls/{id}/bulletin", get(api_bulletin));
+    pages::routes(r)
+}
+
+/// Who manages polls.
+pub fn manages(role: Role) -> bool {
+    crate::access::POLL_MANAGERS.contains(&role)
+}
+
+/// A poll by id, in the caller's scope (404 otherwise, so ids cannot be probed).
+async fn scoped(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<(School, Poll)> {
+    let school_id = repo::school_of(&st.store, id).await?;
+    let school = tenancy::school(&st.store, &school_id).await?;
+    if !crate::access::in_scope(ctx.user()?, &school) {
+        return Err(AppError::NotFound);
+    }
+    let poll = repo::get(&st.store, &school.id, id).await?;
+    Ok((school, poll))
+}
+
+fn must_manage(ctx: &Ctx) -> AppResult<()> {
+    if manages(ctx.user()?.role()) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Checks a poll definition with the domain's bulletin rules (no ballots yet).
+fn check_definition(poll: &Value) -> AppResult<ballots::Poll> {
+    let text = json!({"format": BULLETIN_FORMAT, "poll": poll, "ballots": []}).to_string();
+    ballots::parse_bulletin(&text).map(|b| b.poll).map_err(|e| AppError::bad("invalid_poll", e.message_zh_en()))
+}
+
+/// Checks one ballot against the poll; returns the content to store (no tracker, no paper flag).
+fn check_ballot(ctx: &Ctx, poll: &Poll, ballot: &Value) -> AppResult<String> {
+    let Some(obj) = ballot.as_object() else {
+        return Err(AppError::bad("invalid_ballot", ctx.tr.t("poll-bad-ballot")));
+    };
+    if ["tracker", "paper", "spoiled"].iter().any(|k| obj.contains_key(*k)) {
+        return Err(AppError::bad("invalid_ballot", ctx.tr.t("poll-bad-ballot")));
+    }
+    let def: Value = serde_json::from_str(&poll.definition).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut probe = obj.clone();
+    probe.insert("tracker".into(), json!("check"));
+    let text = json!({"format": BULLETIN_FORMAT, "poll": def, "ballots": [probe]}).to_string();
+    let b = ballots::parse_bulletin(&text).map_err(|e| AppError::bad("invalid_ballot", e.message_zh_en()))?;
+    // Online, an over-vote is refused before it is cast rather than counted as invalid later.
+    if let (Some(seats), Some(ballot)) = (b.poll.seats, b.ballots.first()) {
+        if ballots::approvals(&b.poll, ballot) > seats {
+            return Err(AppError::bad("over_vote", ctx.tr.t1("poll-over-vote", "seats", &seats.to_string())));
+        }
+    }
+    Ok(Value::Object(obj.clone()).to_string())
+}
+
+/// The bulletin of a closed poll: the definition plus every ballot, in random order.
+async fn bulletin_of(st: &AppState, poll: &Poll) -> AppResult<Bulletin> {
+    let def: Value = serde_json::from_str(&poll.definition).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut list = Vec::new();
+    for (tracker, content, paper) in repo::ballots(&st.store, &poll.id).await? {
+        let mut b: serde_json::Map<String, Value> =
+            serde_json::from_str(&content).map_err(|e| AppError::Internal(e.to_string()))?;
+        b.insert("tracker".into(), json!(tracker));
+        if paper == 1 {
+            b.insert("paper".into(), json!(true));
+        }
+        list.push(Value::Object(b));
+    }
+    list.shuffle(&mut rand::thread_rng());
+    let text = json!({"format": BULLETIN_FORMAT, "poll": def, "ballots": list}).to_string();
+    ballots::parse_bulletin(&text).map_err(|e| AppError::Internal(e.message_zh_en()))
+}
+
+#[derive(Deserialize)]
+struct CreateBody {
+    poll: Value,
+    #[serde(default)]
+    voters: Option<Vec<String>>,
+}
+
+/// Creates a draft poll; the electorate is the given members, or every active member.
+async fn create_poll(
+    st: &AppState,
+    ctx: &Ctx,
+    school: &School,
+    mut poll: Value,
+    voters: Option<Vec<String>>,
+) -> AppResult<String> {
+    let voters = match voters {
+        Some(v) => v,
+        None => jiaogong_store::members::active_ids(&st.store, &school.id).await?,
+    };
+    if let Some(obj) = poll.as_object_mut() {
+        obj.insert("electorate".into(), json!(voters.len()));
+        obj.entry("present").or_insert(json!(0));
+        obj.entry("ballots_issued").or_insert(json!(0));
+    }
+    let def = check_definition(&poll)?;
+    let mut tx = st.store.begin().await?;
+    let id = repo::create(&mut tx, &school.id, def.kind.as_str(), &def.title, &poll.to_string(), &voters, &ctx.actor())
+        .await?;
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(Some(&school.id), &ctx.actor(), "poll.create", &id).detail(def.title.clone()),
+    )
+    .await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(id)
+}
+
+async fn api_create(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let b: CreateBody = serde_json::from_slice(&body)
+        .map_err(|e| AppError::bad("bad_json", ctx.tr.t1("err-bad-json", "detail", &e.to_string())))?;
+    let id = create_poll(&st, &ctx, &school, b.poll, b.voters).await?;
+    let (electorate, _) = repo::turnout(&st.store, &id).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id, "status": "draft", "electorate": electorate}))).into_response())
+}
+
+async fn transition(st: &AppState, ctx: &Ctx, school: &School, poll: &Poll, from: &str, to: &str) -> AppResult<()> {
+    let mut tx = st.store.begin().await?;
+    if !repo::set_status(&mut tx, &school.id, &poll.id, from, to).await? {
+        return Err(AppError::Conflict { code: "poll_state", message: ctx.tr.t("poll-wrong-state") });
+    }
+    if to == "closed" {
+        // Online: present and ballots issued are the ballots returned, unless a meeting set them.
+        let (_, voted) = repo::turnout(&st.store, &poll.id).await?;
+        let paper = repo::ballots(&st.store, &poll.id).await?.iter().filter(|b| b.2 == 1).count() as i64;
+        let mut def: Value = serde_json::from_str(&poll.definition).map_err(|e| AppError::Internal(e.to_string()))?;
+        if let Some(obj) = def.as_object_mut() {
+            for key in ["present", "ballots_issued"] {
+                if obj.get(key).and_then(Value::as_i64).unwrap_or(0) == 0 {
+                    obj.insert(key.into(), json!(voted + paper));
+                }
+            }
+        }
+        repo::set_definition(&mut tx, &poll.id, &def.to_string()).await?;
+    }
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(Some(&school.id), &ctx.actor(), &format!("poll.{to}"), &poll.id),
+    )
+    .await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(())
+}
+
+async fn api_open(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Value>> {
+    must_manage(&ctx)?;
+    let (school, poll) = scoped(&st, &ctx, &id).await?;
+    transition(&st, &ctx, &school, &poll, "draft", "open").await?;
+    Ok(Json(json!({"id": id, "status": "open"})))
+}
+
+async fn api_close(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Value>> {
+    must_manage(&ctx)?;
+    let (school, poll) = scoped(&st, &ctx, &id).await?;
+    transition(&st, &ctx, &school, &poll, "open", "closed").await?;
+    Ok(Json(json!({"id": id, "status": "closed"})))
+}
+
+/// Casts the caller's ballot; the tracker comes back only after the ballot is durably stored.
+async fn cast(st: &AppState, ctx: &Ctx, poll: &Poll, ballot: &Value) -> AppResult<String> {
+    let member = ctx.user()?.member_id.clone().ok_or(AppError::Forbidden)?;
+    let content = check_ballot(ctx, poll, ballot)?;
+    match st.store.ballot_box().cast(&poll.id, &member, content).await {
+        Ok(tracker) => Ok(tracker),
+        Err(CastError::AlreadyVoted) => {
+            Err(AppError::Conflict { code: "already_voted", message: ctx.tr.t("poll-already-voted") })
+        }
+        Err(CastError::NotOpen) => {
+            Err(AppError::Conflict { code: "poll_not_open", message: ctx.tr.t("poll-not-open") })
+        }
+        Err(CastError::NotEligible) => Err(AppError::Forbidden),
+        Err(CastError::Failed(e)) => Err(AppError::Internal(e)),
+    }
+}
+
+async fn api_cast(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, body: Bytes) -> AppResult<Response> {
+    let (_, poll) = scoped(&st, &ctx, &id).await?;
+    let ballot: Value = serde_json::from_slice(&body)
+        .map_err(|e| AppError::bad("bad_json", ctx.tr.t1("err-bad-json", "detail", &e.to_string())))?;
+    let tracker = cast(&st, &ctx, &poll, &ballot).await?;
+    Ok((StatusCode::CREATED, Json(json!({"tracker": tracker}))).into_response())
+}
+
+async fn api_turnout(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Value>> {
+    let (_, poll) = scoped(&st, &ctx, &id).await?;
+    let (electorate, voted) = repo::turnout(&st.store, &poll.id).await?;
+    let mut v = json!({"id": poll.id, "status": poll.status, "electorate": electorate, "voted": voted});
+    if manages(ctx.user()?.role()) {
+        let missing: Vec<Value> = repo::not_voted(&st.store, &poll.id)
+            .await?
+            .into_iter()
+            .map(|(no, name)| json!({"employee_no": no, "name": name}))
+            .collect();
+        v["not_voted"] = json!(missing);
+    }
+    Ok(Json(v))
+}
+
+async fn api_result(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    let (_, poll) = scoped(&st, &ctx, &id).await?;
+    if poll.status != "closed" {
+        return Ok((
+            StatusCode::FORBIDDEN,
+            Json(json!({"error": {"code": "results_hidden", "message": ctx.tr.t("poll-results-hidden")}})),
+        )
+            .into_response());
+    }
+    let b = bulletin_of(&st, &poll).await?;
+    Ok(Json(json!(ballots::tally(&b))).into_response())
+}
+
+async fn api_bulletin(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    let (_, poll) = scoped(&st, &ctx, &id).await?;
+    if poll.status != "closed" {
+        return Ok((
+            StatusCode::FORBIDDEN,
+            Json(json!({"error": {"code": "results_hidden", "message": ctx.tr.t("poll-results-hidden")}})),
+        )
+            .into_response());
+    }
+    let b = bulletin_of(&st, &poll).await?;
+    Ok(([(axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"bulletin.json\"")], Json(json!(b)))
+        .into_response())
+}
