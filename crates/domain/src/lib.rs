@@ -10,6 +10,7 @@
 
 pub mod ballots;
 pub mod calendar;
+pub mod congress;
 pub mod dates;
 pub mod dues;
 pub mod error;

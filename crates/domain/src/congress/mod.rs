@@ -1,0 +1,44 @@
+//! The staff congress (教代会, congress.md): delegate numbers and composition, quorum, interim
+//! sessions, and the proposal (提案) lifecycle. Every number is a per-school setting whose default
+//! is the one congress.md gives; the rules take the settings as arguments.
+
+mod composition;
+mod proposals;
+
+pub use composition::{composition, delegate_minimum, Composition, PersonFacts, Share};
+pub use proposals::{
+    Category, Feedback, HandlingStatus, Proposal, ProposalError, ProposalEvent, ProposalSettings, ProposalState, Review,
+};
+
+/// 三分之二以上: the session may vote only while `present ≥ 2/3 × delegates` (the bound included).
+pub fn quorum_met(present: u32, delegates: u32) -> bool {
+    u64::from(present) * 3 >= u64::from(delegates) * 2
+}
+
+/// An interim session is called when at least one third of the delegates ask (bound included).
+pub fn interim_session_requested(signatures: u32, delegates: u32) -> bool {
+    delegates > 0 && u64::from(signatures) * 3 >= u64::from(delegates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quorum_two_thirds_includes_the_bound() {
+        assert!(quorum_met(40, 60));
+        assert!(!quorum_met(39, 60));
+        assert!(quorum_met(21, 31)); // 21 × 3 = 63 ≥ 62
+        assert!(!quorum_met(20, 31));
+        assert!(quorum_met(0, 0));
+    }
+
+    #[test]
+    fn interim_session_needs_a_third_of_delegates_inclusive() {
+        assert!(interim_session_requested(20, 60));
+        assert!(!interim_session_requested(19, 60));
+        assert!(interim_session_requested(11, 31));
+        assert!(!interim_session_requested(10, 31));
+        assert!(!interim_session_requested(0, 0));
+    }
+}
