@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod calendar;
+pub mod congress;
 pub mod corrections;
 pub mod crypto;
 mod db;

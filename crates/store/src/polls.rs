@@ -340,3 +340,31 @@ pub async fn add_paper_ballots(tx: &mut Tx, poll_id: &str, ballots: &[(String, S
     }
     Ok(())
 }
+
+/// Ties a poll to the congress session it is voted in.
+pub async fn set_session(tx: &mut Tx, poll_id: &str, session_id: &str) -> Result<()> {
+    sqlx::query("UPDATE polls SET session_id = $1 WHERE id = $2")
+        .bind(session_id)
+        .bind(poll_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The congress session of a poll, if it is voted in one.
+pub async fn session_of(store: &Store, poll_id: &str) -> Result<Option<String>> {
+    let r: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT session_id FROM polls WHERE id = $1").bind(poll_id).fetch_optional(&store.read).await?;
+    Ok(r.and_then(|r| r.0))
+}
+
+/// Polls voted in a session.
+pub async fn of_session(store: &Store, school_id: &str, session_id: &str) -> Result<Vec<Poll>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {POLL_COLS} FROM polls WHERE school_id = $1 AND session_id = $2 ORDER BY created_at"
+    ))
+    .bind(school_id)
+    .bind(session_id)
+    .fetch_all(&store.read)
+    .await?)
+}

@@ -9,6 +9,7 @@ mod api;
 mod assets;
 mod audit_page;
 mod auth_pages;
+mod congress;
 pub mod ctx;
 mod district;
 mod dues;
@@ -78,6 +79,7 @@ pub fn routes() -> Routes {
     let r = audit_page::routes(r);
     let r = admin::routes(r);
     let r = polls::routes(r);
+    let r = congress::routes(r);
     api::routes(r)
 }
 

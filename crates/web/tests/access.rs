@@ -26,6 +26,8 @@ fn concrete(path: &str, school: &str, member: &str) -> String {
         .replace("{token}", "0000")
         .replace("{stash}", "0000")
         .replace("{day}", "2026-10-01")
+        .replace("{delegate}", "0000")
+        .replace("{member}", member)
         .replace("{*path}", "app.css")
 }
 

@@ -139,6 +139,16 @@ impl ProposalError {
             ProposalError::MergeIntoItself => "proposal-err-merge-self",
         }
     }
+
+    /// The Fluent arguments of the message.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            ProposalError::NotEnoughCoSigners { have, need } => {
+                vec![("have", have.to_string()), ("need", need.to_string())]
+            }
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// A proposal's lifecycle state (its text lives elsewhere).

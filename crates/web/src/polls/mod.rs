@@ -113,7 +113,7 @@ struct CreateBody {
 }
 
 /// Creates a draft poll; the electorate is the given members, or every active member.
-async fn create_poll(
+pub(crate) async fn create_poll(
     st: &AppState,
     ctx: &Ctx,
     school: &School,
@@ -157,6 +157,13 @@ async fn api_create(
 }
 
 async fn transition(st: &AppState, ctx: &Ctx, school: &School, poll: &Poll, from: &str, to: &str) -> AppResult<()> {
+    if to == "open" {
+        if let Some((present, delegates)) = crate::congress::may_open(st, school, &poll.id).await? {
+            let args = [("present", present.to_string()), ("delegates", delegates.to_string())];
+            return Err(AppError::Conflict { code: "no_quorum", message: ctx.tr.ta("congress-no-quorum", &args) });
+        }
+    }
+    let session_present = if to == "closed" { crate::congress::present_for(st, school, &poll.id).await? } else { None };
     let mut tx = st.store.begin().await?;
     if !repo::set_status(&mut tx, &school.id, &poll.id, from, to).await? {
         return Err(AppError::Conflict { code: "poll_state", message: ctx.tr.t("poll-wrong-state") });
@@ -169,7 +176,8 @@ async fn transition(st: &AppState, ctx: &Ctx, school: &School, poll: &Poll, from
         if let Some(obj) = def.as_object_mut() {
             for key in ["present", "ballots_issued"] {
                 if obj.get(key).and_then(Value::as_i64).unwrap_or(0) == 0 {
-                    obj.insert(key.into(), json!(voted + paper));
+                    // At a session, 实到 is the delegates signed in; online, the ballots returned.
+                    obj.insert(key.into(), json!(session_present.unwrap_or(voted + paper)));
                 }
             }
         }

@@ -1,0 +1,404 @@
+//! The staff congress at a session: sessions, delegates with their composition check, sign-in by
+//! QR code on the delegate's phone or ticked by a clerk, the live quorum, and the session's votes,
+//! which can open only while the quorum holds.
+
+use std::collections::HashSet;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Extension, Form};
+use jiaogong_domain::congress::{self, Composition, PersonFacts};
+use jiaogong_domain::members::{Gender, Post};
+use jiaogong_store::audit::{self, Event};
+use jiaogong_store::congress::{self as repo, Delegate, Session};
+use jiaogong_store::polls::Poll;
+use jiaogong_store::tenancy::School;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::ctx::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::pages::{render, see_other, Chrome};
+use crate::{AppState, Routes};
+
+pub fn routes(r: Routes) -> Routes {
+    r.add("GET", "/s/{school}/congress", get(list))
+        .add("POST", "/s/{school}/congress", post(create_session))
+        .add("GET", "/s/{school}/congress/{id}", get(page))
+        .add("GET", "/s/{school}/congress/{id}/presence", get(presence_fragment))
+        .add("POST", "/s/{school}/congress/{id}/delegates", post(add_delegates))
+        .add("POST", "/s/{school}/congress/{id}/delegates/{delegate}/end", post(end_delegate))
+        .add("POST", "/s/{school}/congress/{id}/attendance/{member}", post(toggle_attendance))
+        .add("POST", "/s/{school}/congress/{id}/polls", post(create_poll))
+        .add("GET", "/checkin/{token}", get(checkin_page))
+        .add("POST", "/checkin/{token}", post(checkin))
+}
+
+fn today() -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive().format("%Y-%m-%d").to_string()
+}
+
+#[derive(Template)]
+#[template(path = "congress/list.html")]
+struct ListPage {
+    c: Chrome,
+    school: School,
+    sessions: Vec<Session>,
+    error: String,
+}
+
+async fn list_with(st: &AppState, ctx: &Ctx, school: School, error: String) -> AppResult<Response> {
+    let sessions = repo::sessions(&st.store, &school.id).await?;
+    let title = ctx.tr.t("nav-congress");
+    render(&ListPage { c: Chrome::new(ctx, "congress", title), school, sessions, error })
+}
+
+async fn list(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>) -> AppResult<Response> {
+    list_with(&st, &ctx, school, String::new()).await
+}
+
+#[derive(Deserialize)]
+struct SessionForm {
+    term: String,
+    number: String,
+    title: String,
+    held_on: String,
+}
+
+async fn create_session(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Form(f): Form<SessionForm>,
+) -> AppResult<Response> {
+    let (Ok(term), Ok(number)) = (f.term.trim().parse::<i64>(), f.number.trim().parse::<i64>()) else {
+        return list_with(&st, &ctx, school, ctx.tr.t("congress-err-numbers")).await;
+    };
+    let held_on = match jiaogong_domain::dates::parse_date(&f.held_on) {
+        Ok(d) => d.format("%Y-%m-%d").to_string(),
+        Err(e) => return list_with(&st, &ctx, school, ctx.tr.validation(&e)).await,
+    };
+    let title = jiaogong_domain::text::normalize(&f.title);
+    if title.is_empty() || !(1..=99).contains(&term) || !(1..=99).contains(&number) {
+        return list_with(&st, &ctx, school, ctx.tr.t("congress-err-numbers")).await;
+    }
+    let mut tx = st.store.begin().await?;
+    let term_id = repo::term(&mut tx, &school.id, term, &held_on).await?;
+    let id = match repo::create_session(&mut tx, &school.id, &term_id, number, &title, &held_on).await {
+        Ok(id) => id,
+        Err(e) if e.is_unique_violation() => {
+            return list_with(&st, &ctx, school, ctx.tr.t("congress-err-exists")).await
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(Some(&school.id), &ctx.actor(), "congress.session.create", &id).detail(title),
+    )
+    .await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(see_other(&format!("/s/{}/congress/{id}", school.code)))
+}
+
+/// Presence, quorum and composition of a session.
+struct Live {
+    delegates: i64,
+    present: i64,
+    quorum: bool,
+}
+
+async fn live(st: &AppState, session: &Session) -> AppResult<Live> {
+    let (delegates, present) = repo::presence(&st.store, session).await?;
+    let quorum = congress::quorum_met(present as u32, delegates as u32) && delegates > 0;
+    Ok(Live { delegates, present, quorum })
+}
+
+fn person(post: &Option<String>, gender: &Option<String>, birth: &Option<String>) -> PersonFacts {
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let age = birth
+        .as_deref()
+        .and_then(|b| chrono::NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
+        .and_then(|b| today.years_since(b));
+    PersonFacts {
+        post: post.as_deref().and_then(Post::from_code),
+        gender: gender.as_deref().and_then(Gender::from_code),
+        age,
+    }
+}
+
+async fn composition_of(st: &AppState, school: &School, delegates: &[Delegate]) -> AppResult<Composition> {
+    let facts = repo::staff_facts(&st.store, &school.id).await?;
+    let current: HashSet<&str> = delegates.iter().filter(|d| d.until.is_none()).map(|d| d.member_id.as_str()).collect();
+    let staff: Vec<PersonFacts> = facts.iter().map(|(_, p, g, b)| person(p, g, b)).collect();
+    let dels: Vec<PersonFacts> =
+        facts.iter().filter(|(id, ..)| current.contains(id.as_str())).map(|(_, p, g, b)| person(p, g, b)).collect();
+    Ok(congress::composition(&dels, &staff))
+}
+
+#[derive(Template)]
+#[template(path = "congress/session.html")]
+struct SessionPage {
+    c: Chrome,
+    school: School,
+    s: Session,
+    live: Live,
+    delegates: Vec<Delegate>,
+    comp: Composition,
+    polls: Vec<Poll>,
+    qr: String,
+    checkin_url: String,
+    error: String,
+}
+
+#[derive(Template)]
+#[template(path = "congress/presence.html")]
+struct PresenceFragment {
+    c: Chrome,
+    school: School,
+    s: Session,
+    live: Live,
+}
+
+async fn page_with(st: &AppState, ctx: &Ctx, school: School, id: &str, error: String) -> AppResult<Response> {
+    let s = repo::session(&st.store, &school.id, id).await?;
+    let live = live(st, &s).await?;
+    let delegates = repo::delegates(&st.store, &school.id, &s.term_id, &s.id).await?;
+    let comp = composition_of(st, &school, &delegates).await?;
+    let polls = jiaogong_store::polls::of_session(&st.store, &school.id, &s.id).await?;
+    let checkin_url = format!("/checkin/{}", s.checkin_token);
+    let qr = qrcode::QrCode::new(checkin_url.as_bytes())
+        .map(|code| code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).build())
+        .unwrap_or_default();
+    let title = s.title.clone();
+    let mut r = render(&SessionPage {
+        c: Chrome::new(ctx, "congress", title),
+        school,
+        s,
+        live,
+        delegates,
+        comp,
+        polls,
+        qr,
+        checkin_url,
+        error: error.clone(),
+    })?;
+    if !error.is_empty() {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+async fn page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    page_with(&st, &ctx, school, &id, String::new()).await
+}
+
+async fn presence_fragment(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let s = repo::session(&st.store, &school.id, &id).await?;
+    let live = live(&st, &s).await?;
+    let title = s.title.clone();
+    render(&PresenceFragment { c: Chrome::new(&ctx, "congress", title), school, s, live })
+}
+
+#[derive(Deserialize)]
+struct DelegatesForm {
+    employee_nos: String,
+}
+
+async fn add_delegates(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id)): Path<(String, String)>,
+    Form(f): Form<DelegatesForm>,
+) -> AppResult<Response> {
+    let s = repo::session(&st.store, &school.id, &id).await?;
+    let numbers = jiaogong_store::dues::employee_numbers(&st.store, &school.id).await?;
+    let wanted: Vec<String> = f
+        .employee_nos
+        .split(|c: char| c.is_whitespace() || ",，、;；".contains(c))
+        .map(jiaogong_domain::text::normalize)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let unknown: Vec<&str> = wanted.iter().filter(|n| !numbers.contains_key(*n)).map(String::as_str).collect();
+    if !unknown.is_empty() || wanted.is_empty() {
+        let msg = ctx.tr.t1("congress-err-unknown-numbers", "numbers", &unknown.join("、"));
+        return page_with(&st, &ctx, school, &id, msg).await;
+    }
+    let mut tx = st.store.begin().await?;
+    let mut added = 0;
+    for n in &wanted {
+        if let Some(member) = numbers.get(n) {
+            if repo::add_delegate(&mut tx, &school.id, &s.term_id, member, &today()).await? {
+                added += 1;
+            }
+        }
+    }
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(Some(&school.id), &ctx.actor(), "congress.delegates.add", &s.term_id).detail(added.to_string()),
+    )
+    .await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(see_other(&format!("/s/{}/congress/{id}", school.code)))
+}
+
+#[derive(Deserialize)]
+struct EndForm {
+    reason: String,
+}
+
+async fn end_delegate(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id, delegate)): Path<(String, String, String)>,
+    Form(f): Form<EndForm>,
+) -> AppResult<Response> {
+    let reason = jiaogong_domain::text::normalize(&f.reason);
+    if reason.is_empty() {
+        return page_with(&st, &ctx, school, &id, ctx.tr.t("proposal-err-reason")).await;
+    }
+    let mut tx = st.store.begin().await?;
+    repo::end_delegate(&mut tx, &school.id, &delegate, &today(), &reason).await?;
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(Some(&school.id), &ctx.actor(), "congress.delegate.end", &delegate).detail(reason),
+    )
+    .await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(see_other(&format!("/s/{}/congress/{id}", school.code)))
+}
+
+async fn toggle_attendance(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id, member)): Path<(String, String, String)>,
+) -> AppResult<Response> {
+    let s = repo::session(&st.store, &school.id, &id).await?;
+    let present = repo::delegates(&st.store, &school.id, &s.term_id, &s.id)
+        .await?
+        .iter()
+        .any(|d| d.member_id == member && d.present == 1);
+    let mut tx = st.store.begin().await?;
+    if present {
+        repo::undo_check_in(&mut tx, &s.id, &member).await?;
+    } else if !repo::check_in(&mut tx, &s, &member, "clerk").await? {
+        return Err(AppError::NotFound);
+    }
+    let action = if present { "congress.checkin.undo" } else { "congress.checkin.clerk" };
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(Some(&school.id), &ctx.actor(), action, &member).detail(s.id.clone()),
+    )
+    .await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(see_other(&format!("/s/{}/congress/{id}", school.code)))
+}
+
+#[derive(Deserialize)]
+struct PollForm {
+    title: String,
+}
+
+async fn create_poll(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id)): Path<(String, String)>,
+    Form(f): Form<PollForm>,
+) -> AppResult<Response> {
+    let s = repo::session(&st.store, &school.id, &id).await?;
+    let title = jiaogong_domain::text::normalize(&f.title);
+    if title.is_empty() {
+        return page_with(&st, &ctx, school, &id, ctx.tr.t("poll-title-required")).await;
+    }
+    let voters = repo::current_delegate_ids(&st.store, &s.term_id).await?;
+    // 决议: more than half of all delegates (全体代表过半数), quorum two thirds.
+    let poll = json!({"title": title, "kind": "resolution", "rules": {"quorum": "2/3", "threshold": "1/2", "base": "electorate"}});
+    let poll_id = crate::polls::create_poll(&st, &ctx, &school, poll, Some(voters)).await?;
+    let mut tx = st.store.begin().await?;
+    jiaogong_store::polls::set_session(&mut tx, &poll_id, &s.id).await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(see_other(&format!("/s/{}/polls/{poll_id}", school.code)))
+}
+
+/// Whether a poll voted in a session may open now (quorum holds); polls outside a session may.
+pub async fn may_open(st: &AppState, school: &School, poll_id: &str) -> AppResult<Option<(i64, i64)>> {
+    let Some(session_id) = jiaogong_store::polls::session_of(&st.store, poll_id).await? else { return Ok(None) };
+    let s = repo::session(&st.store, &school.id, &session_id).await?;
+    let l = live(st, &s).await?;
+    Ok(if l.quorum { None } else { Some((l.present, l.delegates)) })
+}
+
+/// Present delegates of a poll's session (its 实到 and ballots issued at close).
+pub async fn present_for(st: &AppState, school: &School, poll_id: &str) -> AppResult<Option<i64>> {
+    let Some(session_id) = jiaogong_store::polls::session_of(&st.store, poll_id).await? else { return Ok(None) };
+    let s = repo::session(&st.store, &school.id, &session_id).await?;
+    Ok(Some(live(st, &s).await?.present))
+}
+
+#[derive(Template)]
+#[template(path = "congress/checkin.html")]
+struct CheckinPage {
+    c: Chrome,
+    s: Session,
+    done: bool,
+    error: String,
+}
+
+async fn checkin_page(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
+    let (school_id, s) = repo::session_by_token(&st.store, &token).await?;
+    let user = ctx.user()?;
+    if user.school_id.as_deref() != Some(school_id.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    let title = s.title.clone();
+    render(&CheckinPage { c: Chrome::new(&ctx, "congress", title), s, done: false, error: String::new() })
+}
+
+async fn checkin(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
+    let (school_id, s) = repo::session_by_token(&st.store, &token).await?;
+    let user = ctx.user()?.clone();
+    if user.school_id.as_deref() != Some(school_id.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    let title = s.title.clone();
+    let Some(member) = user.member_id.clone() else {
+        return render(&CheckinPage {
+            c: Chrome::new(&ctx, "congress", title),
+            s,
+            done: false,
+            error: ctx.tr.t("congress-not-delegate"),
+        });
+    };
+    let mut tx = st.store.begin().await?;
+    let ok = repo::check_in(&mut tx, &s, &member, "qr").await?;
+    if ok {
+        audit::append(
+            &mut tx,
+            &st.store.crypto,
+            &Event::new(Some(&school_id), &user.username, "congress.checkin.qr", &member).detail(s.id.clone()),
+        )
+        .await?;
+    }
+    jiaogong_store::commit(tx).await?;
+    let error = if ok { String::new() } else { ctx.tr.t("congress-not-delegate") };
+    render(&CheckinPage { c: Chrome::new(&ctx, "congress", title), s, done: ok, error })
+}

@@ -1,0 +1,83 @@
+//! A congress session end to end: delegates, no vote without a two-thirds quorum, QR sign-in on
+//! the delegate's phone, and the session's 实到 in the closed vote's bulletin.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::StatusCode;
+
+fn form(t: &common::TestApp, uri: &str, who: &str, body: &str) -> axum::http::Request<Body> {
+    t.req("POST", uri, Some(t.as_role(who)), Body::from(body.to_string()), Some("application/x-www-form-urlencoded"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn votes_open_only_with_quorum_and_delegates_sign_in_by_qr() {
+    let t = common::app().await;
+    let r = t
+        .send(form(
+            &t,
+            "/s/a/congress",
+            "chair",
+            "term=5&number=2&title=%E7%AC%AC%E4%BA%94%E5%B1%8A%E4%BA%8C%E6%AC%A1&held_on=2026-12-20",
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let session_url = r.headers()["location"].to_str().unwrap().to_string();
+    let r = t.send(form(&t, &format!("{session_url}/delegates"), "chair", "employee_nos=A1")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = t.send(form(&t, &format!("{session_url}/delegates"), "chair", "employee_nos=NOPE")).await;
+    assert!(common::body_text(r).await.contains("NOPE"));
+    let r = t.send(form(&t, &format!("{session_url}/polls"), "chair", "title=%E5%86%B3%E8%AE%AE")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let poll_id = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+
+    // Nobody signed in: the vote cannot open.
+    let r = t
+        .send(t.req("POST", &format!("/api/v1/polls/{poll_id}/open"), Some(t.as_role("chair")), Body::empty(), None))
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(common::body_text(r).await.contains("no_quorum"));
+
+    // The delegate scans the session's QR code and signs in.
+    let sessions = jiaogong_store::congress::sessions(&t.store, &t.school_a).await.unwrap();
+    let token = sessions[0].checkin_token.clone();
+    let r = t.send(t.req("GET", &format!("/checkin/{token}"), Some(t.as_role("member")), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = t.send(form(&t, &format!("/checkin/{token}"), "member", "")).await;
+    assert!(common::body_text(r).await.contains("签到成功"));
+    // Another school's user cannot use the link.
+    let r = t.send(t.req("GET", &format!("/checkin/{token}"), Some(&t.chair_b), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let page =
+        common::body_text(t.send(t.req("GET", &session_url, Some(t.as_role("chair")), Body::empty(), None)).await)
+            .await;
+    assert!(page.contains("id=\"n-present\">1<") && page.contains("已达三分之二"), "live quorum shown");
+
+    let r = t
+        .send(t.req("POST", &format!("/api/v1/polls/{poll_id}/open"), Some(t.as_role("chair")), Body::empty(), None))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = t
+        .send(t.req(
+            "POST",
+            &format!("/api/v1/polls/{poll_id}/ballots"),
+            Some(t.as_role("member")),
+            Body::from(r#"{"choice":"yes"}"#),
+            Some("application/json"),
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = t
+        .send(t.req("POST", &format!("/api/v1/polls/{poll_id}/close"), Some(t.as_role("chair")), Body::empty(), None))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = t
+        .send(t.req("GET", &format!("/api/v1/polls/{poll_id}/bulletin"), Some(t.as_role("chair")), Body::empty(), None))
+        .await;
+    let b: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();
+    assert_eq!((b["poll"]["electorate"].as_i64(), b["poll"]["present"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(b["poll"]["rules"]["base"], "electorate");
+    let result = jiaogong_domain::ballots::tally_json(&b.to_string()).unwrap();
+    assert_eq!(result["passed"], true);
+}
