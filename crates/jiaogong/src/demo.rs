@@ -303,6 +303,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     jiaogong_store::commit(tx).await?;
     let active: Vec<String> = staff.iter().filter(|s| s.3 == MemberStatus::Active).map(|s| s.0.clone()).collect();
     demo_polls(store, &school, &active, &mut rng).await?;
+    demo_congress(store, &school, &active).await?;
     Ok(out)
 }
 
@@ -399,5 +400,20 @@ async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lc
         polls::set_status(&mut tx, school, id, "open", "closed").await?;
         jiaogong_store::commit(tx).await?;
     }
+    Ok(())
+}
+
+/// The term's delegates and the coming session of the congress.
+async fn demo_congress(store: &Store, school: &str, active: &[String]) -> anyhow::Result<()> {
+    use jiaogong_store::congress;
+    let mut tx = store.begin().await?;
+    let term = congress::term(&mut tx, school, 5, "2024-09-01").await?;
+    let held = (chrono::Utc::now() + chrono::Duration::days(26)).date_naive().format("%Y-%m-%d").to_string();
+    congress::create_session(&mut tx, school, &term, 2, "第五届教职工代表大会第二次会议", &held).await?;
+    // Every third active member stands for their group: about 36 delegates.
+    for member in active.iter().step_by(3) {
+        congress::add_delegate(&mut tx, school, &term, member, "2024-09-01").await?;
+    }
+    jiaogong_store::commit(tx).await?;
     Ok(())
 }

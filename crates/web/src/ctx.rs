@@ -33,6 +33,8 @@ pub struct Ctx {
     pub bearer: bool,
     pub ip: String,
     pub session_token: Option<String>,
+    /// `scheme://host` as the client addressed this server (for links printed as QR codes).
+    pub origin: String,
 }
 
 impl Ctx {
@@ -85,6 +87,11 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         bearer: false,
         ip: client_ip(&Request::from_parts(parts.clone(), Body::empty())),
         session_token: None,
+        origin: format!(
+            "{}://{}",
+            if state.config.secure_cookies { "https" } else { "http" },
+            parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1")
+        ),
     };
     let mut set_pre = false;
     if ctx.csrf.is_empty() && !api {
