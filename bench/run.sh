@@ -9,10 +9,21 @@
 #               same file plus a raw batched INSERT (64 rows per statement, `?` placeholders)
 #               into a plain table of a fresh SQLite file.
 #   startup     spawn `jiaogong serve` on the existing database until /healthz answers.
+#   scenario-2  1,000 voters (ballots_setup: members, an open poll, one API token each) cast
+#               through POST /api/v1/polls/{id}/ballots: "burst" (as fast as possible, 64 in
+#               flight; its ballots/s is the ratio) and "window" (spread over BENCH_WINDOW s);
+#               vs raw_insert (durable single-row INSERTs, WAL + synchronous=FULL, one per
+#               transaction) on the same disk; p99; acked/lost/doubled counted in the store.
+#   scenario-3  p99 of the chair's turnout page (BENCH_TURNOUT_CONNS loops) during the burst vs
+#               idle (measured first, on the same poll).
+#   scenario-6  tally_bench: parse_bulletin + tally + bulletin JSON written, 100,000 election
+#               ballots, vs a raw SQLite GROUP BY over 100,000 rows plus a raw write of the rows.
 #
 # Servers run pinned to core 0, the load generator (wrk) to core 1.
 # Environment: BENCH_DURATION (s, default 10), BENCH_CONNS (64), BENCH_MEMBERS (2000),
 # BENCH_IMPORT_ROWS (60000), BENCH_STARTUP_RUNS (5), BENCH_KEEP=1 keeps the work directory,
+# BENCH_WINDOW (s, default 20), BENCH_TURNOUT_CONNS (4), BENCH_TALLY_BALLOTS (100000),
+# BENCH_BALLOTS=0 skips scenarios 2 and 3, BENCH_TALLY=0 skips scenario 6,
 # BENCH_NO_BUILD=1 skips the cargo build, BENCH_DIAG=1 adds the diagnosis of the page's database
 # calls (page_queries) and of the import's phases (import_phases), CARGO_TARGET_DIR as usual.
 set -euo pipefail
@@ -26,6 +37,9 @@ CONNS="${BENCH_CONNS:-64}"
 MEMBERS="${BENCH_MEMBERS:-2000}"
 IMPORT_ROWS="${BENCH_IMPORT_ROWS:-60000}"
 STARTUP_RUNS="${BENCH_STARTUP_RUNS:-5}"
+WINDOW="${BENCH_WINDOW:-20}"
+TURNOUT_CONNS="${BENCH_TURNOUT_CONNS:-4}"
+TALLY_BALLOTS="${BENCH_TALLY_BALLOTS:-100000}"
 SERVER_CPU=0
 LOAD_CPU=1
 RESULTS="$ROOT/bench/results"
@@ -79,7 +93,7 @@ if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
     log "building release binaries into $TARGET_DIR"
     CARGO_TARGET_DIR="$TARGET_DIR" cargo build --release -q -p jiaogong -p bench
 fi
-for b in jiaogong baseline seed gen_roster import_baseline startup; do
+for b in jiaogong baseline seed gen_roster import_baseline startup ballots_setup ballots_load raw_insert tally_bench; do
     [[ -x "$BIN/$b" ]] || die "missing $BIN/$b"
 done
 
@@ -274,6 +288,68 @@ if [[ "${BENCH_DIAG:-0}" == 1 ]]; then
         # shellcheck disable=SC2086 # word splitting of $args is intended
         log "baseline $args: $(taskset -c "$SERVER_CPU" "$BIN/import_baseline" --file "$ROSTER" --db "$BDB" $args)"
     done
+fi
+
+# --- scenarios 2 and 3: ballots, reads while voting -------------------------------------------
+# kv KEY LINE: the value of KEY=... in a line of key=value pairs.
+kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
+
+if [[ "${BENCH_BALLOTS:-1}" != 0 ]]; then
+    TOKENS="$WORK/ballot-tokens.txt"
+    "$BIN/ballots_setup" --data "$DATA" --out "$TOKENS" --voters 1000 --polls 2 >&2
+    PORT="$(free_port)"
+    BASE="http://127.0.0.1:$PORT"
+    start_server serve-ballots "$BIN/jiaogong" serve --data "$DATA" --bind "127.0.0.1:$PORT"
+    APP_PID=$SERVER_PID
+    wait_http "$BASE/healthz"
+    TURNOUT_URL="$BASE/s/demo/polls/{poll}/turnout"
+    code="$(curl -s -H "Cookie: $COOKIE" -o /dev/null -w '%{http_code}' "${TURNOUT_URL/\{poll\}/$(head -1 "$TOKENS" | cut -d' ' -f1)}")"
+    [[ "$code" == 200 ]] || die "turnout page answered HTTP $code"
+    # Burst first (poll 1): idle turnout reads, then the ballots with the reads going on.
+    BURST="$(taskset -c "$LOAD_CPU" "$BIN/ballots_load" --base "$BASE" --tokens "$TOKENS" --poll 0 --mode burst --conc "$CONNS" \
+        --data "$DATA" --turnout-url "$TURNOUT_URL" --cookie "$COOKIE" --turnout-conns "$TURNOUT_CONNS" --idle-secs 5)"
+    log "burst: $BURST"
+    WIN="$(taskset -c "$LOAD_CPU" "$BIN/ballots_load" --base "$BASE" --tokens "$TOKENS" --poll 1 --mode window --window "$WINDOW" \
+        --data "$DATA" --turnout-url "$TURNOUT_URL" --cookie "$COOKIE" --turnout-conns "$TURNOUT_CONNS")"
+    log "window: $WIN"
+    stop_pid "$APP_PID"
+    RDB="$WORK/raw-insert.db"
+    rm -f "$RDB"*
+    sync
+    RAW="$(taskset -c "$SERVER_CPU" "$BIN/raw_insert" --db "$RDB" --rows 1000)"
+    log "raw insert: $RAW"
+    RAW_PS="$(kv rows_per_s "$RAW")"
+    B_PS="$(kv ballots_per_s "$BURST")"
+    B_P99="$(kv p99_ms "$BURST")"
+    W_P99="$(kv p99_ms "$WIN")"
+    ACKED=$(($(kv acked "$BURST") + $(kv acked "$WIN")))
+    LOST=$(($(kv lost "$BURST") + $(kv lost "$WIN")))
+    DOUBLED=$(($(kv doubled "$BURST") + $(kv doubled "$WIN")))
+    R_BALLOTS="$(ratio "$B_PS" "$RAW_PS")"
+    P99_MAX="$(awk -v a="$B_P99" -v b="$W_P99" 'BEGIN { print (a > b ? a : b) }')"
+    check ballots/raw_insert "$R_BALLOTS" ">=" 1.0
+    check ballot_p99_ms "$P99_MAX" "<=" 1000
+    check acked "$ACKED" ">=" 2000
+    check lost "$LOST" "<=" 0
+    check doubled "$DOUBLED" "<=" 0
+    LINES+=("scenario-2 ballots/raw_insert=$R_BALLOTS ballots_per_s=$B_PS raw_insert_per_s=$RAW_PS p99_ms=$B_P99 acked=$ACKED/2000 lost=$LOST doubled=$DOUBLED window_s=$WINDOW window_ballots_per_s=$(kv ballots_per_s "$WIN") window_p50_ms=$(kv p50_ms "$WIN") window_p99_ms=$W_P99 window_max_ms=$(kv max_ms "$WIN") burst_p50_ms=$(kv p50_ms "$BURST") burst_max_ms=$(kv max_ms "$BURST") burst_secs=$(kv secs "$BURST") conns=$CONNS conflicts=$(($(kv conflicts "$BURST") + $(kv conflicts "$WIN"))) errors=$(($(kv errors "$BURST") + $(kv errors "$WIN"))) second_ballot_409=$(kv second_ballot_409 "$BURST"),$(kv second_ballot_409 "$WIN") stored=$(kv stored "$BURST"),$(kv stored "$WIN") voted=$(kv voted "$BURST"),$(kv voted "$WIN") (targets: >=1.0, p99<=1000ms, all acked, 0 lost, 0 doubled)")
+    echo "${LINES[-1]}"
+    IDLE_P99="$(kv turnout_idle_p99_ms "$BURST")"
+    BUSY_P99="$(kv turnout_busy_p99_ms "$BURST")"
+    R_BUSY="$(ratio "$BUSY_P99" "$IDLE_P99")"
+    check busy/idle_p99 "$R_BUSY" "<=" 2.0
+    LINES+=("scenario-3 busy/idle_p99=$R_BUSY busy_p99_ms=$BUSY_P99 idle_p99_ms=$IDLE_P99 busy_p50_ms=$(kv turnout_busy_p50_ms "$BURST") idle_p50_ms=$(kv turnout_idle_p50_ms "$BURST") busy_n=$(kv turnout_busy_n "$BURST") idle_n=$(kv turnout_idle_n "$BURST") window_busy_p99_ms=$(kv turnout_busy_p99_ms "$WIN") window_busy_n=$(kv turnout_busy_n "$WIN") turnout_conns=$TURNOUT_CONNS electorate=1000 (target: <=2.0)")
+    echo "${LINES[-1]}"
+fi
+
+# --- scenario 6: tally and export --------------------------------------------------------------
+if [[ "${BENCH_TALLY:-1}" != 0 ]]; then
+    TALLY="$(taskset -c "$SERVER_CPU" "$BIN/tally_bench" --dir "$WORK/tally" --ballots "$TALLY_BALLOTS" --runs 3)"
+    R_TALLY="$(kv ratio "$TALLY")"
+    check tally/raw "$R_TALLY" "<=" 2.0
+    check tally_ms "$(kv tally_ms "$TALLY")" "<=" 1000
+    LINES+=("scenario-6 tally/raw=$R_TALLY $TALLY (targets: <=2.0, <=1000ms)")
+    echo "${LINES[-1]}"
 fi
 
 # --- results -----------------------------------------------------------------------------------

@@ -26,13 +26,7 @@ fn roster(rows: usize) -> Table {
         "状态",
         "备注",
     ];
-    let day = |n: usize| {
-        NaiveDate::from_ymd_opt(
-            1970 + (n % 40) as i32,
-            1 + (n % 12) as u32,
-            1 + (n % 28) as u32,
-        )
-    };
+    let day = |n: usize| NaiveDate::from_ymd_opt(1970 + (n % 40) as i32, 1 + (n % 12) as u32, 1 + (n % 28) as u32);
     let rows = (0..rows)
         .map(|i| {
             vec![
@@ -78,8 +72,5 @@ fn write_and_read_60000_by_14() {
         std::io::copy(&mut zip.by_index(i).unwrap(), &mut std::io::sink()).unwrap();
     }
     println!("of which inflating once (the zip check): {:?}", t.elapsed());
-    println!(
-        "60,000 x 14: write {write:?}, read {read:?}, file {} KiB",
-        bytes.len() / 1024
-    );
+    println!("60,000 x 14: write {write:?}, read {read:?}, file {} KiB", bytes.len() / 1024);
 }

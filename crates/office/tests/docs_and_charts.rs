@@ -14,17 +14,11 @@ fn docx_is_a_word_package() {
         Block::Paragraph("本年度共开展活动 12 次。\n第二行 <b>&amp;</b>\u{1}".into()),
         Block::Table {
             headers: vec!["项目".into(), "金额（元）".into()],
-            rows: vec![
-                vec!["会费收入".into(), "12,345.00".into()],
-                vec!["短行".into()],
-            ],
+            rows: vec![vec!["会费收入".into(), "12,345.00".into()], vec!["短行".into()]],
         },
         Block::PageBreak,
         Block::Heading(9, "附录".into()),
-        Block::Table {
-            headers: vec![],
-            rows: vec![],
-        },
+        Block::Table { headers: vec![], rows: vec![] },
     ];
     let bytes = write_docx("某某学校工会 2024 年度工作总结", &blocks).unwrap();
     assert!(bytes.starts_with(b"PK"));
@@ -44,22 +38,10 @@ fn docx_is_a_word_package() {
 
 fn data() -> Vec<Series> {
     vec![
-        Series {
-            label: "<script>alert(1)</script>".into(),
-            value: 3.0,
-        },
-        Series {
-            label: "教研组 & \"后勤\"".into(),
-            value: 1.5,
-        },
-        Series {
-            label: "负数".into(),
-            value: -2.0,
-        },
-        Series {
-            label: "非数".into(),
-            value: f64::NAN,
-        },
+        Series { label: "<script>alert(1)</script>".into(), value: 3.0 },
+        Series { label: "教研组 & \"后勤\"".into(), value: 1.5 },
+        Series { label: "负数".into(), value: -2.0 },
+        Series { label: "非数".into(), value: f64::NAN },
     ]
 }
 
@@ -97,21 +79,10 @@ fn charts_with_nothing_to_show() {
     check(&line_chart("空", &[], &[], ""));
     check(&line_chart("一点", &["1月".into()], &[5.0, 6.0], "元"));
     check(&donut("空", &[]));
-    let zeros = vec![Series {
-        label: "零".into(),
-        value: 0.0,
-    }];
+    let zeros = vec![Series { label: "零".into(), value: 0.0 }];
     check(&bar_chart("零", &zeros, ""));
     check(&donut("零", &zeros));
-    let huge = vec![Series {
-        label: "大".into(),
-        value: 1e300,
-    }];
+    let huge = vec![Series { label: "大".into(), value: 1e300 }];
     check(&bar_chart("大", &huge, ""));
-    check(&line_chart(
-        "大",
-        &["a".into(), "b".into()],
-        &[1e300, -1e300],
-        "",
-    ));
+    check(&line_chart("大", &["a".into(), "b".into()], &[1e300, -1e300], ""));
 }

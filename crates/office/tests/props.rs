@@ -21,10 +21,7 @@ fn sample_entries() -> &'static [(String, Vec<u8>)] {
 }
 
 fn small_limits() -> Limits {
-    Limits {
-        max_rows: 1000,
-        ..Limits::default()
-    }
+    Limits { max_rows: 1000, ..Limits::default() }
 }
 
 proptest! {

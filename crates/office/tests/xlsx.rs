@@ -16,24 +16,14 @@ fn read(bytes: &[u8]) -> Sheet {
 }
 
 fn texts(sheet: &Sheet, row: usize) -> Vec<String> {
-    sheet.rows[row]
-        .cells
-        .iter()
-        .map(CellValue::to_text)
-        .collect()
+    sheet.rows[row].cells.iter().map(CellValue::to_text).collect()
 }
 
 #[test]
 fn write_tables_round_trip() {
     let table = Table {
         sheet_name: "会员名册".into(),
-        headers: vec![
-            "姓名".into(),
-            "金额".into(),
-            "日期".into(),
-            "数".into(),
-            "备注".into(),
-        ],
+        headers: vec!["姓名".into(), "金额".into(), "日期".into(), "数".into(), "备注".into()],
         rows: vec![
             vec![
                 OutCell::Text("张三".into()),
@@ -83,13 +73,8 @@ fn several_tables_and_awkward_names() {
         rows: vec![vec![OutCell::Text("x".into())]],
         col_widths: vec![10.0],
     };
-    let bytes = write_tables(&[
-        t("汇总[2024]/上:半年*?"),
-        t("汇总[2024]/上:半年*?"),
-        t(""),
-        t(&"长".repeat(40)),
-    ])
-    .unwrap();
+    let bytes =
+        write_tables(&[t("汇总[2024]/上:半年*?"), t("汇总[2024]/上:半年*?"), t(""), t(&"长".repeat(40))]).unwrap();
     assert_eq!(read(&bytes).rows.len(), 2);
     assert!(write_tables(&[]).is_ok());
 }
@@ -119,26 +104,15 @@ fn neutralize_rules() {
 #[test]
 fn not_a_zip_is_not_xlsx() {
     let limits = Limits::default();
-    for bytes in [
-        &b""[..],
-        b"name,id\n1,2\n",
-        b"%PDF-1.4\n",
-        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
-    ] {
+    for bytes in [&b""[..], b"name,id\n1,2\n", b"%PDF-1.4\n", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"] {
         assert_eq!(read_first_sheet(bytes, &limits), Err(OfficeError::NotXlsx));
     }
 }
 
 #[test]
 fn too_large_file() {
-    let limits = Limits {
-        max_file_bytes: 10,
-        ..Limits::default()
-    };
-    assert_eq!(
-        read_first_sheet(&common::sample_xlsx(), &limits),
-        Err(OfficeError::TooLarge { limit_bytes: 10 })
-    );
+    let limits = Limits { max_file_bytes: 10, ..Limits::default() };
+    assert_eq!(read_first_sheet(&common::sample_xlsx(), &limits), Err(OfficeError::TooLarge { limit_bytes: 10 }));
 }
 
 #[test]
@@ -146,20 +120,14 @@ fn high_ratio_is_zip_bomb() {
     let zeros = vec![0u8; 50 * 1024 * 1024];
     let bomb = common::make_zip(&[("xl/worksheets/sheet1.xml", &zeros)]);
     assert!(bomb.len() < 200 * 1024);
-    assert_eq!(
-        read_first_sheet(&bomb, &Limits::default()),
-        Err(OfficeError::ZipBomb)
-    );
+    assert_eq!(read_first_sheet(&bomb, &Limits::default()), Err(OfficeError::ZipBomb));
 }
 
 #[test]
 fn huge_declared_size_is_zip_bomb() {
     let zip = common::make_zip(&[("xl/workbook.xml", b"<workbook/>")]);
     let forged = common::forge_uncompressed_size(zip, 0xFFFF_FFF0);
-    assert_eq!(
-        read_first_sheet(&forged, &Limits::default()),
-        Err(OfficeError::ZipBomb)
-    );
+    assert_eq!(read_first_sheet(&forged, &Limits::default()), Err(OfficeError::ZipBomb));
 }
 
 #[test]
@@ -168,37 +136,22 @@ fn understated_size_is_zip_bomb() {
     let zip = common::make_zip(&[("xl/workbook.xml", &content)]);
     let forged = common::forge_uncompressed_size(zip, 100);
     let result = read_first_sheet(&forged, &Limits::default());
-    assert!(
-        matches!(result, Err(OfficeError::ZipBomb | OfficeError::Corrupt(_))),
-        "{result:?}"
-    );
+    assert!(matches!(result, Err(OfficeError::ZipBomb | OfficeError::Corrupt(_))), "{result:?}");
 }
 
 #[test]
 fn too_many_rows_full_size() {
     let bytes = common::numbers_xlsx(100_001, 1);
-    assert_eq!(
-        read_first_sheet(&bytes, &Limits::default()),
-        Err(OfficeError::TooManyRows { limit: 100_000 })
-    );
+    assert_eq!(read_first_sheet(&bytes, &Limits::default()), Err(OfficeError::TooManyRows { limit: 100_000 }));
 }
 
 #[test]
 fn row_limit_is_inclusive() {
     let bytes = common::numbers_xlsx(50, 2);
-    let at = Limits {
-        max_rows: 50,
-        ..Limits::default()
-    };
+    let at = Limits { max_rows: 50, ..Limits::default() };
     assert_eq!(read_first_sheet(&bytes, &at).unwrap().rows.len(), 50);
-    let below = Limits {
-        max_rows: 49,
-        ..Limits::default()
-    };
-    assert_eq!(
-        read_first_sheet(&bytes, &below),
-        Err(OfficeError::TooManyRows { limit: 49 })
-    );
+    let below = Limits { max_rows: 49, ..Limits::default() };
+    assert_eq!(read_first_sheet(&bytes, &below), Err(OfficeError::TooManyRows { limit: 49 }));
 }
 
 #[test]
@@ -208,10 +161,7 @@ fn too_many_columns() {
     ws.write_string(0, 0, "a").unwrap();
     ws.write_string(0, 250, "far away").unwrap();
     let bytes = wb.save_to_buffer().unwrap();
-    assert_eq!(
-        read_first_sheet(&bytes, &Limits::default()),
-        Err(OfficeError::TooManyColumns { limit: 200 })
-    );
+    assert_eq!(read_first_sheet(&bytes, &Limits::default()), Err(OfficeError::TooManyColumns { limit: 200 }));
 }
 
 #[test]
@@ -242,10 +192,7 @@ fn no_sheet() {
         let end = s.find("</sheets>").unwrap() + "</sheets>".len();
         format!("{}<sheets/>{}", &s[..start], &s[end..]).into_bytes()
     });
-    assert_eq!(
-        read_first_sheet(&bytes, &Limits::default()),
-        Err(OfficeError::NoSheet)
-    );
+    assert_eq!(read_first_sheet(&bytes, &Limits::default()), Err(OfficeError::NoSheet));
 }
 
 #[test]
@@ -271,21 +218,11 @@ fn error_report_round_trip() {
     let back = read(&bytes);
     let numbers: Vec<u32> = back.rows.iter().map(|r| r.number).collect();
     assert_eq!(numbers, [1, 3, 4, 5]);
-    assert_eq!(
-        texts(&back, 1),
-        ["姓名", "工号", "入职日期", "手机号", "错误原因"]
-    );
-    assert_eq!(
-        back.rows[2].cells.len(),
-        4,
-        "good rows have an empty reason"
-    );
+    assert_eq!(texts(&back, 1), ["姓名", "工号", "入职日期", "手机号", "错误原因"]);
+    assert_eq!(back.rows[2].cells.len(), 4, "good rows have an empty reason");
     assert_eq!(back.rows[2].cells[2], CellValue::DateSerial(44075.0));
     assert_eq!(back.rows[2].cells[3].to_text(), "13800138000");
-    assert_eq!(
-        back.rows[3].cells[4].to_text(),
-        "工号重复；手机号格式不正确"
-    );
+    assert_eq!(back.rows[3].cells[4].to_text(), "工号重复；手机号格式不正确");
     assert_eq!(back.rows[3].cells[1].to_text(), "T002");
     // The data columns are unchanged, so the fixed file imports the same way.
     for (a, b) in sheet.rows.iter().zip(&back.rows).skip(2) {

@@ -13,8 +13,7 @@ pub fn sample_xlsx() -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    ws.merge_range(0, 0, 0, 3, "某某学校教职工名册", &Format::new())
-        .unwrap();
+    ws.merge_range(0, 0, 0, 3, "某某学校教职工名册", &Format::new()).unwrap();
     for (c, h) in ["姓名", "工号", "入职日期", "手机号"].iter().enumerate() {
         ws.write_string(2, c as u16, *h).unwrap();
     }
@@ -24,10 +23,8 @@ pub fn sample_xlsx() -> Vec<u8> {
     ws.write_datetime_with_format(3, 2, d, &date).unwrap();
     ws.write_number(3, 3, 13800138000.0).unwrap();
     ws.write_string(4, 0, "李四").unwrap();
-    ws.write_formula(4, 1, Formula::new("=\"T\"&\"002\"").set_result("T002"))
-        .unwrap();
-    ws.write_formula(4, 3, Formula::new("=1+2").set_result("3"))
-        .unwrap();
+    ws.write_formula(4, 1, Formula::new("=\"T\"&\"002\"").set_result("T002")).unwrap();
+    ws.write_formula(4, 3, Formula::new("=1+2").set_result("3")).unwrap();
     wb.save_to_buffer().unwrap()
 }
 
@@ -46,9 +43,7 @@ pub fn numbers_xlsx(rows: u32, cols: u16) -> Vec<u8> {
 /// A zip with the given entries, deflated.
 pub fn make_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .large_file(false);
+    let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).large_file(false);
     for (name, data) in entries {
         w.start_file(*name, opts).unwrap();
         w.write_all(data).unwrap();
@@ -78,10 +73,7 @@ pub fn rewrite_entry(bytes: &[u8], name: &str, f: impl Fn(&[u8]) -> Vec<u8>) -> 
             (n, d)
         })
         .collect();
-    let refs: Vec<(&str, &[u8])> = entries
-        .iter()
-        .map(|(n, d)| (n.as_str(), d.as_slice()))
-        .collect();
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
     make_zip(&refs)
 }
 
@@ -106,9 +98,6 @@ pub fn forge_uncompressed_size(mut bytes: Vec<u8>, size: u32) -> Vec<u8> {
 
 /// The bytes of `xl/worksheets/sheet1.xml` in a workbook.
 pub fn sheet1_xml(bytes: &[u8]) -> String {
-    let entry = unzip(bytes)
-        .into_iter()
-        .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
-        .unwrap();
+    let entry = unzip(bytes).into_iter().find(|(n, _)| n == "xl/worksheets/sheet1.xml").unwrap();
     String::from_utf8(entry.1).unwrap()
 }

@@ -1,0 +1,112 @@
+//! Set-up of scenario 2 (ballots): on a demo data directory, adds members until the demo school
+//! has `--voters` active members, creates `--polls` open resolution polls whose electorate is
+//! those members (as `demo.rs` creates its open poll), and one user with an API token per voter,
+//! all directly in the store. Writes `--out FILE`: the first line holds the poll ids (space
+//! separated), then one bearer token per line.
+//!
+//! `ballots_setup --data DIR --out FILE [--school demo] [--voters 1000] [--polls 2]`
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use bench::{arg, open_store, person, req_arg, Lcg};
+use jiaogong_domain::roles::Role;
+use jiaogong_store::accounts::{self, NewUser};
+use jiaogong_store::{members, polls, tenancy};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let data = PathBuf::from(req_arg("--data")?);
+    let out = PathBuf::from(req_arg("--out")?);
+    let code = arg("--school").unwrap_or_else(|| "demo".into());
+    let voters: usize = arg("--voters").unwrap_or_else(|| "1000".into()).parse().context("--voters")?;
+    let npolls: usize = arg("--polls").unwrap_or_else(|| "2".into()).parse().context("--polls")?;
+    let t0 = Instant::now();
+    let store = open_store(&data).await?;
+    let school = tenancy::school(&store, &code).await.with_context(|| format!("school {code}"))?;
+
+    // Members up to `voters` active ones.
+    let have = members::active_ids(&store, &school.id).await?.len();
+    if have < voters {
+        let mut tx = store.begin().await?;
+        let mut groups: HashMap<String, String> =
+            tenancy::groups(&store, &school.id).await?.into_iter().map(|g| (g.name, g.id)).collect();
+        let mut depts: HashMap<String, String> = HashMap::new();
+        let mut rng = Lcg(2024);
+        let mut rows = Vec::with_capacity(voters - have);
+        for i in 0..voters - have {
+            let p = person(&mut rng, "120101", "V", i)?;
+            let gid = match groups.get(p.group) {
+                Some(id) => id.clone(),
+                None => {
+                    let id = tenancy::create_group(&mut tx, &school.id, p.group, false).await?;
+                    groups.insert(p.group.to_string(), id.clone());
+                    id
+                }
+            };
+            let did = match depts.get(p.department) {
+                Some(id) => id.clone(),
+                None => {
+                    let id = tenancy::department_id(&mut tx, &school.id, p.department, true).await?.unwrap_or_default();
+                    depts.insert(p.department.to_string(), id.clone());
+                    id
+                }
+            };
+            rows.push((p.input()?, Some(gid), Some(did)));
+        }
+        members::insert_many(&store, &mut tx, &school.id, &rows).await?;
+        jiaogong_store::commit(tx).await?;
+    }
+    let mut electorate = members::active_ids(&store, &school.id).await?;
+    electorate.truncate(voters);
+    anyhow::ensure!(electorate.len() == voters, "only {} active members", electorate.len());
+
+    // The polls, opened.
+    let mut ids = Vec::new();
+    for n in 0..npolls {
+        let title = format!("基准测试表决 {}", n + 1);
+        let def = serde_json::json!({"title": title, "kind": "resolution", "electorate": voters, "present": 0,
+            "ballots_issued": 0, "rules": {"threshold": "1/2", "base": "valid"}});
+        let mut tx = store.begin().await?;
+        let id =
+            polls::create(&mut tx, &school.id, "resolution", &title, &def.to_string(), &electorate, "bench").await?;
+        anyhow::ensure!(polls::set_status(&mut tx, &school.id, &id, "draft", "open").await?, "poll {id} not opened");
+        jiaogong_store::commit(tx).await?;
+        let (e, v) = polls::turnout(&store, &id).await?;
+        anyhow::ensure!(e as usize == voters && v == 0, "poll {id}: electorate {e}, voted {v}");
+        ids.push(id);
+    }
+
+    // One member user + API token per voter.
+    let mut text = ids.join(" ");
+    text.push('\n');
+    let mut tx = store.begin().await?;
+    for (i, member) in electorate.iter().enumerate() {
+        let uid = accounts::create_user(
+            &mut tx,
+            &NewUser {
+                school_id: Some(&school.id),
+                district_id: None,
+                username: &format!("bench-voter-{i}"),
+                display_name: "voter",
+                password_hash: "x",
+                role: Role::Member,
+                member_id: Some(member),
+            },
+        )
+        .await?;
+        let token = accounts::create_api_token(&mut tx, &uid, "bench").await?;
+        writeln!(text, "{token}")?;
+    }
+    jiaogong_store::commit(tx).await?;
+    store.close().await;
+    std::fs::write(&out, text).with_context(|| format!("writing {}", out.display()))?;
+    println!(
+        "ballots_setup: {have} active members before, {voters} voters, {npolls} open polls, {voters} tokens in {} ms",
+        t0.elapsed().as_millis()
+    );
+    Ok(())
+}

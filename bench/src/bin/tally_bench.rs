@@ -1,0 +1,230 @@
+//! Scenario 6 (tally and export): a published bulletin of `--ballots` ballots is read
+//! (`parse_bulletin`: deserialise + validate), counted (`tally`) and written back out as bulletin
+//! JSON to a file (fsync'd) — vs the baseline: a raw SQLite `GROUP BY` over the same number of
+//! ballot rows (choice column) of a plain table, plus a raw write of the same rows (tracker,
+//! content) to a file (fsync'd). Each side runs `--runs` times; the medians are compared.
+//!
+//! The main figure is an election (9 candidates, 7 seats, about 1 % spoiled); a resolution
+//! bulletin of the same size is timed too (`res_*`), whose ballots are exactly one choice each,
+//! as the baseline's rows are.
+//!
+//! `tally_bench --dir DIR [--ballots 100000] [--runs 3]`
+//! prints `ballots=N tally_ms=.. raw_ms=.. ratio=.. parse_ms=.. count_ms=.. write_ms=.. …`
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Instant;
+
+use anyhow::Context;
+use bench::{arg, req_arg, Lcg};
+use jiaogong_domain::ballots::{parse_bulletin, tally, Ballot, Bulletin, Choice, Poll, Rules, BULLETIN_FORMAT};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{ConnectOptions, Connection, SqliteConnection};
+
+const CANDIDATES: [&str; 9] = ["何丽", "吴秀英", "潘芳", "田春梅", "王国庆", "李建国", "张海燕", "刘志强", "陈晓东"];
+
+fn election(n: usize) -> anyhow::Result<Bulletin> {
+    let mut rng = Lcg(6);
+    let poll = Poll::election("第五届工会委员会委员选举", n as u64 + 500, n as u64, n as u64, 7, cands(), false)
+        .with_rules(Rules { quorum: Some("2/3".parse().map_err(|e| anyhow::anyhow!("{e:?}"))?), ..Rules::default() });
+    let mut ballots = Vec::with_capacity(n);
+    for i in 0..n {
+        let tracker = format!("{:016x}{:016x}", rng.next_u64(), i);
+        if rng.next_u64().is_multiple_of(100) {
+            ballots.push(Ballot::spoiled(tracker));
+            continue;
+        }
+        let mut yes = 0;
+        let marks: Vec<(&str, Choice)> = CANDIDATES
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let r = rng.next_u64() % 100;
+                let m = if r < [92, 88, 85, 80, 72, 60, 55, 40, 30][k] && yes < 7 {
+                    yes += 1;
+                    Choice::Yes
+                } else if r < 95 {
+                    Choice::No
+                } else {
+                    Choice::Abstain
+                };
+                (*c, m)
+            })
+            .collect();
+        ballots.push(Ballot::election(tracker, marks, Vec::new()));
+    }
+    Ok(Bulletin { format: BULLETIN_FORMAT.to_string(), poll, ballots })
+}
+
+fn cands() -> Vec<String> {
+    CANDIDATES.iter().map(|c| c.to_string()).collect()
+}
+
+fn resolution(n: usize) -> Bulletin {
+    let mut rng = Lcg(8);
+    let poll = Poll::resolution("关于调整教职工体检项目的意见征集", n as u64, n as u64, n as u64, Rules::default());
+    let ballots = (0..n)
+        .map(|i| {
+            let c = [Choice::Yes, Choice::Yes, Choice::No, Choice::Abstain][(rng.next_u64() % 4) as usize];
+            Ballot::resolution(format!("{:016x}{:016x}", rng.next_u64(), i), Some(c))
+        })
+        .collect();
+    Bulletin { format: BULLETIN_FORMAT.to_string(), poll, ballots }
+}
+
+/// The app's side once: parse + validate, tally, write the bulletin JSON. (parse, count, write) ms.
+fn app_once(json: &str, out: &Path) -> anyhow::Result<(f64, f64, f64, String)> {
+    let t0 = Instant::now();
+    let b = parse_bulletin(json).map_err(|e| anyhow::anyhow!("parse_bulletin: {}", e.message_zh_en()))?;
+    let t1 = Instant::now();
+    let result = tally(&b);
+    let t2 = Instant::now();
+    let f = std::fs::File::create(out)?;
+    let mut w = BufWriter::with_capacity(1 << 20, f);
+    serde_json::to_writer(&mut w, &b)?;
+    let f = w.into_inner().map_err(|e| e.into_error())?;
+    f.sync_all()?;
+    let t3 = Instant::now();
+    let summary = serde_json::to_string(&result)?;
+    Ok((ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), summary))
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// A plain table of the ballots as rows: (tracker, choice, content).
+async fn raw_table(db: &Path, rows: &[(String, String, String)]) -> anyhow::Result<SqliteConnection> {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", db.display()))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal);
+    let mut conn = opts.connect().await?;
+    sqlx::query("CREATE TABLE ballots (tracker TEXT PRIMARY KEY, choice TEXT NOT NULL, content TEXT NOT NULL)")
+        .execute(&mut conn)
+        .await?;
+    let mut tx = conn.begin().await?;
+    for (t, c, content) in rows {
+        sqlx::query("INSERT INTO ballots (tracker, choice, content) VALUES (?, ?, ?)")
+            .bind(t)
+            .bind(c)
+            .bind(content)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(conn)
+}
+
+/// The baseline once: GROUP BY, then the rows written to a file. (group_by, write) ms.
+async fn raw_once(
+    conn: &mut SqliteConnection,
+    rows: &[(String, String, String)],
+    out: &Path,
+) -> anyhow::Result<(f64, f64, usize)> {
+    let t0 = Instant::now();
+    let counts: Vec<(String, i64)> =
+        sqlx::query_as("SELECT choice, COUNT(*) FROM ballots GROUP BY choice").fetch_all(&mut *conn).await?;
+    let t1 = Instant::now();
+    let f = std::fs::File::create(out)?;
+    let mut w = BufWriter::with_capacity(1 << 20, f);
+    for (t, _, content) in rows {
+        w.write_all(t.as_bytes())?;
+        w.write_all(b"\t")?;
+        w.write_all(content.as_bytes())?;
+        w.write_all(b"\n")?;
+    }
+    let f = w.into_inner().map_err(|e| e.into_error())?;
+    f.sync_all()?;
+    let t2 = Instant::now();
+    Ok((ms(t1 - t0), ms(t2 - t1), counts.len()))
+}
+
+struct Side {
+    total: f64,
+    parts: [f64; 3],
+}
+
+async fn measure(name: &str, b: &Bulletin, dir: &Path, runs: usize) -> anyhow::Result<(Side, Side, usize, String)> {
+    let json = serde_json::to_string(b)?;
+    let rows: Vec<(String, String, String)> = b
+        .ballots
+        .iter()
+        .map(|x| {
+            let content = serde_json::to_string(x).unwrap_or_default();
+            let choice = match (x.spoiled, x.choice) {
+                (true, _) => "spoiled".to_string(),
+                (_, Some(c)) => format!("{c:?}"),
+                // One column per ballot: its first mark stands in for the choice.
+                _ => x.marks.as_ref().and_then(|m| m.values().next()).map(|c| format!("{c:?}")).unwrap_or_default(),
+            };
+            (x.tracker.clone(), choice, content)
+        })
+        .collect();
+    let out = dir.join(format!("{name}-bulletin.json"));
+    let raw_out = dir.join(format!("{name}-raw.tsv"));
+    let mut conn = raw_table(&dir.join(format!("{name}-raw.db")), &rows).await?;
+    let (mut app, mut raw) = (Vec::new(), Vec::new());
+    let (mut p, mut c, mut w, mut g, mut rw) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut summary = String::new();
+    for _ in 0..runs {
+        let (a, b2, c2, s) = app_once(&json, &out)?;
+        app.push(a + b2 + c2);
+        p.push(a);
+        c.push(b2);
+        w.push(c2);
+        summary = s;
+        let (x, y, _) = raw_once(&mut conn, &rows, &raw_out).await?;
+        raw.push(x + y);
+        g.push(x);
+        rw.push(y);
+    }
+    conn.close().await?;
+    let size = std::fs::metadata(&out)?.len() as usize;
+    Ok((
+        Side { total: median(app), parts: [median(p), median(c), median(w)] },
+        Side { total: median(raw), parts: [median(g), median(rw), 0.0] },
+        size,
+        summary,
+    ))
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    let dir = PathBuf::from(req_arg("--dir")?);
+    let n: usize = arg("--ballots").unwrap_or_else(|| "100000".into()).parse().context("--ballots")?;
+    let runs: usize = arg("--runs").unwrap_or_else(|| "3".into()).parse().context("--runs")?;
+    std::fs::create_dir_all(&dir)?;
+
+    let (app, raw, size, summary) = measure("election", &election(n)?, &dir, runs.max(1)).await?;
+    anyhow::ensure!(summary.contains("\"elected\""), "unexpected tally result: {}", &summary[..summary.len().min(300)]);
+    let (rapp, rraw, _, _) = measure("resolution", &resolution(n), &dir, runs.max(1)).await?;
+    println!(
+        "ballots={n} tally_ms={:.1} raw_ms={:.1} ratio={:.2} parse_ms={:.1} count_ms={:.1} write_ms={:.1} bulletin_mb={:.1} groupby_ms={:.1} raw_write_ms={:.1} res_tally_ms={:.1} res_raw_ms={:.1} res_ratio={:.2} res_parse_ms={:.1} res_count_ms={:.1} res_write_ms={:.1} runs={runs}",
+        app.total,
+        raw.total,
+        app.total / raw.total.max(1e-9),
+        app.parts[0],
+        app.parts[1],
+        app.parts[2],
+        size as f64 / 1e6,
+        raw.parts[0],
+        raw.parts[1],
+        rapp.total,
+        rraw.total,
+        rapp.total / rraw.total.max(1e-9),
+        rapp.parts[0],
+        rapp.parts[1],
+        rapp.parts[2],
+    );
+    Ok(())
+}
