@@ -70,6 +70,8 @@ pub async fn backup(store: &Store, out: &mut dyn Write) -> Result<u64> {
         }
     }
     sqlx::query("COMMIT").execute(&mut *conn).await?;
+    // The end marker: a file cut at a table boundary must not restore as a smaller database.
+    writeln!(out, "{}", serde_json::json!({"end": true, "rows": total}))?;
     out.flush()?;
     Ok(total)
 }
@@ -92,9 +94,17 @@ pub async fn restore(store: &Store, input: &mut dyn BufRead) -> Result<u64> {
         sqlx::query(&format!("DELETE FROM {t}")).execute(&mut *tx).await?;
     }
     let mut total = 0u64;
+    let mut ended = false;
     while let Some(line) = lines.next() {
         let meta: serde_json::Value =
             serde_json::from_str(&line?).map_err(|_| StoreError::Invalid("corrupt table header".into()))?;
+        if meta.get("end").and_then(|e| e.as_bool()) == Some(true) {
+            if meta.get("rows").and_then(|r| r.as_u64()) != Some(total) {
+                return Err(StoreError::Invalid("the row count at the end of the file does not match".into()));
+            }
+            ended = true;
+            break;
+        }
         let table = meta.get("table").and_then(|t| t.as_str()).unwrap_or_default().to_string();
         if !TABLES.contains(&table.as_str()) {
             return Err(StoreError::Invalid(format!("unknown table {table}")));
@@ -129,6 +139,9 @@ pub async fn restore(store: &Store, input: &mut dyn BufRead) -> Result<u64> {
             q.execute(&mut *tx).await?;
             total += 1;
         }
+    }
+    if !ended {
+        return Err(StoreError::Invalid("backup file is truncated (no end marker)".into()));
     }
     tx.commit().await?;
     Ok(total)
