@@ -85,14 +85,7 @@ pub async fn create_user(tx: &mut Tx, u: &NewUser<'_>) -> Result<String> {
     .bind(now_ms())
     .execute(&mut **tx)
     .await
-    .map_err(|e| {
-        let e = StoreError::from(e);
-        if e.is_unique_violation() {
-            StoreError::Conflict("username".into())
-        } else {
-            e
-        }
-    })?;
+    .map_err(crate::unique_as("username"))?;
     Ok(id)
 }
 

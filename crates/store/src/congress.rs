@@ -62,14 +62,7 @@ pub async fn create_session(
     .bind(now_ms())
     .execute(&mut **tx)
     .await
-    .map_err(|e| {
-        let e = StoreError::from(e);
-        if e.is_unique_violation() {
-            StoreError::Conflict("session".into())
-        } else {
-            e
-        }
-    })?;
+    .map_err(crate::unique_as("session"))?;
     Ok(id)
 }
 

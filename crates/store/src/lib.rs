@@ -61,6 +61,18 @@ impl StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Maps a database error to `Conflict(what)` when it is a unique-constraint violation.
+pub(crate) fn unique_as(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| {
+        let e = StoreError::from(e);
+        if e.is_unique_violation() {
+            StoreError::Conflict(what.into())
+        } else {
+            e
+        }
+    }
+}
+
 /// A random 128-bit id as 32 hex characters. Random, not time-ordered: ids must not leak order.
 pub fn new_id() -> String {
     let mut b = [0u8; 16];

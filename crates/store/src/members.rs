@@ -296,14 +296,7 @@ pub async fn insert(
     .bind(now)
     .execute(&mut **tx)
     .await
-    .map_err(|e| {
-        let e = StoreError::from(e);
-        if e.is_unique_violation() {
-            StoreError::Conflict("employee_no".into())
-        } else {
-            e
-        }
-    })?;
+    .map_err(crate::unique_as("employee_no"))?;
     Ok(id)
 }
 
@@ -349,14 +342,7 @@ pub async fn update(
     .bind(id)
     .execute(&mut **tx)
     .await
-    .map_err(|e| {
-        let e = StoreError::from(e);
-        if e.is_unique_violation() {
-            StoreError::Conflict("employee_no".into())
-        } else {
-            e
-        }
-    })?;
+    .map_err(crate::unique_as("employee_no"))?;
     if r.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }

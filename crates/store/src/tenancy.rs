@@ -170,14 +170,7 @@ pub async fn create_group(tx: &mut Tx, school_id: &str, name: &str, is_retired: 
         .bind(now_ms())
         .execute(&mut **tx)
         .await
-        .map_err(|e| {
-            let e = StoreError::from(e);
-            if e.is_unique_violation() {
-                StoreError::Conflict("group".into())
-            } else {
-                e
-            }
-        })?;
+        .map_err(crate::unique_as("group"))?;
     Ok(id)
 }
 

@@ -78,26 +78,8 @@ pub async fn export_bytes(
     sensitive: bool,
 ) -> AppResult<Vec<u8>> {
     let rows = repo::list_all(store, &school.id, filter).await?;
-    let headers = [
-        Field::Name,
-        Field::EmployeeNo,
-        Field::Gender,
-        Field::BirthDate,
-        Field::IdNumber,
-        Field::Phone,
-        Field::Department,
-        Field::Post,
-        Field::Title,
-        Field::JoinedSchool,
-        Field::JoinedUnion,
-        Field::Group,
-        Field::Status,
-        Field::Notes,
-    ]
-    .iter()
-    .filter(|f| sensitive || !f.is_sensitive())
-    .map(|f| f.header_zh().to_string())
-    .collect();
+    let headers =
+        Field::ALL.iter().filter(|f| sensitive || !f.is_sensitive()).map(|f| f.header_zh().to_string()).collect();
     let text = |s: &Option<String>| s.clone().map(OutCell::Text).unwrap_or(OutCell::Empty);
     let date = |s: &Option<String>| {
         s.as_deref()
