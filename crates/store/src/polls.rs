@@ -79,14 +79,13 @@ pub async fn get(store: &Store, school_id: &str, id: &str) -> Result<Poll> {
         .ok_or(StoreError::NotFound)
 }
 
-/// The school of a poll (routes that carry only the poll id).
-pub async fn school_of(store: &Store, id: &str) -> Result<String> {
-    let (s,): (String,) = sqlx::query_as("SELECT school_id FROM polls WHERE id = $1")
+/// A poll by id alone (routes that carry only the poll id); the caller checks the school's scope.
+pub async fn by_id(store: &Store, id: &str) -> Result<Poll> {
+    sqlx::query_as(&format!("SELECT {POLL_COLS} FROM polls WHERE id = $1"))
         .bind(id)
         .fetch_optional(&store.read)
         .await?
-        .ok_or(StoreError::NotFound)?;
-    Ok(s)
+        .ok_or(StoreError::NotFound)
 }
 
 pub async fn list(store: &Store, school_id: &str) -> Result<Vec<Poll>> {

@@ -256,6 +256,14 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
             }
         }
         if let Some(member_id) = &user.member_id {
+            let waiting = jiaogong_store::polls::open_for_member(&st.store, school_id, member_id)
+                .await?
+                .iter()
+                .filter(|(_, voted)| !voted)
+                .count() as i64;
+            if waiting > 0 {
+                todos.push(Todo { text: ctx.tr.t("todo-open-polls"), href: "/polls".into(), count: waiting });
+            }
             let mine =
                 jiaogong_store::members::corrections(&st.store, school_id, Some(member_id), true).await?.len() as i64;
             if mine > 0 {

@@ -393,3 +393,4 @@ proposal-err-cosigners = More co-signers needed: { $have } so far, at least { $n
 proposal-err-window = Outside the collection window for proposals.
 proposal-err-reason = Please give the reason.
 proposal-err-merge-self = A proposal cannot be merged into itself.
+todo-open-polls = Votes waiting for you

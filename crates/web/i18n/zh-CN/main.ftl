@@ -393,3 +393,4 @@ proposal-err-cosigners = 还需要附议人：已有 { $have } 人，至少 { $n
 proposal-err-window = 不在提案征集期内。
 proposal-err-reason = 请填写原因。
 proposal-err-merge-self = 提案不能合并到自己。
+todo-open-polls = 有投票等您参加

@@ -393,3 +393,4 @@ proposal-err-cosigners = 還需要附議人：已有 { $have } 人，至少 { $n
 proposal-err-window = 不在提案徵集期內。
 proposal-err-reason = 請填寫原因。
 proposal-err-merge-self = 提案不能合併到自己。
+todo-open-polls = 有投票等您參加

@@ -42,12 +42,11 @@ pub fn manages(role: Role) -> bool {
 
 /// A poll by id, in the caller's scope (404 otherwise, so ids cannot be probed).
 async fn scoped(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<(School, Poll)> {
-    let school_id = repo::school_of(&st.store, id).await?;
-    let school = tenancy::school(&st.store, &school_id).await?;
+    let poll = repo::by_id(&st.store, id).await?;
+    let school = tenancy::school(&st.store, &poll.school_id).await?;
     if !crate::access::in_scope(ctx.user()?, &school) {
         return Err(AppError::NotFound);
     }
-    let poll = repo::get(&st.store, &school.id, id).await?;
     Ok((school, poll))
 }
 
