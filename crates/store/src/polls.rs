@@ -267,64 +267,97 @@ async fn writer(store: Store, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
+/// Writes one commit group: per poll, one query for eligibility, one multi-row has-voted insert
+/// (`ON CONFLICT DO NOTHING RETURNING` tells who really voted now, also against other app
+/// servers), one multi-row ballot insert, one audit entry; then a single durable commit.
 async fn write_batch(store: &Store, batch: &[Job]) -> Result<Vec<std::result::Result<String, CastError>>> {
+    let mut results: Vec<Option<std::result::Result<String, CastError>>> = vec![None; batch.len()];
+    let mut by_poll: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, job) in batch.iter().enumerate() {
+        by_poll.entry(job.poll_id.as_str()).or_default().push(i);
+    }
     let mut tx = store.begin().await?;
-    let mut open: HashMap<String, Option<String>> = HashMap::new();
-    let mut results = Vec::with_capacity(batch.len());
-    let mut per_school: HashMap<String, usize> = HashMap::new();
-    for job in batch {
-        if !open.contains_key(&job.poll_id) {
-            let row: Option<(String, String)> = sqlx::query_as("SELECT status, school_id FROM polls WHERE id = $1")
-                .bind(&job.poll_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let school = row.and_then(|(status, school)| (status == "open").then_some(school));
-            open.insert(job.poll_id.clone(), school);
-        }
-        let Some(Some(school)) = open.get(&job.poll_id) else {
-            results.push(Err(CastError::NotOpen));
+    for (poll_id, jobs) in by_poll {
+        let row: Option<(String, String)> = sqlx::query_as("SELECT status, school_id FROM polls WHERE id = $1")
+            .bind(poll_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(school) = row.and_then(|(status, school)| (status == "open").then_some(school)) else {
+            for i in jobs {
+                results[i] = Some(Err(CastError::NotOpen));
+            }
             continue;
         };
-        let eligible: Option<(i64,)> =
-            sqlx::query_as("SELECT 1 FROM poll_electorate WHERE poll_id = $1 AND member_id = $2")
-                .bind(&job.poll_id)
-                .bind(&job.member_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if eligible.is_none() {
-            results.push(Err(CastError::NotEligible));
+        let list = |n: usize, from: usize| (0..n).map(|k| format!("${}", from + k)).collect::<Vec<_>>().join(", ");
+        let members: Vec<&str> = jobs.iter().map(|&i| batch[i].member_id.as_str()).collect();
+        let sql = format!(
+            "SELECT member_id FROM poll_electorate WHERE poll_id = $1 AND member_id IN ({})",
+            list(members.len(), 2)
+        );
+        let mut q = sqlx::query_as::<_, (String,)>(&sql).bind(poll_id);
+        for m in &members {
+            q = q.bind(*m);
+        }
+        let eligible: std::collections::HashSet<String> =
+            q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0).collect();
+        // The first request of a member in this group goes forward; repeats are already voted.
+        let mut candidates: Vec<usize> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for &i in &jobs {
+            let m = batch[i].member_id.as_str();
+            if !eligible.contains(m) {
+                results[i] = Some(Err(CastError::NotEligible));
+            } else if !seen.insert(m) {
+                results[i] = Some(Err(CastError::AlreadyVoted));
+            } else {
+                candidates.push(i);
+            }
+        }
+        if candidates.is_empty() {
             continue;
         }
-        let r = sqlx::query("INSERT INTO poll_voted (poll_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(&job.poll_id)
-            .bind(&job.member_id)
-            .execute(&mut *tx)
-            .await?;
-        if r.rows_affected() == 0 {
-            results.push(Err(CastError::AlreadyVoted));
+        let values: Vec<String> = (0..candidates.len()).map(|k| format!("($1, ${})", k + 2)).collect();
+        let sql = format!(
+            "INSERT INTO poll_voted (poll_id, member_id) VALUES {} ON CONFLICT DO NOTHING RETURNING member_id",
+            values.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String,)>(&sql).bind(poll_id);
+        for &i in &candidates {
+            q = q.bind(batch[i].member_id.as_str());
+        }
+        let voted_now: std::collections::HashSet<String> =
+            q.fetch_all(&mut *tx).await?.into_iter().map(|r| r.0).collect();
+        let mut ballots: Vec<(usize, String)> = Vec::new();
+        for &i in &candidates {
+            if voted_now.contains(batch[i].member_id.as_str()) {
+                ballots.push((i, new_secret()[..32].to_string()));
+            } else {
+                results[i] = Some(Err(CastError::AlreadyVoted));
+            }
+        }
+        if ballots.is_empty() {
             continue;
         }
-        let tracker = new_secret()[..32].to_string();
-        sqlx::query("INSERT INTO ballots (poll_id, tracker, content, paper) VALUES ($1, $2, $3, 0)")
-            .bind(&job.poll_id)
-            .bind(&tracker)
-            .bind(&job.content)
-            .execute(&mut *tx)
-            .await?;
-        *per_school.entry(format!("{school}\u{1f}{}", job.poll_id)).or_default() += 1;
-        results.push(Ok(tracker));
-    }
-    for (key, n) in per_school {
-        let (school, poll) = key.split_once('\u{1f}').unwrap_or((key.as_str(), ""));
+        let values: Vec<String> =
+            (0..ballots.len()).map(|k| format!("($1, ${}, ${}, 0)", 2 * k + 2, 2 * k + 3)).collect();
+        let sql = format!("INSERT INTO ballots (poll_id, tracker, content, paper) VALUES {}", values.join(", "));
+        let mut q = sqlx::query(&sql).bind(poll_id);
+        for (i, tracker) in &ballots {
+            q = q.bind(tracker.as_str()).bind(batch[*i].content.as_str());
+        }
+        q.execute(&mut *tx).await?;
         audit::append(
             &mut tx,
             &store.crypto,
-            &Event::new(Some(school), "voters", "poll.ballots", poll).detail(n.to_string()),
+            &Event::new(Some(&school), "voters", "poll.ballots", poll_id).detail(ballots.len().to_string()),
         )
         .await?;
+        for (i, tracker) in ballots {
+            results[i] = Some(Ok(tracker));
+        }
     }
     tx.commit().await?;
-    Ok(results)
+    Ok(results.into_iter().map(|r| r.unwrap_or(Err(CastError::Failed("not processed".into())))).collect())
 }
 
 /// Adds paper ballots (after double entry agreed) with their sheet numbers as trackers.
