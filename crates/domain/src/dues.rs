@@ -118,6 +118,19 @@ pub fn monthly_dues(base_salary: Fen, rate: Rate) -> Fen {
     apply_rate_half_up(base_salary, rate)
 }
 
+/// The months of the school year (September to August) from its start up to `until`.
+pub fn school_year_months(until: MonthKey) -> Vec<MonthKey> {
+    let start_year = if until.month >= 9 { until.year } else { until.year - 1 };
+    let start = MonthKey::new(start_year, 9).unwrap_or(until);
+    start.through(until).collect()
+}
+
+/// The dues of one month for a member: the retirees' rate for a retired member, the school's rate
+/// otherwise; nothing when no base salary is known.
+pub fn dues_for(base: Option<Fen>, retired: bool, active_rate: Rate, retired_rate: Rate) -> Fen {
+    base.map(|b| monthly_dues(b, if retired { retired_rate } else { active_rate })).unwrap_or(Fen(0))
+}
+
 /// What one member owed and paid for one month.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DuesLine {

@@ -103,3 +103,20 @@ proptest! {
         prop_assert_eq!(a.0 - overpayment(&lines).0, net);
     }
 }
+
+#[test]
+fn school_year_runs_september_to_august() {
+    let months = |s: &str| school_year_months(m(s)).iter().map(|m| m.to_string()).collect::<Vec<_>>();
+    assert_eq!(months("2026-11"), ["2026-09", "2026-10", "2026-11"]);
+    assert_eq!(months("2027-02").first().map(String::as_str), Some("2026-09"));
+    assert_eq!(months("2026-09"), ["2026-09"]);
+}
+
+#[test]
+fn retired_members_pay_the_retirees_rate() {
+    let active = Rate { per_million: 5000 };
+    let retired = Rate { per_million: 0 };
+    assert_eq!(dues_for(Some(Fen(600_000)), false, active, retired), Fen(3000));
+    assert_eq!(dues_for(Some(Fen(600_000)), true, active, retired), Fen(0));
+    assert_eq!(dues_for(None, false, active, retired), Fen(0));
+}

@@ -92,11 +92,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
         group_ids.push(id);
     }
     let this_month = MonthKey::of((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive());
-    let months: Vec<MonthKey> = {
-        let start = MonthKey::new(if this_month.month >= 9 { this_month.year } else { this_month.year - 1 }, 9)
-            .unwrap_or(this_month);
-        start.through(this_month).collect()
-    };
+    let months = jiaogong_domain::dues::school_year_months(this_month);
     let mut staff: Vec<(String, String, Gender, MemberStatus)> = Vec::new();
     let mut employee = 1;
     let mut used = std::collections::HashSet::new();

@@ -35,21 +35,10 @@ pub fn current_month() -> MonthKey {
     MonthKey::of((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive())
 }
 
-/// Months of the school year (September to August) up to `until`.
-pub fn school_year_months(until: MonthKey) -> Vec<MonthKey> {
-    let start_year = if until.month >= 9 { until.year } else { until.year - 1 };
-    let start = MonthKey::new(start_year, 9).unwrap_or(until);
-    start.through(until).collect()
-}
-
 /// The amount due for one member in one month.
 pub fn due_for(school: &School, status: &str, base: Option<i64>) -> Fen {
-    let rate = if status == "retired" {
-        Rate { per_million: school.retired_rate_ppm }
-    } else {
-        Rate { per_million: school.dues_rate_ppm }
-    };
-    base.map(|b| dues::monthly_dues(Fen(b), rate)).unwrap_or(Fen(0))
+    let rate = |ppm| Rate { per_million: ppm };
+    dues::dues_for(base.map(Fen), status == "retired", rate(school.dues_rate_ppm), rate(school.retired_rate_ppm))
 }
 
 /// One member's line on the month sheet.
@@ -454,7 +443,7 @@ pub async fn member_year(
     member_id: &str,
     status: &str,
 ) -> AppResult<(Vec<YearLine>, Fen)> {
-    let months: Vec<String> = school_year_months(current_month()).iter().map(|m| m.to_string()).collect();
+    let months: Vec<String> = dues::school_year_months(current_month()).iter().map(|m| m.to_string()).collect();
     let facts = repo::member_facts(store, &school.id, member_id, &months).await?;
     let mut out = Vec::new();
     let mut all = Vec::new();
