@@ -41,22 +41,37 @@ pub async fn member_facts(
     member_id: &str,
     months: &[String],
 ) -> Result<Vec<(String, Option<i64>, i64)>> {
-    let mut out = Vec::with_capacity(months.len());
-    for month in months {
-        let row: Option<(Option<i64>, i64)> = sqlx::query_as(
-            "SELECT COALESCE(s.base_fen, m.base_salary_fen), \
-             CAST(COALESCE((SELECT SUM(amount_fen) FROM dues_payments p WHERE p.member_id = m.id AND p.month = $3), 0) AS BIGINT) \
-             FROM members m LEFT JOIN salaries s ON s.member_id = m.id AND s.month = $3 WHERE m.school_id = $1 AND m.id = $2",
-        )
-        .bind(school_id)
-        .bind(member_id)
-        .bind(month)
-        .fetch_optional(&store.read)
-        .await?;
-        let (base, paid) = row.ok_or(StoreError::NotFound)?;
-        out.push((month.clone(), base, paid));
-    }
-    Ok(out)
+    // Three statements whatever the number of months: the standing salary, the month salaries,
+    // the payments summed per month.
+    let (standing,): (Option<i64>,) =
+        sqlx::query_as("SELECT base_salary_fen FROM members WHERE school_id = $1 AND id = $2")
+            .bind(school_id)
+            .bind(member_id)
+            .fetch_optional(&store.read)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    let salaries: std::collections::HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
+        "SELECT month, base_fen FROM salaries WHERE school_id = $1 AND member_id = $2",
+    )
+    .bind(school_id)
+    .bind(member_id)
+    .fetch_all(&store.read)
+    .await?
+    .into_iter()
+    .collect();
+    let paid: std::collections::HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
+        "SELECT month, CAST(SUM(amount_fen) AS BIGINT) FROM dues_payments WHERE school_id = $1 AND member_id = $2 GROUP BY month",
+    )
+    .bind(school_id)
+    .bind(member_id)
+    .fetch_all(&store.read)
+    .await?
+    .into_iter()
+    .collect();
+    Ok(months
+        .iter()
+        .map(|m| (m.clone(), salaries.get(m).copied().or(standing), paid.get(m).copied().unwrap_or(0)))
+        .collect())
 }
 
 /// Sets (or replaces) a member's base salary for a month.

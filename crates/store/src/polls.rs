@@ -97,19 +97,23 @@ pub async fn list(store: &Store, school_id: &str) -> Result<Vec<Poll>> {
 
 /// Open polls a member may vote in, with whether they already voted.
 pub async fn open_for_member(store: &Store, school_id: &str, member_id: &str) -> Result<Vec<(Poll, bool)>> {
-    let polls: Vec<Poll> = sqlx::query_as(&format!(
-        "SELECT {POLL_COLS} FROM polls p WHERE p.school_id = $1 AND p.status = 'open' AND EXISTS (SELECT 1 FROM poll_electorate e WHERE e.poll_id = p.id AND e.member_id = $2) ORDER BY p.opened_at DESC"
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        poll: Poll,
+        voted: i64,
+    }
+    // One statement: the polls and whether this member already voted in each.
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {POLL_COLS}, CAST(CASE WHEN EXISTS (SELECT 1 FROM poll_voted v WHERE v.poll_id = p.id AND v.member_id = $2) THEN 1 ELSE 0 END AS BIGINT) AS voted \
+         FROM polls p WHERE p.school_id = $1 AND p.status = 'open' \
+         AND EXISTS (SELECT 1 FROM poll_electorate e WHERE e.poll_id = p.id AND e.member_id = $2) ORDER BY p.opened_at DESC"
     ))
     .bind(school_id)
     .bind(member_id)
     .fetch_all(&store.read)
     .await?;
-    let mut out = Vec::with_capacity(polls.len());
-    for p in polls {
-        let voted = has_voted(store, &p.id, member_id).await?;
-        out.push((p, voted));
-    }
-    Ok(out)
+    Ok(rows.into_iter().map(|r| (r.poll, r.voted == 1)).collect())
 }
 
 pub async fn has_voted(store: &Store, poll_id: &str, member_id: &str) -> Result<bool> {
