@@ -175,11 +175,7 @@ async fn vote_page_with(st: &AppState, ctx: &Ctx, poll: Poll, tracker: String, e
         Some(m) => repo::has_voted(&st.store, &poll.id, m).await?,
         None => false,
     };
-    let result = if poll.status == "closed" {
-        Some(result_view(ctx, &json!(ballots::tally(&bulletin_of(st, &poll).await?))))
-    } else {
-        None
-    };
+    let result = closed_result(st, ctx, &poll).await?;
     let title = poll.title.clone();
     let v = vote_view(&poll);
     let mut r = render(&VotePage {
@@ -346,9 +342,7 @@ struct ManagePage {
     c: Chrome,
     school: School,
     poll: Poll,
-    electorate: i64,
-    voted: i64,
-    not_voted: Vec<(String, String)>,
+    t: Turnout,
     result: Option<ResultView>,
 }
 
@@ -358,9 +352,27 @@ struct TurnoutFragment {
     c: Chrome,
     school: School,
     poll: Poll,
+    t: Turnout,
+}
+
+/// The live turnout of a poll, as the committee sees it.
+struct Turnout {
     electorate: i64,
     voted: i64,
     not_voted: Vec<(String, String)>,
+}
+
+async fn turnout_of(st: &AppState, poll: &Poll) -> AppResult<Turnout> {
+    let (electorate, voted) = repo::turnout(&st.store, &poll.id).await?;
+    Ok(Turnout { electorate, voted, not_voted: repo::not_voted(&st.store, &poll.id).await? })
+}
+
+/// The result of a closed poll, recounted from its bulletin; nothing while it is open.
+async fn closed_result(st: &AppState, ctx: &Ctx, poll: &Poll) -> AppResult<Option<ResultView>> {
+    if poll.status != "closed" {
+        return Ok(None);
+    }
+    Ok(Some(result_view(ctx, &json!(ballots::tally(&bulletin_of(st, poll).await?)))))
 }
 
 async fn manage_page(
@@ -370,15 +382,10 @@ async fn manage_page(
     Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let poll = repo::get(&st.store, &school.id, &id).await?;
-    let (electorate, voted) = repo::turnout(&st.store, &poll.id).await?;
-    let not_voted = repo::not_voted(&st.store, &poll.id).await?;
-    let result = if poll.status == "closed" {
-        Some(result_view(&ctx, &json!(ballots::tally(&bulletin_of(&st, &poll).await?))))
-    } else {
-        None
-    };
+    let t = turnout_of(&st, &poll).await?;
+    let result = closed_result(&st, &ctx, &poll).await?;
     let title = poll.title.clone();
-    render(&ManagePage { c: Chrome::new(&ctx, "polls", title), school, poll, electorate, voted, not_voted, result })
+    render(&ManagePage { c: Chrome::new(&ctx, "polls", title), school, poll, t, result })
 }
 
 async fn turnout_fragment(
@@ -388,10 +395,9 @@ async fn turnout_fragment(
     Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let poll = repo::get(&st.store, &school.id, &id).await?;
-    let (electorate, voted) = repo::turnout(&st.store, &poll.id).await?;
-    let not_voted = repo::not_voted(&st.store, &poll.id).await?;
+    let t = turnout_of(&st, &poll).await?;
     let title = poll.title.clone();
-    render(&TurnoutFragment { c: Chrome::new(&ctx, "polls", title), school, poll, electorate, voted, not_voted })
+    render(&TurnoutFragment { c: Chrome::new(&ctx, "polls", title), school, poll, t })
 }
 
 async fn manage_open(
