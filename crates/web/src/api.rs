@@ -126,13 +126,9 @@ async fn create(
     };
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
-    let (group, dept) = match crate::members::resolve_refs(&mut tx, &school.id, &input, false).await {
-        Ok(r) => r,
-        Err(jiaogong_store::StoreError::Invalid(_)) => {
-            return Err(AppError::bad("unknown_group", ctx.tr.t("err-unknown-group")))
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (group, dept) = crate::members::resolve_refs(&mut tx, &school.id, &input)
+        .await?
+        .ok_or_else(|| AppError::bad("unknown_group", ctx.tr.t("err-unknown-group")))?;
     let id = match repo::insert(&mut tx, &st.store.crypto, &school.id, &input, group.as_deref(), dept.as_deref()).await
     {
         Ok(id) => id,
@@ -228,13 +224,9 @@ async fn patch_member(
     input.is_temporary = cur.is_temporary == 1;
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
-    let (group, dept) = match crate::members::resolve_refs(&mut tx, &school.id, &input, false).await {
-        Ok(r) => r,
-        Err(jiaogong_store::StoreError::Invalid(_)) => {
-            return Err(AppError::bad("unknown_group", ctx.tr.t("err-unknown-group")))
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (group, dept) = crate::members::resolve_refs(&mut tx, &school.id, &input)
+        .await?
+        .ok_or_else(|| AppError::bad("unknown_group", ctx.tr.t("err-unknown-group")))?;
     match repo::update(&mut tx, &st.store.crypto, &school.id, &id, &input, group.as_deref(), dept.as_deref()).await {
         Ok(()) => {}
         Err(e) if e.is_unique_violation() => {

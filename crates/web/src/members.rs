@@ -230,17 +230,17 @@ fn errors_map(ctx: &Ctx, errs: &[(Field, jiaogong_domain::ValidationError)]) -> 
 }
 
 /// Resolves the group (must exist, except in imports) and the department (created on demand).
+/// The (group id, department id) of a member's input: the group must exist in the school (None
+/// when it does not); a department is created on demand.
 pub async fn resolve_refs(
     tx: &mut Tx,
     school_id: &str,
     m: &MemberInput,
-    create_group: bool,
-) -> Result<(Option<String>, Option<String>), StoreError> {
+) -> Result<Option<(Option<String>, Option<String>)>, StoreError> {
     let group = match &m.group {
         Some(name) => match tenancy::group_id_by_name(tx, school_id, name).await? {
             Some(id) => Some(id),
-            None if create_group => Some(tenancy::create_group(tx, school_id, name, name.contains("退休")).await?),
-            None => return Err(StoreError::Invalid("group".into())),
+            None => return Ok(None),
         },
         None => None,
     };
@@ -248,7 +248,7 @@ pub async fn resolve_refs(
         Some(name) => tenancy::department_id(tx, school_id, name, true).await?,
         None => None,
     };
-    Ok((group, dept))
+    Ok(Some((group, dept)))
 }
 
 async fn create(
@@ -265,13 +265,9 @@ async fn create(
     input.is_temporary = input.is_temporary || form.contains_key("is_temporary");
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
-    let (group, dept) = match resolve_refs(&mut tx, &school.id, &input, false).await {
-        Ok(r) => r,
-        Err(StoreError::Invalid(_)) => {
-            let errors = HashMap::from([(Field::Group.code(), ctx.tr.t("err-unknown-group"))]);
-            return form_page(&st, &ctx, school, String::new(), values, errors).await;
-        }
-        Err(e) => return Err(e.into()),
+    let Some((group, dept)) = resolve_refs(&mut tx, &school.id, &input).await? else {
+        let errors = HashMap::from([(Field::Group.code(), ctx.tr.t("err-unknown-group"))]);
+        return form_page(&st, &ctx, school, String::new(), values, errors).await;
     };
     let id = match repo::insert(&mut tx, &st.store.crypto, &school.id, &input, group.as_deref(), dept.as_deref()).await
     {
@@ -364,13 +360,9 @@ async fn update(
     input.is_temporary = form.contains_key("is_temporary");
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
-    let (group, dept) = match resolve_refs(&mut tx, &school.id, &input, false).await {
-        Ok(r) => r,
-        Err(StoreError::Invalid(_)) => {
-            let errors = HashMap::from([(Field::Group.code(), ctx.tr.t("err-unknown-group"))]);
-            return form_page(&st, &ctx, school, id, values, errors).await;
-        }
-        Err(e) => return Err(e.into()),
+    let Some((group, dept)) = resolve_refs(&mut tx, &school.id, &input).await? else {
+        let errors = HashMap::from([(Field::Group.code(), ctx.tr.t("err-unknown-group"))]);
+        return form_page(&st, &ctx, school, id, values, errors).await;
     };
     match repo::update(&mut tx, &st.store.crypto, &school.id, &id, &input, group.as_deref(), dept.as_deref()).await {
         Ok(()) => {}
