@@ -154,3 +154,46 @@ impl Person {
         })
     }
 }
+
+/// Adds `n` generated members to a school in one transaction (groups and departments created as
+/// needed); returns their ids. `seed`, `region` and `prefix` keep different tools' people apart.
+pub async fn add_members(
+    store: &Store,
+    school_id: &str,
+    n: usize,
+    seed: u64,
+    region: &str,
+    prefix: &str,
+) -> anyhow::Result<Vec<String>> {
+    use jiaogong_store::{members, tenancy};
+    use std::collections::HashMap;
+    let mut tx = store.begin().await?;
+    let mut groups: HashMap<String, String> =
+        tenancy::groups(store, school_id).await?.into_iter().map(|g| (g.name, g.id)).collect();
+    let mut depts: HashMap<String, String> = HashMap::new();
+    let mut rng = Lcg(seed);
+    let mut rows = Vec::with_capacity(n);
+    for i in 0..n {
+        let p = person(&mut rng, region, prefix, i)?;
+        let gid = match groups.get(p.group) {
+            Some(id) => id.clone(),
+            None => {
+                let id = tenancy::create_group(&mut tx, school_id, p.group, false).await?;
+                groups.insert(p.group.to_string(), id.clone());
+                id
+            }
+        };
+        let did = match depts.get(p.department) {
+            Some(id) => id.clone(),
+            None => {
+                let id = tenancy::department_id(&mut tx, school_id, p.department, true).await?.unwrap_or_default();
+                depts.insert(p.department.to_string(), id.clone());
+                id
+            }
+        };
+        rows.push((p.input()?, Some(gid), Some(did)));
+    }
+    let ids = members::insert_many(store, &mut tx, school_id, &rows).await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(ids)
+}

@@ -6,13 +6,12 @@
 //!
 //! `ballots_setup --data DIR --out FILE [--school demo] [--voters 1000] [--polls 2]`
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
-use bench::{arg, open_store, person, req_arg, Lcg};
+use bench::{arg, open_store, req_arg};
 use jiaogong_domain::roles::Role;
 use jiaogong_store::accounts::{self, NewUser};
 use jiaogong_store::{members, polls, tenancy};
@@ -31,34 +30,7 @@ async fn main() -> anyhow::Result<()> {
     // Members up to `voters` active ones.
     let have = members::active_ids(&store, &school.id).await?.len();
     if have < voters {
-        let mut tx = store.begin().await?;
-        let mut groups: HashMap<String, String> =
-            tenancy::groups(&store, &school.id).await?.into_iter().map(|g| (g.name, g.id)).collect();
-        let mut depts: HashMap<String, String> = HashMap::new();
-        let mut rng = Lcg(2024);
-        let mut rows = Vec::with_capacity(voters - have);
-        for i in 0..voters - have {
-            let p = person(&mut rng, "120101", "V", i)?;
-            let gid = match groups.get(p.group) {
-                Some(id) => id.clone(),
-                None => {
-                    let id = tenancy::create_group(&mut tx, &school.id, p.group, false).await?;
-                    groups.insert(p.group.to_string(), id.clone());
-                    id
-                }
-            };
-            let did = match depts.get(p.department) {
-                Some(id) => id.clone(),
-                None => {
-                    let id = tenancy::department_id(&mut tx, &school.id, p.department, true).await?.unwrap_or_default();
-                    depts.insert(p.department.to_string(), id.clone());
-                    id
-                }
-            };
-            rows.push((p.input()?, Some(gid), Some(did)));
-        }
-        members::insert_many(&store, &mut tx, &school.id, &rows).await?;
-        jiaogong_store::commit(tx).await?;
+        bench::add_members(&store, &school.id, voters - have, 2024, "120101", "V").await?;
     }
     let mut electorate = members::active_ids(&store, &school.id).await?;
     electorate.truncate(voters);

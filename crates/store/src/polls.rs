@@ -182,6 +182,15 @@ pub async fn not_voted(store: &Store, poll_id: &str) -> Result<Vec<(String, Stri
     .await?)
 }
 
+/// How many paper ballots a poll holds.
+pub async fn paper_count(store: &Store, poll_id: &str) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ballots WHERE poll_id = $1 AND paper = 1")
+        .bind(poll_id)
+        .fetch_one(&store.read)
+        .await?;
+    Ok(n)
+}
+
 /// Every ballot of a poll (tracker order, which is random): (tracker, content JSON, paper).
 pub async fn ballots(store: &Store, poll_id: &str) -> Result<Vec<(String, String, i64)>> {
     Ok(sqlx::query_as("SELECT tracker, content, paper FROM ballots WHERE poll_id = $1 ORDER BY tracker")

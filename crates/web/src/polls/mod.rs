@@ -170,7 +170,7 @@ async fn transition(st: &AppState, ctx: &Ctx, school: &School, poll: &Poll, from
     if to == "closed" {
         // Online: present and ballots issued are the ballots returned, unless a meeting set them.
         let (_, voted) = repo::turnout(&st.store, &poll.id).await?;
-        let paper = repo::ballots(&st.store, &poll.id).await?.iter().filter(|b| b.2 == 1).count() as i64;
+        let paper = repo::paper_count(&st.store, &poll.id).await?;
         let mut def: Value = serde_json::from_str(&poll.definition).map_err(|e| AppError::Internal(e.to_string()))?;
         if let Some(obj) = def.as_object_mut() {
             for key in ["present", "ballots_issued"] {
