@@ -299,7 +299,10 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     jiaogong_store::commit(tx).await?;
     let active: Vec<String> = staff.iter().filter(|s| s.3 == MemberStatus::Active).map(|s| s.0.clone()).collect();
     demo_polls(store, &school, &active, &mut rng).await?;
-    demo_congress(store, &school, &active).await?;
+    let congress = demo_congress(store, &school, &active).await?;
+    // Proposals of the past session.
+    // Evaluations and selections.
+    let _ = congress;
     Ok(out)
 }
 
@@ -399,17 +402,28 @@ async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lc
     Ok(())
 }
 
-/// The term's delegates and the coming session of the congress.
-async fn demo_congress(store: &Store, school: &str, active: &[String]) -> anyhow::Result<()> {
+/// The ids of the demo congress: its term, the session held last school year and the coming one.
+#[derive(Debug, Clone)]
+#[allow(dead_code)] // the proposal, evaluation and selection demo data read these
+pub struct DemoCongress {
+    pub term: String,
+    pub past_session: String,
+    pub coming_session: String,
+}
+
+/// The term's delegates, the session held last school year and the coming session.
+async fn demo_congress(store: &Store, school: &str, active: &[String]) -> anyhow::Result<DemoCongress> {
     use jiaogong_store::congress;
     let mut tx = store.begin().await?;
     let term = congress::term(&mut tx, school, 5, "2024-09-01").await?;
+    let past =
+        congress::create_session(&mut tx, school, &term, 1, "第五届教职工代表大会第一次会议", "2025-11-20").await?;
     let held = (chrono::Utc::now() + chrono::Duration::days(26)).date_naive().format("%Y-%m-%d").to_string();
-    congress::create_session(&mut tx, school, &term, 2, "第五届教职工代表大会第二次会议", &held).await?;
+    let coming = congress::create_session(&mut tx, school, &term, 2, "第五届教职工代表大会第二次会议", &held).await?;
     // Every third active member stands for their group: about 36 delegates.
     for member in active.iter().step_by(3) {
         congress::add_delegate(&mut tx, school, &term, member, "2024-09-01").await?;
     }
     jiaogong_store::commit(tx).await?;
-    Ok(())
+    Ok(DemoCongress { term, past_session: past, coming_session: coming })
 }

@@ -78,12 +78,14 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/groups", Allow::Roles(ROSTER_EDITORS)),
     ("GET", "/s/{school}/corrections", Allow::Roles(ROSTER_EDITORS)),
     ("POST", "/s/{school}/corrections/{id}", Allow::Roles(ROSTER_EDITORS)),
+    // Proposals (提案).
     ("GET", "/s/{school}/dues", Allow::Roles(DUES_READERS)),
     ("POST", "/s/{school}/dues/rate", Allow::Roles(ROSTER_EDITORS)),
     ("POST", "/s/{school}/dues/payments", Allow::Roles(ROSTER_EDITORS)),
     ("POST", "/s/{school}/dues/import", Allow::Roles(ROSTER_EDITORS)),
     ("GET", "/s/{school}/dues/member/{id}", Allow::Roles(DUES_READERS)),
     ("GET", "/s/{school}/audit", Allow::Roles(AUDIT_READERS)),
+    // Evaluations (民主评议) and award selections (评先评优).
     ("GET", "/admin/schools", Allow::SystemAdmin),
     ("POST", "/admin/schools", Allow::SystemAdmin),
     ("GET", "/admin/calendar", Allow::SystemAdmin),

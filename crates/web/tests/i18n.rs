@@ -8,8 +8,15 @@ use std::path::Path;
 use jiaogong_web::i18n::{has_key, Lang, Tr};
 
 fn parse(lang: &str) -> BTreeMap<String, BTreeSet<String>> {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n").join(lang).join("main.ftl"))
-        .unwrap();
+    // Every .ftl file of the locale's directory, in name order (the loader reads them all).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n").join(lang);
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let text: String = files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+        .map(|p| std::fs::read_to_string(p).unwrap() + "\n")
+        .collect();
     let mut out = BTreeMap::new();
     for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
         let (id, value) = line.split_once(" = ").unwrap_or_else(|| panic!("{lang}: bad line {line}"));

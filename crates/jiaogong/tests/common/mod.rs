@@ -688,8 +688,14 @@ pub fn wrong_check_id(body17: &str) -> String {
 
 /// A value of one Fluent message from a .ftl file (simple one-line messages only).
 pub fn ftl_message(locale: &str, key: &str) -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web/i18n").join(locale).join("main.ftl");
-    let text = std::fs::read_to_string(path).ok()?;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web/i18n").join(locale);
+    let text: String = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect::<Vec<_>>()
+        .join("\n");
     text.lines().find_map(|l| {
         let (k, v) = l.split_once('=')?;
         (k.trim() == key).then(|| v.trim().to_string())
