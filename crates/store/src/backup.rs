@@ -10,7 +10,7 @@ use sqlx::{Column, Row};
 use crate::{DbKind, Result, Store, StoreError};
 
 /// Tables in an order that satisfies the foreign keys on restore.
-const TABLES: &[&str] = &[
+pub const TABLES: &[&str] = &[
     "districts",
     "schools",
     "users",
@@ -28,13 +28,23 @@ const TABLES: &[&str] = &[
     "congress_sessions",
     "delegates",
     "attendance",
+    "session_items",
     "polls",
     "poll_electorate",
     "poll_voted",
     "ballots",
+    "paper_issued",
+    "paper_counters",
+    "paper_entries",
+    "poll_officials",
+    "resolution_progress",
     "audit_log",
     "audit_head",
 ];
+
+/// Tables left out on purpose: sign-in sessions, login throttling and import drafts are
+/// short-lived and restoring them would revive stale state.
+pub const NOT_BACKED_UP: &[&str] = &["import_stash", "login_failures", "sessions"];
 
 const MAGIC: &str = "jiaogong-backup";
 

@@ -41,6 +41,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "roster_speed", include_str!("../migrations/0003_roster_speed.sql")),
     (4, "drop_redundant_index", include_str!("../migrations/0004_drop_redundant_index.sql")),
     (5, "congress", include_str!("../migrations/0005_congress.sql")),
+    (8, "congress_sessions", include_str!("../migrations/0008_congress_sessions.sql")),
 ];
 
 /// The one place the two dialects differ in the schema: SQLite's WITHOUT ROWID keeps ballot rows
@@ -151,6 +152,16 @@ impl Store {
     pub async fn is_empty(&self) -> Result<bool> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&self.read).await?;
         Ok(n == 0)
+    }
+
+    /// The application's tables (without the migration bookkeeping), by name.
+    pub async fn table_names(&self) -> Result<Vec<String>> {
+        let sql = match self.kind {
+            DbKind::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            DbKind::Postgres => "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1",
+        };
+        let rows: Vec<(String,)> = sqlx::query_as(sql).fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(|r| r.0).filter(|t| t != "schema_migrations").collect())
     }
 
     pub async fn close(&self) {

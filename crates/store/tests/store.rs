@@ -378,3 +378,14 @@ on_every_db!(bulk_insert_many_members, |store, db| {
     let (keys, _) = members::import_keys(&store, &s).await.unwrap();
     assert_eq!(keys.len(), 205);
 });
+
+on_every_db!(backup_covers_every_table_of_the_schema, |store, db| {
+    use jiaogong_store::backup;
+    let tables = store.table_names().await.unwrap();
+    let missing: Vec<&String> = tables
+        .iter()
+        .filter(|t| !backup::TABLES.contains(&t.as_str()) && !backup::NOT_BACKED_UP.contains(&t.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "tables left out of the backup: {missing:?}");
+    assert!(tables.len() > 20, "{tables:?}");
+});
