@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod accounts;
+pub mod agenda;
 pub mod audit;
 pub mod backup;
 pub mod calendar;
@@ -17,6 +18,7 @@ pub mod crypto;
 mod db;
 pub mod dues;
 pub mod members;
+pub mod paper;
 pub mod polls;
 pub mod tenancy;
 pub mod uploads;

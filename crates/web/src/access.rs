@@ -38,6 +38,8 @@ pub const DISTRICT: &[Role] = &[Admin, District];
 pub const POLL_MANAGERS: &[Role] = &[Admin, Chair, OrgCommittee];
 /// Manage a school's accounts.
 pub const ACCOUNT_MANAGERS: &[Role] = &[Admin, Chair];
+/// Everyone who belongs to a school (the district union reads its schools through its own view).
+pub const SCHOOL_PEOPLE: &[Role] = &[Admin, Chair, OrgCommittee, GroupLeader, Member, Auditor];
 /// Read the audit log.
 pub const AUDIT_READERS: &[Role] = &[Admin, Chair, Auditor];
 
@@ -110,6 +112,15 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/s/{school}/polls/{id}/turnout", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/polls/{id}/open", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/polls/{id}/close", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/polls/{id}/paper", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/paper/issue", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/polls/{id}/paper/sheets", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/paper/{pass}", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/paper/{pass}/remove", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/officials", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/polls/{id}/sheet", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/runoff", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/progress", Allow::Roles(POLL_MANAGERS)),
     ("GET", "/s/{school}/congress", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress", Allow::Roles(POLL_MANAGERS)),
     ("GET", "/s/{school}/congress/{id}", Allow::Roles(POLL_MANAGERS)),
@@ -118,6 +129,10 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/congress/{id}/delegates/{delegate}/end", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/attendance/{member}", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/polls", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/congress/{id}/items", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/congress/{id}/items/{item}/delete", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/sessions", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/sessions/{id}", Allow::Roles(SCHOOL_PEOPLE)),
     ("GET", "/checkin/{token}", Allow::Anyone),
     ("POST", "/checkin/{token}", Allow::Anyone),
     ("GET", "/api/v1/openapi.json", Allow::Public),

@@ -148,6 +148,7 @@ struct SessionPage {
     delegates: Vec<Delegate>,
     comp: Composition,
     polls: Vec<Poll>,
+    items: Vec<jiaogong_store::agenda::Item>,
     qr: String,
     checkin_url: String,
     error: String,
@@ -168,6 +169,7 @@ async fn page_with(st: &AppState, ctx: &Ctx, school: School, id: &str, error: St
     let delegates = repo::delegates(&st.store, &school.id, &s.term_id, &s.id).await?;
     let comp = composition_of(st, &school, &delegates).await?;
     let polls = jiaogong_store::polls::of_session(&st.store, &school.id, &s.id).await?;
+    let items = jiaogong_store::agenda::items(&st.store, &school.id, &s.id).await?;
     let checkin_url = format!("{}/checkin/{}", ctx.origin, s.checkin_token);
     let qr = qrcode::QrCode::new(checkin_url.as_bytes())
         .map(|code| code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).build())
@@ -181,6 +183,7 @@ async fn page_with(st: &AppState, ctx: &Ctx, school: School, id: &str, error: St
         delegates,
         comp,
         polls,
+        items,
         qr,
         checkin_url,
         error: error.clone(),

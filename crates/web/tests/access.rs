@@ -28,6 +28,8 @@ fn concrete(path: &str, school: &str, member: &str) -> String {
         .replace("{day}", "2026-10-01")
         .replace("{delegate}", "0000")
         .replace("{member}", member)
+        .replace("{pass}", "1")
+        .replace("{item}", "0000")
         .replace("{*path}", "app.css")
 }
 

@@ -18,6 +18,7 @@ mod evaluation;
 mod exact;
 mod fraction;
 mod names;
+pub mod paper;
 mod resolution;
 mod validate;
 

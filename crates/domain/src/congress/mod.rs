@@ -4,11 +4,13 @@
 
 mod composition;
 mod proposals;
+mod resolutions;
 
 pub use composition::{composition, delegate_minimum, Composition, PersonFacts, Share};
 pub use proposals::{
     Category, Feedback, HandlingStatus, Proposal, ProposalError, ProposalEvent, ProposalSettings, ProposalState, Review,
 };
+pub use resolutions::{may_record, ResolutionStatus, TrackingError};
 
 /// 三分之二以上: the session may vote only while `present ≥ 2/3 × delegates` (the bound included).
 pub fn quorum_met(present: u32, delegates: u32) -> bool {

@@ -22,6 +22,9 @@ use crate::error::{AppError, AppResult};
 use crate::{AppState, Routes};
 
 mod pages;
+mod paper;
+
+pub use paper::{result_json, status_name};
 
 pub fn routes(r: Routes) -> Routes {
     let r = r
@@ -32,7 +35,7 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/api/v1/polls/{id}/close", post(api_close))
         .add("GET", "/api/v1/polls/{id}/result", get(api_result))
         .add("GET", "/api/v1/polls/{id}/bulletin", get(api_bulletin));
-    pages::routes(r)
+    paper::routes(pages::routes(r))
 }
 
 /// Who manages polls.
@@ -168,15 +171,26 @@ async fn transition(st: &AppState, ctx: &Ctx, school: &School, poll: &Poll, from
         return Err(AppError::Conflict { code: "poll_state", message: ctx.tr.t("poll-wrong-state") });
     }
     if to == "closed" {
-        // Online: present and ballots issued are the ballots returned, unless a meeting set them.
+        // Paper ballots enter the box only when both counters' entries agree.
+        let paper = match paper::agreed_paper_ballots(&mut tx, &poll.id).await? {
+            Ok(p) => p,
+            Err(n) => {
+                return Err(AppError::Conflict {
+                    code: "paper_disagree",
+                    message: ctx.tr.t1("paper-err-disagree", "count", &n.to_string()),
+                })
+            }
+        };
+        let rows: Vec<(String, String)> = paper.into_iter().map(|(sheet, v)| (sheet, v.to_string())).collect();
+        repo::add_paper_ballots(&mut tx, &poll.id, &rows).await?;
+        // Ballots issued: one per member marked as voted, online or handed a paper sheet. 实到: at
+        // a session the delegates signed in; online, the same as the ballots issued.
         let (_, voted) = repo::turnout(&st.store, &poll.id).await?;
-        let paper = repo::paper_count(&st.store, &poll.id).await?;
         let mut def: Value = serde_json::from_str(&poll.definition).map_err(|e| AppError::Internal(e.to_string()))?;
         if let Some(obj) = def.as_object_mut() {
-            for key in ["present", "ballots_issued"] {
+            for (key, value) in [("present", session_present.unwrap_or(voted)), ("ballots_issued", voted)] {
                 if obj.get(key).and_then(Value::as_i64).unwrap_or(0) == 0 {
-                    // At a session, 实到 is the delegates signed in; online, the ballots returned.
-                    obj.insert(key.into(), json!(session_present.unwrap_or(voted + paper)));
+                    obj.insert(key.into(), json!(value));
                 }
             }
         }

@@ -39,7 +39,7 @@ pub struct ResultView {
     pub chart: String,
 }
 
-fn result_view(ctx: &Ctx, r: &Value) -> ResultView {
+pub(super) fn result_view(ctx: &Ctx, r: &Value) -> ResultView {
     let t = |k: &str| ctx.tr.t(k);
     let n = |k: &str| r.get(k).map(|v| v.to_string()).unwrap_or_default();
     let mut summary =
@@ -344,6 +344,7 @@ struct ManagePage {
     poll: Poll,
     t: Turnout,
     result: Option<ResultView>,
+    x: super::paper::Extras,
 }
 
 #[derive(Template)]
@@ -384,8 +385,9 @@ async fn manage_page(
     let poll = repo::get(&st.store, &school.id, &id).await?;
     let t = turnout_of(&st, &poll).await?;
     let result = closed_result(&st, &ctx, &poll).await?;
+    let x = super::paper::extras(&st, &ctx, &poll).await?;
     let title = poll.title.clone();
-    render(&ManagePage { c: Chrome::new(&ctx, "polls", title), school, poll, t, result })
+    render(&ManagePage { c: Chrome::new(&ctx, "polls", title), school, poll, t, result, x })
 }
 
 async fn turnout_fragment(
