@@ -298,8 +298,9 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     .await?;
     jiaogong_store::commit(tx).await?;
     let active: Vec<String> = staff.iter().filter(|s| s.3 == MemberStatus::Active).map(|s| s.0.clone()).collect();
-    demo_polls(store, &school, &active, &mut rng).await?;
+    let polls = demo_polls(store, &school, &active, &mut rng).await?;
     let congress = demo_congress(store, &school, &active).await?;
+    demo_sessions(store, &school, &congress, &polls).await?;
     // Proposals of the past session.
     // Evaluations and selections.
     let _ = congress;
@@ -317,7 +318,7 @@ use chrono::Datelike;
 
 /// Votes of the school year so far: a closed resolution, a closed committee election, and an open
 /// poll the demo member can vote in.
-async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lcg) -> anyhow::Result<()> {
+async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lcg) -> anyhow::Result<Vec<String>> {
     use jiaogong_store::polls;
     let resolution = serde_json::json!({"title": "关于《学校绩效工资分配方案（修订稿）》的表决", "kind": "resolution",
         "electorate": active.len(), "present": 0, "ballots_issued": 0,
@@ -399,7 +400,7 @@ async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lc
         polls::set_status(&mut tx, school, id, "open", "closed").await?;
         jiaogong_store::commit(tx).await?;
     }
-    Ok(())
+    Ok(ids)
 }
 
 /// The ids of the demo congress: its term, the session held last school year and the coming one.
@@ -426,4 +427,66 @@ async fn demo_congress(store: &Store, school: &str, active: &[String]) -> anyhow
     }
     jiaogong_store::commit(tx).await?;
     Ok(DemoCongress { term, past_session: past, coming_session: coming })
+}
+
+/// What the two sessions deliberate: agenda, documents and attendees; the past session's
+/// resolution with its officials and its implementation so far; the election's officials.
+async fn demo_sessions(store: &Store, school: &str, congress: &DemoCongress, polls: &[String]) -> anyhow::Result<()> {
+    use jiaogong_store::{agenda, paper, polls as repo};
+    let mut tx = store.begin().await?;
+    let past: [(&str, &str, &str); 9] = [
+        ("agenda", "听取和审议校长《学校工作报告》", ""),
+        ("agenda", "听取和审议《学校财务工作报告》", ""),
+        ("agenda", "听取提案工作报告", ""),
+        ("agenda", "表决《学校绩效工资分配方案（修订稿）》", ""),
+        ("document", "学校工作报告", "一、过去一年的主要工作\n学校坚持立德树人，稳步推进课程改革，高考本科上线率比上年提高 3.2 个百分点。\n二、存在的问题\n青年教师培养体系仍不完善，部分功能室设备老化。\n三、新一年的工作思路\n推进“双减”落地，完善教师专业发展机制，改善教职工工作和生活条件。"),
+        ("document", "学校财务工作报告", "一、收入情况：财政拨款收入 2,860 万元。\n二、支出情况：人员经费 2,140 万元，公用经费 560 万元，项目支出 160 万元。\n三、绩效工资：按区核定总量发放，考核方案经教代会审议。"),
+        ("document", "学校绩效工资分配方案（修订稿）", "第一条 为体现多劳多得、优绩优酬……\n第二条 奖励性绩效工资占绩效工资总量的 30%……"),
+        ("attendee", "周国平", "退休教师代表"),
+        ("attendee", "林晓燕", "家长委员会代表"),
+    ];
+    let coming: [(&str, &str, &str); 4] = [
+        ("agenda", "听取和审议校长《学校工作报告》", ""),
+        ("agenda", "听取上次会议决议落实情况报告", ""),
+        ("agenda", "审议《学校章程（修订草案）》", ""),
+        (
+            "document",
+            "学校章程（修订草案）",
+            "第一章 总则\n第一条 为规范学校办学行为，依据《中华人民共和国教育法》等法律法规，制定本章程。",
+        ),
+    ];
+    for (session, items) in [(&congress.past_session, &past[..]), (&congress.coming_session, &coming[..])] {
+        for (kind, title, body) in items {
+            agenda::add_item(&mut tx, school, session, kind, title, body).await?;
+        }
+    }
+    if let [resolution, election, ..] = polls {
+        repo::set_session(&mut tx, resolution, &congress.past_session).await?;
+        for poll in [resolution, election] {
+            paper::set_officials(&mut tx, poll, "scrutineer", &["何丽".to_string(), "田春梅".to_string()]).await?;
+            paper::set_officials(&mut tx, poll, "counter", &["潘芳".to_string(), "刘志强".to_string()]).await?;
+        }
+        agenda::add_progress(
+            &mut tx,
+            school,
+            resolution,
+            "in_progress",
+            "校务会研究制定实施细则，已在全校公示。",
+            "2025-12-15",
+            "demo",
+        )
+        .await?;
+        agenda::add_progress(
+            &mut tx,
+            school,
+            resolution,
+            "done",
+            "新方案自 2026 年 1 月起执行，首次发放已完成。",
+            "2026-02-28",
+            "demo",
+        )
+        .await?;
+    }
+    jiaogong_store::commit(tx).await?;
+    Ok(())
 }
