@@ -110,6 +110,7 @@ pub async fn user_by_username(store: &Store, username: &str) -> Result<Option<(U
 
 pub async fn set_locale(store: &Store, user_id: &str, locale: &str) -> Result<()> {
     sqlx::query("UPDATE users SET locale = $1 WHERE id = $2").bind(locale).bind(user_id).execute(&store.write).await?;
+    crate::cache::bump_accounts();
     Ok(())
 }
 
@@ -171,6 +172,14 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
         school_code: Option<String>,
     }
     let th = hash_secret(token);
+    let gen = crate::cache::accounts_gen();
+    let now = now_ms();
+    if let Some(c) = store.caches.sessions.get(&th, gen) {
+        // Timeouts are checked on every request; the touch of last_seen goes to the database.
+        if now - c.last_seen <= 60_000 && now - c.created_at <= ABSOLUTE_TIMEOUT_MS {
+            return Ok(Some(c.session));
+        }
+    }
     // One round trip for the session and its user: this runs on every request.
     let row: Option<Row> = sqlx::query_as(
         "SELECT s.csrf, s.created_at, s.last_seen, u.id, u.school_id, u.username, u.display_name, u.role, u.member_id, u.district_id, u.locale, sc.code AS school_code \
@@ -180,17 +189,18 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
     .fetch_optional(&store.read)
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let now = now_ms();
     if now - r.last_seen > IDLE_TIMEOUT_MS || now - r.created_at > ABSOLUTE_TIMEOUT_MS {
         end_session(store, token).await?;
         return Ok(None);
     }
+    let mut last_seen = r.last_seen;
     if now - r.last_seen > 60_000 {
         sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
             .bind(now)
             .bind(&th)
             .execute(&store.write)
             .await?;
+        last_seen = now;
     }
     let user = User {
         id: r.id,
@@ -203,11 +213,23 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
         locale: r.locale,
         school_code: r.school_code,
     };
-    Ok(Some(Session { user, csrf: r.csrf }))
+    let session = Session { user, csrf: r.csrf };
+    let cached = CachedSession { session: session.clone(), created_at: r.created_at, last_seen };
+    store.caches.sessions.put(th, gen, cached);
+    Ok(Some(session))
+}
+
+/// A session as the cache keeps it, with the times its timeouts are measured from.
+#[derive(Debug, Clone)]
+pub struct CachedSession {
+    session: Session,
+    created_at: i64,
+    last_seen: i64,
 }
 
 pub async fn end_session(store: &Store, token: &str) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(hash_secret(token)).execute(&store.write).await?;
+    crate::cache::bump_accounts();
     Ok(())
 }
 

@@ -154,5 +154,6 @@ pub async fn restore(store: &Store, input: &mut dyn BufRead) -> Result<u64> {
         return Err(StoreError::Invalid("backup file is truncated (no end marker)".into()));
     }
     tx.commit().await?;
+    crate::cache::bump_all();
     Ok(total)
 }

@@ -61,5 +61,6 @@ pub async fn preload(store: &Store) -> Result<()> {
         upsert(&mut tx, &e).await?;
     }
     tx.commit().await?;
+    crate::cache::bump_all();
     Ok(())
 }

@@ -33,6 +33,26 @@ pub struct Store {
     pub(crate) ballot_box: std::sync::Arc<std::sync::OnceLock<crate::polls::BallotBox>>,
     /// Schools by id and by code for a few seconds: every school route looks its school up.
     pub(crate) school_cache: crate::tenancy::SchoolCache,
+    /// Signed-in sessions, roster pages and group lists (`cache.rs`).
+    pub(crate) caches: std::sync::Arc<Caches>,
+}
+
+/// The read caches of one store.
+#[derive(Debug)]
+pub(crate) struct Caches {
+    pub sessions: crate::cache::ReadCache<crate::accounts::CachedSession>,
+    pub roster: crate::cache::ReadCache<(Vec<crate::members::MemberRow>, i64)>,
+    pub group_refs: crate::cache::ReadCache<Vec<crate::tenancy::GroupRef>>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Caches {
+            sessions: crate::cache::ReadCache::new(10_000),
+            roster: crate::cache::ReadCache::new(2_000),
+            group_refs: crate::cache::ReadCache::new(2_000),
+        }
+    }
 }
 
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -80,6 +100,7 @@ impl Store {
                     url,
                     ballot_box: Default::default(),
                     school_cache: Default::default(),
+                    caches: Default::default(),
                 }
             }
             DbKind::Postgres => {
@@ -97,6 +118,7 @@ impl Store {
                     url: url.to_string(),
                     ballot_box: Default::default(),
                     school_cache: Default::default(),
+                    caches: Default::default(),
                 }
             }
         };

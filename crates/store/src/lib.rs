@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod agenda;
 pub mod audit;
 pub mod backup;
+pub mod cache;
 pub mod calendar;
 pub mod congress;
 pub mod corrections;
@@ -100,7 +101,9 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// Commits a write transaction.
+/// Commits a write transaction; read caches forget what was read before it.
 pub async fn commit(tx: Tx) -> Result<()> {
-    Ok(tx.commit().await?)
+    tx.commit().await?;
+    cache::bump_all();
+    Ok(())
 }

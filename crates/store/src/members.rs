@@ -113,6 +113,15 @@ pub async fn list(
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<MemberRow>, i64)> {
+    // The generation is taken before reading, so a write committed meanwhile outdates the entry.
+    let gen = crate::cache::roster_gen(school_id);
+    let key = format!(
+        "{school_id}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{page}\u{1f}{per_page}",
+        f.q, f.group_id, f.status, f.post
+    );
+    if let Some(hit) = store.caches.roster.get(&key, gen) {
+        return Ok(hit);
+    }
     let (clause, binds) = filter_sql(school_id, f);
     let n = binds.len();
     let sql = format!(
@@ -131,6 +140,7 @@ pub async fn list(
         c = c.bind(b);
     }
     let (total,): (i64,) = c.fetch_one(&store.read).await?;
+    store.caches.roster.put(key, gen, (rows.clone(), total));
     Ok((rows, total))
 }
 

@@ -225,8 +225,15 @@ pub struct GroupRef {
 }
 
 pub async fn group_refs(store: &Store, school_id: &str) -> Result<Vec<GroupRef>> {
-    Ok(sqlx::query_as("SELECT id, name FROM union_groups WHERE school_id = $1 ORDER BY is_retired, name")
-        .bind(school_id)
-        .fetch_all(&store.read)
-        .await?)
+    let gen = crate::cache::roster_gen(school_id);
+    if let Some(hit) = store.caches.group_refs.get(school_id, gen) {
+        return Ok(hit);
+    }
+    let refs: Vec<GroupRef> =
+        sqlx::query_as("SELECT id, name FROM union_groups WHERE school_id = $1 ORDER BY is_retired, name")
+            .bind(school_id)
+            .fetch_all(&store.read)
+            .await?;
+    store.caches.group_refs.put(school_id.to_string(), gen, refs.clone());
+    Ok(refs)
 }

@@ -389,3 +389,47 @@ on_every_db!(backup_covers_every_table_of_the_schema, |store, db| {
     assert!(missing.is_empty(), "tables left out of the backup: {missing:?}");
     assert!(tables.len() > 20, "{tables:?}");
 });
+
+on_every_db!(cached_reads_never_outlive_a_write, |store, db| {
+    let s = common::school(&store, "cache").await;
+    let (rows, total) = members::list(&store, &s, &Filter::default(), 0, 50).await.unwrap();
+    assert_eq!((rows.len(), total), (0, 0));
+    // The same page again comes from the cache; after a committed insert it is read afresh.
+    assert_eq!(members::list(&store, &s, &Filter::default(), 0, 50).await.unwrap().1, 0);
+    let mut tx = store.begin().await.unwrap();
+    members::insert(&mut tx, &store.crypto, &s, &common::member("缓存", "C1", None, None, None), None, None)
+        .await
+        .unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let (rows, total) = members::list(&store, &s, &Filter::default(), 0, 50).await.unwrap();
+    assert_eq!((rows[0].name.as_str(), total), ("缓存", 1));
+    assert!(tenancy::group_refs(&store, &s).await.unwrap().is_empty());
+    let mut tx = store.begin().await.unwrap();
+    tenancy::create_group(&mut tx, &s, "新组", false).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert_eq!(tenancy::group_refs(&store, &s).await.unwrap().len(), 1);
+
+    // A session read from the cache ends at once on logout, and a new locale shows at once.
+    let mut tx = store.begin().await.unwrap();
+    let uid = accounts::create_user(
+        &mut tx,
+        &NewUser {
+            school_id: Some(&s),
+            district_id: None,
+            username: "cache-user",
+            display_name: "缓存用户",
+            password_hash: "x",
+            role: Role::Member,
+            member_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let (token, _) = accounts::create_session(&store, &uid).await.unwrap();
+    assert_eq!(accounts::session(&store, &token).await.unwrap().unwrap().user.locale, "zh-CN");
+    accounts::set_locale(&store, &uid, "en").await.unwrap();
+    assert_eq!(accounts::session(&store, &token).await.unwrap().unwrap().user.locale, "en");
+    accounts::end_session(&store, &token).await.unwrap();
+    assert!(accounts::session(&store, &token).await.unwrap().is_none());
+});

@@ -1,0 +1,117 @@
+//! Short-lived read caches for what every page asks again and again: the signed-in session and
+//! the roster lists. A cached value is used only while it is younger than its time to live and
+//! its generation is current. The generation is taken before the database is read, and every
+//! committed write in this process moves it, so this server never serves a value read before one
+//! of its own writes. Other servers sharing a PostgreSQL database see a change within the time
+//! to live.
+//! (docs/adr/011-read-caches.md)
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// How long another server's change can go unseen.
+pub const TTL: Duration = Duration::from_secs(2);
+
+/// A bounded map of values stamped with the generation and time they were read at.
+pub struct ReadCache<V> {
+    map: Mutex<HashMap<String, (u64, Instant, V)>>,
+    cap: usize,
+}
+
+impl<V: Clone> ReadCache<V> {
+    pub fn new(cap: usize) -> Self {
+        ReadCache { map: Mutex::new(HashMap::new()), cap }
+    }
+
+    /// The value under `key` if it was read at generation `gen` less than [`TTL`] ago.
+    pub fn get(&self, key: &str, gen: u64) -> Option<V> {
+        let map = self.map.lock().ok()?;
+        let (g, at, v) = map.get(key)?;
+        (*g == gen && at.elapsed() < TTL).then(|| v.clone())
+    }
+
+    pub fn put(&self, key: String, gen: u64, v: V) {
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() >= self.cap {
+                map.clear();
+            }
+            map.insert(key, (gen, Instant::now(), v));
+        }
+    }
+
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.map.lock() {
+            map.clear();
+        }
+    }
+}
+
+impl<V> std::fmt::Debug for ReadCache<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadCache").field("cap", &self.cap).finish()
+    }
+}
+
+static ACCOUNTS: AtomicU64 = AtomicU64::new(0);
+/// Bumped after every committed write transaction: a value read before a write committed is
+/// never served after it, even when the write's own bump came before its commit.
+static COMMITS: AtomicU64 = AtomicU64::new(0);
+
+/// Called after every commit (`crate::commit`) and after a restore.
+pub fn bump_all() {
+    COMMITS.fetch_add(1, Ordering::AcqRel);
+}
+
+fn commits() -> u64 {
+    COMMITS.load(Ordering::Acquire)
+}
+
+/// The generation of accounts and sessions.
+pub fn accounts_gen() -> u64 {
+    ACCOUNTS.load(Ordering::Acquire).wrapping_add(commits())
+}
+
+/// Called after a write to users or sessions outside a transaction.
+pub fn bump_accounts() {
+    ACCOUNTS.fetch_add(1, Ordering::AcqRel);
+}
+
+/// The generation of a school's roster (members, groups, departments): any committed write moves
+/// it. Coarse on purpose: it cannot miss a write path, and a page costs one read per write.
+pub fn roster_gen(_school_id: &str) -> u64 {
+    commits()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_is_served_only_at_its_generation() {
+        let c: ReadCache<i32> = ReadCache::new(10);
+        c.put("k".into(), 1, 7);
+        assert_eq!(c.get("k", 1), Some(7));
+        assert_eq!(c.get("k", 2), None);
+        assert_eq!(c.get("other", 1), None);
+    }
+
+    #[test]
+    fn the_cache_never_grows_past_its_bound() {
+        let c: ReadCache<usize> = ReadCache::new(3);
+        for i in 0..10 {
+            c.put(i.to_string(), 0, i);
+        }
+        assert!(c.map.lock().unwrap().len() <= 3);
+        assert_eq!(c.get("9", 0), Some(9));
+    }
+
+    #[test]
+    fn a_commit_moves_every_generation() {
+        let (a, acc) = (roster_gen("cache-test-c"), accounts_gen());
+        bump_all();
+        assert_ne!(roster_gen("cache-test-c"), a);
+        assert_ne!(accounts_gen(), acc);
+    }
+}
