@@ -328,14 +328,24 @@ pub async fn create_api_token(tx: &mut Tx, user_id: &str, name: &str) -> Result<
     Ok(secret)
 }
 
+/// The user of a bearer token (cached like sessions, `cache.rs`; a revocation is a committed
+/// write, so it takes effect at once on this server).
 pub async fn user_by_api_token(store: &Store, secret: &str) -> Result<Option<User>> {
+    let th = hash_secret(secret);
+    let gen = crate::cache::accounts_gen();
+    if let Some(user) = store.caches.tokens.get(&th, gen) {
+        return Ok(Some(user));
+    }
     let row: Option<(String,)> = sqlx::query_as("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked = 0")
-        .bind(hash_secret(secret))
+        .bind(&th)
         .fetch_optional(&store.read)
         .await?;
     match row {
         Some((uid,)) => match user_by_id(store, &uid).await {
-            Ok(u) => Ok(Some(u)),
+            Ok(u) => {
+                store.caches.tokens.put(th, gen, u.clone());
+                Ok(Some(u))
+            }
             Err(StoreError::NotFound) => Ok(None),
             Err(e) => Err(e),
         },

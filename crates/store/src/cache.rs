@@ -78,6 +78,11 @@ pub fn bump_accounts() {
     ACCOUNTS.fetch_add(1, Ordering::AcqRel);
 }
 
+/// The generation of anything read from the database: moves with every committed write.
+pub fn read_gen() -> u64 {
+    commits()
+}
+
 /// The generation of a school's roster (members, groups, departments): any committed write moves
 /// it. Coarse on purpose: it cannot miss a write path, and a page costs one read per write.
 pub fn roster_gen(_school_id: &str) -> u64 {

@@ -41,6 +41,8 @@ pub struct Store {
 #[derive(Debug)]
 pub(crate) struct Caches {
     pub sessions: crate::cache::ReadCache<crate::accounts::CachedSession>,
+    pub tokens: crate::cache::ReadCache<crate::accounts::User>,
+    pub polls: crate::cache::ReadCache<crate::polls::Poll>,
     pub roster: crate::cache::ReadCache<(Vec<crate::members::MemberRow>, i64)>,
     pub group_refs: crate::cache::ReadCache<Vec<crate::tenancy::GroupRef>>,
 }
@@ -49,6 +51,8 @@ impl Default for Caches {
     fn default() -> Self {
         Caches {
             sessions: crate::cache::ReadCache::new(10_000),
+            tokens: crate::cache::ReadCache::new(10_000),
+            polls: crate::cache::ReadCache::new(1_000),
             roster: crate::cache::ReadCache::new(2_000),
             group_refs: crate::cache::ReadCache::new(2_000),
         }

@@ -80,12 +80,20 @@ pub async fn get(store: &Store, school_id: &str, id: &str) -> Result<Poll> {
 }
 
 /// A poll by id alone (routes that carry only the poll id); the caller checks the school's scope.
+/// Cached briefly (`cache.rs`): a change of status is a committed write, and the ballot writer
+/// checks the status again inside its own transaction.
 pub async fn by_id(store: &Store, id: &str) -> Result<Poll> {
-    sqlx::query_as(&format!("SELECT {POLL_COLS} FROM polls WHERE id = $1"))
+    let gen = crate::cache::read_gen();
+    if let Some(p) = store.caches.polls.get(id, gen) {
+        return Ok(p);
+    }
+    let p: Poll = sqlx::query_as(&format!("SELECT {POLL_COLS} FROM polls WHERE id = $1"))
         .bind(id)
         .fetch_optional(&store.read)
         .await?
-        .ok_or(StoreError::NotFound)
+        .ok_or(StoreError::NotFound)?;
+    store.caches.polls.put(id.to_string(), gen, p.clone());
+    Ok(p)
 }
 
 pub async fn list(store: &Store, school_id: &str) -> Result<Vec<Poll>> {

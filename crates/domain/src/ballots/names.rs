@@ -13,7 +13,12 @@ use super::error::BulletinErrorKind;
 pub(crate) struct NameIndex {
     exact: HashMap<String, usize>,
     normalized: HashMap<String, usize>,
+    /// (exact spelling, position) for short lists, where a scan beats hashing.
+    short: Vec<(String, usize)>,
 }
+
+/// Lists up to this long are searched by a scan first.
+const SHORT: usize = 16;
 
 impl NameIndex {
     /// Indexes `names`, rejecting empty and duplicate names (after normalisation).
@@ -32,6 +37,8 @@ impl NameIndex {
             }
             index.exact.insert(name.to_string(), i);
         }
+        index.short = index.exact.iter().map(|(n, i)| (n.clone(), *i)).collect();
+        index.short.sort_by_key(|(_, i)| *i);
         Ok(index)
     }
 
@@ -47,6 +54,8 @@ impl NameIndex {
             index.normalized.insert(norm, i);
             index.exact.entry(name.to_string()).or_insert(i);
         }
+        index.short = index.exact.iter().map(|(n, i)| (n.clone(), *i)).collect();
+        index.short.sort_by_key(|(_, i)| *i);
         index
     }
 
@@ -57,7 +66,11 @@ impl NameIndex {
 
     /// The position of `name`, compared after trimming and NFKC normalisation.
     pub(crate) fn find(&self, name: &str) -> Option<usize> {
-        if let Some(&i) = self.exact.get(name) {
+        if self.exact.len() <= SHORT {
+            if let Some((_, i)) = self.short.iter().find(|(n, _)| n == name) {
+                return Some(*i);
+            }
+        } else if let Some(&i) = self.exact.get(name) {
             return Some(i);
         }
         self.normalized.get(&normalize_name(name)).copied()

@@ -146,6 +146,27 @@ struct PollChecker {
     has_groups: bool,
 }
 
+/// Positions already marked on one ballot: a bit set for the first 64, a hash set beyond.
+#[derive(Default)]
+struct Seen {
+    low: u64,
+    high: HashSet<usize>,
+}
+
+impl Seen {
+    /// False when `i` was seen before.
+    fn insert(&mut self, i: usize) -> bool {
+        if i < 64 {
+            let bit = 1u64 << i;
+            let fresh = self.low & bit == 0;
+            self.low |= bit;
+            fresh
+        } else {
+            self.high.insert(i)
+        }
+    }
+}
+
 impl PollChecker {
     fn new(poll: &Poll) -> Result<Self, BulletinError> {
         let err = BulletinError::poll;
@@ -215,7 +236,7 @@ impl PollChecker {
         match self.kind {
             PollKind::Resolution => Ok(()),
             PollKind::Election => {
-                let mut seen = HashSet::new();
+                let mut seen = Seen::default();
                 for name in b.marks.iter().flat_map(|m| m.keys()) {
                     let i = self.candidates.find(name).ok_or_else(|| K::UnknownCandidate { name: name.clone() })?;
                     if !seen.insert(i) {
@@ -230,7 +251,7 @@ impl PollChecker {
                     None if self.has_groups && !b.spoiled => return Err(K::MissingGroup),
                     _ => {}
                 }
-                let mut seen = HashSet::new();
+                let mut seen = Seen::default();
                 for (subject, grade) in b.grades.iter().flatten() {
                     let i = self.subjects.find(subject).ok_or_else(|| K::UnknownSubject { name: subject.clone() })?;
                     if self.grades.find(grade).is_none() {
@@ -242,6 +263,20 @@ impl PollChecker {
                 }
                 Ok(())
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod seen_tests {
+    use super::Seen;
+
+    #[test]
+    fn one_ballot_may_not_mark_the_same_position_twice_in_long_lists_too() {
+        let mut seen = Seen::default();
+        for i in [0, 5, 63, 64, 200] {
+            assert!(seen.insert(i), "{i} first time");
+            assert!(!seen.insert(i), "{i} second time");
         }
     }
 }
