@@ -271,3 +271,14 @@ pub async fn led_by(store: &Store, school_id: &str, member_id: &str) -> Result<V
     .fetch_all(&store.read)
     .await?)
 }
+
+/// Active members whose post makes them a leader to evaluate (校领导 and 中层), for the setup form.
+pub async fn leader_candidates(store: &Store, school_id: &str) -> Result<Vec<(String, String, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, employee_no, post FROM members WHERE school_id = $1 AND status = 'active' \
+         AND post IN ('school_leader', 'middle_manager') ORDER BY post DESC, name_pinyin",
+    )
+    .bind(school_id)
+    .fetch_all(&store.read)
+    .await?)
+}

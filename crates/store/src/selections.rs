@@ -545,3 +545,38 @@ pub async fn honours(store: &Store, school_id: &str) -> Result<Vec<Honour>> {
     .fetch_all(&store.read)
     .await?)
 }
+
+/// Member ids of an electorate of a round: `all` active members, current `delegates`,
+/// `teachers`, `leaders` (校领导 and 中层), or `group:<id>` (a union group).
+pub async fn electorate_ids(store: &Store, school_id: &str, kind: &str) -> Result<Vec<String>> {
+    let base = "SELECT m.id FROM members m WHERE m.school_id = $1 AND m.status = 'active'";
+    let rows: Vec<(String,)> = match kind {
+        "all" => sqlx::query_as(base).bind(school_id).fetch_all(&store.read).await?,
+        "delegates" => {
+            sqlx::query_as(&format!(
+                "{base} AND EXISTS (SELECT 1 FROM delegates d WHERE d.member_id = m.id AND d.school_id = $1 AND d.until IS NULL)"
+            ))
+            .bind(school_id)
+            .fetch_all(&store.read)
+            .await?
+        }
+        "teachers" => sqlx::query_as(&format!("{base} AND m.post = 'teacher'")).bind(school_id).fetch_all(&store.read).await?,
+        "leaders" => {
+            sqlx::query_as(&format!("{base} AND m.post IN ('school_leader', 'middle_manager')"))
+                .bind(school_id)
+                .fetch_all(&store.read)
+                .await?
+        }
+        other => match other.strip_prefix("group:") {
+            Some(group) => {
+                sqlx::query_as(&format!("{base} AND m.group_id = $2"))
+                    .bind(school_id)
+                    .bind(group)
+                    .fetch_all(&store.read)
+                    .await?
+            }
+            None => return Err(StoreError::Invalid(format!("unknown electorate {other}"))),
+        },
+    };
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

@@ -14,6 +14,7 @@ pub mod ctx;
 mod district;
 mod dues;
 pub mod error;
+mod evaluations;
 pub mod export;
 mod groups;
 pub mod i18n;
@@ -24,6 +25,7 @@ mod members;
 mod openapi;
 pub mod pages;
 mod polls;
+mod selections;
 
 use std::sync::Arc;
 
@@ -80,6 +82,8 @@ pub fn routes() -> Routes {
     let r = admin::routes(r);
     let r = polls::routes(r);
     let r = congress::routes(r);
+    let r = evaluations::routes(r);
+    let r = selections::routes(r);
     api::routes(r)
 }
 

@@ -28,6 +28,9 @@ fn concrete(path: &str, school: &str, member: &str) -> String {
         .replace("{day}", "2026-10-01")
         .replace("{delegate}", "0000")
         .replace("{member}", member)
+        .replace("{round}", "0000")
+        .replace("{nominee}", "0000")
+        .replace("{objection}", "0000")
         .replace("{*path}", "app.css")
 }
 
