@@ -302,6 +302,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     let congress = demo_congress(store, &school, &active).await?;
     // Proposals of the past session.
     // Evaluations and selections.
+    crate::demo_evalsel::create(store, &school, &congress).await?;
     let _ = congress;
     Ok(out)
 }

@@ -429,8 +429,11 @@ struct SheetRow {
     score: String,
     flagged: bool,
     items: Vec<SheetRow>,
-    by_group: Option<Vec<(String, u64, Vec<u64>, String)>>,
+    by_group: Option<Vec<GroupLine>>,
 }
+
+/// One rater group's answers for a leader: (group, answers, counts per grade, average points).
+type GroupLine = (String, u64, Vec<u64>, String);
 
 /// A rater group on the sheet: ballots returned and whether it is too small to show alone.
 struct SheetGroup {

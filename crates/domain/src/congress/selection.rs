@@ -296,12 +296,12 @@ pub fn combine(
         }
         // rate = score / (lcm · Σw) · 100, in hundredths, half-up.
         let den = lcm.checked_mul(weights).ok_or(SelectionError::TooLarge)?;
-        let rate = if den == 0 {
-            "0.00".to_string()
-        } else {
-            let h = score.checked_mul(20_000).ok_or(SelectionError::TooLarge)? / den;
-            let h = h / 2 + h % 2;
-            format!("{}.{:02}", h / 100, h % 100)
+        let rate = match score.checked_mul(20_000).ok_or(SelectionError::TooLarge)?.checked_div(den) {
+            None => "0.00".to_string(),
+            Some(h) => {
+                let h = h / 2 + h % 2;
+                format!("{}.{:02}", h / 100, h % 100)
+            }
         };
         ranking.push(Ranked { name: name.clone(), score, rate });
     }
