@@ -109,7 +109,10 @@ async fn evaluation_from_setup_to_summary_sheet() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(evaluations::leaders(&t.store, &id).await.unwrap().len(), 2);
 
-    // The principal writes the 述职报告; a teacher is not a leader of this evaluation.
+    // The principal finds the 述职报告 on the home to-do list and writes it; a teacher is not a
+    // leader of this evaluation.
+    let (_, home) = get(&t, "/", &principal_s).await;
+    assert!(home.contains(&format!("/evaluations/{id}/report")) && home.contains("写述职报告"));
     let (status, _) = get(&t, &format!("/evaluations/{id}/report"), &principal_s).await;
     assert_eq!(status, StatusCode::OK);
     let r = t

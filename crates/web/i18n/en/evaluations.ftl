@@ -32,6 +32,7 @@ eval-rate-page = Rating page
 eval-sheet-title = Evaluation result summary
 eval-leaders = Leaders evaluated
 eval-no-leaders = No leader yet — pick the school leaders and middle managers from the roster below.
+eval-todo-report = Write your annual report: { $title }
 eval-report = Annual report
 eval-report-missing = No report yet
 eval-report-chars = Report of { $count } characters

@@ -32,6 +32,7 @@ eval-rate-page = 评议页面
 eval-sheet-title = 测评结果汇总表
 eval-leaders = 被评议人
 eval-no-leaders = 还没有被评议人 — 从下面的名册中选择校领导和中层干部。
+eval-todo-report = 写述职报告：{ $title }
 eval-report = 述职报告
 eval-report-missing = 尚未提交述职报告
 eval-report-chars = 述职报告 { $count } 字

@@ -32,6 +32,7 @@ eval-rate-page = 評議頁面
 eval-sheet-title = 測評結果彙總表
 eval-leaders = 被評議人
 eval-no-leaders = 還沒有被評議人 — 從下面的名冊中選擇校領導和中層幹部。
+eval-todo-report = 寫述職報告：{ $title }
 eval-report = 述職報告
 eval-report-missing = 尚未提交述職報告
 eval-report-chars = 述職報告 { $count } 字
