@@ -303,6 +303,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     demo_sessions(store, &school, &congress, &polls).await?;
     // Proposals of the past session.
     // Evaluations and selections.
+    crate::demo_evalsel::create(store, &school, &congress).await?;
     let _ = congress;
     Ok(out)
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod demo;
+mod demo_evalsel;
 
 use std::process::ExitCode;
 

@@ -18,9 +18,11 @@ pub mod corrections;
 pub mod crypto;
 mod db;
 pub mod dues;
+pub mod evaluations;
 pub mod members;
 pub mod paper;
 pub mod polls;
+pub mod selections;
 pub mod tenancy;
 pub mod uploads;
 

@@ -40,6 +40,9 @@ pub const POLL_MANAGERS: &[Role] = &[Admin, Chair, OrgCommittee];
 pub const ACCOUNT_MANAGERS: &[Role] = &[Admin, Chair];
 /// Everyone who belongs to a school (the district union reads its schools through its own view).
 pub const SCHOOL_PEOPLE: &[Role] = &[Admin, Chair, OrgCommittee, GroupLeader, Member, Auditor];
+/// The principal's office in a selection's review: its decisions are entered by the chair (or the
+/// school's admin), see docs/adr/010-evaluations-and-selections.md.
+pub const SELECTION_REVIEWERS: &[Role] = &[Admin, Chair];
 /// Read the audit log.
 pub const AUDIT_READERS: &[Role] = &[Admin, Chair, Auditor];
 
@@ -88,6 +91,38 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/s/{school}/dues/member/{id}", Allow::Roles(DUES_READERS)),
     ("GET", "/s/{school}/audit", Allow::Roles(AUDIT_READERS)),
     // Evaluations (民主评议) and award selections (评先评优).
+    ("GET", "/s/{school}/evaluations", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/evaluations", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/evaluations/{id}", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/evaluations/{id}/leaders", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/evaluations/{id}/leaders/{member}/remove", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/evaluations/{id}/leaders/{member}/report", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/evaluations/{id}/open", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/evaluations/{id}/close", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/evaluations/{id}/sheet", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/evaluations/{id}/sheet.xlsx", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/selections", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/selections", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/selections/{id}", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/selections/{id}/nominees", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/selections/{id}/stage", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/selections/{id}/rounds", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/selections/{id}/rounds/{round}/close", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/selections/{id}/nominees/{nominee}/review", Allow::Roles(SELECTION_REVIEWERS)),
+    ("POST", "/s/{school}/selections/{id}/publicity", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/selections/{id}/objections/{objection}", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/selections/{id}/certificates", Allow::Roles(POLL_MANAGERS)),
+    // Members' selection pages: the handler reads the caller's own school only (404 otherwise).
+    ("GET", "/selections", Allow::Anyone),
+    ("GET", "/selections/{id}", Allow::Anyone),
+    ("POST", "/selections/{id}/nominate", Allow::Anyone),
+    ("POST", "/selections/{id}/objections", Allow::Anyone),
+    // A rater's page and a leader's report: the handler finds the evaluation in the caller's own
+    // school only (404 otherwise) and the report only for the leader.
+    ("GET", "/evaluations/{id}", Allow::Anyone),
+    ("POST", "/evaluations/{id}/rate", Allow::Anyone),
+    ("GET", "/evaluations/{id}/report", Allow::Anyone),
+    ("POST", "/evaluations/{id}/report", Allow::Anyone),
     ("GET", "/admin/schools", Allow::SystemAdmin),
     ("POST", "/admin/schools", Allow::SystemAdmin),
     ("GET", "/admin/calendar", Allow::SystemAdmin),

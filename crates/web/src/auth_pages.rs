@@ -269,6 +269,13 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
             if mine > 0 {
                 todos.push(Todo { text: ctx.tr.t("todo-my-corrections"), href: "/me".into(), count: mine });
             }
+            // A leader being evaluated writes the 述职报告 until the evaluation closes.
+            for ev in jiaogong_store::evaluations::led_by(&st.store, school_id, member_id).await? {
+                if ev.status != "closed" {
+                    let text = ctx.tr.t1("eval-todo-report", "title", &ev.title);
+                    todos.push(Todo { text, href: format!("/evaluations/{}/report", ev.id), count: 0 });
+                }
+            }
         }
     } else if user.role() == Role::Admin {
         todos.push(Todo { text: ctx.tr.t("todo-schools"), href: "/admin/schools".into(), count: 0 });

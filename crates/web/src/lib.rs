@@ -14,6 +14,7 @@ pub mod ctx;
 mod district;
 mod dues;
 pub mod error;
+mod evaluations;
 pub mod export;
 mod groups;
 pub mod i18n;
@@ -25,6 +26,7 @@ mod openapi;
 pub mod pages;
 mod polls;
 mod sessions;
+mod selections;
 
 use std::sync::Arc;
 
@@ -82,6 +84,8 @@ pub fn routes() -> Routes {
     let r = polls::routes(r);
     let r = congress::routes(r);
     let r = sessions::routes(r);
+    let r = evaluations::routes(r);
+    let r = selections::routes(r);
     api::routes(r)
 }
 

@@ -30,6 +30,9 @@ fn concrete(path: &str, school: &str, member: &str) -> String {
         .replace("{member}", member)
         .replace("{pass}", "1")
         .replace("{item}", "0000")
+        .replace("{round}", "0000")
+        .replace("{nominee}", "0000")
+        .replace("{objection}", "0000")
         .replace("{*path}", "app.css")
 }
 

@@ -1,10 +1,13 @@
 //! The staff congress (教代会, congress.md): delegate numbers and composition, quorum, interim
-//! sessions, and the proposal (提案) lifecycle. Every number is a per-school setting whose default
+//! sessions, the proposal (提案) lifecycle, leader evaluations (民主评议, `evaluation`) and award
+//! selections (评先评优, `selection`). Every number is a per-school setting whose default
 //! is the one congress.md gives; the rules take the settings as arguments.
 
 mod composition;
+pub mod evaluation;
 mod proposals;
 mod resolutions;
+pub mod selection;
 
 pub use composition::{composition, delegate_minimum, Composition, PersonFacts, Share};
 pub use proposals::{

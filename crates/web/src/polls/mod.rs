@@ -90,7 +90,7 @@ fn check_ballot(ctx: &Ctx, poll: &Poll, ballot: &Value) -> AppResult<String> {
 }
 
 /// The bulletin of a closed poll: the definition plus every ballot, in random order.
-async fn bulletin_of(st: &AppState, poll: &Poll) -> AppResult<Bulletin> {
+pub(crate) async fn bulletin_of(st: &AppState, poll: &Poll) -> AppResult<Bulletin> {
     let def: Value = serde_json::from_str(&poll.definition).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut list = Vec::new();
     for (tracker, content, paper) in repo::ballots(&st.store, &poll.id).await? {
@@ -158,7 +158,14 @@ async fn api_create(
     Ok((StatusCode::CREATED, Json(json!({"id": id, "status": "draft", "electorate": electorate}))).into_response())
 }
 
-async fn transition(st: &AppState, ctx: &Ctx, school: &School, poll: &Poll, from: &str, to: &str) -> AppResult<()> {
+pub(crate) async fn transition(
+    st: &AppState,
+    ctx: &Ctx,
+    school: &School,
+    poll: &Poll,
+    from: &str,
+    to: &str,
+) -> AppResult<()> {
     if to == "open" {
         if let Some((present, delegates)) = crate::congress::may_open(st, school, &poll.id).await? {
             let args = [("present", present.to_string()), ("delegates", delegates.to_string())];
@@ -221,9 +228,10 @@ async fn api_close(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>)
 }
 
 /// Casts the caller's ballot; the tracker comes back only after the ballot is durably stored.
-async fn cast(st: &AppState, ctx: &Ctx, poll: &Poll, ballot: &Value) -> AppResult<String> {
+pub(crate) async fn cast(st: &AppState, ctx: &Ctx, poll: &Poll, ballot: &Value) -> AppResult<String> {
     let member = ctx.user()?.member_id.clone().ok_or(AppError::Forbidden)?;
-    let content = check_ballot(ctx, poll, ballot)?;
+    let ballot = stamp_rater_group(st, poll, &member, ballot).await?;
+    let content = check_ballot(ctx, poll, &ballot)?;
     match st.store.ballot_box().cast(&poll.id, &member, content).await {
         Ok(tracker) => Ok(tracker),
         Err(CastError::AlreadyVoted) => {
@@ -235,6 +243,28 @@ async fn cast(st: &AppState, ctx: &Ctx, poll: &Poll, ballot: &Value) -> AppResul
         Err(CastError::NotEligible) => Err(AppError::Forbidden),
         Err(CastError::Failed(e)) => Err(AppError::Internal(e)),
     }
+}
+
+/// In the poll of a leader evaluation the rater's group is the one the server assigned when the
+/// poll opened (from the member's post and delegate status), whatever the ballot says; a member
+/// without a group there is not a rater.
+async fn stamp_rater_group(st: &AppState, poll: &Poll, member: &str, ballot: &Value) -> AppResult<Value> {
+    if poll.kind != "evaluation" {
+        return Ok(ballot.clone());
+    }
+    let mut ballot = ballot.clone();
+    match jiaogong_store::evaluations::rater_group(&st.store, &poll.id, member).await? {
+        Some(group) => {
+            if let Some(obj) = ballot.as_object_mut() {
+                obj.insert("group".into(), json!(group));
+            }
+        }
+        None if jiaogong_store::evaluations::of_poll(&st.store, &poll.id).await?.is_some() => {
+            return Err(AppError::Forbidden)
+        }
+        None => {}
+    }
+    Ok(ballot)
 }
 
 async fn api_cast(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, body: Bytes) -> AppResult<Response> {

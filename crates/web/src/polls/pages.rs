@@ -195,6 +195,12 @@ async fn vote_page_with(st: &AppState, ctx: &Ctx, poll: Poll, tracker: String, e
 
 async fn vote_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let (_, poll) = scoped(&st, &ctx, &id).await?;
+    // A leader evaluation has its own phone page (one tap per grade, the rater group set by the server).
+    if poll.kind == "evaluation" {
+        if let Some(ev) = jiaogong_store::evaluations::of_poll(&st.store, &poll.id).await? {
+            return Ok(crate::pages::see_other(&format!("/evaluations/{}", ev.id)));
+        }
+    }
     vote_page_with(&st, &ctx, poll, String::new(), String::new()).await
 }
 
