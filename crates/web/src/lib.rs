@@ -25,8 +25,8 @@ mod members;
 mod openapi;
 pub mod pages;
 mod polls;
-mod sessions;
 mod selections;
+mod sessions;
 
 use std::sync::Arc;
 
