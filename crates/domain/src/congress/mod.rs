@@ -3,11 +3,14 @@
 //! is the one congress.md gives; the rules take the settings as arguments.
 
 mod composition;
+mod proposal_report;
 mod proposals;
 
 pub use composition::{composition, delegate_minimum, Composition, PersonFacts, Share};
+pub use proposal_report::{percent, report_figures, DepartmentFigures, ReportFigures, ReportItem};
 pub use proposals::{
-    Category, Feedback, HandlingStatus, Proposal, ProposalError, ProposalEvent, ProposalSettings, ProposalState, Review,
+    check_due, collection_window, Category, Feedback, HandlingStatus, Proposal, ProposalError, ProposalEvent,
+    ProposalSettings, ProposalState, ProposalText, Review, TEXT_MAX, TITLE_MAX,
 };
 
 /// 三分之二以上: the session may vote only while `present ≥ 2/3 × delegates` (the bound included).
