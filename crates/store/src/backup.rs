@@ -32,6 +32,13 @@ const TABLES: &[&str] = &[
     "poll_electorate",
     "poll_voted",
     "ballots",
+    "proposal_settings",
+    "proposal_windows",
+    "proposals",
+    "proposal_cosigners",
+    "proposal_events",
+    "proposal_replies",
+    "proposal_feedback",
     "audit_log",
     "audit_head",
 ];

@@ -41,6 +41,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "roster_speed", include_str!("../migrations/0003_roster_speed.sql")),
     (4, "drop_redundant_index", include_str!("../migrations/0004_drop_redundant_index.sql")),
     (5, "congress", include_str!("../migrations/0005_congress.sql")),
+    (6, "proposals", include_str!("../migrations/0006_proposals.sql")),
 ];
 
 /// The one place the two dialects differ in the schema: SQLite's WITHOUT ROWID keeps ballot rows

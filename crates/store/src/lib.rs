@@ -18,6 +18,7 @@ mod db;
 pub mod dues;
 pub mod members;
 pub mod polls;
+pub mod proposals;
 pub mod tenancy;
 pub mod uploads;
 
