@@ -800,3 +800,24 @@ pub async fn departments(store: &Store, school_id: &str) -> Result<Vec<String>> 
     .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
+
+/// A session to pick in the proposal pages, newest first, with how many proposals were handed in.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct SessionChoice {
+    pub id: String,
+    pub term_id: String,
+    pub title: String,
+    pub held_on: String,
+    pub handed_in: i64,
+}
+
+pub async fn session_choices(store: &Store, school_id: &str) -> Result<Vec<SessionChoice>> {
+    Ok(sqlx::query_as(
+        "SELECT s.id, s.term_id, s.title, s.held_on, (SELECT COUNT(*) FROM proposals p WHERE p.school_id = s.school_id \
+         AND p.session_id = s.id AND p.state <> 'draft') AS handed_in FROM congress_sessions s WHERE s.school_id = $1 \
+         ORDER BY s.held_on DESC, s.number DESC",
+    )
+    .bind(school_id)
+    .fetch_all(&store.read)
+    .await?)
+}

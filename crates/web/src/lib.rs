@@ -24,6 +24,7 @@ mod members;
 mod openapi;
 pub mod pages;
 mod polls;
+pub mod proposals;
 
 use std::sync::Arc;
 
@@ -80,6 +81,7 @@ pub fn routes() -> Routes {
     let r = admin::routes(r);
     let r = polls::routes(r);
     let r = congress::routes(r);
+    let r = proposals::routes(r);
     api::routes(r)
 }
 
