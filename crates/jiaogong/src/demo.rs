@@ -301,6 +301,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     demo_polls(store, &school, &active, &mut rng).await?;
     let congress = demo_congress(store, &school, &active).await?;
     // Proposals of the past session.
+    crate::demo_proposals::create(store, &school, &congress, &[person(20).0]).await?;
     // Evaluations and selections.
     let _ = congress;
     Ok(out)

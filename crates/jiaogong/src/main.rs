@@ -2,6 +2,7 @@
 
 mod cli;
 mod demo;
+mod demo_proposals;
 
 use std::process::ExitCode;
 
