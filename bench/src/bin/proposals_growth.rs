@@ -66,7 +66,7 @@ async fn fixture(dir: &std::path::Path, n: usize) -> anyhow::Result<Fixture> {
     let rows: Vec<_> = (0..60)
         .map(|i| {
             let m = validate_member(
-                &RawMember::new().with(Field::Name, &format!("代表{i}")).with(Field::EmployeeNo, &format!("B{i:04}")),
+                &RawMember::new().with(Field::Name, format!("代表{i}")).with(Field::EmployeeNo, format!("B{i:04}")),
             )
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             Ok((m, None, None))
