@@ -16,6 +16,9 @@
 #               transaction) on the same disk; p99; acked/lost/doubled counted in the store.
 #   scenario-3  p99 of the chair's turnout page (BENCH_TURNOUT_CONNS loops) during the burst vs
 #               idle (measured first, on the same poll).
+#   scenario-5  proposals_growth: the public proposals list through the whole router in process
+#               at N and 10×N proposals of a session; requests/s ratio 1×/10× and SQL statements
+#               per request (sqlx's per-statement events) at both sizes, which must be equal.
 #   scenario-6  tally_bench: parse_bulletin + tally + bulletin JSON written, 100,000 election
 #               ballots, vs a raw SQLite GROUP BY over 100,000 rows plus a raw write of the rows.
 #
@@ -23,7 +26,8 @@
 # Environment: BENCH_DURATION (s, default 10), BENCH_CONNS (64), BENCH_MEMBERS (2000),
 # BENCH_IMPORT_ROWS (60000), BENCH_STARTUP_RUNS (5), BENCH_KEEP=1 keeps the work directory,
 # BENCH_WINDOW (s, default 20), BENCH_TURNOUT_CONNS (4), BENCH_TALLY_BALLOTS (100000),
-# BENCH_BALLOTS=0 skips scenarios 2 and 3, BENCH_TALLY=0 skips scenario 6,
+# BENCH_BALLOTS=0 skips scenarios 2 and 3, BENCH_TALLY=0 skips scenario 6, BENCH_PROPOSALS=0
+# skips scenario 5 (BENCH_PROPOSALS_N proposals at 1×, default 200),
 # BENCH_NO_BUILD=1 skips the cargo build, BENCH_DIAG=1 adds the diagnosis of the page's database
 # calls (page_queries) and of the import's phases (import_phases), CARGO_TARGET_DIR as usual.
 set -euo pipefail
@@ -93,7 +97,7 @@ if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
     log "building release binaries into $TARGET_DIR"
     CARGO_TARGET_DIR="$TARGET_DIR" cargo build --release -q -p jiaogong -p bench
 fi
-for b in jiaogong baseline seed gen_roster import_baseline startup ballots_setup ballots_load raw_insert tally_bench; do
+for b in jiaogong baseline seed gen_roster import_baseline startup ballots_setup ballots_load raw_insert tally_bench proposals_growth; do
     [[ -x "$BIN/$b" ]] || die "missing $BIN/$b"
 done
 
@@ -339,6 +343,18 @@ if [[ "${BENCH_BALLOTS:-1}" != 0 ]]; then
     R_BUSY="$(ratio "$BUSY_P99" "$IDLE_P99")"
     check busy/idle_p99 "$R_BUSY" "<=" 2.0
     LINES+=("scenario-3 busy/idle_p99=$R_BUSY busy_p99_ms=$BUSY_P99 idle_p99_ms=$IDLE_P99 busy_p50_ms=$(kv turnout_busy_p50_ms "$BURST") idle_p50_ms=$(kv turnout_idle_p50_ms "$BURST") busy_n=$(kv turnout_busy_n "$BURST") idle_n=$(kv turnout_idle_n "$BURST") window_busy_p99_ms=$(kv turnout_busy_p99_ms "$WIN") window_busy_n=$(kv turnout_busy_n "$WIN") turnout_conns=$TURNOUT_CONNS electorate=1000 (target: <=2.0)")
+    echo "${LINES[-1]}"
+fi
+
+# --- scenario 5: proposals at 10x the data ---------------------------------------------------
+if [[ "${BENCH_PROPOSALS:-1}" != 0 ]]; then
+    GROWTH="$(taskset -c "$SERVER_CPU" "$BIN/proposals_growth" --dir "$WORK/proposals" --n "${BENCH_PROPOSALS_N:-200}" --secs "$DURATION")"
+    R_GROWTH="$(sed -n 's/.*proposals\/10x=\([^ ]*\).*/\1/p' <<<"$GROWTH")"
+    check proposals/10x "$R_GROWTH" "<=" 1.5
+    S1="$(kv statements_1x "$GROWTH")"
+    S10="$(kv statements_10x "$GROWTH")"
+    [[ "$S1" == "$S10" ]] || MISSED+=("proposals statements_1x=$S1 statements_10x=$S10 (target: equal)")
+    LINES+=("$GROWTH")
     echo "${LINES[-1]}"
 fi
 

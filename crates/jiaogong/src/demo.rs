@@ -302,6 +302,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     let congress = demo_congress(store, &school, &active).await?;
     demo_sessions(store, &school, &congress, &polls).await?;
     // Proposals of the past session.
+    crate::demo_proposals::create(store, &school, &congress, &[person(20).0]).await?;
     // Evaluations and selections.
     crate::demo_evalsel::create(store, &school, &congress).await?;
     let _ = congress;

@@ -3,6 +3,7 @@
 mod cli;
 mod demo;
 mod demo_evalsel;
+mod demo_proposals;
 
 use std::process::ExitCode;
 

@@ -46,6 +46,13 @@ pub const TABLES: &[&str] = &[
     "selection_rounds",
     "selection_round_polls",
     "selection_objections",
+    "proposal_settings",
+    "proposal_windows",
+    "proposals",
+    "proposal_cosigners",
+    "proposal_events",
+    "proposal_replies",
+    "proposal_feedback",
     "audit_log",
     "audit_head",
 ];

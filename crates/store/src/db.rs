@@ -65,6 +65,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "roster_speed", include_str!("../migrations/0003_roster_speed.sql")),
     (4, "drop_redundant_index", include_str!("../migrations/0004_drop_redundant_index.sql")),
     (5, "congress", include_str!("../migrations/0005_congress.sql")),
+    (6, "proposals", include_str!("../migrations/0006_proposals.sql")),
     (7, "evaluations", include_str!("../migrations/0007_evaluations.sql")),
     (8, "congress_sessions", include_str!("../migrations/0008_congress_sessions.sql")),
 ];

@@ -22,6 +22,7 @@ pub mod evaluations;
 pub mod members;
 pub mod paper;
 pub mod polls;
+pub mod proposals;
 pub mod selections;
 pub mod tenancy;
 pub mod uploads;

@@ -43,6 +43,8 @@ pub const SCHOOL_PEOPLE: &[Role] = &[Admin, Chair, OrgCommittee, GroupLeader, Me
 /// The principal's office in a selection's review: its decisions are entered by the chair (or the
 /// school's admin), see docs/adr/010-evaluations-and-selections.md.
 pub const SELECTION_REVIEWERS: &[Role] = &[Admin, Chair];
+/// The proposal committee (提案工作委员会): reviews, assigns and records the departments' replies.
+pub const PROPOSAL_COMMITTEE: &[Role] = &[Admin, Chair, OrgCommittee];
 /// Read the audit log.
 pub const AUDIT_READERS: &[Role] = &[Admin, Chair, Auditor];
 
@@ -84,6 +86,25 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/s/{school}/corrections", Allow::Roles(ROSTER_EDITORS)),
     ("POST", "/s/{school}/corrections/{id}", Allow::Roles(ROSTER_EDITORS)),
     // Proposals (提案).
+    ("GET", "/s/{school}/proposals", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/proposals", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/proposals/mine", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/proposals/new", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/proposals/review", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("POST", "/s/{school}/proposals/settings", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("POST", "/s/{school}/proposals/window", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("GET", "/s/{school}/proposals/report", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("GET", "/s/{school}/proposals/report/print", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("GET", "/s/{school}/proposals/report/docx", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("GET", "/s/{school}/proposals/{id}", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/proposals/{id}/edit", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/proposals/{id}/edit", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/proposals/{id}/cosign", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/proposals/{id}/submit", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/proposals/{id}/review", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("POST", "/s/{school}/proposals/{id}/assign", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("POST", "/s/{school}/proposals/{id}/reply", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("POST", "/s/{school}/proposals/{id}/feedback", Allow::Roles(SCHOOL_PEOPLE)),
     ("GET", "/s/{school}/dues", Allow::Roles(DUES_READERS)),
     ("POST", "/s/{school}/dues/rate", Allow::Roles(ROSTER_EDITORS)),
     ("POST", "/s/{school}/dues/payments", Allow::Roles(ROSTER_EDITORS)),

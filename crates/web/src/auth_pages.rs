@@ -255,7 +255,26 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
                 });
             }
         }
+        if crate::access::PROPOSAL_COMMITTEE.contains(&role) {
+            let late =
+                jiaogong_store::proposals::overdue_count(&st.store, school_id, crate::proposals::today()).await?;
+            if late > 0 {
+                todos.push(Todo {
+                    text: ctx.tr.t("todo-proposals-overdue"),
+                    href: format!("/s/{}/proposals/review", school.code),
+                    count: late,
+                });
+            }
+        }
         if let Some(member_id) = &user.member_id {
+            let to_sign = jiaogong_store::proposals::awaiting_cosign_count(&st.store, school_id, member_id).await?;
+            if to_sign > 0 {
+                todos.push(Todo {
+                    text: ctx.tr.t("todo-proposals-cosign"),
+                    href: format!("/s/{}/proposals/mine", school.code),
+                    count: to_sign,
+                });
+            }
             let waiting = jiaogong_store::polls::open_for_member(&st.store, school_id, member_id)
                 .await?
                 .iter()

@@ -25,6 +25,7 @@ mod members;
 mod openapi;
 pub mod pages;
 mod polls;
+pub mod proposals;
 mod selections;
 mod sessions;
 
@@ -86,6 +87,7 @@ pub fn routes() -> Routes {
     let r = sessions::routes(r);
     let r = evaluations::routes(r);
     let r = selections::routes(r);
+    let r = proposals::routes(r);
     api::routes(r)
 }
 

@@ -5,13 +5,16 @@
 
 mod composition;
 pub mod evaluation;
+mod proposal_report;
 mod proposals;
 mod resolutions;
 pub mod selection;
 
 pub use composition::{composition, delegate_minimum, Composition, PersonFacts, Share};
+pub use proposal_report::{percent, report_figures, DepartmentFigures, ReportFigures, ReportItem};
 pub use proposals::{
-    Category, Feedback, HandlingStatus, Proposal, ProposalError, ProposalEvent, ProposalSettings, ProposalState, Review,
+    check_due, collection_window, Category, Feedback, HandlingStatus, Proposal, ProposalError, ProposalEvent,
+    ProposalSettings, ProposalState, ProposalText, Review, TEXT_MAX, TITLE_MAX,
 };
 pub use resolutions::{may_record, ResolutionStatus, TrackingError};
 

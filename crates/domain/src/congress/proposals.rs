@@ -15,6 +15,25 @@ pub enum Category {
     Other,
 }
 
+impl Category {
+    pub const ALL: [Category; 5] =
+        [Category::Teaching, Category::Logistics, Category::Welfare, Category::Staffing, Category::Other];
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Category::Teaching => "teaching",
+            Category::Logistics => "logistics",
+            Category::Welfare => "welfare",
+            Category::Staffing => "staffing",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
 /// The committee's decision on a submitted proposal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Review {
@@ -41,6 +60,24 @@ pub enum HandlingStatus {
     NotPossible,
 }
 
+impl HandlingStatus {
+    pub const ALL: [HandlingStatus; 4] =
+        [HandlingStatus::Solved, HandlingStatus::InProgress, HandlingStatus::Planned, HandlingStatus::NotPossible];
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            HandlingStatus::Solved => "solved",
+            HandlingStatus::InProgress => "in_progress",
+            HandlingStatus::Planned => "planned",
+            HandlingStatus::NotPossible => "not_possible",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<HandlingStatus> {
+        HandlingStatus::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
 /// The proposer's rating of a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Feedback {
@@ -50,6 +87,22 @@ pub enum Feedback {
     MostlySatisfied,
     /// 不满意.
     Unsatisfied,
+}
+
+impl Feedback {
+    pub const ALL: [Feedback; 3] = [Feedback::Satisfied, Feedback::MostlySatisfied, Feedback::Unsatisfied];
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Feedback::Satisfied => "satisfied",
+            Feedback::MostlySatisfied => "mostly_satisfied",
+            Feedback::Unsatisfied => "unsatisfied",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Feedback> {
+        Feedback::ALL.into_iter().find(|c| c.code() == code)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +132,41 @@ impl ProposalState {
             ProposalState::Closed => "closed",
         }
     }
+
+    pub const ALL: [ProposalState; 9] = [
+        ProposalState::Draft,
+        ProposalState::Submitted,
+        ProposalState::Returned,
+        ProposalState::Accepted,
+        ProposalState::Suggestion,
+        ProposalState::Merged,
+        ProposalState::Assigned,
+        ProposalState::Answered,
+        ProposalState::Closed,
+    ];
+
+    pub fn from_code(code: &str) -> Option<ProposalState> {
+        ProposalState::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    /// 立案 and everything after it: what every member may read (the public list).
+    pub fn is_public(&self) -> bool {
+        matches!(
+            self,
+            ProposalState::Accepted | ProposalState::Assigned | ProposalState::Answered | ProposalState::Closed
+        )
+    }
+
+    /// Whether another proposal may be merged into one in this state: it must itself be a live
+    /// proposal (submitted or accepted), not a draft, a returned text, a suggestion or a merged one.
+    pub fn can_absorb(&self) -> bool {
+        matches!(self, ProposalState::Submitted) || self.is_public()
+    }
+
+    /// The proposer may change the text only while it is a draft or returned for revision.
+    pub fn is_editable(&self) -> bool {
+        matches!(self, ProposalState::Draft | ProposalState::Returned)
+    }
 }
 
 /// Per-school settings (congress.md defaults in `Default`).
@@ -99,13 +187,27 @@ impl Default for ProposalSettings {
 /// What happens to a proposal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProposalEvent {
-    CoSign { delegate: String },
-    Submit { today: NaiveDate, window: (NaiveDate, NaiveDate) },
+    CoSign {
+        delegate: String,
+    },
+    Submit {
+        today: NaiveDate,
+        window: (NaiveDate, NaiveDate),
+    },
     Review(Review),
     Resubmit,
-    Assign { department: String, due: NaiveDate },
-    Answer { status: HandlingStatus, reason: String },
+    Assign {
+        department: String,
+        due: NaiveDate,
+    },
+    Answer {
+        status: HandlingStatus,
+        reason: String,
+    },
     Rate(Feedback),
+    /// The proposer changes the text. Co-signers signed the text they read, so editing a draft
+    /// withdraws their signatures; a returned proposal keeps them (the committee asked for it).
+    Edit,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -124,6 +226,24 @@ pub enum ProposalError {
     ReasonRequired,
     #[error("a proposal cannot be merged into itself")]
     MergeIntoItself,
+    #[error("the proposal to merge into is not a live proposal")]
+    MergeTarget,
+    #[error("only the proposer may do this")]
+    NotProposer,
+    #[error("only current delegates of the term may draft or co-sign")]
+    NotDelegate,
+    #[error("the title is missing")]
+    TitleRequired,
+    #[error("the reason (案由) is missing")]
+    ReasonTextRequired,
+    #[error("the suggested measures are missing")]
+    MeasuresRequired,
+    #[error("a text is too long")]
+    TooLong { max: usize },
+    #[error("the department is missing")]
+    DepartmentRequired,
+    #[error("the due date is before the assignment")]
+    DueInThePast,
 }
 
 impl ProposalError {
@@ -137,6 +257,15 @@ impl ProposalError {
             ProposalError::OutsideWindow => "proposal-err-window",
             ProposalError::ReasonRequired => "proposal-err-reason",
             ProposalError::MergeIntoItself => "proposal-err-merge-self",
+            ProposalError::MergeTarget => "proposal-err-merge-target",
+            ProposalError::NotProposer => "proposal-err-not-proposer",
+            ProposalError::NotDelegate => "proposal-err-not-delegate",
+            ProposalError::TitleRequired => "proposal-err-title",
+            ProposalError::ReasonTextRequired => "proposal-err-reason-text",
+            ProposalError::MeasuresRequired => "proposal-err-measures",
+            ProposalError::TooLong { .. } => "proposal-err-too-long",
+            ProposalError::DepartmentRequired => "proposal-err-department",
+            ProposalError::DueInThePast => "proposal-err-due",
         }
     }
 
@@ -146,6 +275,7 @@ impl ProposalError {
             ProposalError::NotEnoughCoSigners { have, need } => {
                 vec![("have", have.to_string()), ("need", need.to_string())]
             }
+            ProposalError::TooLong { max } => vec![("max", max.to_string())],
             _ => Vec::new(),
         }
     }
@@ -224,7 +354,12 @@ impl Proposal {
                 }
             },
             (S::Returned, ProposalEvent::Resubmit) => self.state = S::Submitted,
+            (S::Draft, ProposalEvent::Edit) => self.cosigners.clear(),
+            (S::Returned, ProposalEvent::Edit) => {}
             (S::Accepted, ProposalEvent::Assign { department, due }) => {
+                if department.trim().is_empty() {
+                    return Err(ProposalError::DepartmentRequired);
+                }
                 self.department = Some(department);
                 self.due = Some(due);
                 self.round = 1;
@@ -250,9 +385,82 @@ impl Proposal {
         Ok(())
     }
 
+    /// Only the proposer rates a reply, edits or submits: the web layer asks before applying.
+    pub fn check_proposer(&self, who: &str) -> Result<(), ProposalError> {
+        if who == self.proposer {
+            Ok(())
+        } else {
+            Err(ProposalError::NotProposer)
+        }
+    }
+
+    /// 合并: the proposal merged into must be another live proposal (submitted or accepted).
+    pub fn check_merge_target(&self, target: &Proposal) -> Result<(), ProposalError> {
+        if target.id == self.id {
+            return Err(ProposalError::MergeIntoItself);
+        }
+        if !target.state.can_absorb() {
+            return Err(ProposalError::MergeTarget);
+        }
+        Ok(())
+    }
+
     /// Handling past its due date with no reply yet (shown highlighted).
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         self.state == ProposalState::Assigned && self.due.is_some_and(|d| today > d)
+    }
+}
+
+/// Longest title, and longest reason or measures, in characters.
+pub const TITLE_MAX: usize = 80;
+pub const TEXT_MAX: usize = 4000;
+
+/// The text of a proposal as the proposer wrote it: a title, the reason (案由), the suggested
+/// measures (建议措施) and the category. Parsed, so it is never empty or oversized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalText {
+    pub title: String,
+    pub reason: String,
+    pub measures: String,
+    pub category: Category,
+}
+
+impl ProposalText {
+    pub fn parse(title: &str, reason: &str, measures: &str, category: Category) -> Result<ProposalText, ProposalError> {
+        let title = crate::text::normalize(title);
+        let reason = reason.trim().replace("\r\n", "\n");
+        let measures = measures.trim().replace("\r\n", "\n");
+        if title.is_empty() {
+            return Err(ProposalError::TitleRequired);
+        }
+        if title.chars().count() > TITLE_MAX {
+            return Err(ProposalError::TooLong { max: TITLE_MAX });
+        }
+        if reason.is_empty() {
+            return Err(ProposalError::ReasonTextRequired);
+        }
+        if measures.is_empty() {
+            return Err(ProposalError::MeasuresRequired);
+        }
+        if reason.chars().count() > TEXT_MAX || measures.chars().count() > TEXT_MAX {
+            return Err(ProposalError::TooLong { max: TEXT_MAX });
+        }
+        Ok(ProposalText { title, reason, measures, category })
+    }
+}
+
+/// The collection window (征集期) of a session: the one the committee set, else open until the
+/// session's day (inclusive) with no start.
+pub fn collection_window(set: Option<(NaiveDate, NaiveDate)>, held_on: NaiveDate) -> (NaiveDate, NaiveDate) {
+    set.unwrap_or((NaiveDate::MIN, held_on))
+}
+
+/// A due date for handling must not lie before the day it is assigned.
+pub fn check_due(due: NaiveDate, today: NaiveDate) -> Result<(), ProposalError> {
+    if due < today {
+        Err(ProposalError::DueInThePast)
+    } else {
+        Ok(())
     }
 }
 

@@ -152,6 +152,104 @@ fn steps_out_of_order_are_refused() {
     assert_eq!(p.apply(ProposalEvent::CoSign { delegate: "赵六".into() }, &s), Err(ProposalError::WrongState));
 }
 
+#[test]
+fn editing_a_draft_withdraws_the_cosignatures_but_a_returned_proposal_keeps_them() {
+    let s = ProposalSettings::default();
+    let mut p = Proposal::new("p1", "张三", Category::Teaching);
+    p.apply(ProposalEvent::CoSign { delegate: "李四".into() }, &s).unwrap();
+    p.apply(ProposalEvent::Edit, &s).unwrap();
+    assert!(p.cosigners.is_empty(), "they signed another text");
+    let mut p = submitted(&s);
+    p.apply(ProposalEvent::Review(Review::Return { reason: "请补充措施".into() }), &s).unwrap();
+    p.apply(ProposalEvent::Edit, &s).unwrap();
+    assert_eq!(p.cosigners.len(), 2);
+    p.apply(ProposalEvent::Resubmit, &s).unwrap();
+    assert_eq!(p.apply(ProposalEvent::Edit, &s), Err(ProposalError::WrongState), "no edits once submitted");
+}
+
+#[test]
+fn merge_only_into_another_live_proposal() {
+    let s = ProposalSettings::default();
+    let p = submitted(&s);
+    let mut target = submitted(&s);
+    target.id = "p2".into();
+    assert_eq!(p.check_merge_target(&target), Ok(()));
+    target.apply(ProposalEvent::Review(Review::Accept), &s).unwrap();
+    assert_eq!(p.check_merge_target(&target), Ok(()), "an accepted proposal can absorb another");
+    assert_eq!(p.check_merge_target(&p), Err(ProposalError::MergeIntoItself));
+    let mut draft = Proposal::new("p3", "李四", Category::Teaching);
+    assert_eq!(p.check_merge_target(&draft), Err(ProposalError::MergeTarget), "not into a draft");
+    draft.state = ProposalState::Suggestion;
+    assert_eq!(p.check_merge_target(&draft), Err(ProposalError::MergeTarget), "not into a suggestion");
+    draft.state = ProposalState::Merged;
+    assert_eq!(p.check_merge_target(&draft), Err(ProposalError::MergeTarget), "not into a merged one");
+}
+
+#[test]
+fn only_the_proposer_rates_edits_and_submits() {
+    let p = Proposal::new("p1", "张三", Category::Welfare);
+    assert_eq!(p.check_proposer("张三"), Ok(()));
+    assert_eq!(p.check_proposer("李四"), Err(ProposalError::NotProposer));
+}
+
+#[test]
+fn assignment_needs_a_department_and_a_due_date_not_in_the_past() {
+    let s = ProposalSettings::default();
+    let mut p = submitted(&s);
+    p.apply(ProposalEvent::Review(Review::Accept), &s).unwrap();
+    assert_eq!(
+        p.apply(ProposalEvent::Assign { department: "  ".into(), due: d(2026, 11, 1) }, &s),
+        Err(ProposalError::DepartmentRequired)
+    );
+    assert_eq!(check_due(d(2026, 10, 31), d(2026, 11, 1)), Err(ProposalError::DueInThePast));
+    assert_eq!(check_due(d(2026, 11, 1), d(2026, 11, 1)), Ok(()), "due today is allowed");
+}
+
+#[test]
+fn a_proposal_text_needs_title_reason_and_measures_within_limits() {
+    let ok = ProposalText::parse("  关于增设教师休息室的提案 ", "案由", "措施", Category::Welfare).unwrap();
+    assert_eq!(ok.title, "关于增设教师休息室的提案");
+    assert_eq!(ProposalText::parse(" ", "a", "b", Category::Other), Err(ProposalError::TitleRequired));
+    assert_eq!(ProposalText::parse("t", "\n ", "b", Category::Other), Err(ProposalError::ReasonTextRequired));
+    assert_eq!(ProposalText::parse("t", "a", "", Category::Other), Err(ProposalError::MeasuresRequired));
+    let long = "长".repeat(TITLE_MAX + 1);
+    assert_eq!(ProposalText::parse(&long, "a", "b", Category::Other), Err(ProposalError::TooLong { max: TITLE_MAX }));
+    let long = "长".repeat(TEXT_MAX + 1);
+    assert_eq!(ProposalText::parse("t", &long, "b", Category::Other), Err(ProposalError::TooLong { max: TEXT_MAX }));
+}
+
+#[test]
+fn without_a_set_window_collection_runs_until_the_session_day() {
+    let held = d(2026, 12, 20);
+    let (from, to) = collection_window(None, held);
+    assert!(from <= d(2000, 1, 1) && to == held);
+    assert_eq!(collection_window(Some(window()), held), window());
+}
+
+#[test]
+fn codes_round_trip() {
+    for c in Category::ALL {
+        assert_eq!(Category::from_code(c.code()), Some(c));
+    }
+    for c in HandlingStatus::ALL {
+        assert_eq!(HandlingStatus::from_code(c.code()), Some(c));
+    }
+    for c in Feedback::ALL {
+        assert_eq!(Feedback::from_code(c.code()), Some(c));
+    }
+    for c in ProposalState::ALL {
+        assert_eq!(ProposalState::from_code(c.code()), Some(c));
+    }
+    assert_eq!(Category::from_code("x"), None);
+}
+
+#[test]
+fn members_read_accepted_proposals_and_after() {
+    use ProposalState as S;
+    let public: Vec<_> = S::ALL.into_iter().filter(|s| s.is_public()).collect();
+    assert_eq!(public, vec![S::Accepted, S::Assigned, S::Answered, S::Closed]);
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;
@@ -168,6 +266,7 @@ mod properties {
             Just(ProposalEvent::Review(Review::Return { reason: "改".into() })),
             Just(ProposalEvent::Review(Review::Merge { into: "p2".into() })),
             Just(ProposalEvent::Resubmit),
+            Just(ProposalEvent::Edit),
             Just(ProposalEvent::Assign { department: "总务处".into(), due: d(2026, 11, 1) }),
             Just(ProposalEvent::Answer { status: HandlingStatus::Solved, reason: String::new() }),
             prop::sample::select(vec![Feedback::Satisfied, Feedback::MostlySatisfied, Feedback::Unsatisfied])

@@ -35,7 +35,7 @@ impl Drop for TempDir {
     }
 }
 
-async fn user(
+pub async fn user(
     store: &Store,
     school: Option<&str>,
     district: Option<&str>,

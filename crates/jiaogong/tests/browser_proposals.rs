@@ -1,0 +1,96 @@
+//! Real-browser test of the proposal flow at phone size (390×844, zh-CN): a delegate drafts a
+//! proposal on the phone, two delegates co-sign with one tap each, the proposer submits and the
+//! chair accepts it. Skipped without chromium/chromedriver unless `JIAOGONG_REQUIRE_BROWSER=1`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{run, T};
+use serde_json::json;
+
+/// Co-signs, from the "我的提案" page, the draft with this title (one tap).
+async fn cosign(t: &T, who: &str, title: &str) -> common::R {
+    t.login(who).await?;
+    t.goto("/").await?;
+    t.wait_text("#todo", "待我附议的提案").await?;
+    t.goto("/s/demo/proposals/mine").await?;
+    t.assert_no_horizontal_scroll("my proposals").await?;
+    let found = t
+        .js_args(
+            "const li = Array.from(document.querySelectorAll('#to-sign li')).find(li => li.querySelector('.ptitle').textContent.trim() === arguments[0]); \
+             if (!li) return false; const b = li.querySelector('button.cosign'); if (!b) return false; b.setAttribute('data-e2e-cosign', '1'); \
+             const r = b.getBoundingClientRect(); return r.height >= 44;",
+            vec![json!(title)],
+        )
+        .await?;
+    assert_eq!(found, json!(true), "{who} sees the draft with a large co-sign button");
+    t.click_nav("[data-e2e-cosign]").await?;
+    assert_eq!(t.path().await?, "/s/demo/proposals/mine");
+    let signed = t
+        .js_args(
+            "const li = Array.from(document.querySelectorAll('#to-sign li')).find(li => li.querySelector('.ptitle').textContent.trim() === arguments[0]); \
+             return li ? li.textContent : '';",
+            vec![json!(title)],
+        )
+        .await?;
+    assert!(signed.as_str().unwrap_or("").contains("已附议"), "{who}: the draft now shows 已附议: {signed}");
+    t.logout().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delegate_drafts_two_cosign_and_the_chair_accepts() {
+    run("a_delegate_drafts_two_cosign_and_the_chair_accepts", |t| async move {
+        let title = "关于在教学楼每层设置饮水点的提案";
+        // The delegate drafts on the phone.
+        t.login("member").await?;
+        t.el("#tool-proposals").await?;
+        t.goto("/s/demo/proposals/mine").await?;
+        t.click_nav("#new-proposal").await?;
+        t.assert_no_horizontal_scroll("draft form").await?;
+        t.fill("#p-title", title).await?;
+        t.select("#p-category", "welfare").await?;
+        t.fill("#p-reason", "教学楼只有一楼有饮水机，课间接水排长队。").await?;
+        t.fill("#p-measures", "每层走廊各设一处饮水点，由总务处定期维护。").await?;
+        t.click_nav("#save-draft").await?;
+        let detail = t.path().await?;
+        assert!(detail.starts_with("/s/demo/proposals/"), "after saving, the proposal's page: {detail}");
+        assert_eq!(t.text("#proposal-title").await?, title);
+        t.wait_text("#proposal-state", "草稿").await?;
+        t.assert_no_horizontal_scroll("proposal page").await?;
+        // Not yet: two co-signers are needed.
+        t.click_nav("#submit").await?;
+        t.wait_text("#step-error", "还需要附议人").await?;
+        t.logout().await?;
+
+        // Two delegates co-sign with one tap each.
+        cosign(&t, "leader", title).await?;
+        cosign(&t, "org", title).await?;
+
+        // The proposer submits.
+        t.login("member").await?;
+        t.goto(&detail).await?;
+        t.wait_text("#cosigners", "、").await?;
+        t.click_nav("#submit").await?;
+        t.wait_text("#proposal-state", "待审查").await?;
+        t.logout().await?;
+
+        // The chair accepts it.
+        t.login("chair").await?;
+        t.goto(&detail).await?;
+        t.click("#decision-accept").await?;
+        t.click_nav("#review-submit").await?;
+        t.wait_text("#proposal-state", "已立案").await?;
+        t.wait_text("#history", "立案").await?;
+        t.el("#assign-form").await?;
+        t.assert_no_horizontal_scroll("accepted proposal").await?;
+
+        // It is on the public list now.
+        t.goto("/s/demo/proposals").await?;
+        let rows = t.wait_text("#proposals", title).await?;
+        assert!(rows.contains("已立案"), "the public list shows it as accepted");
+        Ok(())
+    })
+    .await;
+}
