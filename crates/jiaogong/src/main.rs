@@ -7,6 +7,11 @@ mod demo_proposals;
 
 use std::process::ExitCode;
 
+/// A server answering many small requests allocates and frees a lot: mimalloc does it with
+/// less contention and fragmentation than the system allocator (docs/adr/008).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     cli::main()
 }

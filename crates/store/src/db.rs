@@ -27,8 +27,8 @@ pub struct Store {
     /// SQLITE_BUSY), the same pool as readers on PostgreSQL.
     pub(crate) write: AnyPool,
     pub kind: DbKind,
-    pub crypto: Crypto,
-    pub url: String,
+    pub crypto: std::sync::Arc<Crypto>,
+    pub url: std::sync::Arc<str>,
     /// The group-commit ballot writer, started on first use.
     pub(crate) ballot_box: std::sync::Arc<std::sync::OnceLock<crate::polls::BallotBox>>,
     /// Schools by id and by code for a few seconds: every school route looks its school up.
@@ -102,8 +102,8 @@ impl Store {
                     read,
                     write,
                     kind,
-                    crypto,
-                    url,
+                    crypto: std::sync::Arc::new(crypto),
+                    url: url.into(),
                     ballot_box: Default::default(),
                     school_cache: Default::default(),
                     caches: Default::default(),
@@ -120,8 +120,8 @@ impl Store {
                     read: pool.clone(),
                     write: pool,
                     kind,
-                    crypto,
-                    url: url.to_string(),
+                    crypto: std::sync::Arc::new(crypto),
+                    url: url.into(),
                     ballot_box: Default::default(),
                     school_cache: Default::default(),
                     caches: Default::default(),

@@ -64,8 +64,8 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-fn client_ip(req: &Request) -> String {
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "local".into())
+fn client_ip(extensions: &axum::http::Extensions) -> String {
+    extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "local".into())
 }
 
 /// Builds the context, checks CSRF on unsafe methods, runs the handler, renders deferred errors.
@@ -85,7 +85,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         htmx: parts.headers.contains_key("hx-request"),
         api,
         bearer: false,
-        ip: client_ip(&Request::from_parts(parts.clone(), Body::empty())),
+        ip: client_ip(&parts.extensions),
         session_token: None,
         origin: format!(
             "{}://{}",
@@ -93,11 +93,6 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1")
         ),
     };
-    let mut set_pre = false;
-    if ctx.csrf.is_empty() && !api {
-        ctx.csrf = jiaogong_store::new_secret();
-        set_pre = true;
-    }
     let shape = |ctx: &Ctx| ErrorShape { api: ctx.api, tr: ctx.tr };
 
     let bearer = parts
@@ -129,6 +124,13 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             Ok(None) => {}
             Err(e) => return AppError::from(e).render(shape(&ctx)),
         }
+    }
+
+    // Before login a browser gets its CSRF token in a pre-session cookie.
+    let mut set_pre = false;
+    if ctx.csrf.is_empty() && !ctx.api {
+        ctx.csrf = jiaogong_store::new_secret();
+        set_pre = true;
     }
 
     // CSRF: every unsafe request from a browser must echo the token, in a header (htmx) or in the

@@ -59,6 +59,13 @@ impl Lang {
     }
 }
 
+/// Formatted messages without arguments, per language (see [`Tr::t`]).
+fn memo() -> &'static [std::sync::RwLock<HashMap<String, &'static str>>; 3] {
+    static MEMO: std::sync::OnceLock<[std::sync::RwLock<HashMap<String, &'static str>>; 3]> =
+        std::sync::OnceLock::new();
+    MEMO.get_or_init(Default::default)
+}
+
 /// A translator bound to one language; templates call `tr.t("key")`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tr {
@@ -70,8 +77,41 @@ impl Tr {
         Tr { lang }
     }
 
+    /// A message without arguments.
     pub fn t(&self, key: &str) -> String {
-        LOCALES.try_lookup(&self.lang.id(), key).unwrap_or_else(|| key.to_string())
+        self.t_cow(key).into_owned()
+    }
+
+    /// A message without arguments; the id itself when there is no such message.
+    pub fn t_cow(&self, key: &str) -> Cow<'static, str> {
+        match self.t_static(key) {
+            "" => Cow::Owned(key.to_string()),
+            v => Cow::Borrowed(v),
+        }
+    }
+
+    /// A message without arguments, borrowed. The translations never change while the process
+    /// runs, so each (language, existing key) is formatted once and kept for the life of the
+    /// process: a roster page asks for the same labels hundreds of times.
+    pub fn t_static(&self, key: &str) -> &'static str {
+        let slot = self.lang as usize;
+        if let Ok(memo) = memo()[slot].read() {
+            if let Some(v) = memo.get(key) {
+                return v;
+            }
+        }
+        match LOCALES.try_lookup(&self.lang.id(), key) {
+            Some(v) => {
+                let v: &'static str = Box::leak(v.into_boxed_str());
+                if let Ok(mut memo) = memo()[slot].write() {
+                    memo.entry(key.to_string()).or_insert(v)
+                } else {
+                    v
+                }
+            }
+            // Unknown ids are not kept (the i18n test makes sure none is used).
+            None => "",
+        }
     }
 
     /// A message with arguments.

@@ -4,18 +4,19 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form};
 use jiaogong_domain::members::{self, Field, MemberEventKind, MemberInput, MemberStatus, Post, RawMember};
 use jiaogong_store::audit::{self, Event};
+use jiaogong_store::cache::ReadCache;
 use jiaogong_store::members::{self as repo, Filter, MemberDetail, MemberRow, Sensitive};
 use jiaogong_store::tenancy::{self, Group, School};
 use jiaogong_store::{StoreError, Tx};
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::pages::{render, see_other, Chrome};
 use crate::{AppState, Routes};
 
@@ -63,14 +64,12 @@ impl ListQuery {
 struct ListPage {
     c: Chrome,
     school: School,
-    rows: Vec<MemberRow>,
-    total: i64,
+    /// The rendered `members/rows_inner.html` (see [`rows_html`]).
+    rows_html: std::sync::Arc<str>,
     q: ListQuery,
     groups: Vec<tenancy::GroupRef>,
     statuses: Vec<(&'static str, String)>,
     posts: Vec<(&'static str, String)>,
-    prev: String,
-    next: String,
     export_qs: String,
     can_edit: bool,
 }
@@ -94,38 +93,64 @@ pub fn post_options(ctx: &Ctx) -> Vec<(&'static str, String)> {
     Post::ALL.iter().map(|p| (p.code(), ctx.tr.t(p.key()))).collect()
 }
 
+/// Rendered roster pages (the rows, the total and the pager) by school, language, filter and
+/// page. Served only at the generation they were read at: any committed write makes them stale
+/// (`jiaogong_store::cache`), so an edit shows at once.
+fn rendered_rows() -> &'static ReadCache<std::sync::Arc<str>> {
+    static CACHE: std::sync::OnceLock<ReadCache<std::sync::Arc<str>>> = std::sync::OnceLock::new();
+    CACHE.get_or_init(|| ReadCache::new(2_000))
+}
+
+/// The rows, total and pager of one roster page as HTML.
+async fn rows_html(st: &AppState, ctx: &Ctx, school: &School, q: &ListQuery) -> AppResult<std::sync::Arc<str>> {
+    let page = q.page.max(0);
+    let gen = jiaogong_store::cache::roster_gen(&school.id);
+    let key = format!("{}\u{1f}{}\u{1f}{}", school.id, ctx.tr.lang.code(), q.query_string(page));
+    if let Some(html) = rendered_rows().get(&key, gen) {
+        return Ok(html);
+    }
+    let (rows, total) = repo::list(&st.store, &school.id, &q.filter(), page, PER_PAGE).await?;
+    let prev = if page > 0 { q.query_string(page - 1) } else { String::new() };
+    let next = if (page + 1) * PER_PAGE < total { q.query_string(page + 1) } else { String::new() };
+    let c = Chrome::new(ctx, "members", String::new());
+    let html: std::sync::Arc<str> = RowsFragment { c, school: school.clone(), rows, total, prev, next }
+        .render()
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .into();
+    rendered_rows().put(key, gen, html.clone());
+    Ok(html)
+}
+
 async fn list(
     State(st): State<AppState>,
     ctx: Ctx,
     Extension(school): Extension<School>,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let page = q.page.max(0);
-    let (rows, total) = repo::list(&st.store, &school.id, &q.filter(), page, PER_PAGE).await?;
-    let prev = if page > 0 { q.query_string(page - 1) } else { String::new() };
-    let next = if (page + 1) * PER_PAGE < total { q.query_string(page + 1) } else { String::new() };
+    let rows_html = rows_html(&st, &ctx, &school, &q).await?;
+    if ctx.htmx {
+        return Ok(axum::response::Html(rows_html.to_string()).into_response());
+    }
     let title = ctx.tr.t("nav-members");
     let c = Chrome::new(&ctx, "members", title);
-    if ctx.htmx {
-        return render(&RowsFragment { c, school, rows, total, prev, next });
-    }
     let groups = tenancy::group_refs(&st.store, &school.id).await?;
     let export_qs = q.query_string(0);
     let can_edit = crate::access::ROSTER_EDITORS.contains(&ctx.user()?.role());
-    render(&ListPage {
-        c,
-        school,
-        rows,
-        total,
-        statuses: status_options(&ctx),
-        posts: post_options(&ctx),
-        q,
-        groups,
-        prev,
-        next,
-        export_qs,
-        can_edit,
-    })
+    let capacity = rows_html.len() + 12 * 1024;
+    crate::pages::render_sized(
+        &ListPage {
+            c,
+            school,
+            rows_html,
+            statuses: status_options(&ctx),
+            posts: post_options(&ctx),
+            q,
+            groups,
+            export_qs,
+            can_edit,
+        },
+        capacity,
+    )
 }
 
 /// The member form: raw values as typed and per-field messages.

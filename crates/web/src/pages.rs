@@ -58,8 +58,8 @@ impl Chrome {
         }
     }
 
-    pub fn t(&self, key: &str) -> String {
-        self.tr.t(key)
+    pub fn t(&self, key: &str) -> std::borrow::Cow<'static, str> {
+        self.tr.t_cow(key)
     }
 
     /// The label of a member status code ("transferred_out" → 调出).
@@ -87,6 +87,13 @@ impl Chrome {
 /// decides via `chrome.fragment`-free partial templates where it matters).
 pub fn render<T: Template>(t: &T) -> Result<Response, AppError> {
     t.render().map(|s| Html(s).into_response()).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Renders a large page into a buffer of the expected size (no regrowing and copying).
+pub fn render_sized<T: Template>(t: &T, capacity: usize) -> Result<Response, AppError> {
+    let mut out = String::with_capacity(capacity);
+    t.render_into(&mut out).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Html(out).into_response())
 }
 
 #[derive(Template)]
