@@ -188,3 +188,13 @@ pub async fn present_member_ids(store: &Store, session_id: &str) -> Result<Vec<S
         .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
+
+/// Whether a member is signed in at a session.
+pub async fn is_present(store: &Store, session_id: &str, member_id: &str) -> Result<bool> {
+    let r: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM attendance WHERE session_id = $1 AND member_id = $2")
+        .bind(session_id)
+        .bind(member_id)
+        .fetch_optional(&store.read)
+        .await?;
+    Ok(r.is_some())
+}

@@ -69,6 +69,15 @@ pub async fn create(
     Ok(id)
 }
 
+/// How many members a poll's electorate holds (inside the creating transaction).
+pub async fn electorate_count_tx(tx: &mut Tx, poll_id: &str) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM poll_electorate WHERE poll_id = $1")
+        .bind(poll_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(n)
+}
+
 /// A poll of a school.
 pub async fn get(store: &Store, school_id: &str, id: &str) -> Result<Poll> {
     sqlx::query_as(&format!("SELECT {POLL_COLS} FROM polls WHERE school_id = $1 AND id = $2"))
@@ -299,10 +308,14 @@ async fn write_batch(store: &Store, batch: &[Job]) -> Result<Vec<std::result::Re
     }
     let mut tx = store.begin().await?;
     for (poll_id, jobs) in by_poll {
-        let row: Option<(String, String)> = sqlx::query_as("SELECT status, school_id FROM polls WHERE id = $1")
-            .bind(poll_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        // On PostgreSQL the row is share-locked: a close waits for this group's commit, and a group
+        // that starts after a close sees it (SQLite has one writer, so it is serial already).
+        let lock = if store.kind == crate::DbKind::Postgres { " FOR SHARE" } else { "" };
+        let row: Option<(String, String)> =
+            sqlx::query_as(&format!("SELECT status, school_id FROM polls WHERE id = $1{lock}"))
+                .bind(poll_id)
+                .fetch_optional(&mut *tx)
+                .await?;
         let Some(school) = row.and_then(|(status, school)| (status == "open").then_some(school)) else {
             for i in jobs {
                 results[i] = Some(Err(CastError::NotOpen));
@@ -311,8 +324,11 @@ async fn write_batch(store: &Store, batch: &[Job]) -> Result<Vec<std::result::Re
         };
         let list = |n: usize, from: usize| (0..n).map(|k| format!("${}", from + k)).collect::<Vec<_>>().join(", ");
         let members: Vec<&str> = jobs.iter().map(|&i| batch[i].member_id.as_str()).collect();
+        // At a congress session only delegates signed in may vote (the session votes only while
+        // two thirds are present, congress.md).
         let sql = format!(
-            "SELECT member_id FROM poll_electorate WHERE poll_id = $1 AND member_id IN ({})",
+            "SELECT e.member_id FROM poll_electorate e JOIN polls p ON p.id = e.poll_id WHERE e.poll_id = $1 AND e.member_id IN ({}) \
+             AND (p.session_id IS NULL OR EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = p.session_id AND a.member_id = e.member_id))",
             list(members.len(), 2)
         );
         let mut q = sqlx::query_as::<_, (String,)>(&sql).bind(poll_id);

@@ -342,3 +342,49 @@ async fn members_read_the_agenda_documents_and_the_previous_sessions_resolutions
     let (s, _) = page(&t, "/s/b/sessions/nope", &t.chair_b).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_the_phone_an_unmarked_candidate_is_an_abstention_and_against_is_explicit() {
+    let t = common::app().await;
+    let voters = staff(&t, 1).await;
+    let id = create(
+        &t,
+        json!({"title": "委员选举", "kind": "election", "seats": 1, "candidates": ["甲", "乙", "丙"]}),
+        &voters,
+    )
+    .await;
+    api(&t, "POST", &format!("/api/v1/polls/{id}/open"), "chair", None).await;
+    let (_, page) = page(&t, &format!("/polls/{id}"), t.as_role("member")).await;
+    assert!(page.contains("name=\"mark_2\" value=\"\" checked"), "abstain is the default");
+    // 甲 for, 乙 against, 丙 left alone.
+    let r = t.send(form(&t, &format!("/polls/{id}/vote"), t.as_role("member"), "mark_0=yes&mark_1=no&mark_2=")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    api(&t, "POST", &format!("/api/v1/polls/{id}/close"), "chair", None).await;
+    let (_, result) = api(&t, "GET", &format!("/api/v1/polls/{id}/result"), "chair", None).await;
+    let row = |name: &str| result["tally"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap().clone();
+    assert_eq!(
+        (row("甲")["yes"].as_i64(), row("乙")["no"].as_i64(), row("丙")["abstain"].as_i64()),
+        (Some(1), Some(1), Some(1))
+    );
+    assert_eq!(row("丙")["no"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_evaluation_bulletin_goes_to_the_committee_and_auditors_only() {
+    let t = common::app().await;
+    let voters = staff(&t, 1).await;
+    let poll = json!({"title": "测评", "kind": "evaluation", "subjects": ["王校长"],
+        "grades": [{"name": "优秀", "points": 100}, {"name": "称职", "points": 80}]});
+    let id = create(&t, poll, &voters).await;
+    api(&t, "POST", &format!("/api/v1/polls/{id}/open"), "chair", None).await;
+    api(&t, "POST", &format!("/api/v1/polls/{id}/ballots"), "member", Some(json!({"grades": {"王校长": "优秀"}})))
+        .await;
+    assert_eq!(api(&t, "POST", &format!("/api/v1/polls/{id}/close"), "chair", None).await.0, StatusCode::OK);
+    let (s, v) = api(&t, "GET", &format!("/api/v1/polls/{id}/bulletin"), "member", None).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("bulletin_restricted")));
+    for who in ["chair", "auditor"] {
+        let (s, v) = api(&t, "GET", &format!("/api/v1/polls/{id}/bulletin"), who, None).await;
+        assert_eq!(s, StatusCode::OK, "{who}");
+        assert_eq!(v["ballots"].as_array().unwrap().len(), 1);
+    }
+}

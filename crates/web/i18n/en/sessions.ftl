@@ -88,3 +88,7 @@ session-item-title = Title (an attendee's name)
 session-item-body = Text (a document's full text; for an attendee, who they are, e.g. retired teacher, parent)
 session-none = None yet.
 session-previous-report = Implementation of the previous session's resolutions
+poll-marks-hint = For each candidate choose for, against or abstain; leaving one unmarked is an abstention. Approve at most as many as there are seats.
+poll-sign-in-first = This vote is held at a congress session: sign in at the session (scan the code) before voting.
+runoff-nobody = Nobody else received an approval, so there is no one to hold a further round among. Nominate candidates again and create a new election.
+poll-bulletin-restricted = An evaluation's bulletin carries each rater's group; to protect small groups it goes only to the union committee and the auditors. Members read the summary sheet.

@@ -88,3 +88,7 @@ session-item-title = 标题（列席人员填姓名）
 session-item-body = 内容（文件全文；列席人员填身份，如退休教师、家长代表）
 session-none = 暂无。
 session-previous-report = 上次会议决议落实情况
+poll-marks-hint = 对每位候选人选择赞成、反对或弃权；不选即为弃权。赞成人数不能超过应选名额。
+poll-sign-in-first = 这是教代会会议上的表决，请先在会场扫码签到后再投票。
+runoff-nobody = 没有得到赞成票的其他人选，无法在原候选人中另行投票。请重新提名候选人后另建一次选举。
+poll-bulletin-restricted = 民主测评的计票单带有评议人分组，为保护人数少的组，只提供给工会委员会和经审委员核对；会员请查看测评结果汇总表。

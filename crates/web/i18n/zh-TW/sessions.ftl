@@ -88,3 +88,7 @@ session-item-title = 標題（列席人員填姓名）
 session-item-body = 內容（檔案全文；列席人員填身份，如退休教師、家長代表）
 session-none = 暫無。
 session-previous-report = 上次會議決議落實情況
+poll-marks-hint = 對每位候選人選擇贊成、反對或棄權；不選即為棄權。贊成人數不能超過應選名額。
+poll-sign-in-first = 這是教代會會議上的表決，請先在會場掃碼簽到後再投票。
+runoff-nobody = 沒有得到贊成票的其他人選，無法在原候選人中另行投票。請重新提名候選人後另建一次選舉。
+poll-bulletin-restricted = 民主測評的計票單帶有評議人分組，為保護人數少的組，只提供給工會委員會和經審委員核對；會員請查看測評結果匯總表。

@@ -126,15 +126,23 @@ pub(crate) async fn create_poll(
         Some(v) => v,
         None => jiaogong_store::members::active_ids(&st.store, &school.id).await?,
     };
+    // The counts are the server's: 应到 is set from the electorate actually stored below, 实到 and
+    // ballots issued when the vote closes; whatever a caller sent is replaced.
     if let Some(obj) = poll.as_object_mut() {
         obj.insert("electorate".into(), json!(voters.len()));
-        obj.entry("present").or_insert(json!(0));
-        obj.entry("ballots_issued").or_insert(json!(0));
+        obj.insert("present".into(), json!(0));
+        obj.insert("ballots_issued".into(), json!(0));
     }
     let def = check_definition(&poll)?;
     let mut tx = st.store.begin().await?;
     let id = repo::create(&mut tx, &school.id, def.kind.as_str(), &def.title, &poll.to_string(), &voters, &ctx.actor())
         .await?;
+    // Duplicates and other schools' members are not in the electorate.
+    let stored = repo::electorate_count_tx(&mut tx, &id).await?;
+    if let Some(obj) = poll.as_object_mut() {
+        obj.insert("electorate".into(), json!(stored));
+    }
+    repo::set_definition(&mut tx, &id, &poll.to_string()).await?;
     audit::append(
         &mut tx,
         &st.store.crypto,
@@ -195,11 +203,8 @@ pub(crate) async fn transition(
         let (_, voted) = repo::turnout(&st.store, &poll.id).await?;
         let mut def: Value = serde_json::from_str(&poll.definition).map_err(|e| AppError::Internal(e.to_string()))?;
         if let Some(obj) = def.as_object_mut() {
-            for (key, value) in [("present", session_present.unwrap_or(voted)), ("ballots_issued", voted)] {
-                if obj.get(key).and_then(Value::as_i64).unwrap_or(0) == 0 {
-                    obj.insert(key.into(), json!(value));
-                }
-            }
+            obj.insert("present".into(), json!(session_present.unwrap_or(voted)));
+            obj.insert("ballots_issued".into(), json!(voted));
         }
         repo::set_definition(&mut tx, &poll.id, &def.to_string()).await?;
     }
@@ -240,7 +245,12 @@ pub(crate) async fn cast(st: &AppState, ctx: &Ctx, poll: &Poll, ballot: &Value) 
         Err(CastError::NotOpen) => {
             Err(AppError::Conflict { code: "poll_not_open", message: ctx.tr.t("poll-not-open") })
         }
-        Err(CastError::NotEligible) => Err(AppError::Forbidden),
+        Err(CastError::NotEligible) => match repo::session_of(&st.store, &poll.id).await? {
+            Some(session) if !jiaogong_store::paper::is_present(&st.store, &session, &member).await? => {
+                Err(AppError::Conflict { code: "not_signed_in", message: ctx.tr.t("poll-sign-in-first") })
+            }
+            _ => Err(AppError::Forbidden),
+        },
         Err(CastError::Failed(e)) => Err(AppError::Internal(e)),
     }
 }
@@ -311,6 +321,21 @@ async fn api_bulletin(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
             Json(json!({"error": {"code": "results_hidden", "message": ctx.tr.t("poll-results-hidden")}})),
         )
             .into_response());
+    }
+    // Every ballot of an evaluation carries its rater group, so a small group could be singled
+    // out in the bulletin: it goes to the committee and the auditors (the scrutineers), who can
+    // recount it with `jiaogong tally`; members see the summary sheet with small groups withheld.
+    if poll.kind == "evaluation" {
+        let role = ctx.user()?.role();
+        if !(manages(role) || role == Role::Auditor) {
+            return Ok((
+                StatusCode::FORBIDDEN,
+                Json(
+                    json!({"error": {"code": "bulletin_restricted", "message": ctx.tr.t("poll-bulletin-restricted")}}),
+                ),
+            )
+                .into_response());
+        }
     }
     let b = bulletin_of(&st, &poll).await?;
     Ok(([(axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"bulletin.json\"")], Json(json!(b)))

@@ -213,10 +213,24 @@ fn ballot_from_form(v: &VoteView, form: &[(String, String)]) -> Value {
             None => json!({}),
         },
         "election" => {
+            // Per candidate 赞成 / 反对 / 弃权 (`mark_i`), or `yes=` / `no=` with the name. A candidate
+            // left unmarked is an abstention (ballots.md), so it is left out of the marks.
             let marks: serde_json::Map<String, Value> = v
                 .candidates
                 .iter()
-                .map(|c| (c.clone(), json!(if form.iter().any(|(n, x)| n == "yes" && x == c) { "yes" } else { "no" })))
+                .enumerate()
+                .filter_map(|(i, c)| {
+                    let named = |k: &str| form.iter().any(|(n, x)| n == k && x == c);
+                    let mark = match get(&format!("mark_{i}")).as_deref() {
+                        Some("yes") => Some("yes"),
+                        Some("no") => Some("no"),
+                        Some(_) => None,
+                        None if named("yes") => Some("yes"),
+                        None if named("no") => Some("no"),
+                        None => None,
+                    };
+                    mark.map(|m| (c.clone(), json!(m)))
+                })
                 .collect();
             let write_ins: Vec<String> = form
                 .iter()

@@ -643,6 +643,9 @@ async fn runoff(
     let Some(runoff) = result.as_ref().and_then(|r| r.get("runoff")).filter(|r| !r.is_null()) else {
         return Err(AppError::Conflict { code: "no_runoff", message: ctx.tr.t("runoff-none") });
     };
+    if runoff["among"].as_array().is_none_or(|a| a.is_empty()) {
+        return Err(AppError::Conflict { code: "no_runoff_candidates", message: ctx.tr.t("runoff-nobody") });
+    }
     let raw: Value = serde_json::from_str(&poll.definition).map_err(|e| AppError::Internal(e.to_string()))?;
     let round = 2 + count_rounds(&st, &poll).await?;
     let title = ctx.tr.ta("runoff-title", &[("title", root_title(&st, &poll).await?), ("round", round.to_string())]);
