@@ -365,6 +365,15 @@ impl Proposal {
                 self.round = 1;
                 self.state = S::Assigned;
             }
+            // After 不满意 the committee sets the next round's department and due date: the first
+            // round's date would make the new round overdue from its first day.
+            (S::Assigned, ProposalEvent::Assign { department, due }) if self.round > 1 => {
+                if department.trim().is_empty() {
+                    return Err(ProposalError::DepartmentRequired);
+                }
+                self.department = Some(department);
+                self.due = Some(due);
+            }
             (S::Assigned, ProposalEvent::Answer { status, reason }) => {
                 if status == HandlingStatus::NotPossible && reason.trim().is_empty() {
                     return Err(ProposalError::ReasonRequired);

@@ -297,3 +297,33 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_new_round_after_unsatisfied_gets_its_own_due_date_but_the_first_round_is_assigned_once() {
+    let s = ProposalSettings { min_cosigners: 2, max_rounds: 3 };
+    let mut p = answered(&s);
+    // Round 1 is assigned already: no second assignment while it runs.
+    p.apply(ProposalEvent::Rate(Feedback::Unsatisfied), &s).unwrap();
+    assert_eq!(p.round, 2);
+    let new_due = d(2027, 1, 15);
+    p.apply(ProposalEvent::Assign { department: "总务处".into(), due: new_due }, &s).unwrap();
+    assert_eq!((p.state, p.round, p.due), (ProposalState::Assigned, 2, Some(new_due)));
+    assert!(!p.is_overdue(d(2026, 12, 1)));
+    assert_eq!(
+        p.apply(ProposalEvent::Assign { department: " ".into(), due: new_due }, &s),
+        Err(ProposalError::DepartmentRequired)
+    );
+}
+
+#[test]
+fn the_first_round_cannot_be_reassigned_while_it_runs() {
+    let s = ProposalSettings::default();
+    let mut p = submitted(&s);
+    p.apply(ProposalEvent::Review(Review::Accept), &s).unwrap();
+    p.apply(ProposalEvent::Assign { department: "总务处".into(), due: d(2026, 11, 1) }, &s).unwrap();
+    assert_eq!((p.state, p.round), (ProposalState::Assigned, 1));
+    assert_eq!(
+        p.apply(ProposalEvent::Assign { department: "教务处".into(), due: d(2027, 1, 1) }, &s),
+        Err(ProposalError::WrongState)
+    );
+}
