@@ -388,3 +388,22 @@ async fn an_evaluation_bulletin_goes_to_the_committee_and_auditors_only() {
         assert_eq!(v["ballots"].as_array().unwrap().len(), 1);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_competitive_election_needs_more_candidates_than_seats_unless_uncontested() {
+    let t = common::app().await;
+    let chair = t.as_role("chair").clone();
+    let names = |n: usize| enc(&(1..=n).map(|i| format!("候选{i}")).collect::<Vec<_>>().join("、"));
+    let body = |n: usize, extra: &str| {
+        format!("title={}&kind=election&seats=7&candidates={}{extra}", enc("委员选举"), names(n))
+    };
+    let r = t.send(form(&t, "/s/a/polls", &chair, &body(7, ""))).await;
+    let text = common::body_text(r).await;
+    assert!(text.contains("至少需要 8 名候选人"), "{text}");
+    assert_eq!(jiaogong_store::polls::list(&t.store, &t.school_a).await.unwrap().len(), 0, "nothing written");
+    assert_eq!(t.send(form(&t, "/s/a/polls", &chair, &body(8, ""))).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.send(form(&t, "/s/a/polls", &chair, &body(7, "&uncontested=1"))).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}

@@ -28,9 +28,24 @@ pub fn interim_session_requested(signatures: u32, delegates: u32) -> bool {
     delegates > 0 && u64::from(signatures) * 3 >= u64::from(delegates)
 }
 
+/// The fewest candidates a 差额 election needs: more than the seats by at least `margin_percent`
+/// of them, rounded up, and always at least one more than the seats (congress.md: default 5 %).
+pub fn competitive_minimum(seats: u64, margin_percent: u64) -> u64 {
+    let extra = (seats.saturating_mul(margin_percent)).div_ceil(100).max(1);
+    seats.saturating_add(extra)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn competitive_elections_need_at_least_five_percent_more_candidates_rounded_up() {
+        assert_eq!(competitive_minimum(7, 5), 8); // 0.35 → 1
+        assert_eq!(competitive_minimum(21, 5), 23); // 1.05 → 2
+        assert_eq!(competitive_minimum(20, 5), 21); // exactly 1
+        assert_eq!(competitive_minimum(1, 0), 2, "always at least one more than the seats");
+    }
 
     #[test]
     fn quorum_two_thirds_includes_the_bound() {

@@ -315,6 +315,9 @@ struct CreateForm {
     seats: String,
     #[serde(default)]
     group: String,
+    /// 等额 (as many candidates as seats), e.g. the chair.
+    #[serde(default)]
+    uncontested: String,
 }
 
 async fn manage_create(
@@ -339,6 +342,12 @@ async fn manage_create(
             let seats: u64 = f.seats.trim().parse().unwrap_or(0);
             if candidates.is_empty() || seats == 0 {
                 return manage_list_with(&st, &ctx, school, ctx.tr.t("poll-election-fields")).await;
+            }
+            // 差额: more candidates than seats by the margin, unless the chair is elected 等额.
+            let needed = jiaogong_domain::congress::competitive_minimum(seats, 5);
+            if f.uncontested.is_empty() && (candidates.len() as u64) < needed {
+                let args = [("seats", seats.to_string()), ("needed", needed.to_string())];
+                return manage_list_with(&st, &ctx, school, ctx.tr.ta("poll-err-competitive", &args)).await;
             }
             json!({"title": title, "kind": "election", "seats": seats, "candidates": candidates, "allow_write_in": true, "rules": {"threshold": "1/2", "base": "valid"}})
         }
