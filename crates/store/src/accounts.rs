@@ -336,21 +336,18 @@ pub async fn user_by_api_token(store: &Store, secret: &str) -> Result<Option<Use
     if let Some(user) = store.caches.tokens.get(&th, gen) {
         return Ok(Some(user));
     }
-    let row: Option<(String,)> = sqlx::query_as("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked = 0")
-        .bind(&th)
-        .fetch_optional(&store.read)
-        .await?;
-    match row {
-        Some((uid,)) => match user_by_id(store, &uid).await {
-            Ok(u) => {
-                store.caches.tokens.put(th, gen, u.clone());
-                Ok(Some(u))
-            }
-            Err(StoreError::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        },
-        None => Ok(None),
+    // One statement for the token and its (active) user.
+    let user: Option<User> = sqlx::query_as(&format!(
+        "SELECT {USER_COLS} FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN schools sc ON sc.id = u.school_id \
+         WHERE t.token_hash = $1 AND t.revoked = 0 AND u.active = 1"
+    ))
+    .bind(&th)
+    .fetch_optional(&store.read)
+    .await?;
+    if let Some(u) = &user {
+        store.caches.tokens.put(th, gen, u.clone());
     }
+    Ok(user)
 }
 
 pub async fn list_api_tokens(store: &Store, user_id: &str) -> Result<Vec<ApiToken>> {
