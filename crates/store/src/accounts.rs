@@ -110,7 +110,7 @@ pub async fn user_by_username(store: &Store, username: &str) -> Result<Option<(U
 
 pub async fn set_locale(store: &Store, user_id: &str, locale: &str) -> Result<()> {
     sqlx::query("UPDATE users SET locale = $1 WHERE id = $2").bind(locale).bind(user_id).execute(&store.write).await?;
-    crate::cache::bump_accounts();
+    crate::cache::bump_all();
     Ok(())
 }
 
@@ -172,7 +172,7 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
         school_code: Option<String>,
     }
     let th = hash_secret(token);
-    let gen = crate::cache::accounts_gen();
+    let gen = crate::cache::read_gen();
     let now = now_ms();
     if let Some(c) = store.caches.sessions.get(&th, gen) {
         // Timeouts are checked on every request; the touch of last_seen goes to the database.
@@ -229,7 +229,7 @@ pub struct CachedSession {
 
 pub async fn end_session(store: &Store, token: &str) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(hash_secret(token)).execute(&store.write).await?;
-    crate::cache::bump_accounts();
+    crate::cache::bump_all();
     Ok(())
 }
 
@@ -332,7 +332,7 @@ pub async fn create_api_token(tx: &mut Tx, user_id: &str, name: &str) -> Result<
 /// write, so it takes effect at once on this server).
 pub async fn user_by_api_token(store: &Store, secret: &str) -> Result<Option<User>> {
     let th = hash_secret(secret);
-    let gen = crate::cache::accounts_gen();
+    let gen = crate::cache::read_gen();
     if let Some(user) = store.caches.tokens.get(&th, gen) {
         return Ok(Some(user));
     }

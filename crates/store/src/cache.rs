@@ -54,39 +54,20 @@ impl<V> std::fmt::Debug for ReadCache<V> {
     }
 }
 
-static ACCOUNTS: AtomicU64 = AtomicU64::new(0);
-/// Bumped after every committed write transaction: a value read before a write committed is
-/// never served after it, even when the write's own bump came before its commit.
-static COMMITS: AtomicU64 = AtomicU64::new(0);
+/// Moved after every committed write transaction (and every write outside one that a cache
+/// depends on): a value read before a write committed is never served after it.
+static WRITES: AtomicU64 = AtomicU64::new(0);
 
-/// Called after every commit (`crate::commit`) and after a restore.
+/// Called after every commit (`crate::commit`), after writes to users or sessions outside a
+/// transaction, and after a restore.
 pub fn bump_all() {
-    COMMITS.fetch_add(1, Ordering::AcqRel);
+    WRITES.fetch_add(1, Ordering::AcqRel);
 }
 
-fn commits() -> u64 {
-    COMMITS.load(Ordering::Acquire)
-}
-
-/// The generation of accounts and sessions.
-pub fn accounts_gen() -> u64 {
-    ACCOUNTS.load(Ordering::Acquire).wrapping_add(commits())
-}
-
-/// Called after a write to users or sessions outside a transaction.
-pub fn bump_accounts() {
-    ACCOUNTS.fetch_add(1, Ordering::AcqRel);
-}
-
-/// The generation of anything read from the database: moves with every committed write.
+/// The generation of anything read from the database. Coarse on purpose: one counter for all
+/// schools and tables cannot miss a write path, and a page costs one read per write.
 pub fn read_gen() -> u64 {
-    commits()
-}
-
-/// The generation of a school's roster (members, groups, departments): any committed write moves
-/// it. Coarse on purpose: it cannot miss a write path, and a page costs one read per write.
-pub fn roster_gen(_school_id: &str) -> u64 {
-    commits()
+    WRITES.load(Ordering::Acquire)
 }
 
 #[cfg(test)]
@@ -113,10 +94,9 @@ mod tests {
     }
 
     #[test]
-    fn a_commit_moves_every_generation() {
-        let (a, acc) = (roster_gen("cache-test-c"), accounts_gen());
+    fn a_write_moves_the_generation() {
+        let before = read_gen();
         bump_all();
-        assert_ne!(roster_gen("cache-test-c"), a);
-        assert_ne!(accounts_gen(), acc);
+        assert_ne!(read_gen(), before);
     }
 }

@@ -114,7 +114,7 @@ pub async fn list(
     per_page: i64,
 ) -> Result<(Vec<MemberRow>, i64)> {
     // The generation is taken before reading, so a write committed meanwhile outdates the entry.
-    let gen = crate::cache::roster_gen(school_id);
+    let gen = crate::cache::read_gen();
     let key = format!(
         "{school_id}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{page}\u{1f}{per_page}",
         f.q, f.group_id, f.status, f.post

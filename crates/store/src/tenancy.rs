@@ -225,7 +225,7 @@ pub struct GroupRef {
 }
 
 pub async fn group_refs(store: &Store, school_id: &str) -> Result<Vec<GroupRef>> {
-    let gen = crate::cache::roster_gen(school_id);
+    let gen = crate::cache::read_gen();
     if let Some(hit) = store.caches.group_refs.get(school_id, gen) {
         return Ok(hit);
     }
