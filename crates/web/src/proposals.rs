@@ -436,6 +436,22 @@ async fn edit_form(
 
 /// Runs one step; a refusal by the rules comes back as the detail page with the message and the
 /// typed values, a foreign or unknown id as 404.
+/// Runs a step and goes to `to`; a refused step shows the detail page with its message.
+async fn step_then(
+    st: &AppState,
+    ctx: &Ctx,
+    school: School,
+    id: &str,
+    step: Step,
+    e: Echo,
+    to: &str,
+) -> AppResult<Response> {
+    Ok(match run_step(st, ctx, school, id, step, e).await? {
+        Ok(_) => see_other(to),
+        Err(page) => page,
+    })
+}
+
 async fn run_step(
     st: &AppState,
     ctx: &Ctx,
@@ -483,10 +499,7 @@ async fn edit(
         }
     };
     let to = format!("{}/{id}", base(&school));
-    Ok(match run_step(&st, &ctx, school, &id, Step::Edit(text), Echo::default()).await? {
-        Ok(_) => see_other(&to),
-        Err(page) => page,
-    })
+    step_then(&st, &ctx, school, &id, Step::Edit(text), Echo::default(), &to).await
 }
 
 async fn cosign(
@@ -497,10 +510,7 @@ async fn cosign(
     Form(e): Form<Echo>,
 ) -> AppResult<Response> {
     let to = if e.from == "detail" { format!("{}/{id}", base(&school)) } else { format!("{}/mine", base(&school)) };
-    Ok(match run_step(&st, &ctx, school, &id, Step::CoSign, e).await? {
-        Ok(_) => see_other(&to),
-        Err(page) => page,
-    })
+    step_then(&st, &ctx, school, &id, Step::CoSign, e, &to).await
 }
 
 async fn submit(
@@ -514,10 +524,7 @@ async fn submit(
     let set = repo::window(&st.store, &school.id, &p.session_id).await?;
     let window = collection_window(set, held_on);
     let to = format!("{}/{id}", base(&school));
-    Ok(match run_step(&st, &ctx, school, &id, Step::Submit { window }, Echo::default()).await? {
-        Ok(_) => see_other(&to),
-        Err(page) => page,
-    })
+    step_then(&st, &ctx, school, &id, Step::Submit { window }, Echo::default(), &to).await
 }
 
 async fn review(
@@ -540,10 +547,7 @@ async fn review(
         }
     };
     let to = format!("{}/{id}", base(&school));
-    Ok(match run_step(&st, &ctx, school, &id, Step::Review(decision), e).await? {
-        Ok(_) => see_other(&to),
-        Err(page) => page,
-    })
+    step_then(&st, &ctx, school, &id, Step::Review(decision), e, &to).await
 }
 
 async fn assign(
@@ -563,10 +567,7 @@ async fn assign(
     };
     let step = Step::Assign { department: e.department.clone(), due };
     let to = format!("{}/{id}", base(&school));
-    Ok(match run_step(&st, &ctx, school, &id, step, e).await? {
-        Ok(_) => see_other(&to),
-        Err(page) => page,
-    })
+    step_then(&st, &ctx, school, &id, step, e, &to).await
 }
 
 async fn reply(
@@ -583,10 +584,7 @@ async fn reply(
     };
     let step = Step::Answer { status, measures: e.measures.clone(), reason: e.reason.clone() };
     let to = format!("{}/{id}", base(&school));
-    Ok(match run_step(&st, &ctx, school, &id, step, e).await? {
-        Ok(_) => see_other(&to),
-        Err(page) => page,
-    })
+    step_then(&st, &ctx, school, &id, step, e, &to).await
 }
 
 async fn feedback(
@@ -603,10 +601,7 @@ async fn feedback(
     };
     let step = Step::Rate { feedback: rating, comment: e.comment.clone() };
     let to = format!("{}/{id}", base(&school));
-    Ok(match run_step(&st, &ctx, school, &id, step, e).await? {
-        Ok(_) => see_other(&to),
-        Err(page) => page,
-    })
+    step_then(&st, &ctx, school, &id, step, e, &to).await
 }
 
 #[derive(Template)]
