@@ -21,10 +21,11 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::{AppState, Routes};
 
+mod outcome;
 mod pages;
 mod paper;
 
-pub use paper::{result_json, status_name};
+pub use outcome::{result_json, status_name};
 
 pub fn routes(r: Routes) -> Routes {
     let r = r
@@ -35,7 +36,7 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/api/v1/polls/{id}/close", post(api_close))
         .add("GET", "/api/v1/polls/{id}/result", get(api_result))
         .add("GET", "/api/v1/polls/{id}/bulletin", get(api_bulletin));
-    paper::routes(pages::routes(r))
+    outcome::routes(paper::routes(pages::routes(r)))
 }
 
 /// Who manages polls.
