@@ -36,9 +36,7 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/checkin/{token}", post(checkin))
 }
 
-fn today() -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive().format("%Y-%m-%d").to_string()
-}
+use crate::pages::today_iso as today;
 
 #[derive(Template)]
 #[template(path = "congress/list.html")]
@@ -117,7 +115,7 @@ async fn live(st: &AppState, session: &Session) -> AppResult<Live> {
 }
 
 fn person(post: &Option<String>, gender: &Option<String>, birth: &Option<String>) -> PersonFacts {
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = crate::pages::today();
     let age = birth
         .as_deref()
         .and_then(|b| chrono::NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())

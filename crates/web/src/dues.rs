@@ -32,7 +32,7 @@ pub fn routes(r: Routes) -> Routes {
 
 /// The month people are working on (China time).
 pub fn current_month() -> MonthKey {
-    MonthKey::of((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive())
+    MonthKey::of(crate::pages::today())
 }
 
 /// The amount due for one member in one month.

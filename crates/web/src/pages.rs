@@ -89,6 +89,16 @@ pub fn render<T: Template>(t: &T) -> Result<Response, AppError> {
     t.render().map(|s| Html(s).into_response()).map_err(|e| AppError::Internal(e.to_string()))
 }
 
+/// Today's date in China (UTC+8), where every school of the installation is.
+pub fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+/// Today as `YYYY-MM-DD`.
+pub fn today_iso() -> String {
+    today().format("%Y-%m-%d").to_string()
+}
+
 /// Renders a large page into a buffer of the expected size (no regrowing and copying).
 pub fn render_sized<T: Template>(t: &T, capacity: usize) -> Result<Response, AppError> {
     let mut out = String::with_capacity(capacity);

@@ -52,10 +52,7 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/s/{school}/proposals/{id}/feedback", post(feedback))
 }
 
-/// Today in China.
-pub(crate) fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
+pub(crate) use crate::pages::today;
 
 fn is_committee(ctx: &Ctx) -> bool {
     ctx.user.as_ref().is_some_and(|u| crate::access::PROPOSAL_COMMITTEE.contains(&u.role()))

@@ -44,9 +44,7 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/selections/{id}/objections", post(object))
 }
 
-fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
+use crate::pages::today;
 
 fn sel_error(ctx: &Ctx, e: &SelectionError) -> String {
     ctx.tr.ta(e.key(), &e.args())

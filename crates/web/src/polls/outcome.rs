@@ -31,9 +31,7 @@ pub(super) fn routes(r: Routes) -> Routes {
         .add("POST", "/s/{school}/polls/{id}/progress", post(progress))
 }
 
-fn today() -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive().format("%Y-%m-%d").to_string()
-}
+use crate::pages::today_iso as today;
 
 /// The result JSON of a closed poll; `None` while it is open.
 pub async fn result_json(st: &AppState, poll: &Poll) -> AppResult<Option<Value>> {
