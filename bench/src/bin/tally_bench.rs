@@ -8,6 +8,10 @@
 //! bulletin of the same size is timed too (`res_*`), whose ballots are exactly one choice each,
 //! as the baseline's rows are.
 //!
+//! The server's own path is timed too (`server_*`): the closed poll's ballots read from a table
+//! as the server stores them (tracker, content without the tracker), the bulletin built and
+//! checked from those rows (`bulletin_from_stored`), tallied and written out.
+//!
 //! `tally_bench --dir DIR [--ballots 100000] [--runs 3]`
 //! prints `ballots=N tally_ms=.. raw_ms=.. ratio=.. parse_ms=.. count_ms=.. write_ms=.. …`
 
@@ -18,7 +22,9 @@ use std::time::Instant;
 
 use anyhow::Context;
 use bench::{arg, req_arg, Lcg};
-use jiaogong_domain::ballots::{parse_bulletin, tally, Ballot, Bulletin, Choice, Poll, Rules, BULLETIN_FORMAT};
+use jiaogong_domain::ballots::{
+    bulletin_from_stored, parse_bulletin, tally, Ballot, Bulletin, Choice, Poll, Rules, BULLETIN_FORMAT,
+};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 
@@ -109,9 +115,12 @@ async fn raw_table(db: &Path, rows: &[(String, String, String)]) -> anyhow::Resu
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal);
     let mut conn = opts.connect().await?;
-    sqlx::query("CREATE TABLE ballots (tracker TEXT PRIMARY KEY, choice TEXT NOT NULL, content TEXT NOT NULL)")
-        .execute(&mut conn)
-        .await?;
+    sqlx::query(
+        "CREATE TABLE ballots (poll_id TEXT NOT NULL DEFAULT 'p', tracker TEXT NOT NULL, choice TEXT NOT NULL, \
+         content TEXT NOT NULL, paper BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (poll_id, tracker)) WITHOUT ROWID",
+    )
+    .execute(&mut conn)
+    .await?;
     let mut tx = conn.begin().await?;
     for (t, c, content) in rows {
         sqlx::query("INSERT INTO ballots (tracker, choice, content) VALUES (?, ?, ?)")
@@ -149,18 +158,60 @@ async fn raw_once(
     Ok((ms(t1 - t0), ms(t2 - t1), counts.len()))
 }
 
+/// The server's path once: stored rows read, the bulletin built and checked, tallied, written.
+/// (read+build, count, write) ms.
+async fn server_once(conn: &mut SqliteConnection, poll_json: &str, out: &Path) -> anyhow::Result<(f64, f64, f64)> {
+    let t0 = Instant::now();
+    // The store's own statement (`polls::ballots_packed`), on a table of the same shape.
+    let sql = jiaogong_store::polls::packed_select(jiaogong_store::DbKind::Sqlite).replace("$1", "'p'");
+    let (count, text): (i64, Option<String>) = sqlx::query_as(&sql).fetch_one(&mut *conn).await?;
+    let packed = jiaogong_store::polls::PackedBallots::new(text.unwrap_or_default());
+    let rows = packed.rows();
+    anyhow::ensure!(rows.len() as i64 == count, "packed rows do not split back");
+    let b = bulletin_from_stored(poll_json, &rows).map_err(|e| anyhow::anyhow!("{}", e.message_zh_en()))?;
+    drop(rows);
+    drop(packed);
+    let t1 = Instant::now();
+    let result = tally(&b);
+    let t2 = Instant::now();
+    let f = std::fs::File::create(out)?;
+    let mut w = BufWriter::with_capacity(1 << 20, f);
+    serde_json::to_writer(&mut w, &b)?;
+    let f = w.into_inner().map_err(|e| e.into_error())?;
+    f.sync_all()?;
+    let t3 = Instant::now();
+    anyhow::ensure!(counted(&result) == b.ballots.len(), "the server path lost ballots");
+    Ok((ms(t1 - t0), ms(t2 - t1), ms(t3 - t2)))
+}
+
+fn counted(r: &jiaogong_domain::ballots::TallyResult) -> usize {
+    let v = serde_json::to_value(r).unwrap_or_default();
+    let n = |k: &str| v.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0) as usize;
+    n("valid") + n("invalid")
+}
+
 struct Side {
     total: f64,
     parts: [f64; 3],
 }
 
-async fn measure(name: &str, b: &Bulletin, dir: &Path, runs: usize) -> anyhow::Result<(Side, Side, usize, String)> {
+async fn measure(
+    name: &str,
+    b: &Bulletin,
+    dir: &Path,
+    runs: usize,
+) -> anyhow::Result<(Side, Side, Side, usize, String)> {
     let json = serde_json::to_string(b)?;
     let rows: Vec<(String, String, String)> = b
         .ballots
         .iter()
         .map(|x| {
-            let content = serde_json::to_string(x).unwrap_or_default();
+            // Stored as the server stores it: the ballot without its tracker.
+            let mut v = serde_json::to_value(x).unwrap_or_default();
+            if let Some(obj) = v.as_object_mut() {
+                obj.remove("tracker");
+            }
+            let content = v.to_string();
             let choice = match (x.spoiled, x.choice) {
                 (true, _) => "spoiled".to_string(),
                 (_, Some(c)) => format!("{c:?}"),
@@ -175,6 +226,8 @@ async fn measure(name: &str, b: &Bulletin, dir: &Path, runs: usize) -> anyhow::R
     let mut conn = raw_table(&dir.join(format!("{name}-raw.db")), &rows).await?;
     let (mut app, mut raw) = (Vec::new(), Vec::new());
     let (mut p, mut c, mut w, mut g, mut rw) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut srv, mut sp, mut sc, mut sw) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let poll_json = serde_json::to_string(&b.poll)?;
     let mut summary = String::new();
     for _ in 0..runs {
         let (a, b2, c2, s) = app_once(&json, &out)?;
@@ -187,12 +240,18 @@ async fn measure(name: &str, b: &Bulletin, dir: &Path, runs: usize) -> anyhow::R
         raw.push(x + y);
         g.push(x);
         rw.push(y);
+        let (a, b2, c2) = server_once(&mut conn, &poll_json, &out).await?;
+        srv.push(a + b2 + c2);
+        sp.push(a);
+        sc.push(b2);
+        sw.push(c2);
     }
     conn.close().await?;
     let size = std::fs::metadata(&out)?.len() as usize;
     Ok((
         Side { total: median(app), parts: [median(p), median(c), median(w)] },
         Side { total: median(raw), parts: [median(g), median(rw), 0.0] },
+        Side { total: median(srv), parts: [median(sp), median(sc), median(sw)] },
         size,
         summary,
     ))
@@ -205,11 +264,11 @@ async fn main() -> anyhow::Result<()> {
     let runs: usize = arg("--runs").unwrap_or_else(|| "3".into()).parse().context("--runs")?;
     std::fs::create_dir_all(&dir)?;
 
-    let (app, raw, size, summary) = measure("election", &election(n)?, &dir, runs.max(1)).await?;
+    let (app, raw, server, size, summary) = measure("election", &election(n)?, &dir, runs.max(1)).await?;
     anyhow::ensure!(summary.contains("\"elected\""), "unexpected tally result: {}", &summary[..summary.len().min(300)]);
-    let (rapp, rraw, _, _) = measure("resolution", &resolution(n), &dir, runs.max(1)).await?;
+    let (rapp, rraw, _, _, _) = measure("resolution", &resolution(n), &dir, runs.max(1)).await?;
     println!(
-        "ballots={n} tally_ms={:.1} raw_ms={:.1} ratio={:.2} parse_ms={:.1} count_ms={:.1} write_ms={:.1} bulletin_mb={:.1} groupby_ms={:.1} raw_write_ms={:.1} res_tally_ms={:.1} res_raw_ms={:.1} res_ratio={:.2} res_parse_ms={:.1} res_count_ms={:.1} res_write_ms={:.1} runs={runs}",
+        "ballots={n} tally_ms={:.1} raw_ms={:.1} ratio={:.2} parse_ms={:.1} count_ms={:.1} write_ms={:.1} bulletin_mb={:.1} groupby_ms={:.1} raw_write_ms={:.1} res_tally_ms={:.1} res_raw_ms={:.1} res_ratio={:.2} res_parse_ms={:.1} res_count_ms={:.1} res_write_ms={:.1} server_ms={:.1} server_ratio={:.2} server_read_ms={:.1} server_count_ms={:.1} server_write_ms={:.1} runs={runs}",
         app.total,
         raw.total,
         app.total / raw.total.max(1e-9),
@@ -225,6 +284,11 @@ async fn main() -> anyhow::Result<()> {
         rapp.parts[0],
         rapp.parts[1],
         rapp.parts[2],
+        server.total,
+        server.total / raw.total.max(1e-9),
+        server.parts[0],
+        server.parts[1],
+        server.parts[2],
     );
     Ok(())
 }

@@ -216,6 +216,63 @@ pub async fn ballots(store: &Store, poll_id: &str) -> Result<Vec<(String, String
         .await?)
 }
 
+/// Every ballot of a poll as (tracker, content, on paper), read as one packed text instead of
+/// row by row (100,000 rows cost a second through the driver; one aggregated value a fraction).
+/// Falls back to [`ballots`] if the packing does not split back into as many rows.
+pub async fn ballots_packed(store: &Store, poll_id: &str) -> Result<PackedBallots> {
+    let (count, text): (i64, Option<String>) =
+        sqlx::query_as(&packed_select(store.kind)).bind(poll_id).fetch_one(&store.read).await?;
+    let packed = PackedBallots::new(text.unwrap_or_default());
+    if packed.rows().len() as i64 == count {
+        return Ok(packed);
+    }
+    let mut text = String::new();
+    for (t, c, p) in ballots(store, poll_id).await? {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&format!("{t}\t{p}\t{}", c.replace('\n', " ")));
+    }
+    Ok(PackedBallots::new(text))
+}
+
+/// The statement of [`ballots_packed`]: the count and the packed text of one poll's ballots.
+pub fn packed_select(kind: crate::DbKind) -> String {
+    // Trackers are generated and contents are compact JSON: neither holds a tab or a newline.
+    let agg = match kind {
+        crate::DbKind::Sqlite => {
+            "group_concat(tracker || char(9) || CAST(paper AS TEXT) || char(9) || content, char(10))"
+        }
+        crate::DbKind::Postgres => "string_agg(tracker || E'\\t' || CAST(paper AS TEXT) || E'\\t' || content, E'\\n')",
+    };
+    format!("SELECT COUNT(*), {agg} FROM ballots WHERE poll_id = $1")
+}
+
+/// The ballots of a poll packed one per line as `tracker \t paper \t content`.
+pub struct PackedBallots(String);
+
+impl PackedBallots {
+    pub fn new(text: String) -> Self {
+        Self(text)
+    }
+
+    /// (tracker, content, on paper) of each ballot, borrowed from the packed text.
+    pub fn rows(&self) -> Vec<(&str, &str, bool)> {
+        if self.0.is_empty() {
+            return Vec::new();
+        }
+        self.0
+            .split('\n')
+            .map(|line| {
+                let mut parts = line.splitn(3, '\t');
+                let tracker = parts.next().unwrap_or_default();
+                let paper = parts.next().unwrap_or_default() == "1";
+                (tracker, parts.next().unwrap_or_default(), paper)
+            })
+            .collect()
+    }
+}
+
 /// Why a ballot was not taken.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CastError {

@@ -77,6 +77,15 @@ on_every_db!(one_ballot_per_member_under_concurrency, |store, db| {
     }
     assert_eq!((ok, dup), (40, 80));
     assert_eq!(polls::ballots(&store, &poll).await.unwrap().len(), 40);
+    // The packed read gives the same rows as reading them one by one.
+    let mut one_by_one: Vec<(String, String, bool)> =
+        polls::ballots(&store, &poll).await.unwrap().into_iter().map(|(t, c, p)| (t, c, p == 1)).collect();
+    let packed = polls::ballots_packed(&store, &poll).await.unwrap();
+    let mut rows: Vec<(String, String, bool)> =
+        packed.rows().into_iter().map(|(t, c, p)| (t.to_string(), c.to_string(), p)).collect();
+    one_by_one.sort();
+    rows.sort();
+    assert_eq!(rows, one_by_one);
     assert_eq!(polls::turnout(&store, &poll).await.unwrap(), (40, 40));
     assert!(polls::not_voted(&store, &poll).await.unwrap().is_empty());
 });

@@ -6,11 +6,16 @@
 //! [`Bulletin::validate`] check that they fit the poll's kind.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
 use super::Fraction;
+
+/// A candidate's name on a ballot. Shared: ballots read by [`super::parse_bulletin`] point at the
+/// poll's own spelling instead of each holding a copy.
+pub type Name = Arc<str>;
 
 /// The only bulletin format this engine reads and writes.
 pub const BULLETIN_FORMAT: &str = "jiaogong-bulletin/1";
@@ -160,7 +165,7 @@ pub struct Ballot {
     pub choice: Option<Choice>,
     /// Election: candidate → mark; an unmarked candidate is an abstention.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub marks: Option<BTreeMap<String, Choice>>,
+    pub marks: Option<BTreeMap<Name, Choice>>,
     /// Election: 另选他人, each an approval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_ins: Option<Vec<String>>,
@@ -314,7 +319,7 @@ impl Ballot {
     }
 
     /// An election ballot with marks and write-ins.
-    pub fn election<N: Into<String>>(
+    pub fn election<N: Into<Name>>(
         tracker: impl Into<String>,
         marks: impl IntoIterator<Item = (N, Choice)>,
         write_ins: Vec<String>,

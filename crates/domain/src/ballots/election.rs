@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::bulletin::{normalize_name, Ballot, Bulletin, Choice, Poll};
-use super::names::NameIndex;
+use super::names::{Hints, NameIndex};
 use super::{count, void_reason, VoidReason};
 
 /// The result of an election, see ballots.md.
@@ -75,6 +75,7 @@ pub fn approvals(poll: &Poll, ballot: &Ballot) -> u64 {
 /// Reads election ballots into per-candidate marks and new write-in names, reusing its buffers.
 struct BallotReader {
     listed: NameIndex,
+    hints: Hints,
     /// The final mark of each listed candidate on the ballot last read.
     marks: Vec<Choice>,
     /// Distinct normalised write-ins of the ballot last read that are not listed candidates.
@@ -84,15 +85,20 @@ struct BallotReader {
 impl BallotReader {
     fn new(poll: &Poll) -> Self {
         let listed = NameIndex::lenient(poll.candidates.iter().map(String::as_str));
-        Self { listed, marks: vec![Choice::Abstain; poll.candidates.len()], new_names: Vec::new() }
+        Self {
+            listed,
+            hints: Hints::default(),
+            marks: vec![Choice::Abstain; poll.candidates.len()],
+            new_names: Vec::new(),
+        }
     }
 
     /// Reads `ballot` and returns its number of approvals.
     fn read(&mut self, poll: &Poll, ballot: &Ballot) -> u64 {
         self.marks.fill(Choice::Abstain);
         self.new_names.clear();
-        for (name, &choice) in ballot.marks.iter().flatten() {
-            if let Some(slot) = self.listed.find(name).and_then(|i| self.marks.get_mut(i)) {
+        for (k, (name, &choice)) in ballot.marks.iter().flatten().enumerate() {
+            if let Some(slot) = self.listed.find_hinted(name, k, &mut self.hints).and_then(|i| self.marks.get_mut(i)) {
                 *slot = choice;
             }
         }

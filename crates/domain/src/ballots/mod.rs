@@ -16,6 +16,7 @@ mod election;
 mod error;
 mod evaluation;
 mod exact;
+mod fast;
 mod fraction;
 mod names;
 pub mod paper;
@@ -29,11 +30,12 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 pub use bulletin::{
-    normalize_name, Ballot, Base, Bulletin, Choice, Grade, Group, Poll, PollKind, Rules, BULLETIN_FORMAT,
+    normalize_name, Ballot, Base, Bulletin, Choice, Grade, Group, Name, Poll, PollKind, Rules, BULLETIN_FORMAT,
 };
 pub use election::{approvals, ElectionResult, Runoff, RunoffReason, TallyEntry};
 pub use error::{BulletinError, BulletinErrorKind};
 pub use evaluation::{EvaluationResult, GroupTally, SubjectDetail, SubjectResult};
+pub use fast::bulletin_from_stored;
 pub use fraction::{Fraction, FractionError};
 pub use resolution::ResolutionResult;
 pub use validate::parse_bulletin;

@@ -18,6 +18,7 @@
 //! - spoiled ballots are checked like any other: their content is not counted, but a mark for an
 //!   unknown candidate on them is still a malformed bulletin.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use serde::Deserialize;
@@ -25,7 +26,7 @@ use serde_json::Value;
 
 use super::bulletin::{Ballot, Bulletin, Poll, PollKind, BULLETIN_FORMAT};
 use super::error::{BulletinError, BulletinErrorKind as K};
-use super::names::NameIndex;
+use super::names::{Hints, NameIndex};
 use super::Fraction;
 
 /// Parses and validates a bulletin. Never panics, whatever the input.
@@ -33,7 +34,7 @@ pub fn parse_bulletin(json: &str) -> Result<Bulletin, BulletinError> {
     // Fast path: a well-formed bulletin deserialises directly (3–4× faster than going through a
     // `Value` on 100,000 ballots). Whatever fails there is parsed again step by step below, which
     // names the problem and the ballot; both paths accept exactly the same bulletins.
-    if let Ok(bulletin) = serde_json::from_str::<Bulletin>(json) {
+    if let Ok(bulletin) = super::fast::from_str(json) {
         bulletin.validate()?;
         return Ok(bulletin);
     }
@@ -144,6 +145,7 @@ struct PollChecker {
     grades: NameIndex,
     groups: NameIndex,
     has_groups: bool,
+    hints: RefCell<Hints>,
 }
 
 /// Positions already marked on one ballot: a bit set for the first 64, a hash set beyond.
@@ -212,7 +214,15 @@ impl PollChecker {
                 return Err(err(K::UnknownGrade { grade: unknown.clone() }));
             }
         }
-        Ok(Self { kind, candidates, subjects, grades, groups, has_groups: !poll.groups.is_empty() })
+        Ok(Self {
+            kind,
+            candidates,
+            subjects,
+            grades,
+            groups,
+            has_groups: !poll.groups.is_empty(),
+            hints: RefCell::default(),
+        })
     }
 
     fn check(&self, b: &Ballot) -> Result<(), K> {
@@ -237,10 +247,14 @@ impl PollChecker {
             PollKind::Resolution => Ok(()),
             PollKind::Election => {
                 let mut seen = Seen::default();
-                for name in b.marks.iter().flat_map(|m| m.keys()) {
-                    let i = self.candidates.find(name).ok_or_else(|| K::UnknownCandidate { name: name.clone() })?;
+                let mut hints = self.hints.borrow_mut();
+                for (k, name) in b.marks.iter().flat_map(|m| m.keys()).enumerate() {
+                    let i = self
+                        .candidates
+                        .find_hinted(name, k, &mut hints)
+                        .ok_or_else(|| K::UnknownCandidate { name: name.to_string() })?;
                     if !seen.insert(i) {
-                        return Err(K::DuplicateMark { name: name.clone() });
+                        return Err(K::DuplicateMark { name: name.to_string() });
                     }
                 }
                 Ok(())

@@ -92,20 +92,11 @@ fn check_ballot(ctx: &Ctx, poll: &Poll, ballot: &Value) -> AppResult<String> {
 
 /// The bulletin of a closed poll: the definition plus every ballot, in random order.
 pub(crate) async fn bulletin_of(st: &AppState, poll: &Poll) -> AppResult<Bulletin> {
-    let def: Value = serde_json::from_str(&poll.definition).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut list = Vec::new();
-    for (tracker, content, paper) in repo::ballots(&st.store, &poll.id).await? {
-        let mut b: serde_json::Map<String, Value> =
-            serde_json::from_str(&content).map_err(|e| AppError::Internal(e.to_string()))?;
-        b.insert("tracker".into(), json!(tracker));
-        if paper == 1 {
-            b.insert("paper".into(), json!(true));
-        }
-        list.push(Value::Object(b));
-    }
-    list.shuffle(&mut rand::thread_rng());
-    let text = json!({"format": BULLETIN_FORMAT, "poll": def, "ballots": list}).to_string();
-    ballots::parse_bulletin(&text).map_err(|e| AppError::Internal(e.message_zh_en()))
+    let packed = repo::ballots_packed(&st.store, &poll.id).await?;
+    let mut b = ballots::bulletin_from_stored(&poll.definition, &packed.rows())
+        .map_err(|e| AppError::Internal(e.message_zh_en()))?;
+    b.ballots.shuffle(&mut rand::thread_rng());
+    Ok(b)
 }
 
 #[derive(Deserialize)]

@@ -22,6 +22,27 @@ proptest! {
     }
 
     #[test]
+    fn a_stored_poll_reads_as_its_published_bulletin_does(b in arb_wild_bulletin(), at in any::<prop::sample::Index>(), v in arb_json()) {
+        let rows = stored_rows(&b);
+        let poll_json = serde_json::to_string(&b.poll).unwrap();
+        let text = serde_json::to_string(&b).unwrap();
+        prop_assert_eq!(bulletin_from_stored(&poll_json, &rows), parse_bulletin(&text));
+        // A damaged stored ballot gives the error its published bulletin gives.
+        if !rows.is_empty() {
+            let mut rows = rows;
+            let i = at.index(rows.len());
+            let mut content: Value = serde_json::from_str(&rows[i].1).unwrap();
+            if let Some(obj) = content.as_object_mut() {
+                obj.insert("marks".into(), v);
+            }
+            rows[i].1 = content.to_string();
+            let mut published = serde_json::to_value(&b).unwrap();
+            published["ballots"][i]["marks"] = serde_json::from_str::<Value>(&rows[i].1).unwrap()["marks"].clone();
+            prop_assert_eq!(bulletin_from_stored(&poll_json, &rows), parse_bulletin(&published.to_string()));
+        }
+    }
+
+    #[test]
     fn parse_bulletin_never_panics_on_arbitrary_strings(s in any::<String>(), t in "[\\[\\]{}\":,0-9a-z/ -]{0,80}") {
         let _ = parse_bulletin(&s);
         let _ = parse_bulletin(&t);
@@ -73,7 +94,7 @@ fn arb_wild_bulletin() -> impl Strategy<Value = Bulletin> {
             paper: false,
             spoiled,
             choice,
-            marks,
+            marks: marks.map(|m| m.into_iter().map(|(k, v)| (k.into(), v)).collect()),
             write_ins,
             group,
             grades,
@@ -147,4 +168,18 @@ fn collect_pointers(v: &Value, at: String, out: &mut Vec<String>) {
         _ => {}
     }
     out.push(at);
+}
+
+/// A bulletin's ballots as the server stores them: (tracker, content without tracker and paper, paper).
+fn stored_rows(b: &Bulletin) -> Vec<(String, String, bool)> {
+    b.ballots
+        .iter()
+        .map(|x| {
+            let mut v = serde_json::to_value(x).unwrap();
+            let obj = v.as_object_mut().unwrap();
+            obj.remove("tracker");
+            obj.remove("paper");
+            (x.tracker.clone(), v.to_string(), x.paper)
+        })
+        .collect()
 }
