@@ -32,6 +32,7 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/s/{school}/congress/{id}/delegates/{delegate}/end", post(end_delegate))
         .add("POST", "/s/{school}/congress/{id}/attendance/{member}", post(toggle_attendance))
         .add("POST", "/s/{school}/congress/{id}/polls", post(create_poll))
+        .add("POST", "/s/{school}/congress/{id}/mode", post(set_mode))
         .add("GET", "/checkin/{token}", get(checkin_page))
         .add("POST", "/checkin/{token}", post(checkin))
 }
@@ -101,17 +102,22 @@ async fn create_session(
     Ok(see_other(&format!("/s/{}/congress/{id}", school.code)))
 }
 
-/// Presence, quorum and composition of a session.
+/// Presence and quorum of a session: the voting body (delegates, or every active member at a
+/// 教职工大会), who is present, and whether the school's quorum holds.
 struct Live {
     delegates: i64,
     present: i64,
     quorum: bool,
+    /// The school's quorum, e.g. `2/3`.
+    rule: String,
+    assembly: bool,
 }
 
-async fn live(st: &AppState, session: &Session) -> AppResult<Live> {
+async fn live(st: &AppState, school: &School, session: &Session) -> AppResult<Live> {
+    let settings = jiaogong_store::congress_settings::get(&st.store, &school.id).await?;
     let (delegates, present) = repo::presence(&st.store, session).await?;
-    let quorum = congress::quorum_met(present as u32, delegates as u32) && delegates > 0;
-    Ok(Live { delegates, present, quorum })
+    let quorum = settings.quorum_met(present.max(0) as u64, delegates.max(0) as u64);
+    Ok(Live { delegates, present, quorum, rule: settings.quorum.to_string(), assembly: session.is_assembly() })
 }
 
 fn person(post: &Option<String>, gender: &Option<String>, birth: &Option<String>) -> PersonFacts {
@@ -163,8 +169,12 @@ struct PresenceFragment {
 
 async fn page_with(st: &AppState, ctx: &Ctx, school: School, id: &str, error: String) -> AppResult<Response> {
     let s = repo::session(&st.store, &school.id, id).await?;
-    let live = live(st, &s).await?;
-    let delegates = repo::delegates(&st.store, &school.id, &s.term_id, &s.id).await?;
+    let live = live(st, &school, &s).await?;
+    let delegates = if s.is_assembly() {
+        repo::assembly_roll(&st.store, &school.id, &s.id).await?
+    } else {
+        repo::delegates(&st.store, &school.id, &s.term_id, &s.id).await?
+    };
     let comp = composition_of(st, &school, &delegates).await?;
     let polls = jiaogong_store::polls::of_session(&st.store, &school.id, &s.id).await?;
     let items = jiaogong_store::agenda::items(&st.store, &school.id, &s.id).await?;
@@ -208,7 +218,7 @@ async fn presence_fragment(
     Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let s = repo::session(&st.store, &school.id, &id).await?;
-    let live = live(&st, &s).await?;
+    let live = live(&st, &school, &s).await?;
     let title = s.title.clone();
     render(&PresenceFragment { c: Chrome::new(&ctx, "congress", title), school, s, live })
 }
@@ -292,10 +302,7 @@ async fn toggle_attendance(
     Path((_, id, member)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
     let s = repo::session(&st.store, &school.id, &id).await?;
-    let present = repo::delegates(&st.store, &school.id, &s.term_id, &s.id)
-        .await?
-        .iter()
-        .any(|d| d.member_id == member && d.present == 1);
+    let present = jiaogong_store::paper::is_present(&st.store, &s.id, &member).await?;
     let mut tx = st.store.begin().await?;
     if present {
         repo::undo_check_in(&mut tx, &s.id, &member).await?;
@@ -330,29 +337,77 @@ async fn create_poll(
     if title.is_empty() {
         return page_with(&st, &ctx, school, &id, ctx.tr.t("poll-title-required")).await;
     }
-    let voters = repo::current_delegate_ids(&st.store, &s.term_id).await?;
-    // 决议: more than half of all delegates (全体代表过半数), quorum two thirds.
-    let poll = json!({"title": title, "kind": "resolution", "rules": {"quorum": "2/3", "threshold": "1/2", "base": "electorate"}});
-    let poll_id = crate::polls::create_poll(&st, &ctx, &school, poll, Some(voters)).await?;
+    let voters = repo::body_ids(&st.store, &s).await?;
+    let quorum = jiaogong_store::congress_settings::get(&st.store, &school.id).await?.quorum.to_string();
+    // 决议: more than half of the whole body (全体代表过半数), quorum as the school set it.
+    let poll = json!({"title": title, "kind": "resolution", "rules": {"quorum": quorum, "threshold": "1/2", "base": "electorate"}});
+    let poll_id = crate::polls::create_poll(&st, &ctx, &school, poll, Some(voters), false).await?;
     let mut tx = st.store.begin().await?;
     jiaogong_store::polls::set_session(&mut tx, &poll_id, &s.id).await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/s/{}/polls/{poll_id}", school.code)))
 }
 
-/// Whether a poll voted in a session may open now (quorum holds); polls outside a session may.
-pub async fn may_open(st: &AppState, school: &School, poll_id: &str) -> AppResult<Option<(i64, i64)>> {
+#[derive(Deserialize)]
+struct ModeForm {
+    #[serde(default)]
+    assembly: String,
+}
+
+/// Switches the session's term between 教代会 and 教职工大会. Refused when the school has 100
+/// active staff or more (congress.md), and once the term has a vote (its electorate is fixed).
+async fn set_mode(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id)): Path<(String, String)>,
+    Form(f): Form<ModeForm>,
+) -> AppResult<Response> {
+    let s = repo::session(&st.store, &school.id, &id).await?;
+    let assembly = f.assembly == "1";
+    if assembly == s.is_assembly() {
+        return Ok(see_other(&format!("/s/{}/congress/{id}", school.code)));
+    }
+    let staff = jiaogong_store::congress_settings::active_staff(&st.store, &school.id).await?;
+    if assembly && !congress::assembly_allowed(staff) {
+        let e = congress::SettingsError::AssemblyTooLarge { staff };
+        return page_with(&st, &ctx, school, &id, ctx.tr.ta(e.key(), &e.args())).await;
+    }
+    if repo::term_has_polls(&st.store, &s.term_id).await? {
+        return page_with(&st, &ctx, school, &id, ctx.tr.t("congress-err-mode-polls")).await;
+    }
+    let mut tx = st.store.begin().await?;
+    repo::set_term_assembly(&mut tx, &school.id, &s.term_id, assembly).await?;
+    let detail = if assembly { "assembly" } else { "delegates" };
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(Some(&school.id), &ctx.actor(), "congress.term.mode", &s.term_id).detail(detail.to_string()),
+    )
+    .await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(see_other(&format!("/s/{}/congress/{id}", school.code)))
+}
+
+/// Whether a poll voted in a session may open now (the school's quorum holds; polls outside a
+/// session may): `Some(message)` says why not.
+pub async fn may_open(st: &AppState, ctx: &Ctx, school: &School, poll_id: &str) -> AppResult<Option<String>> {
     let Some(session_id) = jiaogong_store::polls::session_of(&st.store, poll_id).await? else { return Ok(None) };
     let s = repo::session(&st.store, &school.id, &session_id).await?;
-    let l = live(st, &s).await?;
-    Ok(if l.quorum { None } else { Some((l.present, l.delegates)) })
+    let l = live(st, school, &s).await?;
+    if l.quorum {
+        return Ok(None);
+    }
+    let args = [("present", l.present.to_string()), ("delegates", l.delegates.to_string()), ("quorum", l.rule)];
+    let key = if l.assembly { "congress-no-quorum-assembly" } else { "congress-no-quorum" };
+    Ok(Some(ctx.tr.ta(key, &args)))
 }
 
 /// Present delegates of a poll's session (its 实到 and ballots issued at close).
 pub async fn present_for(st: &AppState, school: &School, poll_id: &str) -> AppResult<Option<i64>> {
     let Some(session_id) = jiaogong_store::polls::session_of(&st.store, poll_id).await? else { return Ok(None) };
     let s = repo::session(&st.store, &school.id, &session_id).await?;
-    Ok(Some(live(st, &s).await?.present))
+    Ok(Some(live(st, school, &s).await?.present))
 }
 
 #[derive(Template)]
@@ -400,6 +455,7 @@ async fn checkin(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>
         .await?;
     }
     jiaogong_store::commit(tx).await?;
-    let error = if ok { String::new() } else { ctx.tr.t("congress-not-delegate") };
+    let not_in = if s.is_assembly() { "congress-not-member" } else { "congress-not-delegate" };
+    let error = if ok { String::new() } else { ctx.tr.t(not_in) };
     render(&CheckinPage { c: Chrome::new(&ctx, "congress", title), s, done: ok, error })
 }

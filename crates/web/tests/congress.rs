@@ -52,7 +52,7 @@ async fn votes_open_only_with_quorum_and_delegates_sign_in_by_qr() {
     let page =
         common::body_text(t.send(t.req("GET", &session_url, Some(t.as_role("chair")), Body::empty(), None)).await)
             .await;
-    assert!(page.contains("id=\"n-present\">1<") && page.contains("已达三分之二"), "live quorum shown");
+    assert!(page.contains("id=\"n-present\">1<") && page.contains("已达法定人数（2/3）"), "live quorum shown");
 
     let r = t
         .send(t.req("POST", &format!("/api/v1/polls/{poll_id}/open"), Some(t.as_role("chair")), Body::empty(), None))
