@@ -187,6 +187,7 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/congress/settings", Allow::Roles(CONGRESS_SETTINGS_EDITORS)),
     ("GET", "/s/{school}/congress/{id}", Allow::Roles(POLL_MANAGERS)),
     ("GET", "/s/{school}/congress/{id}/presence", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/congress/{id}/qr", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/delegates", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/delegates/{delegate}/end", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/attendance/{member}", Allow::Roles(POLL_MANAGERS)),

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Form};
+use jiaogong_domain::congress::checkin::{self, CheckinToken};
 use jiaogong_domain::congress::{self, Composition, PersonFacts};
 use jiaogong_domain::members::{Gender, Post};
 use jiaogong_store::audit::{self, Event};
@@ -28,6 +29,7 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/s/{school}/congress", post(create_session))
         .add("GET", "/s/{school}/congress/{id}", get(page))
         .add("GET", "/s/{school}/congress/{id}/presence", get(presence_fragment))
+        .add("GET", "/s/{school}/congress/{id}/qr", get(qr_fragment))
         .add("POST", "/s/{school}/congress/{id}/delegates", post(add_delegates))
         .add("POST", "/s/{school}/congress/{id}/delegates/{delegate}/end", post(end_delegate))
         .add("POST", "/s/{school}/congress/{id}/attendance/{member}", post(toggle_attendance))
@@ -153,9 +155,44 @@ struct SessionPage {
     comp: Composition,
     polls: Vec<Poll>,
     items: Vec<jiaogong_store::agenda::Item>,
-    qr: String,
-    checkin_url: String,
+    qr: Qr,
     error: String,
+}
+
+/// The QR code on the chair's screen: a link with this minute's check-in code.
+struct Qr {
+    svg: String,
+    url: String,
+}
+
+fn qr_of(st: &AppState, ctx: &Ctx, s: &Session) -> Qr {
+    let slot = checkin::slot_of(jiaogong_store::now_ms());
+    let code = st.store.crypto.checkin_code(&s.id, &s.checkin_token, slot);
+    let url = format!("{}/checkin/{}", ctx.origin, CheckinToken::new(&s.id, slot, &code).encode());
+    let svg = qrcode::QrCode::new(url.as_bytes())
+        .map(|code| code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).build())
+        .unwrap_or_default();
+    Qr { svg, url }
+}
+
+#[derive(Template)]
+#[template(path = "congress/qr.html")]
+struct QrFragment {
+    school: School,
+    s: Session,
+    qr: Qr,
+}
+
+/// The QR code alone, polled by the chair's page so the code on the screen follows the minute.
+async fn qr_fragment(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let s = repo::session(&st.store, &school.id, &id).await?;
+    let qr = qr_of(&st, &ctx, &s);
+    render(&QrFragment { school, s, qr })
 }
 
 #[derive(Template)]
@@ -178,10 +215,7 @@ async fn page_with(st: &AppState, ctx: &Ctx, school: School, id: &str, error: St
     let comp = composition_of(st, &school, &delegates).await?;
     let polls = jiaogong_store::polls::of_session(&st.store, &school.id, &s.id).await?;
     let items = jiaogong_store::agenda::items(&st.store, &school.id, &s.id).await?;
-    let checkin_url = format!("{}/checkin/{}", ctx.origin, s.checkin_token);
-    let qr = qrcode::QrCode::new(checkin_url.as_bytes())
-        .map(|code| code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).build())
-        .unwrap_or_default();
+    let qr = qr_of(st, ctx, &s);
     let title = s.title.clone();
     let mut r = render(&SessionPage {
         c: Chrome::new(ctx, "congress", title),
@@ -193,7 +227,6 @@ async fn page_with(st: &AppState, ctx: &Ctx, school: School, id: &str, error: St
         polls,
         items,
         qr,
-        checkin_url,
         error: error.clone(),
     })?;
     if !error.is_empty() {
@@ -415,34 +448,63 @@ pub async fn present_for(st: &AppState, school: &School, poll_id: &str) -> AppRe
 struct CheckinPage {
     c: Chrome,
     s: Session,
+    token: String,
     done: bool,
     error: String,
 }
 
-async fn checkin_page(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
-    let (school_id, s) = repo::session_by_token(&st.store, &token).await?;
+/// What a scanned link leads to: the session, or the page that says the code has expired.
+enum Scan {
+    Fresh(String, Session),
+    Expired(Session),
+}
+
+/// Checks a scanned token: a code the server did not make is 404 (ids cannot be probed); a
+/// genuine code older than the previous minute has expired.
+async fn scan(st: &AppState, ctx: &Ctx, token: &str) -> AppResult<Scan> {
+    let t = CheckinToken::parse(token).ok_or(AppError::NotFound)?;
+    let (school_id, s) = repo::session_anywhere(&st.store, &t.session_id).await?;
     let user = ctx.user()?;
     if user.school_id.as_deref() != Some(school_id.as_str()) {
         return Err(AppError::NotFound);
     }
+    if !checkin::codes_equal(&st.store.crypto.checkin_code(&s.id, &s.checkin_token, t.slot), &t.code) {
+        return Err(AppError::NotFound);
+    }
+    if !t.is_fresh(checkin::slot_of(jiaogong_store::now_ms())) {
+        return Ok(Scan::Expired(s));
+    }
+    Ok(Scan::Fresh(school_id, s))
+}
+
+fn expired(ctx: &Ctx, s: Session, token: String) -> AppResult<Response> {
     let title = s.title.clone();
-    render(&CheckinPage { c: Chrome::new(&ctx, "congress", title), s, done: false, error: String::new() })
+    let error = ctx.tr.t("congress-checkin-expired");
+    let mut r = render(&CheckinPage { c: Chrome::new(ctx, "congress", title), s, token, done: false, error })?;
+    *r.status_mut() = axum::http::StatusCode::GONE;
+    Ok(r)
+}
+
+async fn checkin_page(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
+    let s = match scan(&st, &ctx, &token).await? {
+        Scan::Fresh(_, s) => s,
+        Scan::Expired(s) => return expired(&ctx, s, token),
+    };
+    let title = s.title.clone();
+    render(&CheckinPage { c: Chrome::new(&ctx, "congress", title), s, token, done: false, error: String::new() })
 }
 
 async fn checkin(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
-    let (school_id, s) = repo::session_by_token(&st.store, &token).await?;
+    let (school_id, s) = match scan(&st, &ctx, &token).await? {
+        Scan::Fresh(school_id, s) => (school_id, s),
+        Scan::Expired(s) => return expired(&ctx, s, token),
+    };
     let user = ctx.user()?.clone();
-    if user.school_id.as_deref() != Some(school_id.as_str()) {
-        return Err(AppError::NotFound);
-    }
     let title = s.title.clone();
+    let not_in = if s.is_assembly() { "congress-not-member" } else { "congress-not-delegate" };
     let Some(member) = user.member_id.clone() else {
-        return render(&CheckinPage {
-            c: Chrome::new(&ctx, "congress", title),
-            s,
-            done: false,
-            error: ctx.tr.t("congress-not-delegate"),
-        });
+        let error = ctx.tr.t(not_in);
+        return render(&CheckinPage { c: Chrome::new(&ctx, "congress", title), s, token, done: false, error });
     };
     let mut tx = st.store.begin().await?;
     let ok = repo::check_in(&mut tx, &s, &member, "qr").await?;
@@ -455,7 +517,6 @@ async fn checkin(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>
         .await?;
     }
     jiaogong_store::commit(tx).await?;
-    let not_in = if s.is_assembly() { "congress-not-member" } else { "congress-not-delegate" };
     let error = if ok { String::new() } else { ctx.tr.t(not_in) };
-    render(&CheckinPage { c: Chrome::new(&ctx, "congress", title), s, done: ok, error })
+    render(&CheckinPage { c: Chrome::new(&ctx, "congress", title), s, token, done: ok, error })
 }

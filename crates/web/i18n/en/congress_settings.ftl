@@ -41,3 +41,5 @@ congress-err-mode-polls = This term already has votes with a fixed electorate; i
 congress-member-list = Members' sign-in list
 congress-members-expected = Members expected
 congress-not-member = You are not an active member of this school; no sign-in is needed.
+congress-checkin-expired = This sign-in QR code has expired (the code changes every minute). Please scan the code now shown on the screen in the hall again.
+congress-checkin-rotates = The QR code changes every minute; a photo of it forwarded to someone stops working after two minutes.

@@ -41,3 +41,5 @@ congress-err-mode-polls = 本届已经有表决事项，投票人范围已经确
 congress-member-list = 会员签到名单
 congress-members-expected = 应到会员
 congress-not-member = 您不是本校在职会员，无需签到。
+congress-checkin-expired = 这个签到二维码已过期（二维码每分钟更换）。请重新扫描会场屏幕上当前显示的二维码。
+congress-checkin-rotates = 二维码每分钟自动更换，拍照转发的二维码两分钟后失效。

@@ -41,3 +41,5 @@ congress-err-mode-polls = 本屆已經有表決事項，投票人範圍已經確
 congress-member-list = 會員簽到名單
 congress-members-expected = 應到會員
 congress-not-member = 您不是本校在職會員，無需簽到。
+congress-checkin-expired = 這個簽到 QR 碼已過期（QR 碼每分鐘更換）。請重新掃描會場螢幕上目前顯示的 QR 碼。
+congress-checkin-rotates = QR 碼每分鐘自動更換，拍照轉發的 QR 碼兩分鐘後失效。
