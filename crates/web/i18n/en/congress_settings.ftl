@@ -1,4 +1,4 @@
-# Congress settings (per school), 教职工大会 mode, rotating check-in codes, interim session requests
+# Congress settings (per school), 教职工大会 mode, rotating check-in codes
 csettings-nav = Congress settings
 csettings-title = Congress settings
 csettings-all = All congress settings (quorum, competitive margin, evaluation and selection rules)

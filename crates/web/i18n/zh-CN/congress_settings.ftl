@@ -1,4 +1,4 @@
-# Congress settings (per school), 教职工大会 mode, rotating check-in codes, interim session requests
+# Congress settings (per school), 教职工大会 mode, rotating check-in codes
 csettings-nav = 教代会设置
 csettings-title = 教代会设置
 csettings-all = 全部教代会设置（法定人数、差额比例、测评和评选规则）

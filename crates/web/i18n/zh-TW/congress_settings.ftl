@@ -1,4 +1,4 @@
-# Congress settings (per school), 教职工大会 mode, rotating check-in codes, interim session requests
+# Congress settings (per school), 教职工大会 mode, rotating check-in codes
 csettings-nav = 教代會設定
 csettings-title = 教代會設定
 csettings-all = 全部教代會設定（法定人數、差額比例、測評和評選規則）
