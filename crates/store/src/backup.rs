@@ -28,6 +28,7 @@ pub const TABLES: &[&str] = &[
     "congress_sessions",
     "delegates",
     "attendance",
+    "congress_settings",
     "session_items",
     "polls",
     "poll_electorate",

@@ -22,6 +22,7 @@ pub struct Crypto {
     cipher: Aes256Gcm,
     index_key: [u8; 32],
     audit_key: [u8; 32],
+    checkin_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Crypto {
@@ -43,7 +44,12 @@ impl Crypto {
     pub fn new(master: [u8; 32]) -> Self {
         let enc = derive(&master, "field-encryption");
         let cipher = Aes256Gcm::new(aes_gcm::Key::<Aes256Gcm>::from_slice(&enc));
-        Crypto { cipher, index_key: derive(&master, "blind-index"), audit_key: derive(&master, "audit-chain") }
+        Crypto {
+            cipher,
+            index_key: derive(&master, "blind-index"),
+            audit_key: derive(&master, "audit-chain"),
+            checkin_key: derive(&master, "congress-checkin"),
+        }
     }
 
     /// Parses a master key written as 64 hex digits.
@@ -87,6 +93,17 @@ impl Crypto {
         mac_hex(&self.index_key, &[school_id.as_bytes(), value.as_bytes()])
     }
 
+    /// The check-in code of a session for one time slot (128 bits as hex): only the server, which
+    /// holds the master key and the session's secret, can make one.
+    pub fn checkin_code(&self, session_id: &str, session_secret: &str, slot: u64) -> String {
+        let mut code = mac_hex(
+            &self.checkin_key,
+            &[session_id.as_bytes(), session_secret.as_bytes(), slot.to_string().as_bytes()],
+        );
+        code.truncate(32);
+        code
+    }
+
     pub(crate) fn audit_mac(&self, parts: &[&[u8]]) -> String {
         mac_hex(&self.audit_key, parts)
     }
@@ -126,6 +143,17 @@ mod tests {
         assert!(b.decrypt(&sealed).is_err());
         assert!(a.decrypt("v1.garbage").is_err());
         assert!(a.decrypt("plain").is_err());
+    }
+
+    #[test]
+    fn checkin_codes_differ_per_slot_session_and_key() {
+        let c = Crypto::new([3u8; 32]);
+        let code = c.checkin_code("s1", "secret", 10);
+        assert_eq!(code.len(), 32);
+        assert_eq!(code, c.checkin_code("s1", "secret", 10));
+        assert_ne!(code, c.checkin_code("s1", "secret", 11));
+        assert_ne!(code, c.checkin_code("s2", "secret", 10));
+        assert_ne!(code, Crypto::new([4u8; 32]).checkin_code("s1", "secret", 10));
     }
 
     #[test]

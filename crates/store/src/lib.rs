@@ -14,6 +14,7 @@ pub mod backup;
 pub mod cache;
 pub mod calendar;
 pub mod congress;
+pub mod congress_settings;
 pub mod corrections;
 pub mod crypto;
 mod db;

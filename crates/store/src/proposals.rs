@@ -122,12 +122,13 @@ pub async fn set_window(
 
 // --- delegates -----------------------------------------------------------------------------
 
-/// Whether the member is a current delegate of the session's term.
+/// Whether the member is in the voting body of the session's term: a current delegate, or at a
+/// 教职工大会 any active member.
 async fn is_delegate_tx(tx: &mut Tx, session_id: &str, member_id: &str) -> Result<bool> {
-    let r: Option<(i64,)> = sqlx::query_as(
-        "SELECT 1 FROM delegates d JOIN congress_sessions s ON s.term_id = d.term_id \
-         WHERE s.id = $1 AND d.member_id = $2 AND d.until IS NULL",
-    )
+    let r: Option<(i64,)> = sqlx::query_as(&format!(
+        "SELECT 1 FROM congress_sessions s WHERE s.id = $1 AND {}",
+        crate::congress::in_body("s.term_id", "$2")
+    ))
     .bind(session_id)
     .bind(member_id)
     .fetch_optional(&mut **tx)
@@ -150,11 +151,11 @@ pub async fn sessions_for_delegate(
     member_id: &str,
     from: NaiveDate,
 ) -> Result<Vec<DraftSession>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(&format!(
         "SELECT s.id, s.title, s.held_on FROM congress_sessions s \
-         WHERE s.school_id = $1 AND s.held_on >= $3 AND EXISTS (SELECT 1 FROM delegates d WHERE d.term_id = s.term_id \
-         AND d.member_id = $2 AND d.until IS NULL) ORDER BY s.held_on",
-    )
+         WHERE s.school_id = $1 AND s.held_on >= $3 AND {} ORDER BY s.held_on",
+        crate::congress::in_body("s.term_id", "$2")
+    ))
     .bind(school_id)
     .bind(member_id)
     .bind(iso(from))
@@ -731,14 +732,14 @@ pub struct CosignLine {
 }
 
 pub async fn to_cosign(store: &Store, school_id: &str, member_id: &str) -> Result<Vec<CosignLine>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(&format!(
         "SELECT p.id, p.title, p.category, m.name AS proposer_name, s.title AS session_title, \
          (SELECT COUNT(*) FROM proposal_cosigners c WHERE c.proposal_id = p.id) AS cosigners, \
          (SELECT COUNT(*) FROM proposal_cosigners c WHERE c.proposal_id = p.id AND c.member_id = $2) AS signed \
          FROM proposals p JOIN members m ON m.id = p.proposer_id JOIN congress_sessions s ON s.id = p.session_id \
-         WHERE p.school_id = $1 AND p.state = 'draft' AND p.proposer_id <> $2 AND EXISTS (SELECT 1 FROM delegates d \
-         WHERE d.term_id = s.term_id AND d.member_id = $2 AND d.until IS NULL) ORDER BY p.created_at DESC",
-    )
+         WHERE p.school_id = $1 AND p.state = 'draft' AND p.proposer_id <> $2 AND {} ORDER BY p.created_at DESC",
+        crate::congress::in_body("s.term_id", "$2")
+    ))
     .bind(school_id)
     .bind(member_id)
     .fetch_all(&store.read)
@@ -747,12 +748,12 @@ pub async fn to_cosign(store: &Store, school_id: &str, member_id: &str) -> Resul
 
 /// Drafts waiting for this member's co-signature (home to-do).
 pub async fn awaiting_cosign_count(store: &Store, school_id: &str, member_id: &str) -> Result<i64> {
-    let (n,): (i64,) = sqlx::query_as(
+    let (n,): (i64,) = sqlx::query_as(&format!(
         "SELECT COUNT(*) FROM proposals p JOIN congress_sessions s ON s.id = p.session_id \
-         WHERE p.school_id = $1 AND p.state = 'draft' AND p.proposer_id <> $2 \
-         AND EXISTS (SELECT 1 FROM delegates d WHERE d.term_id = s.term_id AND d.member_id = $2 AND d.until IS NULL) \
+         WHERE p.school_id = $1 AND p.state = 'draft' AND p.proposer_id <> $2 AND {} \
          AND NOT EXISTS (SELECT 1 FROM proposal_cosigners c WHERE c.proposal_id = p.id AND c.member_id = $2)",
-    )
+        crate::congress::in_body("s.term_id", "$2")
+    ))
     .bind(school_id)
     .bind(member_id)
     .fetch_one(&store.read)

@@ -45,6 +45,10 @@ pub const SCHOOL_PEOPLE: &[Role] = &[Admin, Chair, OrgCommittee, GroupLeader, Me
 pub const SELECTION_REVIEWERS: &[Role] = &[Admin, Chair];
 /// The proposal committee (提案工作委员会): reviews, assigns and records the departments' replies.
 pub const PROPOSAL_COMMITTEE: &[Role] = &[Admin, Chair, OrgCommittee];
+/// Read the congress settings (quorum, 差额 margin, evaluation and selection rules …).
+pub const CONGRESS_SETTINGS_READERS: &[Role] = &[Admin, Chair, OrgCommittee, Auditor];
+/// Change the congress settings.
+pub const CONGRESS_SETTINGS_EDITORS: &[Role] = &[Admin, Chair];
 /// Read the audit log.
 pub const AUDIT_READERS: &[Role] = &[Admin, Chair, Auditor];
 
@@ -179,12 +183,16 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/polls/{id}/progress", Allow::Roles(POLL_MANAGERS)),
     ("GET", "/s/{school}/congress", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/congress/settings", Allow::Roles(CONGRESS_SETTINGS_READERS)),
+    ("POST", "/s/{school}/congress/settings", Allow::Roles(CONGRESS_SETTINGS_EDITORS)),
     ("GET", "/s/{school}/congress/{id}", Allow::Roles(POLL_MANAGERS)),
     ("GET", "/s/{school}/congress/{id}/presence", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/congress/{id}/qr", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/delegates", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/delegates/{delegate}/end", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/attendance/{member}", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/polls", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/congress/{id}/mode", Allow::Roles(CONGRESS_SETTINGS_EDITORS)),
     ("POST", "/s/{school}/congress/{id}/items", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/items/{item}/delete", Allow::Roles(POLL_MANAGERS)),
     ("GET", "/s/{school}/sessions", Allow::Roles(SCHOOL_PEOPLE)),

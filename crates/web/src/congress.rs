@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Form};
+use jiaogong_domain::congress::checkin::{self, CheckinToken};
 use jiaogong_domain::congress::{self, Composition, PersonFacts};
 use jiaogong_domain::members::{Gender, Post};
 use jiaogong_store::audit::{self, Event};
@@ -28,10 +29,12 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/s/{school}/congress", post(create_session))
         .add("GET", "/s/{school}/congress/{id}", get(page))
         .add("GET", "/s/{school}/congress/{id}/presence", get(presence_fragment))
+        .add("GET", "/s/{school}/congress/{id}/qr", get(qr_fragment))
         .add("POST", "/s/{school}/congress/{id}/delegates", post(add_delegates))
         .add("POST", "/s/{school}/congress/{id}/delegates/{delegate}/end", post(end_delegate))
         .add("POST", "/s/{school}/congress/{id}/attendance/{member}", post(toggle_attendance))
         .add("POST", "/s/{school}/congress/{id}/polls", post(create_poll))
+        .add("POST", "/s/{school}/congress/{id}/mode", post(set_mode))
         .add("GET", "/checkin/{token}", get(checkin_page))
         .add("POST", "/checkin/{token}", post(checkin))
 }
@@ -101,17 +104,22 @@ async fn create_session(
     Ok(see_other(&format!("/s/{}/congress/{id}", school.code)))
 }
 
-/// Presence, quorum and composition of a session.
+/// Presence and quorum of a session: the voting body (delegates, or every active member at a
+/// 教职工大会), who is present, and whether the school's quorum holds.
 struct Live {
     delegates: i64,
     present: i64,
     quorum: bool,
+    /// The school's quorum, e.g. `2/3`.
+    rule: String,
+    assembly: bool,
 }
 
-async fn live(st: &AppState, session: &Session) -> AppResult<Live> {
+async fn live(st: &AppState, school: &School, session: &Session) -> AppResult<Live> {
+    let settings = jiaogong_store::congress_settings::get(&st.store, &school.id).await?;
     let (delegates, present) = repo::presence(&st.store, session).await?;
-    let quorum = congress::quorum_met(present as u32, delegates as u32) && delegates > 0;
-    Ok(Live { delegates, present, quorum })
+    let quorum = settings.quorum_met(present.max(0) as u64, delegates.max(0) as u64);
+    Ok(Live { delegates, present, quorum, rule: settings.quorum.to_string(), assembly: session.is_assembly() })
 }
 
 fn person(post: &Option<String>, gender: &Option<String>, birth: &Option<String>) -> PersonFacts {
@@ -147,9 +155,44 @@ struct SessionPage {
     comp: Composition,
     polls: Vec<Poll>,
     items: Vec<jiaogong_store::agenda::Item>,
-    qr: String,
-    checkin_url: String,
+    qr: Qr,
     error: String,
+}
+
+/// The QR code on the chair's screen: a link with this minute's check-in code.
+struct Qr {
+    svg: String,
+    url: String,
+}
+
+fn qr_of(st: &AppState, ctx: &Ctx, s: &Session) -> Qr {
+    let slot = checkin::slot_of(jiaogong_store::now_ms());
+    let code = st.store.crypto.checkin_code(&s.id, &s.checkin_token, slot);
+    let url = format!("{}/checkin/{}", ctx.origin, CheckinToken::new(&s.id, slot, &code).encode());
+    let svg = qrcode::QrCode::new(url.as_bytes())
+        .map(|code| code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).build())
+        .unwrap_or_default();
+    Qr { svg, url }
+}
+
+#[derive(Template)]
+#[template(path = "congress/qr.html")]
+struct QrFragment {
+    school: School,
+    s: Session,
+    qr: Qr,
+}
+
+/// The QR code alone, polled by the chair's page so the code on the screen follows the minute.
+async fn qr_fragment(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let s = repo::session(&st.store, &school.id, &id).await?;
+    let qr = qr_of(&st, &ctx, &s);
+    render(&QrFragment { school, s, qr })
 }
 
 #[derive(Template)]
@@ -163,15 +206,16 @@ struct PresenceFragment {
 
 async fn page_with(st: &AppState, ctx: &Ctx, school: School, id: &str, error: String) -> AppResult<Response> {
     let s = repo::session(&st.store, &school.id, id).await?;
-    let live = live(st, &s).await?;
-    let delegates = repo::delegates(&st.store, &school.id, &s.term_id, &s.id).await?;
+    let live = live(st, &school, &s).await?;
+    let delegates = if s.is_assembly() {
+        repo::assembly_roll(&st.store, &school.id, &s.id).await?
+    } else {
+        repo::delegates(&st.store, &school.id, &s.term_id, &s.id).await?
+    };
     let comp = composition_of(st, &school, &delegates).await?;
     let polls = jiaogong_store::polls::of_session(&st.store, &school.id, &s.id).await?;
     let items = jiaogong_store::agenda::items(&st.store, &school.id, &s.id).await?;
-    let checkin_url = format!("{}/checkin/{}", ctx.origin, s.checkin_token);
-    let qr = qrcode::QrCode::new(checkin_url.as_bytes())
-        .map(|code| code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).build())
-        .unwrap_or_default();
+    let qr = qr_of(st, ctx, &s);
     let title = s.title.clone();
     let mut r = render(&SessionPage {
         c: Chrome::new(ctx, "congress", title),
@@ -183,7 +227,6 @@ async fn page_with(st: &AppState, ctx: &Ctx, school: School, id: &str, error: St
         polls,
         items,
         qr,
-        checkin_url,
         error: error.clone(),
     })?;
     if !error.is_empty() {
@@ -208,7 +251,7 @@ async fn presence_fragment(
     Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let s = repo::session(&st.store, &school.id, &id).await?;
-    let live = live(&st, &s).await?;
+    let live = live(&st, &school, &s).await?;
     let title = s.title.clone();
     render(&PresenceFragment { c: Chrome::new(&ctx, "congress", title), school, s, live })
 }
@@ -292,10 +335,7 @@ async fn toggle_attendance(
     Path((_, id, member)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
     let s = repo::session(&st.store, &school.id, &id).await?;
-    let present = repo::delegates(&st.store, &school.id, &s.term_id, &s.id)
-        .await?
-        .iter()
-        .any(|d| d.member_id == member && d.present == 1);
+    let present = jiaogong_store::paper::is_present(&st.store, &s.id, &member).await?;
     let mut tx = st.store.begin().await?;
     if present {
         repo::undo_check_in(&mut tx, &s.id, &member).await?;
@@ -330,29 +370,77 @@ async fn create_poll(
     if title.is_empty() {
         return page_with(&st, &ctx, school, &id, ctx.tr.t("poll-title-required")).await;
     }
-    let voters = repo::current_delegate_ids(&st.store, &s.term_id).await?;
-    // 决议: more than half of all delegates (全体代表过半数), quorum two thirds.
-    let poll = json!({"title": title, "kind": "resolution", "rules": {"quorum": "2/3", "threshold": "1/2", "base": "electorate"}});
-    let poll_id = crate::polls::create_poll(&st, &ctx, &school, poll, Some(voters)).await?;
+    let voters = repo::body_ids(&st.store, &s).await?;
+    let quorum = jiaogong_store::congress_settings::get(&st.store, &school.id).await?.quorum.to_string();
+    // 决议: more than half of the whole body (全体代表过半数), quorum as the school set it.
+    let poll = json!({"title": title, "kind": "resolution", "rules": {"quorum": quorum, "threshold": "1/2", "base": "electorate"}});
+    let poll_id = crate::polls::create_poll(&st, &ctx, &school, poll, Some(voters), false).await?;
     let mut tx = st.store.begin().await?;
     jiaogong_store::polls::set_session(&mut tx, &poll_id, &s.id).await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/s/{}/polls/{poll_id}", school.code)))
 }
 
-/// Whether a poll voted in a session may open now (quorum holds); polls outside a session may.
-pub async fn may_open(st: &AppState, school: &School, poll_id: &str) -> AppResult<Option<(i64, i64)>> {
+#[derive(Deserialize)]
+struct ModeForm {
+    #[serde(default)]
+    assembly: String,
+}
+
+/// Switches the session's term between 教代会 and 教职工大会. Refused when the school has 100
+/// active staff or more (congress.md), and once the term has a vote (its electorate is fixed).
+async fn set_mode(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id)): Path<(String, String)>,
+    Form(f): Form<ModeForm>,
+) -> AppResult<Response> {
+    let s = repo::session(&st.store, &school.id, &id).await?;
+    let assembly = f.assembly == "1";
+    if assembly == s.is_assembly() {
+        return Ok(see_other(&format!("/s/{}/congress/{id}", school.code)));
+    }
+    let staff = jiaogong_store::congress_settings::active_staff(&st.store, &school.id).await?;
+    if assembly && !congress::assembly_allowed(staff) {
+        let e = congress::SettingsError::AssemblyTooLarge { staff };
+        return page_with(&st, &ctx, school, &id, ctx.tr.ta(e.key(), &e.args())).await;
+    }
+    if repo::term_has_polls(&st.store, &s.term_id).await? {
+        return page_with(&st, &ctx, school, &id, ctx.tr.t("congress-err-mode-polls")).await;
+    }
+    let mut tx = st.store.begin().await?;
+    repo::set_term_assembly(&mut tx, &school.id, &s.term_id, assembly).await?;
+    let detail = if assembly { "assembly" } else { "delegates" };
+    audit::append(
+        &mut tx,
+        &st.store.crypto,
+        &Event::new(Some(&school.id), &ctx.actor(), "congress.term.mode", &s.term_id).detail(detail.to_string()),
+    )
+    .await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(see_other(&format!("/s/{}/congress/{id}", school.code)))
+}
+
+/// Whether a poll voted in a session may open now (the school's quorum holds; polls outside a
+/// session may): `Some(message)` says why not.
+pub async fn may_open(st: &AppState, ctx: &Ctx, school: &School, poll_id: &str) -> AppResult<Option<String>> {
     let Some(session_id) = jiaogong_store::polls::session_of(&st.store, poll_id).await? else { return Ok(None) };
     let s = repo::session(&st.store, &school.id, &session_id).await?;
-    let l = live(st, &s).await?;
-    Ok(if l.quorum { None } else { Some((l.present, l.delegates)) })
+    let l = live(st, school, &s).await?;
+    if l.quorum {
+        return Ok(None);
+    }
+    let args = [("present", l.present.to_string()), ("delegates", l.delegates.to_string()), ("quorum", l.rule)];
+    let key = if l.assembly { "congress-no-quorum-assembly" } else { "congress-no-quorum" };
+    Ok(Some(ctx.tr.ta(key, &args)))
 }
 
 /// Present delegates of a poll's session (its 实到 and ballots issued at close).
 pub async fn present_for(st: &AppState, school: &School, poll_id: &str) -> AppResult<Option<i64>> {
     let Some(session_id) = jiaogong_store::polls::session_of(&st.store, poll_id).await? else { return Ok(None) };
     let s = repo::session(&st.store, &school.id, &session_id).await?;
-    Ok(Some(live(st, &s).await?.present))
+    Ok(Some(live(st, school, &s).await?.present))
 }
 
 #[derive(Template)]
@@ -360,34 +448,63 @@ pub async fn present_for(st: &AppState, school: &School, poll_id: &str) -> AppRe
 struct CheckinPage {
     c: Chrome,
     s: Session,
+    token: String,
     done: bool,
     error: String,
 }
 
-async fn checkin_page(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
-    let (school_id, s) = repo::session_by_token(&st.store, &token).await?;
+/// What a scanned link leads to: the session, or the page that says the code has expired.
+enum Scan {
+    Fresh(String, Session),
+    Expired(Session),
+}
+
+/// Checks a scanned token: a code the server did not make is 404 (ids cannot be probed); a
+/// genuine code older than the previous minute has expired.
+async fn scan(st: &AppState, ctx: &Ctx, token: &str) -> AppResult<Scan> {
+    let t = CheckinToken::parse(token).ok_or(AppError::NotFound)?;
+    let (school_id, s) = repo::session_anywhere(&st.store, &t.session_id).await?;
     let user = ctx.user()?;
     if user.school_id.as_deref() != Some(school_id.as_str()) {
         return Err(AppError::NotFound);
     }
+    if !checkin::codes_equal(&st.store.crypto.checkin_code(&s.id, &s.checkin_token, t.slot), &t.code) {
+        return Err(AppError::NotFound);
+    }
+    if !t.is_fresh(checkin::slot_of(jiaogong_store::now_ms())) {
+        return Ok(Scan::Expired(s));
+    }
+    Ok(Scan::Fresh(school_id, s))
+}
+
+fn expired(ctx: &Ctx, s: Session, token: String) -> AppResult<Response> {
     let title = s.title.clone();
-    render(&CheckinPage { c: Chrome::new(&ctx, "congress", title), s, done: false, error: String::new() })
+    let error = ctx.tr.t("congress-checkin-expired");
+    let mut r = render(&CheckinPage { c: Chrome::new(ctx, "congress", title), s, token, done: false, error })?;
+    *r.status_mut() = axum::http::StatusCode::GONE;
+    Ok(r)
+}
+
+async fn checkin_page(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
+    let s = match scan(&st, &ctx, &token).await? {
+        Scan::Fresh(_, s) => s,
+        Scan::Expired(s) => return expired(&ctx, s, token),
+    };
+    let title = s.title.clone();
+    render(&CheckinPage { c: Chrome::new(&ctx, "congress", title), s, token, done: false, error: String::new() })
 }
 
 async fn checkin(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
-    let (school_id, s) = repo::session_by_token(&st.store, &token).await?;
+    let (school_id, s) = match scan(&st, &ctx, &token).await? {
+        Scan::Fresh(school_id, s) => (school_id, s),
+        Scan::Expired(s) => return expired(&ctx, s, token),
+    };
     let user = ctx.user()?.clone();
-    if user.school_id.as_deref() != Some(school_id.as_str()) {
-        return Err(AppError::NotFound);
-    }
     let title = s.title.clone();
+    let not_in = if s.is_assembly() { "congress-not-member" } else { "congress-not-delegate" };
     let Some(member) = user.member_id.clone() else {
-        return render(&CheckinPage {
-            c: Chrome::new(&ctx, "congress", title),
-            s,
-            done: false,
-            error: ctx.tr.t("congress-not-delegate"),
-        });
+        let error = ctx.tr.t(not_in);
+        return render(&CheckinPage { c: Chrome::new(&ctx, "congress", title), s, token, done: false, error });
     };
     let mut tx = st.store.begin().await?;
     let ok = repo::check_in(&mut tx, &s, &member, "qr").await?;
@@ -400,6 +517,6 @@ async fn checkin(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>
         .await?;
     }
     jiaogong_store::commit(tx).await?;
-    let error = if ok { String::new() } else { ctx.tr.t("congress-not-delegate") };
-    render(&CheckinPage { c: Chrome::new(&ctx, "congress", title), s, done: ok, error })
+    let error = if ok { String::new() } else { ctx.tr.t(not_in) };
+    render(&CheckinPage { c: Chrome::new(&ctx, "congress", title), s, token, done: ok, error })
 }

@@ -17,6 +17,7 @@ use jiaogong_domain::congress::evaluation::{
     item_subject, parse_grades, parse_items, Electorate, EvaluationError, EvaluationSettings, RaterFacts, RaterGroup,
     RaterKind,
 };
+use jiaogong_domain::congress::CongressSettings;
 use jiaogong_domain::members::Post;
 use jiaogong_store::evaluations::{self as repo, Evaluation, Leader};
 use jiaogong_store::polls::{self, Poll};
@@ -79,8 +80,9 @@ struct Draft {
     groups: Vec<(String, String, String)>,
 }
 
-impl Default for Draft {
-    fn default() -> Self {
+impl Draft {
+    /// An empty form with the school's defaults (minimum group size from the congress settings).
+    fn for_school(cs: &CongressSettings) -> Self {
         let s = EvaluationSettings::default();
         let mut groups: Vec<(String, String, String)> =
             s.groups.iter().map(|g| (g.name.clone(), g.who.code().to_string(), g.weight.to_string())).collect();
@@ -88,7 +90,7 @@ impl Default for Draft {
         Draft {
             title: String::new(),
             electorate: "all_staff".into(),
-            min_group_size: "5".into(),
+            min_group_size: cs.min_group_size.to_string(),
             grades: s.grades.iter().map(|g| format!("{}={}", g.name, g.points)).collect::<Vec<_>>().join("\n"),
             items: String::new(),
             groups,
@@ -126,7 +128,8 @@ async fn list_with(st: &AppState, ctx: &Ctx, school: School, d: Draft, error: St
 }
 
 async fn list(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>) -> AppResult<Response> {
-    list_with(&st, &ctx, school, Draft::default(), String::new()).await
+    let cs = jiaogong_store::congress_settings::get(&st.store, &school.id).await?;
+    list_with(&st, &ctx, school, Draft::for_school(&cs), String::new()).await
 }
 
 fn field(form: &[(String, String)], k: &str) -> String {
@@ -138,7 +141,7 @@ fn fields(form: &[(String, String)], k: &str) -> Vec<String> {
 }
 
 /// The setup form into settings, or the message to show.
-fn parse_draft(ctx: &Ctx, d: &Draft) -> Result<(String, EvaluationSettings), String> {
+fn parse_draft(ctx: &Ctx, d: &Draft, cs: &CongressSettings) -> Result<(String, EvaluationSettings), String> {
     let title = jiaogong_domain::text::normalize(&d.title);
     if title.is_empty() || title.chars().count() > 60 {
         return Err(ctx.tr.t("eval-err-title"));
@@ -158,7 +161,8 @@ fn parse_draft(ctx: &Ctx, d: &Draft) -> Result<(String, EvaluationSettings), Str
         let weight: u64 = weight.trim().parse().map_err(|_| eval_error(ctx, &EvaluationError::Groups))?;
         groups.push(RaterGroup { name, weight, who });
     }
-    let s = EvaluationSettings { grades, items, groups, min_group_size, electorate };
+    let s =
+        EvaluationSettings { grades, items, groups, min_group_size, electorate, flag_fail_ratio: cs.flag_fail_ratio };
     s.validate().map_err(|e| eval_error(ctx, &e))?;
     Ok((title, s))
 }
@@ -180,7 +184,8 @@ async fn create(
         items: field(&form, "items"),
         groups: names.into_iter().zip(whos).zip(weights).map(|((n, w), x)| (n, w, x)).collect(),
     };
-    let (title, settings) = match parse_draft(&ctx, &d) {
+    let cs = jiaogong_store::congress_settings::get(&st.store, &school.id).await?;
+    let (title, settings) = match parse_draft(&ctx, &d, &cs) {
         Ok(v) => v,
         Err(msg) => return list_with(&st, &ctx, school, d, msg).await,
     };

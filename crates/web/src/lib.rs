@@ -10,6 +10,7 @@ mod assets;
 mod audit_page;
 mod auth_pages;
 mod congress;
+mod congress_settings;
 pub mod ctx;
 mod district;
 mod dues;
@@ -84,6 +85,7 @@ pub fn routes() -> Routes {
     let r = admin::routes(r);
     let r = polls::routes(r);
     let r = congress::routes(r);
+    let r = congress_settings::routes(r);
     let r = sessions::routes(r);
     let r = evaluations::routes(r);
     let r = selections::routes(r);

@@ -26,6 +26,7 @@ pub struct Chrome {
     pub manages_accounts: bool,
     pub system_admin: bool,
     pub manages_polls: bool,
+    pub reads_congress_settings: bool,
     pub is_member: bool,
     pub active: &'static str,
     pub title: String,
@@ -49,6 +50,7 @@ impl Chrome {
             reads_audit: has(crate::access::AUDIT_READERS),
             manages_accounts: has(crate::access::ACCOUNT_MANAGERS),
             manages_polls: has(crate::access::POLL_MANAGERS),
+            reads_congress_settings: has(crate::access::CONGRESS_SETTINGS_READERS),
             system_admin: role == Some(Role::Admin)
                 && ctx.user.as_ref().map(|u| u.school_id.is_none()).unwrap_or(false),
             is_member: ctx.user.as_ref().map(|u| u.member_id.is_some()).unwrap_or(false),

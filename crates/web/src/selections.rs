@@ -60,6 +60,8 @@ struct ListPage {
     c: Chrome,
     school: School,
     selections: Vec<Selection>,
+    /// The school's publicity period, the form's default.
+    publicity_days: u32,
     error: String,
 }
 
@@ -86,9 +88,15 @@ impl PublicList {
 
 async fn list_with(st: &AppState, ctx: &Ctx, school: School, error: String) -> AppResult<Response> {
     let selections = repo::list(&st.store, &school.id).await?;
+    let publicity_days = jiaogong_store::congress_settings::get(&st.store, &school.id).await?.publicity_days;
     let title = ctx.tr.t("sel-title");
-    let mut r =
-        render(&ListPage { c: Chrome::new(ctx, "selections", title), school, selections, error: error.clone() })?;
+    let mut r = render(&ListPage {
+        c: Chrome::new(ctx, "selections", title),
+        school,
+        selections,
+        publicity_days,
+        error: error.clone(),
+    })?;
     if !error.is_empty() {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -127,9 +135,12 @@ async fn create(
     if title.is_empty() || award.is_empty() || title.chars().count() > 60 || award.chars().count() > 20 {
         return list_with(&st, &ctx, school, ctx.tr.t("sel-err-title")).await;
     }
-    let (Some(quota), Some(min_years), Some(days)) =
-        (number(&f.quota, 0, 1..=200), number(&f.min_years, 0, 0..=50), number(&f.publicity_days, 5, 5..=30))
-    else {
+    let default_days = i64::from(jiaogong_store::congress_settings::get(&st.store, &school.id).await?.publicity_days);
+    let (Some(quota), Some(min_years), Some(days)) = (
+        number(&f.quota, 0, 1..=200),
+        number(&f.min_years, 0, 0..=50),
+        number(&f.publicity_days, default_days, 5..=30),
+    ) else {
         return list_with(&st, &ctx, school, ctx.tr.t("sel-err-numbers")).await;
     };
     let mut tx = st.store.begin().await?;

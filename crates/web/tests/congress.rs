@@ -40,8 +40,7 @@ async fn votes_open_only_with_quorum_and_delegates_sign_in_by_qr() {
     assert!(common::body_text(r).await.contains("no_quorum"));
 
     // The delegate scans the session's QR code and signs in.
-    let sessions = jiaogong_store::congress::sessions(&t.store, &t.school_a).await.unwrap();
-    let token = sessions[0].checkin_token.clone();
+    let token = checkin_token(&t, &session_url).await;
     let r = t.send(t.req("GET", &format!("/checkin/{token}"), Some(t.as_role("member")), Body::empty(), None)).await;
     assert_eq!(r.status(), StatusCode::OK);
     let r = t.send(form(&t, &format!("/checkin/{token}"), "member", "")).await;
@@ -52,7 +51,7 @@ async fn votes_open_only_with_quorum_and_delegates_sign_in_by_qr() {
     let page =
         common::body_text(t.send(t.req("GET", &session_url, Some(t.as_role("chair")), Body::empty(), None)).await)
             .await;
-    assert!(page.contains("id=\"n-present\">1<") && page.contains("已达三分之二"), "live quorum shown");
+    assert!(page.contains("id=\"n-present\">1<") && page.contains("已达法定人数（2/3）"), "live quorum shown");
 
     let r = t
         .send(t.req("POST", &format!("/api/v1/polls/{poll_id}/open"), Some(t.as_role("chair")), Body::empty(), None))
@@ -80,4 +79,72 @@ async fn votes_open_only_with_quorum_and_delegates_sign_in_by_qr() {
     assert_eq!(b["poll"]["rules"]["base"], "electorate");
     let result = jiaogong_domain::ballots::tally_json(&b.to_string()).unwrap();
     assert_eq!(result["passed"], true);
+}
+
+/// The check-in token of the QR code on the chair's screen now.
+async fn checkin_token(t: &common::TestApp, session_url: &str) -> String {
+    let page =
+        common::body_text(t.send(t.req("GET", session_url, Some(t.as_role("chair")), Body::empty(), None)).await).await;
+    let at = page.find("id=\"checkin-link\">").unwrap();
+    let link = &page[at..];
+    let start = link.find("/checkin/").unwrap() + "/checkin/".len();
+    link[start..].split('<').next().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checkin_code_rotates_and_an_expired_code_is_refused_with_a_message() {
+    use jiaogong_domain::congress::checkin::{slot_of, CheckinToken};
+    let t = common::app().await;
+    // Keep clear of a minute boundary so "now" and "a minute ago" stay what they are below.
+    let into_minute = jiaogong_store::now_ms() % 60_000;
+    if into_minute > 55_000 {
+        tokio::time::sleep(std::time::Duration::from_millis((60_100 - into_minute) as u64)).await;
+    }
+    let body = "term=5&number=1&title=%E4%B8%80%E6%AC%A1&held_on=2026-12-20";
+    let session_url =
+        t.send(form(&t, "/s/a/congress", "chair", body)).await.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(
+        t.send(form(&t, &format!("{session_url}/delegates"), "chair", "employee_nos=A1")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let sid = session_url.rsplit('/').next().unwrap().to_string();
+    let s = jiaogong_store::congress::session(&t.store, &t.school_a, &sid).await.unwrap();
+    let at = |slot: u64| {
+        CheckinToken::new(&s.id, slot, &t.store.crypto.checkin_code(&s.id, &s.checkin_token, slot)).encode()
+    };
+    let now = slot_of(jiaogong_store::now_ms());
+
+    // The fixed session secret is no longer a link, and a forged code is not found.
+    let r = t
+        .send(t.req("GET", &format!("/checkin/{}", s.checkin_token), Some(t.as_role("member")), Body::empty(), None))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let forged = CheckinToken::new(&s.id, now, "00000000000000000000000000000000").encode();
+    let r = t.send(form(&t, &format!("/checkin/{forged}"), "member", "")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // A code from two minutes ago: refused with a message, nobody signed in.
+    let r = t.send(form(&t, &format!("/checkin/{}", at(now - 2)), "member", "")).await;
+    assert_eq!(r.status(), StatusCode::GONE);
+    assert!(common::body_text(r).await.contains("请重新扫描会场屏幕上当前显示的二维码"));
+    assert!(!jiaogong_store::paper::is_present(&t.store, &s.id, &t.member_a).await.unwrap());
+
+    // The screen's fragment shows this minute's code; the previous minute's is still accepted.
+    let r = t.send(t.req("GET", &format!("{session_url}/qr"), Some(t.as_role("chair")), Body::empty(), None)).await;
+    let fragment = common::body_text(r).await;
+    assert!(fragment.contains("<svg") && fragment.contains("hx-trigger=\"every 20s\""));
+    let shown = checkin_token(&t, &session_url).await;
+    assert!(fragment.contains(&shown));
+    let r = t.send(t.req("GET", &format!("{session_url}/qr"), Some(t.as_role("member")), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = t.send(form(&t, &format!("/checkin/{}", at(now - 1)), "member", "")).await;
+    assert!(common::body_text(r).await.contains("签到成功"));
+    assert!(jiaogong_store::paper::is_present(&t.store, &s.id, &t.member_a).await.unwrap());
+    // The clerk path still works: untick and tick again.
+    let member = t.member_a.clone();
+    for _ in 0..2 {
+        let r = t.send(form(&t, &format!("{session_url}/attendance/{member}"), "chair", "")).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    assert!(jiaogong_store::paper::is_present(&t.store, &s.id, &t.member_a).await.unwrap());
 }

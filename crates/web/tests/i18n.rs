@@ -79,7 +79,8 @@ fn every_id_used_by_code_and_templates_exists_in_every_language() {
     ids.extend(MemberEventKind::ALL.iter().map(|s| s.key().to_string()));
     ids.extend(Gender::ALL.iter().map(|s| s.key().to_string()));
     ids.extend(Field::ALL.iter().map(|s| s.key().to_string()));
-    use jiaogong_domain::congress::{ResolutionStatus, TrackingError};
+    use jiaogong_domain::congress::{ResolutionStatus, SettingsError, TrackingError};
+    ids.extend(SettingsError::SAMPLES.iter().map(|e| e.key().to_string()));
     ids.extend(ResolutionStatus::ALL.iter().map(|s| s.key().to_string()));
     ids.extend(
         [TrackingError::NotPassed, TrackingError::AlreadyDone, TrackingError::Backwards].map(|e| e.key().to_string()),

@@ -125,6 +125,14 @@ pub struct EvaluationSettings {
     pub groups: Vec<RaterGroup>,
     pub min_group_size: u64,
     pub electorate: Electorate,
+    /// Flag a leader when 不称职 answers exceed this share (the school's setting when created;
+    /// evaluations stored before the setting existed read the default 1/3).
+    #[serde(default = "default_flag_ratio")]
+    pub flag_fail_ratio: Fraction,
+}
+
+fn default_flag_ratio() -> Fraction {
+    FLAG_FAIL_RATIO
 }
 
 /// Why settings or a rating are not acceptable; `key()` is the Fluent id.
@@ -201,6 +209,7 @@ impl Default for EvaluationSettings {
             ],
             min_group_size: 5,
             electorate: Electorate::AllStaff,
+            flag_fail_ratio: FLAG_FAIL_RATIO,
         }
     }
 }
@@ -319,7 +328,7 @@ impl EvaluationSettings {
         poll.rules = Rules {
             competent: Some(self.competent()),
             fail: self.fail(),
-            flag_fail_ratio: Some(FLAG_FAIL_RATIO),
+            flag_fail_ratio: Some(self.flag_fail_ratio),
             min_group_size: Some(self.min_group_size),
             ..Rules::default()
         };
@@ -417,6 +426,16 @@ mod tests {
         assert!(ballots::parse_bulletin(&text).is_ok());
         assert_eq!(s.poll("t", &[], 1).unwrap_err(), EvaluationError::NoLeaders);
         assert_eq!(s.poll("t", &["甲".into(), "甲".into()], 1).unwrap_err(), EvaluationError::Duplicate("甲".into()));
+    }
+
+    #[test]
+    fn flag_ratio_follows_the_setting_and_old_settings_read_one_third() {
+        let s = EvaluationSettings { flag_fail_ratio: Fraction::HALF, ..EvaluationSettings::default() };
+        assert_eq!(s.poll("t", &["甲".into()], 10).unwrap().rules.flag_fail_ratio, Some(Fraction::HALF));
+        let mut old = serde_json::to_value(EvaluationSettings::default()).unwrap();
+        old.as_object_mut().unwrap().remove("flag_fail_ratio");
+        let read: EvaluationSettings = serde_json::from_value(old).unwrap();
+        assert_eq!(read.flag_fail_ratio, FLAG_FAIL_RATIO);
     }
 
     #[test]

@@ -3,12 +3,14 @@
 //! selections (评先评优, `selection`). Every number is a per-school setting whose default
 //! is the one congress.md gives; the rules take the settings as arguments.
 
+pub mod checkin;
 mod composition;
 pub mod evaluation;
 mod proposal_report;
 mod proposals;
 mod resolutions;
 pub mod selection;
+mod settings;
 
 pub use composition::{composition, delegate_minimum, Composition, PersonFacts, Share};
 pub use proposal_report::{percent, report_figures, DepartmentFigures, ReportFigures, ReportItem};
@@ -17,11 +19,7 @@ pub use proposals::{
     ProposalSettings, ProposalState, ProposalText, Review, TEXT_MAX, TITLE_MAX,
 };
 pub use resolutions::{may_record, ResolutionStatus, TrackingError};
-
-/// 三分之二以上: the session may vote only while `present ≥ 2/3 × delegates` (the bound included).
-pub fn quorum_met(present: u32, delegates: u32) -> bool {
-    u64::from(present) * 3 >= u64::from(delegates) * 2
-}
+pub use settings::{assembly_allowed, parse_share, CongressSettings, SettingsError, ASSEMBLY_STAFF_LIMIT};
 
 /// An interim session is called when at least one third of the delegates ask (bound included).
 pub fn interim_session_requested(signatures: u32, delegates: u32) -> bool {
@@ -45,15 +43,6 @@ mod tests {
         assert_eq!(competitive_minimum(21, 5), 23); // 1.05 → 2
         assert_eq!(competitive_minimum(20, 5), 21); // exactly 1
         assert_eq!(competitive_minimum(1, 0), 2, "always at least one more than the seats");
-    }
-
-    #[test]
-    fn quorum_two_thirds_includes_the_bound() {
-        assert!(quorum_met(40, 60));
-        assert!(!quorum_met(39, 60));
-        assert!(quorum_met(21, 31)); // 21 × 3 = 63 ≥ 62
-        assert!(!quorum_met(20, 31));
-        assert!(quorum_met(0, 0));
     }
 
     #[test]

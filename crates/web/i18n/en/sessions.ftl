@@ -92,5 +92,4 @@ poll-marks-hint = For each candidate choose for, against or abstain; leaving one
 poll-sign-in-first = This vote is held at a congress session: sign in at the session (scan the code) before voting.
 runoff-nobody = Nobody else received an approval, so there is no one to hold a further round among. Nominate candidates again and create a new election.
 poll-bulletin-restricted = An evaluation's bulletin carries each rater's group; to protect small groups it goes only to the union committee and the auditors. Members read the summary sheet.
-poll-err-competitive = A competitive election needs more candidates than seats: { $seats } seats need at least { $needed } candidates. For an uncontested election (e.g. the chair), tick "uncontested".
 poll-uncontested = Uncontested (as many candidates as seats, e.g. the chair)

@@ -104,15 +104,22 @@ struct CreateBody {
     poll: Value,
     #[serde(default)]
     voters: Option<Vec<String>>,
+    /// An election held 等额 (as many candidates as seats, e.g. the chair): exempt from 差额.
+    #[serde(default)]
+    uncontested: bool,
 }
 
 /// Creates a draft poll; the electorate is the given members, or every active member.
+/// `contested`: an election must follow the school's 差额 margin (committee elections from the
+/// polls page and the API); selection rounds and runoffs, whose candidates the previous round
+/// decided, pass false.
 pub(crate) async fn create_poll(
     st: &AppState,
     ctx: &Ctx,
     school: &School,
     mut poll: Value,
     voters: Option<Vec<String>>,
+    contested: bool,
 ) -> AppResult<String> {
     let voters = match voters {
         Some(v) => v,
@@ -126,6 +133,18 @@ pub(crate) async fn create_poll(
         obj.insert("ballots_issued".into(), json!(0));
     }
     let def = check_definition(&poll)?;
+    if contested && def.kind == ballots::PollKind::Election {
+        let seats = def.seats.unwrap_or(0);
+        let settings = jiaogong_store::congress_settings::get(&st.store, &school.id).await?;
+        if let Err(needed) = settings.check_competitive(seats, def.candidates.len() as u64, false) {
+            let args = [
+                ("seats", seats.to_string()),
+                ("needed", needed.to_string()),
+                ("margin", settings.margin_percent.to_string()),
+            ];
+            return Err(AppError::bad("not_competitive", ctx.tr.ta("poll-err-competitive", &args)));
+        }
+    }
     let mut tx = st.store.begin().await?;
     let id = repo::create(&mut tx, &school.id, def.kind.as_str(), &def.title, &poll.to_string(), &voters, &ctx.actor())
         .await?;
@@ -153,7 +172,7 @@ async fn api_create(
 ) -> AppResult<Response> {
     let b: CreateBody = serde_json::from_slice(&body)
         .map_err(|e| AppError::bad("bad_json", ctx.tr.t1("err-bad-json", "detail", &e.to_string())))?;
-    let id = create_poll(&st, &ctx, &school, b.poll, b.voters).await?;
+    let id = create_poll(&st, &ctx, &school, b.poll, b.voters, !b.uncontested).await?;
     let (electorate, _) = repo::turnout(&st.store, &id).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id, "status": "draft", "electorate": electorate}))).into_response())
 }
@@ -167,9 +186,8 @@ pub(crate) async fn transition(
     to: &str,
 ) -> AppResult<()> {
     if to == "open" {
-        if let Some((present, delegates)) = crate::congress::may_open(st, school, &poll.id).await? {
-            let args = [("present", present.to_string()), ("delegates", delegates.to_string())];
-            return Err(AppError::Conflict { code: "no_quorum", message: ctx.tr.ta("congress-no-quorum", &args) });
+        if let Some(message) = crate::congress::may_open(st, ctx, school, &poll.id).await? {
+            return Err(AppError::Conflict { code: "no_quorum", message });
         }
     }
     let session_present = if to == "closed" { crate::congress::present_for(st, school, &poll.id).await? } else { None };

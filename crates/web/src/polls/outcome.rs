@@ -176,7 +176,7 @@ async fn runoff(
         "rules": raw.get("rules").cloned().unwrap_or(json!({})),
     });
     let voters = repo::electorate_ids(&st.store, &poll.id).await?;
-    let new_id = create_poll(&st, &ctx, &school, def, Some(voters)).await?;
+    let new_id = create_poll(&st, &ctx, &school, def, Some(voters), false).await?;
     let session = polls::session_of(&st.store, &poll.id).await?;
     let mut tx = st.store.begin().await?;
     repo::set_runoff_of(&mut tx, &new_id, &poll.id).await?;

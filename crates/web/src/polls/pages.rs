@@ -343,12 +343,7 @@ async fn manage_create(
             if candidates.is_empty() || seats == 0 {
                 return manage_list_with(&st, &ctx, school, ctx.tr.t("poll-election-fields")).await;
             }
-            // 差额: more candidates than seats by the margin, unless the chair is elected 等额.
-            let needed = jiaogong_domain::congress::competitive_minimum(seats, 5);
-            if f.uncontested.is_empty() && (candidates.len() as u64) < needed {
-                let args = [("seats", seats.to_string()), ("needed", needed.to_string())];
-                return manage_list_with(&st, &ctx, school, ctx.tr.ta("poll-err-competitive", &args)).await;
-            }
+            // 差额 (the school's margin) is checked by `create_poll`, unless the chair is elected 等额.
             json!({"title": title, "kind": "election", "seats": seats, "candidates": candidates, "allow_write_in": true, "rules": {"threshold": "1/2", "base": "valid"}})
         }
         _ => return manage_list_with(&st, &ctx, school, ctx.tr.t("err-bad-value")).await,
@@ -358,7 +353,7 @@ async fn manage_create(
     } else {
         Some(jiaogong_store::members::active_ids_in_group(&st.store, &school.id, &f.group).await?)
     };
-    match create_poll(&st, &ctx, &school, poll, voters).await {
+    match create_poll(&st, &ctx, &school, poll, voters, f.uncontested.is_empty()).await {
         Ok(id) => Ok(see_other(&format!("/s/{}/polls/{id}", school.code))),
         Err(AppError::BadInput { message, .. }) => manage_list_with(&st, &ctx, school, message).await,
         Err(e) => Err(e),
