@@ -19,6 +19,7 @@ mod exact;
 mod fraction;
 mod names;
 pub mod paper;
+mod presets;
 mod resolution;
 mod validate;
 
@@ -35,6 +36,7 @@ pub use election::{approvals, ElectionResult, Runoff, RunoffReason, TallyEntry};
 pub use error::{BulletinError, BulletinErrorKind};
 pub use evaluation::{EvaluationResult, GroupTally, SubjectDetail, SubjectResult};
 pub use fraction::{Fraction, FractionError};
+pub use presets::{chosen_rules, RuleChoiceError, BASE_CHOICES, QUORUM_CHOICES, THRESHOLD_CHOICES};
 pub use resolution::ResolutionResult;
 pub use validate::parse_bulletin;
 
