@@ -238,21 +238,18 @@ async fn add_delegates(
         let msg = ctx.tr.t1("congress-err-unknown-numbers", "numbers", &unknown.join("、"));
         return page_with(&st, &ctx, school, &id, msg).await;
     }
+    let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
-    let mut added = 0;
     for n in &wanted {
         if let Some(member) = numbers.get(n) {
-            if repo::add_delegate(&mut tx, &school.id, &s.term_id, member, &today()).await? {
-                added += 1;
+            // One entry per delegate added: who, in which term and constituency.
+            if let Some(constituency) = repo::add_delegate(&mut tx, &school.id, &s.term_id, member, &today()).await? {
+                let detail = format!("term={} constituency={constituency}", s.term_id);
+                let event = Event::new(Some(&school.id), &actor, "congress.delegate.add", member).detail(detail);
+                audit::append(&mut tx, &st.store.crypto, &event).await?;
             }
         }
     }
-    audit::append(
-        &mut tx,
-        &st.store.crypto,
-        &Event::new(Some(&school.id), &ctx.actor(), "congress.delegates.add", &s.term_id).detail(added.to_string()),
-    )
-    .await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/s/{}/congress/{id}", school.code)))
 }

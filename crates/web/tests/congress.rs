@@ -81,3 +81,35 @@ async fn votes_open_only_with_quorum_and_delegates_sign_in_by_qr() {
     let result = jiaogong_domain::ballots::tally_json(&b.to_string()).unwrap();
     assert_eq!(result["passed"], true);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_delegate_added_is_audited_with_member_and_constituency() {
+    use jiaogong_domain::members::{validate_member, Field, RawMember};
+    let t = common::app().await;
+    // A second member without a union group: an empty constituency.
+    let mut tx = t.store.begin().await.unwrap();
+    let m = validate_member(&RawMember::new().with(Field::Name, "甲二").with(Field::EmployeeNo, "A2")).unwrap();
+    let a2 = jiaogong_store::members::insert(&mut tx, &t.store.crypto, &t.school_a, &m, None, None).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let r =
+        t.send(form(&t, "/s/a/congress", "chair", "term=5&number=1&title=%E4%B8%80%E6%AC%A1&held_on=2026-12-20")).await;
+    let session_url = r.headers()["location"].to_str().unwrap().to_string();
+    let r = t.send(form(&t, &format!("{session_url}/delegates"), "chair", "employee_nos=A1+A2")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Adding A1 again adds nobody and audits nothing more.
+    t.send(form(&t, &format!("{session_url}/delegates"), "chair", "employee_nos=A1")).await;
+    let term = jiaogong_store::congress::sessions(&t.store, &t.school_a).await.unwrap()[0].term_id.clone();
+    let entries = jiaogong_store::audit::recent(&t.store, &t.school_a, 100).await.unwrap();
+    let mut added: Vec<(String, String, String)> = entries
+        .iter()
+        .filter(|e| e.action == "congress.delegate.add")
+        .map(|e| (e.actor.clone(), e.target.clone(), e.detail.clone()))
+        .collect();
+    added.sort();
+    let mut expected = vec![
+        ("u-chair".to_string(), t.member_a.clone(), format!("term={term} constituency=语文组")),
+        ("u-chair".to_string(), a2, format!("term={term} constituency=")),
+    ];
+    expected.sort();
+    assert_eq!(added, expected);
+}
