@@ -28,6 +28,7 @@ pub const TABLES: &[&str] = &[
     "congress_sessions",
     "delegates",
     "attendance",
+    "delegate_list_confirmations",
     "session_items",
     "polls",
     "poll_electorate",

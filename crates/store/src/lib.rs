@@ -17,6 +17,7 @@ pub mod congress;
 pub mod corrections;
 pub mod crypto;
 mod db;
+pub mod delegate_lists;
 pub mod dues;
 pub mod evaluations;
 pub mod members;

@@ -126,3 +126,28 @@ on_every_db!(adding_a_delegate_names_the_constituency_once, |store, db| {
     assert_eq!(congress::add_delegate(&mut tx, &s, &term, "no-such", "2025-09-01").await.unwrap(), None);
     jiaogong_store::commit(tx).await.unwrap();
 });
+
+on_every_db!(a_delegate_list_confirmation_names_its_delegates_and_warnings, |store, db| {
+    use jiaogong_store::{congress, delegate_lists};
+    let s = common::school(&store, "r").await;
+    let mut tx = store.begin().await.unwrap();
+    let a = members::insert(&mut tx, &store.crypto, &s, &common::member("甲", "R1", None, None, None), None, None)
+        .await
+        .unwrap();
+    let b = members::insert(&mut tx, &store.crypto, &s, &common::member("乙", "R2", None, None, None), None, None)
+        .await
+        .unwrap();
+    let term = congress::term(&mut tx, &s, 1, "2025-09-01").await.unwrap();
+    let list = vec![b.clone(), a.clone()];
+    delegate_lists::confirm(&mut tx, &store.crypto, &s, &term, &list, &["teachers_below_60"], "chair").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let c = delegate_lists::latest(&store, &s, &term).await.unwrap().unwrap();
+    assert_eq!(
+        (c.delegates, c.warnings.as_str(), c.confirmed_by.as_str()),
+        (2, "teachers_below_60", "chair"),
+        "{}",
+        db.name
+    );
+    assert!(c.covers(&[a.clone(), b.clone()]) && !c.covers(std::slice::from_ref(&a)));
+    assert!(delegate_lists::latest(&store, "other-school", &term).await.unwrap().is_none());
+});

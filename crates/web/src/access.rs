@@ -183,6 +183,7 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/s/{school}/congress/{id}/presence", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/delegates", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/delegates/{delegate}/end", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/congress/{id}/delegate-list/confirm", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/attendance/{member}", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/polls", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/items", Allow::Roles(POLL_MANAGERS)),

@@ -127,7 +127,7 @@ fn person(post: &Option<String>, gender: &Option<String>, birth: &Option<String>
     }
 }
 
-async fn composition_of(st: &AppState, school: &School, delegates: &[Delegate]) -> AppResult<Composition> {
+pub(crate) async fn composition_of(st: &AppState, school: &School, delegates: &[Delegate]) -> AppResult<Composition> {
     let facts = repo::staff_facts(&st.store, &school.id).await?;
     let current: HashSet<&str> = delegates.iter().filter(|d| d.until.is_none()).map(|d| d.member_id.as_str()).collect();
     let staff: Vec<PersonFacts> = facts.iter().map(|(_, p, g, b)| person(p, g, b)).collect();
@@ -150,6 +150,8 @@ struct SessionPage {
     qr: String,
     checkin_url: String,
     error: String,
+    /// The delegate list's confirmation, as its section shows it.
+    list: crate::delegate_list::ListStatus,
 }
 
 #[derive(Template)]
@@ -161,11 +163,18 @@ struct PresenceFragment {
     live: Live,
 }
 
-async fn page_with(st: &AppState, ctx: &Ctx, school: School, id: &str, error: String) -> AppResult<Response> {
+pub(crate) async fn page_with(
+    st: &AppState,
+    ctx: &Ctx,
+    school: School,
+    id: &str,
+    error: String,
+) -> AppResult<Response> {
     let s = repo::session(&st.store, &school.id, id).await?;
     let live = live(st, &s).await?;
     let delegates = repo::delegates(&st.store, &school.id, &s.term_id, &s.id).await?;
     let comp = composition_of(st, &school, &delegates).await?;
+    let list = crate::delegate_list::status(st, &school, &s.term_id, &delegates).await?;
     let polls = jiaogong_store::polls::of_session(&st.store, &school.id, &s.id).await?;
     let items = jiaogong_store::agenda::items(&st.store, &school.id, &s.id).await?;
     let checkin_url = format!("{}/checkin/{}", ctx.origin, s.checkin_token);
@@ -185,6 +194,7 @@ async fn page_with(st: &AppState, ctx: &Ctx, school: School, id: &str, error: St
         qr,
         checkin_url,
         error: error.clone(),
+        list,
     })?;
     if !error.is_empty() {
         *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;

@@ -11,6 +11,7 @@ mod audit_page;
 mod auth_pages;
 mod congress;
 pub mod ctx;
+mod delegate_list;
 mod district;
 mod dues;
 pub mod error;
@@ -84,6 +85,7 @@ pub fn routes() -> Routes {
     let r = admin::routes(r);
     let r = polls::routes(r);
     let r = congress::routes(r);
+    let r = delegate_list::routes(r);
     let r = sessions::routes(r);
     let r = evaluations::routes(r);
     let r = selections::routes(r);

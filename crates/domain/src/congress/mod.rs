@@ -18,6 +18,8 @@ pub use proposals::{
 };
 pub use resolutions::{may_record, ResolutionStatus, TrackingError};
 
+pub use composition::{confirm_list, ConfirmError};
+
 /// 三分之二以上: the session may vote only while `present ≥ 2/3 × delegates` (the bound included).
 pub fn quorum_met(present: u32, delegates: u32) -> bool {
     u64::from(present) * 3 >= u64::from(delegates) * 2
