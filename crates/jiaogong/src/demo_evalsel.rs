@@ -191,6 +191,11 @@ async fn selection(store: &Store, school: &str, rng: &mut Rng) -> anyhow::Result
             .filter(|n| n.status == "running")
             .map(|n| n.label)
             .collect();
+        // A round must leave somebody out (as on the committee's page); with few nominees the
+        // demo holds fewer rounds.
+        if top_n >= running.len() as u64 {
+            continue;
+        }
         let mut next = next_round(None, &running, top_n).map_err(|e| anyhow::anyhow!("{e:?}"))?;
         loop {
             number += 1;
