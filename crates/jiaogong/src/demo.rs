@@ -299,8 +299,10 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     jiaogong_store::commit(tx).await?;
     let active: Vec<String> = staff.iter().filter(|s| s.3 == MemberStatus::Active).map(|s| s.0.clone()).collect();
     let polls = demo_polls(store, &school, &active, &mut rng).await?;
-    let congress = demo_congress(store, &school, &active).await?;
-    demo_sessions(store, &school, &congress, &polls).await?;
+    // The organisation committee member (person 20) sits in the congress from the term's start.
+    let congress = demo_congress(store, &school, &active, &[person(20).0]).await?;
+    let resolution = demo_session_vote(store, &school, &congress).await?;
+    demo_sessions(store, &school, &congress, &[resolution, polls[0].clone()]).await?;
     // Proposals of the past session.
     crate::demo_proposals::create(store, &school, &congress, &[person(20).0]).await?;
     // Evaluations and selections.
@@ -318,13 +320,10 @@ pub fn print_accounts(accounts: &[DemoAccount]) {
 
 use chrono::Datelike;
 
-/// Votes of the school year so far: a closed resolution, a closed committee election, and an open
-/// poll the demo member can vote in.
+/// Votes of the school year so far outside the congress: a closed committee election (members'
+/// assembly) and an open poll the demo member can vote in. Returns their ids in that order.
 async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lcg) -> anyhow::Result<Vec<String>> {
     use jiaogong_store::polls;
-    let resolution = serde_json::json!({"title": "关于《学校绩效工资分配方案（修订稿）》的表决", "kind": "resolution",
-        "electorate": active.len(), "present": 0, "ballots_issued": 0,
-        "rules": {"quorum": "2/3", "threshold": "1/2", "base": "electorate"}});
     let candidates = ["何丽", "吴秀英", "潘芳", "田春梅", "王国庆", "李建国", "张海燕", "刘志强", "陈晓东"];
     let election = serde_json::json!({"title": "第五届工会委员会委员选举", "kind": "election",
         "electorate": active.len(), "present": 0, "ballots_issued": 0, "seats": 7,
@@ -332,7 +331,7 @@ async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lc
     let open = serde_json::json!({"title": "关于调整教职工体检项目的意见征集", "kind": "resolution",
         "electorate": active.len(), "present": 0, "ballots_issued": 0, "rules": {"threshold": "1/2", "base": "valid"}});
     let mut ids = Vec::new();
-    for def in [&resolution, &election, &open] {
+    for def in [&election, &open] {
         let mut tx = store.begin().await?;
         let title = def["title"].as_str().unwrap_or_default();
         let kind = def["kind"].as_str().unwrap_or_default();
@@ -347,14 +346,9 @@ async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lc
         if rng.next() % 100 >= 85 {
             continue;
         }
-        let r = rng.next() % 100;
-        let choice = if r < 78 {
-            "yes"
-        } else if r < 90 {
-            "no"
-        } else {
-            "abstain"
-        };
+        // This draw once chose a resolution ballot (that vote is now the session's, among its
+        // delegates: `demo_session_vote`); it stays so the election's ballots are unchanged.
+        let _ = rng.next();
         let marks: serde_json::Map<String, serde_json::Value> = candidates
             .iter()
             .enumerate()
@@ -380,18 +374,14 @@ async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lc
         } else {
             marks
         };
-        for (poll, content) in [
-            (&ids[0], serde_json::json!({"choice": choice}).to_string()),
-            (&ids[1], serde_json::json!({"marks": marks}).to_string()),
-        ] {
-            let (store, poll, member) = (store.clone(), poll.clone(), member.clone());
-            tasks.push(tokio::spawn(async move { store.ballot_box().cast(&poll, &member, content).await }));
-        }
+        let (store, poll, member) = (store.clone(), ids[0].clone(), member.clone());
+        let content = serde_json::json!({"marks": marks}).to_string();
+        tasks.push(tokio::spawn(async move { store.ballot_box().cast(&poll, &member, content).await }));
     }
     for t in tasks {
         t.await?.map_err(|e| anyhow::anyhow!("demo ballot: {e:?}"))?;
     }
-    for id in &ids[..2] {
+    for id in &ids[..1] {
         let poll = polls::get(store, school, id).await?;
         let (_, voted) = polls::turnout(store, id).await?;
         let mut def: serde_json::Value = serde_json::from_str(&poll.definition)?;
@@ -405,6 +395,66 @@ async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lc
     Ok(ids)
 }
 
+/// The past session's resolution (票决), voted as any session vote is: the electorate is the
+/// term's delegates (应到), the delegates signed in at the session are 实到, only they vote; quorum
+/// two thirds, passed by more than half of all delegates. Returns the poll id.
+async fn demo_session_vote(store: &Store, school: &str, congress: &DemoCongress) -> anyhow::Result<String> {
+    use jiaogong_store::{congress as repo, polls};
+    let delegates = repo::current_delegate_ids(store, &congress.term).await?;
+    let session = repo::session(store, school, &congress.past_session).await?;
+    let def = serde_json::json!({"title": "关于《学校绩效工资分配方案（修订稿）》的表决", "kind": "resolution",
+        "electorate": delegates.len(), "present": 0, "ballots_issued": 0,
+        "rules": {"quorum": "2/3", "threshold": "1/2", "base": "electorate"}});
+    let mut tx = store.begin().await?;
+    let id = polls::create(
+        &mut tx,
+        school,
+        "resolution",
+        "关于《学校绩效工资分配方案（修订稿）》的表决",
+        &def.to_string(),
+        &delegates,
+        "demo",
+    )
+    .await?;
+    polls::set_session(&mut tx, &id, &session.id).await?;
+    // Every delegate but one in eleven signs in; each of them votes in the hall.
+    let present: Vec<&String> = delegates.iter().enumerate().filter(|(i, _)| i % 11 != 5).map(|(_, d)| d).collect();
+    for d in &present {
+        repo::check_in(&mut tx, &session, d, "clerk").await?;
+    }
+    polls::set_status(&mut tx, school, &id, "draft", "open").await?;
+    jiaogong_store::commit(tx).await?;
+    let mut rng = Lcg(20251120);
+    let mut tasks = Vec::new();
+    for d in &present {
+        let r = rng.next() % 100;
+        let choice = if r < 80 {
+            "yes"
+        } else if r < 92 {
+            "no"
+        } else {
+            "abstain"
+        };
+        let (store, poll, member) = (store.clone(), id.clone(), (*d).clone());
+        let content = serde_json::json!({"choice": choice}).to_string();
+        tasks.push(tokio::spawn(async move { store.ballot_box().cast(&poll, &member, content).await }));
+    }
+    for t in tasks {
+        t.await?.map_err(|e| anyhow::anyhow!("demo ballot: {e:?}"))?;
+    }
+    // Closed as the committee's page closes a session vote: 实到 = signed in, issued = voted.
+    let poll = polls::get(store, school, &id).await?;
+    let (_, voted) = polls::turnout(store, &id).await?;
+    let mut def: serde_json::Value = serde_json::from_str(&poll.definition)?;
+    def["present"] = serde_json::json!(present.len());
+    def["ballots_issued"] = serde_json::json!(voted);
+    let mut tx = store.begin().await?;
+    polls::set_definition(&mut tx, &id, &def.to_string()).await?;
+    polls::set_status(&mut tx, school, &id, "open", "closed").await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(id)
+}
+
 /// The ids of the demo congress: its term, the session held last school year and the coming one.
 #[derive(Debug, Clone)]
 #[allow(dead_code)] // the proposal, evaluation and selection demo data read these
@@ -415,7 +465,12 @@ pub struct DemoCongress {
 }
 
 /// The term's delegates, the session held last school year and the coming session.
-async fn demo_congress(store: &Store, school: &str, active: &[String]) -> anyhow::Result<DemoCongress> {
+async fn demo_congress(
+    store: &Store,
+    school: &str,
+    active: &[String],
+    also: &[String],
+) -> anyhow::Result<DemoCongress> {
     use jiaogong_store::congress;
     let mut tx = store.begin().await?;
     let term = congress::term(&mut tx, school, 5, "2024-09-01").await?;
@@ -424,7 +479,7 @@ async fn demo_congress(store: &Store, school: &str, active: &[String]) -> anyhow
     let held = (chrono::Utc::now() + chrono::Duration::days(26)).date_naive().format("%Y-%m-%d").to_string();
     let coming = congress::create_session(&mut tx, school, &term, 2, "第五届教职工代表大会第二次会议", &held).await?;
     // Every third active member stands for their group: about 36 delegates.
-    for member in active.iter().step_by(3) {
+    for member in active.iter().step_by(3).chain(also) {
         congress::add_delegate(&mut tx, school, &term, member, "2024-09-01").await?;
     }
     jiaogong_store::commit(tx).await?;

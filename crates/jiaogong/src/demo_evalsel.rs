@@ -6,7 +6,9 @@
 use jiaogong_domain::ballots::{self, TallyResult, BULLETIN_FORMAT};
 use jiaogong_domain::calendar::Calendar;
 use jiaogong_domain::congress::evaluation::{parse_items, EvaluationSettings, RaterFacts};
-use jiaogong_domain::congress::selection::{combine, publicity_end, ElectorateCount};
+use jiaogong_domain::congress::selection::{
+    combine, next_round, publicity_end, ElectorateCount, NextRound, RoundOutcome,
+};
 use jiaogong_domain::members::Post;
 use jiaogong_store::{evaluations, polls, selections, Store};
 use serde_json::{json, Value};
@@ -178,75 +180,33 @@ async fn selection(store: &Store, school: &str, rng: &mut Rng) -> anyhow::Result
     selections::set_stage(&mut tx, &store.crypto, school, &sel, "nomination", "voting", "demo").await?;
     jiaogong_store::commit(tx).await?;
     // Round 1: all staff, top 4. Round 2: delegates (weight 3) and teachers (weight 1), top 2.
-    let plan: [(i64, &[Electorate]); 2] =
+    // A tie at a round's cut is settled by a runoff among the tied, as on the committee's page.
+    let plan: [(u64, &[Electorate]); 2] =
         [(4, &[("all", "全体教职工", 1)]), (2, &[("delegates", "教代会代表", 3), ("teachers", "教师", 1)])];
-    for (number, (top_n, electorates)) in plan.iter().enumerate() {
-        let number = number as i64 + 1;
+    let mut number = 0;
+    for (top_n, electorates) in plan {
         let running: Vec<String> = selections::nominees(store, &sel)
             .await?
             .into_iter()
             .filter(|n| n.status == "running")
             .map(|n| n.label)
             .collect();
-        let mut tx = store.begin().await?;
-        let mut round_polls = Vec::new();
-        for (kind, label, weight) in electorates.iter() {
-            let voters = selections::electorate_ids(store, school, kind).await?;
-            let title = format!("{} 第{number}轮（{label}）", new.title);
-            let poll =
-                ballots::Poll::election(&title, voters.len() as u64, 0, 0, *top_n as u64, running.clone(), false);
-            let id =
-                polls::create(&mut tx, school, "election", &title, &serde_json::to_string(&poll)?, &voters, "demo")
-                    .await?;
-            polls::set_status(&mut tx, school, &id, "draft", "open").await?;
-            round_polls.push((id, label.to_string(), *weight, voters));
+        // A round must leave somebody out (as on the committee's page); with few nominees the
+        // demo holds fewer rounds.
+        if top_n >= running.len() as u64 {
+            continue;
         }
-        let rp: Vec<(String, String, i64)> =
-            round_polls.iter().map(|(a, b, c, _)| (a.clone(), b.clone(), *c)).collect();
-        let round = selections::create_round(&mut tx, &store.crypto, school, &sel, number, *top_n, &rp, "demo").await?;
-        jiaogong_store::commit(tx).await?;
-        let mut counts = Vec::new();
-        for (poll_id, label, weight, voters) in &round_polls {
-            let mut ballots = Vec::new();
-            for member in voters {
-                if rng.below(100) >= 85 {
-                    continue;
+        let mut next = next_round(None, &running, top_n).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        loop {
+            number += 1;
+            let outcome = round(store, school, &sel, new.title, number, &next, electorates, rng).await?;
+            match outcome.runoff() {
+                Some(_) => {
+                    next = next_round(Some(&outcome), &outcome.moving_on(), 0).map_err(|e| anyhow::anyhow!("{e:?}"))?
                 }
-                // Earlier nominees are better known; nobody approves more than top_n.
-                let mut marks = serde_json::Map::new();
-                let mut yes = 0;
-                for (i, name) in running.iter().enumerate() {
-                    let approve = yes < *top_n && rng.below(100) < 80 - 9 * i as u64;
-                    yes += i64::from(approve);
-                    marks.insert(name.clone(), json!(if approve { "yes" } else { "no" }));
-                }
-                ballots.push((member.clone(), json!({ "marks": marks }).to_string()));
-            }
-            cast_all(store, poll_id, ballots).await?;
-            let bulletin = close_poll(store, school, poll_id).await?;
-            if let TallyResult::Election(r) = ballots::tally(&bulletin) {
-                counts.push(ElectorateCount {
-                    label: label.clone(),
-                    weight: *weight as u64,
-                    valid: r.valid,
-                    yes: r.tally.iter().map(|e| (e.name.clone(), e.yes)).collect(),
-                });
+                None => break,
             }
         }
-        let outcome = combine(&running, &counts, *top_n as u64).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let mut tx = store.begin().await?;
-        selections::close_round(
-            &mut tx,
-            &store.crypto,
-            school,
-            &sel,
-            &round,
-            &serde_json::to_string(&outcome)?,
-            &outcome.moving_on(),
-            "demo",
-        )
-        .await?;
-        jiaogong_store::commit(tx).await?;
     }
     // Review, a publicity that ended last December with one objection dismissed, the final list.
     let mut tx = store.begin().await?;
@@ -294,4 +254,79 @@ async fn selection(store: &Store, school: &str, rng: &mut Rng) -> anyhow::Result
     selections::set_stage(&mut tx, &store.crypto, school, &sel, "publicity", "final", "demo").await?;
     jiaogong_store::commit(tx).await?;
     Ok(())
+}
+
+/// One voting round (or runoff) of the demo selection: its polls, ballots, tally and close.
+#[allow(clippy::too_many_arguments)]
+async fn round(
+    store: &Store,
+    school: &str,
+    sel: &str,
+    title: &str,
+    number: i64,
+    next: &NextRound,
+    electorates: &[Electorate],
+    rng: &mut Rng,
+) -> anyhow::Result<RoundOutcome> {
+    let (running, top_n) = (&next.candidates, next.top_n);
+    let mut tx = store.begin().await?;
+    let mut round_polls = Vec::new();
+    for (kind, label, weight) in electorates.iter() {
+        let voters = selections::electorate_ids(store, school, kind).await?;
+        let title = format!("{title} 第{number}轮（{label}）");
+        let poll = ballots::Poll::election(&title, voters.len() as u64, 0, 0, top_n, running.clone(), false);
+        let id =
+            polls::create(&mut tx, school, "election", &title, &serde_json::to_string(&poll)?, &voters, "demo").await?;
+        polls::set_status(&mut tx, school, &id, "draft", "open").await?;
+        round_polls.push((id, label.to_string(), *weight, voters));
+    }
+    let rp: Vec<(String, String, i64)> = round_polls.iter().map(|(a, b, c, _)| (a.clone(), b.clone(), *c)).collect();
+    let round =
+        selections::create_round(&mut tx, &store.crypto, school, sel, number, top_n as i64, &rp, "demo").await?;
+    jiaogong_store::commit(tx).await?;
+    let mut counts = Vec::new();
+    for (poll_id, label, weight, voters) in &round_polls {
+        let mut ballots = Vec::new();
+        for member in voters {
+            if rng.below(100) >= 85 {
+                continue;
+            }
+            // Earlier nominees are better known; nobody approves more than top_n.
+            let mut marks = serde_json::Map::new();
+            let mut yes = 0;
+            for (i, name) in running.iter().enumerate() {
+                let approve = yes < top_n && rng.below(100) < 80 - 9 * i as u64;
+                yes += u64::from(approve);
+                marks.insert(name.clone(), json!(if approve { "yes" } else { "no" }));
+            }
+            ballots.push((member.clone(), json!({ "marks": marks }).to_string()));
+        }
+        cast_all(store, poll_id, ballots).await?;
+        let bulletin = close_poll(store, school, poll_id).await?;
+        if let TallyResult::Election(r) = ballots::tally(&bulletin) {
+            counts.push(ElectorateCount {
+                label: label.clone(),
+                weight: *weight as u64,
+                valid: r.valid,
+                yes: r.tally.iter().map(|e| (e.name.clone(), e.yes)).collect(),
+            });
+        }
+    }
+    let outcome = combine(running, &counts, top_n).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let detail = format!("advancing {}", outcome.advancing.join("、"));
+    let mut tx = store.begin().await?;
+    selections::close_round(
+        &mut tx,
+        &store.crypto,
+        school,
+        sel,
+        &round,
+        &serde_json::to_string(&outcome)?,
+        &outcome.eliminated(),
+        &detail,
+        "demo",
+    )
+    .await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(outcome)
 }

@@ -183,3 +183,57 @@ fn a_new_database_prints_a_setup_link() {
     let _ = child.wait();
     assert!(String::from_utf8_lossy(&buf).contains("/setup/"), "{}", String::from_utf8_lossy(&buf));
 }
+
+#[test]
+fn the_demo_sessions_resolution_is_voted_by_its_delegates_with_quorum_and_passes() {
+    let d = tempdir();
+    assert!(jg(&d.0, &["demo"]).status.success());
+    let url = format!("sqlite://{}", d.0.join("jiaogong.db").display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (definition, electorate, delegates, ballots) = rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        let (id, definition, session): (String, String, String) = sqlx::query_as(
+            "SELECT p.id, p.definition, p.session_id FROM polls p WHERE p.kind = 'resolution' AND p.session_id IS NOT NULL",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let electorate: Vec<(String,)> =
+            sqlx::query_as("SELECT member_id FROM poll_electorate WHERE poll_id = $1 ORDER BY member_id")
+                .bind(&id)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        let delegates: Vec<(String,)> = sqlx::query_as(
+            "SELECT d.member_id FROM delegates d JOIN congress_sessions s ON s.term_id = d.term_id \
+             WHERE s.id = $1 AND d.since <= s.held_on AND (d.until IS NULL OR d.until > s.held_on) ORDER BY d.member_id",
+        )
+        .bind(&session)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let ballots: Vec<(String, String)> =
+            sqlx::query_as("SELECT tracker, content FROM ballots WHERE poll_id = $1").bind(&id).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        (definition, electorate, delegates, ballots)
+    });
+    // The electorate is the session's delegates, not every member.
+    assert!(electorate.len() > 20);
+    assert_eq!(electorate, delegates);
+    let poll: serde_json::Value = serde_json::from_str(&definition).unwrap();
+    assert_eq!(poll["electorate"].as_u64(), Some(delegates.len() as u64));
+    let list: Vec<serde_json::Value> = ballots
+        .into_iter()
+        .map(|(tracker, content)| {
+            let mut b: serde_json::Value = serde_json::from_str(&content).unwrap();
+            b["tracker"] = serde_json::json!(tracker);
+            b
+        })
+        .collect();
+    let bulletin = serde_json::json!({"format": "jiaogong-bulletin/1", "poll": poll, "ballots": list});
+    let result = jiaogong_domain::ballots::tally_json(&bulletin.to_string()).unwrap();
+    assert_eq!(result["void_reason"], serde_json::Value::Null, "quorum met: {result}");
+    assert_eq!(result["base"].as_u64(), Some(delegates.len() as u64), "over all delegates");
+    assert_eq!(result["passed"], true, "{result}");
+}

@@ -29,6 +29,7 @@ pub const TABLES: &[&str] = &[
     "delegates",
     "attendance",
     "congress_settings",
+    "delegate_list_confirmations",
     "session_items",
     "polls",
     "poll_electorate",

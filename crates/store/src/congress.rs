@@ -148,8 +148,16 @@ pub async fn delegates(store: &Store, school_id: &str, term_id: &str, session_id
     .await?)
 }
 
-/// Adds a member of the school as a delegate of the term (constituency = their group).
-pub async fn add_delegate(tx: &mut Tx, school_id: &str, term_id: &str, member_id: &str, since: &str) -> Result<bool> {
+/// Adds a member of the school as a delegate of the term (constituency = their group). Returns the
+/// constituency when the member was added; `None` when already a current delegate or not a member
+/// of the school.
+pub async fn add_delegate(
+    tx: &mut Tx,
+    school_id: &str,
+    term_id: &str,
+    member_id: &str,
+    since: &str,
+) -> Result<Option<String>> {
     let exists: Option<(i64,)> =
         sqlx::query_as("SELECT 1 FROM delegates WHERE term_id = $1 AND member_id = $2 AND until IS NULL")
             .bind(term_id)
@@ -157,20 +165,26 @@ pub async fn add_delegate(tx: &mut Tx, school_id: &str, term_id: &str, member_id
             .fetch_optional(&mut **tx)
             .await?;
     if exists.is_some() {
-        return Ok(false);
+        return Ok(None);
     }
+    let id = new_id();
     let r = sqlx::query(
         "INSERT INTO delegates (id, school_id, term_id, member_id, constituency, since) \
          SELECT $1, $2, $3, m.id, COALESCE(g.name, ''), $5 FROM members m LEFT JOIN union_groups g ON g.id = m.group_id WHERE m.school_id = $2 AND m.id = $4",
     )
-    .bind(new_id())
+    .bind(&id)
     .bind(school_id)
     .bind(term_id)
     .bind(member_id)
     .bind(since)
     .execute(&mut **tx)
     .await?;
-    Ok(r.rows_affected() == 1)
+    if r.rows_affected() != 1 {
+        return Ok(None);
+    }
+    let (constituency,): (String,) =
+        sqlx::query_as("SELECT constituency FROM delegates WHERE id = $1").bind(&id).fetch_one(&mut **tx).await?;
+    Ok(Some(constituency))
 }
 
 /// Ends a delegate's mandate (the history stays).

@@ -18,6 +18,7 @@ pub mod congress_settings;
 pub mod corrections;
 pub mod crypto;
 mod db;
+pub mod delegate_lists;
 pub mod dues;
 pub mod evaluations;
 pub mod members;

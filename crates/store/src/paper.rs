@@ -53,18 +53,36 @@ pub async fn counters(store: &Store, poll_id: &str) -> Result<Vec<(i64, String, 
         .await?)
 }
 
-/// Takes a pass (1 or 2) for an account. False when another account holds it, or when this
+/// What became of a counter's claim to a pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassClaim {
+    /// The account took the free pass now.
+    Taken,
+    /// The account already held it.
+    Held,
+    /// Another account holds it, or this account holds the other pass.
+    Refused,
+}
+
+impl PassClaim {
+    /// Whether the account may enter sheets in the pass.
+    pub fn allowed(self) -> bool {
+        self != PassClaim::Refused
+    }
+}
+
+/// Takes a pass (1 or 2) for an account. Refused when another account holds it, or when this
 /// account already holds the other pass: the two entries must come from two people.
-pub async fn claim_pass(tx: &mut Tx, poll_id: &str, pass: i64, account_id: &str, name: &str) -> Result<bool> {
+pub async fn claim_pass(tx: &mut Tx, poll_id: &str, pass: i64, account_id: &str, name: &str) -> Result<PassClaim> {
     let rows: Vec<(i64, String)> = sqlx::query_as("SELECT pass, account_id FROM paper_counters WHERE poll_id = $1")
         .bind(poll_id)
         .fetch_all(&mut **tx)
         .await?;
     if let Some((_, holder)) = rows.iter().find(|(p, _)| *p == pass) {
-        return Ok(holder == account_id);
+        return Ok(if holder == account_id { PassClaim::Held } else { PassClaim::Refused });
     }
     if rows.iter().any(|(_, a)| a == account_id) {
-        return Ok(false);
+        return Ok(PassClaim::Refused);
     }
     sqlx::query("INSERT INTO paper_counters (poll_id, pass, account_id, name) VALUES ($1, $2, $3, $4)")
         .bind(poll_id)
@@ -73,7 +91,7 @@ pub async fn claim_pass(tx: &mut Tx, poll_id: &str, pass: i64, account_id: &str,
         .bind(name)
         .execute(&mut **tx)
         .await?;
-    Ok(true)
+    Ok(PassClaim::Taken)
 }
 
 /// Enters (or corrects) one sheet in one pass.

@@ -271,6 +271,39 @@ pub enum Step {
     },
 }
 
+impl Step {
+    /// The step's name in the audit log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Step::CoSign => "cosign",
+            Step::Submit { .. } => "submit",
+            Step::Edit(_) => "edit",
+            Step::Review(Review::Accept) => "accept",
+            Step::Review(Review::Suggestion { .. }) => "suggestion",
+            Step::Review(Review::Merge { .. }) => "merge",
+            Step::Review(Review::Return { .. }) => "return",
+            Step::Assign { .. } => "assign",
+            Step::Answer { .. } => "reply",
+            Step::Rate { .. } => "rate",
+        }
+    }
+}
+
+/// Records a refused step (`proposal.refused`, detail "step reason") in a transaction of its own:
+/// the step's transaction was rolled back, so the proposal is unchanged, but the denial is kept.
+pub async fn record_refusal(
+    store: &Store,
+    school_id: &str,
+    id: &str,
+    actor: &str,
+    step: &str,
+    reason: &str,
+) -> Result<()> {
+    let detail = format!("{step} {reason}");
+    audit::record(store, &Event::new(Some(school_id), actor, "proposal.refused", id).detail(detail)).await?;
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct Core {
     session_id: String,

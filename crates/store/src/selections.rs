@@ -298,7 +298,9 @@ pub async fn create_round(
     Ok(id)
 }
 
-/// Closes a round with its outcome: running nominees not in `moving_on` (labels) are eliminated.
+/// Closes a round with its outcome: the running nominees named in `eliminated` (labels, those
+/// ranked below the cut) are out; nobody else is touched (a runoff round does not rank the
+/// nominees who advanced before it). `detail` is the audit entry's.
 #[allow(clippy::too_many_arguments)]
 pub async fn close_round(
     tx: &mut Tx,
@@ -307,7 +309,8 @@ pub async fn close_round(
     selection_id: &str,
     round_id: &str,
     outcome: &str,
-    moving_on: &[String],
+    eliminated: &[String],
+    detail: &str,
     actor: &str,
 ) -> Result<bool> {
     let r = sqlx::query(
@@ -326,7 +329,7 @@ pub async fn close_round(
             .bind(selection_id)
             .fetch_all(&mut **tx)
             .await?;
-    for (id, _) in running.iter().filter(|(_, l)| !moving_on.contains(l)) {
+    for (id, _) in running.iter().filter(|(_, l)| eliminated.contains(l)) {
         sqlx::query("UPDATE selection_nominees SET status = 'eliminated' WHERE id = $1")
             .bind(id)
             .execute(&mut **tx)
@@ -335,7 +338,7 @@ pub async fn close_round(
     audit::append(
         tx,
         crypto,
-        &Event::new(Some(school_id), actor, "selection.round.close", selection_id).detail(moving_on.join("、")),
+        &Event::new(Some(school_id), actor, "selection.round.close", selection_id).detail(detail),
     )
     .await?;
     Ok(true)

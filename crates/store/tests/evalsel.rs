@@ -117,10 +117,10 @@ on_every_db!(selection_from_nomination_to_honour_roll, |store, db| {
     let nominees = selections::nominees(&store, &sel).await.unwrap();
     let labels: Vec<String> = nominees.iter().map(|n| n.label.clone()).collect();
     let mut tx = store.begin().await.unwrap();
-    assert!(selections::close_round(&mut tx, &store.crypto, &s, &sel, &round, "{}", &labels[..3], "chair")
+    assert!(selections::close_round(&mut tx, &store.crypto, &s, &sel, &round, "{}", &labels[3..], "", "chair")
         .await
         .unwrap());
-    assert!(!selections::close_round(&mut tx, &store.crypto, &s, &sel, &round, "{}", &labels[..3], "chair")
+    assert!(!selections::close_round(&mut tx, &store.crypto, &s, &sel, &round, "{}", &labels[3..], "", "chair")
         .await
         .unwrap());
     jiaogong_store::commit(tx).await.unwrap();

@@ -108,3 +108,55 @@ on_every_db!(ballot_rows_hold_nothing_about_the_voter, |store, db| {
     let e = entries.iter().find(|e| e.action == "poll.ballots").unwrap();
     assert_eq!((e.actor.as_str(), e.detail.as_str()), ("voters", "1"));
 });
+
+on_every_db!(a_counting_pass_is_taken_once_held_by_its_counter_and_refused_to_others, |store, db| {
+    use jiaogong_store::paper::{claim_pass, PassClaim};
+    let (_, poll, _) = setup(&store, 1).await;
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(claim_pass(&mut tx, &poll, 1, "acc-a", "甲").await.unwrap(), PassClaim::Taken);
+    assert_eq!(claim_pass(&mut tx, &poll, 1, "acc-a", "甲").await.unwrap(), PassClaim::Held);
+    assert_eq!(claim_pass(&mut tx, &poll, 1, "acc-b", "乙").await.unwrap(), PassClaim::Refused, "{}", db.name);
+    assert_eq!(claim_pass(&mut tx, &poll, 2, "acc-a", "甲").await.unwrap(), PassClaim::Refused, "two people");
+    assert_eq!(claim_pass(&mut tx, &poll, 2, "acc-b", "乙").await.unwrap(), PassClaim::Taken);
+    jiaogong_store::commit(tx).await.unwrap();
+});
+
+on_every_db!(adding_a_delegate_names_the_constituency_once, |store, db| {
+    use jiaogong_store::{congress, tenancy};
+    let s = common::school(&store, "q").await;
+    let mut tx = store.begin().await.unwrap();
+    let group = tenancy::create_group(&mut tx, &s, "数学组", false).await.unwrap();
+    let m = common::member("代表甲", "Q1", None, None, None);
+    let a = members::insert(&mut tx, &store.crypto, &s, &m, Some(&group), None).await.unwrap();
+    let term = congress::term(&mut tx, &s, 1, "2025-09-01").await.unwrap();
+    let first = congress::add_delegate(&mut tx, &s, &term, &a, "2025-09-01").await.unwrap();
+    assert_eq!(first.as_deref(), Some("数学组"), "{}", db.name);
+    assert_eq!(congress::add_delegate(&mut tx, &s, &term, &a, "2025-09-01").await.unwrap(), None, "already one");
+    assert_eq!(congress::add_delegate(&mut tx, &s, &term, "no-such", "2025-09-01").await.unwrap(), None);
+    jiaogong_store::commit(tx).await.unwrap();
+});
+
+on_every_db!(a_delegate_list_confirmation_names_its_delegates_and_warnings, |store, db| {
+    use jiaogong_store::{congress, delegate_lists};
+    let s = common::school(&store, "r").await;
+    let mut tx = store.begin().await.unwrap();
+    let a = members::insert(&mut tx, &store.crypto, &s, &common::member("甲", "R1", None, None, None), None, None)
+        .await
+        .unwrap();
+    let b = members::insert(&mut tx, &store.crypto, &s, &common::member("乙", "R2", None, None, None), None, None)
+        .await
+        .unwrap();
+    let term = congress::term(&mut tx, &s, 1, "2025-09-01").await.unwrap();
+    let list = vec![b.clone(), a.clone()];
+    delegate_lists::confirm(&mut tx, &store.crypto, &s, &term, &list, &["teachers_below_60"], "chair").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let c = delegate_lists::latest(&store, &s, &term).await.unwrap().unwrap();
+    assert_eq!(
+        (c.delegates, c.warnings.as_str(), c.confirmed_by.as_str()),
+        (2, "teachers_below_60", "chair"),
+        "{}",
+        db.name
+    );
+    assert!(c.covers(&[a.clone(), b.clone()]) && !c.covers(std::slice::from_ref(&a)));
+    assert!(delegate_lists::latest(&store, "other-school", &term).await.unwrap().is_none());
+});

@@ -190,6 +190,7 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/s/{school}/congress/{id}/qr", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/delegates", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/delegates/{delegate}/end", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/congress/{id}/delegate-list/confirm", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/attendance/{member}", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/polls", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/congress/{id}/mode", Allow::Roles(CONGRESS_SETTINGS_EDITORS)),

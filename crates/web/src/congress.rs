@@ -135,7 +135,7 @@ fn person(post: &Option<String>, gender: &Option<String>, birth: &Option<String>
     }
 }
 
-async fn composition_of(st: &AppState, school: &School, delegates: &[Delegate]) -> AppResult<Composition> {
+pub(crate) async fn composition_of(st: &AppState, school: &School, delegates: &[Delegate]) -> AppResult<Composition> {
     let facts = repo::staff_facts(&st.store, &school.id).await?;
     let current: HashSet<&str> = delegates.iter().filter(|d| d.until.is_none()).map(|d| d.member_id.as_str()).collect();
     let staff: Vec<PersonFacts> = facts.iter().map(|(_, p, g, b)| person(p, g, b)).collect();
@@ -157,6 +157,8 @@ struct SessionPage {
     items: Vec<jiaogong_store::agenda::Item>,
     qr: Qr,
     error: String,
+    /// The delegate list's confirmation, as its section shows it.
+    list: crate::delegate_list::ListStatus,
 }
 
 /// The QR code on the chair's screen: a link with this minute's check-in code.
@@ -204,7 +206,13 @@ struct PresenceFragment {
     live: Live,
 }
 
-async fn page_with(st: &AppState, ctx: &Ctx, school: School, id: &str, error: String) -> AppResult<Response> {
+pub(crate) async fn page_with(
+    st: &AppState,
+    ctx: &Ctx,
+    school: School,
+    id: &str,
+    error: String,
+) -> AppResult<Response> {
     let s = repo::session(&st.store, &school.id, id).await?;
     let live = live(st, &school, &s).await?;
     let delegates = if s.is_assembly() {
@@ -213,6 +221,7 @@ async fn page_with(st: &AppState, ctx: &Ctx, school: School, id: &str, error: St
         repo::delegates(&st.store, &school.id, &s.term_id, &s.id).await?
     };
     let comp = composition_of(st, &school, &delegates).await?;
+    let list = crate::delegate_list::status(st, &school, &s.term_id, &delegates).await?;
     let polls = jiaogong_store::polls::of_session(&st.store, &school.id, &s.id).await?;
     let items = jiaogong_store::agenda::items(&st.store, &school.id, &s.id).await?;
     let qr = qr_of(st, ctx, &s);
@@ -228,6 +237,7 @@ async fn page_with(st: &AppState, ctx: &Ctx, school: School, id: &str, error: St
         items,
         qr,
         error: error.clone(),
+        list,
     })?;
     if !error.is_empty() {
         *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -281,21 +291,18 @@ async fn add_delegates(
         let msg = ctx.tr.t1("congress-err-unknown-numbers", "numbers", &unknown.join("、"));
         return page_with(&st, &ctx, school, &id, msg).await;
     }
+    let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
-    let mut added = 0;
     for n in &wanted {
         if let Some(member) = numbers.get(n) {
-            if repo::add_delegate(&mut tx, &school.id, &s.term_id, member, &today()).await? {
-                added += 1;
+            // One entry per delegate added: who, in which term and constituency.
+            if let Some(constituency) = repo::add_delegate(&mut tx, &school.id, &s.term_id, member, &today()).await? {
+                let detail = format!("term={} constituency={constituency}", s.term_id);
+                let event = Event::new(Some(&school.id), &actor, "congress.delegate.add", member).detail(detail);
+                audit::append(&mut tx, &st.store.crypto, &event).await?;
             }
         }
     }
-    audit::append(
-        &mut tx,
-        &st.store.crypto,
-        &Event::new(Some(&school.id), &ctx.actor(), "congress.delegates.add", &s.term_id).detail(added.to_string()),
-    )
-    .await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/s/{}/congress/{id}", school.code)))
 }

@@ -12,6 +12,7 @@ mod auth_pages;
 mod congress;
 mod congress_settings;
 pub mod ctx;
+mod delegate_list;
 mod district;
 mod dues;
 pub mod error;
@@ -86,6 +87,7 @@ pub fn routes() -> Routes {
     let r = polls::routes(r);
     let r = congress::routes(r);
     let r = congress_settings::routes(r);
+    let r = delegate_list::routes(r);
     let r = sessions::routes(r);
     let r = evaluations::routes(r);
     let r = selections::routes(r);

@@ -458,11 +458,13 @@ async fn run_step(
     e: Echo,
 ) -> AppResult<Result<ProposalState, Response>> {
     // Nothing about a proposal the caller may not see: not even whether it exists.
-    visible(st, ctx, &school, id).await?;
+    let name = step.name();
+    visible_for_step(st, ctx, &school, id, name).await?;
     let settings = repo::settings(&st.store, &school.id).await?;
     let (actor, member) = who(ctx)?;
     let mut tx = st.store.begin().await?;
     let who = Who { actor: &actor, member: member.as_deref() };
+    // A refused step writes nothing but its refusal, in the audit log.
     match repo::step(&mut tx, &st.store.crypto, &school.id, id, who, today(), &settings, step).await {
         Ok(state) => {
             jiaogong_store::commit(tx).await?;
@@ -470,14 +472,35 @@ async fn run_step(
         }
         Err(StepError::Rule(rule)) => {
             drop(tx);
+            let reason = rule.key().trim_start_matches("proposal-err-");
+            repo::record_refusal(&st.store, &school.id, id, &actor, name, reason).await?;
             let msg = ctx.tr.ta(rule.key(), &rule.args());
             Ok(Err(detail_with(st, ctx, school, id, msg, e).await?))
         }
         Err(StepError::Store(jiaogong_store::StoreError::Conflict(_))) => {
             drop(tx);
+            repo::record_refusal(&st.store, &school.id, id, &actor, name, "stale").await?;
             Ok(Err(detail_with(st, ctx, school, id, ctx.tr.t("proposal-err-conflict"), e).await?))
         }
         Err(StepError::Store(err)) => Err(err.into()),
+    }
+}
+
+/// [`visible`] before a step: a caller who may not see the proposal gets 404, and the refusal
+/// is audited (the id as sent, whether or not it exists).
+async fn visible_for_step(
+    st: &AppState,
+    ctx: &Ctx,
+    school: &School,
+    id: &str,
+    step: &str,
+) -> AppResult<(Detail, Vec<(String, String)>)> {
+    match visible(st, ctx, school, id).await {
+        Err(AppError::NotFound) => {
+            repo::record_refusal(&st.store, &school.id, id, &ctx.actor(), step, "not-visible").await?;
+            Err(AppError::NotFound)
+        }
+        other => other,
     }
 }
 
@@ -516,7 +539,7 @@ async fn submit(
     Extension(school): Extension<School>,
     Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (p, _) = visible(&st, &ctx, &school, &id).await?;
+    let (p, _) = visible_for_step(&st, &ctx, &school, &id, "submit").await?;
     let held_on = NaiveDate::parse_from_str(&p.held_on, "%Y-%m-%d").unwrap_or_else(|_| today());
     let set = repo::window(&st.store, &school.id, &p.session_id).await?;
     let window = collection_window(set, held_on);

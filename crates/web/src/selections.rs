@@ -13,8 +13,8 @@ use axum::{Extension, Form};
 use chrono::NaiveDate;
 use jiaogong_domain::ballots::{self, TallyResult};
 use jiaogong_domain::congress::selection::{
-    check_transition, combine, publicity_end, publicity_over, resolve_objection, ElectorateCount, Eligibility,
-    ObjectionStatus, RoundOutcome, SelectionError, Stage, StageFacts,
+    check_transition, combine, next_round, publicity_end, publicity_over, resolve_objection, ElectorateCount,
+    Eligibility, ObjectionStatus, RoundOutcome, RoundRunoff, SelectionError, Stage, StageFacts,
 };
 use jiaogong_store::polls;
 use jiaogong_store::selections::{self as repo, Nominee, Objection, Round, RoundPoll, Selection};
@@ -184,7 +184,11 @@ async fn load(st: &AppState, school_id: &str, id: &str) -> AppResult<Loaded> {
     let objections = repo::objections(&st.store, &s.id).await?;
     let end = s.publicity_end.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let running: Vec<&Nominee> = nominees.iter().filter(|n| n.status == "running").collect();
+    // The last round, once closed, may call for a runoff among nominees tied at its cut.
+    let last = rounds.last().filter(|r| r.r.status == "closed").and_then(|r| r.outcome.as_ref());
     let facts = StageFacts {
+        pending_runoff: last.and_then(RoundOutcome::runoff),
+        quota: u32::try_from(s.quota).ok(),
         remaining: running.len() as u32,
         closed_rounds: rounds.iter().filter(|r| r.r.status == "closed").count() as u32,
         open_round: rounds.iter().any(|r| r.r.status == "open"),
@@ -215,6 +219,16 @@ impl ManagePage {
 
     fn stages(&self) -> [Stage; 5] {
         Stage::ALL
+    }
+
+    /// Whether the round with this number was the runoff of a tie in the round before it.
+    fn is_runoff(&self, number: &i64) -> bool {
+        self.l.rounds.iter().any(|r| r.r.number == number - 1 && r.outcome.as_ref().is_some_and(|o| !o.tied.is_empty()))
+    }
+
+    /// The runoff due now, as the page announces it.
+    fn pending(&self) -> Option<&RoundRunoff> {
+        self.l.facts.pending_runoff.as_ref()
     }
 
     fn approved(&self) -> usize {
@@ -358,37 +372,52 @@ async fn open_round(
     }
     let get_all = |k: &str| form.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect::<Vec<_>>();
     let top_n = form.iter().find(|(n, _)| n == "top_n").and_then(|(_, v)| v.trim().parse::<u64>().ok()).unwrap_or(0);
-    let mut rows = Vec::new();
-    for ((kind, label), weight) in get_all("kind").into_iter().zip(get_all("label")).zip(get_all("weight")) {
-        let label = jiaogong_domain::text::normalize(&label);
-        if label.is_empty() {
-            continue;
-        }
-        let Some(weight) = weight.trim().parse::<u64>().ok().filter(|w| (1..=100).contains(w)) else {
-            return manage_with(&st, &ctx, school, &id, sel_error(&ctx, &SelectionError::BadRound)).await;
-        };
-        rows.push((kind, label, weight));
-    }
-    let candidates: Vec<String> =
-        l.nominees.iter().filter(|n| n.status == "running").map(|n| n.label.clone()).collect();
-    if top_n == 0 || rows.is_empty() || top_n as usize >= candidates.len() {
-        return manage_with(&st, &ctx, school, &id, sel_error(&ctx, &SelectionError::BadRound)).await;
-    }
+    let running: Vec<String> = l.nominees.iter().filter(|n| n.status == "running").map(|n| n.label.clone()).collect();
+    let last = l.rounds.last().and_then(|r| r.outcome.as_ref());
+    let next = match next_round(last, &running, top_n) {
+        Ok(n) => n,
+        Err(e) => return manage_with(&st, &ctx, school, &id, sel_error(&ctx, &e)).await,
+    };
     let number = l.rounds.len() as i64 + 1;
+    // A runoff is voted by the same electorates, with the same weights, as the tied round
+    // (ballots.md: a runoff keeps the electorate); otherwise the electorates come from the form.
     let mut electorates = Vec::new();
-    for (kind, label, weight) in &rows {
-        let voters = match repo::electorate_ids(&st.store, &school.id, kind).await {
-            Ok(v) => v,
-            Err(jiaogong_store::StoreError::Invalid(_)) => {
-                return manage_with(&st, &ctx, school, &id, bad("err-bad-value")).await
-            }
-            Err(e) => return Err(e.into()),
-        };
-        if voters.is_empty() {
-            return manage_with(&st, &ctx, school, &id, ctx.tr.t1("sel-err-empty-electorate", "label", label)).await;
+    if next.runoff {
+        for (p, _, _) in l.rounds.last().map(|r| r.polls.as_slice()).unwrap_or_default() {
+            let voters = jiaogong_store::paper::electorate_ids(&st.store, &p.poll_id).await?;
+            electorates.push((p.label.clone(), p.weight as u64, voters));
         }
-        electorates.push((label.clone(), *weight, voters));
+    } else {
+        let mut rows = Vec::new();
+        for ((kind, label), weight) in get_all("kind").into_iter().zip(get_all("label")).zip(get_all("weight")) {
+            let label = jiaogong_domain::text::normalize(&label);
+            if label.is_empty() {
+                continue;
+            }
+            let Some(weight) = weight.trim().parse::<u64>().ok().filter(|w| (1..=100).contains(w)) else {
+                return manage_with(&st, &ctx, school, &id, sel_error(&ctx, &SelectionError::BadRound)).await;
+            };
+            rows.push((kind, label, weight));
+        }
+        if rows.is_empty() {
+            return manage_with(&st, &ctx, school, &id, sel_error(&ctx, &SelectionError::BadRound)).await;
+        }
+        for (kind, label, weight) in &rows {
+            let voters = match repo::electorate_ids(&st.store, &school.id, kind).await {
+                Ok(v) => v,
+                Err(jiaogong_store::StoreError::Invalid(_)) => {
+                    return manage_with(&st, &ctx, school, &id, bad("err-bad-value")).await
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if voters.is_empty() {
+                let msg = ctx.tr.t1("sel-err-empty-electorate", "label", label);
+                return manage_with(&st, &ctx, school, &id, msg).await;
+            }
+            electorates.push((label.clone(), *weight, voters));
+        }
     }
+    let (candidates, top_n) = (next.candidates, next.top_n);
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
     let mut round_polls = Vec::new();
@@ -426,8 +455,13 @@ async fn close_round(
     if rv.r.status != "open" {
         return manage_with(&st, &ctx, school, &id, ctx.tr.t("poll-wrong-state")).await;
     }
-    let candidates: Vec<String> =
-        l.nominees.iter().filter(|n| n.status == "running").map(|n| n.label.clone()).collect();
+    // The round's candidates are those on its ballots: every running nominee, or in a runoff the
+    // tied ones only.
+    let first_poll = rv.polls.first().ok_or_else(|| AppError::Internal("round without polls".into()))?;
+    let def: ballots::Poll =
+        serde_json::from_str(&polls::get(&st.store, &school.id, &first_poll.0.poll_id).await?.definition)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    let candidates = def.candidates;
     let mut counts = Vec::new();
     for (p, _, _) in &rv.polls {
         let mut poll = polls::get(&st.store, &school.id, &p.poll_id).await?;
@@ -450,9 +484,23 @@ async fn close_round(
         Err(e) => return manage_with(&st, &ctx, school, &id, sel_error(&ctx, &e)).await,
     };
     let json = serde_json::to_string(&outcome).map_err(|e| AppError::Internal(e.to_string()))?;
+    let detail = match outcome.runoff() {
+        Some(r) => format!("advancing {}; tied {} for {}", outcome.advancing.join("、"), r.among.join("、"), r.places),
+        None => format!("advancing {}", outcome.advancing.join("、")),
+    };
     let mut tx = st.store.begin().await?;
-    repo::close_round(&mut tx, &st.store.crypto, &school.id, &id, &round, &json, &outcome.moving_on(), &ctx.actor())
-        .await?;
+    repo::close_round(
+        &mut tx,
+        &st.store.crypto,
+        &school.id,
+        &id,
+        &round,
+        &json,
+        &outcome.eliminated(),
+        &detail,
+        &ctx.actor(),
+    )
+    .await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/s/{}/selections/{id}#round-{}", school.code, rv.r.number)))
 }

@@ -148,3 +148,99 @@ async fn the_checkin_code_rotates_and_an_expired_code_is_refused_with_a_message(
     }
     assert!(jiaogong_store::paper::is_present(&t.store, &s.id, &t.member_a).await.unwrap());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_delegate_added_is_audited_with_member_and_constituency() {
+    use jiaogong_domain::members::{validate_member, Field, RawMember};
+    let t = common::app().await;
+    // A second member without a union group: an empty constituency.
+    let mut tx = t.store.begin().await.unwrap();
+    let m = validate_member(&RawMember::new().with(Field::Name, "甲二").with(Field::EmployeeNo, "A2")).unwrap();
+    let a2 = jiaogong_store::members::insert(&mut tx, &t.store.crypto, &t.school_a, &m, None, None).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let r =
+        t.send(form(&t, "/s/a/congress", "chair", "term=5&number=1&title=%E4%B8%80%E6%AC%A1&held_on=2026-12-20")).await;
+    let session_url = r.headers()["location"].to_str().unwrap().to_string();
+    let r = t.send(form(&t, &format!("{session_url}/delegates"), "chair", "employee_nos=A1+A2")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Adding A1 again adds nobody and audits nothing more.
+    t.send(form(&t, &format!("{session_url}/delegates"), "chair", "employee_nos=A1")).await;
+    let term = jiaogong_store::congress::sessions(&t.store, &t.school_a).await.unwrap()[0].term_id.clone();
+    let entries = jiaogong_store::audit::recent(&t.store, &t.school_a, 100).await.unwrap();
+    let mut added: Vec<(String, String, String)> = entries
+        .iter()
+        .filter(|e| e.action == "congress.delegate.add")
+        .map(|e| (e.actor.clone(), e.target.clone(), e.detail.clone()))
+        .collect();
+    added.sort();
+    let mut expected = vec![
+        ("u-chair".to_string(), t.member_a.clone(), format!("term={term} constituency=语文组")),
+        ("u-chair".to_string(), a2, format!("term={term} constituency=")),
+    ];
+    expected.sort();
+    assert_eq!(added, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delegate_list_with_composition_warnings_is_confirmed_only_when_acknowledged() {
+    let t = common::app().await;
+    let r =
+        t.send(form(&t, "/s/a/congress", "chair", "term=5&number=1&title=%E4%B8%80%E6%AC%A1&held_on=2026-12-20")).await;
+    let session_url = r.headers()["location"].to_str().unwrap().to_string();
+    let confirm = format!("{session_url}/delegate-list/confirm");
+    // No delegate yet: nothing to confirm.
+    let r = t.send(form(&t, &confirm, "chair", "")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(common::body_text(r).await.contains("还没有代表，不能确认名单"));
+    // A1 has no post on record: no teacher among the delegates, a warning.
+    t.send(form(&t, &format!("{session_url}/delegates"), "chair", "employee_nos=A1")).await;
+    let page =
+        common::body_text(t.send(t.req("GET", &session_url, Some(t.as_role("chair")), Body::empty(), None)).await)
+            .await;
+    assert!(page.contains("教师代表低于 60%") && page.contains("已知悉以上提示，仍确认名单"));
+    assert!(page.contains("id=\"list-unconfirmed\""));
+    let r = t.send(form(&t, &confirm, "chair", "")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(common::body_text(r).await.contains("请勾选“已知悉以上提示，仍确认名单”"));
+    let term = jiaogong_store::congress::sessions(&t.store, &t.school_a).await.unwrap()[0].term_id.clone();
+    assert!(jiaogong_store::delegate_lists::latest(&t.store, &t.school_a, &term).await.unwrap().is_none());
+
+    let r = t.send(form(&t, &confirm, "chair", "acknowledge=1")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let c = jiaogong_store::delegate_lists::latest(&t.store, &t.school_a, &term).await.unwrap().unwrap();
+    assert_eq!((c.delegates, c.warnings.as_str(), c.confirmed_by.as_str()), (1, "teachers_below_60", "u-chair"));
+    let entries = jiaogong_store::audit::recent(&t.store, &t.school_a, 100).await.unwrap();
+    let e = entries.iter().find(|e| e.action == "congress.delegates.confirm").expect("confirmation audited");
+    assert_eq!((e.target.as_str(), e.detail.as_str()), (term.as_str(), "delegates=1 acknowledged=teachers_below_60"));
+    let page =
+        common::body_text(t.send(t.req("GET", &session_url, Some(t.as_role("chair")), Body::empty(), None)).await)
+            .await;
+    assert!(page.contains("id=\"list-confirmed\"") && page.contains("确认时已知悉代表构成的提示"));
+    assert!(!page.contains("id=\"confirm-list\""), "nothing more to confirm");
+    // A change to the list calls for a new confirmation. Another school cannot confirm this one.
+    let mut tx = t.store.begin().await.unwrap();
+    let m = jiaogong_domain::members::validate_member(
+        &jiaogong_domain::members::RawMember::new()
+            .with(jiaogong_domain::members::Field::Name, "甲二")
+            .with(jiaogong_domain::members::Field::EmployeeNo, "A2"),
+    )
+    .unwrap();
+    jiaogong_store::members::insert(&mut tx, &t.store.crypto, &t.school_a, &m, None, None).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    t.send(form(&t, &format!("{session_url}/delegates"), "chair", "employee_nos=A2")).await;
+    let page =
+        common::body_text(t.send(t.req("GET", &session_url, Some(t.as_role("chair")), Body::empty(), None)).await)
+            .await;
+    assert!(page.contains("id=\"list-changed\"") && page.contains("id=\"confirm-list\""));
+    let foreign = confirm.replacen("/s/a/", "/s/b/", 1);
+    let r = t
+        .send(t.req(
+            "POST",
+            &foreign,
+            Some(&t.chair_b),
+            Body::from("acknowledge=1"),
+            Some("application/x-www-form-urlencoded"),
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

@@ -407,3 +407,47 @@ async fn a_competitive_election_needs_more_candidates_than_seats_unless_uncontes
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claiming_a_counting_pass_is_audited_and_so_is_a_refused_claim_never_the_marks() {
+    let t = common::app().await;
+    let voters = staff(&t, 3).await;
+    let id = create(&t, json!({"title": "表决方案", "kind": "resolution"}), &voters).await;
+    assert_eq!(api(&t, "POST", &format!("/api/v1/polls/{id}/open"), "chair", None).await.0, StatusCode::OK);
+    let base = format!("/s/a/polls/{id}/paper");
+    let chair = t.as_role("chair").clone();
+    let org = t.as_role("org_committee").clone();
+    t.send(form(&t, &format!("{base}/issue"), &chair, "employee_nos=A2+A3")).await;
+    // org takes pass 1 (audited once, however many sheets), then is refused pass 2.
+    for sheet in ["S-0001", "S-0002"] {
+        let r = t.send(form(&t, &format!("{base}/1"), &org, &format!("sheet={sheet}&choice=yes"))).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let r = t.send(form(&t, &format!("{base}/2"), &org, "sheet=S-0001&choice=no")).await;
+    assert!(common::body_text(r).await.contains("两遍必须由两个人分别录入"));
+    let r = t.send(form(&t, &format!("{base}/2"), &chair, "sheet=S-0001&choice=yes")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let entries = jiaogong_store::audit::recent(&t.store, &t.school_a, 200).await.unwrap();
+    let of = |action: &str| -> Vec<(String, String, String)> {
+        entries
+            .iter()
+            .filter(|e| e.action == action)
+            .map(|e| (e.actor.clone(), e.target.clone(), e.detail.clone()))
+            .collect()
+    };
+    let mut claims = of("poll.paper.pass.claim");
+    claims.sort();
+    assert_eq!(
+        claims,
+        [
+            ("u-chair".to_string(), id.clone(), "2".to_string()),
+            ("u-org_committee".to_string(), id.clone(), "1".to_string())
+        ]
+    );
+    assert_eq!(of("poll.paper.pass.refused"), [("u-org_committee".to_string(), id.clone(), "2".to_string())]);
+    assert!(entries
+        .iter()
+        .filter(|e| e.action.starts_with("poll.paper"))
+        .all(|e| !e.detail.contains("yes") && !e.detail.contains("no")));
+}

@@ -107,3 +107,114 @@ async fn election_with_write_in_through_the_vote_page() {
     let (_, result) = call(&t, "GET", &format!("/api/v1/polls/{id}/result"), "chair", json!({})).await;
     assert_eq!(result["elected"], json!(["丙"]), "{result}");
 }
+
+fn form(t: &common::TestApp, uri: &str, who: &(String, String), body: &str) -> axum::http::Request<Body> {
+    t.req("POST", uri, Some(who), Body::from(body.to_string()), Some("application/x-www-form-urlencoded"))
+}
+
+fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Five more members in school A, each signed in; with A1 the school has six active members.
+async fn voters(t: &common::TestApp) -> Vec<(String, String)> {
+    use jiaogong_domain::members::{validate_member, Field, RawMember};
+    let mut ids = Vec::new();
+    let mut tx = t.store.begin().await.unwrap();
+    for i in 2..=6 {
+        let m = validate_member(
+            &RawMember::new().with(Field::Name, format!("代表{i}")).with(Field::EmployeeNo, format!("A{i}")),
+        )
+        .unwrap();
+        ids.push(jiaogong_store::members::insert(&mut tx, &t.store.crypto, &t.school_a, &m, None, None).await.unwrap());
+    }
+    jiaogong_store::commit(tx).await.unwrap();
+    let mut sessions = vec![t.as_role("member").clone()];
+    for (i, id) in ids.iter().enumerate() {
+        let s = common::user(
+            &t.store,
+            Some(&t.school_a),
+            None,
+            &format!("voter{i}"),
+            jiaogong_domain::roles::Role::Member,
+            Some(id),
+        )
+        .await;
+        sessions.push(s);
+    }
+    sessions
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_created_on_the_form_passes_only_above_two_thirds_of_the_electorate() {
+    let t = common::app().await;
+    let people = voters(&t).await;
+    let chair = t.as_role("chair").clone();
+    // The form offers the rules with the defaults of ballots.md preselected.
+    let r = t.send(t.req("GET", "/s/a/polls", Some(&chair), Body::empty(), None)).await;
+    let page = common::body_text(r).await;
+    for default in [
+        "name=\"quorum\" value=\"\" checked",
+        "name=\"threshold\" value=\"1/2\" checked",
+        "name=\"base\" value=\"valid\" checked",
+    ] {
+        assert!(page.contains(default), "{default} preselected");
+    }
+    assert!(!page.contains("name=\"base\" value=\"electorate\" checked"));
+
+    // 修改章程: more than two thirds of all six members, two thirds present. 4 yes is exactly
+    // two thirds of the electorate (not passed); 5 yes passes.
+    for (yes, passed) in [(4usize, false), (5, true)] {
+        let body =
+            format!("title={}&kind=resolution&group=&quorum=2%2F3&threshold=2%2F3&base=electorate", enc("修改章程"));
+        let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let id = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+        let stored = jiaogong_store::polls::get(&t.store, &t.school_a, &id).await.unwrap();
+        let def: Value = serde_json::from_str(&stored.definition).unwrap();
+        assert_eq!(def["rules"], json!({"quorum": "2/3", "threshold": "2/3", "base": "electorate"}));
+        assert_eq!(def["electorate"], 6);
+        // The chair sees the rules in plain words.
+        let r = t.send(t.req("GET", &format!("/s/a/polls/{id}"), Some(&chair), Body::empty(), None)).await;
+        let page = common::body_text(r).await;
+        assert!(page.contains("赞成票须多于全体应到人数的三分之二方为通过"), "{page}");
+        assert!(page.contains("实到人数须不少于应到人数的三分之二"));
+        call(&t, "POST", &format!("/api/v1/polls/{id}/open"), "chair", json!({})).await;
+        for who in &people[..yes] {
+            let r = t
+                .send(t.req(
+                    "POST",
+                    &format!("/api/v1/polls/{id}/ballots"),
+                    Some(who),
+                    Body::from(json!({"choice": "yes"}).to_string()),
+                    Some("application/json"),
+                ))
+                .await;
+            assert_eq!(r.status(), StatusCode::CREATED);
+        }
+        call(&t, "POST", &format!("/api/v1/polls/{id}/close"), "chair", json!({})).await;
+        let (_, result) = call(&t, "GET", &format!("/api/v1/polls/{id}/result"), "chair", json!({})).await;
+        assert_eq!(result["void_reason"], Value::Null, "quorum: {yes} of 6 present");
+        assert_eq!((result["yes"].as_u64(), result["base"].as_u64()), (Some(yes as u64), Some(6)));
+        assert_eq!(result["passed"].as_bool(), Some(passed), "{yes} yes of 6: {result}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_poll_form_refuses_rules_it_does_not_offer_and_keeps_what_was_typed() {
+    let t = common::app().await;
+    let chair = t.as_role("chair").clone();
+    for (fields, message) in [
+        ("quorum=3%2F4&threshold=1%2F2&base=valid", "到会人数要求只能选"),
+        ("quorum=&threshold=1%2F3&base=valid", "通过比例只能选"),
+        ("quorum=&threshold=1%2F2&base=everyone", "计算基数只能选"),
+    ] {
+        let body = format!("title={}&kind=resolution&{fields}", enc("关于食堂的表决"));
+        let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = common::body_text(r).await;
+        assert!(page.contains(message), "{message}: {page}");
+        assert!(page.contains("value=\"关于食堂的表决\""), "the title is kept");
+    }
+    assert!(jiaogong_store::polls::list(&t.store, &t.school_a).await.unwrap().is_empty(), "nothing written");
+}

@@ -175,10 +175,62 @@ async fn the_full_lifecycle_from_draft_to_satisfied() {
         assert!(page.contains(step), "history shows {step}");
     }
 
-    // Every step audited.
+    // Every step audited, and every step the rules refused.
     let audit = jiaogong_store::audit::recent(&t.store, &t.school_a, 200).await.unwrap();
-    let n = audit.iter().filter(|e| e.action.starts_with("proposal.")).count();
-    assert_eq!(n, 10, "create, 2 co-signs, submit, accept, assign, 2 replies, 2 ratings; nothing refused");
+    let n = audit.iter().filter(|e| e.action.starts_with("proposal.") && e.action != "proposal.refused").count();
+    assert_eq!(n, 10, "create, 2 co-signs, submit, accept, assign, 2 replies, 2 ratings");
+    let mut refused: Vec<&str> =
+        audit.iter().filter(|e| e.action == "proposal.refused").map(|e| e.detail.as_str()).collect();
+    refused.sort_unstable();
+    assert_eq!(
+        refused,
+        [
+            "cosign already-cosigned",
+            "rate not-proposer",
+            "reply reason",
+            "submit cosigners",
+            "submit not-proposer",
+            "suggestion reason"
+        ],
+        "form input errors (no decision, a bad date) are not steps"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_steps_are_audited_and_change_nothing() {
+    let t = common::app().await;
+    let c = congress(&t).await;
+    let chair = t.as_role("chair").clone();
+    let member = t.as_role("member").clone();
+    let (_, url, _) = post(&t, "/s/a/proposals", &c.delegates[0], &draft(&c.session, "关于图书馆开放时间的提案")).await;
+    let id = url.rsplit('/').next().unwrap().to_string();
+    let before = jiaogong_store::proposals::get(&t.store, &t.school_a, &id).await.unwrap();
+    // Wrong state: a draft cannot be accepted.
+    let (s, _, page) = post(&t, &format!("{url}/review"), &chair, "decision=accept").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    // Not allowed: a co-signer does not submit; a member who is not a delegate does not see a draft.
+    post(&t, &format!("{url}/cosign"), &c.delegates[1], "").await;
+    assert_eq!(post(&t, &format!("{url}/submit"), &c.delegates[1], "").await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(post(&t, &format!("{url}/cosign"), &member, "").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(post(&t, &format!("{url}/submit"), &member, "").await.0, StatusCode::NOT_FOUND);
+
+    let after = jiaogong_store::proposals::get(&t.store, &t.school_a, &id).await.unwrap();
+    assert_eq!((before.state.as_str(), after.state.as_str()), ("draft", "draft"), "nothing changed");
+    let audit = jiaogong_store::audit::recent(&t.store, &t.school_a, 200).await.unwrap();
+    let refused: Vec<(&str, &str, &str)> = audit
+        .iter()
+        .filter(|e| e.action == "proposal.refused")
+        .map(|e| (e.actor.as_str(), e.target.as_str(), e.detail.as_str()))
+        .collect();
+    for expected in [
+        ("u-chair", id.as_str(), "accept wrong-state"),
+        ("d1", id.as_str(), "submit not-proposer"),
+        ("u-member", id.as_str(), "cosign not-visible"),
+        ("u-member", id.as_str(), "submit not-visible"),
+    ] {
+        assert!(refused.contains(&expected), "{expected:?} audited: {refused:?}");
+    }
+    assert_eq!(refused.len(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

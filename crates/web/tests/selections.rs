@@ -241,3 +241,83 @@ async fn selection_from_nomination_to_honour_roll() {
         assert!(actions.iter().any(|x| x == a), "{a} audited");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tie_at_the_cut_needs_a_runoff_among_the_tied_before_the_review() {
+    let t = common::app().await;
+    let chair = t.as_role("chair").clone();
+    let mut staff = Vec::new();
+    for (name, no) in [("张一", "T1"), ("李二", "T2"), ("王三", "T3"), ("赵四", "T4")] {
+        staff.push(teacher(&t, name, no, "2010-09-01").await);
+    }
+    let body = format!("title={}&award={}&quota=2", enc("师德标兵评选"), enc("师德标兵"));
+    let r = t.send(form(&t, "/s/a/selections", &chair, &body)).await;
+    let url = r.headers()["location"].to_str().unwrap().to_string();
+    let id = url.rsplit('/').next().unwrap().to_string();
+    for no in ["T1", "T2", "T3", "T4"] {
+        post(&t, &format!("{url}/nominees"), &chair, &format!("employee_no={no}&source=group")).await;
+    }
+    assert_eq!(post(&t, &format!("{url}/stage"), &chair, "to=voting").await.0, StatusCode::SEE_OTHER);
+    let round = format!("top_n=2&kind=all&label={}&weight=1", enc("全体教职工"));
+    assert_eq!(post(&t, &format!("{url}/rounds"), &chair, &round).await.0, StatusCode::SEE_OTHER);
+    let vote = |poll: String, names: &'static [&'static str]| {
+        let body: Vec<String> = names.iter().map(|n| format!("yes={}", enc(n))).collect();
+        (format!("/polls/{poll}/vote"), body.join("&"))
+    };
+    // 张一 3, 李二 1, 王三 1, 赵四 0: 李二 and 王三 tie for the second place (listed by name).
+    let poll = selections::round_polls(&t.store, &id).await.unwrap()[0].poll_id.clone();
+    let ballots: [&'static [&'static str]; 3] = [&["张一", "李二"], &["张一", "王三"], &["张一"]];
+    for (who, names) in staff.iter().zip(ballots) {
+        let (uri, body) = vote(poll.clone(), names);
+        assert_eq!(post(&t, &uri, &who.1, &body).await.0, StatusCode::OK);
+    }
+    let r1 = selections::rounds(&t.store, &id).await.unwrap()[0].id.clone();
+    assert_eq!(post(&t, &format!("{url}/rounds/{r1}/close"), &chair, "").await.0, StatusCode::SEE_OTHER);
+    let status_of = |nominees: &[selections::Nominee], name: &str| {
+        nominees.iter().find(|n| n.label == name).unwrap().status.clone()
+    };
+    let nominees = selections::nominees(&t.store, &id).await.unwrap();
+    assert_eq!(status_of(&nominees, "赵四"), "eliminated");
+    assert_eq!(nominees.iter().filter(|n| n.status == "running").count(), 3, "the tied wait for their runoff");
+    // The page says so and offers the runoff, not the review.
+    let (_, page) = get(&t, &url, &chair).await;
+    assert!(page.contains("李二、王三 得分相同，争剩余的 1 个名额"), "{page}");
+    assert!(
+        page.contains("id=\"open-runoff\"") && !page.contains("id=\"to-review\"") && !page.contains("id=\"new-round\"")
+    );
+    let (status, page) = post(&t, &format!("{url}/stage"), &chair, "to=review").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("李二、王三 在名次线上并列，争 1 个名额"), "{page}");
+
+    // The runoff: only the tied, one place, the same electorate; top_n from the form is not used.
+    assert_eq!(post(&t, &format!("{url}/rounds"), &chair, "top_n=3").await.0, StatusCode::SEE_OTHER);
+    let polls = selections::round_polls(&t.store, &id).await.unwrap();
+    let runoff = polls.iter().find(|p| p.poll_id != poll).unwrap().poll_id.clone();
+    let def: serde_json::Value =
+        serde_json::from_str(&jiaogong_store::polls::get(&t.store, &t.school_a, &runoff).await.unwrap().definition)
+            .unwrap();
+    assert_eq!((def["seats"].as_u64(), def["candidates"].clone()), (Some(1), serde_json::json!(["李二", "王三"])));
+    assert_eq!(def["electorate"], jiaogong_store::polls::turnout(&t.store, &poll).await.unwrap().0);
+    let ballots: [&'static [&'static str]; 3] = [&["李二"], &["李二"], &["王三"]];
+    for (who, names) in staff.iter().zip(ballots) {
+        let (uri, body) = vote(runoff.clone(), names);
+        assert_eq!(post(&t, &uri, &who.1, &body).await.0, StatusCode::OK);
+    }
+    let r2 = selections::rounds(&t.store, &id).await.unwrap()[1].id.clone();
+    assert_eq!(post(&t, &format!("{url}/rounds/{r2}/close"), &chair, "").await.0, StatusCode::SEE_OTHER);
+    let nominees = selections::nominees(&t.store, &id).await.unwrap();
+    // 张一, who was not in the runoff, is untouched; the list holds the quota.
+    assert_eq!(["张一", "李二", "王三"].map(|n| status_of(&nominees, n)), ["running", "running", "eliminated"]);
+    let (_, page) = get(&t, &url, &chair).await;
+    assert!(page.contains("并列加赛") && page.contains("id=\"to-review\""));
+    assert_eq!(post(&t, &format!("{url}/stage"), &chair, "to=review").await.0, StatusCode::SEE_OTHER);
+    let closes: Vec<String> = jiaogong_store::audit::recent(&t.store, &t.school_a, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "selection.round.close")
+        .map(|e| e.detail)
+        .collect();
+    assert!(closes.contains(&"advancing 张一; tied 李二、王三 for 1".to_string()), "{closes:?}");
+    assert!(closes.contains(&"advancing 李二".to_string()), "{closes:?}");
+}

@@ -39,7 +39,7 @@ impl Fraction {
     pub const HALF: Fraction = Fraction { num: 1, den: 2 };
     /// One third, the default ratio of fail answers that flags an evaluated leader.
     pub const THIRD: Fraction = Fraction { num: 1, den: 3 };
-    /// Two thirds, the default quorum of a congress session (三分之二以上).
+    /// Two thirds (三分之二): the congress quorum, and the threshold of weighty decisions.
     pub const TWO_THIRDS: Fraction = Fraction { num: 2, den: 3 };
 
     /// Parses exactly `"a/b"`: ASCII digits, one slash, ASCII digits, no sign and no spaces.

@@ -20,6 +20,7 @@ mod fast;
 mod fraction;
 mod names;
 pub mod paper;
+mod presets;
 mod resolution;
 mod validate;
 
@@ -37,6 +38,7 @@ pub use error::{BulletinError, BulletinErrorKind};
 pub use evaluation::{EvaluationResult, GroupTally, SubjectDetail, SubjectResult};
 pub use fast::bulletin_from_stored;
 pub use fraction::{Fraction, FractionError};
+pub use presets::{chosen_rules, RuleChoiceError, BASE_CHOICES, QUORUM_CHOICES, THRESHOLD_CHOICES};
 pub use resolution::ResolutionResult;
 pub use validate::parse_bulletin;
 

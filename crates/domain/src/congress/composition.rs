@@ -96,6 +96,55 @@ pub fn composition(delegates: &[PersonFacts], staff: &[PersonFacts]) -> Composit
     }
 }
 
+impl Composition {
+    /// The checks that fail, as codes for the audit log: `too_few`, `teachers_below_60`,
+    /// `leaders_above_20`. Women and young staff are shown beside their share, never warned about
+    /// (congress.md asks only for an "appropriate proportion").
+    pub fn warnings(&self) -> Vec<&'static str> {
+        [
+            (self.too_few, "too_few"),
+            (self.teachers_below_60, "teachers_below_60"),
+            (self.leaders_above_20, "leaders_above_20"),
+        ]
+        .into_iter()
+        .filter_map(|(on, code)| on.then_some(code))
+        .collect()
+    }
+}
+
+/// Why a delegate list cannot be confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmError {
+    /// No current delegate.
+    Empty,
+    /// The composition has warnings and nobody acknowledged them.
+    NotAcknowledged,
+}
+
+impl ConfirmError {
+    /// Fluent message id.
+    pub fn key(self) -> &'static str {
+        match self {
+            ConfirmError::Empty => "congress-err-list-empty",
+            ConfirmError::NotAcknowledged => "congress-err-acknowledge",
+        }
+    }
+}
+
+/// Whether the list may be confirmed (congress.md: the composition checks are shown as warnings
+/// before the list is confirmed): never when empty; with warnings, only when the person
+/// confirming acknowledged them. Returns the warnings acknowledged, for the record.
+pub fn confirm_list(c: &Composition, acknowledged: bool) -> Result<Vec<&'static str>, ConfirmError> {
+    if c.delegates == 0 {
+        return Err(ConfirmError::Empty);
+    }
+    let warnings = c.warnings();
+    if !warnings.is_empty() && !acknowledged {
+        return Err(ConfirmError::NotAcknowledged);
+    }
+    Ok(warnings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +218,31 @@ mod tests {
         assert_eq!((c.minimum, c.too_few), (36, true));
         let c = composition(&staff[..36], &staff);
         assert!(!c.too_few);
+    }
+
+    #[test]
+    fn a_list_with_warnings_is_confirmed_only_with_an_acknowledgement() {
+        let mut d = vec![person(Post::Teacher, Gender::Female, 40); 5];
+        d.extend(vec![person(Post::Staff, Gender::Male, 40); 5]);
+        let c = composition(&d, &d);
+        assert_eq!(c.warnings(), vec!["teachers_below_60"]);
+        assert_eq!(confirm_list(&c, false), Err(ConfirmError::NotAcknowledged));
+        assert_eq!(confirm_list(&c, true), Ok(vec!["teachers_below_60"]), "the acknowledged warnings are recorded");
+    }
+
+    #[test]
+    fn a_list_without_warnings_is_confirmed_without_an_acknowledgement() {
+        let d = vec![person(Post::Teacher, Gender::Female, 40); 10];
+        let c = composition(&d, &d);
+        assert!(c.warnings().is_empty());
+        assert_eq!(confirm_list(&c, false), Ok(vec![]));
+    }
+
+    #[test]
+    fn an_empty_list_is_never_confirmed() {
+        let staff = vec![person(Post::Teacher, Gender::Female, 40); 10];
+        let c = composition(&[], &staff);
+        assert_eq!(confirm_list(&c, true), Err(ConfirmError::Empty));
+        assert_ne!(ConfirmError::Empty.key(), ConfirmError::NotAcknowledged.key());
     }
 }

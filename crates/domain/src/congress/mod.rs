@@ -13,6 +13,7 @@ pub mod selection;
 mod settings;
 
 pub use composition::{composition, delegate_minimum, Composition, PersonFacts, Share};
+pub use composition::{confirm_list, ConfirmError};
 pub use proposal_report::{percent, report_figures, DepartmentFigures, ReportFigures, ReportItem};
 pub use proposals::{
     check_due, collection_window, Category, Feedback, HandlingStatus, Proposal, ProposalError, ProposalEvent,

@@ -9,8 +9,12 @@
 //! the common denominator `L = lcm(valid_e)` and the integer numerators are compared. Nominees
 //! are ranked by score, then by name; the first `top_n` advance. When nominees tie across the cut
 //! (the `top_n`-th and the next have the same score), those strictly above advance and the tied
-//! ones are reported as a tie: all of them move on (the round never silently drops one of equal
-//! standing) and the principal's review settles a quota overrun.
+//! ones go to a runoff for the places left, as ballots.md does for elections (`runoff`, reason
+//! `tie`): the round never drops one of equal standing by an arbitrary rule, and never lets them
+//! all through past the quota. Voting cannot end while a runoff is due ([`next_round`],
+//! [`check_transition`]); the runoff is a round of its own over the tied nominees only, with the
+//! same electorates, and may itself end in a tie (another runoff). Publicity cannot start with more
+//! approved nominees than the quota: the principal's review removes the excess, with a reason.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -68,7 +72,7 @@ impl Stage {
 }
 
 /// What the stage machine needs to know to move on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StageFacts {
     /// Nominees still in the running (not eliminated, not removed).
     pub remaining: u32,
@@ -84,6 +88,10 @@ pub struct StageFacts {
     pub publicity_end: Option<NaiveDate>,
     /// Objections not yet resolved.
     pub open_objections: u32,
+    /// A runoff the last closed round calls for (a tie at its cut), not yet held.
+    pub pending_runoff: Option<RoundRunoff>,
+    /// The selection's quota (名额); `None`: no quota rule.
+    pub quota: Option<u32>,
 }
 
 /// Why something is refused; `key()` is the Fluent id, `args()` its arguments.
@@ -114,6 +122,16 @@ pub enum SelectionError {
     ReasonRequired,
     /// The counts would overflow exact arithmetic.
     TooLarge,
+    /// A tie at the cut of the last round: a runoff among the tied must be held first.
+    TieUnresolved {
+        places: u64,
+        among: Vec<String>,
+    },
+    /// More approved nominees than the quota.
+    OverQuota {
+        approved: u32,
+        quota: u32,
+    },
 }
 
 impl SelectionError {
@@ -134,6 +152,8 @@ impl SelectionError {
             SelectionError::BadRound => "sel-err-bad-round",
             SelectionError::ReasonRequired => "sel-err-reason",
             SelectionError::TooLarge => "sel-err-too-large",
+            SelectionError::TieUnresolved { .. } => "sel-err-tie-unresolved",
+            SelectionError::OverQuota { .. } => "sel-err-over-quota",
         }
     }
 
@@ -142,6 +162,12 @@ impl SelectionError {
             SelectionError::Unreviewed(n) | SelectionError::OpenObjections(n) => vec![("count", n.to_string())],
             SelectionError::PublicityRunning(d) => vec![("date", crate::dates::format_zh(*d))],
             SelectionError::TooFewYears { need, have } => vec![("need", need.to_string()), ("have", have.to_string())],
+            SelectionError::TieUnresolved { places, among } => {
+                vec![("places", places.to_string()), ("names", among.join("、"))]
+            }
+            SelectionError::OverQuota { approved, quota } => {
+                vec![("approved", approved.to_string()), ("quota", quota.to_string())]
+            }
             _ => Vec::new(),
         }
     }
@@ -163,6 +189,8 @@ impl SelectionError {
             SelectionError::BadRound,
             SelectionError::ReasonRequired,
             SelectionError::TooLarge,
+            SelectionError::TieUnresolved { places: 1, among: Vec::new() },
+            SelectionError::OverQuota { approved: 2, quota: 1 },
         ]
     }
 }
@@ -176,8 +204,15 @@ pub fn check_transition(from: Stage, to: Stage, f: &StageFacts) -> Result<(), Se
         Stage::Voting if f.remaining == 0 => Err(SelectionError::NoNominees),
         Stage::Review if f.open_round => Err(SelectionError::RoundOpen),
         Stage::Review if f.closed_rounds == 0 => Err(SelectionError::NoClosedRound),
+        Stage::Review if f.pending_runoff.is_some() => {
+            let r = f.pending_runoff.clone().unwrap_or_default();
+            Err(SelectionError::TieUnresolved { places: r.places, among: r.among })
+        }
         Stage::Publicity if f.unreviewed > 0 => Err(SelectionError::Unreviewed(f.unreviewed)),
         Stage::Publicity if f.remaining == 0 => Err(SelectionError::NobodyApproved),
+        Stage::Publicity if f.quota.is_some_and(|q| f.remaining > q) => {
+            Err(SelectionError::OverQuota { approved: f.remaining, quota: f.quota.unwrap_or_default() })
+        }
         Stage::Final if f.open_objections > 0 => Err(SelectionError::OpenObjections(f.open_objections)),
         Stage::Final if !f.publicity_over => {
             Err(SelectionError::PublicityRunning(f.publicity_end.unwrap_or(NaiveDate::MIN)))
@@ -254,11 +289,55 @@ pub struct RoundOutcome {
     pub places_left: u64,
 }
 
+/// A runoff a round calls for: the nominees tied at its cut compete for the places left.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RoundRunoff {
+    pub places: u64,
+    pub among: Vec<String>,
+}
+
 impl RoundOutcome {
-    /// Who moves on: those advancing and, on a tie at the cut, every tied nominee.
+    /// Still in the running after this round: those advancing and, on a tie at the cut, the tied
+    /// nominees, who wait for their runoff.
     pub fn moving_on(&self) -> Vec<String> {
         self.advancing.iter().chain(&self.tied).cloned().collect()
     }
+
+    /// Ranked below the cut: out of the selection.
+    pub fn eliminated(&self) -> Vec<String> {
+        let on = self.moving_on();
+        self.ranking.iter().filter(|r| !on.contains(&r.name)).map(|r| r.name.clone()).collect()
+    }
+
+    /// The runoff this round calls for, when nominees tie at its cut.
+    pub fn runoff(&self) -> Option<RoundRunoff> {
+        (!self.tied.is_empty()).then(|| RoundRunoff { places: self.places_left, among: self.tied.clone() })
+    }
+}
+
+/// What the next round is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextRound {
+    pub candidates: Vec<String>,
+    pub top_n: u64,
+    /// A runoff among nominees tied at the previous round's cut.
+    pub runoff: bool,
+}
+
+/// The next round. After a round that ended in a tie at its cut it is the runoff: the tied
+/// nominees still running, for the places left (the `top_n` asked for is not used). Otherwise
+/// every running nominee, and `top_n` must leave somebody out (1 ≤ top_n < running).
+pub fn next_round(last: Option<&RoundOutcome>, running: &[String], top_n: u64) -> Result<NextRound, SelectionError> {
+    if let Some(r) = last.and_then(RoundOutcome::runoff) {
+        let among: Vec<String> = r.among.into_iter().filter(|n| running.contains(n)).collect();
+        if r.places > 0 && among.len() as u64 > r.places {
+            return Ok(NextRound { candidates: among, top_n: r.places, runoff: true });
+        }
+    }
+    if top_n == 0 || top_n >= running.len() as u64 {
+        return Err(SelectionError::BadRound);
+    }
+    Ok(NextRound { candidates: running.to_vec(), top_n, runoff: false })
 }
 
 fn gcd(mut a: u128, mut b: u128) -> u128 {

@@ -82,14 +82,68 @@ fn weighted_round_compares_approval_rates_not_raw_votes() {
 }
 
 #[test]
-fn tie_across_the_cut_is_reported_and_all_tied_move_on() {
+fn tie_across_the_cut_sends_the_tied_to_a_runoff_for_the_places_left() {
     let nominees = names(&["甲", "乙", "丙", "丁"]);
     let e = [elect("全体", 1, 10, &[("甲", 9), ("乙", 5), ("丙", 5), ("丁", 1)])];
     let out = combine(&nominees, &e, 2).unwrap();
     assert_eq!(out.advancing, names(&["甲"]));
     assert_eq!(out.tied, names(&["丙", "乙"]));
     assert_eq!(out.places_left, 1);
+    // Nobody tied is dropped, only those below the cut; the tied wait for their runoff.
     assert_eq!(out.moving_on(), names(&["甲", "丙", "乙"]));
+    assert_eq!(out.eliminated(), names(&["丁"]));
+    assert_eq!(out.runoff(), Some(RoundRunoff { places: 1, among: names(&["丙", "乙"]) }));
+    // The next round is that runoff, whatever top-N is asked for.
+    let running = names(&["甲", "乙", "丙"]);
+    let next = next_round(Some(&out), &running, 2).unwrap();
+    assert_eq!(next, NextRound { candidates: names(&["丙", "乙"]), top_n: 1, runoff: true });
+}
+
+#[test]
+fn a_runoff_round_eliminates_only_the_tied_who_lose_it() {
+    let tied = names(&["丙", "乙"]);
+    let out = combine(&tied, &[elect("全体", 1, 10, &[("乙", 6), ("丙", 4)])], 1).unwrap();
+    assert_eq!(out.advancing, names(&["乙"]));
+    assert_eq!(out.eliminated(), names(&["丙"]), "甲, who was not in the runoff, is not touched");
+    assert_eq!(out.runoff(), None);
+    // A runoff can tie again: another runoff among the same.
+    let again = combine(&tied, &[elect("全体", 1, 10, &[("乙", 5), ("丙", 5)])], 1).unwrap();
+    assert_eq!(again.runoff(), Some(RoundRunoff { places: 1, among: names(&["丙", "乙"]) }));
+    assert!(again.eliminated().is_empty());
+}
+
+#[test]
+fn without_a_tie_the_next_round_takes_every_running_nominee_and_must_leave_somebody_out() {
+    let running = names(&["甲", "乙", "丙"]);
+    let out = combine(&running, &[elect("全体", 1, 10, &[("甲", 9), ("乙", 5), ("丙", 4)])], 2).unwrap();
+    assert_eq!(out.eliminated(), names(&["丙"]));
+    let next = next_round(Some(&out), &names(&["甲", "乙"]), 1).unwrap();
+    assert_eq!(next, NextRound { candidates: names(&["甲", "乙"]), top_n: 1, runoff: false });
+    assert_eq!(next_round(None, &running, 3), Err(SelectionError::BadRound));
+    assert_eq!(next_round(None, &running, 0), Err(SelectionError::BadRound));
+}
+
+#[test]
+fn voting_cannot_end_while_a_tie_at_the_cut_awaits_its_runoff() {
+    let runoff = RoundRunoff { places: 1, among: names(&["丙", "乙"]) };
+    let f = StageFacts { remaining: 3, closed_rounds: 1, pending_runoff: Some(runoff), ..StageFacts::default() };
+    assert_eq!(
+        check_transition(Stage::Voting, Stage::Review, &f),
+        Err(SelectionError::TieUnresolved { places: 1, among: names(&["丙", "乙"]) })
+    );
+    let e = SelectionError::TieUnresolved { places: 1, among: names(&["丙", "乙"]) };
+    assert_eq!(e.args(), vec![("places", "1".to_string()), ("names", "丙、乙".to_string())]);
+}
+
+#[test]
+fn publicity_cannot_start_with_more_approved_than_the_quota() {
+    let f = StageFacts { remaining: 3, quota: Some(2), ..StageFacts::default() };
+    assert_eq!(
+        check_transition(Stage::Review, Stage::Publicity, &f),
+        Err(SelectionError::OverQuota { approved: 3, quota: 2 })
+    );
+    let f = StageFacts { remaining: 2, quota: Some(2), ..StageFacts::default() };
+    assert_eq!(check_transition(Stage::Review, Stage::Publicity, &f), Ok(()), "the quota itself is fine");
 }
 
 #[test]
@@ -165,6 +219,14 @@ proptest! {
             prop_assert_eq!(out.places_left + out.advancing.len() as u64, top_n);
         }
         prop_assert_eq!(out.ranking.len(), nominees.len());
+        // Everybody ranked is either still running or out, never both.
+        let (on, out_) = (out.moving_on(), out.eliminated());
+        prop_assert_eq!(on.len() + out_.len(), nominees.len());
+        prop_assert!(on.iter().all(|n| !out_.contains(n)));
+        // A tie is always a runoff for fewer places than tied nominees.
+        if let Some(r) = out.runoff() {
+            prop_assert!((r.among.len() as u64) > r.places);
+        }
     }
 
     #[test]

@@ -168,6 +168,7 @@ struct VotePage {
     tracker: String,
     error: String,
     result: Option<ResultView>,
+    rules: String,
 }
 
 async fn vote_page_with(st: &AppState, ctx: &Ctx, poll: Poll, tracker: String, error: String) -> AppResult<Response> {
@@ -178,6 +179,7 @@ async fn vote_page_with(st: &AppState, ctx: &Ctx, poll: Poll, tracker: String, e
     let result = closed_result(st, ctx, &poll).await?;
     let title = poll.title.clone();
     let v = vote_view(&poll);
+    let rules = rules_text(ctx, &poll);
     let mut r = render(&VotePage {
         c: Chrome::new(ctx, "polls", title),
         poll,
@@ -186,6 +188,7 @@ async fn vote_page_with(st: &AppState, ctx: &Ctx, poll: Poll, tracker: String, e
         tracker,
         error: error.clone(),
         result,
+        rules,
     })?;
     if !error.is_empty() {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -287,14 +290,68 @@ struct ManageList {
     school: School,
     polls: Vec<Poll>,
     groups: Vec<tenancy::GroupRef>,
+    /// What the creation form shows: the defaults, or what was sent when it is shown again.
+    f: CreateForm,
+    rules: RuleChoices,
     error: String,
 }
 
-async fn manage_list_with(st: &AppState, ctx: &Ctx, school: School, error: String) -> AppResult<Response> {
+/// The rule choices the creation form offers (ballots::QUORUM_CHOICES …) as (value, label key).
+struct RuleChoices {
+    quorum: Vec<(String, &'static str)>,
+    threshold: Vec<(String, &'static str)>,
+    base: Vec<(String, &'static str)>,
+}
+
+impl RuleChoices {
+    fn offered() -> RuleChoices {
+        use ballots::{Base, Fraction};
+        let quorum_key = |q: Option<Fraction>| match q {
+            None => "poll-quorum-none",
+            Some(f) if f == Fraction::HALF => "poll-quorum-half",
+            Some(_) => "poll-quorum-two-thirds",
+        };
+        let threshold_key =
+            |t: Fraction| if t == Fraction::HALF { "poll-threshold-half" } else { "poll-threshold-two-thirds" };
+        let base_key = |b: Base| match b {
+            Base::Valid => "poll-base-valid",
+            Base::Present => "poll-base-present",
+            Base::Electorate => "poll-base-electorate",
+        };
+        RuleChoices {
+            quorum: ballots::QUORUM_CHOICES
+                .into_iter()
+                .map(|q| (q.map(|f| f.to_string()).unwrap_or_default(), quorum_key(q)))
+                .collect(),
+            threshold: ballots::THRESHOLD_CHOICES.into_iter().map(|t| (t.to_string(), threshold_key(t))).collect(),
+            base: ballots::BASE_CHOICES.into_iter().map(|b| (b.as_str().to_string(), base_key(b))).collect(),
+        }
+    }
+}
+
+async fn manage_list_with(
+    st: &AppState,
+    ctx: &Ctx,
+    school: School,
+    f: CreateForm,
+    error: String,
+) -> AppResult<Response> {
     let polls = repo::list(&st.store, &school.id).await?;
     let groups = tenancy::group_refs(&st.store, &school.id).await?;
     let title = ctx.tr.t("nav-polls");
-    render(&ManageList { c: Chrome::new(ctx, "polls", title), school, polls, groups, error })
+    let mut r = render(&ManageList {
+        c: Chrome::new(ctx, "polls", title),
+        school,
+        polls,
+        groups,
+        f,
+        rules: RuleChoices::offered(),
+        error: error.clone(),
+    })?;
+    if !error.is_empty() {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
 }
 
 async fn manage_list(
@@ -302,7 +359,7 @@ async fn manage_list(
     ctx: Ctx,
     Extension(school): Extension<School>,
 ) -> AppResult<Response> {
-    manage_list_with(&st, &ctx, school, String::new()).await
+    manage_list_with(&st, &ctx, school, CreateForm::default(), String::new()).await
 }
 
 #[derive(Deserialize)]
@@ -318,6 +375,29 @@ struct CreateForm {
     /// 等额 (as many candidates as seats), e.g. the chair.
     #[serde(default)]
     uncontested: String,
+    /// Counting rules (ballots.md): empty quorum is none; the defaults are preselected.
+    #[serde(default)]
+    quorum: String,
+    #[serde(default)]
+    threshold: String,
+    #[serde(default)]
+    base: String,
+}
+
+impl Default for CreateForm {
+    fn default() -> Self {
+        CreateForm {
+            title: String::new(),
+            kind: "resolution".into(),
+            candidates: String::new(),
+            seats: String::new(),
+            group: String::new(),
+            uncontested: String::new(),
+            quorum: String::new(),
+            threshold: ballots::THRESHOLD_CHOICES[0].to_string(),
+            base: ballots::BASE_CHOICES[0].as_str().into(),
+        }
+    }
 }
 
 async fn manage_create(
@@ -328,10 +408,18 @@ async fn manage_create(
 ) -> AppResult<Response> {
     let title = jiaogong_domain::text::normalize(&f.title);
     if title.is_empty() || title.chars().count() > 100 {
-        return manage_list_with(&st, &ctx, school, ctx.tr.t("poll-title-required")).await;
+        let msg = ctx.tr.t("poll-title-required");
+        return manage_list_with(&st, &ctx, school, f, msg).await;
     }
+    let rules = match ballots::chosen_rules(&f.quorum, &f.threshold, &f.base) {
+        Ok(r) => json!(r),
+        Err(e) => {
+            let msg = ctx.tr.t(e.key());
+            return manage_list_with(&st, &ctx, school, f, msg).await;
+        }
+    };
     let poll = match f.kind.as_str() {
-        "resolution" => json!({"title": title, "kind": "resolution", "rules": {"threshold": "1/2", "base": "valid"}}),
+        "resolution" => json!({"title": title, "kind": "resolution", "rules": rules}),
         "election" => {
             let candidates: Vec<String> = f
                 .candidates
@@ -341,12 +429,16 @@ async fn manage_create(
                 .collect();
             let seats: u64 = f.seats.trim().parse().unwrap_or(0);
             if candidates.is_empty() || seats == 0 {
-                return manage_list_with(&st, &ctx, school, ctx.tr.t("poll-election-fields")).await;
+                let msg = ctx.tr.t("poll-election-fields");
+                return manage_list_with(&st, &ctx, school, f, msg).await;
             }
             // 差额 (the school's margin) is checked by `create_poll`, unless the chair is elected 等额.
-            json!({"title": title, "kind": "election", "seats": seats, "candidates": candidates, "allow_write_in": true, "rules": {"threshold": "1/2", "base": "valid"}})
+            json!({"title": title, "kind": "election", "seats": seats, "candidates": candidates, "allow_write_in": true, "rules": rules})
         }
-        _ => return manage_list_with(&st, &ctx, school, ctx.tr.t("err-bad-value")).await,
+        _ => {
+            let msg = ctx.tr.t("err-bad-value");
+            return manage_list_with(&st, &ctx, school, f, msg).await;
+        }
     };
     let voters = if f.group.is_empty() {
         None
@@ -355,8 +447,35 @@ async fn manage_create(
     };
     match create_poll(&st, &ctx, &school, poll, voters, f.uncontested.is_empty()).await {
         Ok(id) => Ok(see_other(&format!("/s/{}/polls/{id}", school.code))),
-        Err(AppError::BadInput { message, .. }) => manage_list_with(&st, &ctx, school, message).await,
+        Err(AppError::BadInput { message, .. }) => manage_list_with(&st, &ctx, school, f, message).await,
         Err(e) => Err(e),
+    }
+}
+
+/// A poll's counting rules in one plain sentence, e.g. "实到人数须不少于应到人数的三分之二；赞成票须多于
+/// 全体应到人数的三分之二方为通过。"
+pub(super) fn rules_text(ctx: &Ctx, poll: &Poll) -> String {
+    let Ok(def) = serde_json::from_str::<ballots::Poll>(&poll.definition) else { return String::new() };
+    let fraction = |f: ballots::Fraction| match (f.num(), f.den()) {
+        (1, 2) => ctx.tr.t("poll-fraction-half"),
+        (2, 3) => ctx.tr.t("poll-fraction-two-thirds"),
+        _ => f.to_string(),
+    };
+    let quorum = match def.rules.quorum {
+        Some(q) => ctx.tr.t1("poll-rule-quorum", "fraction", &fraction(q)),
+        None => ctx.tr.t("poll-rule-no-quorum"),
+    };
+    let base = match def.base() {
+        ballots::Base::Valid => ctx.tr.t("poll-rule-base-valid"),
+        ballots::Base::Present => ctx.tr.t("poll-rule-base-present"),
+        ballots::Base::Electorate => ctx.tr.t("poll-rule-base-electorate"),
+    };
+    let args = [("base", base), ("fraction", fraction(def.threshold()))];
+    match def.kind {
+        ballots::PollKind::Resolution => format!("{quorum}{}", ctx.tr.ta("poll-rule-threshold", &args)),
+        ballots::PollKind::Election => format!("{quorum}{}", ctx.tr.ta("poll-rule-threshold-election", &args)),
+        // Evaluations have no threshold (ballots.md).
+        ballots::PollKind::Evaluation => quorum,
     }
 }
 
@@ -369,6 +488,7 @@ struct ManagePage {
     t: Turnout,
     result: Option<ResultView>,
     x: super::paper::Extras,
+    rules: String,
 }
 
 #[derive(Template)]
@@ -410,8 +530,9 @@ async fn manage_page(
     let t = turnout_of(&st, &poll).await?;
     let result = closed_result(&st, &ctx, &poll).await?;
     let x = super::paper::extras(&st, &ctx, &poll).await?;
+    let rules = rules_text(&ctx, &poll);
     let title = poll.title.clone();
-    render(&ManagePage { c: Chrome::new(&ctx, "polls", title), school, poll, t, result, x })
+    render(&ManagePage { c: Chrome::new(&ctx, "polls", title), school, poll, t, result, x, rules })
 }
 
 async fn turnout_fragment(

@@ -381,9 +381,23 @@ async fn may_enter(st: &AppState, ctx: &Ctx, poll: &Poll, pass: &str) -> AppResu
     }
     let user = ctx.user()?;
     let mut tx = st.store.begin().await?;
-    let ok = repo::claim_pass(&mut tx, &poll.id, pass, &user.id, &user.display_name).await?;
+    let claim = repo::claim_pass(&mut tx, &poll.id, pass, &user.id, &user.display_name).await?;
+    // Taking a pass and being refused one are audited (which pass, who), never any marks.
+    let action = match claim {
+        repo::PassClaim::Taken => Some("poll.paper.pass.claim"),
+        repo::PassClaim::Refused => Some("poll.paper.pass.refused"),
+        repo::PassClaim::Held => None,
+    };
+    if let Some(action) = action {
+        audit::append(
+            &mut tx,
+            &st.store.crypto,
+            &Event::new(Some(&poll.school_id), &ctx.actor(), action, &poll.id).detail(pass.to_string()),
+        )
+        .await?;
+    }
     jiaogong_store::commit(tx).await?;
-    Ok(if ok { Ok(pass) } else { Err(ctx.tr.t("paper-err-pass")) })
+    Ok(if claim.allowed() { Ok(pass) } else { Err(ctx.tr.t("paper-err-pass")) })
 }
 
 /// One sheet entered (or corrected) by the counter holding the pass.

@@ -1,0 +1,26 @@
+# Counting rules of a poll (ballots.md): chosen on the creation form, shown on the poll pages.
+poll-rules = Counting rules
+poll-rules-line = Counting rules: { $rules }
+poll-rules-hint = Choose what your statutes or rules of procedure require; if unsure keep the defaults (no quorum, passed with more yes votes than half of the valid ballots).
+poll-quorum = Attendance required (quorum)
+poll-quorum-none = None: the vote is valid however many take part
+poll-quorum-half = More than half: at least half of those entitled must be present, otherwise the vote is void
+poll-quorum-two-thirds = Two thirds: at least two thirds of those entitled must be present, otherwise the vote is void (staff congress votes)
+poll-threshold = Majority needed
+poll-threshold-half = More than half: yes votes must exceed half of the base (exactly half does not pass)
+poll-threshold-two-thirds = Two thirds: yes votes must exceed two thirds of the base (exactly two thirds does not pass), for weighty matters such as amending the statutes
+poll-base-valid = Valid ballots: counted over the valid ballots returned, abstentions included (ordinary matters)
+poll-base-present = Present: counted over the people present (online: the ballots returned)
+poll-base-electorate = Whole electorate: counted over everyone entitled to vote, so not voting counts as not approving, e.g. "passed by more than half of all delegates"
+poll-err-quorum = The attendance requirement can only be none, more than half or two thirds; please choose again.
+poll-err-threshold = The majority needed can only be more than half or two thirds; please choose again.
+poll-err-base = The base can only be valid ballots, present or the whole electorate; please choose again.
+poll-fraction-half = one half
+poll-fraction-two-thirds = two thirds
+poll-rule-no-quorum = no attendance requirement;
+poll-rule-quorum = at least { $fraction } of those entitled must be present, otherwise the vote is void;
+poll-rule-threshold = passed only with yes votes above { $fraction } of the { $base }.
+poll-rule-threshold-election = a candidate is elected only with yes votes above { $fraction } of the { $base }.
+poll-rule-base-valid = valid ballots
+poll-rule-base-present = people present
+poll-rule-base-electorate = whole electorate

@@ -1,0 +1,26 @@
+# Counting rules of a poll (ballots.md): chosen on the creation form, shown on the poll pages.
+poll-rules = 表决规则
+poll-rules-line = 表决规则：{ $rules }
+poll-rules-hint = 按章程或议事规则选择；不确定时保持默认（不设到会人数要求，赞成票多于有效票的一半即通过）。
+poll-quorum = 到会人数要求（法定人数）
+poll-quorum-none = 不设：投票人数多少都有效
+poll-quorum-half = 过半数：实到人数不少于应到人数的二分之一，否则本次投票无效
+poll-quorum-two-thirds = 三分之二以上：实到人数不少于应到人数的三分之二，否则本次投票无效（教代会表决）
+poll-threshold = 通过比例
+poll-threshold-half = 过半数：赞成票多于计算基数的一半（恰好一半不通过）
+poll-threshold-two-thirds = 三分之二：赞成票多于计算基数的三分之二（恰好三分之二不通过），用于修改章程等重大事项
+poll-base-valid = 有效票：按收回的有效选票计算，弃权票也算在内（一般事项）
+poll-base-present = 实到人数：按到会人数计算（网上投票为收回的选票数）
+poll-base-electorate = 全体应到人数：按有权投票的全部人数计算，没有投票的等于没有赞成，如“须经全体代表过半数通过”
+poll-err-quorum = 到会人数要求只能选“不设”“过半数”或“三分之二以上”，请重新选择。
+poll-err-threshold = 通过比例只能选“过半数”或“三分之二”，请重新选择。
+poll-err-base = 计算基数只能选“有效票”“实到人数”或“全体应到人数”，请重新选择。
+poll-fraction-half = 二分之一
+poll-fraction-two-thirds = 三分之二
+poll-rule-no-quorum = 不设到会人数要求；
+poll-rule-quorum = 实到人数须不少于应到人数的{ $fraction }，否则投票无效；
+poll-rule-threshold = 赞成票须多于{ $base }的{ $fraction }方为通过。
+poll-rule-threshold-election = 候选人的赞成票须多于{ $base }的{ $fraction }方可当选。
+poll-rule-base-valid = 有效票数
+poll-rule-base-present = 实到人数
+poll-rule-base-electorate = 全体应到人数

@@ -1,0 +1,26 @@
+# Counting rules of a poll (ballots.md): chosen on the creation form, shown on the poll pages.
+poll-rules = 表決規則
+poll-rules-line = 表決規則：{ $rules }
+poll-rules-hint = 按章程或議事規則選擇；不確定時保持預設（不設到會人數要求，贊成票多於有效票的一半即通過）。
+poll-quorum = 到會人數要求（法定人數）
+poll-quorum-none = 不設：投票人數多少都有效
+poll-quorum-half = 過半數：實到人數不少於應到人數的二分之一，否則本次投票無效
+poll-quorum-two-thirds = 三分之二以上：實到人數不少於應到人數的三分之二，否則本次投票無效（教代會表決）
+poll-threshold = 通過比例
+poll-threshold-half = 過半數：贊成票多於計算基數的一半（恰好一半不通過）
+poll-threshold-two-thirds = 三分之二：贊成票多於計算基數的三分之二（恰好三分之二不通過），用於修改章程等重大事項
+poll-base-valid = 有效票：按收回的有效選票計算，棄權票也算在內（一般事項）
+poll-base-present = 實到人數：按到會人數計算（網上投票為收回的選票數）
+poll-base-electorate = 全體應到人數：按有權投票的全部人數計算，沒有投票的等於沒有贊成，如「須經全體代表過半數通過」
+poll-err-quorum = 到會人數要求只能選「不設」「過半數」或「三分之二以上」，請重新選擇。
+poll-err-threshold = 通過比例只能選「過半數」或「三分之二」，請重新選擇。
+poll-err-base = 計算基數只能選「有效票」「實到人數」或「全體應到人數」，請重新選擇。
+poll-fraction-half = 二分之一
+poll-fraction-two-thirds = 三分之二
+poll-rule-no-quorum = 不設到會人數要求；
+poll-rule-quorum = 實到人數須不少於應到人數的{ $fraction }，否則投票無效；
+poll-rule-threshold = 贊成票須多於{ $base }的{ $fraction }方為通過。
+poll-rule-threshold-election = 候選人的贊成票須多於{ $base }的{ $fraction }方可當選。
+poll-rule-base-valid = 有效票數
+poll-rule-base-present = 實到人數
+poll-rule-base-electorate = 全體應到人數
