@@ -29,6 +29,8 @@ pub const TABLES: &[&str] = &[
     "delegates",
     "attendance",
     "congress_settings",
+    "interim_requests",
+    "interim_signatures",
     "session_items",
     "polls",
     "poll_electorate",

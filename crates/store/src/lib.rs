@@ -20,6 +20,7 @@ pub mod crypto;
 mod db;
 pub mod dues;
 pub mod evaluations;
+pub mod interim;
 pub mod members;
 pub mod paper;
 pub mod polls;
