@@ -160,6 +160,16 @@ pub async fn signers(store: &Store, school_id: &str, term_id: &str) -> Result<Ve
     .await?)
 }
 
+/// Whether the member belongs to the term's voting body now.
+pub async fn is_in_body(store: &Store, term_id: &str, member_id: &str) -> Result<bool> {
+    let r: Option<(i64,)> = sqlx::query_as(&format!("SELECT 1 WHERE {}", in_body("$1", "$2")))
+        .bind(term_id)
+        .bind(member_id)
+        .fetch_optional(&store.read)
+        .await?;
+    Ok(r.is_some())
+}
+
 async fn in_body_tx(tx: &mut Tx, term_id: &str, member_id: &str) -> Result<bool> {
     let r: Option<(i64,)> = sqlx::query_as(&format!("SELECT 1 WHERE {}", in_body("$1", "$2")))
         .bind(term_id)

@@ -197,6 +197,13 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/congress/{id}/items/{item}/delete", Allow::Roles(POLL_MANAGERS)),
     ("GET", "/s/{school}/sessions", Allow::Roles(SCHOOL_PEOPLE)),
     ("GET", "/s/{school}/sessions/{id}", Allow::Roles(SCHOOL_PEOPLE)),
+    // Interim session requests: any member of the voting body starts and signs (the store asks);
+    // the chair convenes.
+    ("GET", "/s/{school}/interim", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/interim", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/interim/{id}/sign", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/interim/{id}/withdraw", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/interim/{id}/convene", Allow::Roles(POLL_MANAGERS)),
     ("GET", "/checkin/{token}", Allow::Anyone),
     ("POST", "/checkin/{token}", Allow::Anyone),
     ("GET", "/api/v1/openapi.json", Allow::Public),
