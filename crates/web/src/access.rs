@@ -146,6 +146,9 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     // school only (404 otherwise) and the report only for the leader.
     ("GET", "/evaluations/{id}", Allow::Anyone),
     ("POST", "/evaluations/{id}/rate", Allow::Anyone),
+    // A rater checks their receipt code against the closed evaluation's bulletin (own school only).
+    ("GET", "/evaluations/{id}/check", Allow::Anyone),
+    ("POST", "/evaluations/{id}/check", Allow::Anyone),
     ("GET", "/evaluations/{id}/report", Allow::Anyone),
     ("POST", "/evaluations/{id}/report", Allow::Anyone),
     ("GET", "/admin/schools", Allow::SystemAdmin),
