@@ -68,7 +68,14 @@ async fn a_rater_grades_every_leader_on_the_phone() {
         t.click_nav("#submit-rating").await?;
         let tracker = t.text("#tracker").await?;
         assert_eq!(tracker.trim().len(), 32, "the receipt code is shown");
-        t.goto(&t.path().await?.replace("/rate", "")).await?;
+        // The 核对我的选票 page fits the phone and waits for the close before answering.
+        let rate_path = t.path().await?;
+        t.goto(&rate_path.replace("/rate", "/check")).await?;
+        t.assert_no_horizontal_scroll("check my ballot").await?;
+        t.fill("#tracker", tracker.trim()).await?;
+        t.click_nav("#check-submit").await?;
+        t.wait_text("#check-error", "测评结束").await?;
+        t.goto(&rate_path.replace("/rate", "")).await?;
         t.el("#already-voted").await?;
         Ok(())
     })

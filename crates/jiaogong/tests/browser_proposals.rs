@@ -94,3 +94,42 @@ async fn a_delegate_drafts_two_cosign_and_the_chair_accepts() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delegate_asks_for_an_interim_session_and_another_signs_with_one_tap() {
+    run("a_delegate_asks_for_an_interim_session_and_another_signs_with_one_tap", |t| async move {
+        let reason = "审议食堂承包方案（浏览器测试）";
+        // From the members' session list, on the phone.
+        t.login("member").await?;
+        t.goto("/s/demo/sessions").await?;
+        t.click_nav("#interim-link").await?;
+        t.wait_text("#interim-threshold", "达到三分之一需").await?;
+        t.assert_no_horizontal_scroll("interim requests").await?;
+        t.fill("#i-reason", reason).await?;
+        t.click_nav("#start-request").await?;
+        t.wait_text("#requests", reason).await?;
+        t.wait_text("#requests", "已联名 1 人").await?;
+        t.el("#requests button.withdraw").await?;
+        t.logout().await?;
+
+        // Another delegate signs with one large tap.
+        t.login("leader").await?;
+        t.goto("/s/demo/interim").await?;
+        let h = t.js("const b = document.querySelector('#requests button.sign'); return b ? b.getBoundingClientRect().height : 0;").await?;
+        assert!(h.as_f64().unwrap_or(0.0) >= 44.0, "a large sign button: {h}");
+        t.click_nav("#requests button.sign").await?;
+        t.wait_text("#requests", "已联名 2 人").await?;
+        t.assert_no_horizontal_scroll("interim requests after signing").await?;
+        t.logout().await?;
+
+        // The chair sees who signed.
+        t.login("chair").await?;
+        t.goto("/s/demo/interim").await?;
+        t.wait_text("#requests", "已联名 2 人").await?;
+        t.unfold("#requests details.signers").await?;
+        let names = t.text("#requests details.signers").await?;
+        assert!(names.contains('、'), "two signers listed: {names}");
+        Ok(())
+    })
+    .await;
+}

@@ -30,6 +30,8 @@ pub const TABLES: &[&str] = &[
     "attendance",
     "congress_settings",
     "delegate_list_confirmations",
+    "interim_requests",
+    "interim_signatures",
     "session_items",
     "polls",
     "poll_electorate",

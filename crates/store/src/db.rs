@@ -70,6 +70,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "congress_sessions", include_str!("../migrations/0008_congress_sessions.sql")),
     (9, "congress_settings", include_str!("../migrations/0009_congress_settings.sql")),
     (10, "delegate_list_confirmations", include_str!("../migrations/0010_delegate_list_confirmations.sql")),
+    (11, "interim_requests", include_str!("../migrations/0011_interim_requests.sql")),
 ];
 
 /// The one place the two dialects differ in the schema: SQLite's WITHOUT ROWID keeps ballot rows

@@ -146,6 +146,9 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     // school only (404 otherwise) and the report only for the leader.
     ("GET", "/evaluations/{id}", Allow::Anyone),
     ("POST", "/evaluations/{id}/rate", Allow::Anyone),
+    // A rater checks their receipt code against the closed evaluation's bulletin (own school only).
+    ("GET", "/evaluations/{id}/check", Allow::Anyone),
+    ("POST", "/evaluations/{id}/check", Allow::Anyone),
     ("GET", "/evaluations/{id}/report", Allow::Anyone),
     ("POST", "/evaluations/{id}/report", Allow::Anyone),
     ("GET", "/admin/schools", Allow::SystemAdmin),
@@ -198,6 +201,13 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/congress/{id}/items/{item}/delete", Allow::Roles(POLL_MANAGERS)),
     ("GET", "/s/{school}/sessions", Allow::Roles(SCHOOL_PEOPLE)),
     ("GET", "/s/{school}/sessions/{id}", Allow::Roles(SCHOOL_PEOPLE)),
+    // Interim session requests: any member of the voting body starts and signs (the store asks);
+    // the chair convenes.
+    ("GET", "/s/{school}/interim", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/interim", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/interim/{id}/sign", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/interim/{id}/withdraw", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/interim/{id}/convene", Allow::Roles(POLL_MANAGERS)),
     ("GET", "/checkin/{token}", Allow::Anyone),
     ("POST", "/checkin/{token}", Allow::Anyone),
     ("GET", "/api/v1/openapi.json", Allow::Public),

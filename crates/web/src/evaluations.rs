@@ -43,6 +43,8 @@ pub fn routes(r: Routes) -> Routes {
         .add("GET", "/s/{school}/evaluations/{id}/sheet.xlsx", get(sheet_xlsx))
         .add("GET", "/evaluations/{id}", get(rate_page))
         .add("POST", "/evaluations/{id}/rate", post(rate))
+        .add("GET", "/evaluations/{id}/check", get(check_page))
+        .add("POST", "/evaluations/{id}/check", post(check))
         .add("GET", "/evaluations/{id}/report", get(report_page))
         .add("POST", "/evaluations/{id}/report", post(save_report))
 }
@@ -776,4 +778,87 @@ async fn save_report(
         .await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/evaluations/{id}/report")))
+}
+
+/// What the check found for the tracker the rater typed.
+enum Found {
+    /// Nothing checked yet (the empty form).
+    Nothing,
+    /// No ballot with this tracker in the closed evaluation's bulletin.
+    Missing,
+    /// A paper sheet: counted, but its sheet number is no secret, so its content is not shown.
+    Paper { spoiled: bool },
+    /// The rater's own online ballot: its group and the grade given to each subject.
+    Online { group: String, grades: Vec<(String, String)> },
+}
+
+#[derive(Template)]
+#[template(path = "evaluations/check.html")]
+struct CheckPage {
+    c: Chrome,
+    ev: Evaluation,
+    tracker: String,
+    found: Found,
+    error: String,
+}
+
+fn check_response(ctx: &Ctx, ev: Evaluation, tracker: String, found: Found, error: String) -> AppResult<Response> {
+    let title = ev.title.clone();
+    let mut r = render(&CheckPage { c: Chrome::new(ctx, "polls", title), ev, tracker, found, error: error.clone() })?;
+    if !error.is_empty() {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    // The answer names the ballot's content: no cache may keep it.
+    r.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    Ok(r)
+}
+
+/// "核对我的选票": a rater types the receipt code shown after rating and learns whether the closed
+/// evaluation's bulletin holds it, without the bulletin (which carries every rater's group and
+/// goes to the committee and auditors only, ADR 012).
+async fn check_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    let ev = own_evaluation(&st, &ctx, &id).await?;
+    check_response(&ctx, ev, String::new(), Found::Nothing, String::new())
+}
+
+#[derive(Deserialize)]
+struct CheckForm {
+    #[serde(default)]
+    tracker: String,
+}
+
+/// Looks the tracker up in the bulletin the tally counted. The tracker is the rater's secret (128
+/// random bits): whoever holds it sees that ballot, nobody else learns which ballot is whose.
+/// Nothing is stored or audited, so the server keeps no link between the caller and a tracker;
+/// the code travels in a POST body, never in an address.
+async fn check(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<CheckForm>,
+) -> AppResult<Response> {
+    let ev = own_evaluation(&st, &ctx, &id).await?;
+    let tracker: String = f.tracker.chars().filter(|c| !c.is_whitespace()).collect();
+    if tracker.is_empty() || tracker.chars().count() > 64 {
+        return check_response(&ctx, ev, String::new(), Found::Nothing, ctx.tr.t("eval-check-err-tracker"));
+    }
+    let poll = match &ev.poll_id {
+        Some(p) => polls::get(&st.store, &ev.school_id, p).await?,
+        None => return check_response(&ctx, ev, tracker, Found::Nothing, ctx.tr.t("eval-check-not-closed")),
+    };
+    if poll.status != "closed" {
+        return check_response(&ctx, ev, tracker, Found::Nothing, ctx.tr.t("eval-check-not-closed"));
+    }
+    let bulletin = crate::polls::bulletin_of(&st, &poll).await?;
+    let found = match bulletin.ballots.iter().find(|b| b.tracker.eq_ignore_ascii_case(&tracker)) {
+        None => Found::Missing,
+        Some(b) if b.paper => Found::Paper { spoiled: b.spoiled },
+        Some(b) => {
+            let given = b.grades.clone().unwrap_or_default();
+            let grades =
+                bulletin.poll.subjects.iter().map(|s| (s.clone(), given.get(s).cloned().unwrap_or_default())).collect();
+            Found::Online { group: b.group.clone().unwrap_or_default(), grades }
+        }
+    };
+    check_response(&ctx, ev, tracker, found, String::new())
 }

@@ -21,6 +21,7 @@ pub mod export;
 mod groups;
 pub mod i18n;
 pub mod import;
+mod interim;
 mod me;
 mod member_page;
 mod members;
@@ -89,6 +90,7 @@ pub fn routes() -> Routes {
     let r = congress_settings::routes(r);
     let r = delegate_list::routes(r);
     let r = sessions::routes(r);
+    let r = interim::routes(r);
     let r = evaluations::routes(r);
     let r = selections::routes(r);
     let r = proposals::routes(r);

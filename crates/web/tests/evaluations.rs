@@ -234,6 +234,88 @@ async fn evaluation_from_setup_to_summary_sheet() {
     }
 }
 
+/// The receipt code between `id="tracker">` and the next tag.
+fn tracker_of(page: &str) -> String {
+    let at = page.find("id=\"tracker\">").unwrap() + "id=\"tracker\">".len();
+    page[at..].split('<').next().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rater_checks_their_receipt_against_the_closed_bulletin_without_getting_it() {
+    let t = common::app().await;
+    let chair = t.as_role("chair").clone();
+    let (principal, _) = staff(&t, "王校长", "L01", "校领导").await;
+    let (dean, _) = staff(&t, "李主任", "L02", "中层").await;
+    let (_, rater) = staff(&t, "教师甲", "T01", "教师").await;
+    let (_, other) = staff(&t, "教师乙", "T02", "教师").await;
+    let grades = enc("优秀=100\n称职=80\n基本称职=60\n不称职=0");
+    let r = t
+        .send(form(&t, "/s/a/evaluations", &chair, &format!("title={}&grades={grades}&{SETUP}", enc("年度测评"))))
+        .await;
+    let url = r.headers()["location"].to_str().unwrap().to_string();
+    let id = url.rsplit('/').next().unwrap().to_string();
+    let r = t.send(form(&t, &format!("{url}/leaders"), &chair, &format!("member={principal}&member={dean}"))).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(t.send(form(&t, &format!("{url}/open"), &chair, "")).await.status(), StatusCode::SEE_OTHER);
+    let poll_id = evaluations::get(&t.store, &t.school_a, &id).await.unwrap().poll_id.unwrap();
+
+    // The receipt says how to check it later; the check waits for the close.
+    let body = format!("g0={}&g1={}", enc("优秀"), enc("基本称职"));
+    let r = t.send(form(&t, &format!("/evaluations/{id}/rate"), &rater, &body)).await;
+    let page = common::body_text(r).await;
+    assert!(page.contains("核对我的选票"), "the receipt points to the check");
+    let tracker = tracker_of(&page);
+    assert_eq!(tracker.len(), 32);
+    let r = t
+        .send(form(&t, &format!("/evaluations/{id}/rate"), &other, &format!("g0={}&g1={}", enc("称职"), enc("称职"))))
+        .await;
+    let other_tracker = tracker_of(&common::body_text(r).await);
+    let check = format!("/evaluations/{id}/check");
+    let r = t.send(form(&t, &check, &rater, &format!("tracker={tracker}"))).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(common::body_text(r).await.contains(&ftl("eval-check-not-closed")));
+    assert_eq!(t.send(form(&t, &format!("{url}/close"), &chair, "")).await.status(), StatusCode::SEE_OTHER);
+
+    // The bulletin itself stays with the committee and the auditors.
+    let (status, _) = get(&t, &format!("/api/v1/polls/{poll_id}/bulletin"), &rater).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, page) = get(&t, &format!("/evaluations/{id}"), &rater).await;
+    assert!(page.contains(&format!("href=\"{check}\"")), "the closed evaluation links to the check");
+    let (status, page) = get(&t, &check, &rater).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"check-form\"") && !page.contains("id=\"check-found\""));
+
+    // The rater's own code (typed with spaces and in capitals): counted, and what it says.
+    let before = jiaogong_store::audit::recent(&t.store, &t.school_a, 1000).await.unwrap().len();
+    let typed = format!("{} {}", tracker[..16].to_uppercase(), &tracker[16..]);
+    let r = t.send(form(&t, &check, &rater, &format!("tracker={}", enc(&typed)))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let page = common::body_text(r).await;
+    assert!(page.contains(&ftl("eval-check-found")) && page.contains("id=\"my-ballot\""));
+    assert!(page.contains("<th scope=\"row\">王校长</th><td>优秀</td>"), "{page}");
+    assert!(page.contains("<th scope=\"row\">李主任</th><td>基本称职</td>"));
+    assert!(page.contains("您的评议组：教职工"));
+    // The other rater's ballot is not on this page; it shows only with its own code.
+    let r = t.send(form(&t, &check, &other, &format!("tracker={other_tracker}"))).await;
+    let page = common::body_text(r).await;
+    assert!(page.contains("<td>称职</td>") && !page.contains("基本称职</td>"));
+    // A code that is not in the bulletin, an empty one, and another school.
+    let r = t.send(form(&t, &check, &rater, &format!("tracker={}", "0".repeat(32)))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = common::body_text(r).await;
+    assert!(page.contains("id=\"check-missing\"") && !page.contains("id=\"my-ballot\""));
+    let r = t.send(form(&t, &check, &rater, "tracker=+")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(common::body_text(r).await.contains(&ftl("eval-check-err-tracker")));
+    let r = t.send(form(&t, &check, &t.chair_b, &format!("tracker={tracker}"))).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Checking stores nothing: no audit entry, and no entry anywhere names a tracker.
+    let entries = jiaogong_store::audit::recent(&t.store, &t.school_a, 1000).await.unwrap();
+    assert_eq!(entries.len(), before);
+    assert!(entries.iter().all(|e| !e.detail.contains(&tracker) && !e.target.contains(&tracker)));
+}
+
 #[test]
 fn every_domain_message_of_evaluations_and_selections_is_translated() {
     use jiaogong_domain::congress::evaluation::{EvaluationError, RaterKind};

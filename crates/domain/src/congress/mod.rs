@@ -27,6 +27,13 @@ pub fn interim_session_requested(signatures: u32, delegates: u32) -> bool {
     delegates > 0 && u64::from(signatures) * 3 >= u64::from(delegates)
 }
 
+/// The fewest signatures that call an interim session for a voting body of `delegates` people:
+/// ⌈delegates / 3⌉ in integers, i.e. the least `k` with `interim_session_requested(k, delegates)`.
+/// `None` for an empty body, which can never call one.
+pub fn interim_threshold(delegates: u32) -> Option<u32> {
+    (delegates > 0).then(|| delegates.div_ceil(3))
+}
+
 /// The fewest candidates a 差额 election needs: more than the seats by at least `margin_percent`
 /// of them, rounded up, and always at least one more than the seats (congress.md: default 5 %).
 pub fn competitive_minimum(seats: u64, margin_percent: u64) -> u64 {
@@ -53,5 +60,17 @@ mod tests {
         assert!(interim_session_requested(11, 31));
         assert!(!interim_session_requested(10, 31));
         assert!(!interim_session_requested(0, 0));
+    }
+
+    #[test]
+    fn interim_threshold_is_the_least_count_the_rule_accepts() {
+        assert_eq!(interim_threshold(30), Some(10));
+        assert_eq!(interim_threshold(31), Some(11));
+        assert_eq!(interim_threshold(1), Some(1));
+        assert_eq!(interim_threshold(0), None);
+        for n in 1..=300u32 {
+            let k = interim_threshold(n).unwrap_or(0);
+            assert!(interim_session_requested(k, n) && !interim_session_requested(k - 1, n), "n = {n}");
+        }
     }
 }

@@ -193,3 +193,21 @@ sel-err-already-nominated = Already a nominee.
 sel-err-bad-round = The round is not right: the number advancing must be above 0 and below the number of nominees, with at least one electorate of weight 1 to 100.
 sel-err-reason = Please give a reason.
 sel-err-too-large = The counts are too large to compute.
+
+# A rater checks their receipt code (核对我的选票)
+eval-tracker-intro = This is your receipt code; take a screenshot or write it down. When the evaluation has closed, enter it under "Check my ballot" to confirm your ballot was counted. Only someone holding the code can see this ballot's content, and nobody can tell from the code who cast it:
+eval-check-title = Check my ballot
+eval-check-intro = Enter the receipt code shown after you rated: the system tells you whether the bulletin published at close holds that ballot. The bulletin carries each rater's group and goes only to the union committee and the auditors; here you check only your own ballot, and the system does not record who checked which code.
+eval-check-tracker = Receipt code
+eval-check-submit = Check
+eval-check-back = Back to the evaluation
+eval-check-later = When the evaluation has closed, use your receipt code under "Check my ballot" to confirm your ballot was counted.
+eval-check-found = Counted: this ballot is in the evaluation's bulletin.
+eval-check-content = What this ballot says
+eval-check-content-private = Only someone who enters the right receipt code sees this; do not give your code to anyone.
+eval-check-no-grade = Not graded
+eval-check-missing = No ballot with this receipt code is in the bulletin. Check for typos (case does not matter); if it is right, tell the union committee or the auditors.
+eval-check-paper = Counted: this paper ballot is in the bulletin.
+eval-check-paper-spoiled = This paper ballot is in the bulletin but was ruled invalid, so it is not counted.
+eval-check-not-closed = Receipt codes can be checked once the evaluation has closed and its bulletin is published.
+eval-check-err-tracker = Please enter your receipt code (at most 64 characters).

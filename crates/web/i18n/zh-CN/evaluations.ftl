@@ -193,3 +193,21 @@ sel-err-already-nominated = 已经是候选人了。
 sel-err-bad-round = 投票设置不正确：进入人数要大于0且少于候选人数，至少一个投票群体，权重为1到100。
 sel-err-reason = 请填写理由。
 sel-err-too-large = 票数过大，无法计算。
+
+# A rater checks their receipt code (核对我的选票)
+eval-tracker-intro = 这是您的选票回执码，请截图或抄下保存。测评结束后，可在“核对我的选票”中输入它，确认您的选票已计入；只有持有回执码的人能看到这张选票的内容，任何人都无法从回执码知道是谁投的：
+eval-check-title = 核对我的选票
+eval-check-intro = 输入评议后显示的回执码，系统会告诉您测评结束时公布的计票单中是否有这张选票。计票单带有评议人分组，只提供给工会委员会和经审委员；这里只核对您自己的选票，系统不记录谁核对了哪个回执码。
+eval-check-tracker = 回执码
+eval-check-submit = 核对
+eval-check-back = 返回评议页
+eval-check-later = 测评结束后，可用回执码在“核对我的选票”中确认您的选票已计入。
+eval-check-found = 已计入：本次测评的计票单中有这张选票。
+eval-check-content = 这张选票的内容
+eval-check-content-private = 只有输入正确回执码的人能看到以下内容，请勿把回执码告诉他人。
+eval-check-no-grade = 未评
+eval-check-missing = 计票单中没有这个回执码。请检查是否抄错（回执码不区分大小写）；如确认无误，请向工会委员会或经审委员反映。
+eval-check-paper = 已计入：计票单中有这张纸质选票。
+eval-check-paper-spoiled = 计票单中有这张纸质选票，但它被认定为废票，不计入结果。
+eval-check-not-closed = 测评结束、计票单公布后才能核对回执码。
+eval-check-err-tracker = 请输入回执码（不超过 64 个字符）。

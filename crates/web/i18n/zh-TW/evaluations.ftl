@@ -193,3 +193,22 @@ sel-err-already-nominated = 已經是候選人了。
 sel-err-bad-round = 投票設置不正確：進入人數要大於0且少於候選人數，至少一個投票羣體，權重爲1到100。
 sel-err-reason = 請填寫理由。
 sel-err-too-large = 票數過大，無法計算。
+
+# A rater checks their receipt code (核对我的选票)
+eval-tracker-intro = 這是您的選票回執碼，請截圖或抄下儲存。測評結束後，可在“核對我的選票”中輸入它，確認您的選票已計入；只有持有回執碼的人能看到這張選票的內容，任何人都無法從回執碼知道是誰投的：
+eval-check-title = 核對我的選票
+eval-check-intro = 輸入評議後顯示的回執碼，系統會告訴您測評結束時公佈的計票單中是否有這張選票。計票單帶有評議人分組，只提供給工會委員會和經審委員；這裡只核對您自己的選票，系統不記錄誰核對了哪個回執碼。
+eval-check-tracker = 回執碼
+eval-check-submit = 核對
+eval-check-back = 返回評議頁
+eval-check-later = 測評結束後，可用回執碼在“核對我的選票”中確認您的選票已計入。
+eval-check-found = 已計入：本次測評的計票單中有這張選票。
+eval-check-content = 這張選票的內容
+eval-check-content-private = 只有輸入正確回執碼的人能看到以下內容，請勿把回執碼告訴他人。
+eval-check-no-grade = 未評
+eval-check-missing = 計票單中沒有這個回執碼。請檢查是否抄錯（回執碼不區分大小寫）；如確認無誤，請向工會委員會或經審委員反映。
+eval-check-paper = 已計入：計票單中有這張紙質選票。
+eval-check-paper-spoiled = 計票單中有這張紙質選票，但它被認定為廢票，不計入結果。
+eval-check-not-closed = 測評結束、計票單公佈後才能核對回執碼。
+eval-check-err-tracker = 請輸入回執碼（不超過 64 個字元）。
+

@@ -93,3 +93,33 @@ poll-sign-in-first = 這是教代會會議上的表決，請先在會場掃碼�
 runoff-nobody = 沒有得到贊成票的其他人選，無法在原候選人中另行投票。請重新提名候選人後另建一次選舉。
 poll-bulletin-restricted = 民主測評的計票單帶有評議人分組，為保護人數少的組，只提供給工會委員會和經審委員核對；會員請查看測評結果匯總表。
 poll-uncontested = 等額選舉（候選人數等於名額，如選舉主席）
+
+# Interim session requests (临时会议)
+interim-title = 臨時會議提議
+interim-rule = 經三分之一以上代表聯名提議，可以召開教代會臨時會議。
+interim-rule-assembly = 本屆為教職工大會：經三分之一以上教職工聯名提議，可以召開臨時會議。
+interim-threshold = 第{ $term }屆表決人數 { $body } 人，達到三分之一需 { $threshold } 人聯名。
+interim-start = 提議召開臨時會議
+interim-reason = 提議理由
+interim-start-submit = 提交提議並聯名
+interim-none = 目前沒有臨時會議提議。
+interim-by = 提議人：{ $name }
+interim-count = 已聯名 { $signatures } 人 / 需 { $threshold } 人
+interim-reached = 已達三分之一
+interim-convened = 已召開
+interim-open-session = 檢視會議
+interim-signed = 已聯名
+interim-sign = 聯名
+interim-withdraw = 撤回聯名
+interim-signers = 聯名人
+interim-convene = 召開臨時會議
+interim-session-title = 第{ $term }屆第{ $number }次會議（臨時會議）
+interim-err-no-term = 還沒有建立教代會屆次，無法提議臨時會議。
+interim-err-not-delegate = 只有本屆教代會代表可以提議或聯名召開臨時會議。
+interim-err-not-member = 只有本校在職會員可以提議或聯名召開臨時會議。
+interim-err-signed = 您已經聯名過這項提議。
+interim-err-not-signed = 您沒有聯名這項提議，無需撤回。
+interim-err-closed = 這項提議已經結束（已召開臨時會議或屆次已更換），不能再聯名或撤回。
+interim-err-reason = 請填寫提議理由（不超過 { $max } 字）。
+interim-err-not-reached = 聯名人數 { $signatures } 人，未達到三分之一（需 { $threshold } 人），還不能召開臨時會議。
+
