@@ -3,7 +3,7 @@
 //! 仁爱教师 selection with two voting rounds, the review, a passed publicity with a dismissed
 //! objection, and its honour roll. Rater groups and the weighted cut use the domain's rules.
 
-use jiaogong_domain::ballots::{self, TallyResult, BULLETIN_FORMAT};
+use jiaogong_domain::ballots::{self, TallyResult};
 use jiaogong_domain::calendar::Calendar;
 use jiaogong_domain::congress::evaluation::{parse_items, EvaluationSettings, RaterFacts};
 use jiaogong_domain::congress::selection::{
@@ -48,17 +48,8 @@ async fn close_poll(store: &Store, school: &str, id: &str) -> anyhow::Result<bal
     polls::set_definition(&mut tx, id, &def.to_string()).await?;
     polls::set_status(&mut tx, school, id, "open", "closed").await?;
     jiaogong_store::commit(tx).await?;
-    let list: Vec<Value> = polls::ballots(store, id)
-        .await?
-        .into_iter()
-        .filter_map(|(tracker, content, _)| {
-            let mut b: serde_json::Map<String, Value> = serde_json::from_str(&content).ok()?;
-            b.insert("tracker".into(), json!(tracker));
-            Some(Value::Object(b))
-        })
-        .collect();
-    let text = json!({"format": BULLETIN_FORMAT, "poll": def, "ballots": list}).to_string();
-    ballots::parse_bulletin(&text).map_err(|e| anyhow::anyhow!(e.message_zh_en()))
+    let packed = polls::ballots_packed(store, id).await?;
+    ballots::bulletin_from_stored(&def.to_string(), &packed.rows()).map_err(|e| anyhow::anyhow!(e.message_zh_en()))
 }
 
 async fn cast_all(store: &Store, poll: &str, ballots: Vec<(String, String)>) -> anyhow::Result<()> {
