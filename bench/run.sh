@@ -27,8 +27,8 @@
 # Environment: BENCH_DURATION (s, default 10), BENCH_CONNS (64), BENCH_MEMBERS (2000),
 # BENCH_IMPORT_ROWS (60000), BENCH_STARTUP_RUNS (5), BENCH_KEEP=1 keeps the work directory,
 # BENCH_WINDOW (s, default 20), BENCH_TURNOUT_CONNS (4), BENCH_TALLY_BALLOTS (100000),
-# BENCH_BALLOTS=0 skips scenarios 2 and 3, BENCH_TALLY=0 skips scenario 6, BENCH_PROPOSALS=0
-# skips scenario 5 (BENCH_PROPOSALS_N proposals at 1×, default 200),
+# BENCH_PG_URL=postgres://user@host/db also runs scenario 2 on PostgreSQL, BENCH_BALLOTS=0 skips
+# scenarios 2 and 3, BENCH_TALLY=0 skips scenario 6, BENCH_PROPOSALS=0 skips scenario 5 (BENCH_PROPOSALS_N proposals at 1×, default 200),
 # BENCH_NO_BUILD=1 skips the cargo build, BENCH_DIAG=1 adds the diagnosis of the page's database
 # calls (page_queries) and of the import's phases (import_phases), CARGO_TARGET_DIR as usual.
 set -euo pipefail
@@ -344,6 +344,39 @@ if [[ "${BENCH_BALLOTS:-1}" != 0 ]]; then
     R_BUSY="$(ratio "$BUSY_P99" "$IDLE_P99")"
     check busy/idle_p99 "$R_BUSY" "<=" 2.0
     LINES+=("scenario-3 busy/idle_p99=$R_BUSY busy_p99_ms=$BUSY_P99 idle_p99_ms=$IDLE_P99 busy_p50_ms=$(kv turnout_busy_p50_ms "$BURST") idle_p50_ms=$(kv turnout_idle_p50_ms "$BURST") busy_n=$(kv turnout_busy_n "$BURST") idle_n=$(kv turnout_idle_n "$BURST") window_busy_p99_ms=$(kv turnout_busy_p99_ms "$WIN") window_busy_n=$(kv turnout_busy_n "$WIN") turnout_conns=$TURNOUT_CONNS electorate=1000 (target: <=2.0)")
+    echo "${LINES[-1]}"
+fi
+
+# --- scenario 2 on PostgreSQL (BENCH_PG_URL: a server URL whose user may create databases) --------
+# The same burst of 1,000 voters against a server on a fresh PostgreSQL database, vs the raw loop of
+# single-row committed inserts on that PostgreSQL. PostgreSQL's own processes are not pinned.
+if [[ -n "${BENCH_PG_URL:-}" && "${BENCH_BALLOTS:-1}" != 0 ]]; then
+    PGDB="jiaogong_bench_$$"
+    psql "$BENCH_PG_URL" -qc "CREATE DATABASE $PGDB" >/dev/null || die "cannot create database $PGDB"
+    PGURL="${BENCH_PG_URL%/*}/$PGDB"
+    PGDIR="$WORK/pg-data"
+    JIAOGONG_DATABASE_URL="$PGURL" "$BIN/jiaogong" demo --data "$PGDIR" >"$WORK/demo-pg.log" 2>&1 \
+        || { cat "$WORK/demo-pg.log" >&2; die "demo on PostgreSQL failed"; }
+    PGTOKENS="$WORK/pg-ballot-tokens.txt"
+    JIAOGONG_DATABASE_URL="$PGURL" "$BIN/ballots_setup" --data "$PGDIR" --out "$PGTOKENS" --voters 1000 --polls 1 >&2
+    PORT="$(free_port)"
+    BASE="http://127.0.0.1:$PORT"
+    start_server serve-pg env JIAOGONG_DATABASE_URL="$PGURL" "$BIN/jiaogong" serve --data "$PGDIR" --bind "127.0.0.1:$PORT"
+    APP_PID=$SERVER_PID
+    wait_http "$BASE/healthz"
+    PGB="$(JIAOGONG_DATABASE_URL="$PGURL" taskset -c "$LOAD_CPU" "$BIN/ballots_load" --base "$BASE" --tokens "$PGTOKENS" --poll 0 \
+        --mode burst --conc "$CONNS" --data "$PGDIR")"
+    log "postgres burst: $PGB"
+    stop_pid "$APP_PID"
+    PGRAW="$("$BIN/raw_insert" --pg "$PGURL" --rows 1000)"
+    log "postgres raw insert: $PGRAW"
+    psql "$BENCH_PG_URL" -qc "DROP DATABASE $PGDB" >/dev/null || log "could not drop $PGDB"
+    R_PG="$(ratio "$(kv ballots_per_s "$PGB")" "$(kv rows_per_s "$PGRAW")")"
+    check pg_ballots/raw_insert "$R_PG" ">=" 1.0
+    check pg_ballot_p99_ms "$(kv p99_ms "$PGB")" "<=" 1000
+    check pg_lost "$(kv lost "$PGB")" "<=" 0
+    check pg_doubled "$(kv doubled "$PGB")" "<=" 0
+    LINES+=("scenario-2-pg ballots/raw_insert=$R_PG ballots_per_s=$(kv ballots_per_s "$PGB") raw_insert_per_s=$(kv rows_per_s "$PGRAW") p99_ms=$(kv p99_ms "$PGB") acked=$(kv acked "$PGB")/1000 lost=$(kv lost "$PGB") doubled=$(kv doubled "$PGB") conflicts=$(kv conflicts "$PGB") errors=$(kv errors "$PGB") second_ballot_409=$(kv second_ballot_409 "$PGB") stored=$(kv stored "$PGB") voted=$(kv voted "$PGB") (targets: >=1.0, p99<=1000ms, 0 lost, 0 doubled)")
     echo "${LINES[-1]}"
 fi
 

@@ -23,9 +23,12 @@ pub fn load_crypto(data: &Path) -> anyhow::Result<Crypto> {
 }
 
 /// Opens the database of a data directory the way `jiaogong serve --data DIR` does.
+/// With `JIAOGONG_DATABASE_URL` set, that database instead (the key still comes from `data`), as
+/// `jiaogong serve --data DIR --database-url URL` does.
 pub async fn open_store(data: &Path) -> anyhow::Result<Store> {
     let crypto = load_crypto(data)?;
-    Store::open(&sqlite_url(data), crypto).await.context("opening the database")
+    let url = std::env::var("JIAOGONG_DATABASE_URL").unwrap_or_else(|_| sqlite_url(data));
+    Store::open(&url, crypto).await.context("opening the database")
 }
 
 /// Value of `--name VALUE` in the process arguments.
