@@ -15,6 +15,15 @@ use bench::{arg, req_arg, Lcg};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection};
 
+/// The ballots' contents, in turn.
+const CONTENTS: [&str; 3] = ["{\"choice\":\"yes\"}", "{\"choice\":\"no\"}", "{\"choice\":\"abstain\"}"];
+
+/// `rows` made-up 32-character trackers, the same on every run.
+fn trackers(rows: usize) -> Vec<String> {
+    let mut rng = Lcg(7);
+    (0..rows).map(|_| format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64())).collect()
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let rows: usize = arg("--rows").unwrap_or_else(|| "1000".into()).parse().context("--rows")?;
@@ -30,15 +39,14 @@ async fn main() -> anyhow::Result<()> {
     sqlx::query("CREATE TABLE ballots (poll_id TEXT NOT NULL, tracker TEXT NOT NULL, content TEXT NOT NULL, PRIMARY KEY (poll_id, tracker))")
         .execute(&mut conn)
         .await?;
-    let mut rng = Lcg(7);
-    let data: Vec<String> = (0..rows).map(|_| format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64())).collect();
+    let data = trackers(rows);
     let t0 = Instant::now();
     for (i, tracker) in data.iter().enumerate() {
         // Autocommit: each statement is its own durable transaction.
         sqlx::query("INSERT INTO ballots (poll_id, tracker, content) VALUES (?, ?, ?)")
             .bind("0123456789abcdef0123456789abcdef")
             .bind(tracker)
-            .bind(["{\"choice\":\"yes\"}", "{\"choice\":\"no\"}", "{\"choice\":\"abstain\"}"][i % 3])
+            .bind(CONTENTS[i % 3])
             .execute(&mut conn)
             .await?;
     }
@@ -56,14 +64,13 @@ async fn pg(url: &str, rows: usize) -> anyhow::Result<()> {
     sqlx::query("CREATE TABLE raw_ballots (poll_id TEXT NOT NULL, tracker TEXT NOT NULL, content TEXT NOT NULL, PRIMARY KEY (poll_id, tracker))")
         .execute(&mut conn)
         .await?;
-    let mut rng = Lcg(7);
-    let data: Vec<String> = (0..rows).map(|_| format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64())).collect();
+    let data = trackers(rows);
     let t0 = Instant::now();
     for (i, tracker) in data.iter().enumerate() {
         sqlx::query("INSERT INTO raw_ballots (poll_id, tracker, content) VALUES ($1, $2, $3)")
             .bind("0123456789abcdef0123456789abcdef")
             .bind(tracker)
-            .bind(["{\"choice\":\"yes\"}", "{\"choice\":\"no\"}", "{\"choice\":\"abstain\"}"][i % 3])
+            .bind(CONTENTS[i % 3])
             .execute(&mut conn)
             .await?;
     }

@@ -86,14 +86,20 @@ fn app_once(json: &str, out: &Path) -> anyhow::Result<(f64, f64, f64, String)> {
     let t1 = Instant::now();
     let result = tally(&b);
     let t2 = Instant::now();
-    let f = std::fs::File::create(out)?;
-    let mut w = BufWriter::with_capacity(1 << 20, f);
-    serde_json::to_writer(&mut w, &b)?;
-    let f = w.into_inner().map_err(|e| e.into_error())?;
-    f.sync_all()?;
+    write_durably(&b, out)?;
     let t3 = Instant::now();
     let summary = serde_json::to_string(&result)?;
     Ok((ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), summary))
+}
+
+/// Writes the bulletin JSON to `out` and fsyncs it.
+fn write_durably(b: &Bulletin, out: &Path) -> anyhow::Result<()> {
+    let f = std::fs::File::create(out)?;
+    let mut w = BufWriter::with_capacity(1 << 20, f);
+    serde_json::to_writer(&mut w, b)?;
+    let f = w.into_inner().map_err(|e| e.into_error())?;
+    f.sync_all()?;
+    Ok(())
 }
 
 fn ms(d: std::time::Duration) -> f64 {
@@ -174,11 +180,7 @@ async fn server_once(conn: &mut SqliteConnection, poll_json: &str, out: &Path) -
     let t1 = Instant::now();
     let result = tally(&b);
     let t2 = Instant::now();
-    let f = std::fs::File::create(out)?;
-    let mut w = BufWriter::with_capacity(1 << 20, f);
-    serde_json::to_writer(&mut w, &b)?;
-    let f = w.into_inner().map_err(|e| e.into_error())?;
-    f.sync_all()?;
+    write_durably(&b, out)?;
     let t3 = Instant::now();
     anyhow::ensure!(counted(&result) == b.ballots.len(), "the server path lost ballots");
     Ok((ms(t1 - t0), ms(t2 - t1), ms(t3 - t2)))
