@@ -72,6 +72,20 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// [`read_loop`] on a thread of its own with its own runtime, so that the page's latency is the
+/// server's and not the wait for this process's ballot tasks (the load generator has one core).
+fn spawn_reader(
+    url: String,
+    cookie: String,
+    conns: usize,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<(Vec<f64>, usize)> {
+    std::thread::spawn(move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt.block_on(read_loop(url, cookie, conns, stop)),
+        Err(_) => (Vec::new(), 1),
+    })
+}
+
 /// Reads `url` with `conns` sequential loops until `stop`; returns sorted latencies (ms) and errors.
 async fn read_loop(url: String, cookie: String, conns: usize, stop: Arc<AtomicBool>) -> (Vec<f64>, usize) {
     let client = reqwest::Client::new();
@@ -137,10 +151,10 @@ async fn main() -> anyhow::Result<()> {
     // Scenario 3's reference: the turnout page with nobody voting.
     if let (Some(tu), true) = (&turnout_url, idle_secs > 0.0) {
         let stop = Arc::new(AtomicBool::new(false));
-        let h = tokio::spawn(read_loop(tu.clone(), cookie.clone(), turnout_conns, stop.clone()));
+        let h = spawn_reader(tu.clone(), cookie.clone(), turnout_conns, stop.clone());
         tokio::time::sleep(Duration::from_secs_f64(idle_secs)).await;
         stop.store(true, Ordering::Relaxed);
-        let (lat, errors) = h.await?;
+        let (lat, errors) = h.join().map_err(|_| anyhow::anyhow!("turnout reader panicked"))?;
         anyhow::ensure!(!lat.is_empty(), "turnout page: no successful read ({errors} errors)");
         out += &format!(
             " turnout_idle_p50_ms={:.2} turnout_idle_p99_ms={:.2} turnout_idle_n={} turnout_idle_errors={errors}",
@@ -150,8 +164,7 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     let stop = Arc::new(AtomicBool::new(false));
-    let reader =
-        turnout_url.as_ref().map(|tu| tokio::spawn(read_loop(tu.clone(), cookie.clone(), turnout_conns, stop.clone())));
+    let reader = turnout_url.as_ref().map(|tu| spawn_reader(tu.clone(), cookie.clone(), turnout_conns, stop.clone()));
 
     // The voters.
     let client = reqwest::Client::builder().pool_max_idle_per_host(1024).build()?;
@@ -207,7 +220,7 @@ async fn main() -> anyhow::Result<()> {
         out += &format!(" conc={conc}");
     }
     if let Some(h) = reader {
-        let (lat, errors) = h.await?;
+        let (lat, errors) = h.join().map_err(|_| anyhow::anyhow!("turnout reader panicked"))?;
         out += &format!(
             " turnout_busy_p50_ms={:.2} turnout_busy_p99_ms={:.2} turnout_busy_n={} turnout_busy_errors={errors}",
             pct(&lat, 0.5),

@@ -336,18 +336,97 @@ pub async fn user_by_api_token(store: &Store, secret: &str) -> Result<Option<Use
     if let Some(user) = store.caches.tokens.get(&th, gen) {
         return Ok(Some(user));
     }
-    // One statement for the token and its (active) user.
-    let user: Option<User> = sqlx::query_as(&format!(
-        "SELECT {USER_COLS} FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN schools sc ON sc.id = u.school_id \
-         WHERE t.token_hash = $1 AND t.revoked = 0 AND u.active = 1"
-    ))
-    .bind(&th)
-    .fetch_optional(&store.read)
-    .await?;
+    let lookups = store.token_lookups.get_or_init(|| TokenLookups::start(store.clone()));
+    let user = lookups.lookup(th.clone()).await?;
     if let Some(u) = &user {
         store.caches.tokens.put(th, gen, u.clone());
     }
     Ok(user)
+}
+
+struct Lookup {
+    token_hash: String,
+    reply: tokio::sync::oneshot::Sender<std::result::Result<Option<User>, String>>,
+}
+
+/// API token lookups, coalesced: a lookup that arrives while another statement runs waits for it
+/// and then goes with every other waiting lookup in one `IN (…)` statement. Alone, a lookup is
+/// one statement as before; when a thousand phones' first requests arrive together, a few
+/// statements answer them all instead of a thousand round trips through the pool.
+#[derive(Clone)]
+pub struct TokenLookups {
+    tx: tokio::sync::mpsc::Sender<Lookup>,
+}
+
+impl std::fmt::Debug for TokenLookups {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenLookups")
+    }
+}
+
+/// The most lookups one statement answers.
+const MAX_LOOKUPS: usize = 256;
+
+/// A token with its (active) user: the row of a coalesced lookup.
+#[derive(sqlx::FromRow)]
+struct TokenUser {
+    token_hash: String,
+    #[sqlx(flatten)]
+    user: User,
+}
+
+impl TokenLookups {
+    fn start(store: Store) -> TokenLookups {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Lookup>(4096);
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < MAX_LOOKUPS {
+                    match rx.try_recv() {
+                        Ok(l) => batch.push(l),
+                        Err(_) => break,
+                    }
+                }
+                let hashes: Vec<&str> = batch.iter().map(|l| l.token_hash.as_str()).collect();
+                match users_of_token_hashes(&store, &hashes).await {
+                    Ok(found) => {
+                        for l in batch {
+                            let _ = l.reply.send(Ok(found.get(&l.token_hash).cloned()));
+                        }
+                    }
+                    Err(e) => {
+                        let msg = e.to_string();
+                        for l in batch {
+                            let _ = l.reply.send(Err(msg.clone()));
+                        }
+                    }
+                }
+            }
+        });
+        TokenLookups { tx }
+    }
+
+    async fn lookup(&self, token_hash: String) -> Result<Option<User>> {
+        let (reply, rx) = tokio::sync::oneshot::channel();
+        let stopped = || StoreError::Invalid("token lookups stopped".into());
+        self.tx.send(Lookup { token_hash, reply }).await.map_err(|_| stopped())?;
+        rx.await.map_err(|_| stopped())?.map_err(StoreError::Invalid)
+    }
+}
+
+/// The active users of the given (unrevoked) token hashes, in one statement.
+async fn users_of_token_hashes(store: &Store, hashes: &[&str]) -> Result<std::collections::HashMap<String, User>> {
+    let list: Vec<String> = (1..=hashes.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT t.token_hash, {USER_COLS} FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN schools sc ON sc.id = u.school_id \
+         WHERE t.token_hash IN ({}) AND t.revoked = 0 AND u.active = 1",
+        list.join(", ")
+    );
+    let mut q = sqlx::query_as::<_, TokenUser>(&sql);
+    for h in hashes {
+        q = q.bind(*h);
+    }
+    Ok(q.fetch_all(&store.read).await?.into_iter().map(|r| (r.token_hash, r.user)).collect())
 }
 
 pub async fn list_api_tokens(store: &Store, user_id: &str) -> Result<Vec<ApiToken>> {

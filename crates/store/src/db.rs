@@ -31,6 +31,8 @@ pub struct Store {
     pub url: std::sync::Arc<str>,
     /// The group-commit ballot writer, started on first use.
     pub(crate) ballot_box: std::sync::Arc<std::sync::OnceLock<crate::polls::BallotBox>>,
+    /// API token lookups that arrive together, answered by one statement; started on first use.
+    pub(crate) token_lookups: std::sync::Arc<std::sync::OnceLock<crate::accounts::TokenLookups>>,
     /// Schools by id and by code for a few seconds: every school route looks its school up.
     pub(crate) school_cache: crate::tenancy::SchoolCache,
     /// Signed-in sessions, roster pages and group lists (`cache.rs`).
@@ -45,6 +47,7 @@ pub(crate) struct Caches {
     pub polls: crate::cache::ReadCache<crate::polls::Poll>,
     pub roster: crate::cache::ReadCache<(Vec<crate::members::MemberRow>, i64)>,
     pub group_refs: crate::cache::ReadCache<Vec<crate::tenancy::GroupRef>>,
+    pub electorates: crate::cache::ReadCache<std::sync::Arc<Vec<crate::polls::Elector>>>,
 }
 
 impl Default for Caches {
@@ -55,6 +58,7 @@ impl Default for Caches {
             polls: crate::cache::ReadCache::new(1_000),
             roster: crate::cache::ReadCache::new(2_000),
             group_refs: crate::cache::ReadCache::new(2_000),
+            electorates: crate::cache::ReadCache::new(200),
         }
     }
 }
@@ -97,7 +101,7 @@ impl Store {
             DbKind::Sqlite => {
                 let url = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
                 let opts = AnyConnectOptions::from_str(&url)?;
-                let read = sqlite_pool(8, "NORMAL").connect_with(opts.clone()).await?;
+                let read = sqlite_pool(read_connections(), "NORMAL").connect_with(opts.clone()).await?;
                 // Every write commit is fsynced before it is acknowledged (ballots.md); group
                 // commit keeps that affordable.
                 let write = sqlite_pool(1, "FULL").connect_with(opts).await?;
@@ -108,6 +112,7 @@ impl Store {
                     crypto: std::sync::Arc::new(crypto),
                     url: url.into(),
                     ballot_box: Default::default(),
+                    token_lookups: Default::default(),
                     school_cache: Default::default(),
                     caches: Default::default(),
                 }
@@ -126,6 +131,7 @@ impl Store {
                     crypto: std::sync::Arc::new(crypto),
                     url: url.into(),
                     ballot_box: Default::default(),
+                    token_lookups: Default::default(),
                     school_cache: Default::default(),
                     caches: Default::default(),
                 }
@@ -199,6 +205,15 @@ impl Store {
         self.write.close().await;
         self.read.close().await;
     }
+}
+
+/// SQLite readers: one connection per core this process may run on (at least 2, at most 8).
+/// Each connection is a thread of its own; more runnable threads than cores only make every
+/// query wait longer for the CPU (a thousand ballots' authentications would push the chair's
+/// live turnout to the back of the scheduler), while the pool's own queue is first come, first
+/// served.
+fn read_connections() -> u32 {
+    std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2).clamp(2, 8)
 }
 
 fn sqlite_pool(max: u32, synchronous: &'static str) -> AnyPoolOptions {

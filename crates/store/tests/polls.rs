@@ -160,3 +160,39 @@ on_every_db!(a_delegate_list_confirmation_names_its_delegates_and_warnings, |sto
     assert!(c.covers(&[a.clone(), b.clone()]) && !c.covers(std::slice::from_ref(&a)));
     assert!(delegate_lists::latest(&store, "other-school", &term).await.unwrap().is_none());
 });
+
+on_every_db!(live_turnout_in_one_row_matches_reading_row_by_row, |store, db| {
+    let s = common::school(&store, "lt").await;
+    let mut tx = store.begin().await.unwrap();
+    // Names in an order that differs from their employee numbers' order; one name holds the
+    // packing's record separator, which must send the read to the row-by-row path.
+    let names = ["周敏", "安然", "钱伟", "孙丽", "李强", "王芳", "赵雷", "陈静"];
+    let mut rows: Vec<_> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (common::member(n, &format!("T{i:03}"), None, None, None), None, None))
+        .collect();
+    let ids = members::insert_many(&store, &mut tx, &s, &rows).await.unwrap();
+    let poll = polls::create(&mut tx, &s, "resolution", "表决", "{}", &ids, "chair").await.unwrap();
+    rows.truncate(0);
+    rows.push((common::member("怪\u{1e}名", "T999", None, None, None), None, None));
+    let odd = members::insert_many(&store, &mut tx, &s, &rows).await.unwrap();
+    let poll_odd =
+        polls::create(&mut tx, &s, "resolution", "表决二", "{}", &[ids.clone(), odd].concat(), "chair").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    open(&store, &s, &poll).await;
+    open(&store, &s, &poll_odd).await;
+    for id in &ids[..3] {
+        store.ballot_box().cast(&poll, id, r#"{"choice":"yes"}"#.into()).await.unwrap();
+    }
+    let live = polls::live_turnout(&store, &poll).await.unwrap();
+    assert_eq!((live.electorate, live.voted), (8, 3));
+    assert_eq!(live.not_voted, polls::not_voted_rows(&store, &poll).await.unwrap());
+    assert_eq!(live.not_voted.len(), 5);
+    assert!(live.not_voted.iter().all(|(no, _)| !["T000", "T001", "T002"].contains(&no.as_str())));
+    assert_eq!(polls::turnout(&store, &poll).await.unwrap(), (8, 3));
+    let odd_live = polls::live_turnout(&store, &poll_odd).await.unwrap();
+    assert_eq!(odd_live.not_voted.len(), 9);
+    assert!(odd_live.not_voted.contains(&("T999".to_string(), "怪\u{1e}名".to_string())));
+    assert_eq!(odd_live.not_voted, polls::not_voted_rows(&store, &poll_odd).await.unwrap());
+});

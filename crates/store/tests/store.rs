@@ -433,3 +433,66 @@ on_every_db!(cached_reads_never_outlive_a_write, |store, db| {
     accounts::end_session(&store, &token).await.unwrap();
     assert!(accounts::session(&store, &token).await.unwrap().is_none());
 });
+
+on_every_db!(api_token_lookups_arriving_together_each_get_their_own_user, |store, db| {
+    let s = common::school(&store, "tok").await;
+    let mut tx = store.begin().await.unwrap();
+    let mut tokens = Vec::new();
+    for i in 0..40 {
+        let username = format!("voter{i}");
+        let uid = accounts::create_user(
+            &mut tx,
+            &NewUser {
+                school_id: Some(&s),
+                district_id: None,
+                username: &username,
+                display_name: "V",
+                password_hash: "x",
+                role: Role::Member,
+                member_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        tokens.push((accounts::create_api_token(&mut tx, &uid, "phone").await.unwrap(), Some(username)));
+    }
+    let revoked_owner = accounts::create_user(
+        &mut tx,
+        &NewUser {
+            school_id: Some(&s),
+            district_id: None,
+            username: "revoked",
+            display_name: "R",
+            password_hash: "x",
+            role: Role::Member,
+            member_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let revoked = accounts::create_api_token(&mut tx, &revoked_owner, "old").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let token_id = accounts::list_api_tokens(&store, &revoked_owner).await.unwrap()[0].id.clone();
+    let mut tx = store.begin().await.unwrap();
+    assert!(accounts::revoke_api_token(&mut tx, &revoked_owner, &token_id).await.unwrap());
+    jiaogong_store::commit(tx).await.unwrap();
+    tokens.push((revoked, None));
+    tokens.push(("jg_unknown".into(), None));
+    // Every lookup at once, twice over (the second time a token may come from the cache).
+    for _ in 0..2 {
+        let tasks: Vec<_> = tokens
+            .iter()
+            .cloned()
+            .map(|(t, who)| {
+                let st = store.clone();
+                tokio::spawn(
+                    async move { (accounts::user_by_api_token(&st, &t).await.unwrap().map(|u| u.username), who) },
+                )
+            })
+            .collect();
+        for t in tasks {
+            let (got, want) = t.await.unwrap();
+            assert_eq!(got, want);
+        }
+    }
+});

@@ -297,14 +297,11 @@ async fn api_cast(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, 
 
 async fn api_turnout(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Value>> {
     let (_, poll) = scoped(&st, &ctx, &id).await?;
-    let (electorate, voted) = repo::turnout(&st.store, &poll.id).await?;
-    let mut v = json!({"id": poll.id, "status": poll.status, "electorate": electorate, "voted": voted});
+    let t = repo::live_turnout(&st.store, &poll.id).await?;
+    let mut v = json!({"id": poll.id, "status": poll.status, "electorate": t.electorate, "voted": t.voted});
     if manages(ctx.user()?.role()) {
-        let missing: Vec<Value> = repo::not_voted(&st.store, &poll.id)
-            .await?
-            .into_iter()
-            .map(|(no, name)| json!({"employee_no": no, "name": name}))
-            .collect();
+        let missing: Vec<Value> =
+            t.not_voted.into_iter().map(|(no, name)| json!({"employee_no": no, "name": name})).collect();
         v["not_voted"] = json!(missing);
     }
     Ok(Json(v))

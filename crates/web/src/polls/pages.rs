@@ -508,8 +508,8 @@ struct Turnout {
 }
 
 async fn turnout_of(st: &AppState, poll: &Poll) -> AppResult<Turnout> {
-    let (electorate, voted) = repo::turnout(&st.store, &poll.id).await?;
-    Ok(Turnout { electorate, voted, not_voted: repo::not_voted(&st.store, &poll.id).await? })
+    let t = repo::live_turnout(&st.store, &poll.id).await?;
+    Ok(Turnout { electorate: t.electorate, voted: t.voted, not_voted: t.not_voted })
 }
 
 /// The result of a closed poll, recounted from its bulletin; nothing while it is open.
