@@ -78,13 +78,13 @@ pub async fn electorate_count_tx(tx: &mut Tx, poll_id: &str) -> Result<i64> {
 }
 
 /// A poll of a school.
+/// Through the same brief cache as [`by_id`]: the chair's live turnout reads it every few seconds.
 pub async fn get(store: &Store, school_id: &str, id: &str) -> Result<Poll> {
-    sqlx::query_as(&format!("SELECT {POLL_COLS} FROM polls WHERE school_id = $1 AND id = $2"))
-        .bind(school_id)
-        .bind(id)
-        .fetch_optional(&store.read)
-        .await?
-        .ok_or(StoreError::NotFound)
+    let p = by_id(store, id).await?;
+    if p.school_id != school_id {
+        return Err(StoreError::NotFound);
+    }
+    Ok(p)
 }
 
 /// A poll by id alone (routes that carry only the poll id); the caller checks the school's scope.
