@@ -231,7 +231,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let accounts = crate::demo::create(&store, schools.max(1)).await?;
                 crate::demo::print_accounts(&accounts);
             } else {
-                println!("数据库已有数据，未改动。");
+                out!("数据库已有数据，未改动。");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -287,7 +287,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )
             .await?;
             jiaogong_store::commit(tx).await?;
-            println!("已创建管理员 {username}");
+            out!("已创建管理员 {username}");
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Token { cmd: TokenCmd::Create { username, name } } => {
@@ -304,7 +304,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )
             .await?;
             jiaogong_store::commit(tx).await?;
-            println!("{secret}");
+            out!("{secret}");
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Members { cmd: MembersCmd::Import { file, school, dry_run, all_or_nothing, json } } => {
@@ -321,7 +321,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             std::fs::rename(&tmp, &out)?;
             audit::record(&store, &Event::new(None, "cli", "backup", &out.display().to_string()).detail(n.to_string()))
                 .await?;
-            println!("已备份 {n} 行到 {}", out.display());
+            out!("已备份 {n} 行到 {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Restore { input } => {
@@ -332,18 +332,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 jiaogong_store::StoreError::Invalid(m) => usage(format!("无法恢复：{m}")),
                 other => other.into(),
             })?;
-            println!("已恢复 {n} 行");
+            out!("已恢复 {n} 行");
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Audit { cmd: AuditCmd::Verify } => {
             let store = open(&g).await?;
             match audit::verify(&store).await? {
                 Verdict::Intact { entries } => {
-                    println!("审计日志完整：{entries} 条");
+                    out!("审计日志完整：{entries} 条");
                     Ok(ExitCode::SUCCESS)
                 }
                 Verdict::Broken { seq, reason } => {
-                    println!("审计日志在第 {seq} 条处被破坏：{reason}");
+                    out!("审计日志在第 {seq} 条处被破坏：{reason}");
                     Ok(ExitCode::from(1))
                 }
             }
@@ -353,15 +353,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let url = format!("{}/healthz", url.trim_end_matches('/'));
             match reqwest::Client::new().get(&url).timeout(std::time::Duration::from_secs(5)).send().await {
                 Ok(r) if r.status().is_success() => {
-                    println!("ok");
+                    out!("ok");
                     Ok(ExitCode::SUCCESS)
                 }
                 Ok(r) => {
-                    println!("服务器返回 {}", r.status());
+                    out!("服务器返回 {}", r.status());
                     Ok(ExitCode::from(1))
                 }
                 Err(e) => {
-                    println!("无法连接 {url}：{e}");
+                    out!("无法连接 {url}：{e}");
                     Ok(ExitCode::from(1))
                 }
             }
@@ -380,18 +380,15 @@ async fn serve(g: &Global, bind: &str, demo: bool, secure_cookies: bool) -> anyh
             crate::demo::print_accounts(&accounts);
         } else {
             let token = accounts::create_setup_token(&store).await?;
-            println!("新数据库：请打开下面的一次性链接创建第一个管理员：");
-            println!("  http://{addr}/setup/{token}");
+            out!("新数据库：请打开下面的一次性链接创建第一个管理员：");
+            out!("  http://{addr}/setup/{token}");
         }
     } else if demo {
-        println!(
-            "数据库已有数据，未重新生成演示数据。演示账号见首次启动时的输出（密码 {}）。",
-            crate::demo::DEMO_PASSWORD
-        );
+        out!("数据库已有数据，未重新生成演示数据。演示账号见首次启动时的输出（密码 {}）。", crate::demo::DEMO_PASSWORD);
     }
     let state = jiaogong_web::AppState { store, config: Arc::new(jiaogong_web::WebConfig { secure_cookies }) };
     let app = jiaogong_web::app(state);
-    println!("教工之家已启动：http://{addr}/");
+    out!("教工之家已启动：http://{addr}/");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -427,9 +424,9 @@ async fn import(
         })?;
     if json {
         let v = serde_json::json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "rejected": report.rejected, "committed": report.committed});
-        println!("{v}");
+        out!("{v}");
     } else {
-        println!(
+        out!(
             "{}：新增 {}，更新 {}，不变 {}，拒绝 {}",
             if report.committed { "已导入" } else { "预检" },
             report.created,
@@ -438,7 +435,7 @@ async fn import(
             report.rejected.len()
         );
         for r in &report.rejected {
-            println!("  第 {} 行 {}：{}", r.row, r.column, r.reason);
+            out!("  第 {} 行 {}：{}", r.row, r.column, r.reason);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -461,7 +458,7 @@ fn tally(path: &Path) -> ExitCode {
     };
     match jiaogong_domain::ballots::tally_json_pretty(&text) {
         Ok(json) => {
-            println!("{json}");
+            out!("{json}");
             ExitCode::SUCCESS
         }
         Err(e) => {

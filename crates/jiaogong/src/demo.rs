@@ -312,9 +312,9 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
 }
 
 pub fn print_accounts(accounts: &[DemoAccount]) {
-    println!("演示学校“示范区第一中学”（代码 demo）已创建。演示账号（密码均为 {DEMO_PASSWORD}）：");
+    out!("演示学校“示范区第一中学”（代码 demo）已创建。演示账号（密码均为 {DEMO_PASSWORD}）：");
     for a in accounts {
-        println!("  {:<10} {:<22} {}", a.username, a.role, a.who);
+        out!("  {:<10} {:<22} {}", a.username, a.role, a.who);
     }
 }
 

@@ -1,5 +1,13 @@
 //! The `jiaogong` binary: clap commands wiring configuration → store → web (API.md).
 
+/// Prints a line on standard output. When the reader has gone away (`jiaogong … | head`), the
+/// command stops quietly instead of panicking over the closed pipe; what it had to do is done.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::emit_line(format_args!($($arg)*))
+    };
+}
+
 mod cli;
 mod demo;
 mod demo_evalsel;
@@ -11,6 +19,17 @@ use std::process::ExitCode;
 /// less contention and fragmentation than the system allocator (docs/adr/008).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+pub(crate) fn emit_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    if let Err(e) = o.write_fmt(args).and_then(|_| o.write_all(b"\n")).and_then(|_| o.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("{e}");
+    }
+}
 
 fn main() -> ExitCode {
     cli::main()

@@ -237,3 +237,26 @@ fn the_demo_sessions_resolution_is_voted_by_its_delegates_with_quorum_and_passes
     assert_eq!(result["base"].as_u64(), Some(delegates.len() as u64), "over all delegates");
     assert_eq!(result["passed"], true, "{result}");
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly_without_a_panic() {
+    let d = tempdir();
+    let o = jg(&d.0, &["demo"]);
+    assert!(o.status.success(), "{}", text(&o));
+    // `jiaogong audit verify | true`: the reader is gone before the line is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jiaogong"))
+        .args(["audit", "verify", "--data"])
+        .arg(&d.0)
+        .env_remove("JIAOGONG_DATABASE_URL")
+        .env_remove("JIAOGONG_SECRET_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(o.status.code(), Some(101), "{err}");
+    assert_eq!(o.status.code(), Some(0), "{err}");
+}

@@ -217,7 +217,7 @@ pub async fn reveal_all(store: &Store, school_id: &str) -> Result<HashMap<String
 /// The canonical text of a member's data; its keyed hash tells the import whether a row changed.
 fn fingerprint(c: &Crypto, school_id: &str, m: &MemberInput) -> String {
     // Each field as text (absent = empty), separated by a control character no field contains.
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let date = |d: Option<chrono::NaiveDate>| d.map(jiaogong_domain::dates::iso).unwrap_or_default();
     let parts: [&str; 15] = [
         &m.name,
         &m.employee_no,
@@ -272,7 +272,7 @@ fn seal(c: &Crypto, school_id: &str, m: &MemberInput) -> Result<Sealed> {
 }
 
 fn date_text(d: Option<chrono::NaiveDate>) -> Option<String> {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
+    d.map(jiaogong_domain::dates::iso)
 }
 
 /// Inserts a new member. `group_id` and `department_id` are already resolved in this school.
@@ -465,6 +465,7 @@ pub async fn insert_many(
     let anonymous = store.kind == crate::DbKind::Sqlite;
     let now = now_ms();
     let mut ids = Vec::with_capacity(rows.len());
+    let mut next_id = crate::IdSequence::new();
     for chunk in rows.chunks(BATCH) {
         let mut sql = String::from(
             "INSERT INTO members (id, school_id, employee_no, name, name_initials, name_pinyin, gender, birth_date, id_enc, id_index, id_masked, \
@@ -492,7 +493,7 @@ pub async fn insert_many(
         let mut q = sqlx::query(&sql);
         for (m, group_id, dept_id) in chunk {
             let s = seal(c, school_id, m)?;
-            let id = new_id();
+            let id = next_id.next_id();
             ids.push(id.clone());
             q = q
                 .bind(id)

@@ -496,3 +496,15 @@ on_every_db!(api_token_lookups_arriving_together_each_get_their_own_user, |store
         }
     }
 });
+
+#[test]
+fn ids_of_one_import_are_ids_that_sort_together_and_never_repeat() {
+    let mut a = jiaogong_store::IdSequence::new();
+    let mut b = jiaogong_store::IdSequence::new();
+    let ids: Vec<String> = (0..1000).map(|_| a.next_id()).collect();
+    assert!(ids.iter().all(|i| i.len() == 32 && i.chars().all(|c| c.is_ascii_hexdigit())));
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "in order, so a B-tree index appends them");
+    let other = b.next_id();
+    assert_ne!(other[..20], ids[0][..20], "each import has its own random prefix");
+    assert!(!ids.contains(&other));
+}
