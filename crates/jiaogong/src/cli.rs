@@ -78,7 +78,18 @@ enum Cmd {
         cmd: AuditCmd,
     },
     /// Recompute a ballot result from a published bulletin (ballots.md); prints the result JSON.
-    Tally { bulletin: PathBuf },
+    /// A weighted selection round: the bulletin of each electorate, `--weights` in the same order
+    /// and `--top`; prints the round's ranking and who advances.
+    Tally {
+        #[arg(required = true)]
+        bulletins: Vec<PathBuf>,
+        /// Weighted selection round: one weight per bulletin, in order (e.g. 3,2).
+        #[arg(long, value_delimiter = ',')]
+        weights: Vec<u64>,
+        /// Weighted selection round: how many nominees advance.
+        #[arg(long)]
+        top: Option<u64>,
+    },
     /// Exit 0 when the server answers /healthz.
     Healthcheck {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
@@ -154,8 +165,8 @@ pub fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     // The tally needs no database, key or runtime: anyone with the bulletin can run it.
-    if let Cmd::Tally { bulletin } = &cli.cmd {
-        return tally(bulletin);
+    if let Cmd::Tally { bulletins, weights, top } = &cli.cmd {
+        return tally(bulletins, weights, *top);
     }
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -348,7 +359,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Cmd::Tally { bulletin } => Ok(tally(&bulletin)),
+        Cmd::Tally { bulletins, weights, top } => Ok(tally(&bulletins, &weights, top)),
         Cmd::Healthcheck { url } => {
             let url = format!("{}/healthz", url.trim_end_matches('/'));
             match reqwest::Client::new().get(&url).timeout(std::time::Duration::from_secs(5)).send().await {
@@ -442,28 +453,58 @@ async fn import(
 }
 
 /// `jiaogong tally BULLETIN.json`: exit 0 with the result, 2 with one line on a malformed file.
-fn tally(path: &Path) -> ExitCode {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                eprintln!("公告文件不是 UTF-8 文本 / the bulletin is not UTF-8 text: {}", path.display());
-                return ExitCode::from(2);
-            }
-        },
-        Err(e) => {
-            eprintln!("无法读取 {} / cannot read it: {e}", path.display());
-            return ExitCode::from(2);
-        }
+/// A bulletin file's text, or the one line that says why it cannot be read.
+fn read_bulletin(path: &Path) -> Result<String, String> {
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map_err(|_| format!("公告文件不是 UTF-8 文本 / the bulletin is not UTF-8 text: {}", path.display())),
+        Err(e) => Err(format!("无法读取 {} / cannot read it: {e}", path.display())),
+    }
+}
+
+fn tally(paths: &[PathBuf], weights: &[u64], top: Option<u64>) -> ExitCode {
+    let fail = |line: String| {
+        eprintln!("{}", line.replace('\n', " "));
+        ExitCode::from(2)
     };
-    match jiaogong_domain::ballots::tally_json_pretty(&text) {
-        Ok(json) => {
-            out!("{json}");
-            ExitCode::SUCCESS
+    let mut texts = Vec::with_capacity(paths.len());
+    for p in paths {
+        match read_bulletin(p) {
+            Ok(t) => texts.push(t),
+            Err(line) => return fail(line),
         }
-        Err(e) => {
-            eprintln!("{}", e.message_zh_en().replace('\n', " "));
-            ExitCode::from(2)
+    }
+    let Some(top) = top else {
+        if texts.len() != 1 || !weights.is_empty() {
+            return fail(
+                "多个公告文件或 --weights 只用于评选的加权轮次，须同时给 --top（晋级人数） / several bulletins or --weights \
+                 recount a weighted selection round and need --top (how many advance)"
+                    .into(),
+            );
         }
+        return match jiaogong_domain::ballots::tally_json_pretty(&texts[0]) {
+            Ok(json) => {
+                out!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e.message_zh_en()),
+        };
+    };
+    use jiaogong_domain::congress::round_recount::{recount_round, RecountError};
+    if weights.len() != texts.len() {
+        return fail(
+            RecountError::WeightsDoNotMatch { bulletins: texts.len(), weights: weights.len() }.message_zh_en(),
+        );
+    }
+    let pairs: Vec<(u64, &str)> = weights.iter().copied().zip(texts.iter().map(String::as_str)).collect();
+    match recount_round(&pairs, top) {
+        Ok(outcome) => match serde_json::to_string_pretty(&outcome) {
+            Ok(json) => {
+                out!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e.to_string()),
+        },
+        Err(e) => fail(e.message_zh_en()),
     }
 }

@@ -295,12 +295,7 @@ async fn round(
         cast_all(store, poll_id, ballots).await?;
         let bulletin = close_poll(store, school, poll_id).await?;
         if let TallyResult::Election(r) = ballots::tally(&bulletin) {
-            counts.push(ElectorateCount {
-                label: label.clone(),
-                weight: *weight as u64,
-                valid: r.valid,
-                yes: r.tally.iter().map(|e| (e.name.clone(), e.yes)).collect(),
-            });
+            counts.push(ElectorateCount::from_election(label, *weight as u64, &r));
         }
     }
     let outcome = combine(running, &counts, top_n).map_err(|e| anyhow::anyhow!("{e:?}"))?;

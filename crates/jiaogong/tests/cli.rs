@@ -260,3 +260,83 @@ fn output_into_a_closed_pipe_ends_quietly_without_a_panic() {
     assert_ne!(o.status.code(), Some(101), "{err}");
     assert_eq!(o.status.code(), Some(0), "{err}");
 }
+
+#[test]
+fn a_weighted_selection_round_is_recounted_from_its_bulletins_as_the_server_recorded_it() {
+    let d = tempdir();
+    assert!(jg(&d.0, &["demo"]).status.success());
+    let url = format!("sqlite://{}", d.0.join("jiaogong.db").display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // Every closed round: its recorded outcome, top N, and per electorate (weight, bulletin).
+    type Round = (String, i64, Vec<(i64, serde_json::Value)>);
+    let rounds: Vec<Round> = rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        let rounds: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT id, outcome, top_n FROM selection_rounds WHERE status = 'closed' ORDER BY number")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        let mut out = Vec::new();
+        for (id, outcome, top) in rounds {
+            let polls: Vec<(String, i64, String)> = sqlx::query_as(
+                "SELECT rp.poll_id, rp.weight, p.definition FROM selection_round_polls rp JOIN polls p ON p.id = rp.poll_id \
+                 WHERE rp.round_id = $1 ORDER BY rp.label",
+            )
+            .bind(&id)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            let mut electorates = Vec::new();
+            for (poll_id, weight, definition) in polls {
+                let ballots: Vec<(String, String, i64)> =
+                    sqlx::query_as("SELECT tracker, content, paper FROM ballots WHERE poll_id = $1")
+                        .bind(&poll_id)
+                        .fetch_all(&pool)
+                        .await
+                        .unwrap();
+                let list: Vec<serde_json::Value> = ballots
+                    .into_iter()
+                    .map(|(tracker, content, paper)| {
+                        let mut b: serde_json::Value = serde_json::from_str(&content).unwrap();
+                        b["tracker"] = serde_json::json!(tracker);
+                        if paper == 1 {
+                            b["paper"] = serde_json::json!(true);
+                        }
+                        b
+                    })
+                    .collect();
+                let poll: serde_json::Value = serde_json::from_str(&definition).unwrap();
+                electorates.push((weight, serde_json::json!({"format": "jiaogong-bulletin/1", "poll": poll, "ballots": list})));
+            }
+            out.push((outcome, top, electorates));
+        }
+        pool.close().await;
+        out
+    });
+    let weighted: Vec<&Round> = rounds.iter().filter(|r| r.2.len() > 1).collect();
+    assert!(!weighted.is_empty(), "the demo's selection has a round of more than one electorate");
+    for (outcome, top, electorates) in weighted {
+        let mut args: Vec<String> = vec!["tally".into()];
+        for (i, (_, b)) in electorates.iter().enumerate() {
+            let f = d.0.join(format!("round-{i}.json"));
+            std::fs::write(&f, b.to_string()).unwrap();
+            args.push(f.display().to_string());
+        }
+        let weights: Vec<String> = electorates.iter().map(|(w, _)| w.to_string()).collect();
+        args.extend(["--weights".into(), weights.join(","), "--top".into(), top.to_string()]);
+        let o = Command::new(env!("CARGO_BIN_EXE_jiaogong")).args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let recorded: serde_json::Value = serde_json::from_str(outcome).unwrap();
+        assert_eq!(got, recorded);
+        // Weights that do not match the bulletins are one clear line and exit 2.
+        let o = Command::new(env!("CARGO_BIN_EXE_jiaogong"))
+            .args(&args[..args.len() - 4])
+            .args(["--weights", "1", "--top", "1"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert_eq!(String::from_utf8_lossy(&o.stderr).trim().lines().count(), 1, "{}", text(&o));
+    }
+}

@@ -472,12 +472,7 @@ async fn close_round(
         let TallyResult::Election(r) = ballots::tally(&crate::polls::bulletin_of(&st, &poll).await?) else {
             return Err(AppError::Internal("round poll is not an election".into()));
         };
-        counts.push(ElectorateCount {
-            label: p.label.clone(),
-            weight: p.weight as u64,
-            valid: r.valid,
-            yes: r.tally.iter().map(|e| (e.name.clone(), e.yes)).collect(),
-        });
+        counts.push(ElectorateCount::from_election(&p.label, p.weight as u64, &r));
     }
     let outcome = match combine(&candidates, &counts, rv.r.top_n as u64) {
         Ok(o) => o,

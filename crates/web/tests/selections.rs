@@ -165,6 +165,8 @@ async fn selection_from_nomination_to_honour_roll() {
     assert!(running.contains(&"张仁爱") && running.contains(&"陈自荐"));
     let (_, page) = get(&t, &url, &chair).await;
     assert!(page.contains("加权得票率") && page.contains("100.00%"));
+    // How to recount the round from its bulletins: one file per electorate, weights in the listed order.
+    assert!(page.contains("jiaogong tally 1.json 2.json --weights 3,1 --top 2"), "{page}");
 
     // The principal's review: the chair enters it, the org committee cannot; a removal needs a reason.
     assert_eq!(post(&t, &format!("{url}/stage"), &chair, "to=review").await.0, StatusCode::SEE_OTHER);

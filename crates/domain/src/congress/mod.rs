@@ -9,6 +9,7 @@ pub mod evaluation;
 mod proposal_report;
 mod proposals;
 mod resolutions;
+pub mod round_recount;
 pub mod selection;
 mod settings;
 

@@ -122,6 +122,7 @@ sel-to-voting-confirm = No nominee can be added afterwards. Continue?
 sel-round = Round { $number }
 sel-top-n = The top { $count } advance
 sel-poll-link = Turnout
+sel-recount = Recount this round: open each vote above, download its bulletin, and run the command below with the files in the order listed; it gives this table.
 sel-weighted-rate = Weighted approval
 sel-advances = Advances
 sel-tied = Tied

@@ -122,6 +122,7 @@ sel-to-voting-confirm = 结束推荐后不能再增加候选人。确定？
 sel-round = 第 { $number } 轮投票
 sel-top-n = 前 { $count } 名进入下一环节
 sel-poll-link = 投票情况
+sel-recount = 复核本轮：打开以上各投票，下载其公告文件，按列出的顺序运行下面的命令，结果应与本表相同。
 sel-weighted-rate = 加权得票率
 sel-advances = 进入下一环节
 sel-tied = 并列

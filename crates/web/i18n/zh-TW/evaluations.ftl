@@ -122,6 +122,7 @@ sel-to-voting-confirm = 結束推薦後不能再增加候選人。確定？
 sel-round = 第 { $number } 輪投票
 sel-top-n = 前 { $count } 名進入下一環節
 sel-poll-link = 投票情況
+sel-recount = 複核本輪：打開以上各投票，下載其公告檔案，按列出的順序執行下面的命令，結果應與本表相同。
 sel-weighted-rate = 加權得票率
 sel-advances = 進入下一環節
 sel-tied = 並列
