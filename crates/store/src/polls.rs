@@ -217,12 +217,11 @@ pub async fn live_turnout(store: &Store, poll_id: &str) -> Result<LiveTurnout> {
         crate::DbKind::Sqlite => "group_concat(member_id, ',')",
         crate::DbKind::Postgres => "string_agg(member_id, ',')",
     };
-    let (electorate, voted, ids): (i64, i64, Option<String>) = sqlx::query_as(&format!(
-        "SELECT (SELECT COUNT(*) FROM poll_electorate WHERE poll_id = $1), COUNT(*), {agg} FROM poll_voted WHERE poll_id = $1"
-    ))
-    .bind(poll_id)
-    .fetch_one(&store.read)
-    .await?;
+    let (voted, ids): (i64, Option<String>) =
+        sqlx::query_as(&format!("SELECT COUNT(*), {agg} FROM poll_voted WHERE poll_id = $1"))
+            .bind(poll_id)
+            .fetch_one(&store.read)
+            .await?;
     let ids = ids.unwrap_or_default();
     let done: std::collections::HashSet<&str> = ids.split(',').filter(|s| !s.is_empty()).collect();
     let not_voted = roster
@@ -230,7 +229,7 @@ pub async fn live_turnout(store: &Store, poll_id: &str) -> Result<LiveTurnout> {
         .filter(|e| !done.contains(e.member_id.as_str()))
         .map(|e| (e.employee_no.clone(), e.name.clone()))
         .collect();
-    Ok(LiveTurnout { electorate, voted, not_voted })
+    Ok(LiveTurnout { electorate: roster.len() as i64, voted, not_voted })
 }
 
 /// The electorate of a poll with numbers and names, in pinyin order (cached; see [`live_turnout`]).
@@ -280,23 +279,6 @@ async fn electorate_roster(store: &Store, poll_id: &str) -> Result<std::sync::Ar
     let roster = std::sync::Arc::new(roster);
     store.caches.electorates.put(poll_id.to_string(), gen, roster.clone());
     Ok(roster)
-}
-
-/// Names of eligible members who have not voted yet (the chair's live view; never choices).
-pub async fn not_voted(store: &Store, poll_id: &str) -> Result<Vec<(String, String)>> {
-    Ok(live_turnout(store, poll_id).await?.not_voted)
-}
-
-/// [`not_voted`] read row by row (the fallback of [`live_turnout`]).
-pub async fn not_voted_rows(store: &Store, poll_id: &str) -> Result<Vec<(String, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT m.employee_no, m.name FROM poll_electorate e JOIN members m ON m.id = e.member_id \
-         WHERE e.poll_id = $1 AND NOT EXISTS (SELECT 1 FROM poll_voted v WHERE v.poll_id = e.poll_id AND v.member_id = e.member_id) \
-         ORDER BY m.name_pinyin, m.employee_no",
-    )
-    .bind(poll_id)
-    .fetch_all(&store.read)
-    .await?)
 }
 
 /// How many paper ballots a poll holds.
