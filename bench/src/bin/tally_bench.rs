@@ -10,7 +10,8 @@
 //!
 //! The server's own path is timed too (`server_*`): the closed poll's ballots read from a table
 //! as the server stores them (tracker, content without the tracker), the bulletin built and
-//! checked from those rows (`bulletin_from_stored`), tallied and written out.
+//! checked and tallied once per distinct content (`StoredBallots`), and the bulletin written from
+//! the stored text; that bulletin is read back and must tally as the original.
 //!
 //! `tally_bench --dir DIR [--ballots 100000] [--runs 3]`
 //! prints `ballots=N tally_ms=.. raw_ms=.. ratio=.. parse_ms=.. count_ms=.. write_ms=.. …`
@@ -22,11 +23,16 @@ use std::time::Instant;
 
 use anyhow::Context;
 use bench::{arg, req_arg, Lcg};
+use rand::seq::SliceRandom;
+
+// The allocator of the `jiaogong` binary, whose paths (the server's, `jiaogong tally`) are timed.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use jiaogong_domain::ballots::{
-    bulletin_from_stored, parse_bulletin, tally, Ballot, Bulletin, Choice, Poll, Rules, BULLETIN_FORMAT,
+    parse_bulletin, tally, Ballot, Bulletin, Choice, Poll, Rules, StoredBallots, BULLETIN_FORMAT,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{ConnectOptions, Connection, SqliteConnection};
+use sqlx::{AnyConnection, ConnectOptions, Connection, SqliteConnection};
 
 const CANDIDATES: [&str; 9] = ["何丽", "吴秀英", "潘芳", "田春梅", "王国庆", "李建国", "张海燕", "刘志强", "陈晓东"];
 
@@ -164,25 +170,33 @@ async fn raw_once(
     Ok((ms(t1 - t0), ms(t2 - t1), counts.len()))
 }
 
-/// The server's path once: stored rows read, the bulletin built and checked, tallied, written.
-/// (read+build, count, write) ms.
-async fn server_once(conn: &mut SqliteConnection, poll_json: &str, out: &Path) -> anyhow::Result<(f64, f64, f64)> {
+/// The server's path once: stored rows read by the store's statement through the Any driver
+/// (as the server's pool reads them), shuffled, checked and tallied once per distinct content
+/// (`StoredBallots`), the bulletin written from the stored text. (read+check, count, write) ms.
+async fn server_once(conn: &mut AnyConnection, poll_json: &str, out: &Path) -> anyhow::Result<(f64, f64, f64)> {
     let t0 = Instant::now();
-    // The store's own statement (`polls::ballots_packed`), on a table of the same shape.
-    let sql = jiaogong_store::polls::packed_select(jiaogong_store::DbKind::Sqlite).replace("$1", "'p'");
-    let (count, text): (i64, Option<String>) = sqlx::query_as(&sql).fetch_one(&mut *conn).await?;
-    let packed = jiaogong_store::polls::PackedBallots::new(text.unwrap_or_default());
-    let rows = packed.rows();
-    anyhow::ensure!(rows.len() as i64 == count, "packed rows do not split back");
-    let b = bulletin_from_stored(poll_json, &rows).map_err(|e| anyhow::anyhow!("{}", e.message_zh_en()))?;
-    drop(rows);
-    drop(packed);
+    // The store's own read (`polls::ballots_packed`), on a table of the same shape.
+    let packed = jiaogong_store::polls::ballots_packed_on(
+        conn,
+        jiaogong_store::DbKind::Sqlite,
+        "p",
+        jiaogong_store::polls::PACKED_CHUNK,
+    )
+    .await?;
+    let mut rows = packed.byte_rows();
+    anyhow::ensure!(rows.len() == packed.len(), "packed rows do not split back");
+    rows.shuffle(&mut rand::thread_rng());
+    let stored = StoredBallots::read(poll_json, &rows).map_err(|e| anyhow::anyhow!("{}", e.message_zh_en()))?;
     let t1 = Instant::now();
-    let result = tally(&b);
+    let result = stored.tally();
     let t2 = Instant::now();
-    write_durably(&b, out)?;
+    let f = std::fs::File::create(out)?;
+    let mut w = BufWriter::with_capacity(1 << 20, f);
+    stored.write_bulletin(&mut w)?;
+    let f = w.into_inner().map_err(|e| e.into_error())?;
+    f.sync_all()?;
     let t3 = Instant::now();
-    anyhow::ensure!(counted(&result) == b.ballots.len(), "the server path lost ballots");
+    anyhow::ensure!(counted(&result) == rows.len(), "the server path lost ballots");
     Ok((ms(t1 - t0), ms(t2 - t1), ms(t3 - t2)))
 }
 
@@ -225,7 +239,10 @@ async fn measure(
         .collect();
     let out = dir.join(format!("{name}-bulletin.json"));
     let raw_out = dir.join(format!("{name}-raw.tsv"));
-    let mut conn = raw_table(&dir.join(format!("{name}-raw.db")), &rows).await?;
+    let db = dir.join(format!("{name}-raw.db"));
+    let mut conn = raw_table(&db, &rows).await?;
+    sqlx::any::install_default_drivers();
+    let mut any = AnyConnection::connect(&format!("sqlite://{}", db.display())).await?;
     let (mut app, mut raw) = (Vec::new(), Vec::new());
     let (mut p, mut c, mut w, mut g, mut rw) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut srv, mut sp, mut sc, mut sw) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -242,13 +259,18 @@ async fn measure(
         raw.push(x + y);
         g.push(x);
         rw.push(y);
-        let (a, b2, c2) = server_once(&mut conn, &poll_json, &out).await?;
+        let (a, b2, c2) = server_once(&mut any, &poll_json, &out).await?;
         srv.push(a + b2 + c2);
         sp.push(a);
         sc.push(b2);
         sw.push(c2);
     }
     conn.close().await?;
+    any.close().await?;
+    // The server's bulletin (written last) reads back and tallies as the original.
+    let back = parse_bulletin(&std::fs::read_to_string(&out)?).map_err(|e| anyhow::anyhow!("{}", e.message_zh_en()))?;
+    anyhow::ensure!(back.ballots.len() == b.ballots.len(), "the server's bulletin lost ballots");
+    anyhow::ensure!(tally(&back) == tally(b), "the server's bulletin tallies differently");
     let size = std::fs::metadata(&out)?.len() as usize;
     Ok((
         Side { total: median(app), parts: [median(p), median(c), median(w)] },

@@ -292,66 +292,180 @@ pub async fn paper_count(store: &Store, poll_id: &str) -> Result<i64> {
 
 /// Every ballot of a poll (tracker order, which is random): (tracker, content JSON, paper).
 pub async fn ballots(store: &Store, poll_id: &str) -> Result<Vec<(String, String, i64)>> {
+    let mut conn = store.read.acquire().await?;
+    ballots_on(&mut conn, poll_id).await
+}
+
+async fn ballots_on(conn: &mut sqlx::AnyConnection, poll_id: &str) -> Result<Vec<(String, String, i64)>> {
     Ok(sqlx::query_as("SELECT tracker, content, paper FROM ballots WHERE poll_id = $1 ORDER BY tracker")
         .bind(poll_id)
-        .fetch_all(&store.read)
+        .fetch_all(conn)
         .await?)
 }
 
-/// Every ballot of a poll as (tracker, content, on paper), read as one packed text instead of
-/// row by row (100,000 rows cost a second through the driver; one aggregated value a fraction).
-/// Falls back to [`ballots`] if the packing does not split back into as many rows.
+/// Ballots per statement of [`ballots_packed`]: about a megabyte and a half of election
+/// ballots, which stays in the processor's caches while it is copied from the database.
+pub const PACKED_CHUNK: i64 = 8192;
+
+/// Every ballot of a poll as (tracker, content, on paper), read a chunk of [`PACKED_CHUNK`]
+/// ballots at a time, each chunk as three packed texts in one statement instead of row by row
+/// (100,000 rows cost a second through the driver; a dozen aggregated rows a fraction).
 pub async fn ballots_packed(store: &Store, poll_id: &str) -> Result<PackedBallots> {
-    let (count, text): (i64, Option<String>) =
-        sqlx::query_as(&packed_select(store.kind)).bind(poll_id).fetch_one(&store.read).await?;
-    let packed = PackedBallots::new(text.unwrap_or_default());
-    if packed.rows().len() as i64 == count {
-        return Ok(packed);
-    }
-    let mut text = String::new();
-    for (t, c, p) in ballots(store, poll_id).await? {
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(&format!("{t}\t{p}\t{}", c.replace('\n', " ")));
-    }
-    Ok(PackedBallots::new(text))
+    let mut conn = store.read.acquire().await?;
+    ballots_packed_on(&mut conn, store.kind, poll_id, PACKED_CHUNK).await
 }
 
-/// The statement of [`ballots_packed`]: the count and the packed text of one poll's ballots.
+/// [`ballots_packed`] on one connection, `chunk` ballots per statement. Falls back to reading
+/// row by row if a chunk does not split back into as many ballots as it counted.
+pub async fn ballots_packed_on(
+    conn: &mut sqlx::AnyConnection,
+    kind: crate::DbKind,
+    poll_id: &str,
+    chunk: i64,
+) -> Result<PackedBallots> {
+    let chunk_size = chunk.max(1);
+    let sql = packed_select(kind);
+    let mut packed = PackedBallots::default();
+    // Trackers are never empty, so every tracker sorts after "".
+    let mut after = String::new();
+    loop {
+        let (count, contents, trackers, papers, last): PackedRow =
+            sqlx::query_as(&sql).bind(poll_id).bind(&after).bind(chunk_size).fetch_one(&mut *conn).await?;
+        let chunk = Chunk {
+            contents: contents.unwrap_or_default(),
+            trackers: trackers.unwrap_or_default(),
+            papers: papers.unwrap_or_default(),
+        };
+        if !chunk.lines_up(count) {
+            break;
+        }
+        packed.count += chunk.papers.len();
+        if count > 0 {
+            packed.chunks.push(chunk);
+        }
+        match last {
+            Some(last) if count == chunk_size => after = last,
+            _ => return Ok(packed),
+        }
+    }
+    let (mut contents, mut trackers, mut papers) = (Vec::new(), Vec::new(), String::new());
+    for (t, c, p) in ballots_on(conn, poll_id).await? {
+        trackers.push(t.replace('\n', " "));
+        contents.push(c.replace('\n', " "));
+        papers.push(if p == 1 { '1' } else { '0' });
+    }
+    let chunk = Chunk { contents: contents.join("\n").into_bytes(), trackers: trackers.join("\n"), papers };
+    Ok(PackedBallots { count: chunk.papers.len(), chunks: vec![chunk] })
+}
+
+type PackedRow = (i64, Option<Vec<u8>>, Option<String>, Option<String>, Option<String>);
+
+/// The statement of [`ballots_packed`] (`$1` poll, `$2` the last tracker read, `$3` chunk size):
+/// the count, the contents and the trackers each joined by newlines, the paper flags as one
+/// digit per ballot, and the last tracker. One scan feeds the aggregates row by row, so the
+/// k-th line of each belongs to the same ballot. The contents come as bytes: the tally reads
+/// each distinct content once, and its JSON reader checks the UTF-8 of what it reads, so the
+/// whole text is not checked twice.
 pub fn packed_select(kind: crate::DbKind) -> String {
-    // Trackers are generated and contents are compact JSON: neither holds a tab or a newline.
-    let agg = match kind {
+    // Trackers are generated and contents are compact JSON: neither holds a newline.
+    let aggs = match kind {
         crate::DbKind::Sqlite => {
-            "group_concat(tracker || char(9) || CAST(paper AS TEXT) || char(9) || content, char(10))"
+            "CAST(group_concat(content, char(10)) AS BLOB), group_concat(tracker, char(10)), group_concat(paper, '')"
         }
-        crate::DbKind::Postgres => "string_agg(tracker || E'\\t' || CAST(paper AS TEXT) || E'\\t' || content, E'\\n')",
+        crate::DbKind::Postgres => {
+            "convert_to(string_agg(content, E'\\n'), 'UTF8'), string_agg(tracker, E'\\n'), \
+             string_agg(CAST(paper AS TEXT), '')"
+        }
     };
-    format!("SELECT COUNT(*), {agg} FROM ballots WHERE poll_id = $1")
+    format!(
+        "SELECT COUNT(*), {aggs}, MAX(tracker) FROM (SELECT tracker, content, paper FROM ballots \
+         WHERE poll_id = $1 AND tracker > $2 ORDER BY tracker LIMIT $3) AS chunk"
+    )
 }
 
-/// The ballots of a poll packed one per line as `tracker \t paper \t content`.
-pub struct PackedBallots(String);
+/// The ballots of a poll as [`ballots_packed`] reads them.
+#[derive(Default)]
+pub struct PackedBallots {
+    chunks: Vec<Chunk>,
+    count: usize,
+}
 
-impl PackedBallots {
-    pub fn new(text: String) -> Self {
-        Self(text)
+/// One statement's ballots: contents and trackers by line, paper flags by character.
+struct Chunk {
+    contents: Vec<u8>,
+    trackers: String,
+    papers: String,
+}
+
+impl Chunk {
+    /// Whether the texts hold `count` ballots each.
+    fn lines_up(&self, count: i64) -> bool {
+        let lines = |text: &[u8]| if text.is_empty() { 0 } else { memchr::memchr_iter(b'\n', text).count() + 1 };
+        let n = self.papers.len();
+        n as i64 == count && lines(&self.contents) == n && lines(self.trackers.as_bytes()) == n
     }
 
-    /// (tracker, content, on paper) of each ballot, borrowed from the packed text.
-    pub fn rows(&self) -> Vec<(&str, &str, bool)> {
-        if self.0.is_empty() {
+    /// The rows, or fewer if the texts do not line up.
+    fn byte_rows(&self) -> Vec<(&str, &[u8], bool)> {
+        let mut rows = Vec::with_capacity(self.papers.len());
+        if self.papers.is_empty() {
+            return rows;
+        }
+        let mut trackers = self.trackers.split('\n');
+        let mut rest: &[u8] = &self.contents;
+        let mut done = false;
+        for paper in self.papers.bytes() {
+            let Some(tracker) = trackers.next() else { return Vec::new() };
+            if done {
+                return Vec::new();
+            }
+            let content = match memchr::memchr(b'\n', rest) {
+                Some(end) => {
+                    let (content, tail) = rest.split_at(end);
+                    rest = tail.get(1..).unwrap_or_default();
+                    content
+                }
+                None => {
+                    done = true;
+                    rest
+                }
+            };
+            rows.push((tracker, content, paper == b'1'));
+        }
+        if trackers.next().is_some() || !done {
             return Vec::new();
         }
-        self.0
-            .split('\n')
-            .map(|line| {
-                let mut parts = line.splitn(3, '\t');
-                let tracker = parts.next().unwrap_or_default();
-                let paper = parts.next().unwrap_or_default() == "1";
-                (tracker, parts.next().unwrap_or_default(), paper)
-            })
-            .collect()
+        rows
+    }
+}
+
+impl PackedBallots {
+    /// How many ballots.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// (tracker, content, on paper) of each ballot, borrowed from the packed texts. The contents
+    /// are bytes, for [`jiaogong_domain::ballots::StoredBallots`].
+    pub fn byte_rows(&self) -> Vec<(&str, &[u8], bool)> {
+        let mut rows = Vec::with_capacity(self.count);
+        for chunk in &self.chunks {
+            rows.extend(chunk.byte_rows());
+        }
+        rows
+    }
+
+    /// [`Self::byte_rows`] with the contents as text; none if they are not UTF-8.
+    pub fn rows(&self) -> Vec<(&str, &str, bool)> {
+        self.byte_rows()
+            .into_iter()
+            .map(|(t, c, p)| std::str::from_utf8(c).map(|c| (t, c, p)))
+            .collect::<std::result::Result<_, _>>()
+            .unwrap_or_default()
     }
 }
 

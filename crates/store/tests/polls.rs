@@ -103,6 +103,16 @@ on_every_db!(one_ballot_per_member_under_concurrency, |store, db| {
     one_by_one.sort();
     rows.sort();
     assert_eq!(rows, one_by_one);
+    // Read a few ballots per statement, chunks split evenly or not, the rows are the same.
+    for chunk in [1, 7, 8, 39, 40, 41] {
+        let mut conn = store.reader().acquire().await.unwrap();
+        let packed = polls::ballots_packed_on(&mut conn, store.kind, &poll, chunk).await.unwrap();
+        assert_eq!(packed.len(), 40, "chunk {chunk}");
+        let mut rows: Vec<(String, String, bool)> =
+            packed.rows().into_iter().map(|(t, c, p)| (t.to_string(), c.to_string(), p)).collect();
+        rows.sort();
+        assert_eq!(rows, one_by_one, "chunk {chunk}");
+    }
     assert_eq!(polls::turnout(&store, &poll).await.unwrap(), (40, 40));
     assert!(polls::live_turnout(&store, &poll).await.unwrap().not_voted.is_empty());
 });

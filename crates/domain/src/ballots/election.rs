@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::bulletin::{normalize_name, Ballot, Bulletin, Choice, Poll};
+use super::bulletin::{normalize_name, Ballot, Choice, Poll};
 use super::names::{Hints, NameIndex};
 use super::{count, void_reason, VoidReason};
 
@@ -119,24 +119,24 @@ impl BallotReader {
     }
 }
 
-pub(crate) fn tally(b: &Bulletin) -> ElectionResult {
-    let poll = &b.poll;
+/// Counts `ballots`, each standing for `n` identical ballots.
+pub(crate) fn tally<'a>(poll: &Poll, ballots: impl Iterator<Item = (&'a Ballot, u64)>) -> ElectionResult {
     let seats = poll.seats.unwrap_or(0);
     let n = poll.candidates.len();
     let (mut yes, mut no, mut abstain) = (vec![0u64; n], vec![0u64; n], vec![0u64; n]);
     let mut written: HashMap<String, u64> = HashMap::new();
     let (mut valid, mut invalid) = (0u64, 0u64);
     let mut reader = BallotReader::new(poll);
-    for ballot in &b.ballots {
+    for (ballot, n) in ballots {
         if ballot.spoiled {
-            invalid += 1;
+            invalid = invalid.saturating_add(n);
             continue;
         }
         if reader.read(poll, ballot) > seats {
-            invalid += 1; // 多选无效
+            invalid = invalid.saturating_add(n); // 多选无效
             continue;
         }
-        valid += 1;
+        valid = valid.saturating_add(n);
         for (i, c) in reader.marks.iter().enumerate() {
             let column = match c {
                 Choice::Yes => &mut yes,
@@ -144,11 +144,12 @@ pub(crate) fn tally(b: &Bulletin) -> ElectionResult {
                 Choice::Abstain => &mut abstain,
             };
             if let Some(cell) = column.get_mut(i) {
-                *cell += 1;
+                *cell = cell.saturating_add(n);
             }
         }
         for name in reader.new_names.drain(..) {
-            *written.entry(name).or_insert(0) += 1;
+            let cell = written.entry(name).or_insert(0);
+            *cell = cell.saturating_add(n);
         }
     }
 
@@ -175,7 +176,7 @@ pub(crate) fn tally(b: &Bulletin) -> ElectionResult {
     }));
     entries.sort_by(|a, b| b.yes.cmp(&a.yes).then_with(|| a.name.cmp(&b.name)));
 
-    let returned = count(b.ballots.len());
+    let returned = valid.saturating_add(invalid);
     let void_reason = void_reason(poll, returned);
     let base = poll.base_value(valid);
     let (n_elected, runoff) = if void_reason.is_some() || seats == 0 {

@@ -11,10 +11,10 @@
 
 use serde::Serialize;
 
-use super::bulletin::{Bulletin, Poll};
+use super::bulletin::{Ballot, Poll};
 use super::exact::{format_hundredths, round_hundredths, round_hundredths_u128, Nat};
 use super::names::NameIndex;
-use super::{count, void_reason, Fraction, OrderedMap, VoidReason};
+use super::{void_reason, Fraction, OrderedMap, VoidReason};
 
 /// The result of an evaluation, see ballots.md.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -70,8 +70,8 @@ struct Cell {
     points: u128,
 }
 
-pub(crate) fn tally(b: &Bulletin) -> EvaluationResult {
-    let poll = &b.poll;
+/// Counts `ballots`, each standing for `n` identical ballots.
+pub(crate) fn tally<'a>(poll: &Poll, ballots: impl Iterator<Item = (&'a Ballot, u64)>) -> EvaluationResult {
     let subjects = NameIndex::lenient(poll.subjects.iter().map(String::as_str));
     let grades = NameIndex::lenient(poll.grades.iter().map(|g| g.name.as_str()));
     let groups = NameIndex::lenient(poll.groups.iter().map(|g| g.name.as_str()));
@@ -80,27 +80,27 @@ pub(crate) fn tally(b: &Bulletin) -> EvaluationResult {
     // cells[subject][group]
     let mut cells = vec![vec![empty; group_count]; poll.subjects.len()];
     let (mut valid, mut invalid) = (0u64, 0u64);
-    for ballot in &b.ballots {
+    for (ballot, n) in ballots {
         if ballot.spoiled {
-            invalid += 1;
+            invalid = invalid.saturating_add(n);
             continue;
         }
-        valid += 1;
+        valid = valid.saturating_add(n);
         let group = if poll.groups.is_empty() { Some(0) } else { ballot.group.as_deref().and_then(|g| groups.find(g)) };
         let Some(group) = group else { continue }; // only in a bulletin that was never validated
         for (subject, grade) in ballot.grades.iter().flatten() {
             let (Some(s), Some(g)) = (subjects.find(subject), grades.find(grade)) else { continue };
             let points = poll.grades.get(g).map_or(0, |gr| gr.points);
             if let Some(cell) = cells.get_mut(s).and_then(|row| row.get_mut(group)) {
-                cell.n += 1;
+                cell.n = cell.n.saturating_add(n);
                 if let Some(c) = cell.counts.get_mut(g) {
-                    *c += 1;
+                    *c = c.saturating_add(n);
                 }
-                cell.points = cell.points.saturating_add(u128::from(points));
+                cell.points = cell.points.saturating_add(u128::from(points) * u128::from(n));
             }
         }
     }
-    let returned = count(b.ballots.len());
+    let returned = valid.saturating_add(invalid);
     let rules = Rules::of(poll, &grades);
     let subjects =
         poll.subjects.iter().zip(&cells).map(|(name, row)| subject_result(poll, &rules, name, row)).collect();

@@ -27,7 +27,16 @@ pub(crate) fn from_str(json: &str) -> Result<Bulletin, serde_json::Error> {
 /// marks pointing at `names`; `tracker` fills in an absent tracker.
 fn ballot_from_str(json: &str, names: &Names, tracker: &str) -> Result<Ballot, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(json);
-    let ballot = (&mut de).deserialize_map(BallotVisitor { names, tracker: Some(tracker) })?;
+    let ballot = (&mut de).deserialize_map(BallotVisitor { names, tracker: Some(tracker), stored: false })?;
+    de.end()?;
+    Ok(ballot)
+}
+
+/// Reads one ballot's stored content strictly as the server stores it: an object without
+/// `tracker` and `paper` (the store keeps those apart), with the marks pointing at `names`.
+pub(crate) fn stored_ballot(json: &[u8], names: &Names) -> Result<Ballot, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let ballot = (&mut de).deserialize_map(BallotVisitor { names, tracker: Some(""), stored: true })?;
     de.end()?;
     Ok(ballot)
 }
@@ -174,7 +183,7 @@ struct BallotSeed<'a>(&'a Names);
 impl<'de> DeserializeSeed<'de> for BallotSeed<'_> {
     type Value = Ballot;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Ballot, D::Error> {
-        d.deserialize_map(BallotVisitor { names: self.0, tracker: None })
+        d.deserialize_map(BallotVisitor { names: self.0, tracker: None, stored: false })
     }
 }
 
@@ -204,6 +213,8 @@ struct BallotVisitor<'a> {
     names: &'a Names,
     /// The tracker of a stored ballot, whose content does not repeat it.
     tracker: Option<&'a str>,
+    /// Stored content: `tracker` and `paper` may not appear.
+    stored: bool,
 }
 
 /// Sets a field once; a second occurrence is an error, as in the derived impls.
@@ -229,6 +240,12 @@ impl<'de> Visitor<'de> for BallotVisitor<'_> {
         let mut group: Option<Option<String>> = None;
         let mut grades: Option<Option<BTreeMap<String, String>>> = None;
         while let Some(key) = map.next_key_seed(BallotFieldSeed)? {
+            if self.stored && key < 2 {
+                return Err(de::Error::custom(format_args!(
+                    "`{}` is kept apart from stored content",
+                    BALLOT_FIELDS.get(key).copied().unwrap_or_default()
+                )));
+            }
             match key {
                 0 => once(&mut tracker, "tracker", map.next_value()?)?,
                 1 => once(&mut paper, "paper", map.next_value()?)?,

@@ -22,6 +22,7 @@ mod names;
 pub mod paper;
 mod presets;
 mod resolution;
+mod stored;
 mod validate;
 
 #[cfg(test)]
@@ -40,6 +41,7 @@ pub use fast::bulletin_from_stored;
 pub use fraction::{Fraction, FractionError};
 pub use presets::{chosen_rules, RuleChoiceError, BASE_CHOICES, QUORUM_CHOICES, THRESHOLD_CHOICES};
 pub use resolution::ResolutionResult;
+pub use stored::StoredBallots;
 pub use validate::parse_bulletin;
 
 /// The result of a tally; serialises with `"kind"` first, then the fields of ballots.md.
@@ -64,10 +66,17 @@ pub enum VoidReason {
 /// Counts the bulletin. Never panics; a bulletin that was not validated is counted leniently
 /// (unknown names are ignored), so call [`Bulletin::validate`] first for built bulletins.
 pub fn tally(b: &Bulletin) -> TallyResult {
-    match b.poll.kind {
-        PollKind::Resolution => TallyResult::Resolution(resolution::tally(b)),
-        PollKind::Election => TallyResult::Election(election::tally(b)),
-        PollKind::Evaluation => TallyResult::Evaluation(evaluation::tally(b)),
+    tally_counted(&b.poll, b.ballots.iter().map(|ballot| (ballot, 1)))
+}
+
+/// Tallies ballots given as (ballot, how many identical ballots it stands for): the same result
+/// as [`tally`] on the bulletin holding each ballot that many times (a stored poll's ballots are
+/// counted once per distinct content, see [`StoredBallots`]).
+pub fn tally_counted<'a>(poll: &Poll, ballots: impl Iterator<Item = (&'a Ballot, u64)>) -> TallyResult {
+    match poll.kind {
+        PollKind::Resolution => TallyResult::Resolution(resolution::tally(poll, ballots)),
+        PollKind::Election => TallyResult::Election(election::tally(poll, ballots)),
+        PollKind::Evaluation => TallyResult::Evaluation(evaluation::tally(poll, ballots)),
     }
 }
 

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use super::bulletin::{Bulletin, Choice};
-use super::{count, void_reason, VoidReason};
+use super::bulletin::{Ballot, Choice, Poll};
+use super::{void_reason, VoidReason};
 
 /// `{"kind": "resolution", "void_reason": null, "returned": 50, "valid": 49, "invalid": 1,
 /// "yes": 40, "no": 6, "abstain": 3, "base": 62, "passed": true}`.
@@ -24,20 +24,22 @@ pub struct ResolutionResult {
     pub passed: bool,
 }
 
-pub(crate) fn tally(b: &Bulletin) -> ResolutionResult {
+/// Counts `ballots`, each standing for `n` identical ballots.
+pub(crate) fn tally<'a>(poll: &Poll, ballots: impl Iterator<Item = (&'a Ballot, u64)>) -> ResolutionResult {
     let (mut yes, mut no, mut abstain, mut invalid) = (0u64, 0u64, 0u64, 0u64);
-    for ballot in &b.ballots {
-        match (ballot.spoiled, ballot.choice) {
-            (true, _) => invalid += 1,
-            (false, Some(Choice::Yes)) => yes += 1,
-            (false, Some(Choice::No)) => no += 1,
-            (false, Some(Choice::Abstain) | None) => abstain += 1,
-        }
+    for (ballot, n) in ballots {
+        let column = match (ballot.spoiled, ballot.choice) {
+            (true, _) => &mut invalid,
+            (false, Some(Choice::Yes)) => &mut yes,
+            (false, Some(Choice::No)) => &mut no,
+            (false, Some(Choice::Abstain) | None) => &mut abstain,
+        };
+        *column = column.saturating_add(n);
     }
-    let returned = count(b.ballots.len());
-    let valid = yes + no + abstain;
-    let void_reason = void_reason(&b.poll, returned);
-    let base = b.poll.base_value(valid);
-    let passed = void_reason.is_none() && b.poll.threshold().exceeded_by(yes, base);
+    let valid = yes.saturating_add(no).saturating_add(abstain);
+    let returned = valid.saturating_add(invalid);
+    let void_reason = void_reason(poll, returned);
+    let base = poll.base_value(valid);
+    let passed = void_reason.is_none() && poll.threshold().exceeded_by(yes, base);
     ResolutionResult { void_reason, returned, valid, invalid, yes, no, abstain, base, passed }
 }

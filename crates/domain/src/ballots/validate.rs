@@ -138,7 +138,7 @@ fn first_negative(v: &Value, path: &str) -> Option<String> {
 }
 
 /// A validated poll with its name indexes, ready to check ballots.
-struct PollChecker {
+pub(crate) struct PollChecker {
     kind: PollKind,
     candidates: NameIndex,
     subjects: NameIndex,
@@ -170,7 +170,7 @@ impl Seen {
 }
 
 impl PollChecker {
-    fn new(poll: &Poll) -> Result<Self, BulletinError> {
+    pub(crate) fn new(poll: &Poll) -> Result<Self, BulletinError> {
         let err = BulletinError::poll;
         let kind = poll.kind;
         let not_for = |field: &'static str| err(K::FieldNotForKind { field, kind: kind.as_str() });
@@ -225,7 +225,7 @@ impl PollChecker {
         })
     }
 
-    fn check(&self, b: &Ballot) -> Result<(), K> {
+    pub(crate) fn check(&self, b: &Ballot) -> Result<(), K> {
         let kind = self.kind.as_str();
         let not_for = |field: &'static str| K::FieldNotForKind { field, kind };
         let present = [

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json};
-use jiaogong_domain::ballots::{self, Bulletin, BULLETIN_FORMAT};
+use jiaogong_domain::ballots::{self, Bulletin, StoredBallots, TallyResult, BULLETIN_FORMAT};
 use jiaogong_domain::roles::Role;
 use jiaogong_store::audit::{self, Event};
 use jiaogong_store::polls::{self as repo, CastError, Poll};
@@ -90,7 +90,26 @@ fn check_ballot(ctx: &Ctx, poll: &Poll, ballot: &Value) -> AppResult<String> {
     Ok(Value::Object(obj.clone()).to_string())
 }
 
-/// The bulletin of a closed poll: the definition plus every ballot, in random order.
+/// The tally of a closed poll, from its stored ballots (each distinct content read once).
+pub(crate) async fn tally_of(st: &AppState, poll: &Poll) -> AppResult<TallyResult> {
+    let packed = repo::ballots_packed(&st.store, &poll.id).await?;
+    let rows = packed.byte_rows();
+    let stored = StoredBallots::read(&poll.definition, &rows).map_err(|e| AppError::Internal(e.message_zh_en()))?;
+    Ok(stored.tally())
+}
+
+/// The published bulletin of a closed poll as JSON text: the definition plus every ballot, in
+/// random order, each written from its stored content.
+pub(crate) async fn bulletin_text(st: &AppState, poll: &Poll) -> AppResult<Vec<u8>> {
+    let packed = repo::ballots_packed(&st.store, &poll.id).await?;
+    let mut rows = packed.byte_rows();
+    rows.shuffle(&mut rand::thread_rng());
+    let stored = StoredBallots::read(&poll.definition, &rows).map_err(|e| AppError::Internal(e.message_zh_en()))?;
+    Ok(stored.bulletin_text())
+}
+
+/// The bulletin of a closed poll as ballots (for pages that look at single ballots), in
+/// random order.
 pub(crate) async fn bulletin_of(st: &AppState, poll: &Poll) -> AppResult<Bulletin> {
     let packed = repo::ballots_packed(&st.store, &poll.id).await?;
     let mut b = ballots::bulletin_from_stored(&poll.definition, &packed.rows())
@@ -316,8 +335,7 @@ async fn api_result(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
         )
             .into_response());
     }
-    let b = bulletin_of(&st, &poll).await?;
-    Ok(Json(json!(ballots::tally(&b))).into_response())
+    Ok(Json(json!(tally_of(&st, &poll).await?)).into_response())
 }
 
 async fn api_bulletin(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
@@ -344,7 +362,13 @@ async fn api_bulletin(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
                 .into_response());
         }
     }
-    let b = bulletin_of(&st, &poll).await?;
-    Ok(([(axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"bulletin.json\"")], Json(json!(b)))
+    let text = bulletin_text(&st, &poll).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"bulletin.json\""),
+        ],
+        text,
+    )
         .into_response())
 }

@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Form};
-use jiaogong_domain::ballots;
 use jiaogong_domain::congress::{may_record, ResolutionStatus};
 use jiaogong_store::agenda;
 use jiaogong_store::audit::{self, Event};
@@ -18,7 +17,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::paper::definition;
-use super::{bulletin_of, create_poll};
+use super::{create_poll, tally_of};
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::pages::{render, see_other, Chrome};
@@ -38,7 +37,7 @@ pub async fn result_json(st: &AppState, poll: &Poll) -> AppResult<Option<Value>>
     if poll.status != "closed" {
         return Ok(None);
     }
-    Ok(Some(json!(ballots::tally(&bulletin_of(st, poll).await?))))
+    Ok(Some(json!(tally_of(st, poll).await?)))
 }
 
 /// The name of a tracking status in the reader's language.

@@ -13,7 +13,7 @@ use jiaogong_store::tenancy::{self, School};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{bulletin_of, cast, create_poll, scoped, transition};
+use super::{cast, create_poll, scoped, tally_of, transition};
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::pages::{render, see_other, Chrome};
@@ -517,7 +517,7 @@ async fn closed_result(st: &AppState, ctx: &Ctx, poll: &Poll) -> AppResult<Optio
     if poll.status != "closed" {
         return Ok(None);
     }
-    Ok(Some(result_view(ctx, &json!(ballots::tally(&bulletin_of(st, poll).await?)))))
+    Ok(Some(result_view(ctx, &json!(tally_of(st, poll).await?))))
 }
 
 async fn manage_page(

@@ -129,7 +129,7 @@ pub(super) async fn close_round(
             crate::polls::transition(&st, &ctx, &school, &poll, "open", "closed").await?;
             poll = polls::get(&st.store, &school.id, &p.poll_id).await?;
         }
-        let TallyResult::Election(r) = ballots::tally(&crate::polls::bulletin_of(&st, &poll).await?) else {
+        let TallyResult::Election(r) = crate::polls::tally_of(&st, &poll).await? else {
             return Err(AppError::Internal("round poll is not an election".into()));
         };
         counts.push(ElectorateCount::from_election(&p.label, p.weight as u64, &r));

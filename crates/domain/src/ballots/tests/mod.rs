@@ -7,6 +7,7 @@ mod parse;
 mod props;
 mod resolution;
 mod robust;
+mod stored;
 
 use super::*;
 
