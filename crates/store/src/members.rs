@@ -466,6 +466,7 @@ pub async fn insert_many(
     let now = now_ms();
     let mut ids = Vec::with_capacity(rows.len());
     let mut next_id = crate::IdSequence::new();
+    let rebuild = if anonymous { drop_secondary_indexes(tx, rows.len()).await? } else { Vec::new() };
     for chunk in rows.chunks(BATCH) {
         let mut sql = String::from(
             "INSERT INTO members (id, school_id, employee_no, name, name_initials, name_pinyin, gender, birth_date, id_enc, id_index, id_masked, \
@@ -524,7 +525,42 @@ pub async fn insert_many(
         }
         q.execute(&mut **tx).await?;
     }
+    for create in rebuild {
+        sqlx::query(&create).execute(&mut **tx).await?;
+    }
     Ok(ids)
+}
+
+/// Rows from which [`insert_many`] drops the secondary indexes on SQLite, if the table holds
+/// fewer than twice as many.
+const BULK_ROWS: usize = 1000;
+
+/// On SQLite, a batch of at least [`BULK_ROWS`] that is at least half the size of the table goes
+/// in without the table's secondary (non-unique, named) indexes: they are dropped inside the
+/// transaction and built again after the inserts, one sort each instead of a random insertion
+/// per row each (60,000 rows: 0.14 s to build against 0.46 s of insertions). Readers keep their
+/// snapshot with the indexes; a failure rolls the drop back with the rest. Returns the
+/// statements that build them again.
+async fn drop_secondary_indexes(tx: &mut Tx, new_rows: usize) -> Result<Vec<String>> {
+    if new_rows < BULK_ROWS {
+        return Ok(Vec::new());
+    }
+    let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM members").fetch_one(&mut **tx).await?;
+    if (new_rows as i64) * 2 < existing {
+        return Ok(Vec::new());
+    }
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL \
+         AND upper(sql) NOT LIKE 'CREATE UNIQUE%'",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut rebuild = Vec::with_capacity(indexes.len());
+    for (name, create) in indexes {
+        sqlx::query(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\""))).execute(&mut **tx).await?;
+        rebuild.push(create);
+    }
+    Ok(rebuild)
 }
 
 /// Counts for the home page and the district view.

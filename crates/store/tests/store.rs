@@ -508,3 +508,48 @@ fn ids_of_one_import_are_ids_that_sort_together_and_never_repeat() {
     assert_ne!(other[..20], ids[0][..20], "each import has its own random prefix");
     assert!(!ids.contains(&other));
 }
+
+/// The secondary indexes of `members` as (name, statement) on SQLite; none on PostgreSQL.
+async fn member_indexes(store: &Store) -> Vec<(String, String)> {
+    if store.kind != jiaogong_store::DbKind::Sqlite {
+        return Vec::new();
+    }
+    sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL ORDER BY name",
+    )
+    .fetch_all(store.reader())
+    .await
+    .unwrap()
+}
+
+on_every_db!(a_bulk_insert_leaves_the_indexes_as_they_were_and_a_failed_one_changes_nothing, |store, db| {
+    let s = common::school(&store, "bulk").await;
+    let before = member_indexes(&store).await;
+    assert_eq!(before.len(), if store.kind == jiaogong_store::DbKind::Sqlite { 3 } else { 0 }, "{before:?}");
+    // 1,500 rows into an empty table: on SQLite the indexes are dropped and built again.
+    let rows: Vec<_> = (0..1500)
+        .map(|i| (common::member(&format!("成员{i}"), &format!("B{i:04}"), None, None, None), None, None))
+        .collect();
+    let mut tx = store.begin().await.unwrap();
+    members::insert_many(&store, &mut tx, &s, &rows).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert_eq!(member_indexes(&store).await, before);
+    let found = members::list(&store, &s, &Filter { q: "B0042".into(), ..Filter::default() }, 0, 10).await.unwrap();
+    assert_eq!(found.0.len(), 1);
+    // A batch that fails on its last row (an employee number already taken) writes nothing
+    // and keeps the indexes.
+    let mut rows: Vec<_> = (0..1600)
+        .map(|i| (common::member(&format!("新人{i}"), &format!("N{i:04}"), None, None, None), None, None))
+        .collect();
+    rows.push((common::member("重复", "B0001", None, None, None), None, None));
+    let mut tx = store.begin().await.unwrap();
+    assert!(members::insert_many(&store, &mut tx, &s, &rows).await.is_err());
+    drop(tx);
+    assert_eq!(member_indexes(&store).await, before);
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM members WHERE school_id = $1")
+        .bind(&s)
+        .fetch_one(store.reader())
+        .await
+        .unwrap();
+    assert_eq!(n, 1500);
+});
