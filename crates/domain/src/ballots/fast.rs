@@ -32,6 +32,15 @@ fn ballot_from_str(json: &str, names: &Names, tracker: &str) -> Result<Ballot, s
     Ok(ballot)
 }
 
+/// Reads one ballot of a published bulletin (tracker included) with the marks pointing at
+/// `names`, as the bulletin's fast path reads each ballot.
+pub(crate) fn published_ballot(json: &str, names: &Names) -> Result<Ballot, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let ballot = (&mut de).deserialize_map(BallotVisitor { names, tracker: None, stored: false })?;
+    de.end()?;
+    Ok(ballot)
+}
+
 /// Reads one ballot's stored content strictly as the server stores it: an object without
 /// `tracker` and `paper` (the store keeps those apart), with the marks pointing at `names`.
 pub(crate) fn stored_ballot(json: &[u8], names: &Names) -> Result<Ballot, serde_json::Error> {

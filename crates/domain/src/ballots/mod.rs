@@ -21,6 +21,7 @@ mod fraction;
 mod names;
 pub mod paper;
 mod presets;
+mod published;
 mod resolution;
 mod stored;
 mod validate;
@@ -40,6 +41,7 @@ pub use evaluation::{EvaluationResult, GroupTally, SubjectDetail, SubjectResult}
 pub use fast::bulletin_from_stored;
 pub use fraction::{Fraction, FractionError};
 pub use presets::{chosen_rules, RuleChoiceError, BASE_CHOICES, QUORUM_CHOICES, THRESHOLD_CHOICES};
+pub use published::PublishedBallots;
 pub use resolution::ResolutionResult;
 pub use stored::StoredBallots;
 pub use validate::parse_bulletin;
@@ -85,14 +87,12 @@ pub fn tally_counted<'a>(poll: &Poll, ballots: impl Iterator<Item = (&'a Ballot,
 /// Note: `serde_json::Value` objects sort their keys; [`tally_json_pretty`] keeps the field order
 /// of ballots.md for printing.
 pub fn tally_json(json: &str) -> Result<serde_json::Value, BulletinError> {
-    let bulletin = parse_bulletin(json)?;
-    serde_json::to_value(tally(&bulletin)).map_err(serialization_error)
+    serde_json::to_value(PublishedBallots::read(json)?.tally()).map_err(serialization_error)
 }
 
 /// Like [`tally_json`], printed as indented JSON in the field order of ballots.md.
 pub fn tally_json_pretty(json: &str) -> Result<String, BulletinError> {
-    let bulletin = parse_bulletin(json)?;
-    serde_json::to_string_pretty(&tally(&bulletin)).map_err(serialization_error)
+    serde_json::to_string_pretty(&PublishedBallots::read(json)?.tally()).map_err(serialization_error)
 }
 
 fn serialization_error(e: serde_json::Error) -> BulletinError {

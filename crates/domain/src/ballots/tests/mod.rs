@@ -5,6 +5,7 @@ mod election;
 mod evaluation;
 mod parse;
 mod props;
+mod published;
 mod resolution;
 mod robust;
 mod stored;

@@ -76,7 +76,7 @@ proptest! {
 }
 
 /// Bulletins that break the rules: unknown names, duplicates, zero or huge numbers, wrong fields.
-fn arb_wild_bulletin() -> impl Strategy<Value = Bulletin> {
+pub(super) fn arb_wild_bulletin() -> impl Strategy<Value = Bulletin> {
     let name = prop_oneof![select(POOL.to_vec()).prop_map(String::from), "[ a-zＡ-Ｃ]{0,3}"].boxed();
     let number = prop_oneof![Just(0u64), Just(1), Just(u64::MAX), any::<u64>()].boxed();
     let kind = prop_oneof![Just(PollKind::Resolution), Just(PollKind::Election), Just(PollKind::Evaluation)];
@@ -134,7 +134,7 @@ fn arb_wild_bulletin() -> impl Strategy<Value = Bulletin> {
         })
 }
 
-fn arb_json() -> impl Strategy<Value = Value> {
+pub(super) fn arb_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
@@ -157,7 +157,7 @@ fn arb_json() -> impl Strategy<Value = Value> {
     })
 }
 
-fn collect_pointers(v: &Value, at: String, out: &mut Vec<String>) {
+pub(super) fn collect_pointers(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
         Value::Array(items) => {
             items.iter().enumerate().for_each(|(i, x)| collect_pointers(x, format!("{at}/{i}"), out))
