@@ -9,9 +9,9 @@
 //! as the baseline's rows are.
 //!
 //! The server's own path is timed too (`server_*`): the closed poll's ballots read from a table
-//! as the server stores them (tracker, content without the tracker), the bulletin built and
-//! checked and tallied once per distinct content (`StoredBallots`), and the bulletin written from
-//! the stored text; that bulletin is read back and must tally as the original.
+//! as the server stores them (tracker, content without the tracker) a chunk at a time, counted
+//! once per distinct content (`StoredCount`), and the bulletin written from the stored text as
+//! the chunks come; that bulletin is read back and must tally as the original.
 //!
 //! `tally_bench --dir DIR [--ballots 100000] [--runs 3]`
 //! prints `ballots=N tally_ms=.. raw_ms=.. ratio=.. parse_ms=.. count_ms=.. write_ms=.. …`
@@ -23,13 +23,14 @@ use std::time::Instant;
 
 use anyhow::Context;
 use bench::{arg, req_arg, Lcg};
-use rand::seq::SliceRandom;
+use jiaogong_store::polls::{PackedReader, PACKED_CHUNK};
 
 // The allocator of the `jiaogong` binary, whose paths (the server's, `jiaogong tally`) are timed.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use jiaogong_domain::ballots::{
-    parse_bulletin, tally, Ballot, Bulletin, Choice, Poll, PublishedBallots, Rules, StoredBallots, BULLETIN_FORMAT,
+    parse_bulletin, tally, write_bulletin_end, write_bulletin_start, write_stored_ballots, Ballot, Bulletin, Choice,
+    Poll, PublishedBallots, Rules, StoredCount, BULLETIN_FORMAT,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{AnyConnection, ConnectOptions, Connection, SqliteConnection};
@@ -164,34 +165,39 @@ async fn raw_once(
     Ok((ms(t1 - t0), ms(t2 - t1), counts.len()))
 }
 
-/// The server's path once: stored rows read by the store's statement through the Any driver
-/// (as the server's pool reads them), shuffled, checked and tallied once per distinct content
-/// (`StoredBallots`), the bulletin written from the stored text. (read+check, count, write) ms.
+/// The server's path once, as `polls::tally_of` and `polls::bulletin_body` do it: the stored
+/// ballots read a chunk at a time by the store's statement through the Any driver (as the
+/// server's pool reads them), each chunk counted (`StoredCount`: distinct contents read and
+/// checked once) and written out from the stored text. (read+check, count, write) ms, where
+/// read+check is the whole pass minus the time spent writing.
 async fn server_once(conn: &mut AnyConnection, poll_json: &str, out: &Path) -> anyhow::Result<(f64, f64, f64)> {
     let t0 = Instant::now();
-    // The store's own read (`polls::ballots_packed`), on a table of the same shape.
-    let packed = jiaogong_store::polls::ballots_packed_on(
-        conn,
-        jiaogong_store::DbKind::Sqlite,
-        "p",
-        jiaogong_store::polls::PACKED_CHUNK,
-    )
-    .await?;
-    let mut rows = packed.byte_rows();
-    anyhow::ensure!(rows.len() == packed.len(), "packed rows do not split back");
-    rows.shuffle(&mut rand::thread_rng());
-    let stored = StoredBallots::read(poll_json, &rows).map_err(|e| anyhow::anyhow!("{}", e.message_zh_en()))?;
-    let t1 = Instant::now();
-    let result = stored.tally();
-    let t2 = Instant::now();
+    let mut write = std::time::Duration::ZERO;
+    let err = |e: jiaogong_domain::ballots::BulletinError| anyhow::anyhow!("{}", e.message_zh_en());
+    let mut count = StoredCount::new(poll_json).map_err(err)?;
+    let mut reader = PackedReader::new(jiaogong_store::DbKind::Sqlite, "p", PACKED_CHUNK);
     let f = std::fs::File::create(out)?;
     let mut w = BufWriter::with_capacity(1 << 20, f);
-    stored.write_bulletin(&mut w)?;
+    write_bulletin_start(&mut w, poll_json)?;
+    let mut first = true;
+    while let Some(chunk) = reader.next(conn).await? {
+        let rows = chunk.byte_rows();
+        anyhow::ensure!(rows.len() == chunk.len(), "packed rows do not split back");
+        count.add(poll_json, &rows).map_err(err)?;
+        let tw = Instant::now();
+        write_stored_ballots(&mut w, &rows, first)?;
+        write += tw.elapsed();
+        first = false;
+    }
+    let t1 = Instant::now();
+    let result = count.tally();
+    let t2 = Instant::now();
+    write_bulletin_end(&mut w)?;
     let f = w.into_inner().map_err(|e| e.into_error())?;
     f.sync_all()?;
     let t3 = Instant::now();
-    anyhow::ensure!(counted(&result) == rows.len(), "the server path lost ballots");
-    Ok((ms(t1 - t0), ms(t2 - t1), ms(t3 - t2)))
+    anyhow::ensure!(counted(&result) == count.len(), "the server path lost ballots");
+    Ok((ms(t1 - t0 - write), ms(t2 - t1), ms(t3 - t2 + write)))
 }
 
 fn counted(r: &jiaogong_domain::ballots::TallyResult) -> usize {

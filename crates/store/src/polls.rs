@@ -308,54 +308,100 @@ async fn ballots_on(conn: &mut sqlx::AnyConnection, poll_id: &str) -> Result<Vec
 pub const PACKED_CHUNK: i64 = 8192;
 
 /// Every ballot of a poll as (tracker, content, on paper), read a chunk of [`PACKED_CHUNK`]
-/// ballots at a time, each chunk as three packed texts in one statement instead of row by row
-/// (100,000 rows cost a second through the driver; a dozen aggregated rows a fraction).
+/// ballots at a time (see [`PackedReader`]), all chunks kept.
 pub async fn ballots_packed(store: &Store, poll_id: &str) -> Result<PackedBallots> {
     let mut conn = store.read.acquire().await?;
     ballots_packed_on(&mut conn, store.kind, poll_id, PACKED_CHUNK).await
 }
 
-/// [`ballots_packed`] on one connection, `chunk` ballots per statement. Falls back to reading
-/// row by row if a chunk does not split back into as many ballots as it counted.
+/// [`ballots_packed`] on one connection, `chunk` ballots per statement.
 pub async fn ballots_packed_on(
     conn: &mut sqlx::AnyConnection,
     kind: crate::DbKind,
     poll_id: &str,
     chunk: i64,
 ) -> Result<PackedBallots> {
-    let chunk_size = chunk.max(1);
-    let sql = packed_select(kind);
+    let mut reader = PackedReader::new(kind, poll_id, chunk);
     let mut packed = PackedBallots::default();
-    // Trackers are never empty, so every tracker sorts after "".
-    let mut after = String::new();
-    loop {
-        let (count, contents, trackers, papers, last): PackedRow =
-            sqlx::query_as(&sql).bind(poll_id).bind(&after).bind(chunk_size).fetch_one(&mut *conn).await?;
-        let chunk = Chunk {
+    while let Some(mut next) = reader.next(conn).await? {
+        packed.count += next.count;
+        packed.chunks.append(&mut next.chunks);
+    }
+    Ok(packed)
+}
+
+/// Reads a poll's ballots in tracker order, `chunk` at a time, each chunk as three packed texts
+/// in one statement instead of row by row (100,000 rows cost a second through the driver; a
+/// dozen aggregated rows a fraction). Trackers of online ballots are random, so tracker order
+/// says nothing about who voted when. A chunk that does not split back into as many ballots as
+/// it counted is read again row by row.
+pub struct PackedReader {
+    sql: String,
+    poll_id: String,
+    /// The last tracker read; every tracker sorts after "".
+    after: String,
+    chunk: i64,
+    done: bool,
+}
+
+impl PackedReader {
+    pub fn new(kind: crate::DbKind, poll_id: &str, chunk: i64) -> Self {
+        Self {
+            sql: packed_select(kind),
+            poll_id: poll_id.to_string(),
+            after: String::new(),
+            chunk: chunk.max(1),
+            done: false,
+        }
+    }
+
+    /// The poll being read.
+    pub fn poll_id(&self) -> &str {
+        &self.poll_id
+    }
+
+    /// The next chunk, or `None` once every ballot has been read.
+    pub async fn next(&mut self, conn: &mut sqlx::AnyConnection) -> Result<Option<PackedBallots>> {
+        if self.done {
+            return Ok(None);
+        }
+        let (count, contents, trackers, papers, last): PackedRow = sqlx::query_as(&self.sql)
+            .bind(&self.poll_id)
+            .bind(&self.after)
+            .bind(self.chunk)
+            .fetch_one(&mut *conn)
+            .await?;
+        let mut chunk = Chunk {
             contents: contents.unwrap_or_default(),
             trackers: trackers.unwrap_or_default(),
             papers: papers.unwrap_or_default(),
         };
         if !chunk.lines_up(count) {
-            break;
-        }
-        packed.count += chunk.papers.len();
-        if count > 0 {
-            packed.chunks.push(chunk);
+            let rows: Vec<(String, String, i64)> = sqlx::query_as(
+                "SELECT tracker, content, paper FROM ballots WHERE poll_id = $1 AND tracker > $2 ORDER BY tracker LIMIT $3",
+            )
+            .bind(&self.poll_id)
+            .bind(&self.after)
+            .bind(self.chunk)
+            .fetch_all(&mut *conn)
+            .await?;
+            let (mut contents, mut trackers, mut papers) = (Vec::new(), Vec::new(), String::new());
+            for (t, c, p) in rows {
+                trackers.push(t.replace('\n', " "));
+                contents.push(c.replace('\n', " "));
+                papers.push(if p == 1 { '1' } else { '0' });
+            }
+            chunk = Chunk { contents: contents.join("\n").into_bytes(), trackers: trackers.join("\n"), papers };
         }
         match last {
-            Some(last) if count == chunk_size => after = last,
-            _ => return Ok(packed),
+            Some(last) if count == self.chunk => self.after = last,
+            _ => self.done = true,
         }
+        if count == 0 {
+            return Ok(None);
+        }
+        Ok(Some(PackedBallots { count: chunk.papers.len(), chunks: vec![chunk] }))
     }
-    let (mut contents, mut trackers, mut papers) = (Vec::new(), Vec::new(), String::new());
-    for (t, c, p) in ballots_on(conn, poll_id).await? {
-        trackers.push(t.replace('\n', " "));
-        contents.push(c.replace('\n', " "));
-        papers.push(if p == 1 { '1' } else { '0' });
-    }
-    let chunk = Chunk { contents: contents.join("\n").into_bytes(), trackers: trackers.join("\n"), papers };
-    Ok(PackedBallots { count: chunk.papers.len(), chunks: vec![chunk] })
 }
 
 type PackedRow = (i64, Option<Vec<u8>>, Option<String>, Option<String>, Option<String>);

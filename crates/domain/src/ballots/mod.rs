@@ -43,7 +43,7 @@ pub use fraction::{Fraction, FractionError};
 pub use presets::{chosen_rules, RuleChoiceError, BASE_CHOICES, QUORUM_CHOICES, THRESHOLD_CHOICES};
 pub use published::PublishedBallots;
 pub use resolution::ResolutionResult;
-pub use stored::StoredBallots;
+pub use stored::{write_bulletin_end, write_bulletin_start, write_stored_ballots, StoredBallots, StoredCount};
 pub use validate::parse_bulletin;
 
 /// The result of a tally; serialises with `"kind"` first, then the fields of ballots.md.

@@ -17,47 +17,135 @@ use super::fast::{bulletin_from_stored, stored_ballot, Names};
 use super::validate::PollChecker;
 use super::{tally_counted, TallyResult};
 
-/// A closed poll's stored ballots, checked, with each distinct content read once.
-pub struct StoredBallots<'a> {
+/// The count of a closed poll's stored ballots, fed a chunk of rows at a time: each distinct
+/// content is read and checked once (its bytes kept, about 160 bytes each), every other row
+/// only looked up, so no row has to be kept once counted.
+pub struct StoredCount {
     poll: Poll,
-    poll_json: &'a str,
-    rows: &'a [(&'a str, &'a [u8], bool)],
+    checker: PollChecker,
+    names: Names,
+    index: HashMap<Box<[u8]>, usize, foldhash::fast::RandomState>,
     /// Each distinct content once, with how many rows hold it.
     distinct: Vec<(Ballot, u64)>,
+    rows: usize,
 }
 
-impl<'a> StoredBallots<'a> {
-    /// Reads and checks the poll definition and every row, as [`super::parse_bulletin`] checks
-    /// a published bulletin; an error names the first row (0-based ballot index) at fault.
-    /// Contents are bytes: each distinct one is read as JSON, which checks its UTF-8.
-    pub fn read(poll_json: &'a str, rows: &'a [(&'a str, &'a [u8], bool)]) -> Result<Self, BulletinError> {
-        let poll: Poll = match serde_json::from_str(poll_json) {
-            Ok(poll) => poll,
-            Err(_) => return Err(poll_error(poll_json)),
-        };
+impl StoredCount {
+    /// Reads and checks the poll definition.
+    pub fn new(poll_json: &str) -> Result<Self, BulletinError> {
+        let poll: Poll = serde_json::from_str(poll_json).map_err(|_| poll_error(poll_json))?;
         let checker = PollChecker::new(&poll)?;
         let names = Names::of(&poll);
-        // Contents are the server's own JSON, hashed with a fast non-cryptographic hash.
-        let mut index: HashMap<&[u8], usize, foldhash::fast::RandomState> = HashMap::default();
-        let mut distinct: Vec<(Ballot, u64)> = Vec::new();
-        for (i, &(_, content, _)) in rows.iter().enumerate() {
-            if let Some(slot) = index.get(content).and_then(|&k| distinct.get_mut(k)) {
+        Ok(Self { poll, checker, names, index: HashMap::default(), distinct: Vec::new(), rows: 0 })
+    }
+
+    /// Counts the next rows, checked as [`super::parse_bulletin`] checks a published bulletin;
+    /// an error names the row at fault (0-based over every row added, as a ballot index).
+    /// `poll_json` is the definition given to [`Self::new`] (for the wording of an error).
+    pub fn add(&mut self, poll_json: &str, rows: &[(&str, &[u8], bool)]) -> Result<(), BulletinError> {
+        for (k, &(_, content, _)) in rows.iter().enumerate() {
+            let i = self.rows + k;
+            if let Some(slot) = self.index.get(content).and_then(|&d| self.distinct.get_mut(d)) {
                 slot.1 += 1;
                 continue;
             }
-            let ballot = match stored_ballot(content, &names) {
+            let ballot = match stored_ballot(content, &self.names) {
                 Ok(ballot) => ballot,
-                Err(e) => return Err(row_error(poll_json, rows, i, &e)),
+                Err(e) => return Err(row_error(poll_json, rows.get(k), i, &e)),
             };
-            checker.check(&ballot).map_err(|kind| BulletinError::ballot(i, kind))?;
-            index.insert(content, distinct.len());
-            distinct.push((ballot, 1));
+            self.checker.check(&ballot).map_err(|kind| BulletinError::ballot(i, kind))?;
+            self.index.insert(content.into(), self.distinct.len());
+            self.distinct.push((ballot, 1));
         }
-        Ok(Self { poll, poll_json, rows, distinct })
+        self.rows += rows.len();
+        Ok(())
     }
 
     pub fn poll(&self) -> &Poll {
         &self.poll
+    }
+
+    /// How many ballots have been counted.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// How many different ballots there are.
+    pub fn distinct(&self) -> usize {
+        self.distinct.len()
+    }
+
+    /// The tally of ballots.md, equal to [`super::tally`] of the bulletin.
+    pub fn tally(&self) -> TallyResult {
+        tally_counted(&self.poll, self.distinct.iter().map(|(ballot, n)| (ballot, *n)))
+    }
+}
+
+/// Writes the start of a bulletin (`jiaogong-bulletin/1`): the format and the definition as stored.
+pub fn write_bulletin_start<W: Write>(w: &mut W, poll_json: &str) -> io::Result<()> {
+    w.write_all(b"{\"format\":")?;
+    serde_json::to_writer(&mut *w, BULLETIN_FORMAT)?;
+    w.write_all(b",\"poll\":")?;
+    w.write_all(poll_json.trim().as_bytes())?;
+    w.write_all(b",\"ballots\":[")
+}
+
+/// Writes stored rows as ballots: the tracker, the paper flag when set, and the stored
+/// content's fields. `first`: no ballot was written before these. The rows must have been
+/// counted ([`StoredCount::add`]), which read every content as an object.
+pub fn write_stored_ballots<W: Write>(w: &mut W, rows: &[(&str, &[u8], bool)], first: bool) -> io::Result<()> {
+    for (i, &(tracker, content, paper)) in rows.iter().enumerate() {
+        w.write_all(if first && i == 0 { b"{\"tracker\":" } else { b",{\"tracker\":" })?;
+        if tracker.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            w.write_all(b"\"")?;
+            w.write_all(tracker.as_bytes())?;
+            w.write_all(b"\"")?;
+        } else {
+            serde_json::to_writer(&mut *w, tracker)?;
+        }
+        if paper {
+            w.write_all(b",\"paper\":true")?;
+        }
+        let fields = content.trim_ascii().strip_prefix(b"{").and_then(|c| c.strip_suffix(b"}")).unwrap_or_default();
+        let fields = fields.trim_ascii();
+        if !fields.is_empty() {
+            w.write_all(b",")?;
+            w.write_all(fields)?;
+        }
+        w.write_all(b"}")?;
+    }
+    Ok(())
+}
+
+/// Writes the end of a bulletin.
+pub fn write_bulletin_end<W: Write>(w: &mut W) -> io::Result<()> {
+    w.write_all(b"]}")
+}
+
+/// A closed poll's stored ballots held together: counted ([`StoredCount`]) and written out in
+/// the order of the rows.
+pub struct StoredBallots<'a> {
+    count: StoredCount,
+    poll_json: &'a str,
+    rows: &'a [(&'a str, &'a [u8], bool)],
+}
+
+impl<'a> StoredBallots<'a> {
+    /// Reads and checks the poll definition and every row; an error names the first row
+    /// (0-based ballot index) at fault. Contents are bytes: each distinct one is read as JSON,
+    /// which checks its UTF-8.
+    pub fn read(poll_json: &'a str, rows: &'a [(&'a str, &'a [u8], bool)]) -> Result<Self, BulletinError> {
+        let mut count = StoredCount::new(poll_json)?;
+        count.add(poll_json, rows)?;
+        Ok(Self { count, poll_json, rows })
+    }
+
+    pub fn poll(&self) -> &Poll {
+        self.count.poll()
     }
 
     /// How many ballots were returned.
@@ -71,39 +159,19 @@ impl<'a> StoredBallots<'a> {
 
     /// How many different ballots there are.
     pub fn distinct(&self) -> usize {
-        self.distinct.len()
+        self.count.distinct()
     }
 
     /// The tally of ballots.md, equal to [`super::tally`] of the bulletin.
     pub fn tally(&self) -> TallyResult {
-        tally_counted(&self.poll, self.distinct.iter().map(|(ballot, n)| (ballot, *n)))
+        self.count.tally()
     }
 
-    /// Writes the bulletin (`jiaogong-bulletin/1`) with the ballots in the order of the rows:
-    /// the definition as stored, then each ballot as its tracker, the paper flag when set, and
-    /// the stored content's fields.
+    /// Writes the bulletin with the ballots in the order of the rows.
     pub fn write_bulletin<W: Write>(&self, w: &mut W) -> io::Result<()> {
-        w.write_all(b"{\"format\":")?;
-        serde_json::to_writer(&mut *w, BULLETIN_FORMAT)?;
-        w.write_all(b",\"poll\":")?;
-        w.write_all(self.poll_json.trim().as_bytes())?;
-        w.write_all(b",\"ballots\":[")?;
-        for (i, &(tracker, content, paper)) in self.rows.iter().enumerate() {
-            w.write_all(if i == 0 { b"{\"tracker\":" } else { b",{\"tracker\":" })?;
-            serde_json::to_writer(&mut *w, tracker)?;
-            if paper {
-                w.write_all(b",\"paper\":true")?;
-            }
-            // `read` parsed every content as an object, so it is `{ … }` around its fields.
-            let fields = content.trim_ascii().strip_prefix(b"{").and_then(|c| c.strip_suffix(b"}")).unwrap_or_default();
-            let fields = fields.trim_ascii();
-            if !fields.is_empty() {
-                w.write_all(b",")?;
-                w.write_all(fields)?;
-            }
-            w.write_all(b"}")?;
-        }
-        w.write_all(b"]}")
+        write_bulletin_start(w, self.poll_json)?;
+        write_stored_ballots(w, self.rows, true)?;
+        write_bulletin_end(w)
     }
 
     /// The bulletin text (see [`Self::write_bulletin`]).
@@ -117,13 +185,9 @@ impl<'a> StoredBallots<'a> {
 
 /// The error of row `i`, as the precise path words it; a content carrying a tracker or a paper
 /// flag (which the store keeps apart) is malformed.
-fn row_error(poll_json: &str, rows: &[(&str, &[u8], bool)], i: usize, e: &serde_json::Error) -> BulletinError {
-    let one: Vec<(&str, &str, bool)> = rows
-        .get(i..=i)
-        .unwrap_or_default()
-        .iter()
-        .map(|&(t, c, p)| (t, std::str::from_utf8(c).unwrap_or(""), p))
-        .collect();
+fn row_error(poll_json: &str, row: Option<&(&str, &[u8], bool)>, i: usize, e: &serde_json::Error) -> BulletinError {
+    let one: Vec<(&str, &str, bool)> =
+        row.iter().map(|&&(t, c, p)| (t, std::str::from_utf8(c).unwrap_or(""), p)).collect();
     match bulletin_from_stored(poll_json, &one) {
         // The poll read, so whatever is wrong is in this row (a JSON error included).
         Err(mut err) => {

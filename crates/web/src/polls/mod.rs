@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json};
-use jiaogong_domain::ballots::{self, Bulletin, StoredBallots, TallyResult, BULLETIN_FORMAT};
+use jiaogong_domain::ballots::{self, Bulletin, StoredCount, TallyResult, BULLETIN_FORMAT};
 use jiaogong_domain::roles::Role;
 use jiaogong_store::audit::{self, Event};
 use jiaogong_store::polls::{self as repo, CastError, Poll};
@@ -90,22 +90,91 @@ fn check_ballot(ctx: &Ctx, poll: &Poll, ballot: &Value) -> AppResult<String> {
     Ok(Value::Object(obj.clone()).to_string())
 }
 
-/// The tally of a closed poll, from its stored ballots (each distinct content read once).
+/// The tally of a closed poll, counted a chunk of stored ballots at a time (each distinct
+/// content read once, no ballot kept).
 pub(crate) async fn tally_of(st: &AppState, poll: &Poll) -> AppResult<TallyResult> {
-    let packed = repo::ballots_packed(&st.store, &poll.id).await?;
-    let rows = packed.byte_rows();
-    let stored = StoredBallots::read(&poll.definition, &rows).map_err(|e| AppError::Internal(e.message_zh_en()))?;
-    Ok(stored.tally())
+    let internal = |e: ballots::BulletinError| AppError::Internal(e.message_zh_en());
+    let mut count = StoredCount::new(&poll.definition).map_err(internal)?;
+    let mut reader = repo::PackedReader::new(st.store.kind, &poll.id, repo::PACKED_CHUNK);
+    loop {
+        let mut conn = st.store.reader().acquire().await.map_err(jiaogong_store::StoreError::from)?;
+        let Some(chunk) = reader.next(&mut conn).await? else { break };
+        drop(conn);
+        count.add(&poll.definition, &chunk.byte_rows()).map_err(internal)?;
+    }
+    Ok(count.tally())
 }
 
-/// The published bulletin of a closed poll as JSON text: the definition plus every ballot, in
-/// random order, each written from its stored content.
-pub(crate) async fn bulletin_text(st: &AppState, poll: &Poll) -> AppResult<Vec<u8>> {
-    let packed = repo::ballots_packed(&st.store, &poll.id).await?;
-    let mut rows = packed.byte_rows();
-    rows.shuffle(&mut rand::thread_rng());
-    let stored = StoredBallots::read(&poll.definition, &rows).map_err(|e| AppError::Internal(e.message_zh_en()))?;
-    Ok(stored.bulletin_text())
+/// What the bulletin's body stream carries from one chunk to the next.
+struct BulletinStream {
+    store: jiaogong_store::Store,
+    reader: repo::PackedReader,
+    count: StoredCount,
+    definition: String,
+    started: bool,
+    written: bool,
+    finished: bool,
+}
+
+/// The published bulletin of a closed poll as a streamed JSON body: the definition, then the
+/// ballots a chunk at a time in tracker order (random for online ballots), each checked and
+/// written from its stored content. A database connection is taken per chunk, so a slow
+/// download holds none. A stored ballot that fails its check ends the body early.
+pub(crate) fn bulletin_body(st: &AppState, poll: &Poll) -> AppResult<axum::body::Body> {
+    let count = StoredCount::new(&poll.definition).map_err(|e| AppError::Internal(e.message_zh_en()))?;
+    let state = BulletinStream {
+        store: st.store.clone(),
+        reader: repo::PackedReader::new(st.store.kind, &poll.id, repo::PACKED_CHUNK),
+        count,
+        definition: poll.definition.clone(),
+        started: false,
+        written: false,
+        finished: false,
+    };
+    let stream = futures_util::stream::unfold(state, |mut s| async move {
+        if s.finished {
+            return None;
+        }
+        let mut buf = Vec::with_capacity(1 << 20);
+        if !s.started {
+            s.started = true;
+            // Writing into a Vec cannot fail.
+            let _ = ballots::write_bulletin_start(&mut buf, &s.definition);
+        }
+        let next = match s.store.reader().acquire().await {
+            Ok(mut conn) => s.reader.next(&mut conn).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        let outcome = match next {
+            Ok(Some(chunk)) => {
+                let rows = chunk.byte_rows();
+                match s.count.add(&s.definition, &rows) {
+                    Ok(()) => {
+                        let _ = ballots::write_stored_ballots(&mut buf, &rows, !s.written);
+                        s.written |= !rows.is_empty();
+                        Ok(())
+                    }
+                    Err(e) => Err(e.message_zh_en()),
+                }
+            }
+            Ok(None) => {
+                let _ = ballots::write_bulletin_end(&mut buf);
+                s.finished = true;
+                Ok(())
+            }
+            Err(e) => Err(e),
+        };
+        match outcome {
+            Ok(()) => Some((Ok::<_, std::io::Error>(Bytes::from(buf)), s)),
+            Err(e) => {
+                tracing::error!("bulletin of poll {}: {e}", s.reader.poll_id());
+                s.finished = true;
+                Some((Err(std::io::Error::other(e)), s))
+            }
+        }
+    });
+    // Fused: the body may be polled again after its end.
+    Ok(axum::body::Body::from_stream(futures_util::StreamExt::fuse(stream)))
 }
 
 /// The bulletin of a closed poll as ballots (for pages that look at single ballots), in
@@ -362,13 +431,13 @@ async fn api_bulletin(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
                 .into_response());
         }
     }
-    let text = bulletin_text(&st, &poll).await?;
+    let body = bulletin_body(&st, &poll)?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "application/json"),
             (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"bulletin.json\""),
         ],
-        text,
+        body,
     )
         .into_response())
 }

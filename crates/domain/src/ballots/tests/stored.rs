@@ -109,3 +109,36 @@ fn an_unreadable_stored_poll_is_reported_as_the_poll_error() {
     assert_eq!(err.ballot_index, None);
     assert_eq!(err.kind, BulletinErrorKind::UnknownKind { found: "vote".into() });
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn counting_and_writing_in_chunks_gives_what_one_piece_gives(b in arb_bulletin(), at in any::<prop::sample::Index>()) {
+        let (poll, rows) = rows_of(&b);
+        let rows = borrowed(&rows);
+        let byte_rows = bytes(&rows);
+        let cut = if byte_rows.is_empty() { 0 } else { at.index(byte_rows.len() + 1) };
+        let (head, tail) = byte_rows.split_at(cut);
+        let mut count = StoredCount::new(&poll).unwrap();
+        let mut text = Vec::new();
+        write_bulletin_start(&mut text, &poll).unwrap();
+        count.add(&poll, head).unwrap();
+        write_stored_ballots(&mut text, head, true).unwrap();
+        count.add(&poll, tail).unwrap();
+        write_stored_ballots(&mut text, tail, head.is_empty()).unwrap();
+        write_bulletin_end(&mut text).unwrap();
+        prop_assert_eq!(count.len(), byte_rows.len());
+        prop_assert_eq!(count.tally(), StoredBallots::read(&poll, &byte_rows).unwrap().tally());
+        prop_assert_eq!(text, StoredBallots::read(&poll, &byte_rows).unwrap().bulletin_text());
+    }
+}
+
+#[test]
+fn an_error_in_a_later_chunk_is_named_by_its_row_over_all_chunks() {
+    let good = r#"{"marks":{"张三":"yes"}}"#;
+    let mut count = StoredCount::new(POLL).unwrap();
+    count.add(POLL, &bytes(&[("a", good, false), ("b", good, false)])).unwrap();
+    let err = count.add(POLL, &bytes(&[("c", good, false), ("d", r#"{"marks":{"王五":"no"}}"#, false)])).err().unwrap();
+    assert_eq!(err.ballot_index, Some(3));
+}
