@@ -18,9 +18,21 @@ pub enum DbKind {
 /// A write transaction.
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
-/// The handle every repository function takes.
+/// The handle every repository function takes: one shared value, so a clone (every request
+/// clones the application state a few times) is one reference count, not one per pool and cache.
 #[derive(Clone, Debug)]
-pub struct Store {
+pub struct Store(std::sync::Arc<StoreInner>);
+
+impl std::ops::Deref for Store {
+    type Target = StoreInner;
+    fn deref(&self) -> &StoreInner {
+        &self.0
+    }
+}
+
+/// What a [`Store`] holds.
+#[derive(Debug)]
+pub struct StoreInner {
     /// Readers: many connections.
     pub(crate) read: AnyPool,
     /// Writers: one connection on SQLite (SQLite has one writer; queueing here avoids
@@ -105,7 +117,7 @@ impl Store {
                 // Every write commit is fsynced before it is acknowledged (ballots.md); group
                 // commit keeps that affordable.
                 let write = sqlite_pool(1, "FULL").connect_with(opts).await?;
-                Store {
+                Store(std::sync::Arc::new(StoreInner {
                     read,
                     write,
                     kind,
@@ -115,7 +127,7 @@ impl Store {
                     token_lookups: Default::default(),
                     school_cache: Default::default(),
                     caches: Default::default(),
-                }
+                }))
             }
             DbKind::Postgres => {
                 let opts = AnyConnectOptions::from_str(url)?;
@@ -124,7 +136,7 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(opts)
                     .await?;
-                Store {
+                Store(std::sync::Arc::new(StoreInner {
                     read: pool.clone(),
                     write: pool,
                     kind,
@@ -134,7 +146,7 @@ impl Store {
                     token_lookups: Default::default(),
                     school_cache: Default::default(),
                     caches: Default::default(),
-                }
+                }))
             }
         };
         store.migrate().await?;

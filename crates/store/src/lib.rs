@@ -31,7 +31,7 @@ pub mod tenancy;
 pub mod uploads;
 
 pub use crypto::Crypto;
-pub use db::{DbKind, Store, Tx};
+pub use db::{DbKind, Store, StoreInner, Tx};
 
 use rand::RngCore;
 

@@ -59,10 +59,12 @@ impl Lang {
     }
 }
 
+/// The messages already formatted in one language, by key (our own ids: a fast hash).
+type Memo = std::sync::RwLock<HashMap<String, &'static str, foldhash::fast::RandomState>>;
+
 /// Formatted messages without arguments, per language (see [`Tr::t`]).
-fn memo() -> &'static [std::sync::RwLock<HashMap<String, &'static str>>; 3] {
-    static MEMO: std::sync::OnceLock<[std::sync::RwLock<HashMap<String, &'static str>>; 3]> =
-        std::sync::OnceLock::new();
+fn memo() -> &'static [Memo; 3] {
+    static MEMO: std::sync::OnceLock<[Memo; 3]> = std::sync::OnceLock::new();
     MEMO.get_or_init(Default::default)
 }
 
