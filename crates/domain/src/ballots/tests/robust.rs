@@ -56,14 +56,7 @@ proptest! {
 
     #[test]
     fn parse_bulletin_never_panics_on_mutated_bulletins(b in arb_bulletin(), at in any::<prop::sample::Index>(), v in arb_json()) {
-        let mut value = serde_json::to_value(&b).unwrap();
-        let mut paths = Vec::new();
-        collect_pointers(&value, String::new(), &mut paths);
-        let path = at.get(&paths).clone();
-        if let Some(node) = value.pointer_mut(&path) {
-            *node = v;
-        }
-        let text = value.to_string();
+        let text = mutated(&b, at, v);
         let parsed = parse_bulletin(&text);
         prop_assert_eq!(&parsed, &super::validate::parse_stepwise(&text));
         match parsed {
@@ -73,6 +66,18 @@ proptest! {
             Err(e) => prop_assert!(!e.message_zh_en().contains('\n')),
         }
     }
+}
+
+/// `b` as JSON text with the value at one of its places (chosen by `at`) replaced by `v`.
+pub(super) fn mutated(b: &Bulletin, at: prop::sample::Index, v: Value) -> String {
+    let mut value = serde_json::to_value(b).unwrap();
+    let mut paths = Vec::new();
+    collect_pointers(&value, String::new(), &mut paths);
+    let path = at.get(&paths).clone();
+    if let Some(node) = value.pointer_mut(&path) {
+        *node = v;
+    }
+    value.to_string()
 }
 
 /// Bulletins that break the rules: unknown names, duplicates, zero or huge numbers, wrong fields.
@@ -157,7 +162,7 @@ pub(super) fn arb_json() -> impl Strategy<Value = Value> {
     })
 }
 
-pub(super) fn collect_pointers(v: &Value, at: String, out: &mut Vec<String>) {
+fn collect_pointers(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
         Value::Array(items) => {
             items.iter().enumerate().for_each(|(i, x)| collect_pointers(x, format!("{at}/{i}"), out))

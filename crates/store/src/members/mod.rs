@@ -8,6 +8,9 @@ use jiaogong_domain::pinyin_search;
 
 use crate::{new_id, now_ms, Crypto, Result, Store, StoreError, Tx};
 
+mod bulk;
+pub use bulk::insert_many;
+
 /// One line of the roster list (sensitive fields masked).
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct MemberRow {
@@ -448,119 +451,6 @@ pub fn fingerprint_of(c: &Crypto, school_id: &str, m: &MemberInput) -> String {
 /// The blind index of an ID number in this school.
 pub fn id_index_of(c: &Crypto, school_id: &str, id_number: &str) -> String {
     c.blind_index(school_id, id_number)
-}
-
-/// Inserts many new members in multi-row statements (the import's fast path).
-pub async fn insert_many(
-    store: &Store,
-    tx: &mut Tx,
-    school_id: &str,
-    rows: &[(MemberInput, Option<String>, Option<String>)],
-) -> Result<Vec<String>> {
-    const COLS: usize = 25;
-    // 200 rows × 25 = 5,000 parameters. On SQLite the placeholders are anonymous `?`: binding a
-    // numbered `$N` makes SQLite look its name up in a list, which turns a large statement quadratic.
-    const BATCH: usize = 200;
-    let c = &store.crypto;
-    let anonymous = store.kind == crate::DbKind::Sqlite;
-    let now = now_ms();
-    let mut ids = Vec::with_capacity(rows.len());
-    let mut next_id = crate::IdSequence::new();
-    let rebuild = if anonymous { drop_secondary_indexes(tx, rows.len()).await? } else { Vec::new() };
-    for chunk in rows.chunks(BATCH) {
-        let mut sql = String::from(
-            "INSERT INTO members (id, school_id, employee_no, name, name_initials, name_pinyin, gender, birth_date, id_enc, id_index, id_masked, \
-             phone_enc, phone_masked, department_id, post, title, joined_school, joined_union, group_id, status, is_temporary, notes, \
-             fingerprint, created_at, updated_at, spouse_staff, origin) VALUES ",
-        );
-        for i in 0..chunk.len() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            for j in 0..COLS {
-                if j > 0 {
-                    sql.push(',');
-                }
-                if anonymous {
-                    sql.push('?');
-                } else {
-                    sql.push('$');
-                    sql.push_str(&(i * COLS + j + 1).to_string());
-                }
-            }
-            sql.push_str(",0,'import')");
-        }
-        let mut q = sqlx::query(&sql);
-        for (m, group_id, dept_id) in chunk {
-            let s = seal(c, school_id, m)?;
-            let id = next_id.next_id();
-            ids.push(id.clone());
-            q = q
-                .bind(id)
-                .bind(school_id.to_string())
-                .bind(m.employee_no.clone())
-                .bind(m.name.clone())
-                .bind(s.initials)
-                .bind(s.pinyin)
-                .bind(m.gender.map(|g| g.code().to_string()))
-                .bind(date_text(m.birth_date))
-                .bind(s.id_enc)
-                .bind(s.id_index)
-                .bind(s.id_masked)
-                .bind(s.phone_enc)
-                .bind(s.phone_masked)
-                .bind(dept_id.clone())
-                .bind(m.post.map(|p| p.code().to_string()))
-                .bind(m.title.clone())
-                .bind(date_text(m.joined_school))
-                .bind(date_text(m.joined_union))
-                .bind(group_id.clone())
-                .bind(m.status.code())
-                .bind(i64::from(m.is_temporary))
-                .bind(m.notes.clone())
-                .bind(s.fingerprint)
-                .bind(now)
-                .bind(now);
-        }
-        q.execute(&mut **tx).await?;
-    }
-    for create in rebuild {
-        sqlx::query(&create).execute(&mut **tx).await?;
-    }
-    Ok(ids)
-}
-
-/// Rows from which [`insert_many`] drops the secondary indexes on SQLite, if the table holds
-/// fewer than twice as many.
-const BULK_ROWS: usize = 1000;
-
-/// On SQLite, a batch of at least [`BULK_ROWS`] that is at least half the size of the table goes
-/// in without the table's secondary (non-unique, named) indexes: they are dropped inside the
-/// transaction and built again after the inserts, one sort each instead of a random insertion
-/// per row each (60,000 rows: 0.14 s to build against 0.46 s of insertions). Readers keep their
-/// snapshot with the indexes; a failure rolls the drop back with the rest. Returns the
-/// statements that build them again.
-async fn drop_secondary_indexes(tx: &mut Tx, new_rows: usize) -> Result<Vec<String>> {
-    if new_rows < BULK_ROWS {
-        return Ok(Vec::new());
-    }
-    let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM members").fetch_one(&mut **tx).await?;
-    if (new_rows as i64) * 2 < existing {
-        return Ok(Vec::new());
-    }
-    let indexes: Vec<(String, String)> = sqlx::query_as(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL \
-         AND upper(sql) NOT LIKE 'CREATE UNIQUE%'",
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut rebuild = Vec::with_capacity(indexes.len());
-    for (name, create) in indexes {
-        sqlx::query(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\""))).execute(&mut **tx).await?;
-        rebuild.push(create);
-    }
-    Ok(rebuild)
 }
 
 /// Counts for the home page and the district view.
