@@ -26,26 +26,30 @@ pub(crate) fn from_str(json: &str) -> Result<Bulletin, serde_json::Error> {
 /// Reads one ballot's stored content (a ballot object, usually without its tracker) with the
 /// marks pointing at `names`; `tracker` fills in an absent tracker.
 fn ballot_from_str(json: &str, names: &Names, tracker: &str) -> Result<Ballot, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(json);
-    let ballot = (&mut de).deserialize_map(BallotVisitor { names, tracker: Some(tracker), stored: false })?;
-    de.end()?;
-    Ok(ballot)
+    read_ballot(
+        serde_json::Deserializer::from_str(json),
+        BallotVisitor { names, tracker: Some(tracker), stored: false },
+    )
 }
 
 /// Reads one ballot of a published bulletin (tracker included) with the marks pointing at
 /// `names`, as the bulletin's fast path reads each ballot.
 pub(crate) fn published_ballot(json: &str, names: &Names) -> Result<Ballot, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(json);
-    let ballot = (&mut de).deserialize_map(BallotVisitor { names, tracker: None, stored: false })?;
-    de.end()?;
-    Ok(ballot)
+    read_ballot(serde_json::Deserializer::from_str(json), BallotVisitor { names, tracker: None, stored: false })
 }
 
 /// Reads one ballot's stored content strictly as the server stores it: an object without
 /// `tracker` and `paper` (the store keeps those apart), with the marks pointing at `names`.
 pub(crate) fn stored_ballot(json: &[u8], names: &Names) -> Result<Ballot, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_slice(json);
-    let ballot = (&mut de).deserialize_map(BallotVisitor { names, tracker: Some(""), stored: true })?;
+    read_ballot(serde_json::Deserializer::from_slice(json), BallotVisitor { names, tracker: Some(""), stored: true })
+}
+
+/// One whole text as one ballot object.
+fn read_ballot<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    visitor: BallotVisitor<'_>,
+) -> Result<Ballot, serde_json::Error> {
+    let ballot = (&mut de).deserialize_map(visitor)?;
     de.end()?;
     Ok(ballot)
 }

@@ -43,7 +43,7 @@ pub use fraction::{Fraction, FractionError};
 pub use presets::{chosen_rules, RuleChoiceError, BASE_CHOICES, QUORUM_CHOICES, THRESHOLD_CHOICES};
 pub use published::PublishedBallots;
 pub use resolution::ResolutionResult;
-pub use stored::{write_bulletin_end, write_bulletin_start, write_stored_ballots, StoredBallots, StoredCount};
+pub use stored::{write_bulletin_end, write_bulletin_start, write_stored_ballots, StoredCount};
 pub use validate::parse_bulletin;
 
 /// The result of a tally; serialises with `"kind"` first, then the fields of ballots.md.
@@ -73,7 +73,7 @@ pub fn tally(b: &Bulletin) -> TallyResult {
 
 /// Tallies ballots given as (ballot, how many identical ballots it stands for): the same result
 /// as [`tally`] on the bulletin holding each ballot that many times (a stored poll's ballots are
-/// counted once per distinct content, see [`StoredBallots`]).
+/// counted once per distinct content, see [`StoredCount`]).
 pub fn tally_counted<'a>(poll: &Poll, ballots: impl Iterator<Item = (&'a Ballot, u64)>) -> TallyResult {
     match poll.kind {
         PollKind::Resolution => TallyResult::Resolution(resolution::tally(poll, ballots)),

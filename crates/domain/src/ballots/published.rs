@@ -1,7 +1,7 @@
 //! A published bulletin read for its tally (`jiaogong tally`): the ballots are kept as the text
 //! they are written in, and identical ballots apart from their tracker are read and checked once
 //! and counted with their number, as the server counts its stored ballots
-//! ([`super::StoredBallots`]).
+//! ([`super::StoredCount`]).
 //!
 //! It accepts exactly what [`super::parse_bulletin`] accepts and gives the same tally: it reads
 //! what that function's fast path reads, and anything it does not take (another layout, a

@@ -6,7 +6,8 @@
 //! way) are read and checked once and counted with their number, and the bulletin is written
 //! by copying each stored content next to its tracker, without building a `Ballot` per row.
 //! The result equals [`super::tally`] of the bulletin [`super::bulletin_from_stored`] builds from
-//! the same rows, and the text written reads back (`parse_bulletin`) as that bulletin.
+//! the same rows, and the text written reads back (`parse_bulletin`) as that bulletin. Both go a
+//! chunk of rows at a time ([`StoredCount`], [`write_stored_ballots`]).
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -21,6 +22,8 @@ use super::{tally_counted, TallyResult};
 /// content is read and checked once (its bytes kept, about 160 bytes each), every other row
 /// only looked up, so no row has to be kept once counted.
 pub struct StoredCount {
+    /// The definition as stored, for the wording of an error.
+    poll_json: String,
     poll: Poll,
     checker: PollChecker,
     names: Names,
@@ -36,13 +39,14 @@ impl StoredCount {
         let poll: Poll = serde_json::from_str(poll_json).map_err(|_| poll_error(poll_json))?;
         let checker = PollChecker::new(&poll)?;
         let names = Names::of(&poll);
-        Ok(Self { poll, checker, names, index: HashMap::default(), distinct: Vec::new(), rows: 0 })
+        let poll_json = poll_json.to_string();
+        Ok(Self { poll_json, poll, checker, names, index: HashMap::default(), distinct: Vec::new(), rows: 0 })
     }
 
     /// Counts the next rows, checked as [`super::parse_bulletin`] checks a published bulletin;
     /// an error names the row at fault (0-based over every row added, as a ballot index).
-    /// `poll_json` is the definition given to [`Self::new`] (for the wording of an error).
-    pub fn add(&mut self, poll_json: &str, rows: &[(&str, &[u8], bool)]) -> Result<(), BulletinError> {
+    /// Contents are bytes: each distinct one is read as JSON, which checks its UTF-8.
+    pub fn add(&mut self, rows: &[(&str, &[u8], bool)]) -> Result<(), BulletinError> {
         for (k, &(_, content, _)) in rows.iter().enumerate() {
             let i = self.rows + k;
             if let Some(slot) = self.index.get(content).and_then(|&d| self.distinct.get_mut(d)) {
@@ -51,7 +55,7 @@ impl StoredCount {
             }
             let ballot = match stored_ballot(content, &self.names) {
                 Ok(ballot) => ballot,
-                Err(e) => return Err(row_error(poll_json, rows.get(k), i, &e)),
+                Err(e) => return Err(row_error(&self.poll_json, rows.get(k), i, &e)),
             };
             self.checker.check(&ballot).map_err(|kind| BulletinError::ballot(i, kind))?;
             self.index.insert(content.into(), self.distinct.len());
@@ -124,63 +128,6 @@ pub fn write_stored_ballots<W: Write>(w: &mut W, rows: &[(&str, &[u8], bool)], f
 /// Writes the end of a bulletin.
 pub fn write_bulletin_end<W: Write>(w: &mut W) -> io::Result<()> {
     w.write_all(b"]}")
-}
-
-/// A closed poll's stored ballots held together: counted ([`StoredCount`]) and written out in
-/// the order of the rows.
-pub struct StoredBallots<'a> {
-    count: StoredCount,
-    poll_json: &'a str,
-    rows: &'a [(&'a str, &'a [u8], bool)],
-}
-
-impl<'a> StoredBallots<'a> {
-    /// Reads and checks the poll definition and every row; an error names the first row
-    /// (0-based ballot index) at fault. Contents are bytes: each distinct one is read as JSON,
-    /// which checks its UTF-8.
-    pub fn read(poll_json: &'a str, rows: &'a [(&'a str, &'a [u8], bool)]) -> Result<Self, BulletinError> {
-        let mut count = StoredCount::new(poll_json)?;
-        count.add(poll_json, rows)?;
-        Ok(Self { count, poll_json, rows })
-    }
-
-    pub fn poll(&self) -> &Poll {
-        self.count.poll()
-    }
-
-    /// How many ballots were returned.
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
-    /// How many different ballots there are.
-    pub fn distinct(&self) -> usize {
-        self.count.distinct()
-    }
-
-    /// The tally of ballots.md, equal to [`super::tally`] of the bulletin.
-    pub fn tally(&self) -> TallyResult {
-        self.count.tally()
-    }
-
-    /// Writes the bulletin with the ballots in the order of the rows.
-    pub fn write_bulletin<W: Write>(&self, w: &mut W) -> io::Result<()> {
-        write_bulletin_start(w, self.poll_json)?;
-        write_stored_ballots(w, self.rows, true)?;
-        write_bulletin_end(w)
-    }
-
-    /// The bulletin text (see [`Self::write_bulletin`]).
-    pub fn bulletin_text(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.poll_json.len() + self.rows.len() * 64 + 64);
-        // Writing into a Vec cannot fail.
-        let _ = self.write_bulletin(&mut out);
-        out
-    }
 }
 
 /// The error of row `i`, as the precise path words it; a content carrying a tracker or a paper

@@ -16,7 +16,7 @@ use crate::audit::{self, Event};
 use crate::{new_id, new_secret, now_ms, Result, Store, StoreError, Tx};
 
 mod packed;
-pub use packed::{ballots_packed, ballots_packed_on, packed_select, PackedBallots, PackedReader, PACKED_CHUNK};
+pub use packed::{ballots_packed, ballots_packed_on, PackedBallots, PackedReader, PACKED_CHUNK};
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct Poll {
@@ -295,14 +295,9 @@ pub async fn paper_count(store: &Store, poll_id: &str) -> Result<i64> {
 
 /// Every ballot of a poll (tracker order, which is random): (tracker, content JSON, paper).
 pub async fn ballots(store: &Store, poll_id: &str) -> Result<Vec<(String, String, i64)>> {
-    let mut conn = store.read.acquire().await?;
-    ballots_on(&mut conn, poll_id).await
-}
-
-async fn ballots_on(conn: &mut sqlx::AnyConnection, poll_id: &str) -> Result<Vec<(String, String, i64)>> {
     Ok(sqlx::query_as("SELECT tracker, content, paper FROM ballots WHERE poll_id = $1 ORDER BY tracker")
         .bind(poll_id)
-        .fetch_all(conn)
+        .fetch_all(&store.read)
         .await?)
 }
 

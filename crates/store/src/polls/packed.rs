@@ -60,6 +60,16 @@ impl PackedReader {
         &self.poll_id
     }
 
+    /// The next chunk read on a reader connection of `store` taken for this chunk only (a
+    /// slow consumer holds no connection between chunks), or `None` once every ballot was read.
+    pub async fn next_chunk(&mut self, store: &Store) -> Result<Option<PackedBallots>> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut conn = store.read.acquire().await?;
+        self.next(&mut conn).await
+    }
+
     /// The next chunk, or `None` once every ballot has been read.
     pub async fn next(&mut self, conn: &mut sqlx::AnyConnection) -> Result<Option<PackedBallots>> {
         if self.done {
@@ -112,7 +122,7 @@ type PackedRow = (i64, Option<Vec<u8>>, Option<String>, Option<String>, Option<S
 /// k-th line of each belongs to the same ballot. The contents come as bytes: the tally reads
 /// each distinct content once, and its JSON reader checks the UTF-8 of what it reads, so the
 /// whole text is not checked twice.
-pub fn packed_select(kind: crate::DbKind) -> String {
+fn packed_select(kind: crate::DbKind) -> String {
     // Trackers are generated and contents are compact JSON: neither holds a newline.
     let aggs = match kind {
         crate::DbKind::Sqlite => {

@@ -96,11 +96,8 @@ pub(crate) async fn tally_of(st: &AppState, poll: &Poll) -> AppResult<TallyResul
     let internal = |e: ballots::BulletinError| AppError::Internal(e.message_zh_en());
     let mut count = StoredCount::new(&poll.definition).map_err(internal)?;
     let mut reader = repo::PackedReader::new(st.store.kind, &poll.id, repo::PACKED_CHUNK);
-    loop {
-        let mut conn = st.store.reader().acquire().await.map_err(jiaogong_store::StoreError::from)?;
-        let Some(chunk) = reader.next(&mut conn).await? else { break };
-        drop(conn);
-        count.add(&poll.definition, &chunk.byte_rows()).map_err(internal)?;
+    while let Some(chunk) = reader.next_chunk(&st.store).await? {
+        count.add(&chunk.byte_rows()).map_err(internal)?;
     }
     Ok(count.tally())
 }
@@ -110,9 +107,6 @@ struct BulletinStream {
     store: jiaogong_store::Store,
     reader: repo::PackedReader,
     count: StoredCount,
-    definition: String,
-    started: bool,
-    written: bool,
     finished: bool,
 }
 
@@ -121,37 +115,29 @@ struct BulletinStream {
 /// written from its stored content. A database connection is taken per chunk, so a slow
 /// download holds none. A stored ballot that fails its check ends the body early.
 pub(crate) fn bulletin_body(st: &AppState, poll: &Poll) -> AppResult<axum::body::Body> {
+    use futures_util::StreamExt;
     let count = StoredCount::new(&poll.definition).map_err(|e| AppError::Internal(e.message_zh_en()))?;
+    // Writing into a Vec cannot fail.
+    let mut start = Vec::new();
+    let _ = ballots::write_bulletin_start(&mut start, &poll.definition);
     let state = BulletinStream {
         store: st.store.clone(),
         reader: repo::PackedReader::new(st.store.kind, &poll.id, repo::PACKED_CHUNK),
         count,
-        definition: poll.definition.clone(),
-        started: false,
-        written: false,
         finished: false,
     };
-    let stream = futures_util::stream::unfold(state, |mut s| async move {
+    let ballots = futures_util::stream::unfold(state, |mut s| async move {
         if s.finished {
             return None;
         }
         let mut buf = Vec::with_capacity(1 << 20);
-        if !s.started {
-            s.started = true;
-            // Writing into a Vec cannot fail.
-            let _ = ballots::write_bulletin_start(&mut buf, &s.definition);
-        }
-        let next = match s.store.reader().acquire().await {
-            Ok(mut conn) => s.reader.next(&mut conn).await.map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        let outcome = match next {
+        let outcome = match s.reader.next_chunk(&s.store).await.map_err(|e| e.to_string()) {
             Ok(Some(chunk)) => {
                 let rows = chunk.byte_rows();
-                match s.count.add(&s.definition, &rows) {
+                let first = s.count.is_empty();
+                match s.count.add(&rows) {
                     Ok(()) => {
-                        let _ = ballots::write_stored_ballots(&mut buf, &rows, !s.written);
-                        s.written |= !rows.is_empty();
+                        let _ = ballots::write_stored_ballots(&mut buf, &rows, first);
                         Ok(())
                     }
                     Err(e) => Err(e.message_zh_en()),
@@ -173,8 +159,9 @@ pub(crate) fn bulletin_body(st: &AppState, poll: &Poll) -> AppResult<axum::body:
             }
         }
     });
+    let body = futures_util::stream::once(async move { Ok(Bytes::from(start)) }).chain(ballots);
     // Fused: the body may be polled again after its end.
-    Ok(axum::body::Body::from_stream(futures_util::StreamExt::fuse(stream)))
+    Ok(axum::body::Body::from_stream(body.fuse()))
 }
 
 /// The bulletin of a closed poll as ballots (for pages that look at single ballots), in
