@@ -7,8 +7,18 @@
 /// Full-width ASCII (U+FF01..=U+FF5E) to half-width, U+3000 to a space, then trim
 /// whitespace (including ideographic space, tabs, newlines, NBSP, zero-width space, BOM).
 pub fn normalize(s: &str) -> String {
+    let trimmed = s.trim_matches(is_trimmable);
+    // Most cells need no folding: one scan, one copy.
+    if !trimmed.chars().any(|c| fold_char(c) != c) {
+        return trimmed.to_string();
+    }
     let folded: String = s.chars().map(fold_char).collect();
     folded.trim_matches(is_trimmable).to_string()
+}
+
+/// Whether [`normalize`] would give the empty string (without building it).
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| is_trimmable(fold_char(c)))
 }
 
 /// [`normalize`] and then drop every whitespace character inside, for values that never
@@ -70,6 +80,13 @@ mod tests {
             let once = normalize(&s);
             prop_assert_eq!(normalize(&once), once.clone());
             let _ = normalize_compact(&s);
+        }
+
+        #[test]
+        fn normalize_equals_fold_then_trim(s in "[ \u{3000}\u{00A0}\u{200B}\u{FEFF}\tａ-ｚ０-９Ａ-Ｚa-z0-9张三李四，．－]{0,12}") {
+            let reference: String = s.chars().map(fold_char).collect();
+            prop_assert_eq!(normalize(&s), reference.trim_matches(is_trimmable).to_string());
+            prop_assert_eq!(is_blank(&s), normalize(&s).is_empty());
         }
     }
 }

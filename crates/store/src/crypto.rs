@@ -20,9 +20,11 @@ type HmacSha256 = Hmac<Sha256>;
 #[derive(Clone)]
 pub struct Crypto {
     cipher: Aes256Gcm,
-    index_key: [u8; 32],
-    audit_key: [u8; 32],
-    checkin_key: [u8; 32],
+    // HMAC states with their keys already absorbed: each MAC starts from a copy (two
+    // SHA-256 blocks fewer per MAC than keying afresh).
+    index_mac: HmacSha256,
+    audit_mac: HmacSha256,
+    checkin_mac: HmacSha256,
 }
 
 impl std::fmt::Debug for Crypto {
@@ -46,9 +48,9 @@ impl Crypto {
         let cipher = Aes256Gcm::new(aes_gcm::Key::<Aes256Gcm>::from_slice(&enc));
         Crypto {
             cipher,
-            index_key: derive(&master, "blind-index"),
-            audit_key: derive(&master, "audit-chain"),
-            checkin_key: derive(&master, "congress-checkin"),
+            index_mac: keyed(&derive(&master, "blind-index")),
+            audit_mac: keyed(&derive(&master, "audit-chain")),
+            checkin_mac: keyed(&derive(&master, "congress-checkin")),
         }
     }
 
@@ -90,14 +92,14 @@ impl Crypto {
 
     /// Deterministic keyed hash used to find equal values without storing them in clear.
     pub fn blind_index(&self, school_id: &str, value: &str) -> String {
-        mac_hex(&self.index_key, &[school_id.as_bytes(), value.as_bytes()])
+        mac_hex(&self.index_mac, &[school_id.as_bytes(), value.as_bytes()])
     }
 
     /// The check-in code of a session for one time slot (128 bits as hex): only the server, which
     /// holds the master key and the session's secret, can make one.
     pub fn checkin_code(&self, session_id: &str, session_secret: &str, slot: u64) -> String {
         let mut code = mac_hex(
-            &self.checkin_key,
+            &self.checkin_mac,
             &[session_id.as_bytes(), session_secret.as_bytes(), slot.to_string().as_bytes()],
         );
         code.truncate(32);
@@ -105,26 +107,51 @@ impl Crypto {
     }
 
     pub(crate) fn audit_mac(&self, parts: &[&[u8]]) -> String {
-        mac_hex(&self.audit_key, parts)
+        mac_hex(&self.audit_mac, parts)
     }
 }
 
-fn mac_hex(key: &[u8; 32], parts: &[&[u8]]) -> String {
-    // A fixed 32-byte key is always a valid HMAC key length.
-    let mut mac = match <HmacSha256 as Mac>::new_from_slice(key) {
-        Ok(m) => m,
-        Err(_) => return String::new(),
-    };
+fn keyed(key: &[u8; 32]) -> HmacSha256 {
+    // HMAC pads a key shorter than SHA-256's 64-byte block with zeros, so keying with the padded
+    // block is the same MAC as keying with the 32 bytes (and cannot fail).
+    let mut block = [0u8; 64];
+    block[..32].copy_from_slice(key);
+    <HmacSha256 as hmac::digest::KeyInit>::new(&block.into())
+}
+
+fn mac_hex(keyed: &HmacSha256, parts: &[&[u8]]) -> String {
+    let mut mac = keyed.clone();
     for p in parts {
         mac.update(&(p.len() as u64).to_be_bytes());
         mac.update(p);
     }
-    hex::encode(mac.finalize().into_bytes())
+    let tag = mac.finalize().into_bytes();
+    let mut out = vec![0u8; 2 * tag.len()];
+    match hex::encode_to_slice(tag, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_else(|_| hex::encode(tag)),
+        Err(_) => hex::encode(tag),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keyed_state_gives_the_hmac_of_the_32_byte_key() {
+        let key = derive(&[3u8; 32], "blind-index");
+        let mut fresh = <HmacSha256 as Mac>::new_from_slice(&key).unwrap();
+        for p in [b"school".as_slice(), b"11010519491231002X".as_slice()] {
+            fresh.update(&(p.len() as u64).to_be_bytes());
+            fresh.update(p);
+        }
+        let expected = hex::encode(fresh.finalize().into_bytes());
+        let got = mac_hex(&keyed(&key), &[b"school", b"11010519491231002X"]);
+        assert_eq!(got, expected);
+        assert_eq!(got.len(), 64);
+        // The state is copied, not consumed: the same input gives the same MAC again.
+        assert_eq!(mac_hex(&keyed(&key), &[b"school", b"11010519491231002X"]), got);
+    }
 
     #[test]
     fn encrypt_round_trips_and_hides_plain_text() {

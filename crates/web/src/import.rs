@@ -132,12 +132,18 @@ pub async fn run_import(
     let (sheet, header_idx, cols, unknown) = read_roster(tr, bytes)?;
     let mut report = ImportReport { unknown_headers: unknown, ..Default::default() };
     let (existing, by_id_index) = repo::import_keys(store, &school.id).await?;
-    let groups: HashSet<String> = tenancy::groups(store, &school.id).await?.into_iter().map(|g| g.name).collect();
-    let depts: HashSet<String> = tenancy::departments(store, &school.id).await?.into_iter().map(|d| d.1).collect();
+    // Hashed once or more per row: a fast hasher (the keys come from the chair's own file).
+    let groups: foldhash::HashSet<String> =
+        tenancy::groups(store, &school.id).await?.into_iter().map(|g| g.name).collect();
+    let depts: foldhash::HashSet<String> =
+        tenancy::departments(store, &school.id).await?.into_iter().map(|d| d.1).collect();
     let mut new_groups = BTreeMap::new();
     let mut new_depts = BTreeMap::new();
-    let mut seen_no: HashMap<String, u32> = HashMap::new();
-    let mut seen_id: HashMap<String, u32> = HashMap::new();
+    let rows = sheet.rows.len().saturating_sub(header_idx + 1);
+    let mut seen_no: foldhash::HashMap<String, u32> =
+        foldhash::HashMap::with_capacity_and_hasher(rows, Default::default());
+    let mut seen_id: foldhash::HashMap<String, u32> =
+        foldhash::HashMap::with_capacity_and_hasher(rows, Default::default());
     let mut creates: Vec<MemberInput> = Vec::new();
     let mut updates: Vec<(String, MemberInput)> = Vec::new();
     let c = &store.crypto;

@@ -172,7 +172,7 @@ impl RawMember {
 
     /// Whether every value is blank (blank spreadsheet rows are skipped, not rejected).
     pub fn is_blank(&self) -> bool {
-        self.values.iter().all(|(_, v)| crate::text::normalize(v).is_empty())
+        self.values.iter().all(|(_, v)| crate::text::is_blank(v))
     }
 }
 

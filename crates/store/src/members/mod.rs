@@ -426,14 +426,14 @@ pub struct Existing {
 pub async fn import_keys(
     store: &Store,
     school_id: &str,
-) -> Result<(HashMap<String, Existing>, HashMap<String, String>)> {
+) -> Result<(foldhash::HashMap<String, Existing>, foldhash::HashMap<String, String>)> {
     let rows: Vec<(String, String, Option<String>, String, String)> =
         sqlx::query_as("SELECT id, employee_no, id_index, fingerprint, status FROM members WHERE school_id = $1")
             .bind(school_id)
             .fetch_all(&store.read)
             .await?;
-    let mut by_no = HashMap::with_capacity(rows.len());
-    let mut by_idx = HashMap::new();
+    let mut by_no = foldhash::HashMap::with_capacity_and_hasher(rows.len(), Default::default());
+    let mut by_idx = foldhash::HashMap::default();
     for (id, no, idx, fingerprint, status) in rows {
         if let Some(idx) = idx {
             by_idx.insert(idx, no.clone());
