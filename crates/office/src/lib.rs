@@ -4,8 +4,11 @@
 //! This crate is deliberately independent of the domain types: it speaks in cells, tables,
 //! blocks and series, and the calling modules map their own data onto them.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod docx;
 pub mod error;
+mod sheet_scan;
 pub mod svg;
 pub mod xlsx_read;
 pub mod xlsx_write;

@@ -1,17 +1,19 @@
 //! Safe reading of uploaded .xlsx files.
 //!
-//! The bytes are checked before the spreadsheet parser sees them: size, zip magic, the zip
-//! central directory (declared sizes and compression ratio) and an actual, bounded
-//! decompression of every entry so that an entry lying about its size is caught too. The first
-//! worksheet is then streamed cell by cell with calamine, stopping as soon as a limit is
-//! exceeded. Malformed input always yields an [`OfficeError`], never a panic.
+//! The bytes are checked before a spreadsheet parser sees them: size, zip magic and the zip
+//! central directory (declared sizes and compression ratio). A workbook of the common shape is
+//! then read by `sheet_scan`, which inflates each entry it needs no further than its declared
+//! size; any other goes to calamine after an actual, bounded decompression of every entry (so
+//! that an entry lying about its size is caught too), and its first worksheet is streamed cell
+//! by cell. Both stop as soon as a limit is exceeded and give the same cells (ADR 018).
+//! Malformed input always yields an [`OfficeError`], never a panic.
 
 use std::io::{Cursor, Read, Seek};
 
 use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx, XlsxError};
 
 use crate::error::OfficeError;
-use crate::zip_guard::{check_container, short};
+use crate::zip_guard::{check_real, open_checked, short, Archive};
 
 /// Limits applied to an uploaded workbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,13 +124,33 @@ impl SheetRow {
 
 /// Reads the first worksheet of an .xlsx file, checking it against `limits` first.
 pub fn read_first_sheet(bytes: &[u8], limits: &Limits) -> Result<Sheet, OfficeError> {
-    check_container(bytes, limits)?;
-    // Defence in depth: the parser must not take the server down on some input nobody thought
-    // of. The container checks above already bound the work it can do.
-    match std::panic::catch_unwind(|| parse_first_sheet(bytes, limits)) {
+    let mut zip = open_checked(bytes, limits)?;
+    // Defence in depth: the parsers must not take the server down on some input nobody thought
+    // of. The container checks bound the work they can do.
+    // The archive is dropped unused after a panic, so no broken state is observed.
+    let read = std::panic::AssertUnwindSafe(move || read_checked(bytes, &mut zip, limits));
+    match std::panic::catch_unwind(read) {
         Ok(result) => result,
         Err(_) => Err(OfficeError::Corrupt("unreadable workbook".to_string())),
     }
+}
+
+/// The common shape of a workbook is read by [`crate::sheet_scan`], which inflates only the
+/// entries it reads, each no further than its declared size; anything else goes to calamine,
+/// after every entry has been inflated into a counter.
+fn read_checked(bytes: &[u8], zip: &mut Archive<'_>, limits: &Limits) -> Result<Sheet, OfficeError> {
+    if let Some(sheet) = crate::sheet_scan::read(zip, limits)? {
+        return Ok(sheet);
+    }
+    read_with_calamine(bytes, zip, limits)
+}
+
+/// Every entry inflated into a counter, then calamine streams the first worksheet.
+pub(crate) fn read_with_calamine(bytes: &[u8], zip: &mut Archive<'_>, limits: &Limits) -> Result<Sheet, OfficeError> {
+    check_real(zip, limits)?;
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let name = first_worksheet_name(&workbook).ok_or(OfficeError::NoSheet)?;
+    read_cells(&mut workbook, &name, limits)
 }
 
 fn corrupt(e: XlsxError) -> OfficeError {
@@ -136,12 +158,6 @@ fn corrupt(e: XlsxError) -> OfficeError {
         XlsxError::Password => OfficeError::Corrupt("password protected".to_string()),
         other => OfficeError::Corrupt(short(&other.to_string())),
     }
-}
-
-fn parse_first_sheet(bytes: &[u8], limits: &Limits) -> Result<Sheet, OfficeError> {
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
-    let name = first_worksheet_name(&workbook).ok_or(OfficeError::NoSheet)?;
-    read_cells(&mut workbook, &name, limits)
 }
 
 /// The first visible worksheet, else the first worksheet at all.
@@ -156,55 +172,82 @@ fn first_worksheet_name<RS: Read + Seek>(workbook: &Xlsx<RS>) -> Option<String> 
 
 fn read_cells<RS: Read + Seek>(workbook: &mut Xlsx<RS>, name: &str, limits: &Limits) -> Result<Sheet, OfficeError> {
     let mut reader = workbook.worksheet_cells_reader(name).map_err(corrupt)?;
-    let mut rows: Vec<SheetRow> = Vec::new();
-    let mut current: Option<SheetRow> = None;
-    let mut unsorted = false;
-    let mut last_number: u32 = 0;
-    let mut seen_rows: usize = 0;
-    let max_seen = limits.max_rows.saturating_mul(BLANK_ROW_FACTOR).max(1000);
-
+    let mut sink = CellSink::new(limits);
     while let Some(cell) = reader.next_cell().map_err(corrupt)? {
         let (row, col) = cell.get_position();
+        sink.push(row, col, convert(cell.get_value()))?;
+    }
+    sink.finish()
+}
+
+/// Collects the cells of a sheet, in the order the sheet stores them, into non-blank rows,
+/// applying the limits as it goes.
+pub(crate) struct CellSink<'l> {
+    limits: &'l Limits,
+    rows: Vec<SheetRow>,
+    current: Option<SheetRow>,
+    unsorted: bool,
+    last_number: u32,
+    seen_rows: usize,
+    max_seen: usize,
+}
+
+impl<'l> CellSink<'l> {
+    pub(crate) fn new(limits: &'l Limits) -> Self {
+        CellSink {
+            limits,
+            rows: Vec::new(),
+            current: None,
+            unsorted: false,
+            last_number: 0,
+            seen_rows: 0,
+            max_seen: limits.max_rows.saturating_mul(BLANK_ROW_FACTOR).max(1000),
+        }
+    }
+
+    /// One cell at 0-based `row` and `col`.
+    pub(crate) fn push(&mut self, row: u32, col: u32, value: CellValue) -> Result<(), OfficeError> {
         let number = row.saturating_add(1);
-        let value = convert(cell.get_value());
-        if current.as_ref().is_none_or(|r| r.number != number) {
-            if let Some(done) = current.take() {
-                push_row(&mut rows, done, limits)?;
+        if self.current.as_ref().is_none_or(|r| r.number != number) {
+            if let Some(done) = self.current.take() {
+                push_row(&mut self.rows, done, self.limits)?;
             }
-            seen_rows += 1;
-            if seen_rows > max_seen {
-                return Err(OfficeError::TooManyRows { limit: limits.max_rows });
+            self.seen_rows += 1;
+            if self.seen_rows > self.max_seen {
+                return Err(OfficeError::TooManyRows { limit: self.limits.max_rows });
             }
-            if number < last_number {
-                unsorted = true;
+            if number < self.last_number {
+                self.unsorted = true;
             }
-            last_number = number;
-            current = Some(SheetRow { number, cells: Vec::new() });
+            self.last_number = number;
+            self.current = Some(SheetRow { number, cells: Vec::new() });
         }
         if matches!(value, CellValue::Empty) {
-            continue;
+            return Ok(());
         }
         let col = col as usize;
-        if col >= limits.max_cols {
+        if col >= self.limits.max_cols {
             if value.is_blank() {
-                continue;
+                return Ok(());
             }
-            return Err(OfficeError::TooManyColumns { limit: limits.max_cols });
+            return Err(OfficeError::TooManyColumns { limit: self.limits.max_cols });
         }
-        if let Some(r) = current.as_mut() {
+        if let Some(r) = self.current.as_mut() {
             if r.cells.len() <= col {
                 r.cells.resize(col + 1, CellValue::Empty);
             }
             r.cells[col] = value;
         }
+        Ok(())
     }
-    if let Some(done) = current.take() {
-        push_row(&mut rows, done, limits)?;
+
+    pub(crate) fn finish(mut self) -> Result<Sheet, OfficeError> {
+        if let Some(done) = self.current.take() {
+            push_row(&mut self.rows, done, self.limits)?;
+        }
+        let rows = if self.unsorted { merge_unsorted(self.rows) } else { self.rows };
+        Ok(Sheet { rows })
     }
-    if unsorted {
-        rows = merge_unsorted(rows);
-    }
-    Ok(Sheet { rows })
 }
 
 fn push_row(rows: &mut Vec<SheetRow>, row: SheetRow, limits: &Limits) -> Result<(), OfficeError> {

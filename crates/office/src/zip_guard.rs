@@ -11,8 +11,12 @@ use crate::xlsx_read::Limits;
 /// compressible files (an almost empty workbook) are not mistaken for bombs.
 const RATIO_CHECK_MIN_BYTES: u64 = 1024 * 1024;
 
-/// Checks the size, the zip magic and the zip entries' real and declared sizes.
-pub(crate) fn check_container(bytes: &[u8], limits: &Limits) -> Result<(), OfficeError> {
+/// The zip archive of an upload, once its size, its magic and the declared sizes and ratio of its
+/// entries (from the central directory) have passed.
+pub(crate) type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// Checks the size, the zip magic and the entries' declared sizes; opens the archive.
+pub(crate) fn open_checked<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Archive<'a>, OfficeError> {
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(OfficeError::TooLarge { limit_bytes: limits.max_file_bytes });
     }
@@ -21,23 +25,26 @@ pub(crate) fn check_container(bytes: &[u8], limits: &Limits) -> Result<(), Offic
     }
     let mut zip =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| OfficeError::Corrupt(short(&format!("zip: {e}"))))?;
-
-    // Declared sizes from the central directory.
     let mut declared_total: u64 = 0;
     let mut compressed_total: u64 = 0;
-    let mut declared = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| OfficeError::Corrupt(short(&format!("zip: {e}"))))?;
         declared_total = declared_total.saturating_add(entry.size());
         compressed_total = compressed_total.saturating_add(entry.compressed_size());
-        declared.push(entry.size());
     }
     check_totals(declared_total, compressed_total, limits)?;
+    Ok(zip)
+}
 
-    // Real sizes: inflate every entry into a counter, never past what it declared.
+/// Inflates every entry into a counter, never past what it declared: an entry lying about its
+/// size is a bomb, and so are real sizes past the limits.
+pub(crate) fn check_real(zip: &mut Archive<'_>, limits: &Limits) -> Result<(), OfficeError> {
+    let mut compressed_total: u64 = 0;
     let mut real_total: u64 = 0;
-    for (i, &size) in declared.iter().enumerate() {
+    for i in 0..zip.len() {
         let entry = zip.by_index(i).map_err(|e| OfficeError::Corrupt(short(&format!("zip: {e}"))))?;
+        let size = entry.size();
+        compressed_total = compressed_total.saturating_add(entry.compressed_size());
         let mut limited = entry.take(size.saturating_add(1));
         let n = std::io::copy(&mut limited, &mut std::io::sink())
             .map_err(|e| OfficeError::Corrupt(short(&format!("zip: {e}"))))?;
