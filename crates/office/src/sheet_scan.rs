@@ -24,7 +24,8 @@ use crate::error::OfficeError;
 use crate::xlsx_read::{CellSink, CellValue, Limits, Sheet};
 use crate::zip_guard::Archive;
 
-/// A worksheet entry larger than this is streamed by calamine rather than held in memory.
+/// A worksheet or shared-strings entry larger than this is left to calamine rather than held in
+/// memory as bytes.
 const MAX_SHEET_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Days between the 1904 and the 1900 date systems.
@@ -44,7 +45,7 @@ pub(crate) fn read(zip: &mut Archive<'_>, limits: &Limits) -> Result<Option<Shee
     let Some(rels) = entry(zip, &names, "xl/_rels/workbook.xml.rels", u64::MAX)? else { return Ok(None) };
     let Some(workbook) = entry(zip, &names, "xl/workbook.xml", u64::MAX)? else { return Ok(None) };
     let Some((path, is_1904)) = first_sheet(&workbook, &rels) else { return Ok(None) };
-    let strings = match entry(zip, &names, "xl/sharedStrings.xml", u64::MAX)? {
+    let strings = match entry(zip, &names, "xl/sharedStrings.xml", MAX_SHEET_BYTES)? {
         Some(xml) => match shared_strings(&xml) {
             Some(s) => s,
             None => return Ok(None),
