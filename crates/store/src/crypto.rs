@@ -16,6 +16,9 @@ use crate::StoreError;
 
 type HmacSha256 = Hmac<Sha256>;
 
+/// Hex digits of a blind index (128 bits).
+pub const BLIND_INDEX_LEN: usize = 32;
+
 /// The derived keys of one installation.
 #[derive(Clone)]
 pub struct Crypto {
@@ -90,9 +93,13 @@ impl Crypto {
         String::from_utf8(plain).map_err(|_| StoreError::Crypto)
     }
 
-    /// Deterministic keyed hash used to find equal values without storing them in clear.
+    /// Deterministic keyed hash used to find equal values without storing them in clear: the
+    /// first 128 bits of the HMAC, as 32 hex digits ([`BLIND_INDEX_LEN`]; values written before
+    /// were the whole 64, of which these are the start).
     pub fn blind_index(&self, school_id: &str, value: &str) -> String {
-        mac_hex(&self.index_mac, &[school_id.as_bytes(), value.as_bytes()])
+        let mut mac = mac_hex(&self.index_mac, &[school_id.as_bytes(), value.as_bytes()]);
+        mac.truncate(BLIND_INDEX_LEN);
+        mac
     }
 
     /// The check-in code of a session for one time slot (128 bits as hex): only the server, which

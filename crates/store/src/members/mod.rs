@@ -434,9 +434,18 @@ pub async fn import_keys(
             .await?;
     let mut by_no = foldhash::HashMap::with_capacity_and_hasher(rows.len(), Default::default());
     let mut by_idx = foldhash::HashMap::default();
+    // A backup from before blind indexes were cut to 128 bits holds all 64 digits: their start
+    // is today's value.
+    let cut = |mut s: String| {
+        if s.is_char_boundary(crate::crypto::BLIND_INDEX_LEN) {
+            s.truncate(crate::crypto::BLIND_INDEX_LEN);
+        }
+        s
+    };
     for (id, no, idx, fingerprint, status) in rows {
+        let fingerprint = cut(fingerprint);
         if let Some(idx) = idx {
-            by_idx.insert(idx, no.clone());
+            by_idx.insert(cut(idx), no.clone());
         }
         by_no.insert(no, Existing { id, fingerprint, status });
     }
