@@ -7,7 +7,7 @@
 //! shared strings and styles are read the way calamine reads them (same parser and settings).
 //!
 //! Whatever it does not handle makes it step aside (`Ok(None)`), and calamine reads the file:
-//! names found only in another letter case, a worksheet entry over [`MAX_SHEET_BYTES`],
+//! names found only in another letter case, an entry over [`MAX_PART_BYTES`],
 //! prefixed or unusual elements, comments, rich inline strings, `_xHHHH_` escapes, entities or
 //! carriage returns in values, cells or rows without a reference, errors and ISO dates. The
 //! test `fast_path_equals_calamine` holds the two readers to the same result.
@@ -24,9 +24,8 @@ use crate::error::OfficeError;
 use crate::xlsx_read::{CellSink, CellValue, Limits, Sheet};
 use crate::zip_guard::Archive;
 
-/// A worksheet or shared-strings entry larger than this is left to calamine rather than held in
-/// memory as bytes.
-const MAX_SHEET_BYTES: u64 = 64 * 1024 * 1024;
+/// An entry larger than this is left to calamine (which streams it) rather than held in memory.
+const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Days between the 1904 and the 1900 date systems.
 const EPOCH_1904_OFFSET: f64 = 1462.0;
@@ -42,10 +41,10 @@ enum Format {
 /// Reads the first worksheet, or `Ok(None)` when calamine must read the file.
 pub(crate) fn read(zip: &mut Archive<'_>, limits: &Limits) -> Result<Option<Sheet>, OfficeError> {
     let names: Vec<String> = zip.file_names().map(str::to_string).collect();
-    let Some(rels) = entry(zip, &names, "xl/_rels/workbook.xml.rels", u64::MAX)? else { return Ok(None) };
-    let Some(workbook) = entry(zip, &names, "xl/workbook.xml", u64::MAX)? else { return Ok(None) };
+    let Some(rels) = entry(zip, &names, "xl/_rels/workbook.xml.rels")? else { return Ok(None) };
+    let Some(workbook) = entry(zip, &names, "xl/workbook.xml")? else { return Ok(None) };
     let Some((path, is_1904)) = first_sheet(&workbook, &rels) else { return Ok(None) };
-    let strings = match entry(zip, &names, "xl/sharedStrings.xml", MAX_SHEET_BYTES)? {
+    let strings = match entry(zip, &names, "xl/sharedStrings.xml")? {
         Some(xml) => match shared_strings(&xml) {
             Some(s) => s,
             None => return Ok(None),
@@ -53,7 +52,7 @@ pub(crate) fn read(zip: &mut Archive<'_>, limits: &Limits) -> Result<Option<Shee
         None if absent(&names, "xl/sharedStrings.xml") => Vec::new(),
         None => return Ok(None),
     };
-    let formats = match entry(zip, &names, "xl/styles.xml", u64::MAX)? {
+    let formats = match entry(zip, &names, "xl/styles.xml")? {
         Some(xml) => match styles(&xml) {
             Some(f) => f,
             None => return Ok(None),
@@ -61,7 +60,7 @@ pub(crate) fn read(zip: &mut Archive<'_>, limits: &Limits) -> Result<Option<Shee
         None if absent(&names, "xl/styles.xml") => Vec::new(),
         None => return Ok(None),
     };
-    let Some(xml) = entry(zip, &names, &path, MAX_SHEET_BYTES)? else { return Ok(None) };
+    let Some(xml) = entry(zip, &names, &path)? else { return Ok(None) };
     scan(&xml, &strings, &formats, is_1904, limits)
 }
 
@@ -71,8 +70,8 @@ fn absent(names: &[String], path: &str) -> bool {
 }
 
 /// The bytes of the entry calamine would open for `path`, inflated no further than its declared
-/// size. `Ok(None)`: absent, found under another spelling, larger than `max`, or unreadable.
-fn entry(zip: &mut Archive<'_>, names: &[String], path: &str, max: u64) -> Result<Option<Vec<u8>>, OfficeError> {
+/// size. `Ok(None)`: absent, found under another spelling, over [`MAX_PART_BYTES`], or unreadable.
+fn entry(zip: &mut Archive<'_>, names: &[String], path: &str) -> Result<Option<Vec<u8>>, OfficeError> {
     // calamine opens the first name equal to `path` ignoring case and backslashes.
     match names.iter().find(|n| path.eq_ignore_ascii_case(&n.replace('\\', "/"))) {
         Some(n) if n == path => {}
@@ -80,10 +79,10 @@ fn entry(zip: &mut Archive<'_>, names: &[String], path: &str, max: u64) -> Resul
     }
     let Ok(file) = zip.by_name(path) else { return Ok(None) };
     let size = file.size();
-    if size > max {
+    if size > MAX_PART_BYTES {
         return Ok(None);
     }
-    let mut out = Vec::with_capacity(usize::try_from(size.min(MAX_SHEET_BYTES)).unwrap_or(0));
+    let mut out = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     if file.take(size.saturating_add(1)).read_to_end(&mut out).is_err() {
         return Ok(None);
     }
