@@ -2,7 +2,7 @@
 
 use jiaogong_domain::members::MemberInput;
 
-use super::{date_text, seal};
+use super::{bind_fields, seal};
 use crate::{now_ms, Result, Store, Tx};
 
 /// Inserts many new members in multi-row statements (the import's fast path).
@@ -51,30 +51,13 @@ pub async fn insert_many(
             let s = seal(c, school_id, m)?;
             let id = next_id.next_id();
             ids.push(id.clone());
-            q = q
-                .bind(id)
-                .bind(school_id.to_string())
-                .bind(m.employee_no.clone())
-                .bind(m.name.clone())
-                .bind(s.initials)
-                .bind(s.pinyin)
-                .bind(m.gender.map(|g| g.code().to_string()))
-                .bind(date_text(m.birth_date))
-                .bind(s.id_enc)
-                .bind(s.id_index)
-                .bind(s.id_masked)
-                .bind(s.phone_enc)
-                .bind(s.phone_masked)
-                .bind(dept_id.clone())
-                .bind(m.post.map(|p| p.code().to_string()))
-                .bind(m.title.clone())
-                .bind(date_text(m.joined_school))
-                .bind(date_text(m.joined_union))
-                .bind(group_id.clone())
+            let (bound, fingerprint) =
+                bind_fields(q.bind(id).bind(school_id.to_string()), m, s, dept_id.clone(), group_id.clone());
+            q = bound
                 .bind(m.status.code())
                 .bind(i64::from(m.is_temporary))
-                .bind(m.notes.clone())
-                .bind(s.fingerprint)
+                .bind(m.notes.as_deref())
+                .bind(fingerprint)
                 .bind(now)
                 .bind(now);
         }

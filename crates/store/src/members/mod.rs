@@ -278,6 +278,40 @@ fn date_text(d: Option<chrono::NaiveDate>) -> Option<String> {
     d.map(jiaogong_domain::dates::iso)
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a member's data columns in the order every members statement lists them:
+/// employee_no, name, name_initials, name_pinyin, gender, birth_date, id_enc, id_index, id_masked,
+/// phone_enc, phone_masked, department_id, post, title, joined_school, joined_union, group_id.
+/// The fingerprint is returned for the statement to bind where it lists it.
+fn bind_fields<'q>(
+    q: AnyQuery<'q>,
+    m: &'q MemberInput,
+    s: Sealed,
+    department_id: Option<String>,
+    group_id: Option<String>,
+) -> (AnyQuery<'q>, String) {
+    let q = q
+        .bind(m.employee_no.as_str())
+        .bind(m.name.as_str())
+        .bind(s.initials)
+        .bind(s.pinyin)
+        .bind(m.gender.map(|g| g.code()))
+        .bind(date_text(m.birth_date))
+        .bind(s.id_enc)
+        .bind(s.id_index)
+        .bind(s.id_masked)
+        .bind(s.phone_enc)
+        .bind(s.phone_masked)
+        .bind(department_id)
+        .bind(m.post.map(|p| p.code()))
+        .bind(m.title.as_deref())
+        .bind(date_text(m.joined_school))
+        .bind(date_text(m.joined_union))
+        .bind(group_id);
+    (q, s.fingerprint)
+}
+
 /// Inserts a new member. `group_id` and `department_id` are already resolved in this school.
 pub async fn insert(
     tx: &mut Tx,
@@ -290,38 +324,22 @@ pub async fn insert(
     let id = new_id();
     let s = seal(c, school_id, m)?;
     let now = now_ms();
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO members (id, school_id, employee_no, name, name_initials, name_pinyin, gender, birth_date, id_enc, id_index, id_masked, \
          phone_enc, phone_masked, department_id, post, title, joined_school, joined_union, group_id, status, is_temporary, spouse_staff, notes, \
          fingerprint, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 0, $22, $23, $24, $24)",
     )
     .bind(&id)
-    .bind(school_id)
-    .bind(&m.employee_no)
-    .bind(&m.name)
-    .bind(&s.initials)
-    .bind(&s.pinyin)
-    .bind(m.gender.map(|g| g.code().to_string()))
-    .bind(date_text(m.birth_date))
-    .bind(s.id_enc)
-    .bind(s.id_index)
-    .bind(s.id_masked)
-    .bind(s.phone_enc)
-    .bind(s.phone_masked)
-    .bind(department_id.map(str::to_string))
-    .bind(m.post.map(|p| p.code().to_string()))
-    .bind(m.title.clone())
-    .bind(date_text(m.joined_school))
-    .bind(date_text(m.joined_union))
-    .bind(group_id.map(str::to_string))
-    .bind(m.status.code())
-    .bind(i64::from(m.is_temporary))
-    .bind(m.notes.clone())
-    .bind(&s.fingerprint)
-    .bind(now)
-    .execute(&mut **tx)
-    .await
-    .map_err(crate::unique_as("employee_no"))?;
+    .bind(school_id);
+    let (q, fingerprint) = bind_fields(q, m, s, department_id.map(str::to_string), group_id.map(str::to_string));
+    q.bind(m.status.code())
+        .bind(i64::from(m.is_temporary))
+        .bind(m.notes.as_deref())
+        .bind(fingerprint)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(crate::unique_as("employee_no"))?;
     Ok(id)
 }
 
@@ -336,38 +354,23 @@ pub async fn update(
     department_id: Option<&str>,
 ) -> Result<()> {
     let s = seal(c, school_id, m)?;
-    let r = sqlx::query(
+    let q = sqlx::query(
         "UPDATE members SET employee_no = $1, name = $2, name_initials = $3, name_pinyin = $4, gender = $5, birth_date = $6, \
          id_enc = $7, id_index = $8, id_masked = $9, phone_enc = $10, phone_masked = $11, department_id = $12, post = $13, title = $14, \
          joined_school = $15, joined_union = $16, group_id = $17, is_temporary = $18, notes = $19, fingerprint = $20, updated_at = $21 \
          WHERE school_id = $22 AND id = $23",
-    )
-    .bind(&m.employee_no)
-    .bind(&m.name)
-    .bind(&s.initials)
-    .bind(&s.pinyin)
-    .bind(m.gender.map(|g| g.code().to_string()))
-    .bind(date_text(m.birth_date))
-    .bind(s.id_enc)
-    .bind(s.id_index)
-    .bind(s.id_masked)
-    .bind(s.phone_enc)
-    .bind(s.phone_masked)
-    .bind(department_id.map(str::to_string))
-    .bind(m.post.map(|p| p.code().to_string()))
-    .bind(m.title.clone())
-    .bind(date_text(m.joined_school))
-    .bind(date_text(m.joined_union))
-    .bind(group_id.map(str::to_string))
-    .bind(i64::from(m.is_temporary))
-    .bind(m.notes.clone())
-    .bind(&s.fingerprint)
-    .bind(now_ms())
-    .bind(school_id)
-    .bind(id)
-    .execute(&mut **tx)
-    .await
-    .map_err(crate::unique_as("employee_no"))?;
+    );
+    let (q, fingerprint) = bind_fields(q, m, s, department_id.map(str::to_string), group_id.map(str::to_string));
+    let r = q
+        .bind(i64::from(m.is_temporary))
+        .bind(m.notes.as_deref())
+        .bind(fingerprint)
+        .bind(now_ms())
+        .bind(school_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(crate::unique_as("employee_no"))?;
     if r.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
