@@ -5,14 +5,16 @@
 //! on concurrency: voters do not wait for each other). `--mode burst`: all voters as fast as
 //! possible, `--conc` requests in flight. With `--turnout-url URL` (`{poll}` is replaced by the
 //! poll id) and `--cookie`, `--turnout-conns` loops read that page while the ballots are cast;
-//! `--idle-secs S` first reads it for S seconds with no voting (the idle reference).
+//! `--idle-secs S` first reads it for S seconds with no voting (the idle reference). With
+//! `--turnout-rate R` the page is read R times a second on a fixed schedule instead (open loop).
+//! `BENCH_TURNOUT_DUMP=FILE` writes each busy read's start (ms after the first ballot) and latency.
 //! Afterwards `--dups N` voters try a second ballot (each must get 409), and with `--data DIR`
 //! the ballots and has-voted rows are counted: ballots == has-voted == acknowledged, every
 //! acknowledged tracker stored.
 //!
 //! `ballots_load --base URL --tokens FILE [--poll 0] [--mode burst|window] [--window 60]
-//!   [--conc 64] [--data DIR] [--dups 20] [--turnout-url URL --cookie C] [--turnout-conns 4]
-//!   [--idle-secs 3]`   prints one line of `key=value`.
+//!   [--conc 64] [--data DIR] [--dups 20] [--turnout-url URL --cookie C] [--turnout-conns 4 |
+//!   --turnout-rate 1000] [--idle-secs 3]`   prints one line of `key=value`.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -74,20 +76,54 @@ fn ms(d: Duration) -> f64 {
 
 /// [`read_loop`] on a thread of its own with its own runtime, so that the page's latency is the
 /// server's and not the wait for this process's ballot tasks (the load generator has one core).
+/// With `rate > 0`, [`paced_reads`] instead.
 fn spawn_reader(
     url: String,
     cookie: String,
     conns: usize,
+    rate: f64,
     stop: Arc<AtomicBool>,
-) -> std::thread::JoinHandle<(Vec<f64>, usize)> {
+) -> std::thread::JoinHandle<(Vec<(Instant, f64)>, usize)> {
     std::thread::spawn(move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) if rate > 0.0 => rt.block_on(paced_reads(url, cookie, rate, stop)),
         Ok(rt) => rt.block_on(read_loop(url, cookie, conns, stop)),
         Err(_) => (Vec::new(), 1),
     })
 }
 
-/// Reads `url` with `conns` sequential loops until `stop`; returns sorted latencies (ms) and errors.
-async fn read_loop(url: String, cookie: String, conns: usize, stop: Arc<AtomicBool>) -> (Vec<f64>, usize) {
+/// Reads `url` at `rate` requests per second on a fixed schedule, whatever the answers take
+/// (open loop: the chairs' screens refresh on their own clocks, and a slow answer does not hold
+/// back the next read). Each latency runs from the moment the read is sent.
+async fn paced_reads(url: String, cookie: String, rate: f64, stop: Arc<AtomicBool>) -> (Vec<(Instant, f64)>, usize) {
+    let client = reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap_or_default();
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut tasks = tokio::task::JoinSet::new();
+    while !stop.load(Ordering::Relaxed) {
+        tick.tick().await;
+        let (client, url, cookie) = (client.clone(), url.clone(), cookie.clone());
+        tasks.spawn(async move {
+            let due = Instant::now();
+            match client.get(&url).header("Cookie", &cookie).send().await {
+                Ok(r) if r.status().is_success() => r.bytes().await.ok().map(|_| (due, ms(due.elapsed()))),
+                _ => None,
+            }
+        });
+    }
+    let (mut all, mut errors) = (Vec::new(), 0);
+    while let Some(r) = tasks.join_next().await {
+        match r {
+            Ok(Some(s)) => all.push(s),
+            _ => errors += 1,
+        }
+    }
+    all.sort_by(|a, b| a.1.total_cmp(&b.1));
+    (all, errors)
+}
+
+/// Reads `url` with `conns` sequential loops until `stop`; returns each read's start and latency
+/// (ms), sorted by latency, and the errors.
+async fn read_loop(url: String, cookie: String, conns: usize, stop: Arc<AtomicBool>) -> (Vec<(Instant, f64)>, usize) {
     let client = reqwest::Client::new();
     let mut tasks = Vec::new();
     for _ in 0..conns {
@@ -99,7 +135,7 @@ async fn read_loop(url: String, cookie: String, conns: usize, stop: Arc<AtomicBo
                 let t = Instant::now();
                 match client.get(&url).header("Cookie", &cookie).send().await {
                     Ok(r) if r.status().is_success() => match r.bytes().await {
-                        Ok(_) => lat.push(ms(t.elapsed())),
+                        Ok(_) => lat.push((t, ms(t.elapsed()))),
                         Err(_) => errors += 1,
                     },
                     _ => {
@@ -119,7 +155,7 @@ async fn read_loop(url: String, cookie: String, conns: usize, stop: Arc<AtomicBo
             errors += e;
         }
     }
-    all.sort_by(f64::total_cmp);
+    all.sort_by(|a, b| a.1.total_cmp(&b.1));
     (all, errors)
 }
 
@@ -136,6 +172,7 @@ async fn main() -> anyhow::Result<()> {
     let cookie = arg("--cookie").unwrap_or_default();
     let turnout_conns: usize =
         arg("--turnout-conns").unwrap_or_else(|| "4".into()).parse().context("--turnout-conns")?;
+    let turnout_rate: f64 = arg("--turnout-rate").unwrap_or_else(|| "0".into()).parse().context("--turnout-rate")?;
     let idle_secs: f64 = arg("--idle-secs").unwrap_or_else(|| "0".into()).parse().context("--idle-secs")?;
     anyhow::ensure!(mode == "burst" || mode == "window", "--mode burst|window");
 
@@ -151,10 +188,11 @@ async fn main() -> anyhow::Result<()> {
     // Scenario 3's reference: the turnout page with nobody voting.
     if let (Some(tu), true) = (&turnout_url, idle_secs > 0.0) {
         let stop = Arc::new(AtomicBool::new(false));
-        let h = spawn_reader(tu.clone(), cookie.clone(), turnout_conns, stop.clone());
+        let h = spawn_reader(tu.clone(), cookie.clone(), turnout_conns, turnout_rate, stop.clone());
         tokio::time::sleep(Duration::from_secs_f64(idle_secs)).await;
         stop.store(true, Ordering::Relaxed);
         let (lat, errors) = h.join().map_err(|_| anyhow::anyhow!("turnout reader panicked"))?;
+        let lat: Vec<f64> = lat.into_iter().map(|s| s.1).collect();
         anyhow::ensure!(!lat.is_empty(), "turnout page: no successful read ({errors} errors)");
         out += &format!(
             " turnout_idle_p50_ms={:.2} turnout_idle_p99_ms={:.2} turnout_idle_n={} turnout_idle_errors={errors}",
@@ -164,7 +202,9 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     let stop = Arc::new(AtomicBool::new(false));
-    let reader = turnout_url.as_ref().map(|tu| spawn_reader(tu.clone(), cookie.clone(), turnout_conns, stop.clone()));
+    let reader = turnout_url
+        .as_ref()
+        .map(|tu| spawn_reader(tu.clone(), cookie.clone(), turnout_conns, turnout_rate, stop.clone()));
 
     // The voters.
     let client = reqwest::Client::builder().pool_max_idle_per_host(1024).build()?;
@@ -220,7 +260,21 @@ async fn main() -> anyhow::Result<()> {
         out += &format!(" conc={conc}");
     }
     if let Some(h) = reader {
-        let (lat, errors) = h.join().map_err(|_| anyhow::anyhow!("turnout reader panicked"))?;
+        let (samples, errors) = h.join().map_err(|_| anyhow::anyhow!("turnout reader panicked"))?;
+        // Diagnosis: each busy read's start (ms after the first ballot was sent) and latency.
+        if let Ok(path) = std::env::var("BENCH_TURNOUT_DUMP") {
+            let mut by_start = samples.clone();
+            by_start.sort_by_key(|s| s.0);
+            let text: String = by_start
+                .iter()
+                .map(|(t, l)| {
+                    let at = if *t >= first { ms(*t - first) } else { -ms(first - *t) };
+                    format!("{at:.2} {l:.2}\n")
+                })
+                .collect();
+            std::fs::write(&path, text).with_context(|| format!("writing {path}"))?;
+        }
+        let lat: Vec<f64> = samples.into_iter().map(|s| s.1).collect();
         out += &format!(
             " turnout_busy_p50_ms={:.2} turnout_busy_p99_ms={:.2} turnout_busy_n={} turnout_busy_errors={errors}",
             pct(&lat, 0.5),

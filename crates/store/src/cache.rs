@@ -16,8 +16,16 @@ pub const TTL: Duration = Duration::from_secs(2);
 
 /// A bounded map of values stamped with the generation and time they were read at.
 pub struct ReadCache<V> {
-    map: Mutex<HashMap<String, (u64, Instant, V)>>,
+    map: Mutex<HashMap<String, Entry<V>>>,
     cap: usize,
+}
+
+struct Entry<V> {
+    gen: u64,
+    at: Instant,
+    /// A caller was told to read the value again ([`ReadCache::get_refreshing`]).
+    refreshing: bool,
+    v: V,
 }
 
 impl<V: Clone> ReadCache<V> {
@@ -28,8 +36,23 @@ impl<V: Clone> ReadCache<V> {
     /// The value under `key` if it was read at generation `gen` less than [`TTL`] ago.
     pub fn get(&self, key: &str, gen: u64) -> Option<V> {
         let map = self.map.lock().ok()?;
-        let (g, at, v) = map.get(key)?;
-        (*g == gen && at.elapsed() < TTL).then(|| v.clone())
+        let e = map.get(key)?;
+        (e.gen == gen && e.at.elapsed() < TTL).then(|| e.v.clone())
+    }
+
+    /// Like [`ReadCache::get`], for values that are worth reading again ahead of time: past half
+    /// its time to live a value is still served, and the first caller to see it so is told to
+    /// read it again (`true`); the others are served the current value meanwhile. A value is
+    /// never served past its time to live or its generation.
+    pub fn get_refreshing(&self, key: &str, gen: u64) -> Option<(V, bool)> {
+        let mut map = self.map.lock().ok()?;
+        let e = map.get_mut(key)?;
+        let age = e.at.elapsed();
+        if e.gen != gen || age >= TTL {
+            return None;
+        }
+        let refresh = age >= TTL / 2 && !std::mem::replace(&mut e.refreshing, true);
+        Some((e.v.clone(), refresh))
     }
 
     pub fn put(&self, key: String, gen: u64, v: V) {
@@ -37,7 +60,11 @@ impl<V: Clone> ReadCache<V> {
             if map.len() >= self.cap {
                 map.clear();
             }
-            map.insert(key, (gen, Instant::now(), v));
+            // A read that began before a write does not replace one that began after it.
+            if map.get(&key).is_some_and(|e| e.gen > gen) {
+                return;
+            }
+            map.insert(key, Entry { gen, at: Instant::now(), refreshing: false, v });
         }
     }
 
@@ -91,6 +118,30 @@ mod tests {
         }
         assert!(c.map.lock().unwrap().len() <= 3);
         assert_eq!(c.get("9", 0), Some(9));
+    }
+
+    #[test]
+    fn a_value_past_half_its_life_is_read_again_by_one_caller_only() {
+        let c: ReadCache<i32> = ReadCache::new(10);
+        c.put("k".into(), 1, 7);
+        assert_eq!(c.get_refreshing("k", 1), Some((7, false)), "a young value needs no new reading");
+        // Age the entry past half its time to live.
+        c.map.lock().unwrap().get_mut("k").unwrap().at = Instant::now() - TTL / 2;
+        assert_eq!(c.get_refreshing("k", 1), Some((7, true)), "the first caller reads it again");
+        assert_eq!(c.get_refreshing("k", 1), Some((7, false)), "the others are served meanwhile");
+        assert_eq!(c.get_refreshing("k", 2), None, "never across a write");
+        c.put("k".into(), 1, 8);
+        assert_eq!(c.get_refreshing("k", 1), Some((8, false)), "the new reading is served fresh");
+        c.map.lock().unwrap().get_mut("k").unwrap().at = Instant::now() - TTL;
+        assert_eq!(c.get_refreshing("k", 1), None, "never past its time to live");
+    }
+
+    #[test]
+    fn an_older_reading_does_not_replace_a_newer_one() {
+        let c: ReadCache<i32> = ReadCache::new(10);
+        c.put("k".into(), 5, 50);
+        c.put("k".into(), 4, 40);
+        assert_eq!(c.get("k", 5), Some(50));
     }
 
     #[test]

@@ -236,11 +236,27 @@ pub async fn live_turnout(store: &Store, poll_id: &str) -> Result<LiveTurnout> {
 }
 
 /// The electorate of a poll with numbers and names, in pinyin order (cached; see [`live_turnout`]).
+/// The chair's screen reads it every few seconds for the whole vote, so it is read again in the
+/// background before it expires: a view never waits for it while it is being read.
 async fn electorate_roster(store: &Store, poll_id: &str) -> Result<std::sync::Arc<Vec<Elector>>> {
     let gen = crate::cache::read_gen();
-    if let Some(r) = store.caches.electorates.get(poll_id, gen) {
+    if let Some((r, refresh)) = store.caches.electorates.get_refreshing(poll_id, gen) {
+        if refresh {
+            let (store, poll_id) = (store.clone(), poll_id.to_string());
+            tokio::spawn(async move {
+                if let Err(e) = load_roster(&store, &poll_id).await {
+                    tracing::warn!("reading the electorate of poll {poll_id} again: {e}");
+                }
+            });
+        }
         return Ok(r);
     }
+    load_roster(store, poll_id).await
+}
+
+/// Reads the electorate of a poll and keeps it in the read cache.
+async fn load_roster(store: &Store, poll_id: &str) -> Result<std::sync::Arc<Vec<Elector>>> {
+    let gen = crate::cache::read_gen();
     let agg = match store.kind {
         crate::DbKind::Sqlite => {
             "group_concat(m.id || char(31) || m.employee_no || char(31) || m.name, char(30) ORDER BY m.name_pinyin, m.employee_no)"
