@@ -118,7 +118,7 @@ impl Demo<'_> {
     async fn draft(&self, session: &str, proposer: usize, t: &Text, on: NaiveDate) -> anyhow::Result<String> {
         let (member, name) = self.delegate(proposer);
         let mut tx = self.store.begin().await?;
-        let who = Who { actor: name, member: Some(member) };
+        let who = Who { actor: name, member: Some(member), committee: false };
         let id = repo::create(&mut tx, &self.store.crypto, self.school, session, who, on, &text(t)?)
             .await
             .map_err(|e| anyhow::anyhow!("demo draft: {e}"))?;
@@ -131,9 +131,9 @@ impl Demo<'_> {
         let who = match by {
             Some(i) => {
                 let (member, name) = self.delegate(i);
-                Who { actor: name, member: Some(member) }
+                Who { actor: name, member: Some(member), committee: false }
             }
-            None => Who { actor: "chair", member: None },
+            None => Who { actor: "chair", member: None, committee: true },
         };
         let mut tx = self.store.begin().await?;
         repo::step(&mut tx, &self.store.crypto, self.school, id, who, on, &settings, step)
@@ -211,7 +211,7 @@ pub async fn create(
     }
     let review = day(2025, 11, 20);
     let assigned = day(2025, 11, 25);
-    let assign = |dep: &str, due: NaiveDate| Step::Assign { department: dep.into(), due };
+    let assign = |dep: &str, due: NaiveDate| Step::Assign { department: dep.into(), due, responder: None };
     for i in [0, 1, 2, 3, 4, 5, 6, 11] {
         demo.step(&ids[i], None, review, Step::Review(Review::Accept)).await?;
     }
@@ -255,8 +255,10 @@ pub async fn create(
     // Overdue: no reply after the due date.
     let due = today - chrono::Duration::days(15);
     demo.step(&ids[4], None, assigned, assign("总务处", due.max(assigned))).await?;
-    // In handling, not yet due.
-    demo.step(&ids[5], None, assigned, assign("工会", today + chrono::Duration::days(30))).await?;
+    // In handling, not yet due; the demo account `member` answers for the department.
+    let responder = jiaogong_store::accounts::user_by_username(store, "member").await?.and_then(|(u, _)| u.member_id);
+    let due = today + chrono::Duration::days(30);
+    demo.step(&ids[5], None, assigned, Step::Assign { department: "工会".into(), due, responder }).await?;
     // ids[6] stays accepted, waiting for a department.
     // Not possible → 不满意 → second round → mostly satisfied.
     demo.step(&ids[11], None, assigned, assign("校长办公室", day(2026, 1, 31))).await?;

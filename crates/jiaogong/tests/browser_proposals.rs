@@ -1,6 +1,7 @@
 //! Real-browser test of the proposal flow at phone size (390×844, zh-CN): a delegate drafts a
 //! proposal on the phone, two delegates co-sign with one tap each, the proposer submits and the
-//! chair accepts it. Skipped without chromium/chromedriver unless `JIAOGONG_REQUIRE_BROWSER=1`.
+//! chair accepts it; the member named to answer for a department records the reply on the
+//! phone. Skipped without chromium/chromedriver unless `JIAOGONG_REQUIRE_BROWSER=1`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -90,6 +91,37 @@ async fn a_delegate_drafts_two_cosign_and_the_chair_accepts() {
         t.goto("/s/demo/proposals").await?;
         let rows = t.wait_text("#proposals", title).await?;
         assert!(rows.contains("已立案"), "the public list shows it as accepted");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_member_named_for_the_department_answers_on_the_phone() {
+    run("the_member_named_for_the_department_answers_on_the_phone", |t| async move {
+        // The demo's proposal assigned to 工会 names the `member` account to answer for it.
+        t.login("member").await?;
+        t.goto("/s/demo/proposals/mine").await?;
+        let waiting = t.wait_text("#to-answer", "前答复").await?;
+        assert!(!waiting.trim().is_empty(), "the proposal waits under 待我答复");
+        t.assert_no_horizontal_scroll("my proposals with one to answer").await?;
+        t.click_nav("#to-answer a").await?;
+        let detail = t.path().await?;
+        t.wait_text("#department", "工会").await?;
+        t.wait_text("#reply-form", "您被指定代表承办部门答复此提案").await?;
+        t.assert_no_horizontal_scroll("reply form").await?;
+        // A reply without measures is refused with a message, and nothing is lost.
+        t.select("#y-status", "planned").await?;
+        t.js_args("document.querySelector('#y-measures').removeAttribute('required'); return true;", vec![]).await?;
+        t.click_nav("#reply-submit").await?;
+        t.wait_text("#step-error", "请填写建议措施或答复内容").await?;
+        t.fill("#y-measures", "已列入下学期工会工作计划，寒假前完成教工之家改造。").await?;
+        t.click_nav("#reply-submit").await?;
+        assert_eq!(t.path().await?, detail);
+        t.wait_text("#proposal-state", "已答复").await?;
+        t.wait_text("#replies", "已列入下学期工会工作计划").await?;
+        t.goto("/s/demo/proposals/mine").await?;
+        assert_eq!(t.js_args("return document.querySelector('#to-answer') === null;", vec![]).await?, json!(true));
         Ok(())
     })
     .await;

@@ -47,10 +47,10 @@ fn text(title: &str) -> ProposalText {
 }
 
 fn who(member: &str) -> Who<'_> {
-    Who { actor: member, member: Some(member) }
+    Who { actor: member, member: Some(member), committee: false }
 }
 
-const CHAIR: Who<'static> = Who { actor: "chair", member: None };
+const CHAIR: Who<'static> = Who { actor: "chair", member: None, committee: true };
 
 async fn create(store: &Store, s: &Setup, by: usize, title: &str) -> Result<String, StepError> {
     let mut tx = store.begin().await.unwrap();
@@ -114,12 +114,28 @@ on_every_db!(the_whole_lifecycle_keeps_every_round, |store, db| {
     assert_eq!((p.state.as_str(), p.number, p.submitted_on.as_deref()), ("submitted", Some(1), Some("2026-09-07")));
 
     step(&store, &s, &id, CHAIR, d(9, 20), Step::Review(Review::Accept)).await.unwrap();
-    let e =
-        rule(step(&store, &s, &id, CHAIR, d(9, 20), Step::Assign { department: "总务处".into(), due: d(9, 19) }).await);
+    let e = rule(
+        step(
+            &store,
+            &s,
+            &id,
+            CHAIR,
+            d(9, 20),
+            Step::Assign { department: "总务处".into(), due: d(9, 19), responder: None },
+        )
+        .await,
+    );
     assert_eq!(e, ProposalError::DueInThePast);
-    step(&store, &s, &id, CHAIR, d(9, 20), Step::Assign { department: " 总务处 ".into(), due: d(10, 20) })
-        .await
-        .unwrap();
+    step(
+        &store,
+        &s,
+        &id,
+        CHAIR,
+        d(9, 20),
+        Step::Assign { department: " 总务处 ".into(), due: d(10, 20), responder: None },
+    )
+    .await
+    .unwrap();
     let answer =
         |m: &str| Step::Answer { status: HandlingStatus::InProgress, measures: m.into(), reason: String::new() };
     step(&store, &s, &id, CHAIR, d(10, 10), answer("增设两个窗口")).await.unwrap();
@@ -251,4 +267,75 @@ on_every_db!(review_merge_suggestion_return_and_window, |store, db| {
         rule(step(&store, &s, &late, who(&s.people[1]), d(10, 1), Step::Submit { window: w }).await),
         ProposalError::OutsideWindow
     );
+});
+
+on_every_db!(the_member_named_for_the_department_answers_and_nobody_else, |store, db| {
+    let s = setup(&store, "rs").await;
+    // people[4] (not a delegate) works in the handling department and has an account; people[3]
+    // has none.
+    let mut tx = store.begin().await.unwrap();
+    jiaogong_store::accounts::create_user(
+        &mut tx,
+        &jiaogong_store::accounts::NewUser {
+            school_id: Some(&s.school),
+            district_id: None,
+            username: "zongwu",
+            display_name: "总务处",
+            password_hash: "x",
+            role: jiaogong_domain::roles::Role::Member,
+            member_id: Some(&s.people[4]),
+        },
+    )
+    .await
+    .unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let id = submitted(&store, &s, "关于增设饮水机的提案").await;
+    step(&store, &s, &id, CHAIR, d(9, 20), Step::Review(Review::Accept)).await.unwrap();
+    let assign =
+        |r: Option<&str>| Step::Assign { department: "总务处".into(), due: d(10, 20), responder: r.map(Into::into) };
+
+    // Only a member of this school with an account can be named; nothing is written otherwise.
+    let e = rule(step(&store, &s, &id, CHAIR, d(9, 20), assign(Some(&s.people[3]))).await);
+    assert_eq!(e, ProposalError::ResponderUnknown, "a member without an account cannot sign in to answer");
+    let other = setup(&store, "rx").await;
+    let e = rule(step(&store, &s, &id, CHAIR, d(9, 20), assign(Some(&other.people[0]))).await);
+    assert_eq!(e, ProposalError::ResponderUnknown, "another school's member");
+    assert_eq!(repo::get(&store, &s.school, &id).await.unwrap().state, "accepted");
+
+    step(&store, &s, &id, CHAIR, d(9, 20), assign(Some(&s.people[4]))).await.unwrap();
+    let p = repo::get(&store, &s.school, &id).await.unwrap();
+    assert_eq!(p.responder_id.as_deref(), Some(s.people[4].as_str()));
+    assert_eq!(p.responder_name.as_deref(), Some("代表4"));
+    let waiting: Vec<String> =
+        repo::to_answer(&store, &s.school, &s.people[4]).await.unwrap().into_iter().map(|l| l.id).collect();
+    assert_eq!(waiting, vec![id.clone()]);
+    assert!(repo::to_answer(&store, &s.school, &s.people[1]).await.unwrap().is_empty());
+    let choices = repo::responder_choices(&store, &s.school).await.unwrap();
+    assert_eq!(choices.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), vec![s.people[4].as_str()]);
+
+    let answer = |m: &str| Step::Answer { status: HandlingStatus::Planned, measures: m.into(), reason: String::new() };
+    // The proposer, a co-signer or any other member may not answer for the department.
+    for i in [0, 1, 3] {
+        let e = rule(step(&store, &s, &id, who(&s.people[i]), d(10, 1), answer("代答")).await);
+        assert_eq!(e, ProposalError::NotResponder);
+    }
+    assert!(repo::replies(&store, &s.school, &id).await.unwrap().is_empty(), "a refused reply writes nothing");
+    // The named member answers, and the reply says who recorded it.
+    let st = step(
+        &store,
+        &s,
+        &id,
+        Who { actor: "zongwu", member: Some(&s.people[4]), committee: false },
+        d(10, 2),
+        answer("下月在二楼增设两台饮水机"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(st, ProposalState::Answered);
+    let replies = repo::replies(&store, &s.school, &id).await.unwrap();
+    assert_eq!(replies.len(), 1);
+    assert_eq!((replies[0].department.as_str(), replies[0].recorded_by.as_str()), ("总务处", "zongwu"));
+    assert!(repo::to_answer(&store, &s.school, &s.people[4]).await.unwrap().is_empty(), "answered: no longer waiting");
+    let history = repo::history(&store, &s.school, &id).await.unwrap();
+    assert!(history.iter().any(|h| h.kind == "assign" && h.detail.ends_with("代表4")), "{history:?}");
 });

@@ -107,7 +107,8 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/proposals/{id}/submit", Allow::Roles(SCHOOL_PEOPLE)),
     ("POST", "/s/{school}/proposals/{id}/review", Allow::Roles(PROPOSAL_COMMITTEE)),
     ("POST", "/s/{school}/proposals/{id}/assign", Allow::Roles(PROPOSAL_COMMITTEE)),
-    ("POST", "/s/{school}/proposals/{id}/reply", Allow::Roles(PROPOSAL_COMMITTEE)),
+    // The committee, or the member it named to answer for the department (checked by the step).
+    ("POST", "/s/{school}/proposals/{id}/reply", Allow::Roles(SCHOOL_PEOPLE)),
     ("POST", "/s/{school}/proposals/{id}/feedback", Allow::Roles(SCHOOL_PEOPLE)),
     ("GET", "/s/{school}/dues", Allow::Roles(DUES_READERS)),
     ("POST", "/s/{school}/dues/rate", Allow::Roles(ROSTER_EDITORS)),

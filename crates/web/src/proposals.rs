@@ -4,9 +4,10 @@
 //! settings and the collection window, and the 提案工作报告 (in `report`).
 //!
 //! Who may do what: drafting and co-signing need a current delegate of the session's term (the
-//! store asks); reviewing, assigning and recording the department's reply are the committee's
-//! (chair, organisation committee, admin — see ADR 009); submitting, editing and rating are the
-//! proposer's (the domain asks). Every id is looked up inside the school first, so another
+//! store asks); reviewing and assigning are the committee's (chair, organisation committee,
+//! admin — see ADR 009); the department's reply is recorded by the member the committee named to
+//! answer for the department, or by the committee on its behalf (the domain's `may_answer`);
+//! submitting, editing and rating are the proposer's (the domain asks). Every id is looked up inside the school first, so another
 //! school's id is "not found" before any role question is asked.
 
 mod committee;
@@ -116,6 +117,11 @@ fn who(ctx: &Ctx) -> AppResult<(String, Option<String>)> {
     Ok((u.username.clone(), u.member_id.clone()))
 }
 
+/// The member id in a form field ("" is none).
+fn chosen(v: &str) -> Option<String> {
+    Some(v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
 /// What the committee's and the proposer's forms keep after an error.
 #[derive(Deserialize, Default, Clone)]
 struct Echo {
@@ -129,6 +135,9 @@ struct Echo {
     department: String,
     #[serde(default)]
     due: String,
+    /// The member named to answer for the department ("" for none).
+    #[serde(default)]
+    responder: String,
     #[serde(default)]
     status: String,
     #[serde(default)]

@@ -151,7 +151,10 @@ async fn the_full_lifecycle_from_draft_to_satisfied() {
     assert_eq!(s, StatusCode::OK);
     assert!(list.contains("关于缩短食堂排队时间的提案") && list.contains("办理中") && list.contains("总务处"));
     assert_eq!(get(&t, "/s/a/proposals/review", &member).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(post(&t, &format!("{url}/reply"), &member, "status=solved&measures=x").await.0, StatusCode::FORBIDDEN);
+    // Nobody was named to answer for the department: a member's reply is refused and writes nothing.
+    let (s, _, page) = post(&t, &format!("{url}/reply"), &member, "status=solved&measures=x").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("只有提案工作委员会或被指定的部门答复人可以录入答复"), "{page}");
 
     // The reply (recorded by the committee for the department), 不满意, a second round, 满意.
     let (s, _, page) = post(&t, &format!("{url}/reply"), &chair, "status=not_possible&measures=x&reason=").await;
@@ -187,6 +190,7 @@ async fn the_full_lifecycle_from_draft_to_satisfied() {
         [
             "cosign already-cosigned",
             "rate not-proposer",
+            "reply not-responder",
             "reply reason",
             "submit cosigners",
             "submit not-proposer",
@@ -361,4 +365,54 @@ async fn the_report_counts_what_happened() {
     assert!(bytes.starts_with(b"PK"), "a .docx is a zip");
     // The report is the committee's.
     assert_eq!(get(&t, &uri, &c.delegates[0]).await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_member_named_for_the_department_records_the_reply() {
+    let t = common::app().await;
+    let c = congress(&t).await;
+    let chair = t.as_role("chair").clone();
+    let member = t.as_role("member").clone();
+    let url = submitted(&t, &c, "关于增设饮水机的提案").await;
+    assert_eq!(post(&t, &format!("{url}/review"), &chair, "decision=accept").await.0, StatusCode::SEE_OTHER);
+    // The assignment form offers the school's members who have an account.
+    let (_, page) = get(&t, &url, &chair).await;
+    assert!(
+        page.contains("id=\"a-responder\"") && page.contains(&format!("<option value=\"{}\">甲一", t.member_a)),
+        "{page}"
+    );
+    assert!(!page.contains(&t.member_b), "not another school's members");
+    // Another school's member cannot be named; what was typed is kept and nothing is written.
+    let due = (chrono::Utc::now() + chrono::Duration::days(20)).date_naive().format("%Y-%m-%d").to_string();
+    let body = |r: &str| format!("department={}&due={due}&responder={r}", enc("总务处"));
+    let (s, _, page) = post(&t, &format!("{url}/assign"), &chair, &body(&t.member_b)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("所选的部门答复人不是本校在册且有账号的教职工") && page.contains("value=\"总务处\""),
+        "{page}"
+    );
+    assert!(!get(&t, &url, &chair).await.1.contains("id=\"responder\""), "nobody named after the refusal");
+    assert_eq!(post(&t, &format!("{url}/assign"), &chair, &body(&t.member_a)).await.0, StatusCode::SEE_OTHER);
+
+    // The named member finds it in their list and on the page, with the reply form.
+    let (_, mine) = get(&t, "/s/a/proposals/mine", &member).await;
+    assert!(mine.contains("待我答复") && mine.contains("关于增设饮水机的提案"), "{mine}");
+    let (_, page) = get(&t, &url, &member).await;
+    assert!(page.contains("id=\"reply-form\"") && page.contains("您被指定代表承办部门答复此提案"));
+    assert!(page.contains("id=\"responder\">甲一"));
+    // Others see who answers, but no reply form; their reply is refused.
+    let (_, page) = get(&t, &url, &c.delegates[1]).await;
+    assert!(page.contains("id=\"responder\">甲一") && !page.contains("id=\"reply-form\""));
+    let (s, _, _) = post(&t, &format!("{url}/reply"), &c.delegates[1], "status=solved&measures=x").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // The named member answers; the proposer sees the reply and may rate it.
+    let reply = format!("status=planned&measures={}", enc("下月在二楼增设两台饮水机"));
+    assert_eq!(post(&t, &format!("{url}/reply"), &member, &reply).await.0, StatusCode::SEE_OTHER);
+    let (_, page) = get(&t, &url, &c.delegates[0]).await;
+    assert!(page.contains("下月在二楼增设两台饮水机") && page.contains("id=\"feedback-form\""), "{page}");
+    assert!(!get(&t, "/s/a/proposals/mine", &member).await.1.contains("待我答复"), "answered: no longer waiting");
+    // The reply is recorded as the member's own.
+    let id = url.rsplit('/').next().unwrap();
+    let replies = jiaogong_store::proposals::replies(&t.store, &t.school_a, id).await.unwrap();
+    assert_eq!(replies.iter().map(|r| r.recorded_by.as_str()).collect::<Vec<_>>(), vec!["u-member"]);
 }

@@ -17,8 +17,8 @@ pub use composition::{composition, delegate_minimum, Composition, PersonFacts, S
 pub use composition::{confirm_list, ConfirmError};
 pub use proposal_report::{percent, report_figures, DepartmentFigures, ReportFigures, ReportItem};
 pub use proposals::{
-    check_due, collection_window, Category, Feedback, HandlingStatus, Proposal, ProposalError, ProposalEvent,
-    ProposalSettings, ProposalState, ProposalText, Review, TEXT_MAX, TITLE_MAX,
+    check_due, collection_window, may_answer, Category, Feedback, HandlingStatus, Proposal, ProposalError,
+    ProposalEvent, ProposalSettings, ProposalState, ProposalText, Review, TEXT_MAX, TITLE_MAX,
 };
 pub use resolutions::{may_record, ResolutionStatus, TrackingError};
 pub use settings::{assembly_allowed, parse_share, CongressSettings, SettingsError, ASSEMBLY_STAFF_LIMIT};

@@ -244,6 +244,10 @@ pub enum ProposalError {
     DepartmentRequired,
     #[error("the due date is before the assignment")]
     DueInThePast,
+    #[error("only the proposal committee or the member answering for the department may reply")]
+    NotResponder,
+    #[error("the member named to answer has no account in this school")]
+    ResponderUnknown,
 }
 
 impl ProposalError {
@@ -266,6 +270,8 @@ impl ProposalError {
             ProposalError::TooLong { .. } => "proposal-err-too-long",
             ProposalError::DepartmentRequired => "proposal-err-department",
             ProposalError::DueInThePast => "proposal-err-due",
+            ProposalError::NotResponder => "proposal-err-not-responder",
+            ProposalError::ResponderUnknown => "proposal-err-responder",
         }
     }
 
@@ -278,6 +284,17 @@ impl ProposalError {
             ProposalError::TooLong { max } => vec![("max", max.to_string())],
             _ => Vec::new(),
         }
+    }
+}
+
+/// Who may record a department's reply (congress.md: "the department writes a reply"): the
+/// proposal committee, on the department's behalf, or the member the committee named to answer
+/// for the department when it assigned the proposal.
+pub fn may_answer(committee: bool, responder: Option<&str>, member: Option<&str>) -> Result<(), ProposalError> {
+    match (responder, member) {
+        _ if committee => Ok(()),
+        (Some(r), Some(m)) if r == m => Ok(()),
+        _ => Err(ProposalError::NotResponder),
     }
 }
 

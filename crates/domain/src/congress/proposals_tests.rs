@@ -327,3 +327,17 @@ fn the_first_round_cannot_be_reassigned_while_it_runs() {
         Err(ProposalError::WrongState)
     );
 }
+
+#[test]
+fn only_the_committee_or_the_member_named_for_the_department_may_reply() {
+    // The committee records a reply on the department's behalf, named responder or not.
+    assert_eq!(may_answer(true, None, None), Ok(()));
+    assert_eq!(may_answer(true, Some("m-zongwu"), Some("m-other")), Ok(()));
+    // The member named to answer for the department may reply.
+    assert_eq!(may_answer(false, Some("m-zongwu"), Some("m-zongwu")), Ok(()));
+    // Nobody else: not another member, not an account without a member, not anyone when nobody was named.
+    assert_eq!(may_answer(false, Some("m-zongwu"), Some("m-other")), Err(ProposalError::NotResponder));
+    assert_eq!(may_answer(false, Some("m-zongwu"), None), Err(ProposalError::NotResponder));
+    assert_eq!(may_answer(false, None, Some("m-zongwu")), Err(ProposalError::NotResponder));
+    assert_eq!(ProposalError::NotResponder.key(), "proposal-err-not-responder");
+}

@@ -58,15 +58,18 @@ pub struct Detail {
     pub last_feedback: Option<String>,
     pub review_note: String,
     pub submitted_on: Option<String>,
+    /// The member named to answer for the department, and their name.
+    pub responder_id: Option<String>,
+    pub responder_name: Option<String>,
 }
 
 pub async fn get(store: &Store, school_id: &str, id: &str) -> Result<Detail> {
     sqlx::query_as(
         "SELECT p.id, p.session_id, s.title AS session_title, s.term_id, s.held_on, p.number, p.title, p.reason, \
          p.measures, p.category, p.proposer_id, m.name AS proposer_name, p.state, p.round, p.department, p.due_on, \
-         p.merged_into, p.last_feedback, p.review_note, p.submitted_on \
+         p.merged_into, p.last_feedback, p.review_note, p.submitted_on, p.responder_id, r.name AS responder_name \
          FROM proposals p JOIN members m ON m.id = p.proposer_id JOIN congress_sessions s ON s.id = p.session_id \
-         WHERE p.school_id = $1 AND p.id = $2",
+         LEFT JOIN members r ON r.id = p.responder_id WHERE p.school_id = $1 AND p.id = $2",
     )
     .bind(school_id)
     .bind(id)
@@ -249,6 +252,32 @@ pub async fn of_proposer(store: &Store, school_id: &str, member_id: &str) -> Res
     ))
     .bind(school_id)
     .bind(member_id)
+    .fetch_all(&store.read)
+    .await?)
+}
+
+/// Proposals in handling that this member was named to answer for the department, oldest due
+/// date first.
+pub async fn to_answer(store: &Store, school_id: &str, member_id: &str) -> Result<Vec<Line>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {LINE_COLS} WHERE p.school_id = $1 AND p.responder_id = $2 AND p.state = 'assigned' ORDER BY p.due_on, p.number"
+    ))
+    .bind(school_id)
+    .bind(member_id)
+    .fetch_all(&store.read)
+    .await?)
+}
+
+/// Who the committee may name to answer for a department: the school's active members with an
+/// active account, (member id, name, department), in pinyin order.
+pub async fn responder_choices(store: &Store, school_id: &str) -> Result<Vec<(String, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT m.id, m.name, COALESCE(d.name, '') FROM members m LEFT JOIN departments d ON d.id = m.department_id \
+         WHERE m.school_id = $1 AND m.status = 'active' \
+         AND EXISTS (SELECT 1 FROM users u WHERE u.member_id = m.id AND u.school_id = $1 AND u.active = 1) \
+         ORDER BY m.name_pinyin, m.employee_no",
+    )
+    .bind(school_id)
     .fetch_all(&store.read)
     .await?)
 }

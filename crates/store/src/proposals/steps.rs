@@ -34,6 +34,8 @@ async fn is_delegate_tx(tx: &mut Tx, session_id: &str, member_id: &str) -> Resul
 pub struct Who<'a> {
     pub actor: &'a str,
     pub member: Option<&'a str>,
+    /// The caller is on the proposal committee (may record a reply on a department's behalf).
+    pub committee: bool,
 }
 
 /// A new draft by a current delegate of the session's term.
@@ -120,9 +122,11 @@ pub enum Step {
     },
     Edit(ProposalText),
     Review(Review),
+    /// To a department with a due date and, optionally, the member who answers for it.
     Assign {
         department: String,
         due: NaiveDate,
+        responder: Option<String>,
     },
     Answer {
         status: HandlingStatus,
@@ -179,11 +183,12 @@ struct Core {
     due_on: Option<String>,
     merged_into: Option<String>,
     last_feedback: Option<String>,
+    responder_id: Option<String>,
     version: i64,
 }
 
 const CORE_COLS: &str =
-    "session_id, proposer_id, category, state, round, department, due_on, merged_into, last_feedback, version";
+    "session_id, proposer_id, category, state, round, department, due_on, merged_into, last_feedback, responder_id, version";
 
 async fn load_tx(tx: &mut Tx, school_id: &str, id: &str) -> std::result::Result<(Proposal, Core), StepError> {
     let core: Core = sqlx::query_as(&format!("SELECT {CORE_COLS} FROM proposals WHERE school_id = $1 AND id = $2"))
@@ -211,6 +216,20 @@ async fn load_tx(tx: &mut Tx, school_id: &str, id: &str) -> std::result::Result<
         last_feedback: core.last_feedback.as_deref().and_then(Feedback::from_code),
     };
     Ok((p, core))
+}
+
+/// The name of the member named to answer for a department: an active member of this school
+/// with an active account (who could not sign in could not answer).
+async fn responder_name(tx: &mut Tx, school_id: &str, member_id: &str) -> std::result::Result<String, StepError> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT m.name FROM members m WHERE m.school_id = $1 AND m.id = $2 AND m.status = 'active' \
+         AND EXISTS (SELECT 1 FROM users u WHERE u.member_id = m.id AND u.school_id = $1 AND u.active = 1)",
+    )
+    .bind(school_id)
+    .bind(member_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.ok_or(ProposalError::ResponderUnknown)?.0)
 }
 
 /// Applies one step: the domain decides, then the new state, the step's own rows, a history
@@ -265,13 +284,17 @@ pub async fn step(
             };
             (kind, detail, ProposalEvent::Review(review.clone()))
         }
-        Step::Assign { department, due } => {
+        Step::Assign { department, due, responder } => {
             jiaogong_domain::congress::check_due(*due, today)?;
             let department = jiaogong_domain::text::normalize(department);
-            let detail = format!("{department} {}", iso(*due));
+            let mut detail = format!("{department} {}", iso(*due));
+            if let Some(r) = responder {
+                detail = format!("{detail} {}", responder_name(tx, school_id, r).await?);
+            }
             ("assign", detail, ProposalEvent::Assign { department, due: *due })
         }
         Step::Answer { status, measures, reason } => {
+            jiaogong_domain::congress::may_answer(who.committee, core.responder_id.as_deref(), who.member)?;
             if measures.trim().is_empty() {
                 return Err(ProposalError::MeasuresRequired.into());
             }
@@ -318,6 +341,14 @@ pub async fn step(
     }
 
     match &step {
+        Step::Assign { responder, .. } => {
+            sqlx::query("UPDATE proposals SET responder_id = $1 WHERE school_id = $2 AND id = $3")
+                .bind(responder)
+                .bind(school_id)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
         Step::CoSign => {
             sqlx::query("INSERT INTO proposal_cosigners (proposal_id, member_id, signed_at) VALUES ($1, $2, $3)")
                 .bind(id)

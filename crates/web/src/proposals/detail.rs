@@ -54,6 +54,10 @@ struct DetailPage {
     merged_from: Vec<(String, Option<i64>, String, String)>,
     merge_choices: Vec<(String, Option<i64>, String, String)>,
     departments: Vec<String>,
+    /// (member id, name, department) the committee may name to answer.
+    responders: Vec<(String, String, String)>,
+    /// The caller was named to answer for the department.
+    is_responder: bool,
     settings: ProposalSettings,
     is_proposer: bool,
     can_cosign: bool,
@@ -85,14 +89,21 @@ pub(super) async fn detail_with(
     let history = repo::history(&st.store, &school.id, id).await?;
     let replies = repo::replies(&st.store, &school.id, id).await?;
     let merged_from = repo::merged_from(&st.store, &school.id, id).await?;
-    let (merge_choices, departments) = if committee {
+    let (merge_choices, departments, responders) = if committee {
         (
             repo::merge_choices(&st.store, &school.id, &p.session_id, id).await?,
             repo::departments(&st.store, &school.id).await?,
+            repo::responder_choices(&st.store, &school.id).await?,
         )
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), Vec::new())
     };
+    let is_responder = me.is_some() && me == p.responder_id;
+    // The assignment form starts from the current one (a new round keeps the department's answerer).
+    let mut e = e;
+    if e.responder.is_empty() && error.is_empty() {
+        e.responder = p.responder_id.clone().unwrap_or_default();
+    }
     let settings = repo::settings(&st.store, &school.id).await?;
     let title = p.title.clone();
     let failed = !error.is_empty();
@@ -106,6 +117,8 @@ pub(super) async fn detail_with(
         merged_from,
         merge_choices,
         departments,
+        responders,
+        is_responder,
         settings,
         is_proposer,
         can_cosign,

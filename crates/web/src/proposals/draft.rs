@@ -102,7 +102,7 @@ pub(super) async fn create(
     };
     let (actor, member) = who(&ctx)?;
     let mut tx = st.store.begin().await?;
-    let who = Who { actor: &actor, member: member.as_deref() };
+    let who = Who { actor: &actor, member: member.as_deref(), committee: super::is_committee(&ctx) };
     let id = match repo::create(&mut tx, &st.store.crypto, &school.id, f.session.trim(), who, today(), &text).await {
         Ok(id) => id,
         Err(StepError::Rule(_)) => return Err(AppError::Forbidden),

@@ -68,6 +68,8 @@ struct MinePage {
     school: School,
     own: Vec<Line>,
     to_sign: Vec<CosignLine>,
+    /// Proposals the member answers for their department.
+    to_answer: Vec<Line>,
     can_draft: bool,
 }
 
@@ -76,14 +78,15 @@ pub(super) async fn mine(
     ctx: Ctx,
     Extension(school): Extension<School>,
 ) -> AppResult<Response> {
-    let (own, to_sign, can_draft) = match member_of(&ctx) {
+    let (own, to_sign, to_answer, can_draft) = match member_of(&ctx) {
         Some(m) => (
             repo::of_proposer(&st.store, &school.id, &m).await?,
             repo::to_cosign(&st.store, &school.id, &m).await?,
+            repo::to_answer(&st.store, &school.id, &m).await?,
             !repo::sessions_for_delegate(&st.store, &school.id, &m, today()).await?.is_empty(),
         ),
-        None => (Vec::new(), Vec::new(), false),
+        None => (Vec::new(), Vec::new(), Vec::new(), false),
     };
     let title = ctx.tr.t("proposal-mine-title");
-    render(&MinePage { c: Chrome::new(&ctx, "proposals", title), school, own, to_sign, can_draft })
+    render(&MinePage { c: Chrome::new(&ctx, "proposals", title), school, own, to_sign, to_answer, can_draft })
 }

@@ -49,7 +49,7 @@ async fn run_step(
     let settings = repo::settings(&st.store, &school.id).await?;
     let (actor, member) = who(ctx)?;
     let mut tx = st.store.begin().await?;
-    let who = Who { actor: &actor, member: member.as_deref() };
+    let who = Who { actor: &actor, member: member.as_deref(), committee: super::is_committee(ctx) };
     // A refused step writes nothing but its refusal, in the audit log.
     match repo::step(&mut tx, &st.store.crypto, &school.id, id, who, today(), &settings, step).await {
         Ok(state) => {
@@ -171,7 +171,7 @@ pub(super) async fn assign(
             return detail_with(&st, &ctx, school, &id, msg, e).await;
         }
     };
-    let step = Step::Assign { department: e.department.clone(), due };
+    let step = Step::Assign { department: e.department.clone(), due, responder: super::chosen(&e.responder) };
     let to = format!("{}/{id}", base(&school));
     step_then(&st, &ctx, school, &id, step, e, &to).await
 }
