@@ -114,28 +114,10 @@ on_every_db!(the_whole_lifecycle_keeps_every_round, |store, db| {
     assert_eq!((p.state.as_str(), p.number, p.submitted_on.as_deref()), ("submitted", Some(1), Some("2026-09-07")));
 
     step(&store, &s, &id, CHAIR, d(9, 20), Step::Review(Review::Accept)).await.unwrap();
-    let e = rule(
-        step(
-            &store,
-            &s,
-            &id,
-            CHAIR,
-            d(9, 20),
-            Step::Assign { department: "总务处".into(), due: d(9, 19), responder: None },
-        )
-        .await,
-    );
+    let assign = |dep: &str, due| Step::Assign { department: dep.into(), due, responder: None };
+    let e = rule(step(&store, &s, &id, CHAIR, d(9, 20), assign("总务处", d(9, 19))).await);
     assert_eq!(e, ProposalError::DueInThePast);
-    step(
-        &store,
-        &s,
-        &id,
-        CHAIR,
-        d(9, 20),
-        Step::Assign { department: " 总务处 ".into(), due: d(10, 20), responder: None },
-    )
-    .await
-    .unwrap();
+    step(&store, &s, &id, CHAIR, d(9, 20), assign(" 总务处 ", d(10, 20))).await.unwrap();
     let answer =
         |m: &str| Step::Answer { status: HandlingStatus::InProgress, measures: m.into(), reason: String::new() };
     step(&store, &s, &id, CHAIR, d(10, 10), answer("增设两个窗口")).await.unwrap();

@@ -268,15 +268,18 @@ pub async fn to_answer(store: &Store, school_id: &str, member_id: &str) -> Resul
     .await?)
 }
 
+/// Who can answer for a department (`m`, a member of the school bound to `$1`): an active
+/// member with an active account of that school (who could not sign in could not answer).
+pub(super) const CAN_ANSWER: &str = "m.status = 'active' \
+     AND EXISTS (SELECT 1 FROM users u WHERE u.member_id = m.id AND u.school_id = $1 AND u.active = 1)";
+
 /// Who the committee may name to answer for a department: the school's active members with an
 /// active account, (member id, name, department), in pinyin order.
 pub async fn responder_choices(store: &Store, school_id: &str) -> Result<Vec<(String, String, String)>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(&format!(
         "SELECT m.id, m.name, COALESCE(d.name, '') FROM members m LEFT JOIN departments d ON d.id = m.department_id \
-         WHERE m.school_id = $1 AND m.status = 'active' \
-         AND EXISTS (SELECT 1 FROM users u WHERE u.member_id = m.id AND u.school_id = $1 AND u.active = 1) \
-         ORDER BY m.name_pinyin, m.employee_no",
-    )
+         WHERE m.school_id = $1 AND {CAN_ANSWER} ORDER BY m.name_pinyin, m.employee_no"
+    ))
     .bind(school_id)
     .fetch_all(&store.read)
     .await?)

@@ -218,13 +218,12 @@ async fn load_tx(tx: &mut Tx, school_id: &str, id: &str) -> std::result::Result<
     Ok((p, core))
 }
 
-/// The name of the member named to answer for a department: an active member of this school
-/// with an active account (who could not sign in could not answer).
+/// The name of the member named to answer for a department, if they can (`reads::CAN_ANSWER`).
 async fn responder_name(tx: &mut Tx, school_id: &str, member_id: &str) -> std::result::Result<String, StepError> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT m.name FROM members m WHERE m.school_id = $1 AND m.id = $2 AND m.status = 'active' \
-         AND EXISTS (SELECT 1 FROM users u WHERE u.member_id = m.id AND u.school_id = $1 AND u.active = 1)",
-    )
+    let row: Option<(String,)> = sqlx::query_as(&format!(
+        "SELECT m.name FROM members m WHERE m.school_id = $1 AND m.id = $2 AND {}",
+        super::reads::CAN_ANSWER
+    ))
     .bind(school_id)
     .bind(member_id)
     .fetch_optional(&mut **tx)
