@@ -197,7 +197,7 @@ pub fn load_crypto(g: &Global) -> anyhow::Result<Crypto> {
     if let Some(k) = &g.secret_key {
         return Crypto::from_hex(k).map_err(|_| usage("JIAOGONG_SECRET_KEY 必须是 64 位十六进制数"));
     }
-    std::fs::create_dir_all(&g.data).with_context(|| format!("无法创建数据目录 {}", g.data.display()))?;
+    private_data_dir(g)?;
     let path = g.data.join("secret.key");
     if !path.exists() {
         let mut opts = std::fs::OpenOptions::new();
@@ -214,11 +214,16 @@ pub fn load_crypto(g: &Global) -> anyhow::Result<Crypto> {
     Crypto::from_hex(&text).map_err(|_| usage(format!("密钥文件 {} 已损坏（应为 64 位十六进制数）", path.display())))
 }
 
+/// The data directory, created (or tightened) to 0700: it holds the database and the key.
+fn private_data_dir(g: &Global) -> anyhow::Result<()> {
+    jiaogong_store::files::private_dir(&g.data).with_context(|| format!("无法创建数据目录 {}", g.data.display()))
+}
+
 pub fn database_url(g: &Global) -> anyhow::Result<String> {
     match &g.database_url {
         Some(u) => Ok(u.clone()),
         None => {
-            std::fs::create_dir_all(&g.data).with_context(|| format!("无法创建数据目录 {}", g.data.display()))?;
+            private_data_dir(g)?;
             Ok(format!("sqlite://{}", g.data.join("jiaogong.db").display()))
         }
     }
@@ -324,7 +329,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Backup { out } => {
             let store = open(&g).await?;
             let tmp = out.with_extension("partial");
-            let f = std::fs::File::create(&tmp).with_context(|| format!("无法写入 {}", tmp.display()))?;
+            let f = jiaogong_store::files::private_file(&tmp).with_context(|| format!("无法写入 {}", tmp.display()))?;
             let mut w = std::io::BufWriter::new(f);
             let n = jiaogong_store::backup::backup(&store, &mut w).await?;
             w.flush()?;

@@ -82,6 +82,68 @@ fn backup_restores_into_an_empty_database() {
     assert!(text(&o).contains("不是空的") || text(&o).contains("not empty"), "{}", text(&o));
 }
 
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn data_directory_database_key_and_backup_files_are_private_to_the_owner() {
+    let root = tempdir();
+    let data = root.0.join("data");
+    assert!(jg(&data, &["demo"]).status.success());
+    assert_eq!(mode(&data), 0o700, "data directory");
+    assert_eq!(mode(&data.join("jiaogong.db")), 0o600, "database");
+    assert_eq!(mode(&data.join("secret.key")), 0o600, "key");
+    for journal in ["jiaogong.db-wal", "jiaogong.db-shm"] {
+        if data.join(journal).exists() {
+            assert_eq!(mode(&data.join(journal)), 0o600, "{journal}");
+        }
+    }
+    let file = root.0.join("b.backup");
+    assert!(jg(&data, &["backup", file.to_str().unwrap()]).status.success());
+    assert_eq!(mode(&file), 0o600, "backup");
+    // An install left readable by everyone is tightened when it is next opened.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(data.join("jiaogong.db"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(jg(&data, &["audit", "verify"]).status.success());
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("jiaogong.db")), 0o600);
+}
+
+#[test]
+fn restore_under_another_master_key_is_refused_and_writes_nothing() {
+    let src = tempdir();
+    assert!(jg(&src.0, &["demo"]).status.success());
+    let file = src.0.join("b.backup");
+    assert!(jg(&src.0, &["backup", file.to_str().unwrap()]).status.success());
+    // The same backup without its key check, as older versions wrote it.
+    let text_backup = std::fs::read_to_string(&file).unwrap();
+    let (head, rest) = text_backup.split_once('\n').unwrap();
+    let mut head: serde_json::Value = serde_json::from_str(head).unwrap();
+    assert!(head.get("key_check").is_some());
+    head.as_object_mut().unwrap().remove("key_check");
+    let old = src.0.join("old.backup");
+    std::fs::write(&old, format!("{head}\n{rest}")).unwrap();
+
+    for backup in [&file, &old] {
+        let dst = tempdir();
+        // No key copied: the new data directory makes a key of its own.
+        let o = jg(&dst.0, &["restore", backup.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("主密钥"), "{}", text(&o));
+        // Nothing was written: with the right key the same database takes the restore.
+        std::fs::copy(src.0.join("secret.key"), dst.0.join("secret.key")).unwrap();
+        let o = jg(&dst.0, &["restore", backup.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", text(&o));
+        let o = jg(&dst.0, &["audit", "verify"]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    }
+}
+
 #[test]
 fn bad_input_exits_2_with_one_clear_line() {
     let d = tempdir();

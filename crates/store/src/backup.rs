@@ -75,7 +75,7 @@ pub async fn backup(store: &Store, out: &mut dyn Write) -> Result<u64> {
         DbKind::Sqlite => "BEGIN",
     };
     sqlx::query(begin).execute(&mut *conn).await?;
-    writeln!(out, "{}", serde_json::json!({"format": MAGIC, "version": 1}))?;
+    writeln!(out, "{}", serde_json::json!({"format": MAGIC, "version": 1, "key_check": key_check(store)}))?;
     let mut total = 0u64;
     for table in TABLES {
         let rows = sqlx::query(&format!("SELECT * FROM {table}")).fetch_all(&mut *conn).await?;
@@ -105,7 +105,35 @@ pub async fn backup(store: &Store, out: &mut dyn Write) -> Result<u64> {
     Ok(total)
 }
 
-/// Restores a backup into an empty database, all in one transaction.
+/// What a restore says when the backup was written under another master key.
+pub const KEY_MISMATCH: &str =
+    "此备份是在另一把主密钥下写成的：用当前密钥恢复后，身份证号、手机号等加密字段和审计链都将无法读取。\
+请把备份时的 secret.key 放进数据目录（或设置 JIAOGONG_SECRET_KEY）后再恢复；数据库未作任何改动";
+
+/// A value only the holder of the master key can compute, written in the backup's header so a
+/// restore under another key is refused before anything is written.
+fn key_check(store: &Store) -> String {
+    let mut mac = store.crypto.audit_mac(&[b"jiaogong-backup-key-check"]);
+    mac.truncate(32);
+    mac
+}
+
+/// For a backup without a key check (older files): the first sealed field restored must open
+/// with this key.
+async fn sealed_fields_open(store: &Store, tx: &mut crate::Tx) -> Result<bool> {
+    let sample: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id_enc, phone_enc FROM members WHERE id_enc IS NOT NULL OR phone_enc IS NOT NULL LIMIT 1",
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(match sample {
+        Some((id, phone)) => id.or(phone).is_none_or(|sealed| store.crypto.decrypt(&sealed).is_ok()),
+        None => true,
+    })
+}
+
+/// Restores a backup into an empty database, all in one transaction. A backup written under
+/// another master key is refused ([`KEY_MISMATCH`]) and nothing is written.
 pub async fn restore(store: &Store, input: &mut dyn BufRead) -> Result<u64> {
     if !store.is_empty().await? {
         return Err(StoreError::Invalid("the target database is not empty".into()));
@@ -118,6 +146,11 @@ pub async fn restore(store: &Store, input: &mut dyn BufRead) -> Result<u64> {
     if header.get("format").and_then(|f| f.as_str()) != Some(MAGIC) {
         return Err(StoreError::Invalid("not a backup file".into()));
     }
+    let checked = match header.get("key_check").and_then(|k| k.as_str()) {
+        Some(k) if k != key_check(store) => return Err(StoreError::Invalid(KEY_MISMATCH.into())),
+        Some(_) => true,
+        None => false,
+    };
     let mut tx = store.begin().await?;
     for t in ["audit_head", "calendar_days"] {
         sqlx::query(&format!("DELETE FROM {t}")).execute(&mut *tx).await?;
@@ -171,6 +204,9 @@ pub async fn restore(store: &Store, input: &mut dyn BufRead) -> Result<u64> {
     }
     if !ended {
         return Err(StoreError::Invalid("backup file is truncated (no end marker)".into()));
+    }
+    if !checked && !sealed_fields_open(store, &mut tx).await? {
+        return Err(StoreError::Invalid(KEY_MISMATCH.into()));
     }
     tx.commit().await?;
     crate::cache::bump_all();

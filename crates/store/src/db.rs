@@ -113,6 +113,9 @@ impl Store {
         };
         let store = match kind {
             DbKind::Sqlite => {
+                if let Some(path) = crate::files::sqlite_path(url) {
+                    crate::files::secure_sqlite(&path)?;
+                }
                 let url = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
                 let opts = AnyConnectOptions::from_str(&url)?;
                 let read = sqlite_pool(read_connections(), "NORMAL").connect_with(opts.clone()).await?;

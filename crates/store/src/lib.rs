@@ -21,6 +21,7 @@ mod db;
 pub mod delegate_lists;
 pub mod dues;
 pub mod evaluations;
+pub mod files;
 pub mod interim;
 pub mod members;
 pub mod paper;
