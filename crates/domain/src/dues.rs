@@ -13,6 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ValidationError;
+use crate::members::MemberStatus;
 use crate::money::{apply_rate_half_up, Fen, Rate};
 
 /// A calendar month, written `2026-09`. Orders chronologically.
@@ -129,6 +130,38 @@ pub fn school_year_months(until: MonthKey) -> Vec<MonthKey> {
 /// otherwise; nothing when no base salary is known.
 pub fn dues_for(base: Option<Fen>, retired: bool, active_rate: Rate, retired_rate: Rate) -> Fen {
     base.map(|b| monthly_dues(b, if retired { retired_rate } else { active_rate })).unwrap_or(Fen(0))
+}
+
+/// The school's two dues rates.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct DuesRates {
+    pub active: Rate,
+    pub retired: Rate,
+}
+
+/// What a member owes for one month, the one rule behind the month sheet, the member's own page,
+/// the API, the exports and the home page's to-do count. `None`: the month asks nothing of this
+/// member (a month still to come, a month before they joined the union, or a status that pays no
+/// dues); `Some(amount)` otherwise, `Some(Fen(0))` when no base salary is known for the month.
+/// Dues start in the month the member joined the union (入会当月起缴); a member whose date of
+/// joining is not recorded owes from whatever month is asked.
+pub fn owed_for_month(
+    status: MemberStatus,
+    joined_union: Option<NaiveDate>,
+    base: Option<Fen>,
+    month: MonthKey,
+    current: MonthKey,
+    rates: DuesRates,
+) -> Option<Fen> {
+    let retired = match status {
+        MemberStatus::Active => false,
+        MemberStatus::Retired => true,
+        MemberStatus::NonMember | MemberStatus::TransferredOut | MemberStatus::Deceased => return None,
+    };
+    if month > current || joined_union.is_some_and(|d| month < MonthKey::of(d)) {
+        return None;
+    }
+    Some(dues_for(base, retired, rates.active, rates.retired))
 }
 
 /// What one member owed and paid for one month.

@@ -120,3 +120,42 @@ fn retired_members_pay_the_retirees_rate() {
     assert_eq!(dues_for(Some(Fen(600_000)), true, active, retired), Fen(0));
     assert_eq!(dues_for(None, false, active, retired), Fen(0));
 }
+
+fn rates() -> DuesRates {
+    DuesRates { active: Rate { per_million: 5_000 }, retired: Rate { per_million: 2_000 } }
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn dues_start_in_the_month_the_member_joined_the_union() {
+    let joined = Some(day("2026-10-15"));
+    let owed =
+        |month| owed_for_month(MemberStatus::Active, joined, Some(Fen(600_000)), m(month), m("2026-12"), rates());
+    assert_eq!(owed("2026-09"), None, "before joining nothing is owed");
+    assert_eq!(owed("2026-10"), Some(Fen(3_000)), "the month of joining is owed");
+    assert_eq!(owed("2026-12"), Some(Fen(3_000)));
+}
+
+#[test]
+fn no_dues_are_owed_for_a_month_still_to_come() {
+    let owed = owed_for_month(MemberStatus::Active, None, Some(Fen(600_000)), m("2027-01"), m("2026-12"), rates());
+    assert_eq!(owed, None);
+}
+
+#[test]
+fn retirees_owe_at_the_retired_rate_and_leavers_owe_nothing() {
+    let owed = |status| owed_for_month(status, None, Some(Fen(600_000)), m("2026-11"), m("2026-12"), rates());
+    assert_eq!(owed(MemberStatus::Retired), Some(Fen(1_200)));
+    for status in [MemberStatus::NonMember, MemberStatus::TransferredOut, MemberStatus::Deceased] {
+        assert_eq!(owed(status), None, "{status:?}");
+    }
+}
+
+#[test]
+fn a_month_without_a_known_salary_is_owed_but_at_zero() {
+    let owed = owed_for_month(MemberStatus::Active, None, None, m("2026-11"), m("2026-12"), rates());
+    assert_eq!(owed, Some(Fen(0)));
+}

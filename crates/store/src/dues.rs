@@ -11,6 +11,7 @@ pub struct MonthFact {
     pub name: String,
     pub group_name: Option<String>,
     pub status: String,
+    pub joined_union: Option<String>,
     pub base_fen: Option<i64>,
     pub paid_fen: i64,
 }
@@ -18,7 +19,7 @@ pub struct MonthFact {
 /// Facts of every dues-paying member (active or retired) for one month, in one query.
 pub async fn month_facts(store: &Store, school_id: &str, month: &str) -> Result<Vec<MonthFact>> {
     Ok(sqlx::query_as(
-        "SELECT m.id AS member_id, m.employee_no, m.name, g.name AS group_name, m.status, \
+        "SELECT m.id AS member_id, m.employee_no, m.name, g.name AS group_name, m.status, m.joined_union, \
          COALESCE(s.base_fen, m.base_salary_fen) AS base_fen, \
          CAST(COALESCE(p.paid, 0) AS BIGINT) AS paid_fen \
          FROM members m \

@@ -9,10 +9,12 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Form};
 use jiaogong_domain::dues::{self, DuesLine, MonthKey};
+use jiaogong_domain::members::MemberStatus;
 use jiaogong_domain::money::{Fen, Rate};
 use jiaogong_office::xlsx_read::{self, Limits};
 use jiaogong_store::audit::{self, Event};
 use jiaogong_store::dues::{self as repo, MonthFact, Payment};
+use jiaogong_store::members::MemberDetail;
 use jiaogong_store::tenancy::{self, School};
 use jiaogong_store::Store;
 use serde::Deserialize;
@@ -35,10 +37,22 @@ pub fn current_month() -> MonthKey {
     MonthKey::of(crate::pages::today())
 }
 
-/// The amount due for one member in one month.
-pub fn due_for(school: &School, status: &str, base: Option<i64>) -> Fen {
-    let rate = |ppm| Rate { per_million: ppm };
-    dues::dues_for(base.map(Fen), status == "retired", rate(school.dues_rate_ppm), rate(school.retired_rate_ppm))
+/// What a member owes for a month under the school's rates ([`dues::owed_for_month`]); `None`
+/// when the month asks nothing of them.
+pub fn owed(
+    school: &School,
+    status: &str,
+    joined_union: Option<&str>,
+    base: Option<i64>,
+    month: MonthKey,
+) -> Option<Fen> {
+    let status = MemberStatus::from_code(status)?;
+    let joined = joined_union.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let rates = dues::DuesRates {
+        active: Rate { per_million: school.dues_rate_ppm },
+        retired: Rate { per_million: school.retired_rate_ppm },
+    };
+    dues::owed_for_month(status, joined, base.map(Fen), month, current_month(), rates)
 }
 
 /// One member's line on the month sheet.
@@ -66,7 +80,12 @@ pub async fn month_sheet(
     let mut groups: BTreeMap<String, GroupTotal> = BTreeMap::new();
     let mut lines = Vec::with_capacity(facts.len());
     for f in facts {
-        let due = due_for(school, &f.status, f.base_fen);
+        // A member the month asks nothing of stays off the sheet unless money was booked for it.
+        let Some(due) = owed(school, &f.status, f.joined_union.as_deref(), f.base_fen, *month)
+            .or((f.paid_fen != 0).then_some(Fen(0)))
+        else {
+            continue;
+        };
         let line = DuesLine { month: *month, due, paid: Fen(f.paid_fen) };
         let arrears = dues::arrears(&[line]);
         let g = f.group_name.clone().unwrap_or_default();
@@ -437,19 +456,18 @@ pub struct YearLine {
     pub arrears: Fen,
 }
 
-pub async fn member_year(
-    store: &Store,
-    school: &School,
-    member_id: &str,
-    status: &str,
-) -> AppResult<(Vec<YearLine>, Fen)> {
+pub async fn member_year(store: &Store, school: &School, m: &MemberDetail) -> AppResult<(Vec<YearLine>, Fen)> {
     let months: Vec<String> = dues::school_year_months(current_month()).iter().map(|m| m.to_string()).collect();
-    let facts = repo::member_facts(store, &school.id, member_id, &months).await?;
+    let facts = repo::member_facts(store, &school.id, &m.id, &months).await?;
     let mut out = Vec::new();
     let mut all = Vec::new();
-    for (m, base, paid) in facts {
-        let due = due_for(school, status, base);
-        let mk = MonthKey::parse(&m).map_err(|_| AppError::Internal("month".into()))?;
+    for (month, base, paid) in facts {
+        let mk = MonthKey::parse(&month).map_err(|_| AppError::Internal("month".into()))?;
+        // The same rule as the month sheet: a month that asks nothing is not listed.
+        let Some(due) = owed(school, &m.status, m.joined_union.as_deref(), base, mk).or((paid != 0).then_some(Fen(0)))
+        else {
+            continue;
+        };
         let line = DuesLine { month: mk, due, paid: Fen(paid) };
         all.push(line);
         out.push(YearLine { month: mk.format_zh(), due, paid: Fen(paid), arrears: dues::arrears(&[line]) });
@@ -476,7 +494,7 @@ async fn member_page(
     Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let m = jiaogong_store::members::get(&st.store, &school.id, &id).await?;
-    let (lines, total_arrears) = member_year(&st.store, &school, &id, &m.status).await?;
+    let (lines, total_arrears) = member_year(&st.store, &school, &m).await?;
     let payments = repo::payments_of(&st.store, &school.id, &id).await?;
     let title = format!("{} · {}", m.name, ctx.tr.t("nav-dues"));
     render(&MemberDuesPage {

@@ -49,7 +49,7 @@ struct MePage {
 
 async fn me_page(st: &AppState, ctx: &Ctx, message: String, error: String) -> AppResult<Response> {
     let (school, m) = mine(st, ctx).await?;
-    let (dues, arrears) = member_year(&st.store, &school, &m.id, &m.status).await?;
+    let (dues, arrears) = member_year(&st.store, &school, &m).await?;
     let corrections = repo::corrections(&st.store, &school.id, Some(&m.id), false)
         .await?
         .into_iter()

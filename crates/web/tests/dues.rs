@@ -1,0 +1,74 @@
+//! Dues seen from every side agree: the chair's month sheet (page and API), the chair's view of
+//! one member and the member's own page all follow one rule of what a month asks.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::StatusCode;
+use jiaogong_domain::dues::MonthKey;
+
+fn this_month() -> MonthKey {
+    MonthKey::of((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive())
+}
+
+async fn sheet(t: &common::TestApp, month: MonthKey) -> serde_json::Value {
+    let uri = format!("/api/v1/schools/a/dues?month={month}");
+    let r = t.send(t.req("GET", &uri, Some(t.as_role("chair")), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    serde_json::from_str(&common::body_text(r).await).unwrap()
+}
+
+fn line_of(v: &serde_json::Value, employee_no: &str) -> Option<serde_json::Value> {
+    v["members"].as_array().unwrap().iter().find(|m| m["employee_no"] == employee_no).cloned()
+}
+
+fn bold(html: &str, id: &str) -> String {
+    let start = html.find(&format!("id=\"{id}\">")).unwrap_or_else(|| panic!("{id} missing")) + id.len() + 6;
+    html[start..start + html[start..].find("</b>").unwrap()].to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn months_before_joining_and_months_to_come_ask_no_dues_and_every_view_agrees() {
+    let t = common::app().await;
+    let now = this_month();
+    // 甲一 joined the union on the first day of this month, at a base salary of 6,000 yuan.
+    let joined = now.first_day().unwrap().format("%Y-%m-%d").to_string();
+    let uri = format!("/api/v1/members/{}", t.member_a);
+    let body = Body::from(format!(r#"{{"joined_union": "{joined}"}}"#));
+    let r = t.send(t.req("PATCH", &uri, Some(t.as_role("chair")), body, Some("application/json"))).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", common::body_text(r).await);
+    let mut tx = t.store.begin().await.unwrap();
+    for month in [now.prev(), now, now.next()] {
+        jiaogong_store::dues::set_salary(&mut tx, &t.school_a, &t.member_a, &month.to_string(), 600_000).await.unwrap();
+    }
+    jiaogong_store::commit(tx).await.unwrap();
+
+    assert!(line_of(&sheet(&t, now.prev()).await, "A1").is_none(), "before joining, nothing is owed");
+    assert!(line_of(&sheet(&t, now.next()).await, "A1").is_none(), "a month to come asks nothing yet");
+    let line = line_of(&sheet(&t, now).await, "A1").expect("this month is owed");
+    assert_eq!((line["due_fen"].as_i64(), line["arrears_fen"].as_i64()), (Some(3000), Some(3000)));
+
+    // The member's own page and the chair's page of that member say the same 30.00 owed.
+    let r = t.send(t.req("GET", "/me", Some(t.as_role("member")), Body::empty(), None)).await;
+    let mine = bold(&common::body_text(r).await, "my-arrears");
+    let uri = format!("/s/a/dues/member/{}", t.member_a);
+    let r = t.send(t.req("GET", &uri, Some(t.as_role("chair")), Body::empty(), None)).await;
+    let chairs = bold(&common::body_text(r).await, "member-arrears");
+    assert!(mine.contains("30.00"), "{mine}");
+    assert_eq!(mine, chairs);
+
+    // A payment booked ahead for next month still shows on that month's sheet, with nothing due.
+    let r = t
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/dues/payments",
+            Some(t.as_role("chair")),
+            Body::from(format!(r#"{{"employee_no": "A1", "month": "{}", "amount": "30"}}"#, now.next())),
+            Some("application/json"),
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let line = line_of(&sheet(&t, now.next()).await, "A1").expect("a booked payment is shown");
+    assert_eq!((line["due_fen"].as_i64(), line["paid_fen"].as_i64()), (Some(0), Some(3000)));
+}
