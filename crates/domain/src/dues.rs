@@ -164,6 +164,16 @@ pub fn owed_for_month(
     Some(dues_for(base, retired, rates.active, rates.retired))
 }
 
+/// One dues payment as entered: a non-negative yuan amount no larger than the school's maximum
+/// for a single payment.
+pub fn payment_amount(text: &str, max: Fen) -> Result<Fen, ValidationError> {
+    let amount = Fen::parse_yuan_non_negative(text)?;
+    if amount > max {
+        return Err(ValidationError::AboveMaximum { max: max.display() });
+    }
+    Ok(amount)
+}
+
 /// What one member owed and paid for one month.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DuesLine {

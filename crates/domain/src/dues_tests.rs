@@ -159,3 +159,14 @@ fn a_month_without_a_known_salary_is_owed_but_at_zero() {
     let owed = owed_for_month(MemberStatus::Active, None, None, m("2026-11"), m("2026-12"), rates());
     assert_eq!(owed, Some(Fen(0)));
 }
+
+#[test]
+fn a_single_payment_may_not_exceed_the_schools_maximum() {
+    assert_eq!(payment_amount("10000", Fen(1_000_000)), Ok(Fen(1_000_000)));
+    assert_eq!(
+        payment_amount("10000.01", Fen(1_000_000)),
+        Err(ValidationError::AboveMaximum { max: "¥10,000.00".into() })
+    );
+    assert_eq!(payment_amount("12,5", Fen(1_000_000)), Err(ValidationError::MisplacedComma));
+    assert_eq!(payment_amount("-1", Fen(1_000_000)), Err(ValidationError::Negative));
+}

@@ -41,6 +41,10 @@ pub enum ValidationError {
     TooManyDecimals { max: u32 },
     #[error("数值过大")]
     TooLarge,
+    #[error("逗号只能用作千位分隔符（如 1,234.50），小数请用小数点（如 12.5）")]
+    MisplacedComma,
+    #[error("不能超过{max}")]
+    AboveMaximum { max: String },
     #[error("不能超过{max}个字符")]
     TooLong { max: usize },
     #[error("无法识别的值，可选：{allowed}")]
@@ -66,6 +70,8 @@ impl ValidationError {
             Self::Negative => "err-negative",
             Self::TooManyDecimals { .. } => "err-too-many-decimals",
             Self::TooLarge => "err-too-large",
+            Self::MisplacedComma => "err-misplaced-comma",
+            Self::AboveMaximum { .. } => "err-above-maximum",
             Self::TooLong { .. } => "err-too-long",
             Self::UnknownValue { .. } => "err-unknown-value",
         }
@@ -90,6 +96,8 @@ impl ValidationError {
             Self::Negative,
             Self::TooManyDecimals { max: 2 },
             Self::TooLarge,
+            Self::MisplacedComma,
+            Self::AboveMaximum { max: String::new() },
             Self::TooLong { max: 50 },
             Self::UnknownValue { allowed: String::new() },
         ]
@@ -102,6 +110,7 @@ impl ValidationError {
             Self::TooManyDecimals { max } => vec![("max", max.to_string())],
             Self::TooLong { max } => vec![("max", max.to_string())],
             Self::UnknownValue { allowed } => vec![("allowed", allowed.clone())],
+            Self::AboveMaximum { max } => vec![("max", max.clone())],
             _ => Vec::new(),
         }
     }

@@ -17,6 +17,7 @@ pub mod error;
 pub mod idcard;
 pub mod members;
 pub mod money;
+pub mod paging;
 pub mod phone;
 pub mod pinyin_search;
 pub mod roles;

@@ -11,8 +11,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::ValidationError;
 use crate::text::normalize_compact;
 
-/// An amount in fen. Plain `+`/`-` follow `i64` semantics (they panic on overflow in debug
-/// builds); use the `checked_*` methods where sums of untrusted input may overflow.
+/// The largest amount any one entry may carry (¥100,000,000.00): far above what a school union
+/// books in a year, far below where a sum of many entries could overflow.
+pub const MAX_AMOUNT: Fen = Fen(10_000_000_000);
+
+/// An amount in fen. `+`, `-` and `sum` saturate instead of wrapping or panicking; use the
+/// `checked_*` methods where a sum is booked.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 pub struct Fen(pub i64);
 
@@ -33,7 +37,17 @@ impl Fen {
         let s = s.trim_start_matches(['¥', '￥']);
         let s = s.strip_suffix('元').unwrap_or(s);
         let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-        let int: String = int.chars().filter(|c| *c != ',').collect();
+        // A comma groups thousands and nothing else: "12,5" is a decimal comma, not 125 yuan.
+        let int: String = if int.contains(',') {
+            let groups: Vec<&str> = int.split(',').collect();
+            let first = groups.first().map_or(0, |g| g.len());
+            if !(1..=3).contains(&first) || groups[1..].iter().any(|g| g.len() != 3) {
+                return Err(ValidationError::MisplacedComma);
+            }
+            groups.concat()
+        } else {
+            int.to_string()
+        };
         let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
         if (int.is_empty() && frac.is_empty()) || !digits(&int) || !digits(frac) {
             return Err(ValidationError::NotANumber);
@@ -48,6 +62,9 @@ impl Fen {
                 .checked_mul(10)
                 .and_then(|v| v.checked_add(i64::from(b - b'0')))
                 .ok_or(ValidationError::TooLarge)?;
+        }
+        if fen > MAX_AMOUNT.0 {
+            return Err(ValidationError::AboveMaximum { max: MAX_AMOUNT.display() });
         }
         Ok(Fen(if negative { -fen } else { fen }))
     }
@@ -109,36 +126,39 @@ fn group_thousands(n: u64) -> String {
     out
 }
 
+// The operators saturate: no input can make a total wrap to a negative number or panic. Amounts
+// that enter the system are bounded ([`MAX_AMOUNT`]), so a saturated total means bad data, not a
+// large union; code that books a sum uses `checked_add` / `checked_sum` and refuses instead.
 impl Add for Fen {
     type Output = Fen;
     fn add(self, o: Fen) -> Fen {
-        Fen(self.0 + o.0)
+        Fen(self.0.saturating_add(o.0))
     }
 }
 
 impl Sub for Fen {
     type Output = Fen;
     fn sub(self, o: Fen) -> Fen {
-        Fen(self.0 - o.0)
+        Fen(self.0.saturating_sub(o.0))
     }
 }
 
 impl AddAssign for Fen {
     fn add_assign(&mut self, o: Fen) {
-        self.0 += o.0;
+        *self = *self + o;
     }
 }
 
 impl SubAssign for Fen {
     fn sub_assign(&mut self, o: Fen) {
-        self.0 -= o.0;
+        *self = *self - o;
     }
 }
 
 impl Neg for Fen {
     type Output = Fen;
     fn neg(self) -> Fen {
-        Fen(-self.0)
+        Fen(self.0.saturating_neg())
     }
 }
 

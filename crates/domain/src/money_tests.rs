@@ -110,7 +110,7 @@ proptest! {
     }
 
     #[test]
-    fn parse_yuan_display_round_trips(v in (i64::MIN + 1)..=i64::MAX) {
+    fn parse_yuan_display_round_trips(v in -MAX_AMOUNT.0..=MAX_AMOUNT.0) {
         prop_assert_eq!(Fen::parse_yuan(&Fen(v).display()), Ok(Fen(v)));
         prop_assert_eq!(Fen::parse_yuan(&Fen(v).yuan_string()), Ok(Fen(v)));
     }
@@ -126,4 +126,31 @@ proptest! {
         let r = Rate { per_million: pm };
         prop_assert_eq!(Rate::parse(&r.display()), Ok(r));
     }
+}
+
+#[test]
+fn a_comma_only_groups_thousands_and_a_decimal_comma_is_refused() {
+    assert_eq!(Fen::parse_yuan("1,234,567.89"), Ok(Fen(123_456_789)));
+    assert_eq!(Fen::parse_yuan("１２，５"), Err(ValidationError::MisplacedComma));
+    for s in ["12,5", "12,50", "1,2345", ",123", "1234,567", "1,,234"] {
+        assert_eq!(Fen::parse_yuan(s), Err(ValidationError::MisplacedComma), "{s}");
+    }
+}
+
+#[test]
+fn an_amount_above_the_maximum_any_entry_may_carry_is_refused() {
+    assert_eq!(Fen::parse_yuan("100000000"), Ok(MAX_AMOUNT));
+    assert!(matches!(Fen::parse_yuan("100000000.01"), Err(ValidationError::AboveMaximum { .. })));
+    assert!(matches!(Fen::parse_yuan("92233720368547758.07"), Err(ValidationError::AboveMaximum { .. })));
+    assert!(matches!(Fen::parse_yuan("-100000000.01"), Err(ValidationError::AboveMaximum { .. })));
+}
+
+#[test]
+fn totals_saturate_and_never_wrap_to_a_negative_amount() {
+    assert_eq!(Fen(i64::MAX) + Fen(1), Fen(i64::MAX));
+    assert_eq!([Fen(i64::MAX - 1), Fen(i64::MAX - 1)].iter().sum::<Fen>(), Fen(i64::MAX));
+    let mut t = Fen(i64::MIN);
+    t -= Fen(1);
+    assert_eq!(t, Fen(i64::MIN));
+    assert_eq!(-Fen(i64::MIN), Fen(i64::MAX));
 }

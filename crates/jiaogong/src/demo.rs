@@ -228,6 +228,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
                             paid_on: &paid_on,
                             is_back_payment: false,
                             recorded_by: "demo",
+                            request_key: None,
                         },
                     )
                     .await?;

@@ -110,13 +110,37 @@ pub struct Payment<'a> {
     pub paid_on: &'a str,
     pub is_back_payment: bool,
     pub recorded_by: &'a str,
+    /// Makes the payment idempotent: a second payment with the same key in the school is not
+    /// booked again.
+    pub request_key: Option<&'a str>,
 }
 
-pub async fn record_payment(tx: &mut Tx, school_id: &str, p: &Payment<'_>) -> Result<String> {
+/// What recording a payment did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// Booked now, with this id.
+    New(String),
+    /// The same request was booked before, with this id; nothing was written.
+    Duplicate(String),
+}
+
+/// Books a payment, once per request key ([`Recorded`]).
+pub async fn record_payment(tx: &mut Tx, school_id: &str, p: &Payment<'_>) -> Result<Recorded> {
+    if let Some(key) = p.request_key {
+        let earlier: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM dues_payments WHERE school_id = $1 AND request_key = $2")
+                .bind(school_id)
+                .bind(key)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if let Some((id,)) = earlier {
+            return Ok(Recorded::Duplicate(id));
+        }
+    }
     let id = new_id();
     sqlx::query(
-        "INSERT INTO dues_payments (id, school_id, member_id, month, amount_fen, paid_on, is_back_payment, recorded_by, at) \
-         SELECT $1, $2, m.id, $4, $5, $6, $7, $8, $9 FROM members m WHERE m.school_id = $2 AND m.id = $3",
+        "INSERT INTO dues_payments (id, school_id, member_id, month, amount_fen, paid_on, is_back_payment, recorded_by, at, request_key) \
+         SELECT $1, $2, m.id, $4, $5, $6, $7, $8, $9, $10 FROM members m WHERE m.school_id = $2 AND m.id = $3",
     )
     .bind(&id)
     .bind(school_id)
@@ -127,14 +151,16 @@ pub async fn record_payment(tx: &mut Tx, school_id: &str, p: &Payment<'_>) -> Re
     .bind(i64::from(p.is_back_payment))
     .bind(p.recorded_by)
     .bind(now_ms())
+    .bind(p.request_key)
     .execute(&mut **tx)
     .await
     .and_then(|r| if r.rows_affected() == 1 { Ok(()) } else { Err(sqlx::Error::RowNotFound) })
     .map_err(|e| match e {
         sqlx::Error::RowNotFound => StoreError::NotFound,
-        e => e.into(),
+        // Two servers booking the same request at once: the unique index keeps one.
+        e => crate::unique_as("payment request")(e),
     })?;
-    Ok(id)
+    Ok(Recorded::New(id))
 }
 
 /// A payment as listed.

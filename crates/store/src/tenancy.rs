@@ -10,9 +10,11 @@ pub struct School {
     pub code: String,
     pub dues_rate_ppm: i64,
     pub retired_rate_ppm: i64,
+    /// The largest single dues payment the school accepts.
+    pub max_payment_fen: i64,
 }
 
-const SCHOOL_COLS: &str = "id, district_id, name, code, dues_rate_ppm, retired_rate_ppm";
+const SCHOOL_COLS: &str = "id, district_id, name, code, dues_rate_ppm, retired_rate_ppm, max_payment_fen";
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct Group {
@@ -119,11 +121,18 @@ pub async fn school_summaries(store: &Store, district: Option<&str>) -> Result<V
 }
 
 /// Call [`forget_schools`] after the commit.
-pub async fn set_dues_rates(tx: &mut Tx, school_id: &str, active_ppm: i64, retired_ppm: i64) -> Result<()> {
-    sqlx::query("UPDATE schools SET dues_rate_ppm = $1, retired_rate_ppm = $2 WHERE id = $3")
+pub async fn set_dues_rates(
+    tx: &mut Tx,
+    school_id: &str,
+    active_ppm: i64,
+    retired_ppm: i64,
+    max_payment_fen: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE schools SET dues_rate_ppm = $1, retired_rate_ppm = $2, max_payment_fen = $4 WHERE id = $3")
         .bind(active_ppm)
         .bind(retired_ppm)
         .bind(school_id)
+        .bind(max_payment_fen)
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -179,6 +179,13 @@ on_every_db!(roster_search_by_name_initials_and_employee_number, |store, db| {
     assert_eq!(names(Filter { q: "T002".into(), ..Default::default() }).await, vec!["李小龙"]);
     assert_eq!(names(Filter { group_id: g.clone(), ..Default::default() }).await.len(), 3);
     assert_eq!(tenancy::groups(&store, &s).await.unwrap()[0].members, 3);
+    // What is typed is matched literally: LIKE's wildcards match nothing here.
+    for wild in ["%", "_", "张%", "_三", "\\"] {
+        assert!(names(Filter { q: wild.into(), ..Default::default() }).await.is_empty(), "{wild}");
+    }
+    // A page number past any end is an empty page, not an overflow.
+    let (rows, total) = members::list(&store, &s, &Filter::default(), i64::MAX, 50).await.unwrap();
+    assert_eq!((rows.len(), total), (0, 3));
 });
 
 on_every_db!(status_events_change_status_and_keep_history, |store, db| {
@@ -291,6 +298,7 @@ on_every_db!(dues_month_facts_sum_payments_per_member, |store, db| {
                 paid_on: "2026-10-10",
                 is_back_payment: false,
                 recorded_by: "t",
+                request_key: None,
             },
         )
         .await
@@ -314,10 +322,39 @@ on_every_db!(dues_month_facts_sum_payments_per_member, |store, db| {
             paid_on: "2026-10-10",
             is_back_payment: false,
             recorded_by: "t",
+            request_key: None,
         },
     )
     .await;
     assert!(matches!(r, Err(jiaogong_store::StoreError::NotFound)));
+});
+
+on_every_db!(a_payment_with_the_same_request_key_is_booked_once, |store, db| {
+    let s = common::school(&store, "s").await;
+    let mut tx = store.begin().await.unwrap();
+    let id = members::insert(&mut tx, &store.crypto, &s, &common::member("钱七", "T7", None, None, None), None, None)
+        .await
+        .unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let pay = |key: &'static str| dues::Payment {
+        member_id: Box::leak(id.clone().into_boxed_str()),
+        month: "2026-10",
+        amount_fen: 3000,
+        paid_on: "2026-10-10",
+        is_back_payment: false,
+        recorded_by: "t",
+        request_key: Some(key),
+    };
+    let mut tx = store.begin().await.unwrap();
+    let first = dues::record_payment(&mut tx, &s, &pay("k1")).await.unwrap();
+    let again = dues::record_payment(&mut tx, &s, &pay("k1")).await.unwrap();
+    let other = dues::record_payment(&mut tx, &s, &pay("k2")).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let dues::Recorded::New(first_id) = first else { panic!("first payment not booked") };
+    assert_eq!(again, dues::Recorded::Duplicate(first_id), "{}", db.name);
+    assert!(matches!(other, dues::Recorded::New(_)));
+    let oct = dues::month_facts(&store, &s, "2026-10").await.unwrap();
+    assert_eq!(oct[0].paid_fen, 6000, "{}: two keys, two payments; the repeated key booked once", db.name);
 });
 
 on_every_db!(backup_restores_into_an_empty_database, |store, db| {

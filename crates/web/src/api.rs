@@ -78,7 +78,7 @@ async fn list(
     Extension(school): Extension<School>,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<Value>> {
-    let page = q.page.max(0);
+    let page = jiaogong_domain::paging::page_number(q.page);
     let (rows, total) = repo::list(&st.store, &school.id, &q.filter(), page, crate::members::PER_PAGE).await?;
     Ok(Json(json!({"members": rows, "total": total, "page": page, "per_page": crate::members::PER_PAGE})))
 }
@@ -341,16 +341,23 @@ async fn payment(
     State(st): State<AppState>,
     ctx: Ctx,
     Extension(school): Extension<School>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> AppResult<Response> {
     let p: PaymentBody = parse_json(&ctx, &body)?;
+    let idempotency_key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(|k| k.chars().take(128).collect::<String>());
     let month = MonthKey::parse(&p.month).map_err(|e| AppError::bad("bad_month", ctx.tr.validation(&e)))?;
     let amount_text = match &p.amount {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let amount =
-        Fen::parse_yuan_non_negative(&amount_text).map_err(|e| AppError::bad("bad_amount", ctx.tr.validation(&e)))?;
+    let amount = jiaogong_domain::dues::payment_amount(&amount_text, Fen(school.max_payment_fen))
+        .map_err(|e| AppError::bad("bad_amount", ctx.tr.validation(&e)))?;
     let paid_on = match &p.paid_on {
         Some(s) => {
             jiaogong_domain::dates::parse_date(s).map_err(|e| AppError::bad("bad_date", ctx.tr.validation(&e)))?
@@ -365,8 +372,14 @@ async fn payment(
     let actor = ctx.actor();
     let month_s = month.to_string();
     let paid_s = paid_on.format("%Y-%m-%d").to_string();
+    // Idempotent: the caller's Idempotency-Key, else the request's own content (the same
+    // payment for the same member, month and day sent twice is booked once).
+    let key = match idempotency_key {
+        Some(k) => format!("api-key:{actor}:{k}"),
+        None => format!("api:{actor}:{member}:{month_s}:{}:{paid_s}:{}", amount.0, p.back_payment),
+    };
     let mut tx = st.store.begin().await?;
-    let id = jiaogong_store::dues::record_payment(
+    let recorded = jiaogong_store::dues::record_payment(
         &mut tx,
         &school.id,
         &Payment {
@@ -376,9 +389,18 @@ async fn payment(
             paid_on: &paid_s,
             is_back_payment: p.back_payment,
             recorded_by: &actor,
+            request_key: Some(&key),
         },
     )
     .await?;
+    let id = match recorded {
+        jiaogong_store::dues::Recorded::New(id) => id,
+        jiaogong_store::dues::Recorded::Duplicate(id) => {
+            let body =
+                json!({"id": id, "member_id": member, "month": month_s, "amount_fen": amount.0, "duplicate": true});
+            return Ok((StatusCode::OK, Json(body)).into_response());
+        }
+    };
     audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "dues.payment", &id).detail("api"))
         .await?;
     jiaogong_store::commit(tx).await?;

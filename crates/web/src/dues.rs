@@ -142,6 +142,9 @@ struct MonthPage {
     message: String,
     error: String,
     chart: String,
+    max_payment: String,
+    /// A one-time key in the payment form: the same form sent twice books one payment.
+    request_key: String,
 }
 
 async fn month_page_with(
@@ -178,6 +181,8 @@ async fn month_page_with(
         next: month.next().to_string(),
         rate: Rate { per_million: school.dues_rate_ppm }.display(),
         retired_rate: Rate { per_million: school.retired_rate_ppm }.display(),
+        max_payment: Fen(school.max_payment_fen).yuan_string(),
+        request_key: jiaogong_store::new_id(),
         school,
         lines,
         groups,
@@ -214,6 +219,8 @@ async fn month_page(
 struct RateForm {
     rate: String,
     retired_rate: String,
+    #[serde(default)]
+    max_payment: String,
 }
 
 async fn set_rate(
@@ -223,22 +230,30 @@ async fn set_rate(
     Form(f): Form<RateForm>,
 ) -> AppResult<Response> {
     let parse = |s: &str| Rate::parse(s).map_err(|e| ctx.tr.validation(&e));
-    let (rate, retired) = match (parse(&f.rate), parse(&f.retired_rate)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => {
+    let max = if f.max_payment.trim().is_empty() {
+        Ok(Fen(school.max_payment_fen))
+    } else {
+        Fen::parse_yuan_non_negative(&f.max_payment)
+            .and_then(|m| if m.0 > 0 { Ok(m) } else { Err(jiaogong_domain::error::ValidationError::Required) })
+            .map_err(|e| ctx.tr.validation(&e))
+    };
+    let (rate, retired, max) = match (parse(&f.rate), parse(&f.retired_rate), max) {
+        (Ok(a), Ok(b), Ok(m)) => (a, b, m),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
             return month_page_with(&st, &ctx, school, current_month(), false, String::new(), e).await
         }
     };
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
-    tenancy::set_dues_rates(&mut tx, &school.id, rate.per_million, retired.per_million).await?;
+    tenancy::set_dues_rates(&mut tx, &school.id, rate.per_million, retired.per_million, max.0).await?;
     audit::append(
         &mut tx,
         &st.store.crypto,
         &Event::new(Some(&school.id), &actor, "dues.rate", &school.id).detail(format!(
-            "{} {}",
+            "{} {} {}",
             rate.display(),
-            retired.display()
+            retired.display(),
+            max.yuan_string()
         )),
     )
     .await?;
@@ -256,6 +271,8 @@ struct PaymentForm {
     paid_on: String,
     #[serde(default)]
     back_payment: Option<String>,
+    #[serde(default)]
+    request_key: String,
 }
 
 async fn add_payment(
@@ -271,7 +288,7 @@ async fn add_payment(
                 .await
         }
     };
-    let amount = match Fen::parse_yuan_non_negative(&f.amount) {
+    let amount = match dues::payment_amount(&f.amount, Fen(school.max_payment_fen)) {
         Ok(a) => a,
         Err(e) => return month_page_with(&st, &ctx, school, month, false, String::new(), ctx.tr.validation(&e)).await,
     };
@@ -303,7 +320,8 @@ async fn add_payment(
     let mut tx = st.store.begin().await?;
     let paid_on_s = paid_on.format("%Y-%m-%d").to_string();
     let month_s = month.to_string();
-    let id = repo::record_payment(
+    let key = format!("form:{}", f.request_key.trim());
+    let recorded = repo::record_payment(
         &mut tx,
         &school.id,
         &Payment {
@@ -313,9 +331,14 @@ async fn add_payment(
             paid_on: &paid_on_s,
             is_back_payment: f.back_payment.is_some(),
             recorded_by: &actor,
+            request_key: (!f.request_key.trim().is_empty()).then_some(key.as_str()),
         },
     )
     .await?;
+    // The same form sent again (a double tap, a resent request) was booked once already.
+    let repo::Recorded::New(id) = recorded else {
+        return Ok(see_other(&format!("/s/{}/dues?month={month}&saved=1", school.code)));
+    };
     audit::append(
         &mut tx,
         &st.store.crypto,
@@ -404,7 +427,14 @@ async fn apply_payroll(st: &AppState, ctx: &Ctx, school: &School, month: &MonthK
                 Fen::parse_yuan_non_negative(&s).map(Some).map_err(|e| tr.validation(&e))
             }
         };
-        match (money(cell(base_col)), money(cell(paid_col))) {
+        let paid = |s: String| -> Result<Option<Fen>, String> {
+            if s.trim().is_empty() {
+                Ok(None)
+            } else {
+                dues::payment_amount(&s, Fen(school.max_payment_fen)).map(Some).map_err(|e| tr.validation(&e))
+            }
+        };
+        match (money(cell(base_col)), paid(cell(paid_col))) {
             (Ok(b), Ok(p)) => lines.push((member.clone(), b, p)),
             (Err(e), _) | (_, Err(e)) => {
                 errors.push(tr.ta("dues-import-row-error", &[("row", row.number.to_string()), ("reason", e)]))
@@ -417,8 +447,14 @@ async fn apply_payroll(st: &AppState, ctx: &Ctx, school: &School, month: &MonthK
     let actor = ctx.actor();
     let month_s = month.to_string();
     let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
+    // The same payroll file imported again books each payment once.
+    let file_key = {
+        use sha2::Digest;
+        hex::encode(&sha2::Sha256::digest(bytes)[..16])
+    };
     let mut tx = st.store.begin().await?;
     for (member, base, paid) in &lines {
+        let key = format!("payroll:{month_s}:{file_key}:{member}");
         if let Some(b) = base {
             repo::set_salary(&mut tx, &school.id, member, &month_s, b.0).await?;
         }
@@ -433,6 +469,7 @@ async fn apply_payroll(st: &AppState, ctx: &Ctx, school: &School, month: &MonthK
                     paid_on: &today,
                     is_back_payment: false,
                     recorded_by: &actor,
+                    request_key: Some(&key),
                 },
             )
             .await?;

@@ -103,7 +103,7 @@ fn rendered_rows() -> &'static ReadCache<std::sync::Arc<str>> {
 
 /// The rows, total and pager of one roster page as HTML.
 async fn rows_html(st: &AppState, ctx: &Ctx, school: &School, q: &ListQuery) -> AppResult<std::sync::Arc<str>> {
-    let page = q.page.max(0);
+    let page = jiaogong_domain::paging::page_number(q.page);
     let gen = jiaogong_store::cache::read_gen();
     let key = format!("{}\u{1f}{}\u{1f}{}", school.id, ctx.tr.lang.code(), q.query_string(page));
     if let Some(html) = rendered_rows().get(&key, gen) {

@@ -72,3 +72,71 @@ async fn months_before_joining_and_months_to_come_ask_no_dues_and_every_view_agr
     let line = line_of(&sheet(&t, now.next()).await, "A1").expect("a booked payment is shown");
     assert_eq!((line["due_fen"].as_i64(), line["paid_fen"].as_i64()), (Some(0), Some(3000)));
 }
+
+async fn pay(t: &common::TestApp, body: &str, key: Option<&str>) -> (StatusCode, serde_json::Value) {
+    let mut req = t.req(
+        "POST",
+        "/api/v1/schools/a/dues/payments",
+        Some(t.as_role("chair")),
+        Body::from(body.to_string()),
+        Some("application/json"),
+    );
+    if let Some(k) = key {
+        req.headers_mut().insert("idempotency-key", k.parse().unwrap());
+    }
+    let r = t.send(req).await;
+    let status = r.status();
+    (status, serde_json::from_str(&common::body_text(r).await).unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn absurd_amounts_and_decimal_commas_are_refused_and_sums_stay_sane() {
+    let t = common::app().await;
+    let month = this_month().prev();
+    for amount in ["92233720368547758.07", "10000.01", "12,5"] {
+        let body = format!(r#"{{"employee_no": "A1", "month": "{month}", "amount": "{amount}"}}"#);
+        let (status, v) = pay(&t, &body, None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{amount}: {v}");
+        assert_eq!(v["error"]["code"], "bad_amount", "{amount}");
+    }
+    let (_, v) = pay(&t, &format!(r#"{{"employee_no": "A1", "month": "{month}", "amount": "12,5"}}"#), None).await;
+    assert!(v["error"]["message"].as_str().unwrap().contains("小数点"), "{v}");
+    // Nothing was booked, and the month's page answers.
+    assert_eq!(line_of(&sheet(&t, month).await, "A1").unwrap()["paid_fen"].as_i64(), Some(0));
+    let r =
+        t.send(t.req("GET", &format!("/s/a/dues?month={month}"), Some(t.as_role("chair")), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_payment_request_sent_twice_is_booked_once() {
+    let t = common::app().await;
+    let month = this_month().prev();
+    let body = format!(r#"{{"employee_no": "A1", "month": "{month}", "amount": "30", "paid_on": "2026-10-10"}}"#);
+    let (s1, v1) = pay(&t, &body, None).await;
+    let (s2, v2) = pay(&t, &body, None).await;
+    assert_eq!((s1, s2), (StatusCode::CREATED, StatusCode::OK));
+    assert_eq!(v1["id"], v2["id"]);
+    assert_eq!(v2["duplicate"], true);
+    // With an Idempotency-Key, two equal payments under different keys are two payments.
+    let (s3, _) = pay(&t, &body, Some("batch-1")).await;
+    let (s4, _) = pay(&t, &body, Some("batch-1")).await;
+    let (s5, _) = pay(&t, &body, Some("batch-2")).await;
+    assert_eq!((s3, s4, s5), (StatusCode::CREATED, StatusCode::OK, StatusCode::CREATED));
+    assert_eq!(line_of(&sheet(&t, month).await, "A1").unwrap()["paid_fen"].as_i64(), Some(9000));
+
+    // The page's form carries a one-time key: sent twice, one payment.
+    let (token, csrf) = t.as_role("chair").clone();
+    let form = format!("_csrf={csrf}&request_key=form-once&employee_no=A1&month={month}&amount=5&paid_on=2026-10-11");
+    for _ in 0..2 {
+        let req = axum::http::Request::builder()
+            .method("POST")
+            .uri("/s/a/dues/payments")
+            .header("cookie", format!("jg_session={token}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(form.clone()))
+            .unwrap();
+        assert_eq!(t.send(req).await.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(line_of(&sheet(&t, month).await, "A1").unwrap()["paid_fen"].as_i64(), Some(9500));
+}

@@ -89,13 +89,14 @@ fn filter_sql(school_id: &str, f: &Filter) -> (String, Vec<String>) {
     let mut binds = vec![school_id.to_string()];
     let q = f.q.trim();
     if !q.is_empty() {
-        let cleaned = q.replace(['%', '_'], "");
-        binds.push(format!("%{cleaned}%"));
+        // What the user typed is matched literally: `%` and `_` are not wildcards.
+        let literal = like_escape(q);
+        binds.push(format!("%{literal}%"));
         binds.push(q.to_string());
-        binds.push(format!("{}%", cleaned.to_lowercase()));
+        binds.push(format!("{}%", literal.to_lowercase()));
         let (a, b, c) = (binds.len() - 2, binds.len() - 1, binds.len());
         clause.push_str(&format!(
-            " AND (m.name LIKE ${a} OR m.employee_no = ${b} OR m.name_initials LIKE ${c} OR m.name_pinyin LIKE ${c})"
+            " AND (m.name LIKE ${a} ESCAPE '\\' OR m.employee_no = ${b} OR m.name_initials LIKE ${c} ESCAPE '\\' OR m.name_pinyin LIKE ${c} ESCAPE '\\')"
         ));
     }
     for (value, column) in [(&f.group_id, "m.group_id"), (&f.status, "m.status"), (&f.post, "m.post")] {
@@ -105,6 +106,18 @@ fn filter_sql(school_id: &str, f: &Filter) -> (String, Vec<String>) {
         }
     }
     (clause, binds)
+}
+
+/// `text` as a LIKE pattern that matches itself only (escape character `\`).
+pub(crate) fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// One page of the roster and the total count. Two statements on purpose: a window count would
@@ -136,7 +149,8 @@ pub async fn list(
     for b in &binds {
         q = q.bind(b.clone());
     }
-    let rows: Vec<MemberRow> = q.bind(per_page).bind(page.max(0) * per_page).fetch_all(&store.read).await?;
+    let rows: Vec<MemberRow> =
+        q.bind(per_page).bind(jiaogong_domain::paging::offset(page, per_page)).fetch_all(&store.read).await?;
     let count_sql = format!("SELECT COUNT(*) FROM members m {clause}");
     let mut c = sqlx::query_as(&count_sql);
     for b in binds {

@@ -40,8 +40,7 @@ pub(super) async fn public_list(
 ) -> AppResult<Response> {
     let sessions = repo::session_choices(&st.store, &school.id).await?;
     let session = pick_session(&sessions, q.session.as_deref())?;
-    // Clamped so that no page number can overflow the offset.
-    let page = q.page.unwrap_or(0).clamp(0, 1_000_000);
+    let page = jiaogong_domain::paging::page_number(q.page.unwrap_or(0));
     let (lines, total) = match &session {
         Some(s) => repo::list(&st.store, &school.id, &s.id, Scope::Public, page * PAGE, PAGE).await?,
         None => (Vec::new(), 0),
