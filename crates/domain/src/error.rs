@@ -45,6 +45,8 @@ pub enum ValidationError {
     TooLong { max: usize },
     #[error("无法识别的值，可选：{allowed}")]
     UnknownValue { allowed: String },
+    #[error("含有不可见的控制字符或文字方向控制字符，请删除后重新输入")]
+    ControlChars,
 }
 
 impl ValidationError {
@@ -68,6 +70,7 @@ impl ValidationError {
             Self::TooLarge => "err-too-large",
             Self::TooLong { .. } => "err-too-long",
             Self::UnknownValue { .. } => "err-unknown-value",
+            Self::ControlChars => "err-control-chars",
         }
     }
 
@@ -92,6 +95,7 @@ impl ValidationError {
             Self::TooLarge,
             Self::TooLong { max: 50 },
             Self::UnknownValue { allowed: String::new() },
+            Self::ControlChars,
         ]
     }
 

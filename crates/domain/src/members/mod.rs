@@ -3,6 +3,7 @@
 
 mod field;
 mod validate;
+pub mod visibility;
 
 pub use field::{Field, RawMember};
 pub use validate::{validate_member, validate_member_at, MemberInput, TEMPORARY_POST_ZH};
