@@ -89,6 +89,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "interim_requests", include_str!("../migrations/0011_interim_requests.sql")),
     (12, "blind_index_128", include_str!("../migrations/0012_blind_index_128.sql")),
     (13, "proposal_responders", include_str!("../migrations/0013_proposal_responders.sql")),
+    (16, "security", include_str!("../migrations/0016_security.sql")),
 ];
 
 /// The one place the two dialects differ in the schema: SQLite's WITHOUT ROWID keeps ballot rows
