@@ -35,7 +35,7 @@ async fn main() -> anyhow::Result<()> {
     let err = |e: jiaogong_web::error::AppError| anyhow::anyhow!("{}", e.message(&tr));
 
     let t = Instant::now();
-    let (sheet, _, _, _) = read_roster(&tr, &bytes).map_err(err)?;
+    let (sheet, _, _) = read_roster(&tr, &bytes).map_err(err)?;
     let read_ms = t.elapsed().as_secs_f64() * 1000.0;
     let rows = sheet.rows.len();
     drop(sheet);

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::{anyhow, Context};
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use jiaogong_domain::members;
 use jiaogong_domain::roles::Role;
 use jiaogong_store::accounts::{self, NewUser};
 use jiaogong_store::audit::{self, Event, Verdict};
@@ -425,19 +426,48 @@ async fn import(
     let store = open(g).await?;
     let school =
         jiaogong_store::tenancy::school(&store, school).await.map_err(|_| usage(format!("找不到学校 {school}")))?;
-    let mode = if dry_run {
-        jiaogong_web::import::Mode::DryRun
-    } else if all_or_nothing {
-        jiaogong_web::import::Mode::AllOrNothing
-    } else {
-        jiaogong_web::import::Mode::SkipRejected
-    };
     let tr = jiaogong_web::i18n::Tr::default();
-    let report =
-        jiaogong_web::import::run_import(&store, &tr, &school, &bytes, mode, "cli").await.map_err(|e| match e {
-            jiaogong_web::error::AppError::BadInput { message, .. } => usage(format!("{}：{message}", file.display())),
-            other => anyhow!("{}", other.message(&tr)),
-        })?;
+    let bad_file = |msg: String| usage(format!("{}：{msg}", file.display()));
+    let limits = jiaogong_office::xlsx_read::Limits::default();
+    let sheet = jiaogong_office::xlsx_read::read_first_sheet(&bytes, &limits).map_err(|e| {
+        let args = e.args();
+        bad_file(tr.ta(e.key(), &args))
+    })?;
+    let header_idx =
+        jiaogong_office::xlsx_read::find_header_row(&sheet, |h| members::Field::from_header(h).is_some(), 2)
+            .ok_or_else(|| bad_file(tr.t("import-no-header")))?;
+    let headers: Vec<String> = sheet.rows[header_idx].cells.iter().map(|c| c.to_text()).collect();
+    let cols = members::RosterColumns::from_headers(&headers).map_err(|missing| {
+        let names: Vec<&str> = missing.iter().map(|f| f.header_zh()).collect();
+        bad_file(tr.t1("import-missing-columns", "columns", &names.join("、")))
+    })?;
+    let rows: Vec<members::ImportRow> = sheet.rows[header_idx + 1..]
+        .iter()
+        .map(|row| members::ImportRow { number: row.number, raw: cols.raw(row.cells.iter().map(|c| c.to_text())) })
+        .collect();
+    drop(sheet);
+    let existing = jiaogong_store::members::import_existing(&store, &school.id).await?;
+    let groups = jiaogong_store::tenancy::groups(&store, &school.id).await?.into_iter().map(|g| g.name).collect();
+    let depts = jiaogong_store::tenancy::departments(&store, &school.id).await?.into_iter().map(|d| d.1).collect();
+    let plan = members::plan_import(rows, &existing, &groups, &depts, chrono::Local::now().date_naive());
+    let write = !dry_run && (!all_or_nothing || plan.rejected.is_empty());
+    if write {
+        jiaogong_store::members::apply_import(&store, &school.id, &plan, "cli").await?;
+    }
+    let report = CliReport {
+        created: plan.creates.len(),
+        updated: plan.updates.len(),
+        unchanged: plan.unchanged,
+        rejected: plan
+            .rejected
+            .iter()
+            .map(|r| {
+                let args = r.problem.args();
+                serde_json::json!({"row": r.row, "column": r.field.header_zh(), "reason": tr.ta(r.problem.key(), &args)})
+            })
+            .collect(),
+        committed: write,
+    };
     if json {
         let v = serde_json::json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "rejected": report.rejected, "committed": report.committed});
         out!("{v}");
@@ -451,10 +481,19 @@ async fn import(
             report.rejected.len()
         );
         for r in &report.rejected {
-            out!("  第 {} 行 {}：{}", r.row, r.column, r.reason);
+            out!("  第 {} 行 {}：{}", r["row"], r["column"].as_str().unwrap_or(""), r["reason"].as_str().unwrap_or(""));
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `members import` did, or would do.
+struct CliReport {
+    created: usize,
+    updated: usize,
+    unchanged: usize,
+    rejected: Vec<serde_json::Value>,
+    committed: bool,
 }
 
 /// `jiaogong tally BULLETIN.json`: exit 0 with the result, 2 with one line on a malformed file.

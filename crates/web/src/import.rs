@@ -1,18 +1,18 @@
 //! The roster import (members.md "Excel import"): template, dry run with a per-row report,
-//! commit (skip rejected rows, or all or nothing), the error report as .xlsx. The same
-//! `run_import` serves the page, the API and the CLI.
+//! commit (skip rejected rows, or all or nothing), the error report as .xlsx. The page and the
+//! API share `run_import`: the sheet read here, the plan decided by the domain, applied by the store.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Form};
-use jiaogong_domain::members::{self, Field, MemberInput, RawMember};
+use jiaogong_domain::members::import_plan::Rejection;
+use jiaogong_domain::members::{self, Field, ImportRow, RosterColumns};
 use jiaogong_office::xlsx_read::{self, Limits, Sheet};
 use jiaogong_office::xlsx_write;
-use jiaogong_store::audit::{self, Event};
 use jiaogong_store::members as repo;
 use jiaogong_store::tenancy::{self, School};
 use jiaogong_store::Store;
@@ -84,40 +84,34 @@ fn office_error(tr: &Tr, e: &jiaogong_office::error::OfficeError) -> AppError {
     AppError::bad("bad_file", tr.ta(e.key(), &args))
 }
 
-/// Reads the sheet and finds the header row and its columns.
-/// A read roster: the sheet, the index of its header row, the field of each column, and the
-/// headers that were not recognised.
-pub type RosterSheet = (Sheet, usize, Vec<Option<Field>>, Vec<String>);
+/// A read roster: the sheet, the index of its header row and its columns.
+pub type RosterSheet = (Sheet, usize, RosterColumns);
 
+/// Reads the sheet and finds the header row and its columns.
 pub fn read_roster(tr: &Tr, bytes: &[u8]) -> AppResult<RosterSheet> {
     let sheet = xlsx_read::read_first_sheet(bytes, &Limits::default()).map_err(|e| office_error(tr, &e))?;
     let header_idx = xlsx_read::find_header_row(&sheet, |h| Field::from_header(h).is_some(), 2)
         .ok_or_else(|| AppError::bad("no_header", tr.t("import-no-header")))?;
-    let mut cols = Vec::new();
-    let mut unknown = Vec::new();
-    let mut seen = HashSet::new();
-    for cell in &sheet.rows[header_idx].cells {
-        let text = cell.to_text();
-        let f = Field::from_header(&text);
-        match f {
-            Some(f) if seen.insert(f) => cols.push(Some(f)),
-            _ => {
-                if !text.trim().is_empty() {
-                    unknown.push(text.trim().to_string());
-                }
-                cols.push(None);
-            }
-        }
-    }
-    let missing: Vec<String> = [Field::Name, Field::EmployeeNo]
+    let headers: Vec<String> = sheet.rows[header_idx].cells.iter().map(|c| c.to_text()).collect();
+    let cols = RosterColumns::from_headers(&headers).map_err(|missing| {
+        let names: Vec<&str> = missing.iter().map(|f| f.header_zh()).collect();
+        AppError::bad("missing_columns", tr.t1("import-missing-columns", "columns", &names.join("、")))
+    })?;
+    Ok((sheet, header_idx, cols))
+}
+
+/// The data rows of a read roster, for the import plan.
+pub fn import_rows(sheet: &Sheet, header_idx: usize, cols: &RosterColumns) -> Vec<ImportRow> {
+    sheet.rows[header_idx + 1..]
         .iter()
-        .filter(|f| !seen.contains(f))
-        .map(|f| f.header_zh().to_string())
-        .collect();
-    if !missing.is_empty() {
-        return Err(AppError::bad("missing_columns", tr.t1("import-missing-columns", "columns", &missing.join("、"))));
-    }
-    Ok((sheet, header_idx, cols, unknown))
+        .map(|row| ImportRow { number: row.number, raw: cols.raw(row.cells.iter().map(|c| c.to_text())) })
+        .collect()
+}
+
+/// One rejection in the reader's language.
+pub fn rejected(tr: &Tr, r: &Rejection) -> Rejected {
+    let args = r.problem.args();
+    Rejected { row: r.row, column: r.field.header_zh().to_string(), reason: tr.ta(r.problem.key(), &args) }
 }
 
 /// Validates, matches and (unless a dry run) writes the roster in one transaction.
@@ -129,204 +123,35 @@ pub async fn run_import(
     mode: Mode,
     actor: &str,
 ) -> AppResult<ImportReport> {
-    let (sheet, header_idx, cols, unknown) = read_roster(tr, bytes)?;
-    let mut report = ImportReport { unknown_headers: unknown, ..Default::default() };
-    let (existing, by_id_index) = repo::import_keys(store, &school.id).await?;
-    // Hashed once or more per row: a fast hasher (the keys come from the chair's own file).
+    let (sheet, header_idx, cols) = read_roster(tr, bytes)?;
+    let existing = repo::import_existing(store, &school.id).await?;
     let groups: foldhash::HashSet<String> =
         tenancy::groups(store, &school.id).await?.into_iter().map(|g| g.name).collect();
     let depts: foldhash::HashSet<String> =
         tenancy::departments(store, &school.id).await?.into_iter().map(|d| d.1).collect();
-    let mut new_groups = BTreeMap::new();
-    let mut new_depts = BTreeMap::new();
-    let rows = sheet.rows.len().saturating_sub(header_idx + 1);
-    let mut seen_no: foldhash::HashMap<String, u32> =
-        foldhash::HashMap::with_capacity_and_hasher(rows, Default::default());
-    let mut seen_id: foldhash::HashMap<String, u32> =
-        foldhash::HashMap::with_capacity_and_hasher(rows, Default::default());
-    let mut creates: Vec<MemberInput> = Vec::new();
-    let mut updates: Vec<(String, MemberInput)> = Vec::new();
-    let c = &store.crypto;
-    for row in &sheet.rows[header_idx + 1..] {
-        let mut raw = RawMember::new();
-        for (i, cell) in row.cells.iter().enumerate() {
-            if let Some(Some(f)) = cols.get(i) {
-                raw = raw.with(*f, cell.to_text());
-            }
-        }
-        if raw.is_blank() {
-            continue;
-        }
-        let mut input = match members::validate_member(&raw) {
-            Ok(m) => m,
-            Err(errs) => {
-                for (f, e) in errs {
-                    report.rejected.push(Rejected {
-                        row: row.number,
-                        column: f.header_zh().to_string(),
-                        reason: tr.validation(&e),
-                    });
-                }
-                continue;
-            }
-        };
-        if let Some(first) = seen_no.insert(input.employee_no.clone(), row.number) {
-            report.rejected.push(Rejected {
-                row: row.number,
-                column: Field::EmployeeNo.header_zh().into(),
-                reason: tr.t1("import-duplicate-in-file", "row", &first.to_string()),
-            });
-            continue;
-        }
-        let idx = input.id_number.as_ref().map(|i| repo::id_index_of(c, &school.id, i.as_str()));
-        if let Some(idx) = &idx {
-            if let Some(first) = seen_id.insert(idx.clone(), row.number) {
-                report.rejected.push(Rejected {
-                    row: row.number,
-                    column: Field::IdNumber.header_zh().into(),
-                    reason: tr.t1("import-duplicate-in-file", "row", &first.to_string()),
-                });
-                continue;
-            }
-        }
-        // Match by employee number, else by ID number.
-        let matched = match existing.get(&input.employee_no) {
-            Some(e) => {
-                if let Some(other_no) = idx.as_ref().and_then(|i| by_id_index.get(i)) {
-                    if *other_no != input.employee_no {
-                        report.rejected.push(Rejected {
-                            row: row.number,
-                            column: Field::IdNumber.header_zh().into(),
-                            reason: tr.t1("import-id-belongs-to", "employee_no", other_no),
-                        });
-                        continue;
-                    }
-                }
-                Some(e)
-            }
-            None => idx.as_ref().and_then(|i| by_id_index.get(i)).and_then(|no| existing.get(no)),
-        };
-        if let Some(g) = &input.group {
-            if !groups.contains(g) {
-                new_groups.entry(g.clone()).or_insert(());
-            }
-        }
-        if let Some(d) = &input.department {
-            if !depts.contains(d) {
-                new_depts.entry(d.clone()).or_insert(());
-            }
-        }
-        match matched {
-            Some(e) => {
-                // Status changes are events recorded on the member page, not import updates.
-                if let Some(s) = members::MemberStatus::from_code(&e.status) {
-                    input.status = s;
-                }
-                if repo::fingerprint_of(c, &school.id, &input) == e.fingerprint {
-                    report.unchanged += 1;
-                } else {
-                    report.updated += 1;
-                    updates.push((e.id.clone(), input));
-                }
-            }
-            None => {
-                report.created += 1;
-                creates.push(input);
-            }
-        }
-    }
-    report.rejected.sort_by_key(|r| r.row);
-    report.new_groups = new_groups.into_keys().collect();
-    report.new_departments = new_depts.into_keys().collect();
+    let today = chrono::Local::now().date_naive();
+    let plan = members::plan_import(import_rows(&sheet, header_idx, &cols), &existing, &groups, &depts, today);
+    drop(sheet);
+    let mut report = ImportReport {
+        created: plan.creates.len(),
+        updated: plan.updates.len(),
+        unchanged: plan.unchanged,
+        rejected: plan.rejected.iter().map(|r| rejected(tr, r)).collect(),
+        unknown_headers: cols.unknown,
+        new_groups: plan.new_groups.clone(),
+        new_departments: plan.new_departments.clone(),
+        committed: false,
+    };
     let write = match mode {
         Mode::DryRun => false,
         Mode::SkipRejected => true,
-        Mode::AllOrNothing => report.rejected.is_empty(),
+        Mode::AllOrNothing => plan.rejected.is_empty(),
     };
-    if !write {
-        return Ok(report);
+    if write {
+        repo::apply_import(store, &school.id, &plan, actor).await?;
+        report.committed = true;
     }
-    let mut tx = store.begin().await?;
-    let mut group_ids: HashMap<String, String> = HashMap::new();
-    let mut dept_ids: HashMap<String, String> = HashMap::new();
-    let resolve = |m: &MemberInput| (m.group.clone(), m.department.clone());
-    let mut rows = Vec::with_capacity(creates.len());
-    for m in creates {
-        let (g, d) = resolve(&m);
-        let gid = match g {
-            Some(g) => Some(group_id(&mut tx, &school.id, &g, &mut group_ids).await?),
-            None => None,
-        };
-        let did = match d {
-            Some(d) => Some(dept_id(&mut tx, &school.id, &d, &mut dept_ids).await?),
-            None => None,
-        };
-        rows.push((m, gid, did));
-    }
-    // Created rows carry origin 'import'; their history line comes from that, not a row each.
-    repo::insert_many(store, &mut tx, &school.id, &rows).await?;
-    let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
-    for (id, m) in &updates {
-        let (g, d) = resolve(m);
-        let gid = match g {
-            Some(g) => Some(group_id(&mut tx, &school.id, &g, &mut group_ids).await?),
-            None => None,
-        };
-        let did = match d {
-            Some(d) => Some(dept_id(&mut tx, &school.id, &d, &mut dept_ids).await?),
-            None => None,
-        };
-        repo::update(&mut tx, c, &school.id, id, m, gid.as_deref(), did.as_deref()).await?;
-        repo::record_event(
-            &mut tx,
-            &school.id,
-            id,
-            members::MemberEventKind::Update,
-            m.status,
-            None,
-            &today,
-            "",
-            "imported",
-            actor,
-        )
-        .await?;
-    }
-    let detail = serde_json::json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "rejected": report.rejected.len()}).to_string();
-    audit::append(&mut tx, c, &Event::new(Some(&school.id), actor, "member.import", &school.id).detail(detail)).await?;
-    jiaogong_store::commit(tx).await?;
-    report.committed = true;
     Ok(report)
-}
-
-async fn group_id(
-    tx: &mut jiaogong_store::Tx,
-    school: &str,
-    name: &str,
-    cache: &mut HashMap<String, String>,
-) -> Result<String, jiaogong_store::StoreError> {
-    if let Some(id) = cache.get(name) {
-        return Ok(id.clone());
-    }
-    let id = match tenancy::group_id_by_name(tx, school, name).await? {
-        Some(id) => id,
-        None => tenancy::create_group(tx, school, name, name.contains("退休")).await?,
-    };
-    cache.insert(name.to_string(), id.clone());
-    Ok(id)
-}
-
-async fn dept_id(
-    tx: &mut jiaogong_store::Tx,
-    school: &str,
-    name: &str,
-    cache: &mut HashMap<String, String>,
-) -> Result<String, jiaogong_store::StoreError> {
-    if let Some(id) = cache.get(name) {
-        return Ok(id.clone());
-    }
-    let id = tenancy::department_id(tx, school, name, true).await?.unwrap_or_default();
-    cache.insert(name.to_string(), id.clone());
-    Ok(id)
 }
 
 #[derive(Template)]
@@ -460,7 +285,7 @@ async fn report_xlsx(
     let user = ctx.user()?.clone();
     let (_, bytes) = repo::stashed_upload(&st.store, &school.id, &user.id, &stash).await?;
     let report = run_import(&st.store, &ctx.tr, &school, &bytes, Mode::DryRun, &user.username).await?;
-    let (sheet, header_idx, _, _) = read_roster(&ctx.tr, &bytes)?;
+    let (sheet, header_idx, _) = read_roster(&ctx.tr, &bytes)?;
     let out =
         xlsx_write::write_error_report(&sheet, header_idx, &report.reasons_by_row(), &ctx.tr.t("import-error-column"))
             .map_err(|e| AppError::Internal(e.to_string()))?;

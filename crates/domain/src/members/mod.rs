@@ -2,9 +2,11 @@
 //! roster fields and the validation rule shared by the Excel import and the form.
 
 mod field;
+pub mod import_plan;
 mod validate;
 
 pub use field::{Field, RawMember};
+pub use import_plan::{plan_import, ExistingMember, ImportPlan, ImportRow, RosterColumns};
 pub use validate::{validate_member, validate_member_at, MemberInput, TEMPORARY_POST_ZH};
 
 use serde::{Deserialize, Serialize};

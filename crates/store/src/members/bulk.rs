@@ -1,16 +1,19 @@
 //! Inserting many members at once (the roster import).
 
+use std::borrow::Borrow;
+
 use jiaogong_domain::members::MemberInput;
 
 use super::{bind_fields, seal};
 use crate::{now_ms, Result, Store, Tx};
 
 /// Inserts many new members in multi-row statements (the import's fast path).
-pub async fn insert_many(
+/// The rows are a member (owned or borrowed), its group id and its department id.
+pub async fn insert_many<M: Borrow<MemberInput>>(
     store: &Store,
     tx: &mut Tx,
     school_id: &str,
-    rows: &[(MemberInput, Option<String>, Option<String>)],
+    rows: &[(M, Option<String>, Option<String>)],
 ) -> Result<Vec<String>> {
     const COLS: usize = 25;
     // 200 rows × 25 = 5,000 parameters. On SQLite the placeholders are anonymous `?`: binding a
@@ -48,6 +51,7 @@ pub async fn insert_many(
         }
         let mut q = sqlx::query(&sql);
         for (m, group_id, dept_id) in chunk {
+            let m: &MemberInput = m.borrow();
             let s = seal(c, school_id, m)?;
             let id = next_id.next_id();
             ids.push(id.clone());

@@ -9,7 +9,9 @@ use jiaogong_domain::pinyin_search;
 use crate::{new_id, now_ms, Crypto, Result, Store, StoreError, Tx};
 
 mod bulk;
+mod import;
 pub use bulk::insert_many;
+pub use import::{apply_import, import_existing};
 
 /// One line of the roster list (sensitive fields masked).
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]

@@ -1,0 +1,222 @@
+//! The roster import's plan: from the rows of a sheet and the school's existing members, which
+//! rows create a member, update one, leave one unchanged or are rejected, and why. Matching is by
+//! employee number, else by ID number; a number twice in the file is rejected on its second row.
+//! Pure: the store applies the plan, the web layer and the CLI word it.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use super::{validate_member_at, Field, MemberInput, RawMember};
+use crate::error::ValidationError;
+
+/// The columns of a roster sheet: the field of each column (`None` for a column we do not read),
+/// and the headers that were not recognised.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RosterColumns {
+    pub fields: Vec<Option<Field>>,
+    pub unknown: Vec<String>,
+}
+
+impl RosterColumns {
+    /// Reads a header row. A field's second column is not read (its header counts as unknown).
+    /// Fails with the required fields (name, employee number) that have no column.
+    pub fn from_headers<S: AsRef<str>>(headers: &[S]) -> Result<RosterColumns, Vec<Field>> {
+        let mut fields = Vec::with_capacity(headers.len());
+        let mut unknown = Vec::new();
+        let mut seen = BTreeSet::new();
+        for h in headers {
+            let text = h.as_ref();
+            match Field::from_header(text) {
+                Some(f) if seen.insert(f) => fields.push(Some(f)),
+                _ => {
+                    if !text.trim().is_empty() {
+                        unknown.push(text.trim().to_string());
+                    }
+                    fields.push(None);
+                }
+            }
+        }
+        let missing: Vec<Field> = [Field::Name, Field::EmployeeNo].into_iter().filter(|f| !seen.contains(f)).collect();
+        if missing.is_empty() {
+            Ok(RosterColumns { fields, unknown })
+        } else {
+            Err(missing)
+        }
+    }
+
+    /// The raw member of one data row (its cells as text, from column A on).
+    pub fn raw<S: Into<String>>(&self, cells: impl IntoIterator<Item = S>) -> RawMember {
+        let mut raw = RawMember::new();
+        for (i, cell) in cells.into_iter().enumerate() {
+            if let Some(Some(f)) = self.fields.get(i) {
+                raw = raw.with(*f, cell);
+            }
+        }
+        raw
+    }
+}
+
+/// One data row of the sheet: its spreadsheet row number and its raw values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportRow {
+    pub number: u32,
+    pub raw: RawMember,
+}
+
+/// An existing member of the school, as the import compares it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExistingMember {
+    pub id: String,
+    pub member: MemberInput,
+}
+
+/// Why a row was rejected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// The field's value breaks the member rule.
+    Invalid(ValidationError),
+    /// The same employee or ID number appeared on an earlier row of the file.
+    DuplicateInFile { first_row: u32 },
+    /// The ID number belongs to another existing member.
+    IdBelongsTo { employee_no: String },
+}
+
+impl Problem {
+    /// Fluent message id.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Problem::Invalid(e) => e.key(),
+            Problem::DuplicateInFile { .. } => "import-duplicate-in-file",
+            Problem::IdBelongsTo { .. } => "import-id-belongs-to",
+        }
+    }
+
+    /// Fluent arguments of the message.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Problem::Invalid(e) => e.args(),
+            Problem::DuplicateInFile { first_row } => vec![("row", first_row.to_string())],
+            Problem::IdBelongsTo { employee_no } => vec![("employee_no", employee_no.clone())],
+        }
+    }
+}
+
+/// One rejected cell or row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub row: u32,
+    pub field: Field,
+    pub problem: Problem,
+}
+
+/// A row that changes an existing member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlannedUpdate {
+    pub row: u32,
+    pub id: String,
+    pub member: MemberInput,
+}
+
+/// What an import does: the store writes `creates` and `updates`; the rest is the report.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportPlan {
+    pub creates: Vec<MemberInput>,
+    pub updates: Vec<PlannedUpdate>,
+    pub unchanged: usize,
+    /// Sorted by row.
+    pub rejected: Vec<Rejection>,
+    /// Groups and departments named in valid rows that the school does not have yet (sorted).
+    pub new_groups: Vec<String>,
+    pub new_departments: Vec<String>,
+}
+
+/// Plans an import. `groups` and `departments` are the names the school has; `today` bounds the
+/// ID numbers' birth dates. Blank rows are skipped.
+pub fn plan_import(
+    rows: impl IntoIterator<Item = ImportRow>,
+    existing: &[ExistingMember],
+    groups: &foldhash::HashSet<String>,
+    departments: &foldhash::HashSet<String>,
+    today: NaiveDate,
+) -> ImportPlan {
+    let mut by_no: foldhash::HashMap<&str, &ExistingMember> =
+        foldhash::HashMap::with_capacity_and_hasher(existing.len(), Default::default());
+    let mut by_id: foldhash::HashMap<&str, &str> = foldhash::HashMap::default();
+    for e in existing {
+        by_no.insert(&e.member.employee_no, e);
+        if let Some(idn) = &e.member.id_number {
+            by_id.insert(idn.as_str(), &e.member.employee_no);
+        }
+    }
+    let rows = rows.into_iter();
+    let mut plan = ImportPlan::default();
+    let mut new_groups = BTreeSet::new();
+    let mut new_departments = BTreeSet::new();
+    let mut seen_no: foldhash::HashMap<String, u32> =
+        foldhash::HashMap::with_capacity_and_hasher(rows.size_hint().0, Default::default());
+    let mut seen_id: foldhash::HashMap<String, u32> =
+        foldhash::HashMap::with_capacity_and_hasher(rows.size_hint().0, Default::default());
+    for row in rows {
+        if row.raw.is_blank() {
+            continue;
+        }
+        let reject = |field, problem| Rejection { row: row.number, field, problem };
+        let mut input = match validate_member_at(&row.raw, today) {
+            Ok(m) => m,
+            Err(errs) => {
+                plan.rejected.extend(errs.into_iter().map(|(f, e)| reject(f, Problem::Invalid(e))));
+                continue;
+            }
+        };
+        if let Some(first) = seen_no.insert(input.employee_no.clone(), row.number) {
+            plan.rejected.push(reject(Field::EmployeeNo, Problem::DuplicateInFile { first_row: first }));
+            continue;
+        }
+        if let Some(idn) = &input.id_number {
+            if let Some(first) = seen_id.insert(idn.as_str().to_string(), row.number) {
+                plan.rejected.push(reject(Field::IdNumber, Problem::DuplicateInFile { first_row: first }));
+                continue;
+            }
+        }
+        let owner_of_id = input.id_number.as_ref().and_then(|i| by_id.get(i.as_str()).copied());
+        // Match by employee number, else by ID number.
+        let matched = match by_no.get(input.employee_no.as_str()) {
+            Some(e) => {
+                if let Some(other_no) = owner_of_id.filter(|no| *no != input.employee_no) {
+                    plan.rejected
+                        .push(reject(Field::IdNumber, Problem::IdBelongsTo { employee_no: other_no.to_string() }));
+                    continue;
+                }
+                Some(*e)
+            }
+            None => owner_of_id.and_then(|no| by_no.get(no).copied()),
+        };
+        if let Some(g) = input.group.as_ref().filter(|g| !groups.contains(*g)) {
+            new_groups.insert(g.clone());
+        }
+        if let Some(d) = input.department.as_ref().filter(|d| !departments.contains(*d)) {
+            new_departments.insert(d.clone());
+        }
+        match matched {
+            Some(e) => {
+                // Status changes are events recorded on the member page, not import updates.
+                input.status = e.member.status;
+                if input == e.member {
+                    plan.unchanged += 1;
+                } else {
+                    plan.updates.push(PlannedUpdate { row: row.number, id: e.id.clone(), member: input });
+                }
+            }
+            None => plan.creates.push(input),
+        }
+    }
+    plan.rejected.sort_by_key(|r| r.row);
+    plan.new_groups = new_groups.into_iter().collect();
+    plan.new_departments = new_departments.into_iter().collect();
+    plan
+}
+
+#[cfg(test)]
+#[path = "import_plan_tests.rs"]
+mod tests;
