@@ -281,7 +281,7 @@ async fn import_xlsx(
     let report = import::run_import(&st.store, &ctx.tr, &school, &body, mode, &ctx.actor()).await?;
     Ok(Json(json!({
         "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
-        "rejected": report.rejected, "unknown_headers": report.unknown_headers,
+        "rejected": report.rejected, "cleared": report.cleared, "unknown_headers": report.unknown_headers,
         "new_groups": report.new_groups, "new_departments": report.new_departments, "committed": report.committed,
     })))
 }

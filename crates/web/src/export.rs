@@ -99,7 +99,12 @@ pub async fn export_bytes(
             text(&id_number),
             text(&phone),
             text(&m.department),
-            text(&m.post.as_deref().and_then(members::Post::from_code).map(|p| p.label_zh().to_string())),
+            // 岗位 carries the temporary-hire flag, as the import reads it.
+            if m.is_temporary != 0 {
+                OutCell::Text(members::TEMPORARY_POST_ZH.to_string())
+            } else {
+                text(&m.post.as_deref().and_then(members::Post::from_code).map(|p| p.label_zh().to_string()))
+            },
             text(&m.title),
             date(&m.joined_school),
             date(&m.joined_union),

@@ -9,7 +9,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Form};
-use jiaogong_domain::members::import_plan::Rejection;
+use jiaogong_domain::members::import_plan::{PlannedUpdate, Rejection};
 use jiaogong_domain::members::{self, Field, ImportRow, RosterColumns};
 use jiaogong_office::xlsx_read::{self, Limits, Sheet};
 use jiaogong_office::xlsx_write;
@@ -39,6 +39,16 @@ pub struct Rejected {
     pub reason: String,
 }
 
+/// A row whose empty cells clear data a member has.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cleared {
+    pub row: u32,
+    pub employee_no: String,
+    pub columns: Vec<String>,
+    /// The sentence the page shows.
+    pub message: String,
+}
+
 /// What an import did, or would do.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct ImportReport {
@@ -46,6 +56,8 @@ pub struct ImportReport {
     pub updated: usize,
     pub unchanged: usize,
     pub rejected: Vec<Rejected>,
+    /// Updated rows that clear fields, so a dry run says so row by row.
+    pub cleared: Vec<Cleared>,
     pub unknown_headers: Vec<String>,
     pub new_groups: Vec<String>,
     pub new_departments: Vec<String>,
@@ -114,6 +126,13 @@ pub fn rejected(tr: &Tr, r: &Rejection) -> Rejected {
     Rejected { row: r.row, column: r.field.header_zh().to_string(), reason: tr.ta(r.problem.key(), &args) }
 }
 
+fn cleared(tr: &Tr, u: &PlannedUpdate) -> Cleared {
+    let columns: Vec<String> = u.cleared.iter().map(|f| f.header_zh().to_string()).collect();
+    let args =
+        [("row", u.row.to_string()), ("employee_no", u.member.employee_no.clone()), ("columns", columns.join("、"))];
+    Cleared { row: u.row, employee_no: u.member.employee_no.clone(), message: tr.ta("import-cleared", &args), columns }
+}
+
 /// Validates, matches and (unless a dry run) writes the roster in one transaction.
 pub async fn run_import(
     store: &Store,
@@ -137,6 +156,7 @@ pub async fn run_import(
         updated: plan.updates.len(),
         unchanged: plan.unchanged,
         rejected: plan.rejected.iter().map(|r| rejected(tr, r)).collect(),
+        cleared: plan.updates.iter().filter(|u| !u.cleared.is_empty()).map(|u| cleared(tr, u)).collect(),
         unknown_headers: cols.unknown,
         new_groups: plan.new_groups.clone(),
         new_departments: plan.new_departments.clone(),

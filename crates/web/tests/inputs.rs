@@ -425,3 +425,44 @@ async fn payroll_import_sets_salaries_and_payments_and_arrears_follow() {
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+async fn import_json(t: &common::TestApp, file: Vec<u8>, dry_run: bool) -> serde_json::Value {
+    let uri = format!("/api/v1/schools/a/members/import?dry_run={dry_run}");
+    let r = t.send(t.req("POST", &uri, Some(t.as_role("chair")), Body::from(file), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    serde_json::from_str(&common::body_text(r).await).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reimporting_the_roster_export_changes_nothing_and_absent_columns_keep_their_fields() {
+    let t = common::app().await;
+    let file = roster(&[
+        &["姓名", "工号", "身份证号", "手机号", "岗位", "部门", "工会小组"],
+        &["赵一", "E1", "110105198001010016", "13800138001", "临时聘用", "总务处", "语文组"],
+        &["赵二", "E2", "110105194912310011", "13800138002", "教师", "教务处", "语文组"],
+    ]);
+    let v = import_json(&t, file, false).await;
+    assert_eq!(v["created"], 2, "{v}");
+    let total = member_count(&t).await;
+    // The default export (no ID or phone column) imported unchanged.
+    let r = t.send(t.req("GET", "/s/a/members/export", Some(t.as_role("chair")), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let exported = axum::body::to_bytes(r.into_body(), usize::MAX).await.unwrap().to_vec();
+    let v = import_json(&t, exported.clone(), true).await;
+    assert_eq!((v["updated"].as_i64(), v["created"].as_i64()), (Some(0), Some(0)), "{v}");
+    assert_eq!(v["unchanged"].as_i64(), Some(total), "{v}");
+    assert!(v["rejected"].as_array().unwrap().is_empty(), "{v}");
+    // Committed, it keeps every ID number, phone and temporary-hire flag.
+    import_json(&t, exported, false).await;
+    let rows = jiaogong_store::members::list_all(&t.store, &t.school_a, &Default::default()).await.unwrap();
+    let e1 = rows.iter().find(|m| m.employee_no == "E1").unwrap();
+    assert_eq!(e1.is_temporary, 1);
+    let clear = jiaogong_store::members::reveal_all(&t.store, &t.school_a).await.unwrap();
+    assert_eq!(clear[&e1.id], (Some("110105198001010016".into()), Some("13800138001".into())));
+    // A present, empty cell clears the field, and the dry run says so on that row.
+    let file = roster(&[&["姓名", "工号", "手机号"], &["赵二", "E2", ""]]);
+    let v = import_json(&t, file, true).await;
+    assert_eq!(v["updated"], 1, "{v}");
+    assert_eq!(v["cleared"][0]["row"], 2, "{v}");
+    assert_eq!(v["cleared"][0]["columns"][0], "手机号", "{v}");
+}

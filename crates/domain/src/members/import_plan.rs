@@ -45,11 +45,14 @@ impl RosterColumns {
         }
     }
 
-    /// The raw member of one data row (its cells as text, from column A on).
+    /// The raw member of one data row (its cells as text, from column A on). Every column of the
+    /// sheet gives its field, empty when the row stops before it: a present column is a value.
     pub fn raw<S: Into<String>>(&self, cells: impl IntoIterator<Item = S>) -> RawMember {
         let mut raw = RawMember::new();
-        for (i, cell) in cells.into_iter().enumerate() {
-            if let Some(Some(f)) = self.fields.get(i) {
+        let mut cells = cells.into_iter();
+        for f in &self.fields {
+            let cell = cells.next().map(Into::into).unwrap_or_default();
+            if let Some(f) = f {
                 raw = raw.with(*f, cell);
             }
         }
@@ -116,6 +119,8 @@ pub struct PlannedUpdate {
     pub row: u32,
     pub id: String,
     pub member: MemberInput,
+    /// Fields that had a value and that an empty cell of the file clears.
+    pub cleared: Vec<Field>,
 }
 
 /// What an import does: the store writes `creates` and `updates`; the rest is the report.
@@ -162,7 +167,7 @@ pub fn plan_import(
             continue;
         }
         let reject = |field, problem| Rejection { row: row.number, field, problem };
-        let mut input = match validate_member_at(&row.raw, today) {
+        let input = match validate_member_at(&row.raw, today) {
             Ok(m) => m,
             Err(errs) => {
                 plan.rejected.extend(errs.into_iter().map(|(f, e)| reject(f, Problem::Invalid(e))));
@@ -200,12 +205,11 @@ pub fn plan_import(
         }
         match matched {
             Some(e) => {
-                // Status changes are events recorded on the member page, not import updates.
-                input.status = e.member.status;
-                if input == e.member {
+                let (member, cleared) = merge(&e.member, input, &row.raw);
+                if member == e.member {
                     plan.unchanged += 1;
                 } else {
-                    plan.updates.push(PlannedUpdate { row: row.number, id: e.id.clone(), member: input });
+                    plan.updates.push(PlannedUpdate { row: row.number, id: e.id.clone(), member, cleared });
                 }
             }
             None => plan.creates.push(input),
@@ -215,6 +219,116 @@ pub fn plan_import(
     plan.new_groups = new_groups.into_iter().collect();
     plan.new_departments = new_departments.into_iter().collect();
     plan
+}
+
+/// The stored member with the file's row laid over it: a column the file does not have leaves
+/// its field as it is; a present cell, even empty, sets it. Gender and birth date derived from a
+/// present ID number count as present. Also gives the fields an empty cell clears.
+fn merge(stored: &MemberInput, input: MemberInput, raw: &RawMember) -> (MemberInput, Vec<Field>) {
+    let has = |f: Field| raw.values.iter().any(|(g, _)| *g == f);
+    let mut cleared = Vec::new();
+    let mut pick = |f: Field, present: bool, new_is_empty: bool, old_is_empty: bool| {
+        if present && new_is_empty && !old_is_empty {
+            cleared.push(f);
+        }
+        present
+    };
+    let m = MemberInput {
+        // Status changes are events recorded on the member page, not import updates.
+        status: stored.status,
+        gender: if pick(
+            Field::Gender,
+            has(Field::Gender) || input.gender.is_some(),
+            input.gender.is_none(),
+            stored.gender.is_none(),
+        ) {
+            input.gender
+        } else {
+            stored.gender
+        },
+        birth_date: if pick(
+            Field::BirthDate,
+            has(Field::BirthDate) || input.birth_date.is_some(),
+            input.birth_date.is_none(),
+            stored.birth_date.is_none(),
+        ) {
+            input.birth_date
+        } else {
+            stored.birth_date
+        },
+        id_number: if pick(Field::IdNumber, has(Field::IdNumber), input.id_number.is_none(), stored.id_number.is_none())
+        {
+            input.id_number
+        } else {
+            stored.id_number.clone()
+        },
+        phone: if pick(Field::Phone, has(Field::Phone), input.phone.is_none(), stored.phone.is_none()) {
+            input.phone
+        } else {
+            stored.phone.clone()
+        },
+        department: if pick(
+            Field::Department,
+            has(Field::Department),
+            input.department.is_none(),
+            stored.department.is_none(),
+        ) {
+            input.department
+        } else {
+            stored.department.clone()
+        },
+        // 岗位 carries both the post and the temporary-hire flag.
+        post: if pick(
+            Field::Post,
+            has(Field::Post),
+            input.post.is_none() && !input.is_temporary,
+            stored.post.is_none() && !stored.is_temporary,
+        ) {
+            input.post
+        } else {
+            stored.post
+        },
+        is_temporary: if has(Field::Post) { input.is_temporary } else { stored.is_temporary },
+        title: if pick(Field::Title, has(Field::Title), input.title.is_none(), stored.title.is_none()) {
+            input.title
+        } else {
+            stored.title.clone()
+        },
+        joined_school: if pick(
+            Field::JoinedSchool,
+            has(Field::JoinedSchool),
+            input.joined_school.is_none(),
+            stored.joined_school.is_none(),
+        ) {
+            input.joined_school
+        } else {
+            stored.joined_school
+        },
+        joined_union: if pick(
+            Field::JoinedUnion,
+            has(Field::JoinedUnion),
+            input.joined_union.is_none(),
+            stored.joined_union.is_none(),
+        ) {
+            input.joined_union
+        } else {
+            stored.joined_union
+        },
+        group: if pick(Field::Group, has(Field::Group), input.group.is_none(), stored.group.is_none()) {
+            input.group
+        } else {
+            stored.group.clone()
+        },
+        notes: if pick(Field::Notes, has(Field::Notes), input.notes.is_none(), stored.notes.is_none()) {
+            input.notes
+        } else {
+            stored.notes.clone()
+        },
+        name: input.name,
+        employee_no: input.employee_no,
+    };
+    cleared.sort();
+    (m, cleared)
 }
 
 #[cfg(test)]

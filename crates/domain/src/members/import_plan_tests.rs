@@ -106,3 +106,55 @@ fn invalid_rows_report_every_field() {
     assert_eq!(fields, vec![Field::Name, Field::IdNumber]);
     assert!(p.creates.is_empty());
 }
+
+fn full(cells: [&str; 6]) -> RawMember {
+    let cols = RosterColumns::from_headers(&["姓名", "工号", "身份证号", "手机号", "岗位", "部门"]).unwrap();
+    cols.raw(cells)
+}
+
+#[test]
+fn an_absent_column_keeps_the_field() {
+    let stored = validate_member_at(&full(["张三", "T1", ID_A, "13800138000", "临时聘用", "教务处"]), today()).unwrap();
+    let old = [ExistingMember { id: "m1".into(), member: stored }];
+    // The file has no ID, phone or post column: those fields stay as they are.
+    let cols = RosterColumns::from_headers(&["姓名", "工号", "部门"]).unwrap();
+    let p = plan_import(
+        vec![ImportRow { number: 2, raw: cols.raw(["张三", "T1", "教务处"]) }],
+        &old,
+        &Default::default(),
+        &Default::default(),
+        today(),
+    );
+    assert_eq!((p.unchanged, p.updates.len()), (1, 0), "{p:?}");
+    // A changed department updates only that field.
+    let p = plan_import(
+        vec![ImportRow { number: 2, raw: cols.raw(["张三", "T1", "总务处"]) }],
+        &old,
+        &Default::default(),
+        &Default::default(),
+        today(),
+    );
+    let u = &p.updates[0];
+    assert_eq!(u.member.department.as_deref(), Some("总务处"));
+    assert_eq!(u.member.id_number, old[0].member.id_number);
+    assert_eq!(u.member.phone, old[0].member.phone);
+    assert!(u.member.is_temporary);
+    assert!(u.cleared.is_empty());
+}
+
+#[test]
+fn an_empty_cell_clears_the_field_and_the_plan_says_so() {
+    let stored = validate_member_at(&full(["张三", "T1", ID_A, "13800138000", "临时聘用", "教务处"]), today()).unwrap();
+    let old = [ExistingMember { id: "m1".into(), member: stored }];
+    let p = plan_import(
+        vec![ImportRow { number: 4, raw: full(["张三", "T1", ID_A, "", "", "教务处"]) }],
+        &old,
+        &Default::default(),
+        &Default::default(),
+        today(),
+    );
+    let u = &p.updates[0];
+    assert_eq!(u.member.phone, None);
+    assert!(!u.member.is_temporary);
+    assert_eq!(u.cleared, vec![Field::Phone, Field::Post]);
+}
