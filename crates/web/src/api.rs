@@ -32,7 +32,11 @@ pub fn routes(r: Routes) -> Routes {
         .add("GET", "/api/v1/schools/{school}/groups", get(groups))
         .add("GET", "/api/v1/schools/{school}/members", get(list))
         .add("POST", "/api/v1/schools/{school}/members", post(create))
-        .add("POST", "/api/v1/schools/{school}/members/import", post(import_xlsx))
+        .add(
+            "POST",
+            "/api/v1/schools/{school}/members/import",
+            post(import_xlsx).layer(axum::extract::DefaultBodyLimit::max(import::IMPORT_MAX_BODY)),
+        )
         .add("GET", "/api/v1/schools/{school}/members/export", get(export))
         .add("GET", "/api/v1/members/{id}", get(member))
         .add("PATCH", "/api/v1/members/{id}", axum::routing::patch(patch_member))
@@ -261,8 +265,10 @@ async fn import_xlsx(
     Extension(school): Extension<School>,
     Query(q): Query<ImportQuery>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> AppResult<Json<Value>> {
+    // Past the route's limit: 413 in the API's error shape, with the limit in the message.
+    let body = body.map_err(|_| AppError::TooLarge)?;
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let ok_type = ct.is_empty()
         || ct.starts_with("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

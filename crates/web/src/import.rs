@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Form};
@@ -26,10 +26,15 @@ use crate::{AppState, Routes};
 
 pub fn routes(r: Routes) -> Routes {
     r.add("GET", "/s/{school}/members/import", get(import_page))
-        .add("POST", "/s/{school}/members/import", post(upload))
+        .add("POST", "/s/{school}/members/import", post(upload).layer(DefaultBodyLimit::max(IMPORT_MAX_BODY)))
         .add("POST", "/s/{school}/members/import/{stash}/commit", post(commit))
         .add("GET", "/s/{school}/members/import/{stash}/report", get(report_xlsx))
 }
+
+/// Largest roster upload, page and API alike (a 60,000-row roster is about 4 MB); axum's
+/// default of 2 MB would refuse such a file before the handler sees it. The message of
+/// `err-upload-too-large` names this limit.
+pub const IMPORT_MAX_BODY: usize = crate::ctx::MAX_BODY;
 
 /// One rejected cell or row.
 #[derive(Debug, Clone, Serialize)]
@@ -199,10 +204,21 @@ async fn import_page(ctx: Ctx, Extension(school): Extension<School>) -> AppResul
 
 /// Reads the uploaded file of a multipart form.
 pub async fn file_from_multipart(tr: &Tr, mut mp: Multipart) -> AppResult<(String, Vec<u8>)> {
-    while let Ok(Some(field)) = mp.next_field().await {
+    // A body past the limit is "too large", never "no file chosen".
+    let too_large_or = |e: axum::extract::multipart::MultipartError, other: AppError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            other
+        }
+    };
+    while let Some(field) =
+        mp.next_field().await.map_err(|e| too_large_or(e, AppError::bad("no_file", tr.t("import-no-file"))))?
+    {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("upload.xlsx").to_string();
-            let bytes = field.bytes().await.map_err(|_| AppError::TooLarge)?;
+            let bytes =
+                field.bytes().await.map_err(|e| too_large_or(e, AppError::bad("no_file", tr.t("import-no-file"))))?;
             if bytes.is_empty() {
                 return Err(AppError::bad("no_file", tr.t("import-no-file")));
             }

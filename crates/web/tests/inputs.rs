@@ -466,3 +466,48 @@ async fn reimporting_the_roster_export_changes_nothing_and_absent_columns_keep_t
     assert_eq!(v["cleared"][0]["row"], 2, "{v}");
     assert_eq!(v["cleared"][0]["columns"][0], "手机号", "{v}");
 }
+
+/// A 5 MiB upload that is not a workbook: under the import's 32 MiB limit, so it is read and
+/// called damaged, not refused as too large.
+fn five_mib() -> Vec<u8> {
+    let mut b = b"PK\x03\x04".to_vec();
+    b.resize(5 * 1024 * 1024, 0);
+    b
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_accepts_uploads_up_to_its_limit_and_names_the_limit_beyond() {
+    let t = common::app().await;
+    // API: a large file reaches the reader; past the limit, 413 in the JSON error shape.
+    let r = t
+        .send(t.req("POST", "/api/v1/schools/a/members/import", Some(t.as_role("chair")), Body::from(five_mib()), None))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = t
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/members/import",
+            Some(t.as_role("chair")),
+            Body::from(vec![0u8; 33 * 1024 * 1024]),
+            None,
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let v: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();
+    assert_eq!(v["error"]["code"], "too_large", "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("32 MB"), "{v}");
+    // Page: the same file as a form upload is read too, not mistaken for a missing file.
+    let boundary = "XBOUNDARYX";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"名册.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&five_mib());
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    let r = t.send(t.req("POST", "/s/a/members/import", Some(t.as_role("chair")), Body::from(body), Some(&ct))).await;
+    let status = r.status();
+    let text = common::body_text(r).await;
+    assert!(!text.contains("请选择"), "{status}: the page says no file was chosen");
+    assert!(text.contains("损坏"), "{status}: the page reads the file: {text}");
+}
