@@ -617,3 +617,33 @@ on_every_db!(a_bulk_insert_leaves_the_indexes_as_they_were_and_a_failed_one_chan
         .unwrap();
     assert_eq!(n, 1500);
 });
+
+on_every_db!(import_stash_is_sealed_and_usable_once, |store, db| {
+    use base64::Engine;
+    let s = common::school(&store, "stash").await;
+    let bytes = format!("PK roster {ID1} {PHONE1}").into_bytes();
+    let id = members::stash_upload(&store, &s, "u1", "名册.xlsx", &bytes).await.unwrap();
+    let (data,): (String,) =
+        sqlx::query_as("SELECT data FROM import_stash WHERE id = $1").bind(&id).fetch_one(store.reader()).await.unwrap();
+    let plain_b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
+    assert!(!data.contains(ID1) && !data.contains(&plain_b64), "the stash holds the file in clear");
+    // Another user or school gets nothing; the owner reads it, and a commit takes it once.
+    assert!(members::stashed_upload(&store, &s, "u2", &id).await.is_err());
+    assert_eq!(members::stashed_upload(&store, &s, "u1", &id).await.unwrap().1, bytes);
+    assert_eq!(members::take_stashed_upload(&store, &s, "u1", &id).await.unwrap().1, bytes);
+    assert!(members::take_stashed_upload(&store, &s, "u1", &id).await.is_err());
+    assert!(members::stashed_upload(&store, &s, "u1", &id).await.is_err());
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM import_stash").fetch_one(store.reader()).await.unwrap();
+    assert_eq!(left, 0, "a committed stash is deleted");
+});
+
+on_every_db!(import_stash_expires_within_the_hour, |store, db| {
+    let s = common::school(&store, "stash2").await;
+    let id = members::stash_upload(&store, &s, "u1", "a.xlsx", b"PK old").await.unwrap();
+    let two_hours_ago = jiaogong_store::now_ms() - 2 * 3600 * 1000;
+    exec(&store, &format!("UPDATE import_stash SET created_at = {two_hours_ago}")).await;
+    assert!(members::stashed_upload(&store, &s, "u1", &id).await.is_err(), "an expired stash is not served");
+    members::stash_upload(&store, &s, "u1", "b.xlsx", b"PK new").await.unwrap();
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM import_stash").fetch_one(store.reader()).await.unwrap();
+    assert_eq!(left, 1, "expired stashes are deleted");
+});

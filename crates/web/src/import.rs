@@ -295,7 +295,8 @@ async fn commit(
     Form(f): Form<CommitForm>,
 ) -> AppResult<Response> {
     let user = ctx.user()?.clone();
-    let (file_name, bytes) = repo::stashed_upload(&st.store, &school.id, &user.id, &stash).await?;
+    // Taken, not read: a stash commits once.
+    let (file_name, bytes) = repo::take_stashed_upload(&st.store, &school.id, &user.id, &stash).await?;
     let mode = if f.all_or_nothing.is_some() { Mode::AllOrNothing } else { Mode::SkipRejected };
     let report = run_import(&st.store, &ctx.tr, &school, &bytes, mode, &user.username).await?;
     if report.committed && report.rejected.is_empty() {

@@ -530,4 +530,4 @@ pub async fn active_ids_in_group(store: &Store, school_id: &str, group_id: &str)
 }
 
 pub use crate::corrections::{corrections, request_correction, resolve_correction, Correction};
-pub use crate::uploads::{stash_upload, stashed_upload};
+pub use crate::uploads::{stash_upload, stashed_upload, take_stashed_upload};
