@@ -443,7 +443,12 @@ async fn import(
     })?;
     let rows: Vec<members::ImportRow> = sheet.rows[header_idx + 1..]
         .iter()
-        .map(|row| members::ImportRow { number: row.number, raw: cols.raw(row.cells.iter().map(|c| c.to_text())) })
+        .map(|row| members::ImportRow {
+            number: row.number,
+            raw: cols.raw(row.cells.iter().map(|c| c.to_text())),
+            numbers: cols
+                .flagged(row.cells.iter().map(|c| matches!(c, jiaogong_office::xlsx_read::CellValue::Number(_)))),
+        })
         .collect();
     drop(sheet);
     let existing = jiaogong_store::members::import_existing(&store, &school.id).await?;

@@ -623,8 +623,11 @@ on_every_db!(import_stash_is_sealed_and_usable_once, |store, db| {
     let s = common::school(&store, "stash").await;
     let bytes = format!("PK roster {ID1} {PHONE1}").into_bytes();
     let id = members::stash_upload(&store, &s, "u1", "名册.xlsx", &bytes).await.unwrap();
-    let (data,): (String,) =
-        sqlx::query_as("SELECT data FROM import_stash WHERE id = $1").bind(&id).fetch_one(store.reader()).await.unwrap();
+    let (data,): (String,) = sqlx::query_as("SELECT data FROM import_stash WHERE id = $1")
+        .bind(&id)
+        .fetch_one(store.reader())
+        .await
+        .unwrap();
     let plain_b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
     assert!(!data.contains(ID1) && !data.contains(&plain_b64), "the stash holds the file in clear");
     // Another user or school gets nothing; the owner reads it, and a commit takes it once.

@@ -42,7 +42,7 @@ pub fn template_bytes() -> AppResult<Vec<u8>> {
         OutCell::Text("T0001".into()),
         OutCell::Text("男".into()),
         OutCell::Text("1985-03-12".into()),
-        OutCell::Text("11010519491231002X".into()),
+        OutCell::Text("110105198503120012".into()),
         OutCell::Text("13800138000".into()),
         OutCell::Text("教务处".into()),
         OutCell::Text("教师".into()),

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Form};
 use jiaogong_domain::members::import_plan::{PlannedUpdate, Rejection};
 use jiaogong_domain::members::{self, Field, ImportRow, RosterColumns};
-use jiaogong_office::xlsx_read::{self, Limits, Sheet};
+use jiaogong_office::xlsx_read::{self, CellValue, Limits, Sheet};
 use jiaogong_office::xlsx_write;
 use jiaogong_store::members as repo;
 use jiaogong_store::tenancy::{self, School};
@@ -121,7 +121,11 @@ pub fn read_roster(tr: &Tr, bytes: &[u8]) -> AppResult<RosterSheet> {
 pub fn import_rows(sheet: &Sheet, header_idx: usize, cols: &RosterColumns) -> Vec<ImportRow> {
     sheet.rows[header_idx + 1..]
         .iter()
-        .map(|row| ImportRow { number: row.number, raw: cols.raw(row.cells.iter().map(|c| c.to_text())) })
+        .map(|row| ImportRow {
+            number: row.number,
+            raw: cols.raw(row.cells.iter().map(|c| c.to_text())),
+            numbers: cols.flagged(row.cells.iter().map(|c| matches!(c, CellValue::Number(_)))),
+        })
         .collect()
 }
 

@@ -511,3 +511,31 @@ async fn import_accepts_uploads_up_to_its_limit_and_names_the_limit_beyond() {
     assert!(!text.contains("请选择"), "{status}: the page says no file was chosen");
     assert!(text.contains("损坏"), "{status}: the page reads the file: {text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_templates_example_row_passes_our_own_validation() {
+    let t = common::app().await;
+    let template = jiaogong_web::export::template_bytes().unwrap();
+    let v = import_json(&t, template, true).await;
+    assert!(v["rejected"].as_array().unwrap().is_empty(), "{v}");
+    assert_eq!(v["created"], 1, "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_id_number_stored_as_a_number_is_rejected_with_the_text_format_advice() {
+    let t = common::app().await;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["姓名", "工号", "身份证号"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "钱一").unwrap();
+    ws.write_string(1, 1, "Q1").unwrap();
+    // What Excel keeps of an 18-digit number typed into a general cell.
+    ws.write_number(1, 2, 110105198503120012_f64).unwrap();
+    let v = import_json(&t, wb.save_to_buffer().unwrap(), true).await;
+    assert_eq!(v["created"], 0, "{v}");
+    let r = &v["rejected"][0];
+    assert_eq!((r["row"].as_i64(), r["column"].as_str()), (Some(2), Some("身份证号")), "{v}");
+    assert!(r["reason"].as_str().unwrap().contains("文本"), "{v}");
+}

@@ -60,11 +60,20 @@ impl RosterColumns {
     }
 }
 
+impl RosterColumns {
+    /// The fields of the columns whose cell is flagged (a number cell, for one).
+    pub fn flagged(&self, flags: impl IntoIterator<Item = bool>) -> Vec<Field> {
+        flags.into_iter().zip(&self.fields).filter_map(|(flag, f)| f.filter(|_| flag)).collect()
+    }
+}
+
 /// One data row of the sheet: its spreadsheet row number and its raw values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportRow {
     pub number: u32,
     pub raw: RawMember,
+    /// Fields whose cell the spreadsheet stores as a number.
+    pub numbers: Vec<Field>,
 }
 
 /// An existing member of the school, as the import compares it.
@@ -81,6 +90,9 @@ pub enum Problem {
     Invalid(ValidationError),
     /// The same employee or ID number appeared on an earlier row of the file.
     DuplicateInFile { first_row: u32 },
+    /// The ID number is a number cell: Excel keeps 15 significant digits, so the last ones
+    /// may be lost (a stored rounded number is never accepted).
+    IdAsNumber,
     /// The ID number belongs to another existing member.
     IdBelongsTo { employee_no: String },
 }
@@ -90,6 +102,7 @@ impl Problem {
     pub fn key(&self) -> &'static str {
         match self {
             Problem::Invalid(e) => e.key(),
+            Problem::IdAsNumber => "import-id-as-number",
             Problem::DuplicateInFile { .. } => "import-duplicate-in-file",
             Problem::IdBelongsTo { .. } => "import-id-belongs-to",
         }
@@ -101,6 +114,7 @@ impl Problem {
             Problem::Invalid(e) => e.args(),
             Problem::DuplicateInFile { first_row } => vec![("row", first_row.to_string())],
             Problem::IdBelongsTo { employee_no } => vec![("employee_no", employee_no.clone())],
+            Problem::IdAsNumber => Vec::new(),
         }
     }
 }
@@ -167,7 +181,15 @@ pub fn plan_import(
             continue;
         }
         let reject = |field, problem| Rejection { row: row.number, field, problem };
-        let input = match validate_member_at(&row.raw, today) {
+        let validated = validate_member_at(&row.raw, today);
+        if row.numbers.contains(&Field::IdNumber) {
+            // Whatever the number reads as, it is not the ID that was typed.
+            let others = validated.err().unwrap_or_default().into_iter().filter(|(f, _)| *f != Field::IdNumber);
+            plan.rejected.extend(others.map(|(f, e)| reject(f, Problem::Invalid(e))));
+            plan.rejected.push(reject(Field::IdNumber, Problem::IdAsNumber));
+            continue;
+        }
+        let input = match validated {
             Ok(m) => m,
             Err(errs) => {
                 plan.rejected.extend(errs.into_iter().map(|(f, e)| reject(f, Problem::Invalid(e))));

@@ -9,7 +9,7 @@ const HEADERS: [&str; 5] = ["姓名", "工号", "身份证号", "部门", "工�
 
 fn row(number: u32, cells: [&str; 5]) -> ImportRow {
     let cols = RosterColumns::from_headers(&HEADERS).unwrap();
-    ImportRow { number, raw: cols.raw(cells) }
+    ImportRow { number, raw: cols.raw(cells), numbers: Vec::new() }
 }
 
 fn existing(id: &str, cells: [&str; 5]) -> ExistingMember {
@@ -119,7 +119,7 @@ fn an_absent_column_keeps_the_field() {
     // The file has no ID, phone or post column: those fields stay as they are.
     let cols = RosterColumns::from_headers(&["姓名", "工号", "部门"]).unwrap();
     let p = plan_import(
-        vec![ImportRow { number: 2, raw: cols.raw(["张三", "T1", "教务处"]) }],
+        vec![ImportRow { number: 2, raw: cols.raw(["张三", "T1", "教务处"]), numbers: Vec::new() }],
         &old,
         &Default::default(),
         &Default::default(),
@@ -128,7 +128,7 @@ fn an_absent_column_keeps_the_field() {
     assert_eq!((p.unchanged, p.updates.len()), (1, 0), "{p:?}");
     // A changed department updates only that field.
     let p = plan_import(
-        vec![ImportRow { number: 2, raw: cols.raw(["张三", "T1", "总务处"]) }],
+        vec![ImportRow { number: 2, raw: cols.raw(["张三", "T1", "总务处"]), numbers: Vec::new() }],
         &old,
         &Default::default(),
         &Default::default(),
@@ -147,7 +147,7 @@ fn an_empty_cell_clears_the_field_and_the_plan_says_so() {
     let stored = validate_member_at(&full(["张三", "T1", ID_A, "13800138000", "临时聘用", "教务处"]), today()).unwrap();
     let old = [ExistingMember { id: "m1".into(), member: stored }];
     let p = plan_import(
-        vec![ImportRow { number: 4, raw: full(["张三", "T1", ID_A, "", "", "教务处"]) }],
+        vec![ImportRow { number: 4, raw: full(["张三", "T1", ID_A, "", "", "教务处"]), numbers: Vec::new() }],
         &old,
         &Default::default(),
         &Default::default(),
@@ -157,4 +157,13 @@ fn an_empty_cell_clears_the_field_and_the_plan_says_so() {
     assert_eq!(u.member.phone, None);
     assert!(!u.member.is_temporary);
     assert_eq!(u.cleared, vec![Field::Phone, Field::Post]);
+}
+
+#[test]
+fn an_id_number_in_a_number_cell_is_rejected_even_when_it_reads_valid() {
+    let mut r = row(2, ["张三", "T1", ID_B, "", ""]);
+    r.numbers = vec![Field::IdNumber];
+    let p = plan(vec![r], &[]);
+    assert!(p.creates.is_empty());
+    assert_eq!(p.rejected, vec![Rejection { row: 2, field: Field::IdNumber, problem: Problem::IdAsNumber }]);
 }

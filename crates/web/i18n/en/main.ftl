@@ -197,6 +197,7 @@ import-no-header = No header row found. The first row (or one of the first 10 ro
 import-missing-columns = Required columns are missing: { $columns }.
 import-duplicate-in-file = Duplicate of row { $row }.
 import-id-belongs-to = This ID card number already belongs to the member with staff number { $employee_no }.
+import-id-as-number = The ID number is stored as a number, so Excel may have lost its last digits. Format the ID number column as Text, type the ID numbers again and upload.
 import-error-column = 错误原因
 dues-month = Month
 dues-due = Due

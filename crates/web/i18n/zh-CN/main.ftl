@@ -197,6 +197,7 @@ import-no-header = 找不到表头。第一行（或前 10 行中的一行）应
 import-missing-columns = 缺少必需的列：{ $columns }。
 import-duplicate-in-file = 与第 { $row } 行重复。
 import-id-belongs-to = 该身份证号已属于工号为 { $employee_no } 的会员。
+import-id-as-number = 身份证号被 Excel 存成了数字，后几位可能已丢失。请把“身份证号”列设置为“文本”格式，重新填写身份证号后再上传。
 import-error-column = 错误原因
 dues-month = 月份
 dues-due = 应缴

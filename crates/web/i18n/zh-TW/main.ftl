@@ -197,6 +197,7 @@ import-no-header = 找不到表頭。第一列（或前 10 列中的某一列）
 import-missing-columns = 缺少必要的欄：{ $columns }。
 import-duplicate-in-file = 與第 { $row } 列重複。
 import-id-belongs-to = 此身分證號已屬於工號為 { $employee_no } 的會員。
+import-id-as-number = 身分證號被 Excel 存成了數字，後幾位可能已遺失。請將「身分證號」欄設定為「文字」格式，重新填寫身分證號後再上傳。
 import-error-column = 錯誤原因
 dues-month = 月份
 dues-due = 應繳
