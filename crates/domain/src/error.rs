@@ -49,6 +49,8 @@ pub enum ValidationError {
     TooLong { max: usize },
     #[error("无法识别的值，可选：{allowed}")]
     UnknownValue { allowed: String },
+    #[error("含有不可见的控制字符或文字方向控制字符，请删除后重新输入")]
+    ControlChars,
 }
 
 impl ValidationError {
@@ -74,6 +76,7 @@ impl ValidationError {
             Self::AboveMaximum { .. } => "err-above-maximum",
             Self::TooLong { .. } => "err-too-long",
             Self::UnknownValue { .. } => "err-unknown-value",
+            Self::ControlChars => "err-control-chars",
         }
     }
 
@@ -100,6 +103,7 @@ impl ValidationError {
             Self::AboveMaximum { max: String::new() },
             Self::TooLong { max: 50 },
             Self::UnknownValue { allowed: String::new() },
+            Self::ControlChars,
         ]
     }
 

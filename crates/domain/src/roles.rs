@@ -55,7 +55,8 @@ impl Role {
 
     /// May reveal a full ID number or phone (per record, audited): members.md "Privacy".
     pub fn can_reveal_sensitive(&self) -> bool {
-        matches!(self, Role::Admin | Role::Chair | Role::OrgCommittee)
+        use crate::members::visibility::{may_reveal, Guarded};
+        may_reveal(*self, Guarded::IdNumber) && may_reveal(*self, Guarded::Phone)
     }
 
     /// May create, import and change member records.

@@ -36,6 +36,53 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// Characters refused in names, titles and other one-line text: controls (NUL, line breaks,
+/// escapes) and the bidirectional marks, embeddings, overrides and isolates (U+202E and its
+/// kin), which make a name display in another order than it is stored and compared.
+pub fn is_forbidden_in_line(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The one check every free-text name input goes through (member names, usernames, display
+/// names, school, group and token names, titles): normalised, not empty, at most `max`
+/// characters, and free of the characters of [`is_forbidden_in_line`].
+pub fn line(s: &str, max: usize) -> Result<String, crate::ValidationError> {
+    let v = optional_line(s, max)?;
+    v.ok_or(crate::ValidationError::Required)
+}
+
+/// [`line`] for a value that may be left blank (`None`).
+pub fn optional_line(s: &str, max: usize) -> Result<Option<String>, crate::ValidationError> {
+    let v = normalize(s);
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if v.chars().any(is_forbidden_in_line) {
+        return Err(crate::ValidationError::ControlChars);
+    }
+    if v.chars().count() > max {
+        return Err(crate::ValidationError::TooLong { max });
+    }
+    Ok(Some(v))
+}
+
+/// [`optional_line`] for text that may span lines (notes): line breaks and tabs are allowed,
+/// every other character of [`is_forbidden_in_line`] is still refused.
+pub fn optional_text(s: &str, max: usize) -> Result<Option<String>, crate::ValidationError> {
+    let v = normalize(s);
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if v.chars().any(|c| is_forbidden_in_line(c) && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(crate::ValidationError::ControlChars);
+    }
+    if v.chars().count() > max {
+        return Err(crate::ValidationError::TooLong { max });
+    }
+    Ok(Some(v))
+}
+
 /// Whitespace and the invisible characters that spreadsheets leave around values.
 fn is_trimmable(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{00A0}')
@@ -72,6 +119,19 @@ mod tests {
     #[test]
     fn name_keeps_middle_dot() {
         assert_eq!(normalize(" 阿依古丽·买买提 "), "阿依古丽·买买提");
+    }
+
+    #[test]
+    fn line_refuses_nul_and_bidi_overrides() {
+        use crate::ValidationError;
+        assert_eq!(line("张\u{0}三", 20), Err(ValidationError::ControlChars));
+        assert_eq!(line("abc\u{202E}gpj.exe", 20), Err(ValidationError::ControlChars));
+        assert_eq!(line("甲\u{2067}乙", 20), Err(ValidationError::ControlChars));
+        assert_eq!(line("一行\n二行", 20), Err(ValidationError::ControlChars));
+        assert_eq!(line(" \u{3000}", 20), Err(ValidationError::Required));
+        assert_eq!(line("张三丰", 2), Err(ValidationError::TooLong { max: 2 }));
+        assert_eq!(line(" 阿依古丽·买买提 ", 20).as_deref(), Ok("阿依古丽·买买提"));
+        assert_eq!(optional_line("  ", 20), Ok(None));
     }
 
     proptest! {

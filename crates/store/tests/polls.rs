@@ -202,7 +202,10 @@ on_every_db!(live_turnout_in_one_row_matches_reading_row_by_row, |store, db| {
     let ids = members::insert_many(&store, &mut tx, &s, &rows).await.unwrap();
     let poll = polls::create(&mut tx, &s, "resolution", "表决", "{}", &ids, "chair").await.unwrap();
     rows.truncate(0);
-    rows.push((common::member("怪\u{1e}名", "T999", None, None, None), None, None));
+    // The text rule now refuses such a name, but rows stored before it may still hold one.
+    let mut odd_member = common::member("怪名", "T999", None, None, None);
+    odd_member.name = "怪\u{1e}名".into();
+    rows.push((odd_member, None, None));
     let odd = members::insert_many(&store, &mut tx, &s, &rows).await.unwrap();
     let poll_odd =
         polls::create(&mut tx, &s, "resolution", "表决二", "{}", &[ids.clone(), odd].concat(), "chair").await.unwrap();

@@ -4,6 +4,7 @@
 mod field;
 pub mod import_plan;
 mod validate;
+pub mod visibility;
 
 pub use field::{Field, RawMember};
 pub use import_plan::{plan_import, ExistingMember, ImportPlan, ImportRow, RosterColumns};

@@ -85,7 +85,7 @@ pub fn validate_member_at(raw: &RawMember, today: NaiveDate) -> Result<MemberInp
             })
         }),
     );
-    let notes = take(&mut errors, Field::Notes, text(raw, Field::Notes, NOTES_MAX));
+    let notes = take(&mut errors, Field::Notes, notes_text(raw, NOTES_MAX));
 
     let (post, is_temporary) = match post_text.as_deref() {
         None => (None, false),
@@ -167,8 +167,15 @@ fn optional<T>(
 
 fn text(raw: &RawMember, field: Field, max: usize) -> Result<Option<String>, ValidationError> {
     match raw.get(field) {
-        Some(s) if s.chars().count() > max => Err(ValidationError::TooLong { max }),
-        other => Ok(other),
+        Some(s) => crate::text::optional_line(&s, max),
+        None => Ok(None),
+    }
+}
+
+fn notes_text(raw: &RawMember, max: usize) -> Result<Option<String>, ValidationError> {
+    match raw.get(Field::Notes) {
+        Some(s) => crate::text::optional_text(&s, max),
+        None => Ok(None),
     }
 }
 
