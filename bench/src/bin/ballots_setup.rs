@@ -57,6 +57,13 @@ async fn main() -> anyhow::Result<()> {
     text.push('\n');
     let mut tx = store.begin().await?;
     for (i, member) in electorate.iter().enumerate() {
+        // One account per member: a member with a demo account votes through it.
+        if let Some(name) = accounts::account_of_member(&store, &school.id, member).await? {
+            let (user, _) = accounts::user_by_username(&store, &name).await?.context("demo account")?;
+            let token = accounts::create_api_token(&mut tx, &user.id, "bench").await?;
+            writeln!(text, "{token}")?;
+            continue;
+        }
         let uid = accounts::create_user(
             &mut tx,
             &NewUser {

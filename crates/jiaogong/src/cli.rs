@@ -48,6 +48,10 @@ enum Cmd {
         /// Cookies only over HTTPS.
         #[arg(long, env = "JIAOGONG_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// The address members use to reach the server, e.g. https://union.school.cn (links in
+        /// QR codes; https also marks cookies Secure). Default: http:// and the bind address.
+        #[arg(long, env = "JIAOGONG_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Create demo data without serving.
     Demo {
@@ -241,7 +245,9 @@ pub async fn open(g: &Global) -> anyhow::Result<Store> {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let g = cli.global.clone();
     match cli.cmd {
-        Cmd::Serve { bind, demo, secure_cookies } => serve(&g, &bind, demo, secure_cookies).await,
+        Cmd::Serve { bind, demo, secure_cookies, public_url } => {
+            serve(&g, &bind, demo, secure_cookies, public_url.as_deref()).await
+        }
         Cmd::Demo { schools } => {
             let store = open(&g).await?;
             if store.is_empty().await? {
@@ -386,8 +392,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn serve(g: &Global, bind: &str, demo: bool, secure_cookies: bool) -> anyhow::Result<ExitCode> {
+async fn serve(
+    g: &Global,
+    bind: &str,
+    demo: bool,
+    secure_cookies: bool,
+    public_url: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let addr: SocketAddr = bind.parse().map_err(|_| usage(format!("--bind 地址无效：{bind}（例：127.0.0.1:8080）")))?;
+    if let Some(u) = public_url {
+        let ok = url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https") && p.host().is_some());
+        if !ok {
+            return Err(usage(format!("--public-url 无效：{u}（例：https://union.school.cn）")));
+        }
+    }
     let store = open(g).await?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| usage(format!("无法监听 {addr}：{e}")))?;
     let addr = listener.local_addr().unwrap_or(addr);
@@ -403,7 +421,9 @@ async fn serve(g: &Global, bind: &str, demo: bool, secure_cookies: bool) -> anyh
     } else if demo {
         out!("数据库已有数据，未重新生成演示数据。演示账号见首次启动时的输出（密码 {}）。", crate::demo::DEMO_PASSWORD);
     }
-    let state = jiaogong_web::AppState { store, config: Arc::new(jiaogong_web::WebConfig { secure_cookies }) };
+    let public_url = public_url.map(str::to_string).unwrap_or_else(|| format!("http://{addr}"));
+    let config = jiaogong_web::WebConfig { secure_cookies, ..jiaogong_web::WebConfig::with_public_url(&public_url) };
+    let state = jiaogong_web::AppState { store, config: Arc::new(config) };
     let app = jiaogong_web::app(state);
     out!("教工之家已启动：http://{addr}/");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

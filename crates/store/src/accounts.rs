@@ -85,8 +85,22 @@ pub async fn create_user(tx: &mut Tx, u: &NewUser<'_>) -> Result<String> {
     .bind(now_ms())
     .execute(&mut **tx)
     .await
-    .map_err(crate::unique_as("username"))?;
+    .map_err(|e| {
+        // Two unique constraints: the username, and one account per member.
+        let member_taken = matches!(&e, sqlx::Error::Database(d) if d.message().contains("member"));
+        crate::unique_as(if member_taken { "member" } else { "username" })(e)
+    })?;
     Ok(id)
+}
+
+/// The username of the account linked to a member, if any (one account per member).
+pub async fn account_of_member(store: &Store, school_id: &str, member_id: &str) -> Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT username FROM users WHERE school_id = $1 AND member_id = $2")
+        .bind(school_id)
+        .bind(member_id)
+        .fetch_optional(&store.read)
+        .await?;
+    Ok(row.map(|(u,)| u))
 }
 
 pub async fn user_by_id(store: &Store, id: &str) -> Result<User> {
@@ -114,14 +128,21 @@ pub async fn set_locale(store: &Store, user_id: &str, locale: &str) -> Result<()
     Ok(())
 }
 
-/// Changes the password and ends every session of the user.
+/// Changes the password and ends every session and API token of the user.
 pub async fn set_password_hash(tx: &mut Tx, user_id: &str, hash: &str) -> Result<()> {
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(user_id)
         .execute(&mut **tx)
         .await?;
+    end_credentials(tx, user_id).await
+}
+
+/// Ends every session and revokes every API token of a user: whoever held the old password
+/// may have made either. The commit (`crate::commit`) drops the cached ones.
+async fn end_credentials(tx: &mut Tx, user_id: &str) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+    sqlx::query("UPDATE api_tokens SET revoked = 1 WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -233,46 +254,71 @@ pub async fn end_session(store: &Store, token: &str) -> Result<()> {
     Ok(())
 }
 
-/// Whether logins for this subject (an account name or an IP) are currently refused.
-pub async fn is_throttled(store: &Store, account: &str, ip: &str) -> Result<bool> {
-    let since = now_ms() - THROTTLE_WINDOW_MS;
-    let count = |subject: String| {
-        let store = store.clone();
-        async move {
-            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at > $2")
-                .bind(subject)
-                .bind(since)
-                .fetch_one(&store.read)
-                .await?;
-            Ok::<i64, StoreError>(n)
-        }
-    };
-    Ok(count(format!("user:{account}")).await? >= MAX_FAILURES_PER_ACCOUNT
-        || count(format!("ip:{ip}")).await? >= MAX_FAILURES_PER_IP)
+/// The throttling subject of an account name.
+pub fn account_subject(account: &str) -> String {
+    format!("user:{account}")
 }
 
-pub async fn record_failure(store: &Store, account: &str, ip: &str) -> Result<()> {
+/// The throttling subject of a client address.
+pub fn ip_subject(ip: &str) -> String {
+    format!("ip:{ip}")
+}
+
+/// The throttling subject of a user's old-password check (changing the password).
+pub fn password_subject(user_id: &str) -> String {
+    format!("password:{user_id}")
+}
+
+/// Counts one attempt against each (subject, limit) and says whether the attempt may go ahead:
+/// true when no subject has had more than its limit of attempts in the current window.
+///
+/// The count and the decision are one statement per subject (an upsert returning the new
+/// count) in one transaction, so parallel attempts, also from two servers sharing the
+/// database, are counted before any of them is checked: of 60 parallel guesses only the limit's
+/// worth reach the password check. A successful login gives its attempt back
+/// ([`attempt_succeeded`]); a window starts with its first attempt and lasts
+/// [`THROTTLE_WINDOW_MS`].
+pub async fn claim_attempt(store: &Store, limits: &[(&str, i64)]) -> Result<bool> {
     let now = now_ms();
-    for subject in [format!("user:{account}"), format!("ip:{ip}")] {
-        sqlx::query("INSERT INTO login_failures (id, subject, at) VALUES ($1, $2, $3)")
-            .bind(new_id())
-            .bind(subject)
-            .bind(now)
-            .execute(&store.write)
-            .await?;
-    }
-    sqlx::query("DELETE FROM login_failures WHERE at < $1")
-        .bind(now - THROTTLE_WINDOW_MS)
-        .execute(&store.write)
+    let expired = now - THROTTLE_WINDOW_MS;
+    let mut tx = store.begin().await?;
+    let mut allowed = true;
+    for (subject, max) in limits {
+        let (attempts,): (i64,) = sqlx::query_as(
+            "INSERT INTO login_throttle (subject, window_start, attempts) VALUES ($1, $2, 1) \
+             ON CONFLICT (subject) DO UPDATE SET \
+             attempts = CASE WHEN login_throttle.window_start <= $3 THEN 1 ELSE login_throttle.attempts + 1 END, \
+             window_start = CASE WHEN login_throttle.window_start <= $3 THEN $2 ELSE login_throttle.window_start END \
+             RETURNING attempts",
+        )
+        .bind(*subject)
+        .bind(now)
+        .bind(expired)
+        .fetch_one(&mut *tx)
         .await?;
+        allowed &= attempts <= *max;
+    }
+    sqlx::query("DELETE FROM login_throttle WHERE window_start <= $1").bind(expired).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(allowed)
+}
+
+/// A login succeeded: the account's count starts again, and the address gets its attempt back
+/// (many teachers log in from one school address).
+pub async fn attempt_succeeded(store: &Store, account_subject: &str, ip_subject: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    sqlx::query("DELETE FROM login_throttle WHERE subject = $1").bind(account_subject).execute(&mut *tx).await?;
+    sqlx::query("UPDATE login_throttle SET attempts = attempts - 1 WHERE subject = $1 AND attempts > 0")
+        .bind(ip_subject)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(())
 }
 
-pub async fn clear_failures(store: &Store, account: &str) -> Result<()> {
-    sqlx::query("DELETE FROM login_failures WHERE subject = $1")
-        .bind(format!("user:{account}"))
-        .execute(&store.write)
-        .await?;
+/// Forgets the attempts of one subject (a password check that succeeded).
+pub async fn clear_attempts(store: &Store, subject: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_throttle WHERE subject = $1").bind(subject).execute(&store.write).await?;
     Ok(())
 }
 
@@ -504,6 +550,5 @@ pub async fn reset_password(tx: &mut Tx, school_id: &str, user_id: &str, hash: &
     if r.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
-    Ok(())
+    end_credentials(tx, user_id).await
 }

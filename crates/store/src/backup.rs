@@ -63,7 +63,7 @@ pub const TABLES: &[&str] = &[
 
 /// Tables left out on purpose: sign-in sessions, login throttling and import drafts are
 /// short-lived and restoring them would revive stale state.
-pub const NOT_BACKED_UP: &[&str] = &["import_stash", "login_failures", "sessions"];
+pub const NOT_BACKED_UP: &[&str] = &["import_stash", "login_throttle", "sessions"];
 
 const MAGIC: &str = "jiaogong-backup";
 

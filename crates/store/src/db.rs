@@ -89,6 +89,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "interim_requests", include_str!("../migrations/0011_interim_requests.sql")),
     (12, "blind_index_128", include_str!("../migrations/0012_blind_index_128.sql")),
     (13, "proposal_responders", include_str!("../migrations/0013_proposal_responders.sql")),
+    (16, "security", include_str!("../migrations/0016_security.sql")),
     (18, "dues_payment_bounds", include_str!("../migrations/0018_dues_payment_bounds.sql")),
 ];
 

@@ -245,12 +245,96 @@ on_every_db!(sessions_end_on_password_change_and_failures_throttle, |store, db| 
     jiaogong_store::commit(tx).await.unwrap();
     assert!(accounts::session(&store, &t1).await.unwrap().is_none());
     assert!(accounts::session(&store, &t2).await.unwrap().is_none());
+    let login = |account: &str, ip: &str| {
+        let (a, i) = (accounts::account_subject(account), accounts::ip_subject(ip));
+        let store = store.clone();
+        async move {
+            accounts::claim_attempt(
+                &store,
+                &[(&a, accounts::MAX_FAILURES_PER_ACCOUNT), (&i, accounts::MAX_FAILURES_PER_IP)],
+            )
+            .await
+            .unwrap()
+        }
+    };
     for _ in 0..accounts::MAX_FAILURES_PER_ACCOUNT {
-        assert!(!accounts::is_throttled(&store, "u1", "1.2.3.4").await.unwrap());
-        accounts::record_failure(&store, "u1", "1.2.3.4").await.unwrap();
+        assert!(login("u1", "1.2.3.4").await);
     }
-    assert!(accounts::is_throttled(&store, "u1", "5.6.7.8").await.unwrap(), "per-account limit");
-    assert!(!accounts::is_throttled(&store, "other", "5.6.7.8").await.unwrap());
+    assert!(!login("u1", "5.6.7.8").await, "per-account limit");
+    assert!(login("other", "5.6.7.8").await);
+});
+
+on_every_db!(tokens_end_with_a_password_change_and_a_reset, |store, db| {
+    let s = common::school(&store, "s").await;
+    let mut tx = store.begin().await.unwrap();
+    let new = |name: &'static str| NewUser {
+        school_id: Some(&s),
+        district_id: None,
+        username: name,
+        display_name: "U",
+        password_hash: "x",
+        role: Role::Chair,
+        member_id: None,
+    };
+    let changer = accounts::create_user(&mut tx, &new("changer")).await.unwrap();
+    let reset = accounts::create_user(&mut tx, &new("reset")).await.unwrap();
+    let t1 = accounts::create_api_token(&mut tx, &changer, "hr").await.unwrap();
+    let t2 = accounts::create_api_token(&mut tx, &reset, "hr").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert!(accounts::user_by_api_token(&store, &t1).await.unwrap().is_some());
+    assert!(accounts::user_by_api_token(&store, &t2).await.unwrap().is_some());
+    let mut tx = store.begin().await.unwrap();
+    accounts::set_password_hash(&mut tx, &changer, "y").await.unwrap();
+    accounts::reset_password(&mut tx, &s, &reset, "z").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert!(accounts::user_by_api_token(&store, &t1).await.unwrap().is_none(), "password change");
+    assert!(accounts::user_by_api_token(&store, &t2).await.unwrap().is_none(), "password reset");
+});
+
+on_every_db!(parallel_attempts_on_two_servers_pass_the_throttle_only_up_to_the_limit, |store, db| {
+    let other = db.second_server().await;
+    let account = accounts::account_subject("victim");
+    let mut tasks = Vec::new();
+    for i in 0..60 {
+        let s = if i % 2 == 0 { store.clone() } else { other.clone() };
+        let (a, ip) = (account.clone(), accounts::ip_subject(&format!("10.0.0.{i}")));
+        tasks.push(tokio::spawn(async move {
+            accounts::claim_attempt(
+                &s,
+                &[(&a, accounts::MAX_FAILURES_PER_ACCOUNT), (&ip, accounts::MAX_FAILURES_PER_IP)],
+            )
+            .await
+            .unwrap()
+        }));
+    }
+    let mut passed = 0;
+    for t in tasks {
+        passed += i64::from(t.await.unwrap());
+    }
+    assert_eq!(passed, accounts::MAX_FAILURES_PER_ACCOUNT);
+    other.close().await;
+});
+
+on_every_db!(one_account_per_member, |store, db| {
+    let s = common::school(&store, "s").await;
+    let mut tx = store.begin().await.unwrap();
+    let m = members::insert(&mut tx, &store.crypto, &s, &common::member("甲", "A1", None, None, None), None, None)
+        .await
+        .unwrap();
+    let new = |name: &'static str| NewUser {
+        school_id: Some(&s),
+        district_id: None,
+        username: name,
+        display_name: "U",
+        password_hash: "x",
+        role: Role::Member,
+        member_id: Some(&m),
+    };
+    accounts::create_user(&mut tx, &new("first")).await.unwrap();
+    let second = accounts::create_user(&mut tx, &new("second")).await.unwrap_err();
+    assert!(matches!(&second, jiaogong_store::StoreError::Conflict(w) if w == "member"), "{second:?}");
+    drop(tx);
+    assert_eq!(accounts::account_of_member(&store, &s, &m).await.unwrap(), None, "rolled back");
 });
 
 on_every_db!(idle_session_expires, |store, db| {

@@ -75,6 +75,8 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/members", Allow::Roles(ROSTER_EDITORS)),
     ("GET", "/s/{school}/members/new", Allow::Roles(ROSTER_EDITORS)),
     ("GET", "/s/{school}/members/export", Allow::Roles(ROSTER_EDITORS)),
+    // The export with ID numbers and phones: a form post (CSRF), never a link.
+    ("POST", "/s/{school}/members/export", Allow::Roles(ROSTER_EDITORS)),
     ("GET", "/s/{school}/members/template", Allow::Roles(ROSTER_EDITORS)),
     ("GET", "/s/{school}/members/import", Allow::Roles(ROSTER_EDITORS)),
     ("POST", "/s/{school}/members/import", Allow::Roles(ROSTER_EDITORS)),
@@ -249,7 +251,12 @@ pub async fn guard(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let method = req.method().as_str().to_string();
+    // HEAD is GET without the body (axum runs the GET handler and drops the body), so it
+    // obeys the GET entry of the table.
+    let method = match req.method().as_str() {
+        "HEAD" => "GET".to_string(),
+        m => m.to_string(),
+    };
     let allow = lookup(&method, matched.as_str());
     let user = ctx.user.as_ref();
     let allowed = match (allow, user) {
@@ -281,11 +288,6 @@ pub async fn guard(
 }
 
 async fn deny(state: &AppState, ctx: &Ctx, path: &str) {
-    let actor = ctx.actor();
     let school = ctx.user.as_ref().and_then(|u| u.school_id.clone());
-    let _ = jiaogong_store::audit::record(
-        &state.store,
-        &jiaogong_store::audit::Event::new(school.as_deref(), &actor, "access.denied", path).detail(ctx.ip.clone()),
-    )
-    .await;
+    crate::ctx::audit_refusal(state, ctx, school.as_deref(), "access.denied", path).await;
 }

@@ -8,6 +8,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Form};
 use jiaogong_domain::calendar::{CalendarEntry, DayKind};
 use jiaogong_domain::roles::Role;
+use jiaogong_domain::{text, ValidationError};
 use jiaogong_store::accounts::{self, AccountRow, NewUser};
 use jiaogong_store::audit::{self, Event};
 use jiaogong_store::tenancy::{self, School, SchoolSummary};
@@ -66,10 +67,14 @@ struct SchoolForm {
 
 async fn create_school(State(st): State<AppState>, ctx: Ctx, Form(f): Form<SchoolForm>) -> AppResult<Response> {
     system_admin(&ctx)?;
-    let name = jiaogong_domain::text::normalize(&f.name);
-    let code = jiaogong_domain::text::normalize(&f.code).to_ascii_lowercase();
+    let name = match text::line(&f.name, 60) {
+        Ok(n) => n,
+        Err(e @ ValidationError::ControlChars) => return schools_page(&st, &ctx, ctx.tr.validation(&e)).await,
+        Err(_) => return schools_page(&st, &ctx, ctx.tr.t("err-school-form")).await,
+    };
+    let code = text::normalize(&f.code).to_ascii_lowercase();
     let code_ok = !code.is_empty() && code.len() <= 30 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if name.is_empty() || name.chars().count() > 60 || !code_ok {
+    if !code_ok {
         return schools_page(&st, &ctx, ctx.tr.t("err-school-form")).await;
     }
     let mut tx = st.store.begin().await?;
@@ -124,10 +129,10 @@ async fn add_day(State(st): State<AppState>, ctx: Ctx, Form(f): Form<DayForm>) -
     let Some(kind) = DayKind::from_code(&f.kind) else {
         return calendar_page(&st, &ctx, ctx.tr.t("err-bad-value")).await;
     };
-    let name = jiaogong_domain::text::normalize(&f.name);
-    if name.is_empty() || name.chars().count() > 30 {
-        return calendar_page(&st, &ctx, ctx.tr.t("err-required")).await;
-    }
+    let name = match text::line(&f.name, 30) {
+        Ok(n) => n,
+        Err(e) => return calendar_page(&st, &ctx, ctx.tr.validation(&e)).await,
+    };
     let mut tx = st.store.begin().await?;
     jiaogong_store::calendar::upsert(&mut tx, &CalendarEntry { date, kind, name: name.clone() }).await?;
     audit::append(
@@ -230,17 +235,27 @@ async fn create_account(
     let Some(role) = Role::from_code(&f.role).filter(|r| assignable(by).contains(r)) else {
         return Err(AppError::Forbidden);
     };
-    let username = jiaogong_domain::text::normalize(&f.username);
-    if username.is_empty() || username.chars().count() > 40 || username.contains(char::is_whitespace) {
-        return accounts_with(&st, &ctx, school, String::new(), ctx.tr.t("err-username")).await;
-    }
+    let username = match text::line(&f.username, crate::auth_pages::USERNAME_MAX) {
+        Ok(u) if !u.contains(char::is_whitespace) => u,
+        Err(e @ ValidationError::ControlChars) => {
+            return accounts_with(&st, &ctx, school, String::new(), ctx.tr.validation(&e)).await
+        }
+        _ => return accounts_with(&st, &ctx, school, String::new(), ctx.tr.t("err-username")).await,
+    };
     let (member_id, display) = if f.employee_no.trim().is_empty() {
         (None, username.clone())
     } else {
         let no = jiaogong_domain::text::normalize(&f.employee_no);
         let numbers = jiaogong_store::dues::employee_numbers(&st.store, &school.id).await?;
         match numbers.get(&no) {
-            Some(id) => (Some(id.clone()), jiaogong_store::members::get(&st.store, &school.id, id).await?.name),
+            Some(id) => {
+                // One account per member (a unique index backs this check against races).
+                if let Some(existing) = accounts::account_of_member(&st.store, &school.id, id).await? {
+                    let msg = ctx.tr.t1("err-member-has-account", "username", &existing);
+                    return accounts_with(&st, &ctx, school, String::new(), msg).await;
+                }
+                (Some(id.clone()), jiaogong_store::members::get(&st.store, &school.id, id).await?.name)
+            }
             None => {
                 return accounts_with(
                     &st,
@@ -254,10 +269,12 @@ async fn create_account(
         }
     };
     let password = initial_password();
-    let pw = password.clone();
-    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&pw))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let hash = match crate::hashing::hash(password.clone()).await {
+        Ok(h) => h?,
+        Err(crate::hashing::Busy) => {
+            return accounts_with(&st, &ctx, school, String::new(), ctx.tr.t("err-busy")).await
+        }
+    };
     let mut tx = st.store.begin().await?;
     let created = accounts::create_user(
         &mut tx,
@@ -284,6 +301,13 @@ async fn create_account(
             jiaogong_store::commit(tx).await?;
             let msg = ctx.tr.ta("account-created", &[("username", username), ("password", password)]);
             accounts_with(&st, &ctx, school, msg, String::new()).await
+        }
+        Err(jiaogong_store::StoreError::Conflict(what)) if what == "member" => {
+            drop(tx);
+            let member = member_id.as_deref().unwrap_or_default();
+            let existing = accounts::account_of_member(&st.store, &school.id, member).await?.unwrap_or_default();
+            let msg = ctx.tr.t1("err-member-has-account", "username", &existing);
+            accounts_with(&st, &ctx, school, String::new(), msg).await
         }
         Err(e) if e.is_unique_violation() => {
             accounts_with(&st, &ctx, school, String::new(), ctx.tr.t("err-username-taken")).await
@@ -345,10 +369,12 @@ async fn change_account(
         }
         "reset" => {
             let password = initial_password();
-            let pw = password.clone();
-            let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&pw))
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))??;
+            let hash = match crate::hashing::hash(password.clone()).await {
+                Ok(h) => h?,
+                Err(crate::hashing::Busy) => {
+                    return accounts_with(&st, &ctx, school, String::new(), ctx.tr.t("err-busy")).await
+                }
+            };
             accounts::reset_password(&mut tx, &school.id, &id, &hash).await?;
             audit::append(
                 &mut tx,

@@ -79,11 +79,14 @@ async fn groups(State(st): State<AppState>, Extension(school): Extension<School>
 
 async fn list(
     State(st): State<AppState>,
+    ctx: Ctx,
     Extension(school): Extension<School>,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<Value>> {
     let page = jiaogong_domain::paging::page_number(q.page);
+    let role = ctx.user()?.role();
     let (rows, total) = repo::list(&st.store, &school.id, &q.filter(), page, crate::members::PER_PAGE).await?;
+    let rows: Vec<_> = rows.into_iter().map(|r| crate::members::visible_row(role, r)).collect();
     Ok(Json(json!({"members": rows, "total": total, "page": page, "per_page": crate::members::PER_PAGE})))
 }
 
@@ -161,7 +164,7 @@ async fn create(
     audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "member.create", &id).detail("api"))
         .await?;
     jiaogong_store::commit(tx).await?;
-    let m = repo::get(&st.store, &school.id, &id).await?;
+    let m = crate::members::visible_detail(ctx.user()?.role(), repo::get(&st.store, &school.id, &id).await?);
     Ok((StatusCode::CREATED, Json(json!(m))).into_response())
 }
 
@@ -180,7 +183,8 @@ async fn member_school(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<School> 
 
 async fn member(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Value>> {
     let school = member_school(&st, &ctx, &id).await?;
-    Ok(Json(json!(repo::get(&st.store, &school.id, &id).await?)))
+    let m = repo::get(&st.store, &school.id, &id).await?;
+    Ok(Json(json!(crate::members::visible_detail(ctx.user()?.role(), m))))
 }
 
 async fn patch_member(
@@ -248,7 +252,8 @@ async fn patch_member(
     audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school.id), &actor, "member.update", &id).detail("api"))
         .await?;
     jiaogong_store::commit(tx).await?;
-    Ok(Json(json!(repo::get(&st.store, &school.id, &id).await?)).into_response())
+    let m = repo::get(&st.store, &school.id, &id).await?;
+    Ok(Json(json!(crate::members::visible_detail(ctx.user()?.role(), m))).into_response())
 }
 
 #[derive(Deserialize)]
@@ -298,7 +303,7 @@ async fn export(
     Extension(school): Extension<School>,
     Query(q): Query<crate::export::ExportQuery>,
 ) -> AppResult<Response> {
-    let sensitive = q.sensitive(&ctx)?;
+    let sensitive = q.sensitive(&ctx, true)?;
     let bytes = crate::export::export_bytes(&st.store, &ctx.tr, &school, &q.filter(), sensitive).await?;
     let action = if sensitive { "member.export_sensitive" } else { "member.export" };
     audit::record(&st.store, &Event::new(Some(&school.id), &ctx.actor(), action, &school.id).detail("api")).await?;

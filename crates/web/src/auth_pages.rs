@@ -3,17 +3,19 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Form;
 use jiaogong_domain::roles::Role;
+use jiaogong_domain::text;
 use jiaogong_store::accounts::{self, NewUser};
 use jiaogong_store::audit::{self, Event};
 use serde::Deserialize;
 
 use crate::ctx::{Ctx, SESSION_COOKIE};
 use crate::error::{AppError, AppResult};
+use crate::hashing;
 use crate::i18n::Lang;
 use crate::pages::{render, see_other, Chrome};
 use crate::{AppState, Routes};
@@ -31,6 +33,11 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/profile/tokens", post(create_token))
         .add("POST", "/profile/tokens/{id}/revoke", post(revoke_token))
 }
+
+/// The longest name of an API token.
+pub const TOKEN_NAME_MAX: usize = 64;
+/// The longest username.
+pub const USERNAME_MAX: usize = 40;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -56,44 +63,37 @@ struct LoginForm {
 
 async fn login(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
     let username = f.username.trim().to_string();
-    let fail = |ctx: &Ctx, msg: String| {
+    let fail = |ctx: &Ctx, msg: String, status: StatusCode| {
         let title = ctx.tr.t("login-title");
-        render(&LoginPage { c: Chrome::new(ctx, "login", title), username: username.clone(), error: msg })
+        let mut r = render(&LoginPage { c: Chrome::new(ctx, "login", title), username: username.clone(), error: msg })?;
+        *r.status_mut() = status;
+        Ok::<Response, AppError>(r)
     };
-    if accounts::is_throttled(&st.store, &username, &ctx.ip).await? {
-        audit::record(&st.store, &Event::new(None, &username, "login.throttled", &username).detail(ctx.ip.clone()))
-            .await?;
-        let mut r = fail(&ctx, ctx.tr.t("err-throttled"))?;
-        *r.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
-        return Ok(r);
+    let (account, ip) = (accounts::account_subject(&username), accounts::ip_subject(&ctx.ip));
+    let limits = [(account.as_str(), accounts::MAX_FAILURES_PER_ACCOUNT), (ip.as_str(), accounts::MAX_FAILURES_PER_IP)];
+    // The attempt is counted before the password is checked (see `claim_attempt`).
+    if !accounts::claim_attempt(&st.store, &limits).await? {
+        crate::ctx::audit_anonymous(&st, &ctx, "login.throttled", &username).await;
+        return fail(&ctx, ctx.tr.t("err-throttled"), StatusCode::TOO_MANY_REQUESTS);
     }
     let found = accounts::user_by_username(&st.store, &username).await?;
-    let password = f.password;
-    let ok_user = match found {
-        Some((user, hash)) => {
-            let ok = tokio::task::spawn_blocking(move || accounts::verify_password(&password, &hash))
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            ok.then_some(user)
-        }
-        None => {
-            // Spend the same time as a real check so usernames cannot be probed by timing.
-            let _ = tokio::task::spawn_blocking(move || accounts::verify_password(&password, dummy_hash())).await;
-            None
-        }
+    let checked = match found {
+        Some((user, hash)) => hashing::verify(f.password, hash).await.map(|ok| ok.then_some(user)),
+        // Spend the same time as a real check so usernames cannot be probed by timing.
+        None => hashing::verify(f.password, dummy_hash().to_string()).await.map(|_| None),
+    };
+    let ok_user = match checked {
+        Ok(u) => u,
+        Err(hashing::Busy) => return fail(&ctx, ctx.tr.t("err-busy"), StatusCode::SERVICE_UNAVAILABLE),
     };
     let Some(user) = ok_user else {
-        accounts::record_failure(&st.store, &username, &ctx.ip).await?;
-        audit::record(&st.store, &Event::new(None, &username, "login.failed", &username).detail(ctx.ip.clone()))
-            .await?;
-        let mut r = fail(&ctx, ctx.tr.t("login-failed"))?;
-        *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
-        return Ok(r);
+        crate::ctx::audit_anonymous(&st, &ctx, "login.failed", &username).await;
+        return fail(&ctx, ctx.tr.t("login-failed"), StatusCode::UNAUTHORIZED);
     };
     if let Some(old) = &ctx.session_token {
         accounts::end_session(&st.store, old).await?;
     }
-    accounts::clear_failures(&st.store, &username).await?;
+    accounts::attempt_succeeded(&st.store, &account, &ip).await?;
     let (token, _csrf) = accounts::create_session(&st.store, &user.id).await?;
     audit::record(
         &st.store,
@@ -101,18 +101,18 @@ async fn login(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -
     )
     .await?;
     let mut resp = see_other("/");
-    resp.headers_mut().append(header::SET_COOKIE, session_cookie(&st, &token, 12 * 3600)?);
+    resp.headers_mut().append(header::SET_COOKIE, session_cookie(&st, &ctx, &token, 12 * 3600)?);
     Ok(resp)
 }
 
-/// A real hash to verify against when the username is unknown.
+/// A real hash to verify against when the username is unknown (made once, on first use).
 fn dummy_hash() -> &'static str {
     static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     H.get_or_init(|| accounts::hash_password("not-a-real-password").unwrap_or_default())
 }
 
-fn session_cookie(st: &AppState, token: &str, max_age: i64) -> AppResult<header::HeaderValue> {
-    let secure = if st.config.secure_cookies { "; Secure" } else { "" };
+fn session_cookie(st: &AppState, ctx: &Ctx, token: &str, max_age: i64) -> AppResult<header::HeaderValue> {
+    let secure = if crate::ctx::secure_cookies(st, ctx) { "; Secure" } else { "" };
     format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
         .parse()
         .map_err(|_| AppError::Internal("cookie".into()))
@@ -123,7 +123,7 @@ async fn logout(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
         accounts::end_session(&st.store, t).await?;
     }
     let mut resp = see_other("/login");
-    resp.headers_mut().append(header::SET_COOKIE, session_cookie(&st, "", 0)?);
+    resp.headers_mut().append(header::SET_COOKIE, session_cookie(&st, &ctx, "", 0)?);
     Ok(resp)
 }
 
@@ -170,19 +170,30 @@ async fn setup(
     Form(f): Form<SetupForm>,
 ) -> AppResult<Response> {
     let username = f.username.trim().to_string();
-    let problem = if username.is_empty() || f.display_name.trim().is_empty() {
-        Some(ctx.tr.t("err-required"))
-    } else {
-        check_new_password(&ctx, &f.password, &f.password2).err()
+    let names = text::line(&f.username, USERNAME_MAX).and_then(|u| Ok((u, text::line(&f.display_name, 40)?)));
+    let problem = match &names {
+        Err(e) => Some(ctx.tr.validation(e)),
+        Ok((u, _)) if u.contains(char::is_whitespace) => Some(ctx.tr.t("err-username")),
+        Ok(_) => check_new_password(&ctx, &f.password, &f.password2).err(),
     };
-    if let Some(error) = problem {
+    let page = |error: String| {
         let title = ctx.tr.t("setup-title");
-        return render(&SetupPage { c: Chrome::new(&ctx, "setup", title), token, username, error });
-    }
-    let password = f.password;
-    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+        render(&SetupPage {
+            c: Chrome::new(&ctx, "setup", title),
+            token: token.clone(),
+            username: username.clone(),
+            error,
+        })
+    };
+    let (username, display_name) = match (problem, names) {
+        (None, Ok(n)) => n,
+        (Some(error), _) => return page(error),
+        (None, Err(e)) => return page(ctx.tr.validation(&e)),
+    };
+    let hash = match hashing::hash(f.password).await {
+        Ok(h) => h?,
+        Err(hashing::Busy) => return page(ctx.tr.t("err-busy")),
+    };
     let mut tx = st.store.begin().await?;
     if !accounts::consume_setup_token(&mut tx, &token).await? {
         return Err(AppError::NotFound);
@@ -193,7 +204,7 @@ async fn setup(
             school_id: None,
             district_id: None,
             username: &username,
-            display_name: f.display_name.trim(),
+            display_name: &display_name,
             password_hash: &hash,
             role: Role::Admin,
             member_id: None,
@@ -368,21 +379,34 @@ struct PasswordForm {
 
 async fn change_password(State(st): State<AppState>, ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult<Response> {
     let user = ctx.user()?.clone();
-    let hash = accounts::password_hash_of(&st.store, &user.id).await?;
-    let old = f.old;
-    let ok = tokio::task::spawn_blocking(move || accounts::verify_password(&old, &hash))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    if !ok {
-        return profile_with(&st, &ctx, String::new(), String::new(), ctx.tr.t("err-old-password")).await;
+    // A stolen session must not become a way to guess the password: the old-password check is
+    // throttled like a login.
+    let subject = accounts::password_subject(&user.id);
+    if !accounts::claim_attempt(&st.store, &[(&subject, accounts::MAX_FAILURES_PER_ACCOUNT)]).await? {
+        audit::record(
+            &st.store,
+            &Event::new(user.school_id.as_deref(), &user.username, "user.password_throttled", &user.id),
+        )
+        .await?;
+        let mut r = profile_with(&st, &ctx, String::new(), String::new(), ctx.tr.t("err-password-throttled")).await?;
+        *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        return Ok(r);
     }
+    let busy = |ctx: &Ctx| ctx.tr.t("err-busy");
+    let hash = accounts::password_hash_of(&st.store, &user.id).await?;
+    match hashing::verify(f.old, hash).await {
+        Ok(true) => {}
+        Ok(false) => return profile_with(&st, &ctx, String::new(), String::new(), ctx.tr.t("err-old-password")).await,
+        Err(hashing::Busy) => return profile_with(&st, &ctx, String::new(), String::new(), busy(&ctx)).await,
+    }
+    accounts::clear_attempts(&st.store, &subject).await?;
     if let Err(e) = check_new_password(&ctx, &f.new, &f.new2) {
         return profile_with(&st, &ctx, String::new(), String::new(), e).await;
     }
-    let new = f.new;
-    let new_hash = tokio::task::spawn_blocking(move || accounts::hash_password(&new))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let new_hash = match hashing::hash(f.new).await {
+        Ok(h) => h?,
+        Err(hashing::Busy) => return profile_with(&st, &ctx, String::new(), String::new(), busy(&ctx)).await,
+    };
     let mut tx = st.store.begin().await?;
     accounts::set_password_hash(&mut tx, &user.id, &new_hash).await?;
     audit::append(
@@ -392,7 +416,7 @@ async fn change_password(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Pas
     )
     .await?;
     jiaogong_store::commit(tx).await?;
-    // Every session ended with the change, this one too: log in again.
+    // Every session and API token ended with the change, this session too: log in again.
     Ok(see_other("/login"))
 }
 
@@ -403,10 +427,11 @@ struct TokenForm {
 
 async fn create_token(State(st): State<AppState>, ctx: Ctx, Form(f): Form<TokenForm>) -> AppResult<Response> {
     let user = ctx.user()?.clone();
-    let name = f.name.trim();
-    if name.is_empty() {
-        return profile_with(&st, &ctx, String::new(), String::new(), ctx.tr.t("err-required")).await;
-    }
+    let name = match text::line(&f.name, TOKEN_NAME_MAX) {
+        Ok(n) => n,
+        Err(e) => return profile_with(&st, &ctx, String::new(), String::new(), ctx.tr.validation(&e)).await,
+    };
+    let name = name.as_str();
     let mut tx = st.store.begin().await?;
     let secret = accounts::create_api_token(&mut tx, &user.id, name).await?;
     audit::append(

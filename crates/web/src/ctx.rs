@@ -33,8 +33,11 @@ pub struct Ctx {
     pub bearer: bool,
     pub ip: String,
     pub session_token: Option<String>,
-    /// `scheme://host` as the client addressed this server (for links printed as QR codes).
+    /// `scheme://host` of this server for links printed as QR codes: the configured public URL,
+    /// never the request's Host header (which the client chooses).
     pub origin: String,
+    /// The request reached us over HTTPS (directly or through a proxy that says so).
+    pub https: bool,
 }
 
 impl Ctx {
@@ -87,11 +90,13 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         bearer: false,
         ip: client_ip(&parts.extensions),
         session_token: None,
-        origin: format!(
-            "{}://{}",
-            if state.config.secure_cookies { "https" } else { "http" },
-            parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1")
-        ),
+        origin: state.config.origin(),
+        https: parts.uri.scheme_str() == Some("https")
+            || parts
+                .headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("https")),
     };
     let shape = |ctx: &Ctx| ErrorShape { api: ctx.api, tr: ctx.tr };
 
@@ -152,13 +157,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             None => false,
         };
         if !ok {
-            let actor = ctx.actor();
-            let path = parts.uri.path().to_string();
-            let _ = jiaogong_store::audit::record(
-                &state.store,
-                &jiaogong_store::audit::Event::new(None, &actor, "csrf.denied", &path).detail(ctx.ip.clone()),
-            )
-            .await;
+            audit_refusal(&state, &ctx, None, "csrf.denied", parts.uri.path()).await;
             return AppError::Csrf.render(shape(&ctx));
         }
         Body::from(bytes)
@@ -173,11 +172,77 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         resp = err.render(shape(&ctx));
     }
     if set_pre && ctx.user.is_none() {
-        if let Ok(v) = format!("{PRE_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax", ctx.csrf).parse() {
+        let secure = if secure_cookies(&state, &ctx) { "; Secure" } else { "" };
+        if let Ok(v) = format!("{PRE_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax{secure}", ctx.csrf).parse() {
             resp.headers_mut().append(header::SET_COOKIE, v);
         }
     }
     resp
+}
+
+/// Whether cookies are marked Secure: always when configured or when the public URL is https,
+/// and whenever the request itself came over https.
+pub fn secure_cookies(state: &AppState, ctx: &Ctx) -> bool {
+    state.config.secure_cookies || state.config.public_url_is_https() || ctx.https
+}
+
+/// The most audit rows anonymous callers write per minute and kind of event (per server).
+pub const ANONYMOUS_AUDIT_PER_MINUTE: u32 = 30;
+/// The longest text an audit row keeps of what a caller sent (a path, a username).
+pub const AUDIT_TEXT_MAX: usize = 200;
+
+/// Cuts caller-chosen text to [`AUDIT_TEXT_MAX`] characters.
+pub fn audit_text(s: &str) -> String {
+    match s.char_indices().nth(AUDIT_TEXT_MAX) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_string(),
+    }
+}
+
+/// Whether one more anonymous audit row of this kind fits this minute's allowance. Thousands
+/// of anonymous requests must not become thousands of audit rows: past the allowance, the
+/// minute's further refusals of that kind are only counted in the server log.
+fn anonymous_row_allowed(action: &str) -> bool {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static WINDOWS: Mutex<Option<HashMap<String, (i64, u32)>>> = Mutex::new(None);
+    let minute = jiaogong_store::now_ms() / 60_000;
+    let Ok(mut guard) = WINDOWS.lock() else { return false };
+    let map = guard.get_or_insert_with(HashMap::new);
+    map.retain(|_, (m, _)| *m == minute);
+    let (_, n) = map.entry(action.to_string()).or_insert((minute, 0));
+    *n += 1;
+    if *n > ANONYMOUS_AUDIT_PER_MINUTE {
+        tracing::warn!(action, "anonymous audit row skipped: over the minute's allowance");
+        return false;
+    }
+    true
+}
+
+/// Audits a refused or failed request. The caller-chosen text (path, username) is cut to
+/// [`AUDIT_TEXT_MAX`] characters; rows for anonymous callers are rate-limited per kind.
+pub async fn audit_refusal(state: &AppState, ctx: &Ctx, school: Option<&str>, action: &str, target: &str) {
+    if ctx.user.is_none() && !anonymous_row_allowed(action) {
+        return;
+    }
+    let (actor, target) = (audit_text(&ctx.actor()), audit_text(target));
+    let event = jiaogong_store::audit::Event::new(school, &actor, action, &target).detail(audit_text(&ctx.ip));
+    if let Err(e) = jiaogong_store::audit::record(&state.store, &event).await {
+        tracing::error!(action, "audit: {e}");
+    }
+}
+
+/// Audits an event of an anonymous caller (a failed or throttled login): [`audit_refusal`]
+/// with the caller-chosen `subject` as actor and target.
+pub async fn audit_anonymous(state: &AppState, ctx: &Ctx, action: &str, subject: &str) {
+    if !anonymous_row_allowed(action) {
+        return;
+    }
+    let subject = audit_text(subject);
+    let event = jiaogong_store::audit::Event::new(None, &subject, action, &subject).detail(audit_text(&ctx.ip));
+    if let Err(e) = jiaogong_store::audit::record(&state.store, &event).await {
+        tracing::error!(action, "audit: {e}");
+    }
 }
 
 fn constant_eq(a: &[u8], b: &[u8]) -> bool {

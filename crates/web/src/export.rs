@@ -3,8 +3,9 @@
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Extension;
+use axum::routing::{get, post};
+use axum::{Extension, Form};
+use jiaogong_domain::members::visibility::{self, Guarded};
 use jiaogong_domain::members::{self, Field};
 use jiaogong_office::xlsx_write::{self, OutCell, Table};
 use jiaogong_store::audit::{self, Event};
@@ -19,7 +20,9 @@ use crate::i18n::Tr;
 use crate::{AppState, Routes};
 
 pub fn routes(r: Routes) -> Routes {
-    r.add("GET", "/s/{school}/members/template", get(template)).add("GET", "/s/{school}/members/export", get(export))
+    r.add("GET", "/s/{school}/members/template", get(template))
+        .add("GET", "/s/{school}/members/export", get(export))
+        .add("POST", "/s/{school}/members/export", post(export_sensitive))
 }
 
 pub(crate) fn xlsx_response(file_name: &str, bytes: Vec<u8>) -> Response {
@@ -149,13 +152,23 @@ impl ExportQuery {
         }
     }
 
-    /// Whether clear sensitive columns were asked for and may be given to this caller.
-    pub fn sensitive(&self, ctx: &Ctx) -> AppResult<bool> {
+    /// Whether clear sensitive columns were asked for and may be given to this caller (the
+    /// field visibility rule: ID number and phone in full only for those who may reveal them).
+    /// A browser asks with a form post (CSRF-checked), never with a link: a GET carrying a
+    /// session cookie is refused; an API call with a bearer token carries no ambient credential.
+    pub fn sensitive(&self, ctx: &Ctx, method_is_get: bool) -> AppResult<bool> {
         let asked = matches!(self.sensitive.as_deref(), Some("1") | Some("true") | Some("on"));
-        if asked && !ctx.user()?.role().can_reveal_sensitive() {
+        if !asked {
+            return Ok(false);
+        }
+        let role = ctx.user()?.role();
+        if !(visibility::may_reveal(role, Guarded::IdNumber) && visibility::may_reveal(role, Guarded::Phone)) {
             return Err(AppError::Forbidden);
         }
-        Ok(asked)
+        if method_is_get && !ctx.bearer {
+            return Err(AppError::bad("sensitive_export_post", ctx.tr.t("err-sensitive-export-post")));
+        }
+        Ok(true)
     }
 }
 
@@ -165,7 +178,21 @@ async fn export(
     Extension(school): Extension<School>,
     Query(q): Query<ExportQuery>,
 ) -> AppResult<Response> {
-    let sensitive = q.sensitive(&ctx)?;
+    export_with(st, ctx, school, q, true).await
+}
+
+/// The export with the sensitive columns: a form post, so it carries the CSRF token.
+async fn export_sensitive(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Form(q): Form<ExportQuery>,
+) -> AppResult<Response> {
+    export_with(st, ctx, school, q, false).await
+}
+
+async fn export_with(st: AppState, ctx: Ctx, school: School, q: ExportQuery, get: bool) -> AppResult<Response> {
+    let sensitive = q.sensitive(&ctx, get)?;
     let bytes = export_bytes(&st.store, &ctx.tr, &school, &q.filter(), sensitive).await?;
     let action = if sensitive { "member.export_sensitive" } else { "member.export" };
     audit::record(&st.store, &Event::new(Some(&school.id), &ctx.actor(), action, &school.id)).await?;

@@ -19,6 +19,7 @@ pub mod error;
 mod evaluations;
 pub mod export;
 mod groups;
+pub mod hashing;
 pub mod i18n;
 pub mod import;
 mod interim;
@@ -45,6 +46,25 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub struct WebConfig {
     /// Mark cookies Secure (served over HTTPS).
     pub secure_cookies: bool,
+    /// `scheme://host[:port]` under which members reach the server (links in QR codes); without
+    /// it, `http://` and the bind address. Never taken from a request's Host header.
+    pub public_url: Option<String>,
+}
+
+impl WebConfig {
+    /// Settings with a public URL (a trailing `/` is dropped).
+    pub fn with_public_url(url: &str) -> WebConfig {
+        WebConfig { public_url: Some(url.trim_end_matches('/').to_string()), ..WebConfig::default() }
+    }
+
+    /// The origin for absolute links.
+    pub fn origin(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| "http://127.0.0.1:8080".to_string())
+    }
+
+    pub fn public_url_is_https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
+    }
 }
 
 #[derive(Clone)]

@@ -33,6 +33,8 @@ struct DetailPage {
     allowed: Vec<(&'static str, String)>,
     groups: Vec<Group>,
     can_edit: bool,
+    /// The field visibility rule lets this reader reveal ID number and phone.
+    can_reveal: bool,
     today: String,
     error: String,
 }
@@ -54,7 +56,8 @@ fn describe(ctx: &Ctx, e: &repo::EventRow) -> String {
 }
 
 async fn detail_page(st: &AppState, ctx: &Ctx, school: School, id: &str, error: String) -> AppResult<Response> {
-    let m = repo::get(&st.store, &school.id, id).await?;
+    let role = ctx.user()?.role();
+    let m = crate::members::visible_detail(role, repo::get(&st.store, &school.id, id).await?);
     let mut events: Vec<(String, repo::EventRow, String)> = repo::events(&st.store, &school.id, id)
         .await?
         .into_iter()
@@ -88,7 +91,8 @@ async fn detail_page(st: &AppState, ctx: &Ctx, school: School, id: &str, error: 
         .map(|k| (k.code(), ctx.tr.t(k.key())))
         .collect();
     let groups = tenancy::groups(&st.store, &school.id).await?;
-    let can_edit = crate::access::ROSTER_EDITORS.contains(&ctx.user()?.role());
+    let can_edit = crate::access::ROSTER_EDITORS.contains(&role);
+    let can_reveal = role.can_reveal_sensitive();
     let title = m.name.clone();
     let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
     let mut resp = render(&DetailPage {
@@ -99,6 +103,7 @@ async fn detail_page(st: &AppState, ctx: &Ctx, school: School, id: &str, error: 
         allowed,
         groups,
         can_edit,
+        can_reveal,
         today,
         error: error.clone(),
     })?;

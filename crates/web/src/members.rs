@@ -7,7 +7,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form};
+use jiaogong_domain::members::visibility::{self, Guarded};
 use jiaogong_domain::members::{self, Field, MemberEventKind, MemberInput, MemberStatus, Post, RawMember};
+use jiaogong_domain::roles::Role;
 use jiaogong_store::audit::{self, Event};
 use jiaogong_store::cache::ReadCache;
 use jiaogong_store::members::{self as repo, Filter, MemberDetail, MemberRow, Sensitive};
@@ -101,15 +103,45 @@ fn rendered_rows() -> &'static ReadCache<std::sync::Arc<str>> {
     CACHE.get_or_init(|| ReadCache::new(2_000))
 }
 
+/// A member's record as `role` may read it (domain `members::visibility`, the one rule for the
+/// pages, the API and the exports): what the rule hides is left out.
+pub fn visible_detail(role: Role, mut m: MemberDetail) -> MemberDetail {
+    if !visibility::sees(role, Guarded::IdNumber) {
+        m.id_masked = None;
+    }
+    if !visibility::sees(role, Guarded::Phone) {
+        m.phone_masked = None;
+    }
+    if !visibility::sees(role, Guarded::BaseSalary) {
+        m.base_salary_fen = None;
+    }
+    m
+}
+
+/// A roster line as `role` may read it (see [`visible_detail`]).
+pub fn visible_row(role: Role, mut m: MemberRow) -> MemberRow {
+    if !visibility::sees(role, Guarded::IdNumber) {
+        m.id_masked = None;
+    }
+    if !visibility::sees(role, Guarded::Phone) {
+        m.phone_masked = None;
+    }
+    m
+}
+
 /// The rows, total and pager of one roster page as HTML.
 async fn rows_html(st: &AppState, ctx: &Ctx, school: &School, q: &ListQuery) -> AppResult<std::sync::Arc<str>> {
     let page = jiaogong_domain::paging::page_number(q.page);
     let gen = jiaogong_store::cache::read_gen();
-    let key = format!("{}\u{1f}{}\u{1f}{}", school.id, ctx.tr.lang.code(), q.query_string(page));
+    let role = ctx.user()?.role();
+    // Readers who see different fields never share a rendered page.
+    let sees = [Guarded::IdNumber, Guarded::Phone].map(|f| u8::from(visibility::sees(role, f)));
+    let key = format!("{}\u{1f}{}\u{1f}{}\u{1f}{sees:?}", school.id, ctx.tr.lang.code(), q.query_string(page));
     if let Some(html) = rendered_rows().get(&key, gen) {
         return Ok(html);
     }
     let (rows, total) = repo::list(&st.store, &school.id, &q.filter(), page, PER_PAGE).await?;
+    let rows = rows.into_iter().map(|r| visible_row(role, r)).collect();
     let prev = if page > 0 { q.query_string(page - 1) } else { String::new() };
     let next = if (page + 1) * PER_PAGE < total { q.query_string(page + 1) } else { String::new() };
     let c = Chrome::new(ctx, "members", String::new());

@@ -314,8 +314,15 @@ async fn export_leaves_out_sensitive_columns_unless_asked_and_audits() {
     let sheet = read(bytes);
     let header: Vec<String> = sheet.rows[0].cells.iter().map(|c| c.to_text()).collect();
     assert!(header.contains(&"姓名".to_string()) && !header.contains(&"身份证号".to_string()), "{header:?}");
-    let r =
-        t.send(t.req("GET", "/s/a/members/export?sensitive=1", Some(t.as_role("chair")), Body::empty(), None)).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            "/s/a/members/export",
+            Some(t.as_role("chair")),
+            Body::from("sensitive=1"),
+            Some("application/x-www-form-urlencoded"),
+        ))
+        .await;
     let bytes = axum::body::to_bytes(r.into_body(), 1 << 24).await.unwrap().to_vec();
     let sheet = read(bytes);
     let all: Vec<String> = sheet.rows.iter().flat_map(|r| r.cells.iter().map(|c| c.to_text())).collect();
@@ -329,13 +336,25 @@ async fn export_leaves_out_sensitive_columns_unless_asked_and_audits() {
 async fn chair_creates_an_account_that_can_log_in_but_cannot_hand_out_admin() {
     let t = common::app().await;
     let chair = t.as_role("chair");
+    // A1 has the account u-member already (one account per member): the new account is for A2.
+    let r = t
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/members",
+            Some(chair),
+            Body::from(r#"{"name": "甲二", "employee_no": "A2"}"#),
+            Some("application/json"),
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let a2 = serde_json::from_str::<serde_json::Value>(&common::body_text(r).await).unwrap()["id"].clone();
     let form = |body: &str| Body::from(body.to_string());
     let r = t
         .send(t.req(
             "POST",
             "/s/a/accounts",
             Some(chair),
-            form("username=teacher1&employee_no=A1&role=member"),
+            form("username=teacher1&employee_no=A2&role=member"),
             Some("application/x-www-form-urlencoded"),
         ))
         .await;
@@ -346,7 +365,7 @@ async fn chair_creates_an_account_that_can_log_in_but_cannot_hand_out_admin() {
     assert_eq!(password.len(), 12);
     let (user, hash) = jiaogong_store::accounts::user_by_username(&t.store, "teacher1").await.unwrap().unwrap();
     assert!(jiaogong_store::accounts::verify_password(&password, &hash));
-    assert_eq!((user.role.as_str(), user.member_id.as_deref()), ("member", Some(t.member_a.as_str())));
+    assert_eq!((user.role.as_str(), user.member_id.as_deref()), ("member", a2.as_str()));
     let r = t
         .send(t.req(
             "POST",

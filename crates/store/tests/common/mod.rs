@@ -63,6 +63,20 @@ pub async fn all() -> Vec<TestDb> {
 }
 
 impl TestDb {
+    /// A second store on the same database, as a second server would open it.
+    pub async fn second_server(&self) -> Store {
+        let url = match (&self.sqlite_path, &self.pg_admin) {
+            (Some(path), _) => format!("sqlite://{}", path.display()),
+            (None, Some((base, db))) => {
+                let mut url = url::Url::parse(base).unwrap();
+                url.set_path(&format!("/{db}"));
+                url.to_string()
+            }
+            (None, None) => unreachable!("a test database is SQLite or PostgreSQL"),
+        };
+        Store::open(&url, crypto()).await.unwrap()
+    }
+
     pub async fn drop_db(self) {
         self.store.close().await;
         if let Some((base, db)) = &self.pg_admin {

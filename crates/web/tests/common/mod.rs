@@ -63,6 +63,11 @@ pub async fn user(
 }
 
 pub async fn app() -> TestApp {
+    app_with(WebConfig::default()).await
+}
+
+/// The test app with the given web settings.
+pub async fn app_with(config: WebConfig) -> TestApp {
     let dir = TempDir(std::env::temp_dir().join(format!("jg-web-{}", jiaogong_store::new_id())));
     std::fs::create_dir_all(&dir.0).unwrap();
     let store =
@@ -97,7 +102,7 @@ pub async fn app() -> TestApp {
     }
     sessions.insert("sysadmin", user(&store, None, None, "sysadmin", Role::Admin, None).await);
     let chair_b = user(&store, Some(&b), None, "chair-b", Role::Chair, None).await;
-    let app = jiaogong_web::app(AppState { store: store.clone(), config: Arc::new(WebConfig::default()) });
+    let app = jiaogong_web::app(AppState { store: store.clone(), config: Arc::new(config) });
     TestApp { app, store, school_a: a, school_b: b, member_a, member_b, sessions, chair_b, _dir: dir }
 }
 
