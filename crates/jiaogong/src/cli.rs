@@ -52,6 +52,13 @@ enum Cmd {
         /// QR codes; https also marks cookies Secure). Default: http:// and the bind address.
         #[arg(long, env = "JIAOGONG_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Seconds a client has to send a request's headers; also how long an idle kept-alive
+        /// connection stays open.
+        #[arg(long, env = "JIAOGONG_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+        header_timeout_secs: u64,
+        /// Connections served at once; more clients wait until one closes.
+        #[arg(long, env = "JIAOGONG_MAX_CONNECTIONS", default_value_t = 512)]
+        max_connections: usize,
     },
     /// Create demo data without serving.
     Demo {
@@ -245,8 +252,12 @@ pub async fn open(g: &Global) -> anyhow::Result<Store> {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let g = cli.global.clone();
     match cli.cmd {
-        Cmd::Serve { bind, demo, secure_cookies, public_url } => {
-            serve(&g, &bind, demo, secure_cookies, public_url.as_deref()).await
+        Cmd::Serve { bind, demo, secure_cookies, public_url, header_timeout_secs, max_connections } => {
+            let limits = jiaogong_web::server::Limits {
+                header_timeout: std::time::Duration::from_secs(header_timeout_secs.max(1)),
+                max_connections: max_connections.max(1),
+            };
+            serve(&g, &bind, demo, secure_cookies, public_url.as_deref(), limits).await
         }
         Cmd::Demo { schools } => {
             let store = open(&g).await?;
@@ -398,6 +409,7 @@ async fn serve(
     demo: bool,
     secure_cookies: bool,
     public_url: Option<&str>,
+    limits: jiaogong_web::server::Limits,
 ) -> anyhow::Result<ExitCode> {
     let addr: SocketAddr = bind.parse().map_err(|_| usage(format!("--bind 地址无效：{bind}（例：127.0.0.1:8080）")))?;
     if let Some(u) = public_url {
@@ -426,11 +438,10 @@ async fn serve(
     let state = jiaogong_web::AppState { store, config: Arc::new(config) };
     let app = jiaogong_web::app(state);
     out!("教工之家已启动：http://{addr}/");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    jiaogong_web::server::serve(listener, app, limits, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -31,6 +31,7 @@ pub mod pages;
 mod polls;
 pub mod proposals;
 mod selections;
+pub mod server;
 mod sessions;
 
 use std::sync::Arc;
