@@ -81,8 +81,11 @@ async fn create_session(
         Ok(d) => d.format("%Y-%m-%d").to_string(),
         Err(e) => return list_with(&st, &ctx, school, ctx.tr.validation(&e)).await,
     };
-    let title = jiaogong_domain::text::normalize(&f.title);
-    if title.is_empty() || !(1..=99).contains(&term) || !(1..=99).contains(&number) {
+    let title = match jiaogong_domain::text::line(&f.title, 100) {
+        Ok(t) => t,
+        Err(e) => return list_with(&st, &ctx, school, ctx.name_error(&e, "congress-err-numbers")).await,
+    };
+    if !(1..=99).contains(&term) || !(1..=99).contains(&number) {
         return list_with(&st, &ctx, school, ctx.tr.t("congress-err-numbers")).await;
     }
     let mut tx = st.store.begin().await?;
@@ -373,10 +376,10 @@ async fn create_poll(
     Form(f): Form<PollForm>,
 ) -> AppResult<Response> {
     let s = repo::session(&st.store, &school.id, &id).await?;
-    let title = jiaogong_domain::text::normalize(&f.title);
-    if title.is_empty() {
-        return page_with(&st, &ctx, school, &id, ctx.tr.t("poll-title-required")).await;
-    }
+    let title = match jiaogong_domain::text::line(&f.title, 100) {
+        Ok(t) => t,
+        Err(e) => return page_with(&st, &ctx, school, &id, ctx.name_error(&e, "poll-title-required")).await,
+    };
     let voters = repo::body_ids(&st.store, &s).await?;
     let quorum = jiaogong_store::congress_settings::get(&st.store, &school.id).await?.quorum.to_string();
     // 决议: more than half of the whole body (全体代表过半数), quorum as the school set it.

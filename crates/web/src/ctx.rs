@@ -44,6 +44,14 @@ impl Ctx {
     pub fn user(&self) -> Result<&User, AppError> {
         self.user.as_ref().ok_or(AppError::Unauthenticated)
     }
+    /// The message for a refused name: the text check's own for control characters (the form's
+    /// usual message would not say what is wrong), else the form's message `fallback`.
+    pub fn name_error(&self, e: &jiaogong_domain::ValidationError, fallback: &str) -> String {
+        match e {
+            jiaogong_domain::ValidationError::ControlChars => self.tr.validation(e),
+            _ => self.tr.t(fallback),
+        }
+    }
     pub fn actor(&self) -> String {
         self.user.as_ref().map(|u| u.username.clone()).unwrap_or_else(|| "anonymous".into())
     }

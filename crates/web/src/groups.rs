@@ -58,10 +58,10 @@ async fn create_group(
     Extension(school): Extension<School>,
     Form(f): Form<GroupForm>,
 ) -> AppResult<Response> {
-    let name = jiaogong_domain::text::normalize(&f.name);
-    if name.is_empty() || name.chars().count() > 30 {
-        return groups_page(&st, &ctx, school, ctx.tr.t("err-group-name")).await;
-    }
+    let name = match jiaogong_domain::text::line(&f.name, 30) {
+        Ok(n) => n,
+        Err(e) => return groups_page(&st, &ctx, school, ctx.name_error(&e, "err-group-name")).await,
+    };
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
     match tenancy::create_group(&mut tx, &school.id, &name, f.is_retired.is_some()).await {

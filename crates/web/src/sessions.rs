@@ -57,12 +57,10 @@ async fn add_item(
     if !agenda::KINDS.contains(&f.kind.as_str()) {
         return Err(AppError::bad("kind", ctx.tr.t("err-bad-value")));
     }
-    let title = jiaogong_domain::text::normalize(&f.title);
+    let title = jiaogong_domain::text::line(&f.title, 100)
+        .map_err(|e| AppError::bad("title", ctx.name_error(&e, "session-err-title")))?;
     // Documents keep their line breaks; only the ends are trimmed.
     let body = f.body.replace("\r\n", "\n").trim().to_string();
-    if title.is_empty() || title.chars().count() > 100 {
-        return Err(AppError::bad("title", ctx.tr.t("session-err-title")));
-    }
     if body.chars().count() > 50_000 {
         return Err(AppError::bad("body", ctx.tr.t("session-err-body")));
     }

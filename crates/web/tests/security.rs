@@ -307,6 +307,11 @@ async fn names_with_nul_or_bidi_overrides_are_refused_everywhere() {
         ))
         .await;
     assert!(common::body_text(r).await.contains("控制字符"));
+    let r = t.send(form(&t, "/s/a/groups", t.as_role("chair"), &format!("name={}", enc("语文\u{202E}组")))).await;
+    assert!(common::body_text(r).await.contains("控制字符"));
+    let body = format!("title={}&kind=resolution&quorum=&threshold=1/2&base=valid", enc("表决\u{0}"));
+    let r = t.send(form(&t, "/s/a/polls", t.as_role("chair"), &body)).await;
+    assert!(common::body_text(r).await.contains("控制字符"));
     let r = t
         .send(t.req(
             "POST",

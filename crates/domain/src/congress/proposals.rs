@@ -248,6 +248,8 @@ pub enum ProposalError {
     NotResponder,
     #[error("the member named to answer has no account in this school")]
     ResponderUnknown,
+    #[error("the title has control or text-direction characters")]
+    ControlChars,
 }
 
 impl ProposalError {
@@ -272,6 +274,7 @@ impl ProposalError {
             ProposalError::DueInThePast => "proposal-err-due",
             ProposalError::NotResponder => "proposal-err-not-responder",
             ProposalError::ResponderUnknown => "proposal-err-responder",
+            ProposalError::ControlChars => "err-control-chars",
         }
     }
 
@@ -453,15 +456,13 @@ pub struct ProposalText {
 
 impl ProposalText {
     pub fn parse(title: &str, reason: &str, measures: &str, category: Category) -> Result<ProposalText, ProposalError> {
-        let title = crate::text::normalize(title);
+        let title = crate::text::line(title, TITLE_MAX).map_err(|e| match e {
+            crate::ValidationError::Required => ProposalError::TitleRequired,
+            crate::ValidationError::TooLong { max } => ProposalError::TooLong { max },
+            _ => ProposalError::ControlChars,
+        })?;
         let reason = reason.trim().replace("\r\n", "\n");
         let measures = measures.trim().replace("\r\n", "\n");
-        if title.is_empty() {
-            return Err(ProposalError::TitleRequired);
-        }
-        if title.chars().count() > TITLE_MAX {
-            return Err(ProposalError::TooLong { max: TITLE_MAX });
-        }
         if reason.is_empty() {
             return Err(ProposalError::ReasonTextRequired);
         }

@@ -210,6 +210,7 @@ fn a_proposal_text_needs_title_reason_and_measures_within_limits() {
     let ok = ProposalText::parse("  关于增设教师休息室的提案 ", "案由", "措施", Category::Welfare).unwrap();
     assert_eq!(ok.title, "关于增设教师休息室的提案");
     assert_eq!(ProposalText::parse(" ", "a", "b", Category::Other), Err(ProposalError::TitleRequired));
+    assert_eq!(ProposalText::parse("a\u{202E}b", "a", "b", Category::Other), Err(ProposalError::ControlChars));
     assert_eq!(ProposalText::parse("t", "\n ", "b", Category::Other), Err(ProposalError::ReasonTextRequired));
     assert_eq!(ProposalText::parse("t", "a", "", Category::Other), Err(ProposalError::MeasuresRequired));
     let long = "长".repeat(TITLE_MAX + 1);

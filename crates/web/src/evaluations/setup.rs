@@ -92,10 +92,7 @@ pub(super) async fn list(
 
 /// The setup form into settings, or the message to show.
 fn parse_draft(ctx: &Ctx, d: &Draft, cs: &CongressSettings) -> Result<(String, EvaluationSettings), String> {
-    let title = jiaogong_domain::text::normalize(&d.title);
-    if title.is_empty() || title.chars().count() > 60 {
-        return Err(ctx.tr.t("eval-err-title"));
-    }
+    let title = jiaogong_domain::text::line(&d.title, 60).map_err(|e| ctx.name_error(&e, "eval-err-title"))?;
     let grades = parse_grades(&d.grades).map_err(|e| eval_error(ctx, &e))?;
     let items = parse_items(&d.items).map_err(|e| eval_error(ctx, &e))?;
     let electorate = Electorate::from_code(&d.electorate).ok_or_else(|| ctx.tr.t("err-bad-value"))?;
@@ -103,7 +100,9 @@ fn parse_draft(ctx: &Ctx, d: &Draft, cs: &CongressSettings) -> Result<(String, E
         d.min_group_size.trim().parse().map_err(|_| eval_error(ctx, &EvaluationError::MinGroupSize))?;
     let mut groups = Vec::new();
     for (name, who, weight) in &d.groups {
-        let name = jiaogong_domain::text::normalize(name);
+        let name = jiaogong_domain::text::optional_line(name, 30)
+            .map_err(|e| ctx.name_error(&e, "err-bad-value"))?
+            .unwrap_or_default();
         if name.is_empty() && weight.trim().is_empty() {
             continue;
         }

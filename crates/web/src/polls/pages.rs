@@ -406,11 +406,13 @@ async fn manage_create(
     Extension(school): Extension<School>,
     Form(f): Form<CreateForm>,
 ) -> AppResult<Response> {
-    let title = jiaogong_domain::text::normalize(&f.title);
-    if title.is_empty() || title.chars().count() > 100 {
-        let msg = ctx.tr.t("poll-title-required");
-        return manage_list_with(&st, &ctx, school, f, msg).await;
-    }
+    let title = match jiaogong_domain::text::line(&f.title, 100) {
+        Ok(t) => t,
+        Err(e) => {
+            let msg = ctx.name_error(&e, "poll-title-required");
+            return manage_list_with(&st, &ctx, school, f, msg).await;
+        }
+    };
     let rules = match ballots::chosen_rules(&f.quorum, &f.threshold, &f.base) {
         Ok(r) => json!(r),
         Err(e) => {
@@ -421,12 +423,18 @@ async fn manage_create(
     let poll = match f.kind.as_str() {
         "resolution" => json!({"title": title, "kind": "resolution", "rules": rules}),
         "election" => {
-            let candidates: Vec<String> = f
+            let candidates: Result<Vec<Option<String>>, _> = f
                 .candidates
                 .split(['\n', ',', '，', '、'])
-                .map(jiaogong_domain::text::normalize)
-                .filter(|c| !c.is_empty())
+                .map(|c| jiaogong_domain::text::optional_line(c, 50))
                 .collect();
+            let candidates: Vec<String> = match candidates {
+                Ok(c) => c.into_iter().flatten().collect(),
+                Err(e) => {
+                    let msg = ctx.name_error(&e, "poll-election-fields");
+                    return manage_list_with(&st, &ctx, school, f, msg).await;
+                }
+            };
             let seats: u64 = f.seats.trim().parse().unwrap_or(0);
             if candidates.is_empty() || seats == 0 {
                 let msg = ctx.tr.t("poll-election-fields");

@@ -84,11 +84,12 @@ pub(super) async fn create(
     Extension(school): Extension<School>,
     Form(f): Form<CreateForm>,
 ) -> AppResult<Response> {
-    let title = jiaogong_domain::text::normalize(&f.title);
-    let award = jiaogong_domain::text::normalize(&f.award);
-    if title.is_empty() || award.is_empty() || title.chars().count() > 60 || award.chars().count() > 20 {
-        return list_with(&st, &ctx, school, ctx.tr.t("sel-err-title")).await;
-    }
+    let names =
+        jiaogong_domain::text::line(&f.title, 60).and_then(|t| Ok((t, jiaogong_domain::text::line(&f.award, 20)?)));
+    let (title, award) = match names {
+        Ok(n) => n,
+        Err(e) => return list_with(&st, &ctx, school, ctx.name_error(&e, "sel-err-title")).await,
+    };
     let default_days = i64::from(jiaogong_store::congress_settings::get(&st.store, &school.id).await?.publicity_days);
     let (Some(quota), Some(min_years), Some(days)) = (
         number(&f.quota, 0, 1..=200),

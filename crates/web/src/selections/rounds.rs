@@ -50,10 +50,11 @@ pub(super) async fn open_round(
     } else {
         let mut rows = Vec::new();
         for ((kind, label), weight) in get_all("kind").into_iter().zip(get_all("label")).zip(get_all("weight")) {
-            let label = jiaogong_domain::text::normalize(&label);
-            if label.is_empty() {
-                continue;
-            }
+            let label = match jiaogong_domain::text::optional_line(&label, 60) {
+                Ok(Some(l)) => l,
+                Ok(None) => continue,
+                Err(e) => return manage_with(&st, &ctx, school, &id, ctx.tr.validation(&e)).await,
+            };
             let Some(weight) = weight.trim().parse::<u64>().ok().filter(|w| (1..=100).contains(w)) else {
                 return manage_with(&st, &ctx, school, &id, sel_error(&ctx, &SelectionError::BadRound)).await;
             };
