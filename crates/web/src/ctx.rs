@@ -83,6 +83,7 @@ fn client_ip(extensions: &axum::http::Extensions) -> String {
 pub async fn context(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let api = parts.uri.path().starts_with("/api/");
+    let is_static = parts.uri.path().starts_with("/static/");
     let accept_lang = parts
         .headers
         .get(header::ACCEPT_LANGUAGE)
@@ -108,13 +109,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     };
     let shape = |ctx: &Ctx| ErrorShape { api: ctx.api, tr: ctx.tr };
 
-    let bearer = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .map(str::to_string);
+    let bearer = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer_token);
     if let Some(token) = bearer {
         match accounts::user_by_api_token(&state.store, &token).await {
             Ok(Some(user)) => {
@@ -164,6 +159,11 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             Some(t) => !ctx.csrf.is_empty() && constant_eq(t.as_bytes(), ctx.csrf.as_bytes()),
             None => false,
         };
+        // A write from nobody is unauthenticated, not forged (the login and set-up forms excepted,
+        // which anyone may send and which need their pre-session token).
+        if !ok && ctx.user.is_none() && !public_write(parts.uri.path()) {
+            return AppError::Unauthenticated.render(shape(&ctx));
+        }
         if !ok {
             audit_refusal(&state, &ctx, None, "csrf.denied", parts.uri.path()).await;
             return AppError::Csrf.render(shape(&ctx));
@@ -176,8 +176,23 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     parts.extensions.insert(ctx.clone());
     let req = Request::from_parts(parts, body);
     let mut resp = next.run(req).await;
-    if let Some(Deferred(err)) = resp.extensions_mut().remove::<Deferred>() {
+    let deferred = match resp.extensions_mut().remove::<Deferred>() {
+        Some(Deferred(err)) => Some(err),
+        None => bare_error(&mut resp, ctx.api).await,
+    };
+    if let Some(err) = deferred {
+        let kept = std::mem::take(resp.headers_mut());
         resp = err.render(shape(&ctx));
+        // The router's `Allow` (405) and the like stay.
+        for (name, value) in kept.iter() {
+            if !resp.headers().contains_key(name) && name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                resp.headers_mut().insert(name, value.clone());
+            }
+        }
+    }
+    // What the API returns and what a logged-in page shows is personal: no cache keeps it.
+    if (ctx.api || (ctx.user.is_some() && !is_static)) && !resp.headers().contains_key(header::CACHE_CONTROL) {
+        resp.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     }
     if set_pre && ctx.user.is_none() {
         let secure = if secure_cookies(&state, &ctx) { "; Secure" } else { "" };
@@ -251,6 +266,42 @@ pub async fn audit_anonymous(state: &AppState, ctx: &Ctx, action: &str, subject:
     if let Err(e) = jiaogong_store::audit::record(&state.store, &event).await {
         tracing::error!(action, "audit: {e}");
     }
+}
+
+/// The token of an `Authorization: Bearer …` header; the scheme is case-insensitive (RFC 9110).
+fn bearer_token(value: &str) -> Option<String> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// Whether a path is one of the forms anyone may send (login, set-up): the access table's public
+/// unsafe routes.
+fn public_write(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    crate::access::TABLE.iter().filter(|(m, _, a)| *m != "GET" && matches!(a, crate::access::Allow::Public)).any(
+        |(_, pattern, _)| {
+            let p: Vec<&str> = pattern.split('/').collect();
+            p.len() == segments.len() && p.iter().zip(&segments).all(|(p, s)| p.starts_with('{') || p == s)
+        },
+    )
+}
+
+/// A client or server error that did not come from `AppError` (axum's extractor rejections, the
+/// body limit, the router's fallbacks) becomes one, unless it already has the caller's shape:
+/// JSON for the API, HTML for pages.
+async fn bare_error(resp: &mut Response, api: bool) -> Option<AppError> {
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    let ct = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let shaped = if api { ct.starts_with("application/json") } else { ct.starts_with("text/html") };
+    if shaped {
+        return None;
+    }
+    let body = std::mem::take(resp.body_mut());
+    let text = to_bytes(body, 64 * 1024).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    Some(AppError::from_bare(status, &text))
 }
 
 fn constant_eq(a: &[u8], b: &[u8]) -> bool {

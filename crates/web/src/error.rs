@@ -5,6 +5,12 @@
 //! as a toast (an htmx fragment, or the error page for a full request); API callers get
 //! `{"error": {"code", "message"}}` with a fitting 4xx. Unexpected failures are logged with
 //! detail and shown as a generic message with status 500.
+//!
+//! Nothing else reaches the caller: a response that some other part of the stack made on its
+//! own (axum's extractor rejections for a query, JSON body, form or path it cannot read; the
+//! body-size limit; the router's 404 and 405) is turned into the same shape by
+//! [`AppError::from_bare`] in the context middleware, so an API caller always gets JSON and a
+//! page visitor our page in their language.
 
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -31,6 +37,15 @@ pub enum AppError {
     Csrf,
     TooLarge,
     Throttled,
+    /// The route exists, but not for this method.
+    MethodNotAllowed,
+    /// A request the server cannot read (query, body, form, path, media type), with axum's
+    /// technical detail for API callers.
+    Unreadable {
+        status: StatusCode,
+        code: &'static str,
+        detail: String,
+    },
     Internal(String),
 }
 
@@ -55,6 +70,8 @@ impl AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Unreadable { status, .. } => *status,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -68,6 +85,8 @@ impl AppError {
             AppError::Csrf => "csrf_failed",
             AppError::TooLarge => "too_large",
             AppError::Throttled => "too_many_attempts",
+            AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::Unreadable { code, .. } => code,
             AppError::Internal(_) => "internal",
         }
     }
@@ -81,7 +100,39 @@ impl AppError {
             AppError::Csrf => tr.t("err-csrf"),
             AppError::TooLarge => tr.t("err-upload-too-large"),
             AppError::Throttled => tr.t("err-throttled"),
+            AppError::MethodNotAllowed => tr.t("err-method-not-allowed"),
+            AppError::Unreadable { code, detail, .. } => match *code {
+                "bad_query" => tr.t1("err-bad-query", "detail", detail),
+                "bad_json" => tr.t1("err-bad-json", "detail", detail),
+                "bad_path" => tr.t1("err-bad-path", "detail", detail),
+                "unsupported_media_type" => tr.t("err-unsupported-media-type"),
+                // A form comes from our own page: its technical detail means nothing to the user.
+                "bad_form" => tr.t("err-bad-form"),
+                _ => tr.t1("err-bad-request", "detail", detail),
+            },
             AppError::Internal(_) => tr.t("err-internal"),
+        }
+    }
+
+    /// The error for a response that was made without `AppError` (axum's extractor rejections,
+    /// the body limit, the router's fallbacks): its status and plain-text body decide.
+    pub fn from_bare(status: StatusCode, body: &str) -> AppError {
+        let detail = body.trim().chars().take(300).collect::<String>();
+        let unreadable = |code| AppError::Unreadable { status, code, detail: detail.clone() };
+        match status {
+            StatusCode::NOT_FOUND => AppError::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
+            StatusCode::UNAUTHORIZED => AppError::Unauthenticated,
+            StatusCode::FORBIDDEN => AppError::Forbidden,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => unreadable("unsupported_media_type"),
+            s if s.is_server_error() => AppError::Internal(format!("{status}: {detail}")),
+            _ if body.contains("length limit exceeded") => AppError::TooLarge,
+            _ if body.starts_with("Failed to deserialize query string") => unreadable("bad_query"),
+            _ if body.contains("JSON") => unreadable("bad_json"),
+            _ if body.contains("form") || body.contains("Form") || body.contains("multipart") => unreadable("bad_form"),
+            _ if body.contains("path") || body.contains("URL") => unreadable("bad_path"),
+            _ => unreadable("bad_request"),
         }
     }
 

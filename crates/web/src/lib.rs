@@ -123,8 +123,12 @@ pub fn app(state: AppState) -> Router {
     let Routes { router, .. } = routes();
     router
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), access::guard))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::context))
+        // Unknown paths and wrong methods are errors like any other (JSON on the API).
+        .fallback(|| async { error::AppError::NotFound })
+        .method_not_allowed_fallback(|| async { error::AppError::MethodNotAllowed })
+        // Inside the context, so a body over the limit gets the caller's error shape.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(ctx::MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::context))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),

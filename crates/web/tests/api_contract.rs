@@ -1,0 +1,194 @@
+//! The API as a contract: every error is the JSON shape of API.md, the OpenAPI document lists
+//! exactly the router's `/api/v1` routes and is valid OpenAPI, and the transport rules (405,
+//! 401 before CSRF, case-insensitive `Bearer`, no caching of personal data) hold.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode};
+use serde_json::Value;
+
+async fn token(t: &common::TestApp, username: &str) -> String {
+    let user = jiaogong_store::accounts::user_by_username(&t.store, username).await.unwrap().unwrap().0;
+    let mut tx = t.store.begin().await.unwrap();
+    let secret = jiaogong_store::accounts::create_api_token(&mut tx, &user.id, "contract").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    secret
+}
+
+fn api(method: &str, uri: &str, bearer: &str, body: impl Into<Body>, ct: Option<&str>) -> Request<Body> {
+    let mut r = Request::builder().method(method).uri(uri).header("authorization", format!("Bearer {bearer}"));
+    if let Some(ct) = ct {
+        r = r.header("content-type", ct);
+    }
+    r.body(body.into()).unwrap()
+}
+
+/// Asserts the response is `{"error": {"code", "message"}}` JSON with a Chinese message, and
+/// returns the code.
+async fn json_error(r: Response<Body>, status: StatusCode, what: &str) -> String {
+    assert_eq!(r.status(), status, "{what}");
+    let ct = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    assert!(ct.starts_with("application/json"), "{what}: content-type {ct:?}");
+    let text = common::body_text(r).await;
+    let v: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{what}: not JSON: {text:?}"));
+    let code = v["error"]["code"].as_str().unwrap_or_else(|| panic!("{what}: no code in {text}"));
+    assert!(
+        !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+        "{what}: code {code:?} is not snake_case"
+    );
+    let message = v["error"]["message"].as_str().unwrap_or_else(|| panic!("{what}: no message in {text}"));
+    assert!(message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{what}: message not Chinese: {message}");
+    code.to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_api_error_is_the_json_error_shape() {
+    let t = common::app().await;
+    let chair = token(&t, "u-chair").await;
+    // Unknown path under /api/v1.
+    let r = t.send(api("GET", "/api/v1/no/such/thing", &chair, Body::empty(), None)).await;
+    assert_eq!(json_error(r, StatusCode::NOT_FOUND, "unknown path").await, "not_found");
+    // Also without credentials.
+    let r = t.send(Request::builder().uri("/api/v1/nothing-here").body(Body::empty()).unwrap()).await;
+    json_error(r, StatusCode::NOT_FOUND, "unknown path, anonymous").await;
+    // A query the server cannot read.
+    let r = t.send(api("GET", "/api/v1/schools/a/members?page=abc", &chair, Body::empty(), None)).await;
+    assert_eq!(json_error(r, StatusCode::BAD_REQUEST, "bad query").await, "bad_query");
+    // Bad JSON bodies.
+    for body in ["{", "[]", "\"x\"", ""] {
+        let r = t.send(api("POST", "/api/v1/schools/a/members", &chair, body, Some("application/json"))).await;
+        let status = r.status();
+        assert!(status == StatusCode::BAD_REQUEST || status == StatusCode::UNPROCESSABLE_ENTITY, "{body:?}: {status}");
+        json_error(r, status, &format!("bad json {body:?}")).await;
+    }
+    // An oversized body, announced or not.
+    let big = vec![b'x'; jiaogong_web::ctx::MAX_BODY + 1];
+    let r = t.send(api("POST", "/api/v1/schools/a/members", &chair, big, Some("application/json"))).await;
+    assert_eq!(json_error(r, StatusCode::PAYLOAD_TOO_LARGE, "oversized body").await, "too_large");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_method_is_405_and_json_on_the_api() {
+    let t = common::app().await;
+    let chair = token(&t, "u-chair").await;
+    let r = t.send(api("DELETE", "/api/v1/schools/a/members", &chair, Body::empty(), None)).await;
+    let allow = r.headers().get("allow").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    assert_eq!(json_error(r, StatusCode::METHOD_NOT_ALLOWED, "DELETE members").await, "method_not_allowed");
+    assert!(allow.contains("GET") && allow.contains("POST"), "Allow header: {allow:?}");
+    // On pages: 405 too, with our page.
+    let who = t.as_role("chair");
+    let r = t.send(t.req("PUT", "/s/a/members", Some(who), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let text = common::body_text(r).await;
+    assert!(text.contains("<html"), "page 405 is our page: {text:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_form_is_a_chinese_error_page() {
+    let t = common::app().await;
+    let who = t.as_role("chair");
+    // The groups form without its fields.
+    let r = t
+        .send(t.req(
+            "POST",
+            "/s/a/groups",
+            Some(who),
+            Body::from("nothing=1"),
+            Some("application/x-www-form-urlencoded"),
+        ))
+        .await;
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let ct = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    assert!(ct.starts_with("text/html"), "content-type {ct:?}");
+    let text = common::body_text(r).await;
+    assert!(!text.contains("Failed to deserialize"), "axum's text leaks: {text}");
+    assert!(text.contains("表单"), "no Chinese explanation: {text}");
+    // Unknown page: our page, not an empty body.
+    let r = t.send(t.req("GET", "/no/such/page", Some(who), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let text = common::body_text(r).await;
+    assert!(text.contains("<html"), "404 page: {text:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unauthenticated_write_is_401_not_a_csrf_failure() {
+    let t = common::app().await;
+    let r = t
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/api/v1/schools/a/members")
+                .header("content-type", "application/json")
+                .body(Body::from("{}"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(json_error(r, StatusCode::UNAUTHORIZED, "anonymous API write").await, "unauthenticated");
+    // A page write without a session goes to the login page, not a CSRF error.
+    let r = t
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/s/a/groups")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from("name=x"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers().get("location").unwrap(), "/login");
+    // The login form itself still needs its CSRF token.
+    let r = t
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/login")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from("username=a&password=b"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let t = common::app().await;
+    let chair = token(&t, "u-chair").await;
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let r = t
+            .send(
+                Request::builder()
+                    .uri("/api/v1/me")
+                    .header("authorization", format!("{scheme} {chair}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{scheme}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personal_data_is_never_cached() {
+    let t = common::app().await;
+    let chair = token(&t, "u-chair").await;
+    let no_store = |r: &Response<Body>| {
+        r.headers().get("cache-control").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("no-store"))
+    };
+    for uri in ["/api/v1/me", "/api/v1/schools/a/members", &format!("/api/v1/members/{}", t.member_a)] {
+        let r = t.send(api("GET", uri, &chair, Body::empty(), None)).await;
+        assert_eq!(r.status(), StatusCode::OK, "{uri}");
+        assert!(no_store(&r), "{uri} may be cached");
+    }
+    let r = t.send(api("GET", "/api/v1/nope", &chair, Body::empty(), None)).await;
+    assert!(no_store(&r), "API errors may be cached");
+    let who = t.as_role("chair");
+    for uri in ["/s/a/members", &format!("/s/a/members/{}", t.member_a), "/profile"] {
+        let r = t.send(t.req("GET", uri, Some(who), Body::empty(), None)).await;
+        assert_eq!(r.status(), StatusCode::OK, "{uri}");
+        assert!(no_store(&r), "logged-in page {uri} may be cached");
+    }
+}
