@@ -192,3 +192,118 @@ async fn personal_data_is_never_cached() {
         assert!(no_store(&r), "logged-in page {uri} may be cached");
     }
 }
+
+async fn openapi_document(t: &common::TestApp) -> Value {
+    let r = t.send(Request::builder().uri("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    serde_json::from_str(&common::body_text(r).await).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_lists_every_api_route_and_no_other() {
+    let t = common::app().await;
+    let doc = openapi_document(&t).await;
+    let routes: Vec<(String, String)> = jiaogong_web::routes()
+        .list
+        .iter()
+        .filter(|(_, p)| p.starts_with("/api/v1/"))
+        .map(|(m, p)| (m.to_lowercase(), p.to_string()))
+        .collect();
+    let mut missing = Vec::new();
+    for (m, p) in &routes {
+        if doc["paths"][p][m].is_null() {
+            missing.push(format!("{m} {p}"));
+        }
+    }
+    assert!(missing.is_empty(), "routes missing from the OpenAPI document: {missing:?}");
+    let mut extra = Vec::new();
+    for (p, item) in doc["paths"].as_object().unwrap() {
+        for m in item.as_object().unwrap().keys() {
+            if !routes.iter().any(|(rm, rp)| rm == m && rp == p) {
+                extra.push(format!("{m} {p}"));
+            }
+        }
+    }
+    assert!(extra.is_empty(), "operations in the OpenAPI document without a route: {extra:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_has_an_id_tags_a_response_schema_and_its_errors() {
+    let t = common::app().await;
+    let doc = openapi_document(&t).await;
+    let mut ids = std::collections::HashSet::new();
+    for (p, item) in doc["paths"].as_object().unwrap() {
+        for (m, op) in item.as_object().unwrap() {
+            let what = format!("{m} {p}");
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{what}: no operationId"));
+            assert!(ids.insert(id.to_string()), "{what}: operationId {id} twice");
+            assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{what}: no tags");
+            let responses = op["responses"].as_object().unwrap_or_else(|| panic!("{what}: no responses"));
+            let ok = responses.iter().find(|(s, _)| s.starts_with('2')).unwrap_or_else(|| panic!("{what}: no 2xx"));
+            assert!(ok.1["content"].is_object(), "{what}: success response without a schema");
+            if p == "/api/v1/openapi.json" {
+                continue;
+            }
+            for status in ["400", "401", "403", "404", "422"] {
+                assert_eq!(
+                    responses.get(status).map(|r| r["$ref"].clone()),
+                    Some(Value::from("#/components/responses/Error")),
+                    "{what}: error {status} not documented"
+                );
+            }
+            if m != "get" {
+                for status in ["409", "413"] {
+                    assert!(responses.contains_key(status), "{what}: error {status} not documented");
+                }
+            }
+        }
+    }
+}
+
+/// The Python interpreter that has `openapi_spec_validator` (and schemathesis): `JIAOGONG_PYTHON`,
+/// else the virtual environment `.ci/run` makes, else `python3`.
+fn python_with(module: &str) -> Option<String> {
+    let home = std::env::var("HOME").unwrap_or_default();
+    let candidates = [
+        std::env::var("JIAOGONG_PYTHON").unwrap_or_default(),
+        format!("{home}/.cache/jiaogong-venv/bin/python"),
+        "python3".to_string(),
+    ];
+    candidates.into_iter().filter(|c| !c.is_empty()).find(|py| {
+        std::process::Command::new(py)
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_passes_a_real_validator() {
+    let Some(py) = python_with("openapi_spec_validator") else {
+        assert!(
+            std::env::var_os("JIAOGONG_REQUIRE_FUZZER").is_none(),
+            "openapi-spec-validator is required (JIAOGONG_REQUIRE_FUZZER) but not installed"
+        );
+        eprintln!("SKIPPED: the_openapi_document_passes_a_real_validator: Python openapi-spec-validator not found (set JIAOGONG_PYTHON; .ci/run installs it)");
+        return;
+    };
+    let t = common::app().await;
+    let doc = openapi_document(&t).await;
+    let path = std::env::temp_dir().join(format!("jiaogong-openapi-{}.json", std::process::id()));
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let out = std::process::Command::new(&py)
+        .args([
+            "-c",
+            "import json, sys\nfrom openapi_spec_validator import validate\nvalidate(json.load(open(sys.argv[1])))\nprint('valid')",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "the OpenAPI document is not valid: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
