@@ -218,3 +218,30 @@ async fn the_poll_form_refuses_rules_it_does_not_offer_and_keeps_what_was_typed(
     }
     assert!(jiaogong_store::polls::list(&t.store, &t.school_a).await.unwrap().is_empty(), "nothing written");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ballot_holds_at_most_seats_write_ins_of_reasonable_length_and_a_crafted_one_is_refused_at_once() {
+    let t = common::app().await;
+    let poll = json!({"poll": {"title": "工会委员选举", "kind": "election", "seats": 2, "candidates": ["甲", "乙", "丙"], "allow_write_in": true}, "voters": [t.member_a]});
+    let (_, v) = call(&t, "POST", "/api/v1/schools/a/polls", "chair", poll).await;
+    let id = v["id"].as_str().unwrap().to_string();
+    let (s, _) = call(&t, "POST", &format!("/api/v1/polls/{id}/open"), "chair", json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    let uri = format!("/api/v1/polls/{id}/ballots");
+    // The crafted ballot of finding 13: 120,000 write-ins (about 1.3 MB).
+    let crafted: Vec<String> = (0..120_000).map(|i| format!("人{i}")).collect();
+    let started = std::time::Instant::now();
+    let (s, v) = call(&t, "POST", &uri, "member", json!({"marks": {}, "write_ins": crafted})).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("ballot_too_large")), "{v}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+    // Under the body limit, more write-ins than seats are refused before the ballot is read.
+    let three = json!({"marks": {}, "write_ins": ["丁", "戊", "己"]});
+    let (s, v) = call(&t, "POST", &uri, "member", three).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("too_many_write_ins")), "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains('2'), "{v}");
+    let long = json!({"marks": {}, "write_ins": ["长".repeat(31)]});
+    let (s, v) = call(&t, "POST", &uri, "member", long).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("bad_write_in")), "{v}");
+    let (s, v) = call(&t, "POST", &uri, "member", json!({"marks": {"甲": "yes"}, "write_ins": ["丁"]})).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+}

@@ -11,7 +11,7 @@
 //!   empty): the seats remain unfilled and need a new round all the same.
 //! - A void election reports its tally but elects nobody and has no runoff.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -78,8 +78,9 @@ struct BallotReader {
     hints: Hints,
     /// The final mark of each listed candidate on the ballot last read.
     marks: Vec<Choice>,
-    /// Distinct normalised write-ins of the ballot last read that are not listed candidates.
-    new_names: Vec<String>,
+    /// Distinct normalised write-ins of the ballot last read that are not listed candidates
+    /// (a set: a crafted ballot may hold many thousands).
+    new_names: HashSet<String>,
 }
 
 impl BallotReader {
@@ -89,7 +90,7 @@ impl BallotReader {
             listed,
             hints: Hints::default(),
             marks: vec![Choice::Abstain; poll.candidates.len()],
-            new_names: Vec::new(),
+            new_names: HashSet::new(),
         }
     }
 
@@ -110,8 +111,9 @@ impl BallotReader {
                 }
                 match self.listed.find_normalized(&name).and_then(|i| self.marks.get_mut(i)) {
                     Some(slot) => *slot = Choice::Yes,
-                    None if !self.new_names.contains(&name) => self.new_names.push(name),
-                    None => {}
+                    None => {
+                        self.new_names.insert(name);
+                    }
                 }
             }
         }
@@ -147,7 +149,7 @@ pub(crate) fn tally<'a>(poll: &Poll, ballots: impl Iterator<Item = (&'a Ballot, 
                 *cell = cell.saturating_add(n);
             }
         }
-        for name in reader.new_names.drain(..) {
+        for name in reader.new_names.drain() {
             let cell = written.entry(name).or_insert(0);
             *cell = cell.saturating_add(n);
         }

@@ -24,3 +24,8 @@ poll-rule-threshold-election = a candidate is elected only with yes votes above 
 poll-rule-base-valid = valid ballots
 poll-rule-base-present = people present
 poll-rule-base-electorate = whole electorate
+
+poll-err-ballot-too-large = This ballot is far too long to be one filled in by a person. Please go back to the ballot page and fill it in again.
+poll-err-write-ins-not-allowed = This election does not take write-in names; please choose among the candidates.
+poll-err-too-many-write-ins = At most { $max } write-in names (no more than the seats); please remove the extra names.
+poll-err-write-in-name = A write-in name has at most { $max } characters and no line breaks or other control characters; please correct it.

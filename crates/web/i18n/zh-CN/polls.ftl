@@ -24,3 +24,8 @@ poll-rule-threshold-election = 候选人的赞成票须多于{ $base }的{ $frac
 poll-rule-base-valid = 有效票数
 poll-rule-base-present = 实到人数
 poll-rule-base-electorate = 全体应到人数
+
+poll-err-ballot-too-large = 选票内容过长，不是一张正常填写的选票。请回到投票页重新填写。
+poll-err-write-ins-not-allowed = 本次选举不接受“另选他人”，请只在候选人中选择。
+poll-err-too-many-write-ins = “另选他人”最多填写 { $max } 人（不超过应选名额），请删去多余的姓名。
+poll-err-write-in-name = “另选他人”的姓名最多 { $max } 个字，且不能含有换行等特殊字符，请改正后再提交。

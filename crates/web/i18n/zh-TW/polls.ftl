@@ -24,3 +24,8 @@ poll-rule-threshold-election = 候選人的贊成票須多於{ $base }的{ $frac
 poll-rule-base-valid = 有效票數
 poll-rule-base-present = 實到人數
 poll-rule-base-electorate = 全體應到人數
+
+poll-err-ballot-too-large = 選票內容過長，不是一張正常填寫的選票。請回到投票頁重新填寫。
+poll-err-write-ins-not-allowed = 本次選舉不接受「另選他人」，請只在候選人中選擇。
+poll-err-too-many-write-ins = 「另選他人」最多填寫 { $max } 人（不超過應選名額），請刪去多餘的姓名。
+poll-err-write-in-name = 「另選他人」的姓名最多 { $max } 個字，且不能含有換行等特殊字元，請改正後再提交。

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json};
-use jiaogong_domain::ballots::{self, Bulletin, StoredCount, TallyResult, BULLETIN_FORMAT};
+use jiaogong_domain::ballots::{self, limits, Bulletin, StoredCount, TallyResult, BULLETIN_FORMAT};
 use jiaogong_domain::roles::Role;
 use jiaogong_store::audit::{self, Event};
 use jiaogong_store::polls::{self as repo, CastError, Poll};
@@ -80,14 +80,42 @@ fn check_ballot(ctx: &Ctx, poll: &Poll, ballot: &Value) -> AppResult<String> {
     let mut probe = obj.clone();
     probe.insert("tracker".into(), json!("check"));
     let text = json!({"format": BULLETIN_FORMAT, "poll": def, "ballots": [probe]}).to_string();
+    if text.len() > 2 * limits::MAX_BALLOT_BODY + poll.definition.len() {
+        return Err(too_large(ctx));
+    }
     let b = ballots::parse_bulletin(&text).map_err(|e| AppError::bad("invalid_ballot", e.message_zh_en()))?;
+    let content = Value::Object(obj.clone()).to_string();
+    if let Some(ballot) = b.ballots.first() {
+        limits::check_cast(&b.poll, ballot, content.len()).map_err(|e| size_error(ctx, e))?;
+    }
     // Online, an over-vote is refused before it is cast rather than counted as invalid later.
     if let (Some(seats), Some(ballot)) = (b.poll.seats, b.ballots.first()) {
         if ballots::approvals(&b.poll, ballot) > seats {
             return Err(AppError::bad("over_vote", ctx.tr.t1("poll-over-vote", "seats", &seats.to_string())));
         }
     }
-    Ok(Value::Object(obj.clone()).to_string())
+    Ok(content)
+}
+
+fn too_large(ctx: &Ctx) -> AppError {
+    AppError::bad("ballot_too_large", ctx.tr.t("poll-err-ballot-too-large"))
+}
+
+/// The message of a ballot over the limits of what a person fills in.
+fn size_error(ctx: &Ctx, e: limits::SizeError) -> AppError {
+    match e {
+        limits::SizeError::WriteInsNotAllowed => {
+            AppError::bad("write_ins_not_allowed", ctx.tr.t("poll-err-write-ins-not-allowed"))
+        }
+        limits::SizeError::TooManyWriteIns { max } => {
+            AppError::bad("too_many_write_ins", ctx.tr.t1("poll-err-too-many-write-ins", "max", &max.to_string()))
+        }
+        limits::SizeError::BadName => AppError::bad(
+            "bad_write_in",
+            ctx.tr.t1("poll-err-write-in-name", "max", &limits::MAX_NAME_CHARS.to_string()),
+        ),
+        limits::SizeError::TooLarge { .. } => too_large(ctx),
+    }
 }
 
 /// The tally of a closed poll, counted a chunk of stored ballots at a time (each distinct
@@ -362,8 +390,15 @@ async fn stamp_rater_group(st: &AppState, poll: &Poll, member: &str, ballot: &Va
     Ok(ballot)
 }
 
-async fn api_cast(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, body: Bytes) -> AppResult<Response> {
+async fn api_cast(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: axum::body::Body,
+) -> AppResult<Response> {
     let (_, poll) = scoped(&st, &ctx, &id).await?;
+    // A ballot a person filled in is a few kilobytes at most; the body is not read past the limit.
+    let body = axum::body::to_bytes(body, limits::MAX_BALLOT_BODY).await.map_err(|_| too_large(&ctx))?;
     let ballot: Value = serde_json::from_slice(&body)
         .map_err(|e| AppError::bad("bad_json", ctx.tr.t1("err-bad-json", "detail", &e.to_string())))?;
     let tracker = cast(&st, &ctx, &poll, &ballot).await?;

@@ -3,6 +3,7 @@
 
 mod election;
 mod evaluation;
+mod limits;
 mod parse;
 mod props;
 mod published;
