@@ -114,7 +114,12 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// A plain table of the ballots as rows: (tracker, choice, content).
-async fn raw_table(db: &Path, rows: &[(String, String, String)]) -> anyhow::Result<SqliteConnection> {
+/// The installation key of the benchmark's store.
+fn crypto() -> jiaogong_store::Crypto {
+    jiaogong_store::Crypto::new([6u8; 32])
+}
+
+async fn raw_table(db: &Path, rows: &[(String, String, String)], slot: usize) -> anyhow::Result<SqliteConnection> {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
@@ -124,17 +129,31 @@ async fn raw_table(db: &Path, rows: &[(String, String, String)]) -> anyhow::Resu
         .synchronous(SqliteSynchronous::Normal);
     let mut conn = opts.connect().await?;
     sqlx::query(
-        "CREATE TABLE ballots (poll_id TEXT NOT NULL DEFAULT 'p', tracker TEXT NOT NULL, choice TEXT NOT NULL, \
+        "CREATE TABLE raw_ballots (poll_id TEXT NOT NULL DEFAULT 'p', tracker TEXT NOT NULL, choice TEXT NOT NULL, \
          content TEXT NOT NULL, paper BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (poll_id, tracker)) WITHOUT ROWID",
+    )
+    .execute(&mut conn)
+    .await?;
+    // The server's table (migration 0014): random row id, the ballot sealed and padded (ADR 007).
+    sqlx::query(
+        "CREATE TABLE ballots (poll_id TEXT NOT NULL, id TEXT NOT NULL, sealed TEXT NOT NULL, \
+         PRIMARY KEY (poll_id, id)) WITHOUT ROWID",
     )
     .execute(&mut conn)
     .await?;
     let mut tx = conn.begin().await?;
     for (t, c, content) in rows {
-        sqlx::query("INSERT INTO ballots (tracker, choice, content) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO raw_ballots (tracker, choice, content) VALUES (?, ?, ?)")
             .bind(t)
             .bind(c)
             .bind(content)
+            .execute(&mut *tx)
+            .await?;
+        let id = jiaogong_store::new_id();
+        let seal = jiaogong_store::polls::sealed::seal(&crypto(), "p", &id, slot, t, content, false)?;
+        sqlx::query("INSERT INTO ballots (poll_id, id, sealed) VALUES ('p', ?, ?)")
+            .bind(&id)
+            .bind(&seal)
             .execute(&mut *tx)
             .await?;
     }
@@ -150,7 +169,7 @@ async fn raw_once(
 ) -> anyhow::Result<(f64, f64, usize)> {
     let t0 = Instant::now();
     let counts: Vec<(String, i64)> =
-        sqlx::query_as("SELECT choice, COUNT(*) FROM ballots GROUP BY choice").fetch_all(&mut *conn).await?;
+        sqlx::query_as("SELECT choice, COUNT(*) FROM raw_ballots GROUP BY choice").fetch_all(&mut *conn).await?;
     let t1 = Instant::now();
     let f = std::fs::File::create(out)?;
     let mut w = BufWriter::with_capacity(1 << 20, f);
@@ -180,15 +199,18 @@ async fn server_once(conn: &mut AnyConnection, poll_json: &str, out: &Path) -> a
     let f = std::fs::File::create(out)?;
     let mut w = BufWriter::with_capacity(1 << 20, f);
     write_bulletin_start(&mut w, poll_json)?;
-    while let Some(chunk) = reader.next(conn).await? {
-        let rows = chunk.byte_rows();
-        anyhow::ensure!(rows.len() == chunk.len(), "packed rows do not split back");
-        let first = count.is_empty();
-        count.add(&rows).map_err(err)?;
-        let tw = Instant::now();
-        write_stored_ballots(&mut w, &rows, first)?;
-        write += tw.elapsed();
+    // Every ballot is opened before the bulletin is written in tracker order (ADR 007).
+    let key = crypto();
+    let mut all = jiaogong_store::polls::PackedBallots::default();
+    while let Some(mut chunk) = reader.next(conn, &key).await? {
+        all.append(&mut chunk);
     }
+    all.sort_by_tracker();
+    let rows = all.byte_rows();
+    count.add(&rows).map_err(err)?;
+    let tw = Instant::now();
+    write_stored_ballots(&mut w, &rows, true)?;
+    write += tw.elapsed();
     let t1 = Instant::now();
     let result = count.tally();
     let t2 = Instant::now();
@@ -240,7 +262,8 @@ async fn measure(
     let out = dir.join(format!("{name}-bulletin.json"));
     let raw_out = dir.join(format!("{name}-raw.tsv"));
     let db = dir.join(format!("{name}-raw.db"));
-    let mut conn = raw_table(&db, &rows).await?;
+    let slot = jiaogong_store::polls::sealed::slot_of(&serde_json::to_string(&b.poll)?);
+    let mut conn = raw_table(&db, &rows, slot).await?;
     sqlx::any::install_default_drivers();
     let mut any = AnyConnection::connect(&format!("sqlite://{}", db.display())).await?;
     let (mut app, mut raw) = (Vec::new(), Vec::new());

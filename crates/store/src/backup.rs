@@ -37,6 +37,7 @@ pub const TABLES: &[&str] = &[
     "poll_electorate",
     "poll_voted",
     "ballots",
+    "ballots_legacy",
     "paper_issued",
     "paper_counters",
     "paper_entries",

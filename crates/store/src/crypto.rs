@@ -23,6 +23,8 @@ pub const BLIND_INDEX_LEN: usize = 32;
 #[derive(Clone)]
 pub struct Crypto {
     cipher: Aes256Gcm,
+    /// Seals stored ballots (ADR 007); a key of its own, never in the database.
+    ballot_cipher: Aes256Gcm,
     // HMAC states with their keys already absorbed: each MAC starts from a copy (two
     // SHA-256 blocks fewer per MAC than keying afresh).
     index_mac: HmacSha256,
@@ -49,8 +51,10 @@ impl Crypto {
     pub fn new(master: [u8; 32]) -> Self {
         let enc = derive(&master, "field-encryption");
         let cipher = Aes256Gcm::new(aes_gcm::Key::<Aes256Gcm>::from_slice(&enc));
+        let ballot = derive(&master, "ballot-sealing");
         Crypto {
             cipher,
+            ballot_cipher: Aes256Gcm::new(aes_gcm::Key::<Aes256Gcm>::from_slice(&ballot)),
             index_mac: keyed(&derive(&master, "blind-index")),
             audit_mac: keyed(&derive(&master, "audit-chain")),
             checkin_mac: keyed(&derive(&master, "congress-checkin")),
@@ -111,6 +115,29 @@ impl Crypto {
         );
         code.truncate(32);
         code
+    }
+
+    /// Seals a stored ballot: nonce ‖ AES-256-GCM(plain) with `aad` bound, as base64 text.
+    pub(crate) fn seal_ballot(&self, aad: &[u8], plain: &[u8]) -> Result<String, StoreError> {
+        let mut nonce = [0u8; 12];
+        rand::thread_rng().fill_bytes(&mut nonce);
+        let payload = aes_gcm::aead::Payload { msg: plain, aad };
+        let ct = self.ballot_cipher.encrypt(Nonce::from_slice(&nonce), payload).map_err(|_| StoreError::Crypto)?;
+        let mut out = Vec::with_capacity(12 + ct.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&ct);
+        Ok(B64.encode(out))
+    }
+
+    /// Opens a ballot sealed by [`Self::seal_ballot`] with the same `aad`.
+    pub(crate) fn open_ballot(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let raw = B64.decode(sealed).map_err(|_| StoreError::Crypto)?;
+        if raw.len() < 12 {
+            return Err(StoreError::Crypto);
+        }
+        let (nonce, ct) = raw.split_at(12);
+        let payload = aes_gcm::aead::Payload { msg: ct, aad };
+        self.ballot_cipher.decrypt(Nonce::from_slice(nonce), payload).map_err(|_| StoreError::Crypto)
     }
 
     pub(crate) fn audit_mac(&self, parts: &[&[u8]]) -> String {

@@ -89,6 +89,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "interim_requests", include_str!("../migrations/0011_interim_requests.sql")),
     (12, "blind_index_128", include_str!("../migrations/0012_blind_index_128.sql")),
     (13, "proposal_responders", include_str!("../migrations/0013_proposal_responders.sql")),
+    (14, "sealed_ballots", include_str!("../migrations/0014_sealed_ballots.sql")),
     (16, "security", include_str!("../migrations/0016_security.sql")),
     (18, "dues_payment_bounds", include_str!("../migrations/0018_dues_payment_bounds.sql")),
 ];
@@ -186,6 +187,9 @@ impl Store {
             tx.commit().await?;
         }
         crate::audit::ensure_head(self).await?;
+        // Ballots stored in plain text before migration 0014 are sealed now (a migration cannot:
+        // the key is not in the database).
+        crate::polls::seal_legacy(self).await?;
         Ok(())
     }
 

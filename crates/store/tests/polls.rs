@@ -106,7 +106,7 @@ on_every_db!(one_ballot_per_member_under_concurrency, |store, db| {
     // Read a few ballots per statement, chunks split evenly or not, the rows are the same.
     for chunk in [1, 7, 8, 39, 40, 41] {
         let mut conn = store.reader().acquire().await.unwrap();
-        let packed = polls::ballots_packed_on(&mut conn, store.kind, &poll, chunk).await.unwrap();
+        let packed = polls::ballots_packed_on(&mut conn, store.kind, &store.crypto, &poll, chunk).await.unwrap();
         assert_eq!(packed.len(), 40, "chunk {chunk}");
         let mut rows: Vec<(String, String, bool)> =
             packed.rows().into_iter().map(|(t, c, p)| (t.to_string(), c.to_string(), p)).collect();
@@ -121,12 +121,12 @@ on_every_db!(ballot_rows_hold_nothing_about_the_voter, |store, db| {
     let (s, poll, ids) = setup(&store, 2).await;
     open(&store, &s, &poll).await;
     store.ballot_box().cast(&poll, &ids[0], r#"{"choice":"no"}"#.into()).await.unwrap();
-    let row: (String, String, String, i64) =
+    let row: (String, String, String) =
         sqlx::query_as("SELECT * FROM ballots").fetch_one(store.reader()).await.unwrap();
     let all = format!("{row:?}");
     assert!(!all.contains(&ids[0]), "{all}");
-    // Four columns: poll, tracker, content, paper. No time, no voter, no sequence.
-    assert!(sqlx::query_as::<_, (String, String, String, i64, i64)>("SELECT *, 0 FROM ballots")
+    // Three columns: poll, random row id, sealed. No time, no voter, no sequence, no tracker.
+    assert!(sqlx::query_as::<_, (String, String, String, i64)>("SELECT *, 0 FROM ballots")
         .fetch_one(store.reader())
         .await
         .is_ok());
@@ -135,6 +135,133 @@ on_every_db!(ballot_rows_hold_nothing_about_the_voter, |store, db| {
     let e = entries.iter().find(|e| e.action == "poll.ballots").unwrap();
     assert_eq!((e.actor.as_str(), e.detail.as_str()), ("voters", "1"));
 });
+
+/// An election whose ballots differ in length: with or without a long write-in.
+const ELECTION: &str = r#"{"title":"选举","kind":"election","electorate":3,"present":0,"ballots_issued":0,"seats":2,"candidates":["甲","乙"],"allow_write_in":true}"#;
+
+// Every ballot cast alone (group size 1) by a known voter, then the database read as someone
+// holding a copy of its files but not the master key would: on PostgreSQL each voter's
+// has-voted row is paired with the rows of the same transaction (`xmin`, with their `ctid`),
+// on SQLite the database file and its WAL are searched byte by byte. Neither the receipt
+// (published in the bulletin next to the choice) nor the choice is found, and every stored
+// ballot has the same length, so what can be paired with a voter is meaningless.
+on_every_db!(an_observer_of_the_database_files_cannot_link_a_voter_to_a_ballot, |store, db| {
+    let s = common::school(&store, "obs").await;
+    let mut tx = store.begin().await.unwrap();
+    let rows: Vec<_> = (0..3)
+        .map(|i| (common::member(&format!("投票人{i}"), &format!("O{i:03}"), None, None, None), None, None))
+        .collect();
+    let ids = members::insert_many(&store, &mut tx, &s, &rows).await.unwrap();
+    let poll = polls::create(&mut tx, &s, "election", "选举", ELECTION, &ids, "chair").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    open(&store, &s, &poll).await;
+    let contents = [
+        r#"{"marks":{"甲":"yes","乙":"no"}}"#.to_string(),
+        r#"{"marks":{},"write_ins":["欧阳秘密候选人名字很长的一位"]}"#.to_string(),
+        r#"{"marks":{"乙":"yes"}}"#.to_string(),
+    ];
+    let mut trackers = Vec::new();
+    for (member, content) in ids.iter().zip(&contents) {
+        trackers.push(store.ballot_box().cast(&poll, member, content.clone()).await.unwrap());
+    }
+    let secrets: Vec<&str> =
+        trackers.iter().map(String::as_str).chain(["欧阳秘密候选人", r#""甲":"yes""#, r#""乙":"yes""#]).collect();
+    match db.name {
+        "postgres" => {
+            let tables = store.table_names().await.unwrap();
+            for member in &ids {
+                let (xmin,): (String,) =
+                    sqlx::query_as("SELECT CAST(xmin AS TEXT) FROM poll_voted WHERE poll_id = $1 AND member_id = $2")
+                        .bind(&poll)
+                        .bind(member)
+                        .fetch_one(store.reader())
+                        .await
+                        .unwrap();
+                let mut paired = Vec::new();
+                for table in &tables {
+                    let sql = format!(
+                        "SELECT CAST(ctid AS TEXT) || ' ' || CAST(t AS TEXT) FROM {table} t WHERE CAST(xmin AS TEXT) = $1"
+                    );
+                    let rows: Vec<(String,)> =
+                        sqlx::query_as(&sql).bind(&xmin).fetch_all(store.reader()).await.unwrap();
+                    paired.extend(rows.into_iter().map(|r| format!("{table}: {}", r.0)));
+                }
+                // The pairing exists (the ballot row was written with the has-voted row) …
+                assert!(paired.iter().any(|r| r.starts_with("ballots:")), "{paired:?}");
+                // … and carries neither the receipt nor the choice.
+                for secret in &secrets {
+                    assert!(!paired.iter().any(|r| r.contains(secret)), "{secret} in {paired:?}");
+                }
+            }
+        }
+        _ => {
+            let path = db.sqlite_path.clone().unwrap();
+            let mut bytes = std::fs::read(&path).unwrap();
+            bytes.extend(std::fs::read(format!("{}-wal", path.display())).unwrap_or_default());
+            let found = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+            assert!(found(ids[0].as_bytes()), "the observer sees the voters");
+            for secret in &secrets {
+                assert!(!found(secret.as_bytes()), "{secret} is in the database files");
+            }
+        }
+    }
+    let lengths: Vec<(i64,)> = sqlx::query_as("SELECT length(sealed) FROM ballots WHERE poll_id = $1")
+        .bind(&poll)
+        .fetch_all(store.reader())
+        .await
+        .unwrap();
+    assert_eq!(lengths.len(), 3);
+    assert!(lengths.iter().all(|l| *l == lengths[0]), "{lengths:?}");
+    // With the key, every ballot is there as cast.
+    let mut opened: Vec<String> = polls::ballots(&store, &poll).await.unwrap().into_iter().map(|b| b.1).collect();
+    let mut cast = contents.to_vec();
+    opened.sort();
+    cast.sort();
+    assert_eq!(opened, cast);
+});
+
+/// Ballots stored in plain text before migration 0014 are sealed when the store opens, and their
+/// text no longer appears in the database files.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ballots_stored_in_plain_text_are_sealed_at_start_up_and_erased() {
+    let db = common::sqlite().await;
+    let store = db.store.clone();
+    let (_, poll, _) = setup(&store, 2).await;
+    for (tracker, content) in
+        [("legacytracker0001", r#"{"choice":"yes","x":"明文内容甲"}"#), ("S-0001", r#"{"choice":"no"}"#)]
+    {
+        sqlx::query("INSERT INTO ballots_legacy (poll_id, tracker, content, paper) VALUES ($1, $2, $3, $4)")
+            .bind(&poll)
+            .bind(tracker)
+            .bind(content)
+            .bind(i64::from(tracker.starts_with('S')))
+            .execute(store.reader())
+            .await
+            .unwrap();
+    }
+    let path = db.sqlite_path.clone().unwrap();
+    let url = store.url.to_string();
+    store.close().await;
+    let store = jiaogong_store::Store::open(&url, common::crypto()).await.unwrap();
+    let got = polls::ballots(&store, &poll).await.unwrap();
+    assert_eq!(
+        got,
+        vec![
+            ("S-0001".to_string(), r#"{"choice":"no"}"#.to_string(), 1),
+            ("legacytracker0001".to_string(), r#"{"choice":"yes","x":"明文内容甲"}"#.to_string(), 0)
+        ]
+    );
+    // Opening again changes nothing.
+    store.close().await;
+    let store = jiaogong_store::Store::open(&url, common::crypto()).await.unwrap();
+    assert_eq!(polls::ballots(&store, &poll).await.unwrap().len(), 2);
+    store.close().await;
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend(std::fs::read(format!("{}-wal", path.display())).unwrap_or_default());
+    for secret in ["legacytracker0001", "明文内容甲"] {
+        assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "{secret} is still in the files");
+    }
+}
 
 on_every_db!(a_counting_pass_is_taken_once_held_by_its_counter_and_refused_to_others, |store, db| {
     use jiaogong_store::paper::{claim_pass, PassClaim};

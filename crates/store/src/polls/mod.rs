@@ -2,10 +2,13 @@
 //! group-commit writer that makes 1,000 voters in a minute cheap while every acknowledged ballot
 //! is durable.
 //!
-//! Secrecy (ballots.md): a ballot row is (poll, random tracker, content, paper) and nothing else.
-//! "Member X has voted" is a separate row written in the same transaction; its primary key makes a
-//! second ballot impossible, across app servers too. Within a commit group the order of writes is
-//! shuffled, and the audit log records only how many ballots a group held.
+//! Secrecy (ballots.md, ADR 007): a ballot row is (poll, random row id, sealed) and nothing else;
+//! the tracker, the paper flag and the content are inside one AES-GCM ciphertext padded to one
+//! size per poll (`sealed.rs`), under a key the database never holds. "Member X has voted" is a
+//! separate row written in the same transaction (its primary key makes a second ballot
+//! impossible, across app servers too): whoever reads the database files can pair that row with
+//! a ballot row, but the ballot row tells nothing without the key. The audit log records only
+//! how many ballots a group held.
 
 use std::collections::HashMap;
 
@@ -16,6 +19,7 @@ use crate::audit::{self, Event};
 use crate::{new_id, new_secret, now_ms, Result, Store, StoreError, Tx};
 
 mod packed;
+pub mod sealed;
 pub use packed::{ballots_packed, ballots_packed_on, PackedBallots, PackedReader, PACKED_CHUNK};
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -300,21 +304,66 @@ async fn load_roster(store: &Store, poll_id: &str) -> Result<std::sync::Arc<Vec<
     Ok(roster)
 }
 
-/// How many paper ballots a poll holds.
+/// How many paper ballots a poll holds (the flag is sealed: every ballot is opened).
 pub async fn paper_count(store: &Store, poll_id: &str) -> Result<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ballots WHERE poll_id = $1 AND paper = 1")
-        .bind(poll_id)
-        .fetch_one(&store.read)
-        .await?;
-    Ok(n)
+    let packed = ballots_packed(store, poll_id).await?;
+    Ok(packed.byte_rows().iter().filter(|r| r.2).count() as i64)
 }
 
-/// Every ballot of a poll (tracker order, which is random): (tracker, content JSON, paper).
+/// Every ballot of a poll, opened, in tracker order: (tracker, content JSON, paper).
 pub async fn ballots(store: &Store, poll_id: &str) -> Result<Vec<(String, String, i64)>> {
-    Ok(sqlx::query_as("SELECT tracker, content, paper FROM ballots WHERE poll_id = $1 ORDER BY tracker")
-        .bind(poll_id)
-        .fetch_all(&store.read)
-        .await?)
+    let mut packed = ballots_packed(store, poll_id).await?;
+    packed.sort_by_tracker();
+    Ok(packed
+        .byte_rows()
+        .into_iter()
+        .map(|(t, c, p)| (t.to_string(), String::from_utf8_lossy(c).into_owned(), i64::from(p)))
+        .collect())
+}
+
+/// Seals the ballots stored in plain text before migration 0014 (`ballots_legacy`), then
+/// erases them: on SQLite with `secure_delete` (the freed cells and pages are zeroed) and a
+/// truncating checkpoint of the WAL; on PostgreSQL the table is truncated (new, empty files).
+/// Idempotent: once the old table is empty this is one count.
+pub async fn seal_legacy(store: &Store) -> Result<()> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ballots_legacy").fetch_one(&store.write).await?;
+    if n == 0 {
+        return Ok(());
+    }
+    let mut conn = store.write.acquire().await?;
+    if store.kind == crate::DbKind::Sqlite {
+        sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
+    }
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let rows: Vec<(String, String, String, i64, String)> = sqlx::query_as(
+        "SELECT l.poll_id, l.tracker, l.content, l.paper, p.definition FROM ballots_legacy l JOIN polls p ON p.id = l.poll_id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut slots: HashMap<String, usize> = HashMap::new();
+    for (poll_id, tracker, content, paper, definition) in &rows {
+        let slot = *slots.entry(poll_id.clone()).or_insert_with(|| sealed::slot_of(definition));
+        let id = new_id();
+        let seal = sealed::seal(&store.crypto, poll_id, &id, slot, tracker, content, *paper == 1)?;
+        sqlx::query("INSERT INTO ballots (poll_id, id, sealed) VALUES ($1, $2, $3)")
+            .bind(poll_id)
+            .bind(&id)
+            .bind(&seal)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let erase = match store.kind {
+        crate::DbKind::Sqlite => "DELETE FROM ballots_legacy",
+        crate::DbKind::Postgres => "TRUNCATE ballots_legacy",
+    };
+    sqlx::query(erase).execute(&mut *tx).await?;
+    tx.commit().await?;
+    if store.kind == crate::DbKind::Sqlite {
+        sqlx::query("PRAGMA secure_delete = OFF").execute(&mut *conn).await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await?;
+    }
+    tracing::info!("sealed {} ballots stored before migration 0014", rows.len());
+    Ok(())
 }
 
 /// Why a ballot was not taken.
@@ -414,12 +463,14 @@ async fn write_batch(store: &Store, batch: &[Job]) -> Result<Vec<std::result::Re
         // On PostgreSQL the row is share-locked: a close waits for this group's commit, and a group
         // that starts after a close sees it (SQLite has one writer, so it is serial already).
         let lock = if store.kind == crate::DbKind::Postgres { " FOR SHARE" } else { "" };
-        let row: Option<(String, String)> =
-            sqlx::query_as(&format!("SELECT status, school_id FROM polls WHERE id = $1{lock}"))
+        let row: Option<(String, String, String)> =
+            sqlx::query_as(&format!("SELECT status, school_id, definition FROM polls WHERE id = $1{lock}"))
                 .bind(poll_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let Some(school) = row.and_then(|(status, school)| (status == "open").then_some(school)) else {
+        let Some((school, definition)) =
+            row.and_then(|(status, school, def)| (status == "open").then_some((school, def)))
+        else {
             for i in jobs {
                 results[i] = Some(Err(CastError::NotOpen));
             }
@@ -478,12 +529,20 @@ async fn write_batch(store: &Store, batch: &[Job]) -> Result<Vec<std::result::Re
         if ballots.is_empty() {
             continue;
         }
-        let values: Vec<String> =
-            (0..ballots.len()).map(|k| format!("($1, ${}, ${}, 0)", 2 * k + 2, 2 * k + 3)).collect();
-        let sql = format!("INSERT INTO ballots (poll_id, tracker, content, paper) VALUES {}", values.join(", "));
-        let mut q = sqlx::query(&sql).bind(poll_id);
+        let slot = sealed::slot_of(&definition);
+        let mut rows = Vec::with_capacity(ballots.len());
         for (i, tracker) in &ballots {
-            q = q.bind(tracker.as_str()).bind(batch[*i].content.as_str());
+            let id = new_id();
+            let seal = sealed::seal(&store.crypto, poll_id, &id, slot, tracker, &batch[*i].content, false)?;
+            rows.push((id, seal));
+        }
+        // Rows go in row id order, which is random: not the order of the group.
+        rows.sort_unstable();
+        let values: Vec<String> = (0..rows.len()).map(|k| format!("($1, ${}, ${})", 2 * k + 2, 2 * k + 3)).collect();
+        let sql = format!("INSERT INTO ballots (poll_id, id, sealed) VALUES {}", values.join(", "));
+        let mut q = sqlx::query(&sql).bind(poll_id);
+        for (id, seal) in &rows {
+            q = q.bind(id.as_str()).bind(seal.as_str());
         }
         q.execute(&mut *tx).await?;
         audit::append(
@@ -500,13 +559,23 @@ async fn write_batch(store: &Store, batch: &[Job]) -> Result<Vec<std::result::Re
     Ok(results.into_iter().map(|r| r.unwrap_or(Err(CastError::Failed("not processed".into())))).collect())
 }
 
-/// Adds paper ballots (after double entry agreed) with their sheet numbers as trackers.
-pub async fn add_paper_ballots(tx: &mut Tx, poll_id: &str, ballots: &[(String, String)]) -> Result<()> {
+/// Adds paper ballots (after double entry agreed) with their sheet numbers as trackers, sealed
+/// as online ballots are.
+pub async fn add_paper_ballots(
+    tx: &mut Tx,
+    crypto: &crate::Crypto,
+    poll_id: &str,
+    ballots: &[(String, String)],
+) -> Result<()> {
+    let (definition,): (String,) =
+        sqlx::query_as("SELECT definition FROM polls WHERE id = $1").bind(poll_id).fetch_one(&mut **tx).await?;
+    let slot = sealed::slot_of(&definition);
     for (tracker, content) in ballots {
-        sqlx::query("INSERT INTO ballots (poll_id, tracker, content, paper) VALUES ($1, $2, $3, 1)")
+        let id = new_id();
+        sqlx::query("INSERT INTO ballots (poll_id, id, sealed) VALUES ($1, $2, $3)")
             .bind(poll_id)
-            .bind(tracker)
-            .bind(content)
+            .bind(&id)
+            .bind(sealed::seal(crypto, poll_id, &id, slot, tracker, content, true)?)
             .execute(&mut **tx)
             .await?;
     }

@@ -1,44 +1,43 @@
 //! Reading a poll's ballots in bulk (the tally, the bulletin, the evaluation pages): a chunk of
-//! ballots per statement, packed into three aggregated values.
+//! sealed ballots per statement, packed into two aggregated values, then opened with the
+//! ballot key (ADR 007).
 
-use crate::{Result, Store};
+use super::sealed::{self, Opened};
+use crate::{Crypto, Result, Store};
 
-/// Ballots per statement of [`ballots_packed`]: about a megabyte and a half of election
-/// ballots, which stays in the processor's caches while it is copied from the database.
+/// Ballots per statement of [`ballots_packed`].
 pub const PACKED_CHUNK: i64 = 8192;
 
-/// Every ballot of a poll as (tracker, content, on paper), read a chunk of [`PACKED_CHUNK`]
-/// ballots at a time (see [`PackedReader`]), all chunks kept.
+/// Every ballot of a poll, opened, all chunks kept (row id order, which is random).
 pub async fn ballots_packed(store: &Store, poll_id: &str) -> Result<PackedBallots> {
     let mut conn = store.read.acquire().await?;
-    ballots_packed_on(&mut conn, store.kind, poll_id, PACKED_CHUNK).await
+    ballots_packed_on(&mut conn, store.kind, &store.crypto, poll_id, PACKED_CHUNK).await
 }
 
 /// [`ballots_packed`] on one connection, `chunk` ballots per statement.
 pub async fn ballots_packed_on(
     conn: &mut sqlx::AnyConnection,
     kind: crate::DbKind,
+    crypto: &Crypto,
     poll_id: &str,
     chunk: i64,
 ) -> Result<PackedBallots> {
     let mut reader = PackedReader::new(kind, poll_id, chunk);
     let mut packed = PackedBallots::default();
-    while let Some(mut next) = reader.next(conn).await? {
-        packed.count += next.count;
-        packed.chunks.append(&mut next.chunks);
+    while let Some(mut next) = reader.next(conn, crypto).await? {
+        packed.rows.append(&mut next.rows);
     }
     Ok(packed)
 }
 
-/// Reads a poll's ballots in tracker order, `chunk` at a time, each chunk as three packed texts
-/// in one statement instead of row by row (100,000 rows cost a second through the driver; a
-/// dozen aggregated rows a fraction). Trackers of online ballots are random, so tracker order
-/// says nothing about who voted when. A chunk that does not split back into as many ballots as
-/// it counted is read again row by row.
+/// Reads a poll's sealed ballots in row id order, `chunk` at a time, each chunk as two packed
+/// texts in one statement instead of row by row. Row ids are random, so that order says nothing
+/// about who voted when; it is not the order a bulletin is published in either (that is the
+/// trackers' order, which nobody can relate to row ids without the key).
 pub struct PackedReader {
     sql: String,
     poll_id: String,
-    /// The last tracker read; every tracker sorts after "".
+    /// The last row id read; every id sorts after "".
     after: String,
     chunk: i64,
     done: bool,
@@ -67,41 +66,31 @@ impl PackedReader {
             return Ok(None);
         }
         let mut conn = store.read.acquire().await?;
-        self.next(&mut conn).await
+        self.next(&mut conn, &store.crypto).await
     }
 
-    /// The next chunk, or `None` once every ballot has been read.
-    pub async fn next(&mut self, conn: &mut sqlx::AnyConnection) -> Result<Option<PackedBallots>> {
+    /// The next chunk, opened, or `None` once every ballot has been read.
+    pub async fn next(&mut self, conn: &mut sqlx::AnyConnection, crypto: &Crypto) -> Result<Option<PackedBallots>> {
         if self.done {
             return Ok(None);
         }
-        let (count, contents, trackers, papers, last): PackedRow = sqlx::query_as(&self.sql)
-            .bind(&self.poll_id)
-            .bind(&self.after)
-            .bind(self.chunk)
-            .fetch_one(&mut *conn)
-            .await?;
-        let mut chunk = Chunk {
-            contents: contents.unwrap_or_default(),
-            trackers: trackers.unwrap_or_default(),
-            papers: papers.unwrap_or_default(),
-        };
-        if !chunk.lines_up(count) {
-            let rows: Vec<(String, String, i64)> = sqlx::query_as(
-                "SELECT tracker, content, paper FROM ballots WHERE poll_id = $1 AND tracker > $2 ORDER BY tracker LIMIT $3",
-            )
-            .bind(&self.poll_id)
-            .bind(&self.after)
-            .bind(self.chunk)
-            .fetch_all(&mut *conn)
-            .await?;
-            let (mut contents, mut trackers, mut papers) = (Vec::new(), Vec::new(), String::new());
-            for (t, c, p) in rows {
-                trackers.push(t.replace('\n', " "));
-                contents.push(c.replace('\n', " "));
-                papers.push(if p == 1 { '1' } else { '0' });
+        let (count, ids, seals, last): (i64, Option<String>, Option<String>, Option<String>) =
+            sqlx::query_as(&self.sql)
+                .bind(&self.poll_id)
+                .bind(&self.after)
+                .bind(self.chunk)
+                .fetch_one(&mut *conn)
+                .await?;
+        let (ids, seals) = (ids.unwrap_or_default(), seals.unwrap_or_default());
+        let mut rows = Vec::with_capacity(count.max(0) as usize);
+        // Ids are hex and seals base64: neither holds a newline.
+        if count > 0 {
+            for (id, seal) in ids.split('\n').zip(seals.split('\n')) {
+                rows.push(sealed::open(crypto, &self.poll_id, id, seal.as_bytes())?);
             }
-            chunk = Chunk { contents: contents.join("\n").into_bytes(), trackers: trackers.join("\n"), papers };
+        }
+        if rows.len() as i64 != count {
+            return Err(crate::StoreError::Invalid(format!("ballots of poll {} do not read back", self.poll_id)));
         }
         match last {
             Some(last) if count == self.chunk => self.after = last,
@@ -110,109 +99,44 @@ impl PackedReader {
         if count == 0 {
             return Ok(None);
         }
-        Ok(Some(PackedBallots { count: chunk.papers.len(), chunks: vec![chunk] }))
+        Ok(Some(PackedBallots { rows }))
     }
 }
 
-type PackedRow = (i64, Option<Vec<u8>>, Option<String>, Option<String>, Option<String>);
-
-/// The statement of [`ballots_packed`] (`$1` poll, `$2` the last tracker read, `$3` chunk size):
-/// the count, the contents and the trackers each joined by newlines, the paper flags as one
-/// digit per ballot, and the last tracker. One scan feeds the aggregates row by row, so the
-/// k-th line of each belongs to the same ballot. The contents come as bytes: the tally reads
-/// each distinct content once, and its JSON reader checks the UTF-8 of what it reads, so the
-/// whole text is not checked twice.
+/// The statement of [`PackedReader`] (`$1` poll, `$2` the last row id read, `$3` chunk size):
+/// the count, the ids and the seals each joined by newlines, and the last id. One scan feeds
+/// both aggregates row by row, so the k-th line of each belongs to the same row.
 fn packed_select(kind: crate::DbKind) -> String {
-    // Trackers are generated and contents are compact JSON: neither holds a newline.
     let aggs = match kind {
-        crate::DbKind::Sqlite => {
-            "CAST(group_concat(content, char(10)) AS BLOB), group_concat(tracker, char(10)), group_concat(paper, '')"
-        }
-        crate::DbKind::Postgres => {
-            "convert_to(string_agg(content, E'\\n'), 'UTF8'), string_agg(tracker, E'\\n'), \
-             string_agg(CAST(paper AS TEXT), '')"
-        }
+        crate::DbKind::Sqlite => "group_concat(id, char(10)), group_concat(sealed, char(10))",
+        crate::DbKind::Postgres => "string_agg(id, E'\\n'), string_agg(sealed, E'\\n')",
     };
     format!(
-        "SELECT COUNT(*), {aggs}, MAX(tracker) FROM (SELECT tracker, content, paper FROM ballots \
-         WHERE poll_id = $1 AND tracker > $2 ORDER BY tracker LIMIT $3) AS chunk"
+        "SELECT COUNT(*), {aggs}, MAX(id) FROM (SELECT id, sealed FROM ballots \
+         WHERE poll_id = $1 AND id > $2 ORDER BY id LIMIT $3) AS chunk"
     )
 }
 
-/// The ballots of a poll as [`ballots_packed`] reads them.
+/// Opened ballots of a poll as [`PackedReader`] reads them.
 #[derive(Default)]
 pub struct PackedBallots {
-    chunks: Vec<Chunk>,
-    count: usize,
-}
-
-/// One statement's ballots: contents and trackers by line, paper flags by character.
-struct Chunk {
-    contents: Vec<u8>,
-    trackers: String,
-    papers: String,
-}
-
-impl Chunk {
-    /// Whether the texts hold `count` ballots each.
-    fn lines_up(&self, count: i64) -> bool {
-        let lines = |text: &[u8]| if text.is_empty() { 0 } else { memchr::memchr_iter(b'\n', text).count() + 1 };
-        let n = self.papers.len();
-        n as i64 == count && lines(&self.contents) == n && lines(self.trackers.as_bytes()) == n
-    }
-
-    /// The rows, or fewer if the texts do not line up.
-    fn byte_rows(&self) -> Vec<(&str, &[u8], bool)> {
-        let mut rows = Vec::with_capacity(self.papers.len());
-        if self.papers.is_empty() {
-            return rows;
-        }
-        let mut trackers = self.trackers.split('\n');
-        let mut rest: &[u8] = &self.contents;
-        let mut done = false;
-        for paper in self.papers.bytes() {
-            let Some(tracker) = trackers.next() else { return Vec::new() };
-            if done {
-                return Vec::new();
-            }
-            let content = match memchr::memchr(b'\n', rest) {
-                Some(end) => {
-                    let (content, tail) = rest.split_at(end);
-                    rest = tail.get(1..).unwrap_or_default();
-                    content
-                }
-                None => {
-                    done = true;
-                    rest
-                }
-            };
-            rows.push((tracker, content, paper == b'1'));
-        }
-        if trackers.next().is_some() || !done {
-            return Vec::new();
-        }
-        rows
-    }
+    rows: Vec<Opened>,
 }
 
 impl PackedBallots {
     /// How many ballots.
     pub fn len(&self) -> usize {
-        self.count
+        self.rows.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.count == 0
+        self.rows.is_empty()
     }
 
-    /// (tracker, content, on paper) of each ballot, borrowed from the packed texts. The contents
-    /// are bytes, for [`jiaogong_domain::ballots::StoredBallots`].
+    /// (tracker, content, on paper) of each ballot. The contents are bytes, for
+    /// [`jiaogong_domain::ballots::StoredCount`].
     pub fn byte_rows(&self) -> Vec<(&str, &[u8], bool)> {
-        let mut rows = Vec::with_capacity(self.count);
-        for chunk in &self.chunks {
-            rows.extend(chunk.byte_rows());
-        }
-        rows
+        self.rows.iter().map(|(t, c, p)| (t.as_str(), c.as_slice(), *p)).collect()
     }
 
     /// [`Self::byte_rows`] with the contents as text; none if they are not UTF-8.
@@ -222,5 +146,15 @@ impl PackedBallots {
             .map(|(t, c, p)| std::str::from_utf8(c).map(|c| (t, c, p)))
             .collect::<std::result::Result<_, _>>()
             .unwrap_or_default()
+    }
+
+    /// The ballots in tracker order: the order a bulletin is published in (ADR 007).
+    pub fn sort_by_tracker(&mut self) {
+        self.rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    }
+
+    /// Adds the ballots of another chunk.
+    pub fn append(&mut self, other: &mut PackedBallots) {
+        self.rows.append(&mut other.rows);
     }
 }

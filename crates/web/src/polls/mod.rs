@@ -130,66 +130,31 @@ pub(crate) async fn tally_of(st: &AppState, poll: &Poll) -> AppResult<TallyResul
     Ok(count.tally())
 }
 
-/// What the bulletin's body stream carries from one chunk to the next.
-struct BulletinStream {
-    store: jiaogong_store::Store,
-    reader: repo::PackedReader,
-    count: StoredCount,
-    finished: bool,
-}
-
-/// The published bulletin of a closed poll as a streamed JSON body: the definition, then the
-/// ballots a chunk at a time in tracker order (random for online ballots), each checked and
-/// written from its stored content. A database connection is taken per chunk, so a slow
-/// download holds none. A stored ballot that fails its check ends the body early.
-pub(crate) fn bulletin_body(st: &AppState, poll: &Poll) -> AppResult<axum::body::Body> {
-    use futures_util::StreamExt;
-    let count = StoredCount::new(&poll.definition).map_err(|e| AppError::Internal(e.message_zh_en()))?;
-    // Writing into a Vec cannot fail.
-    let mut start = Vec::new();
-    let _ = ballots::write_bulletin_start(&mut start, &poll.definition);
-    let state = BulletinStream {
-        store: st.store.clone(),
-        reader: repo::PackedReader::new(st.store.kind, &poll.id, repo::PACKED_CHUNK),
-        count,
-        finished: false,
-    };
-    let ballots = futures_util::stream::unfold(state, |mut s| async move {
-        if s.finished {
-            return None;
-        }
-        let mut buf = Vec::with_capacity(1 << 20);
-        let outcome = match s.reader.next_chunk(&s.store).await.map_err(|e| e.to_string()) {
-            Ok(Some(chunk)) => {
-                let rows = chunk.byte_rows();
-                let first = s.count.is_empty();
-                match s.count.add(&rows) {
-                    Ok(()) => {
-                        let _ = ballots::write_stored_ballots(&mut buf, &rows, first);
-                        Ok(())
-                    }
-                    Err(e) => Err(e.message_zh_en()),
-                }
-            }
-            Ok(None) => {
-                let _ = ballots::write_bulletin_end(&mut buf);
-                s.finished = true;
-                Ok(())
-            }
-            Err(e) => Err(e),
-        };
-        match outcome {
-            Ok(()) => Some((Ok::<_, std::io::Error>(Bytes::from(buf)), s)),
-            Err(e) => {
-                tracing::error!("bulletin of poll {}: {e}", s.reader.poll_id());
-                s.finished = true;
-                Some((Err(std::io::Error::other(e)), s))
-            }
-        }
-    });
-    let body = futures_util::stream::once(async move { Ok(Bytes::from(start)) }).chain(ballots);
-    // Fused: the body may be polled again after its end.
-    Ok(axum::body::Body::from_stream(body.fuse()))
+/// The published bulletin of a closed poll: the definition, then the ballots in tracker order,
+/// each checked and written from its stored content. Tracker order, not the stored order: row
+/// ids are in the database in clear, so a bulletin in row id order would let whoever holds the
+/// files pair each row (and through it the voter whose has-voted row was written with it) with
+/// its published ballot (ADR 007). Every ballot is therefore opened before the first is
+/// written; opening and checking run off the async workers.
+pub(crate) async fn bulletin_body(st: &AppState, poll: &Poll) -> AppResult<axum::body::Body> {
+    let mut packed = repo::ballots_packed(&st.store, &poll.id).await?;
+    let definition = poll.definition.clone();
+    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
+        packed.sort_by_tracker();
+        let rows = packed.byte_rows();
+        let mut count = StoredCount::new(&definition).map_err(|e| e.message_zh_en())?;
+        count.add(&rows).map_err(|e| e.message_zh_en())?;
+        // Writing into a Vec cannot fail.
+        let mut buf = Vec::with_capacity(64 + definition.len() + rows.len() * 200);
+        let _ = ballots::write_bulletin_start(&mut buf, &definition);
+        let _ = ballots::write_stored_ballots(&mut buf, &rows, true);
+        let _ = ballots::write_bulletin_end(&mut buf);
+        Ok(buf)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(AppError::Internal)?;
+    Ok(axum::body::Body::from(body))
 }
 
 /// The bulletin of a closed poll as ballots (for pages that look at single ballots), in
@@ -310,7 +275,7 @@ pub(crate) async fn transition(
             }
         };
         let rows: Vec<(String, String)> = paper.into_iter().map(|(sheet, v)| (sheet, v.to_string())).collect();
-        repo::add_paper_ballots(&mut tx, &poll.id, &rows).await?;
+        repo::add_paper_ballots(&mut tx, &st.store.crypto, &poll.id, &rows).await?;
         // Ballots issued: one per member marked as voted, online or handed a paper sheet. 实到: at
         // a session the delegates signed in; online, the same as the ballots issued.
         let (_, voted) = repo::turnout(&st.store, &poll.id).await?;
@@ -453,7 +418,7 @@ async fn api_bulletin(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
                 .into_response());
         }
     }
-    let body = bulletin_body(&st, &poll)?;
+    let body = bulletin_body(&st, &poll).await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "application/json"),
