@@ -407,3 +407,20 @@ async fn opened_ballots(data: &Path, poll_id: &str) -> Vec<(String, String, i64)
     store.close().await;
     ballots
 }
+
+#[test]
+fn tally_refuses_a_bulletin_with_a_key_given_twice_and_exits_2() {
+    let d = tempdir();
+    let path = d.0.join("bulletin.json");
+    let poll = r#"{"title":"表决","kind":"resolution","electorate":3,"present":3,"ballots_issued":3}"#;
+    std::fs::write(
+        &path,
+        format!(r#"{{"format":"jiaogong-bulletin/1","poll":{poll},"ballots":[{{"tracker":"a","choice":"yes"}}],"ballots":[]}}"#),
+    )
+    .unwrap();
+    let out = jg(&d.0, &["tally", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("“ballots”出现了两次") && err.contains("appears twice"), "{err}");
+    assert!(out.stdout.is_empty());
+}

@@ -22,6 +22,8 @@ pub enum BulletinErrorKind {
     Json { detail: String },
     /// Wrong shape: missing field, wrong type, unknown field, bad enum value.
     Malformed { path: String, detail: String },
+    /// A key appears twice in one JSON object (`path`: where the object is).
+    DuplicateKey { path: String, key: String },
     /// `format` is not `jiaogong-bulletin/1`.
     UnsupportedFormat { found: String },
     /// `poll.kind` is not resolution, election or evaluation.
@@ -86,6 +88,10 @@ impl BulletinErrorKind {
             Malformed { path, detail } => (
                 format!("{} 格式错误（{}）", show(path), show(detail)),
                 format!("malformed {}: {}", show(path), show(detail)),
+            ),
+            DuplicateKey { path, key } => (
+                format!("{} 中的键“{}”出现了两次，同一对象里每个键只能出现一次", show(path), show(key)),
+                format!("key “{}” appears twice in {}", show(key), show(path)),
             ),
             UnsupportedFormat { found } => (
                 format!("不支持的格式“{}”，应为 jiaogong-bulletin/1", show(found)),

@@ -18,6 +18,7 @@ mod evaluation;
 mod exact;
 mod fast;
 mod fraction;
+mod keys;
 pub mod limits;
 mod names;
 pub mod paper;

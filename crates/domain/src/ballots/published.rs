@@ -42,6 +42,7 @@ struct RawBulletin<'a> {
 impl<'a> PublishedBallots<'a> {
     /// Reads and checks a bulletin; the error is [`super::parse_bulletin`]'s.
     pub fn read(json: &'a str) -> Result<Self, BulletinError> {
+        super::keys::check_keys(json)?;
         match read_text(json) {
             Some(inner) => Ok(Self(inner)),
             None => parse_bulletin(json).map(|b| Self(Inner::Parsed(b))),

@@ -31,6 +31,9 @@ use super::Fraction;
 
 /// Parses and validates a bulletin. Never panics, whatever the input.
 pub fn parse_bulletin(json: &str) -> Result<Bulletin, BulletinError> {
+    // A key repeated in any object is refused before either path reads (a JSON reader would
+    // silently keep one of the two).
+    super::keys::check_keys(json)?;
     // Fast path: a well-formed bulletin deserialises directly (3–4× faster than going through a
     // `Value` on 100,000 ballots). Whatever fails there is parsed again step by step below, which
     // names the problem and the ballot; both paths accept exactly the same bulletins.

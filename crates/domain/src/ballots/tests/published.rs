@@ -72,20 +72,72 @@ fn ballots_alike_but_for_their_tracker_are_counted_each() {
 }
 
 #[test]
-fn a_ballot_repeating_its_tracker_reads_as_parse_bulletin_reads_it() {
-    // The rest after the first tracker differs from the good ballot's: read on its own, and the
-    // repeated key sends it to the precise path, where the last value counts.
+fn a_ballot_repeating_its_tracker_is_refused_by_both_readings() {
+    // A repeated key is refused (it was read with the last value counting before).
     let text = bulletin(&[
         r#"{"tracker":"a","marks":{"张三":"yes"}}"#,
         r#"{"tracker":"b","marks":{"张三":"yes"},"tracker":"c"}"#,
     ]);
     let (published, parsed) = both(&text);
-    assert_eq!(parsed.as_ref().map(|(_, n)| *n), Ok(2));
+    assert!(matches!(&parsed, Err(e) if e.ballot_index == Some(1)), "{parsed:?}");
     assert_eq!(published, parsed);
     // A bulletin written as an array, or of another format, is refused with the same words.
     for text in [format!(r#"["jiaogong-bulletin/1",{POLL},[]]"#), text.replace("bulletin/1", "bulletin/2")] {
         let (published, parsed) = both(&text);
         assert!(parsed.is_err(), "{text}");
         assert_eq!(published.map_err(|e| e.message_zh_en()), parsed.map_err(|e| e.message_zh_en()));
+    }
+}
+
+#[test]
+fn a_key_repeated_at_any_level_of_a_bulletin_is_refused_by_both_readings() {
+    let poll = r#"{"title":"表决","kind":"resolution","electorate":3,"present":3,"ballots_issued":3}"#;
+    let election = r#"{"title":"选举","kind":"election","electorate":3,"present":3,"ballots_issued":3,"seats":1,"candidates":["甲","乙"]}"#;
+    let cases = [
+        // A second `ballots` silently emptied the count (finding 14).
+        (
+            format!(
+                r#"{{"format":"jiaogong-bulletin/1","poll":{poll},"ballots":[{{"tracker":"a","choice":"yes"}}],"ballots":[]}}"#
+            ),
+            None,
+            "ballots",
+        ),
+        (
+            format!(r#"{{"format":"jiaogong-bulletin/1","format":"jiaogong-bulletin/1","poll":{poll},"ballots":[]}}"#),
+            None,
+            "format",
+        ),
+        (
+            r#"{"format":"jiaogong-bulletin/1","poll":{"title":"表决","kind":"resolution","electorate":3,"electorate":30,"present":3,"ballots_issued":3},"ballots":[]}"#.to_string(),
+            None,
+            "electorate",
+        ),
+        (
+            format!(
+                r#"{{"format":"jiaogong-bulletin/1","poll":{poll},"ballots":[{{"tracker":"a","choice":"yes"}},{{"tracker":"b","choice":"yes","choice":"no"}}]}}"#
+            ),
+            Some(1),
+            "choice",
+        ),
+        (
+            format!(
+                r#"{{"format":"jiaogong-bulletin/1","poll":{election},"ballots":[{{"tracker":"a","marks":{{"甲":"yes","甲":"no"}}}}]}}"#
+            ),
+            Some(0),
+            "甲",
+        ),
+        (
+            r#"{"format":"jiaogong-bulletin/1","poll":{"title":"表决","kind":"resolution","electorate":3,"present":3,"ballots_issued":3,"rules":{"quorum":"1/2","quorum":"2/3"}},"ballots":[]}"#.to_string(),
+            None,
+            "quorum",
+        ),
+    ];
+    for (text, ballot, key) in cases {
+        let stepwise = parse_bulletin(&text).unwrap_err();
+        let published = PublishedBallots::read(&text).err().unwrap();
+        assert_eq!(stepwise, published, "{text}");
+        assert_eq!(stepwise.ballot_index, ballot, "{text}");
+        assert!(matches!(&stepwise.kind, BulletinErrorKind::DuplicateKey { key: k, .. } if k == key), "{stepwise:?}");
+        assert!(stepwise.message_zh_en().contains("两次"), "{}", stepwise.message_zh_en());
     }
 }
