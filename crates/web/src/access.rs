@@ -172,6 +172,7 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/polls", Allow::Anyone),
     ("GET", "/polls/{id}", Allow::Anyone),
     ("POST", "/polls/{id}/vote", Allow::Anyone),
+    ("GET", "/polls/{id}/receipt", Allow::Anyone),
     ("GET", "/s/{school}/polls", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/polls", Allow::Roles(POLL_MANAGERS)),
     ("GET", "/s/{school}/polls/{id}", Allow::Roles(POLL_MANAGERS)),

@@ -32,3 +32,43 @@ document.addEventListener("click", function (e) {
     window.print();
   }
 });
+// The ballot page: an over-vote is shown before the confirmation, and the choices stay as made.
+document.addEventListener("submit", function (e) {
+  var f = e.target;
+  if (!f || !f.dataset || !f.dataset.seats) return;
+  var n = f.querySelectorAll('input[type=radio][name^="mark_"][value="yes"]:checked').length;
+  f.querySelectorAll('input[name="write_in"]').forEach(function (w) {
+    if (w.value.trim() !== "") n += 1;
+  });
+  var box = f.querySelector("#over-vote");
+  if (n > parseInt(f.dataset.seats, 10)) {
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    if (box) {
+      box.textContent = f.dataset.overVote;
+      box.hidden = false;
+      box.scrollIntoView({ block: "center" });
+    }
+  } else if (box) {
+    box.hidden = true;
+  }
+}, true);
+// The receipt code is kept on this device only, and offered when checking it after the close.
+(function () {
+  try {
+    var t = document.getElementById("tracker");
+    if (t && t.dataset.poll) localStorage.setItem("jg-receipt-" + t.dataset.poll, t.textContent.trim());
+    var input = document.getElementById("receipt-code");
+    if (input && !input.value && input.dataset.poll) {
+      var kept = localStorage.getItem("jg-receipt-" + input.dataset.poll);
+      if (kept) input.value = kept;
+    }
+  } catch (err) { /* storage may be off: the member types the code */ }
+})();
+// Copy buttons: <button data-copy="element id">.
+document.addEventListener("click", function (e) {
+  var b = e.target && e.target.closest ? e.target.closest("[data-copy]") : null;
+  if (!b) return;
+  var el = document.getElementById(b.dataset.copy);
+  if (el && navigator.clipboard) navigator.clipboard.writeText(el.textContent.trim());
+});

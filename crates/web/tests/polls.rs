@@ -245,3 +245,41 @@ async fn a_ballot_holds_at_most_seats_write_ins_of_reasonable_length_and_a_craft
     let (s, v) = call(&t, "POST", &uri, "member", json!({"marks": {"甲": "yes"}, "write_ins": ["丁"]})).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_ballot_is_shown_again_as_filled_and_a_receipt_is_checked_against_the_bulletin() {
+    let t = common::app().await;
+    let poll = json!({"poll": {"title": "工会委员选举", "kind": "election", "seats": 1, "candidates": ["甲", "乙"], "allow_write_in": true}, "voters": [t.member_a]});
+    let (_, v) = call(&t, "POST", "/api/v1/schools/a/polls", "chair", poll).await;
+    let id = v["id"].as_str().unwrap().to_string();
+    call(&t, "POST", &format!("/api/v1/polls/{id}/open"), "chair", json!({})).await;
+    let member = t.as_role("member").clone();
+    let r = t.send(form(&t, &format!("/polls/{id}/vote"), &member, "mark_0=yes&mark_1=yes&write_in=%E4%B8%99")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = common::body_text(r).await;
+    assert!(page.contains("最多只能同意 1 人"), "{page}");
+    for mark in ["mark_0", "mark_1"] {
+        assert!(page.contains(&format!(r#"name="{mark}" value="yes" checked"#)), "{mark} kept: {page}");
+    }
+    assert!(page.contains(r#"value="丙""#), "the write-in is kept");
+    // Before the close a receipt cannot be checked yet.
+    let r = t.send(t.req("GET", &format!("/polls/{id}/receipt?code=x"), Some(&member), Body::empty(), None)).await;
+    assert!(common::body_text(r).await.contains("投票结束"));
+    let r = t.send(form(&t, &format!("/polls/{id}/vote"), &member, "mark_0=yes")).await;
+    let page = common::body_text(r).await;
+    let tracker = page.split("id=\"tracker\"").nth(1).unwrap().split('>').nth(1).unwrap().split('<').next().unwrap();
+    assert_eq!(tracker.len(), 32, "{tracker}");
+    call(&t, "POST", &format!("/api/v1/polls/{id}/close"), "chair", json!({})).await;
+    let r =
+        t.send(t.req("GET", &format!("/polls/{id}/receipt?code={tracker}"), Some(&member), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = common::body_text(r).await;
+    assert!(page.contains("您的选票已计入") && page.contains("id=\"receipt-words\">甲<"), "{page}");
+    let r = t.send(t.req("GET", &format!("/polls/{id}/receipt?code=0000"), Some(&member), Body::empty(), None)).await;
+    assert!(common::body_text(r).await.contains("没有这个回执码"));
+    // Another school's chair cannot reach the poll.
+    let r = t
+        .send(t.req("GET", &format!("/polls/{id}/receipt?code={tracker}"), Some(&t.chair_b), Body::empty(), None))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

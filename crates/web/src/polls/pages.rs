@@ -23,6 +23,7 @@ pub(super) fn routes(r: Routes) -> Routes {
     r.add("GET", "/polls", get(my_polls))
         .add("GET", "/polls/{id}", get(vote_page))
         .add("POST", "/polls/{id}/vote", post(vote))
+        .add("GET", "/polls/{id}/receipt", get(receipt_page))
         .add("GET", "/s/{school}/polls", get(manage_list))
         .add("POST", "/s/{school}/polls", post(manage_create))
         .add("GET", "/s/{school}/polls/{id}", get(manage_page))
@@ -169,9 +170,40 @@ struct VotePage {
     error: String,
     result: Option<ResultView>,
     rules: String,
+    /// The form's fields as sent, so a ballot refused by the server is shown as it was filled.
+    chosen: Vec<(String, String)>,
 }
 
-async fn vote_page_with(st: &AppState, ctx: &Ctx, poll: Poll, tracker: String, error: String) -> AppResult<Response> {
+impl VotePage {
+    /// Whether the form sent `name=value` (a candidate's mark, a choice).
+    fn picked(&self, name: &str, value: &str) -> bool {
+        self.chosen.iter().any(|(n, v)| n == name && v == value)
+    }
+
+    /// Whether the form sent `value` for the mark of the `i`-th candidate.
+    fn marked(&self, i: &usize, value: &str) -> bool {
+        self.picked(&format!("mark_{i}"), value)
+    }
+
+    /// What the form sent for `name`.
+    fn sent(&self, name: &str) -> &str {
+        self.chosen.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+
+    /// The over-vote message the page shows before asking for confirmation.
+    fn over_vote_text(&self) -> String {
+        self.c.tr.t1("poll-over-vote", "seats", &self.v.seats.to_string())
+    }
+}
+
+async fn vote_page_with(
+    st: &AppState,
+    ctx: &Ctx,
+    poll: Poll,
+    tracker: String,
+    error: String,
+    chosen: Vec<(String, String)>,
+) -> AppResult<Response> {
     let voted = match &ctx.user()?.member_id {
         Some(m) => repo::has_voted(&st.store, &poll.id, m).await?,
         None => false,
@@ -189,6 +221,7 @@ async fn vote_page_with(st: &AppState, ctx: &Ctx, poll: Poll, tracker: String, e
         error: error.clone(),
         result,
         rules,
+        chosen,
     })?;
     if !error.is_empty() {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -204,7 +237,7 @@ async fn vote_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>)
             return Ok(crate::pages::see_other(&format!("/evaluations/{}", ev.id)));
         }
     }
-    vote_page_with(&st, &ctx, poll, String::new(), String::new()).await
+    vote_page_with(&st, &ctx, poll, String::new(), String::new(), Vec::new()).await
 }
 
 /// The vote form's fields into a ballot of the poll's kind.
@@ -274,10 +307,12 @@ async fn vote(
     let ballot = ballot_from_form(&vote_view(&poll), &form);
     match cast(&st, &ctx, &poll, &ballot).await {
         // The receipt is shown here and nowhere else (no redirect with it in the address).
-        Ok(tracker) => vote_page_with(&st, &ctx, poll, tracker, String::new()).await,
+        Ok(tracker) => vote_page_with(&st, &ctx, poll, tracker, String::new(), Vec::new()).await,
         Err(e @ (AppError::BadInput { .. } | AppError::Conflict { .. })) => {
             let msg = e.message(&ctx.tr);
-            vote_page_with(&st, &ctx, poll, String::new(), msg).await
+            // The choices are shown again as they were made (CSRF token excluded).
+            let chosen = form.into_iter().filter(|(n, _)| n != "_csrf").collect();
+            vote_page_with(&st, &ctx, poll, String::new(), msg, chosen).await
         }
         Err(e) => Err(e),
     }
@@ -575,4 +610,81 @@ async fn manage_close(
     let poll = repo::get(&st.store, &school.id, &id).await?;
     transition(&st, &ctx, &school, &poll, "open", "closed").await?;
     Ok(see_other(&format!("/s/{}/polls/{id}", school.code)))
+}
+
+#[derive(Template)]
+#[template(path = "polls/receipt.html")]
+struct ReceiptPage {
+    c: Chrome,
+    poll: Poll,
+    code: String,
+    /// None: not looked up (no code, or the poll is not closed); Some(None): not in the bulletin.
+    found: Option<Option<ReceiptEntry>>,
+}
+
+/// A ballot of the bulletin, as its voter reads it.
+struct ReceiptEntry {
+    paper: bool,
+    /// The choice in words.
+    words: String,
+    /// The ballot as the bulletin writes it.
+    json: String,
+}
+
+#[derive(Deserialize)]
+struct ReceiptQuery {
+    #[serde(default)]
+    code: String,
+}
+
+/// Checking a receipt against the published bulletin: the member types or pastes the code they
+/// were shown after voting (the server does not know which code is theirs, ADR 007).
+async fn receipt_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ReceiptQuery>,
+) -> AppResult<Response> {
+    let (_, poll) = scoped(&st, &ctx, &id).await?;
+    let code: String = q.code.trim().chars().filter(|c| !c.is_whitespace()).take(64).collect();
+    let found = if poll.status == "closed" && !code.is_empty() {
+        let packed = repo::ballots_packed(&st.store, &poll.id).await?;
+        let hit = packed.rows().into_iter().find(|(t, _, _)| t.eq_ignore_ascii_case(&code));
+        Some(match hit {
+            Some((tracker, content, paper)) => {
+                let def = super::paper::definition(&poll)?;
+                let value: Value = serde_json::from_str(content).unwrap_or(Value::Null);
+                let words = receipt_words(&ctx, &def, &value);
+                let mut entry = serde_json::Map::new();
+                entry.insert("tracker".into(), json!(tracker));
+                if paper {
+                    entry.insert("paper".into(), json!(true));
+                }
+                if let Some(obj) = value.as_object() {
+                    entry.extend(obj.clone());
+                }
+                Some(ReceiptEntry { paper, words, json: Value::Object(entry).to_string() })
+            }
+            None => None,
+        })
+    } else {
+        None
+    };
+    let title = ctx.tr.t("poll-receipt-check");
+    render(&ReceiptPage { c: Chrome::new(&ctx, "polls", title), poll, code, found })
+}
+
+/// A ballot in words: the choice, the people approved, or each subject's grade.
+fn receipt_words(ctx: &Ctx, def: &ballots::Poll, content: &Value) -> String {
+    if def.kind != ballots::PollKind::Evaluation {
+        return super::paper::describe(ctx, def, content);
+    }
+    let grades: Vec<String> = content
+        .get("grades")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(s, g)| format!("{s}：{}", g.as_str().unwrap_or_default()))
+        .collect();
+    grades.join("；")
 }

@@ -148,7 +148,7 @@ struct PaperQuery {
     ok: String,
 }
 
-fn describe(c: &Ctx, def: &ballots::Poll, content: &Value) -> String {
+pub(super) fn describe(c: &Ctx, def: &ballots::Poll, content: &Value) -> String {
     if content.get("spoiled") == Some(&Value::Bool(true)) {
         return c.tr.t("paper-spoiled");
     }
