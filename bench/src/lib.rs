@@ -5,9 +5,9 @@ use std::path::Path;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use jiaogong_domain::idcard::{check_char, IdNumber};
+use jiaogong_domain::members::idcard::{check_char, IdNumber};
+use jiaogong_domain::members::phone::Phone;
 use jiaogong_domain::members::{Gender, MemberInput, MemberStatus, Post};
-use jiaogong_domain::phone::Phone;
 use jiaogong_store::{Crypto, Store};
 
 /// The SQLite URL the CLI uses for `--data DIR`.
@@ -168,7 +168,7 @@ pub async fn add_members(
     region: &str,
     prefix: &str,
 ) -> anyhow::Result<Vec<String>> {
-    use jiaogong_store::{members, tenancy};
+    use jiaogong_store::{members, platform::tenancy};
     use std::collections::HashMap;
     let mut tx = store.begin().await?;
     let mut groups: HashMap<String, String> =

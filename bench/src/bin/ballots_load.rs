@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use bench::{arg, open_store, req_arg, Lcg};
-use jiaogong_store::polls;
+use jiaogong_store::congress::polls;
 use tokio::sync::Semaphore;
 
 /// Outcome of one ballot request.

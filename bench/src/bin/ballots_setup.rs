@@ -12,9 +12,9 @@ use std::time::Instant;
 
 use anyhow::Context;
 use bench::{arg, open_store, req_arg};
-use jiaogong_domain::roles::Role;
-use jiaogong_store::accounts::{self, NewUser};
-use jiaogong_store::{members, polls, tenancy};
+use jiaogong_domain::platform::roles::Role;
+use jiaogong_store::platform::accounts::{self, NewUser};
+use jiaogong_store::{congress::polls, members, platform::tenancy};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

@@ -13,7 +13,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use bench::{arg, open_store, req_arg};
 use jiaogong_store::members::{self, Filter};
-use jiaogong_store::{tenancy, Store};
+use jiaogong_store::{platform::tenancy, Store};
 
 #[derive(Clone)]
 struct St {

@@ -13,9 +13,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use bench::{arg, open_store, req_arg};
-use jiaogong_store::tenancy;
-use jiaogong_web::i18n::Tr;
-use jiaogong_web::import::{read_roster, run_import, Mode};
+use jiaogong_store::platform::tenancy;
+use jiaogong_web::members::import::{read_roster, run_import, Mode};
+use jiaogong_web::platform::i18n::Tr;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -32,7 +32,7 @@ async fn main() -> anyhow::Result<()> {
     let school = tenancy::school(&store, &code).await?;
     let tr = Tr::default();
     let bytes = std::fs::read(&file)?;
-    let err = |e: jiaogong_web::error::AppError| anyhow::anyhow!("{}", e.message(&tr));
+    let err = |e: jiaogong_web::platform::error::AppError| anyhow::anyhow!("{}", e.message(&tr));
 
     let t = Instant::now();
     let (sheet, _, _) = read_roster(&tr, &bytes).map_err(err)?;

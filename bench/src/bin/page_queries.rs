@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::Context;
 use bench::{arg, open_store, req_arg};
 use jiaogong_store::members::{self, Filter};
-use jiaogong_store::{accounts, tenancy};
+use jiaogong_store::{platform::accounts, platform::tenancy};
 
 async fn time<F, Fut, T>(label: &str, n: usize, mut f: F) -> anyhow::Result<()>
 where

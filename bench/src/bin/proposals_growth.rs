@@ -18,9 +18,9 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use bench::arg;
 use jiaogong_domain::members::{validate_member, Field, RawMember};
-use jiaogong_domain::roles::Role;
-use jiaogong_store::accounts::{self, NewUser};
-use jiaogong_store::{congress, members, tenancy, Crypto, Store};
+use jiaogong_domain::platform::roles::Role;
+use jiaogong_store::platform::accounts::{self, NewUser};
+use jiaogong_store::{congress, members, platform::tenancy, Crypto, Store};
 use jiaogong_web::{AppState, WebConfig};
 use tower::ServiceExt;
 use tracing::subscriber::Interest;
@@ -155,7 +155,7 @@ async fn statements(f: &Fixture, runs: usize) -> anyhow::Result<u64> {
     get(f).await?;
     let mut most = 0;
     for _ in 0..runs {
-        jiaogong_store::cache::bump_all();
+        jiaogong_store::platform::cache::bump_all();
         STATEMENTS.store(0, Ordering::SeqCst);
         COUNTING.store(true, Ordering::SeqCst);
         tracing::callsite::rebuild_interest_cache();

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use bench::{arg, open_store, req_arg};
-use jiaogong_store::{members, tenancy};
+use jiaogong_store::{members, platform::tenancy};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

@@ -24,11 +24,11 @@ use std::time::Instant;
 
 use anyhow::Context;
 use bench::{arg, req_arg, Lcg};
-use jiaogong_domain::ballots::{
+use jiaogong_domain::congress::ballots::{
     parse_bulletin, tally, write_bulletin_end, write_bulletin_start, write_stored_ballots, Ballot, Bulletin, Choice,
     Poll, PublishedBallots, Rules, StoredCount, BULLETIN_FORMAT,
 };
-use jiaogong_store::polls::{PackedReader, PACKED_CHUNK};
+use jiaogong_store::congress::polls::{PackedReader, PACKED_CHUNK};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{AnyConnection, ConnectOptions, Connection, SqliteConnection};
 
@@ -150,7 +150,7 @@ async fn raw_table(db: &Path, rows: &[(String, String, String)], slot: usize) ->
             .execute(&mut *tx)
             .await?;
         let id = jiaogong_store::new_id();
-        let seal = jiaogong_store::polls::sealed::seal(&crypto(), "p", &id, slot, t, content, false)?;
+        let seal = jiaogong_store::congress::polls::sealed::seal(&crypto(), "p", &id, slot, t, content, false)?;
         sqlx::query("INSERT INTO ballots (poll_id, id, sealed) VALUES ('p', ?, ?)")
             .bind(&id)
             .bind(&seal)
@@ -193,7 +193,7 @@ async fn raw_once(
 async fn server_once(conn: &mut AnyConnection, poll_json: &str, out: &Path) -> anyhow::Result<(f64, f64, f64)> {
     let t0 = Instant::now();
     let mut write = std::time::Duration::ZERO;
-    let err = |e: jiaogong_domain::ballots::BulletinError| anyhow::anyhow!("{}", e.message_zh_en());
+    let err = |e: jiaogong_domain::congress::ballots::BulletinError| anyhow::anyhow!("{}", e.message_zh_en());
     let mut count = StoredCount::new(poll_json).map_err(err)?;
     let mut reader = PackedReader::new(jiaogong_store::DbKind::Sqlite, "p", PACKED_CHUNK);
     let f = std::fs::File::create(out)?;
@@ -201,7 +201,7 @@ async fn server_once(conn: &mut AnyConnection, poll_json: &str, out: &Path) -> a
     write_bulletin_start(&mut w, poll_json)?;
     // Every ballot is opened before the bulletin is written in tracker order (ADR 007).
     let key = crypto();
-    let mut all = jiaogong_store::polls::PackedBallots::default();
+    let mut all = jiaogong_store::congress::polls::PackedBallots::default();
     while let Some(mut chunk) = reader.next(conn, &key).await? {
         all.append(&mut chunk);
     }
@@ -222,7 +222,7 @@ async fn server_once(conn: &mut AnyConnection, poll_json: &str, out: &Path) -> a
     Ok((ms(t1 - t0 - write), ms(t2 - t1), ms(t3 - t2 + write)))
 }
 
-fn counted(r: &jiaogong_domain::ballots::TallyResult) -> usize {
+fn counted(r: &jiaogong_domain::congress::ballots::TallyResult) -> usize {
     let v = serde_json::to_value(r).unwrap_or_default();
     let n = |k: &str| v.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0) as usize;
     n("valid") + n("invalid")
@@ -262,7 +262,7 @@ async fn measure(
     let out = dir.join(format!("{name}-bulletin.json"));
     let raw_out = dir.join(format!("{name}-raw.tsv"));
     let db = dir.join(format!("{name}-raw.db"));
-    let slot = jiaogong_store::polls::sealed::slot_of(&serde_json::to_string(&b.poll)?);
+    let slot = jiaogong_store::congress::polls::sealed::slot_of(&serde_json::to_string(&b.poll)?);
     let mut conn = raw_table(&db, &rows, slot).await?;
     sqlx::any::install_default_drivers();
     let mut any = AnyConnection::connect(&format!("sqlite://{}", db.display())).await?;

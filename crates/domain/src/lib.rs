@@ -8,22 +8,11 @@
 // without `cfg(test)`, so production code keeps the workspace's no-unwrap rule.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
-pub mod ballots;
-pub mod calendar;
 pub mod congress;
-pub mod dates;
-pub mod dues;
-pub mod error;
-pub mod idcard;
 pub mod members;
-pub mod money;
-pub mod paging;
-pub mod phone;
-pub mod pinyin_search;
-pub mod roles;
-pub mod text;
+pub mod platform;
 
-pub use error::ValidationError;
+pub use platform::error::ValidationError;
 
 /// Every Fluent message id the domain hands to the web layer (errors and enum labels), so a
 /// test there can check that each has a translation.
@@ -36,7 +25,7 @@ pub fn fluent_keys() -> Vec<&'static str> {
     keys.extend(MemberEventKind::ALL.iter().map(|e| e.key()));
     keys.extend(Post::ALL.iter().map(|p| p.key()));
     keys.extend(Field::ALL.iter().map(|f| f.key()));
-    keys.extend(roles::Role::ALL.iter().map(|r| r.key()));
+    keys.extend(platform::roles::Role::ALL.iter().map(|r| r.key()));
     keys
 }
 

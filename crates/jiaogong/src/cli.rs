@@ -9,9 +9,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use jiaogong_domain::members;
-use jiaogong_domain::roles::Role;
-use jiaogong_store::accounts::{self, NewUser};
-use jiaogong_store::audit::{self, Event, Verdict};
+use jiaogong_domain::platform::roles::Role;
+use jiaogong_store::platform::accounts::{self, NewUser};
+use jiaogong_store::platform::audit::{self, Event, Verdict};
 use jiaogong_store::{Crypto, Store};
 
 #[derive(Parser)]
@@ -228,7 +228,8 @@ pub fn load_crypto(g: &Global) -> anyhow::Result<Crypto> {
 
 /// The data directory, created (or tightened) to 0700: it holds the database and the key.
 fn private_data_dir(g: &Global) -> anyhow::Result<()> {
-    jiaogong_store::files::private_dir(&g.data).with_context(|| format!("无法创建数据目录 {}", g.data.display()))
+    jiaogong_store::platform::files::private_dir(&g.data)
+        .with_context(|| format!("无法创建数据目录 {}", g.data.display()))
 }
 
 pub fn database_url(g: &Global) -> anyhow::Result<String> {
@@ -245,7 +246,7 @@ pub async fn open(g: &Global) -> anyhow::Result<Store> {
     let crypto = load_crypto(g)?;
     let url = database_url(g)?;
     let store = Store::open(&url, crypto).await.with_context(|| "无法打开数据库")?;
-    jiaogong_store::calendar::preload(&store).await?;
+    jiaogong_store::platform::calendar::preload(&store).await?;
     Ok(store)
 }
 
@@ -253,7 +254,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let g = cli.global.clone();
     match cli.cmd {
         Cmd::Serve { bind, demo, secure_cookies, public_url, header_timeout_secs, max_connections } => {
-            let limits = jiaogong_web::server::Limits {
+            let limits = jiaogong_web::platform::server::Limits {
                 header_timeout: std::time::Duration::from_secs(header_timeout_secs.max(1)),
                 max_connections: max_connections.max(1),
             };
@@ -288,7 +289,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let school_id = match &school {
                 Some(s) => Some(
-                    jiaogong_store::tenancy::school(&store, s).await.map_err(|_| usage(format!("找不到学校 {s}")))?.id,
+                    jiaogong_store::platform::tenancy::school(&store, s)
+                        .await
+                        .map_err(|_| usage(format!("找不到学校 {s}")))?
+                        .id,
                 ),
                 None => None,
             };
@@ -347,9 +351,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Backup { out } => {
             let store = open(&g).await?;
             let tmp = out.with_extension("partial");
-            let f = jiaogong_store::files::private_file(&tmp).with_context(|| format!("无法写入 {}", tmp.display()))?;
+            let f = jiaogong_store::platform::files::private_file(&tmp)
+                .with_context(|| format!("无法写入 {}", tmp.display()))?;
             let mut w = std::io::BufWriter::new(f);
-            let n = jiaogong_store::backup::backup(&store, &mut w).await?;
+            let n = jiaogong_store::platform::backup::backup(&store, &mut w).await?;
             w.flush()?;
             drop(w);
             std::fs::rename(&tmp, &out)?;
@@ -362,7 +367,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open(&g).await?;
             let f = std::fs::File::open(&input).map_err(|e| usage(format!("无法读取 {}：{e}", input.display())))?;
             let mut r = BufReader::new(f);
-            let n = jiaogong_store::backup::restore(&store, &mut r).await.map_err(|e| match e {
+            let n = jiaogong_store::platform::backup::restore(&store, &mut r).await.map_err(|e| match e {
                 jiaogong_store::StoreError::Invalid(m) => usage(format!("无法恢复：{m}")),
                 other => other.into(),
             })?;
@@ -409,7 +414,7 @@ async fn serve(
     demo: bool,
     secure_cookies: bool,
     public_url: Option<&str>,
-    limits: jiaogong_web::server::Limits,
+    limits: jiaogong_web::platform::server::Limits,
 ) -> anyhow::Result<ExitCode> {
     let addr: SocketAddr = bind.parse().map_err(|_| usage(format!("--bind 地址无效：{bind}（例：127.0.0.1:8080）")))?;
     if let Some(u) = public_url {
@@ -438,7 +443,7 @@ async fn serve(
     let state = jiaogong_web::AppState { store, config: Arc::new(config) };
     let app = jiaogong_web::app(state);
     out!("教工之家已启动：http://{addr}/");
-    jiaogong_web::server::serve(listener, app, limits, async {
+    jiaogong_web::platform::server::serve(listener, app, limits, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
@@ -455,9 +460,10 @@ async fn import(
 ) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(file).map_err(|e| usage(format!("无法读取 {}：{e}", file.display())))?;
     let store = open(g).await?;
-    let school =
-        jiaogong_store::tenancy::school(&store, school).await.map_err(|_| usage(format!("找不到学校 {school}")))?;
-    let tr = jiaogong_web::i18n::Tr::default();
+    let school = jiaogong_store::platform::tenancy::school(&store, school)
+        .await
+        .map_err(|_| usage(format!("找不到学校 {school}")))?;
+    let tr = jiaogong_web::platform::i18n::Tr::default();
     let bad_file = |msg: String| usage(format!("{}：{msg}", file.display()));
     let limits = jiaogong_office::xlsx_read::Limits::default();
     let sheet = jiaogong_office::xlsx_read::read_first_sheet(&bytes, &limits).map_err(|e| {
@@ -483,8 +489,10 @@ async fn import(
         .collect();
     drop(sheet);
     let existing = jiaogong_store::members::import_existing(&store, &school.id).await?;
-    let groups = jiaogong_store::tenancy::groups(&store, &school.id).await?.into_iter().map(|g| g.name).collect();
-    let depts = jiaogong_store::tenancy::departments(&store, &school.id).await?.into_iter().map(|d| d.1).collect();
+    let groups =
+        jiaogong_store::platform::tenancy::groups(&store, &school.id).await?.into_iter().map(|g| g.name).collect();
+    let depts =
+        jiaogong_store::platform::tenancy::departments(&store, &school.id).await?.into_iter().map(|d| d.1).collect();
     let plan = members::plan_import(rows, &existing, &groups, &depts, chrono::Local::now().date_naive());
     let write = !dry_run && (!all_or_nothing || plan.rejected.is_empty());
     if write {
@@ -562,7 +570,7 @@ fn tally(paths: &[PathBuf], weights: &[u64], top: Option<u64>) -> ExitCode {
                     .into(),
             );
         }
-        return match jiaogong_domain::ballots::tally_json_pretty(&texts[0]) {
+        return match jiaogong_domain::congress::ballots::tally_json_pretty(&texts[0]) {
             Ok(json) => {
                 out!("{json}");
                 ExitCode::SUCCESS

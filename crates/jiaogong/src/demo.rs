@@ -2,15 +2,15 @@
 //! temporary hires, valid (made-up) ID numbers, dues for the school year so far, and one account
 //! per role. Deterministic, so every newcomer sees the same school.
 
-use jiaogong_domain::dues::MonthKey;
-use jiaogong_domain::idcard::{check_char, IdNumber};
+use jiaogong_domain::members::dues::MonthKey;
+use jiaogong_domain::members::idcard::{check_char, IdNumber};
+use jiaogong_domain::members::phone::Phone;
 use jiaogong_domain::members::{Gender, MemberEventKind, MemberInput, MemberStatus, Post};
-use jiaogong_domain::money::{Fen, Rate};
-use jiaogong_domain::phone::Phone;
-use jiaogong_domain::roles::Role;
-use jiaogong_store::accounts::{self, NewUser};
-use jiaogong_store::audit::{self, Event};
-use jiaogong_store::{dues, members, tenancy, Store};
+use jiaogong_domain::platform::money::{Fen, Rate};
+use jiaogong_domain::platform::roles::Role;
+use jiaogong_store::platform::accounts::{self, NewUser};
+use jiaogong_store::platform::audit::{self, Event};
+use jiaogong_store::{members, members::dues, platform::tenancy, Store};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "jiaogong-demo";
@@ -92,7 +92,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
         group_ids.push(id);
     }
     let this_month = MonthKey::of((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive());
-    let months = jiaogong_domain::dues::school_year_months(this_month);
+    let months = jiaogong_domain::members::dues::school_year_months(this_month);
     let mut staff: Vec<(String, String, Gender, MemberStatus)> = Vec::new();
     let mut employee = 1;
     let mut used = std::collections::HashSet::new();
@@ -216,7 +216,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
                     if behind && last {
                         continue;
                     }
-                    let due = jiaogong_domain::dues::monthly_dues(base, Rate::DEFAULT_DUES);
+                    let due = jiaogong_domain::members::dues::monthly_dues(base, Rate::DEFAULT_DUES);
                     let paid_on = m.first_day().map(|d| d.format("%Y-%m-10").to_string()).unwrap_or_default();
                     dues::record_payment(
                         &mut tx,
@@ -324,7 +324,7 @@ use chrono::Datelike;
 /// Votes of the school year so far outside the congress: a closed committee election (members'
 /// assembly) and an open poll the demo member can vote in. Returns their ids in that order.
 async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lcg) -> anyhow::Result<Vec<String>> {
-    use jiaogong_store::polls;
+    use jiaogong_store::congress::polls;
     let candidates = ["何丽", "吴秀英", "潘芳", "田春梅", "王国庆", "李建国", "张海燕", "刘志强", "陈晓东"];
     let election = serde_json::json!({"title": "第五届工会委员会委员选举", "kind": "election",
         "electorate": active.len(), "present": 0, "ballots_issued": 0, "seats": 7,
@@ -400,7 +400,7 @@ async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lc
 /// term's delegates (应到), the delegates signed in at the session are 实到, only they vote; quorum
 /// two thirds, passed by more than half of all delegates. Returns the poll id.
 async fn demo_session_vote(store: &Store, school: &str, congress: &DemoCongress) -> anyhow::Result<String> {
-    use jiaogong_store::{congress as repo, polls};
+    use jiaogong_store::{congress as repo, congress::polls};
     let delegates = repo::current_delegate_ids(store, &congress.term).await?;
     let session = repo::session(store, school, &congress.past_session).await?;
     let def = serde_json::json!({"title": "关于《学校绩效工资分配方案（修订稿）》的表决", "kind": "resolution",
@@ -490,7 +490,7 @@ async fn demo_congress(
 /// What the two sessions deliberate: agenda, documents and attendees; the past session's
 /// resolution with its officials and its implementation so far; the election's officials.
 async fn demo_sessions(store: &Store, school: &str, congress: &DemoCongress, polls: &[String]) -> anyhow::Result<()> {
-    use jiaogong_store::{agenda, paper, polls as repo};
+    use jiaogong_store::{congress::agenda, congress::paper, congress::polls as repo};
     let mut tx = store.begin().await?;
     let past: [(&str, &str, &str); 9] = [
         ("agenda", "听取和审议校长《学校工作报告》", ""),

@@ -3,14 +3,14 @@
 //! 仁爱教师 selection with two voting rounds, the review, a passed publicity with a dismissed
 //! objection, and its honour roll. Rater groups and the weighted cut use the domain's rules.
 
-use jiaogong_domain::ballots::{self, TallyResult};
-use jiaogong_domain::calendar::Calendar;
+use jiaogong_domain::congress::ballots::{self, TallyResult};
 use jiaogong_domain::congress::evaluation::{parse_items, EvaluationSettings, RaterFacts};
 use jiaogong_domain::congress::selection::{
     combine, next_round, publicity_end, ElectorateCount, NextRound, RoundOutcome,
 };
 use jiaogong_domain::members::Post;
-use jiaogong_store::{evaluations, polls, selections, Store};
+use jiaogong_domain::platform::calendar::Calendar;
+use jiaogong_store::{congress::evaluations, congress::polls, congress::selections, Store};
 use serde_json::{json, Value};
 
 use crate::demo::DemoCongress;

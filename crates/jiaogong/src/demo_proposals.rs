@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use jiaogong_domain::congress::{Category, Feedback, HandlingStatus, ProposalText, Review};
-use jiaogong_store::proposals::{self as repo, Step, Who};
+use jiaogong_store::congress::proposals::{self as repo, Step, Who};
 use jiaogong_store::Store;
 
 use crate::demo::DemoCongress;
@@ -256,7 +256,8 @@ pub async fn create(
     let due = today - chrono::Duration::days(15);
     demo.step(&ids[4], None, assigned, assign("总务处", due.max(assigned))).await?;
     // In handling, not yet due; the demo account `member` answers for the department.
-    let responder = jiaogong_store::accounts::user_by_username(store, "member").await?.and_then(|(u, _)| u.member_id);
+    let responder =
+        jiaogong_store::platform::accounts::user_by_username(store, "member").await?.and_then(|(u, _)| u.member_id);
     let due = today + chrono::Duration::days(30);
     demo.step(&ids[5], None, assigned, Step::Assign { department: "工会".into(), due, responder }).await?;
     // ids[6] stays accepted, waiting for a department.

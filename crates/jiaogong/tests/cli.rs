@@ -294,7 +294,7 @@ fn the_demo_sessions_resolution_is_voted_by_its_delegates_with_quorum_and_passes
         })
         .collect();
     let bulletin = serde_json::json!({"format": "jiaogong-bulletin/1", "poll": poll, "ballots": list});
-    let result = jiaogong_domain::ballots::tally_json(&bulletin.to_string()).unwrap();
+    let result = jiaogong_domain::congress::ballots::tally_json(&bulletin.to_string()).unwrap();
     assert_eq!(result["void_reason"], serde_json::Value::Null, "quorum met: {result}");
     assert_eq!(result["base"].as_u64(), Some(delegates.len() as u64), "over all delegates");
     assert_eq!(result["passed"], true, "{result}");
@@ -403,7 +403,7 @@ async fn opened_ballots(data: &Path, poll_id: &str) -> Vec<(String, String, i64)
     let key = std::fs::read_to_string(data.join("secret.key")).unwrap();
     let url = format!("sqlite://{}", data.join("jiaogong.db").display());
     let store = jiaogong_store::Store::open(&url, jiaogong_store::Crypto::from_hex(&key).unwrap()).await.unwrap();
-    let ballots = jiaogong_store::polls::ballots(&store, poll_id).await.unwrap();
+    let ballots = jiaogong_store::congress::polls::ballots(&store, poll_id).await.unwrap();
     store.close().await;
     ballots
 }

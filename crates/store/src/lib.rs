@@ -7,32 +7,12 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
-pub mod accounts;
-pub mod agenda;
-pub mod audit;
-pub mod backup;
-pub mod cache;
-pub mod calendar;
 pub mod congress;
-pub mod congress_settings;
-pub mod corrections;
-pub mod crypto;
-mod db;
-pub mod delegate_lists;
-pub mod dues;
-pub mod evaluations;
-pub mod files;
-pub mod interim;
 pub mod members;
-pub mod paper;
-pub mod polls;
-pub mod proposals;
-pub mod selections;
-pub mod tenancy;
-pub mod uploads;
+pub mod platform;
 
-pub use crypto::Crypto;
-pub use db::{DbKind, Store, StoreInner, Tx};
+pub use platform::crypto::Crypto;
+pub use platform::db::{DbKind, Store, StoreInner, Tx};
 
 use rand::RngCore;
 
@@ -138,6 +118,6 @@ pub fn now_ms() -> i64 {
 /// Commits a write transaction; read caches forget what was read before it.
 pub async fn commit(tx: Tx) -> Result<()> {
     tx.commit().await?;
-    cache::bump_all();
+    platform::cache::bump_all();
     Ok(())
 }

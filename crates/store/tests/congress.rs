@@ -5,9 +5,9 @@
 
 mod common;
 
-use jiaogong_domain::ballots::Fraction;
+use jiaogong_domain::congress::ballots::Fraction;
 use jiaogong_domain::congress::CongressSettings;
-use jiaogong_store::{congress, congress_settings, members};
+use jiaogong_store::{congress, congress::congress_settings, members};
 
 on_every_db!(congress_settings_round_trip_with_defaults_when_never_saved, |store, db| {
     let s = common::school(&store, "cs").await;
@@ -30,7 +30,7 @@ on_every_db!(congress_settings_round_trip_with_defaults_when_never_saved, |store
         .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     assert!(!congress_settings::get(&store, &s).await.unwrap().assembly, "saved twice: updated in place");
-    assert!(jiaogong_store::audit::verify(&store).await.is_ok());
+    assert!(jiaogong_store::platform::audit::verify(&store).await.is_ok());
 });
 
 on_every_db!(an_assembly_term_makes_every_active_member_the_voting_body, |store, db| {
@@ -72,7 +72,7 @@ on_every_db!(an_assembly_term_makes_every_active_member_the_voting_body, |store,
         congress::assembly_roll(&store, &s, &session2).await.unwrap().iter().filter(|d| d.present == 1).count(),
         2
     );
-    let drafts = jiaogong_store::proposals::sessions_for_delegate(
+    let drafts = jiaogong_store::congress::proposals::sessions_for_delegate(
         &store,
         &s,
         &ids[2],

@@ -5,7 +5,7 @@
 
 mod common;
 
-use jiaogong_store::{audit, evaluations, members, polls, selections, Store};
+use jiaogong_store::{congress::evaluations, congress::polls, congress::selections, members, platform::audit, Store};
 
 async fn staff(store: &Store, s: &str, n: usize) -> Vec<String> {
     let mut tx = store.begin().await.unwrap();

@@ -5,7 +5,7 @@
 
 mod common;
 
-use jiaogong_store::interim::{self, InterimError};
+use jiaogong_store::congress::interim::{self, InterimError};
 use jiaogong_store::{congress, members, StoreError};
 
 fn refuse<T: std::fmt::Debug>(r: Result<T, InterimError>) -> InterimError {
@@ -13,8 +13,8 @@ fn refuse<T: std::fmt::Debug>(r: Result<T, InterimError>) -> InterimError {
 }
 
 async fn audit_count(store: &jiaogong_store::Store) -> i64 {
-    match jiaogong_store::audit::verify(store).await.unwrap() {
-        jiaogong_store::audit::Verdict::Intact { entries } => entries,
+    match jiaogong_store::platform::audit::verify(store).await.unwrap() {
+        jiaogong_store::platform::audit::Verdict::Intact { entries } => entries,
         broken => panic!("{broken:?}"),
     }
 }

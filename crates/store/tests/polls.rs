@@ -4,8 +4,8 @@
 
 mod common;
 
+use jiaogong_store::congress::polls::{self, CastError};
 use jiaogong_store::members;
-use jiaogong_store::polls::{self, CastError};
 
 async fn setup(store: &jiaogong_store::Store, n: usize) -> (String, String, Vec<String>) {
     let s = common::school(store, "p").await;
@@ -131,7 +131,7 @@ on_every_db!(ballot_rows_hold_nothing_about_the_voter, |store, db| {
         .await
         .is_ok());
     // The audit log counts ballots, it does not name voters.
-    let entries = jiaogong_store::audit::recent(&store, &s, 10).await.unwrap();
+    let entries = jiaogong_store::platform::audit::recent(&store, &s, 10).await.unwrap();
     let e = entries.iter().find(|e| e.action == "poll.ballots").unwrap();
     assert_eq!((e.actor.as_str(), e.detail.as_str()), ("voters", "1"));
 });
@@ -264,7 +264,7 @@ async fn ballots_stored_in_plain_text_are_sealed_at_start_up_and_erased() {
 }
 
 on_every_db!(a_counting_pass_is_taken_once_held_by_its_counter_and_refused_to_others, |store, db| {
-    use jiaogong_store::paper::{claim_pass, PassClaim};
+    use jiaogong_store::congress::paper::{claim_pass, PassClaim};
     let (_, poll, _) = setup(&store, 1).await;
     let mut tx = store.begin().await.unwrap();
     assert_eq!(claim_pass(&mut tx, &poll, 1, "acc-a", "甲").await.unwrap(), PassClaim::Taken);
@@ -276,7 +276,7 @@ on_every_db!(a_counting_pass_is_taken_once_held_by_its_counter_and_refused_to_ot
 });
 
 on_every_db!(adding_a_delegate_names_the_constituency_once, |store, db| {
-    use jiaogong_store::{congress, tenancy};
+    use jiaogong_store::{congress, platform::tenancy};
     let s = common::school(&store, "q").await;
     let mut tx = store.begin().await.unwrap();
     let group = tenancy::create_group(&mut tx, &s, "数学组", false).await.unwrap();
@@ -291,7 +291,7 @@ on_every_db!(adding_a_delegate_names_the_constituency_once, |store, db| {
 });
 
 on_every_db!(a_delegate_list_confirmation_names_its_delegates_and_warnings, |store, db| {
-    use jiaogong_store::{congress, delegate_lists};
+    use jiaogong_store::{congress, congress::delegate_lists};
     let s = common::school(&store, "r").await;
     let mut tx = store.begin().await.unwrap();
     let a = members::insert(&mut tx, &store.crypto, &s, &common::member("甲", "R1", None, None, None), None, None)

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use jiaogong_domain::congress::{
     Category, Feedback, HandlingStatus, ProposalError, ProposalSettings, ProposalState, ProposalText, Review,
 };
-use jiaogong_store::proposals::{self as repo, Scope, Step, StepError, Who};
+use jiaogong_store::congress::proposals::{self as repo, Scope, Step, StepError, Who};
 use jiaogong_store::{congress, members, Store};
 
 fn d(m: u32, day: u32) -> NaiveDate {
@@ -144,11 +144,11 @@ on_every_db!(the_whole_lifecycle_keeps_every_round, |store, db| {
         ["create", "cosign", "cosign", "submit", "accept", "assign", "reply", "rate", "reply", "rate"]
             .map(String::from)
     );
-    let audit = jiaogong_store::audit::recent(&store, &s.school, 100).await.unwrap();
+    let audit = jiaogong_store::platform::audit::recent(&store, &s.school, 100).await.unwrap();
     assert_eq!(audit.iter().filter(|e| e.action.starts_with("proposal.")).count(), 10, "every step audited");
     assert!(matches!(
-        jiaogong_store::audit::verify(&store).await.unwrap(),
-        jiaogong_store::audit::Verdict::Intact { .. }
+        jiaogong_store::platform::audit::verify(&store).await.unwrap(),
+        jiaogong_store::platform::audit::Verdict::Intact { .. }
     ));
 
     let (lines, total) = repo::list(&store, &s.school, &s.session, Scope::Public, 0, 50).await.unwrap();
@@ -256,15 +256,15 @@ on_every_db!(the_member_named_for_the_department_answers_and_nobody_else, |store
     // people[4] (not a delegate) works in the handling department and has an account; people[3]
     // has none.
     let mut tx = store.begin().await.unwrap();
-    jiaogong_store::accounts::create_user(
+    jiaogong_store::platform::accounts::create_user(
         &mut tx,
-        &jiaogong_store::accounts::NewUser {
+        &jiaogong_store::platform::accounts::NewUser {
             school_id: Some(&s.school),
             district_id: None,
             username: "zongwu",
             display_name: "总务处",
             password_hash: "x",
-            role: jiaogong_domain::roles::Role::Member,
+            role: jiaogong_domain::platform::roles::Role::Member,
             member_id: Some(&s.people[4]),
         },
     )

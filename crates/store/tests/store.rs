@@ -4,11 +4,11 @@
 mod common;
 
 use jiaogong_domain::members::{MemberEventKind, MemberStatus};
-use jiaogong_domain::roles::Role;
-use jiaogong_store::accounts::{self, NewUser};
-use jiaogong_store::audit::{self, Event, Verdict};
+use jiaogong_domain::platform::roles::Role;
 use jiaogong_store::members::{self, Filter, Sensitive};
-use jiaogong_store::{dues, tenancy, Store};
+use jiaogong_store::platform::accounts::{self, NewUser};
+use jiaogong_store::platform::audit::{self, Event, Verdict};
+use jiaogong_store::{members::dues, platform::tenancy, Store};
 
 const ID1: &str = "11010519491231002X";
 const PHONE1: &str = "13912345678";
@@ -457,11 +457,12 @@ on_every_db!(backup_restores_into_an_empty_database, |store, db| {
     jiaogong_store::commit(tx).await.unwrap();
     append_n(&store, 3).await;
     let mut buf = Vec::new();
-    let n = jiaogong_store::backup::backup(&store, &mut buf).await.unwrap();
+    let n = jiaogong_store::platform::backup::backup(&store, &mut buf).await.unwrap();
     assert!(n > 5);
     // Restore into a fresh SQLite database with the same key.
     let target = common::sqlite().await;
-    let restored = jiaogong_store::backup::restore(&target.store, &mut std::io::Cursor::new(&buf)).await.unwrap();
+    let restored =
+        jiaogong_store::platform::backup::restore(&target.store, &mut std::io::Cursor::new(&buf)).await.unwrap();
     assert_eq!(restored, n);
     let (rows, total) = members::list(&target.store, &s, &Filter::default(), 0, 50).await.unwrap();
     assert_eq!((total, rows[0].name.as_str()), (1, "周九"));
@@ -471,12 +472,12 @@ on_every_db!(backup_restores_into_an_empty_database, |store, db| {
     );
     assert_eq!(audit::verify(&target.store).await.unwrap(), Verdict::Intact { entries: 3 });
     // A second restore into the now non-empty database is refused.
-    assert!(jiaogong_store::backup::restore(&target.store, &mut std::io::Cursor::new(&buf)).await.is_err());
+    assert!(jiaogong_store::platform::backup::restore(&target.store, &mut std::io::Cursor::new(&buf)).await.is_err());
     // A truncated file restores nothing.
     let fresh = common::sqlite().await;
     let cut = &buf[..buf.len() / 2];
     let cut = &cut[..cut.iter().rposition(|b| *b == b'\n').unwrap_or(0)];
-    assert!(jiaogong_store::backup::restore(&fresh.store, &mut std::io::Cursor::new(cut)).await.is_err());
+    assert!(jiaogong_store::platform::backup::restore(&fresh.store, &mut std::io::Cursor::new(cut)).await.is_err());
     assert!(fresh.store.is_empty().await.unwrap());
     let (n_members,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM members").fetch_one(fresh.store.reader()).await.unwrap();
@@ -528,7 +529,7 @@ on_every_db!(blind_indexes_of_either_length_match_an_import, |store, db| {
 });
 
 on_every_db!(backup_covers_every_table_of_the_schema, |store, db| {
-    use jiaogong_store::backup;
+    use jiaogong_store::platform::backup;
     let tables = store.table_names().await.unwrap();
     let missing: Vec<&String> = tables
         .iter()

@@ -3,36 +3,10 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
-pub mod access;
-mod admin;
-mod api;
-mod assets;
-mod audit_page;
-mod auth_pages;
-mod congress;
-mod congress_settings;
-pub mod ctx;
-mod delegate_list;
-mod district;
-mod dues;
-pub mod error;
-mod evaluations;
-pub mod export;
-mod groups;
-pub mod hashing;
-pub mod i18n;
-pub mod import;
-mod interim;
-mod me;
-mod member_page;
-mod members;
-mod openapi;
-pub mod pages;
-mod polls;
-pub mod proposals;
-mod selections;
-pub mod server;
-mod sessions;
+pub mod congress;
+pub mod district;
+pub mod members;
+pub mod platform;
 
 use std::sync::Arc;
 
@@ -94,41 +68,41 @@ impl Routes {
 /// Every route of the application, with the (method, path) list.
 pub fn routes() -> Routes {
     let r = Routes::new();
-    let r = assets::routes(r);
-    let r = auth_pages::routes(r);
+    let r = platform::assets::routes(r);
+    let r = platform::auth_pages::routes(r);
     let r = members::routes(r);
-    let r = member_page::routes(r);
-    let r = groups::routes(r);
-    let r = import::routes(r);
-    let r = export::routes(r);
-    let r = dues::routes(r);
-    let r = me::routes(r);
+    let r = members::member_page::routes(r);
+    let r = members::groups::routes(r);
+    let r = members::import::routes(r);
+    let r = members::export::routes(r);
+    let r = members::dues::routes(r);
+    let r = members::me::routes(r);
     let r = district::routes(r);
-    let r = audit_page::routes(r);
-    let r = admin::routes(r);
-    let r = polls::routes(r);
+    let r = platform::audit_page::routes(r);
+    let r = platform::admin::routes(r);
+    let r = congress::polls::routes(r);
     let r = congress::routes(r);
-    let r = congress_settings::routes(r);
-    let r = delegate_list::routes(r);
-    let r = sessions::routes(r);
-    let r = interim::routes(r);
-    let r = evaluations::routes(r);
-    let r = selections::routes(r);
-    let r = proposals::routes(r);
-    api::routes(r)
+    let r = congress::congress_settings::routes(r);
+    let r = congress::delegate_list::routes(r);
+    let r = congress::sessions::routes(r);
+    let r = congress::interim::routes(r);
+    let r = congress::evaluations::routes(r);
+    let r = congress::selections::routes(r);
+    let r = congress::proposals::routes(r);
+    members::api::routes(r)
 }
 
 /// The application router with its middleware.
 pub fn app(state: AppState) -> Router {
     let Routes { router, .. } = routes();
     router
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), access::guard))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), platform::access::guard))
         // Unknown paths and wrong methods are errors like any other (JSON on the API).
-        .fallback(|| async { error::AppError::NotFound })
-        .method_not_allowed_fallback(|| async { error::AppError::MethodNotAllowed })
+        .fallback(|| async { platform::error::AppError::NotFound })
+        .method_not_allowed_fallback(|| async { platform::error::AppError::MethodNotAllowed })
         // Inside the context, so a body over the limit gets the caller's error shape.
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(ctx::MAX_BODY))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::context))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(platform::ctx::MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), platform::ctx::context))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),

@@ -6,8 +6,8 @@ mod common;
 
 use axum::body::Body;
 use axum::http::StatusCode;
-use jiaogong_domain::roles::Role;
-use jiaogong_web::access::{self, Allow, TABLE};
+use jiaogong_domain::platform::roles::Role;
+use jiaogong_web::platform::access::{self, Allow, TABLE};
 
 #[test]
 fn every_route_has_an_access_entry_and_every_entry_a_route() {
@@ -161,6 +161,6 @@ async fn denials_are_audited() {
 }
 
 async fn sqlx_count(t: &common::TestApp, action: &str) -> (i64,) {
-    let entries = jiaogong_store::audit::recent(&t.store, &t.school_a, 100).await.unwrap();
+    let entries = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 100).await.unwrap();
     (entries.iter().filter(|e| e.action == action).count() as i64,)
 }

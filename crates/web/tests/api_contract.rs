@@ -10,9 +10,9 @@ use axum::http::{Request, Response, StatusCode};
 use serde_json::Value;
 
 async fn token(t: &common::TestApp, username: &str) -> String {
-    let user = jiaogong_store::accounts::user_by_username(&t.store, username).await.unwrap().unwrap().0;
+    let user = jiaogong_store::platform::accounts::user_by_username(&t.store, username).await.unwrap().unwrap().0;
     let mut tx = t.store.begin().await.unwrap();
-    let secret = jiaogong_store::accounts::create_api_token(&mut tx, &user.id, "contract").await.unwrap();
+    let secret = jiaogong_store::platform::accounts::create_api_token(&mut tx, &user.id, "contract").await.unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     secret
 }
@@ -64,7 +64,7 @@ async fn every_api_error_is_the_json_error_shape() {
         json_error(r, status, &format!("bad json {body:?}")).await;
     }
     // An oversized body, announced or not.
-    let big = vec![b'x'; jiaogong_web::ctx::MAX_BODY + 1];
+    let big = vec![b'x'; jiaogong_web::platform::ctx::MAX_BODY + 1];
     let r = t.send(api("POST", "/api/v1/schools/a/members", &chair, big, Some("application/json"))).await;
     assert_eq!(json_error(r, StatusCode::PAYLOAD_TOO_LARGE, "oversized body").await, "too_large");
 }

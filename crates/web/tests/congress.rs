@@ -77,7 +77,7 @@ async fn votes_open_only_with_quorum_and_delegates_sign_in_by_qr() {
     let b: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();
     assert_eq!((b["poll"]["electorate"].as_i64(), b["poll"]["present"].as_i64()), (Some(1), Some(1)));
     assert_eq!(b["poll"]["rules"]["base"], "electorate");
-    let result = jiaogong_domain::ballots::tally_json(&b.to_string()).unwrap();
+    let result = jiaogong_domain::congress::ballots::tally_json(&b.to_string()).unwrap();
     assert_eq!(result["passed"], true);
 }
 
@@ -127,7 +127,7 @@ async fn the_checkin_code_rotates_and_an_expired_code_is_refused_with_a_message(
     let r = t.send(form(&t, &format!("/checkin/{}", at(now - 2)), "member", "")).await;
     assert_eq!(r.status(), StatusCode::GONE);
     assert!(common::body_text(r).await.contains("请重新扫描会场屏幕上当前显示的二维码"));
-    assert!(!jiaogong_store::paper::is_present(&t.store, &s.id, &t.member_a).await.unwrap());
+    assert!(!jiaogong_store::congress::paper::is_present(&t.store, &s.id, &t.member_a).await.unwrap());
 
     // The screen's fragment shows this minute's code; the previous minute's is still accepted.
     let r = t.send(t.req("GET", &format!("{session_url}/qr"), Some(t.as_role("chair")), Body::empty(), None)).await;
@@ -139,14 +139,14 @@ async fn the_checkin_code_rotates_and_an_expired_code_is_refused_with_a_message(
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = t.send(form(&t, &format!("/checkin/{}", at(now - 1)), "member", "")).await;
     assert!(common::body_text(r).await.contains("签到成功"));
-    assert!(jiaogong_store::paper::is_present(&t.store, &s.id, &t.member_a).await.unwrap());
+    assert!(jiaogong_store::congress::paper::is_present(&t.store, &s.id, &t.member_a).await.unwrap());
     // The clerk path still works: untick and tick again.
     let member = t.member_a.clone();
     for _ in 0..2 {
         let r = t.send(form(&t, &format!("{session_url}/attendance/{member}"), "chair", "")).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
-    assert!(jiaogong_store::paper::is_present(&t.store, &s.id, &t.member_a).await.unwrap());
+    assert!(jiaogong_store::congress::paper::is_present(&t.store, &s.id, &t.member_a).await.unwrap());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -166,7 +166,7 @@ async fn each_delegate_added_is_audited_with_member_and_constituency() {
     // Adding A1 again adds nobody and audits nothing more.
     t.send(form(&t, &format!("{session_url}/delegates"), "chair", "employee_nos=A1")).await;
     let term = jiaogong_store::congress::sessions(&t.store, &t.school_a).await.unwrap()[0].term_id.clone();
-    let entries = jiaogong_store::audit::recent(&t.store, &t.school_a, 100).await.unwrap();
+    let entries = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 100).await.unwrap();
     let mut added: Vec<(String, String, String)> = entries
         .iter()
         .filter(|e| e.action == "congress.delegate.add")
@@ -203,13 +203,13 @@ async fn a_delegate_list_with_composition_warnings_is_confirmed_only_when_acknow
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(common::body_text(r).await.contains("请勾选“已知悉以上提示，仍确认名单”"));
     let term = jiaogong_store::congress::sessions(&t.store, &t.school_a).await.unwrap()[0].term_id.clone();
-    assert!(jiaogong_store::delegate_lists::latest(&t.store, &t.school_a, &term).await.unwrap().is_none());
+    assert!(jiaogong_store::congress::delegate_lists::latest(&t.store, &t.school_a, &term).await.unwrap().is_none());
 
     let r = t.send(form(&t, &confirm, "chair", "acknowledge=1")).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let c = jiaogong_store::delegate_lists::latest(&t.store, &t.school_a, &term).await.unwrap().unwrap();
+    let c = jiaogong_store::congress::delegate_lists::latest(&t.store, &t.school_a, &term).await.unwrap().unwrap();
     assert_eq!((c.delegates, c.warnings.as_str(), c.confirmed_by.as_str()), (1, "teachers_below_60", "u-chair"));
-    let entries = jiaogong_store::audit::recent(&t.store, &t.school_a, 100).await.unwrap();
+    let entries = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 100).await.unwrap();
     let e = entries.iter().find(|e| e.action == "congress.delegates.confirm").expect("confirmation audited");
     assert_eq!((e.target.as_str(), e.detail.as_str()), (term.as_str(), "delegates=1 acknowledged=teachers_below_60"));
     let page =

@@ -99,22 +99,22 @@ async fn settings_show_defaults_only_chair_and_admin_change_them_and_bad_input_w
     let (s, page) = save(&t, "3/4", "百分之十", "").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("差额比例请填写 0 到 50 之间的整数"));
-    let stored = jiaogong_store::congress_settings::get(&t.store, &t.school_a).await.unwrap();
+    let stored = jiaogong_store::congress::congress_settings::get(&t.store, &t.school_a).await.unwrap();
     assert_eq!(stored, jiaogong_domain::congress::CongressSettings::default(), "nothing written");
 
     let (s, _) = save(&t, "３／４", "10", "").await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    let stored = jiaogong_store::congress_settings::get(&t.store, &t.school_a).await.unwrap();
+    let stored = jiaogong_store::congress::congress_settings::get(&t.store, &t.school_a).await.unwrap();
     assert_eq!((stored.quorum.to_string(), stored.margin_percent, stored.min_group_size), ("3/4".to_string(), 10, 7));
     assert_eq!((stored.flag_fail_ratio.to_string(), stored.publicity_days), ("1/2".to_string(), 8));
-    let p = jiaogong_store::proposals::settings(&t.store, &t.school_a).await.unwrap();
+    let p = jiaogong_store::congress::proposals::settings(&t.store, &t.school_a).await.unwrap();
     assert_eq!((p.min_cosigners, p.max_rounds), (3, 2), "the proposal settings are on the same page");
     let (_, page) = get(&t, "/s/a/congress/settings", "auditor").await;
     assert!(page.contains("id=\"v-quorum\">3/4<") && page.contains("id=\"v-cosigners\">3<"));
     let (_, audit) = get(&t, "/s/a/audit", "chair").await;
     assert!(audit.contains("congress.settings") && audit.contains("proposal.settings"), "both changes audited");
     // Another school keeps its defaults.
-    let b = jiaogong_store::congress_settings::get(&t.store, &t.school_b).await.unwrap();
+    let b = jiaogong_store::congress::congress_settings::get(&t.store, &t.school_b).await.unwrap();
     assert_eq!(b.quorum.to_string(), "2/3");
 }
 
@@ -139,7 +139,8 @@ async fn the_school_quorum_decides_when_a_session_vote_may_open() {
     let r = t.send(form(&t, &format!("{url}/polls"), "chair", &format!("title={}", enc("决议一")))).await;
     let poll = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
     let def: Value =
-        serde_json::from_str(&jiaogong_store::polls::by_id(&t.store, &poll).await.unwrap().definition).unwrap();
+        serde_json::from_str(&jiaogong_store::congress::polls::by_id(&t.store, &poll).await.unwrap().definition)
+            .unwrap();
     assert_eq!(def["rules"]["quorum"], "4/5", "the session vote carries the school's quorum");
     let (s, v) = api(&t, "POST", &format!("/api/v1/polls/{poll}/open"), "chair", None).await;
     assert_eq!(s, StatusCode::CONFLICT);
@@ -164,7 +165,7 @@ async fn api_elections_follow_the_school_margin_unless_uncontested() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["code"], "not_competitive");
     assert!(v["error"]["message"].as_str().unwrap().contains("至少需要 8 名候选人"));
-    assert_eq!(jiaogong_store::polls::list(&t.store, &t.school_a).await.unwrap().len(), 0, "nothing written");
+    assert_eq!(jiaogong_store::congress::polls::list(&t.store, &t.school_a).await.unwrap().len(), 0, "nothing written");
     let (s, _) = api(&t, "POST", "/api/v1/schools/a/polls", "chair", Some(json!({"poll": election(8, 7)}))).await;
     assert_eq!(s, StatusCode::CREATED);
     // The school sets 50 %: 4 seats need 6 candidates.
@@ -197,7 +198,7 @@ async fn new_evaluations_and_selections_take_the_school_defaults() {
     );
     let r = t.send(form(&t, "/s/a/evaluations", "chair", &setup)).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let ev = jiaogong_store::evaluations::list(&t.store, &t.school_a).await.unwrap().remove(0);
+    let ev = jiaogong_store::congress::evaluations::list(&t.store, &t.school_a).await.unwrap().remove(0);
     let s: Value = serde_json::from_str(&ev.settings).unwrap();
     assert_eq!((s["flag_fail_ratio"].as_str(), s["min_group_size"].as_u64()), (Some("1/2"), Some(7)));
 
@@ -205,7 +206,7 @@ async fn new_evaluations_and_selections_take_the_school_defaults() {
     assert!(page.contains("name=\"publicity_days\" inputmode=\"numeric\" value=\"8\""));
     let body = format!("title={}&award={}&quota=2", enc("仁爱教师评选"), enc("仁爱教师"));
     assert_eq!(t.send(form(&t, "/s/a/selections", "chair", &body)).await.status(), StatusCode::SEE_OTHER);
-    let sel = jiaogong_store::selections::list(&t.store, &t.school_a).await.unwrap().remove(0);
+    let sel = jiaogong_store::congress::selections::list(&t.store, &t.school_a).await.unwrap().remove(0);
     assert_eq!(sel.publicity_days, 8, "a selection without a period takes the school's");
 }
 
@@ -248,7 +249,7 @@ async fn an_assembly_makes_every_active_member_the_voting_body() {
 }
 
 async fn staff_id(t: &common::TestApp, no: &str) -> String {
-    jiaogong_store::dues::employee_numbers(&t.store, &t.school_a).await.unwrap()[no].clone()
+    jiaogong_store::members::dues::employee_numbers(&t.store, &t.school_a).await.unwrap()[no].clone()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -258,7 +259,7 @@ async fn an_assembly_is_refused_with_a_hundred_active_staff() {
     let (s, page) = save(&t, "2/3", "5", "&assembly=1").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("本校在职会员有 100 人") && page.contains("应当召开教职工代表大会"), "{page}");
-    assert!(!jiaogong_store::congress_settings::get(&t.store, &t.school_a).await.unwrap().assembly);
+    assert!(!jiaogong_store::congress::congress_settings::get(&t.store, &t.school_a).await.unwrap().assembly);
     let url = session(&t).await;
     let r = t.send(form(&t, &format!("{url}/mode"), "chair", "assembly=1")).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -6,7 +6,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::StatusCode;
-use jiaogong_domain::dues::MonthKey;
+use jiaogong_domain::members::dues::MonthKey;
 
 fn this_month() -> MonthKey {
     MonthKey::of((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive())
@@ -40,7 +40,9 @@ async fn months_before_joining_and_months_to_come_ask_no_dues_and_every_view_agr
     assert_eq!(r.status(), StatusCode::OK, "{}", common::body_text(r).await);
     let mut tx = t.store.begin().await.unwrap();
     for month in [now.prev(), now, now.next()] {
-        jiaogong_store::dues::set_salary(&mut tx, &t.school_a, &t.member_a, &month.to_string(), 600_000).await.unwrap();
+        jiaogong_store::members::dues::set_salary(&mut tx, &t.school_a, &t.member_a, &month.to_string(), 600_000)
+            .await
+            .unwrap();
     }
     jiaogong_store::commit(tx).await.unwrap();
 

@@ -9,9 +9,9 @@ mod common;
 use axum::body::Body;
 use axum::http::StatusCode;
 use jiaogong_domain::members::{validate_member, Field, RawMember};
-use jiaogong_domain::roles::Role;
-use jiaogong_store::accounts::{self, NewUser};
-use jiaogong_store::{evaluations, members, polls};
+use jiaogong_domain::platform::roles::Role;
+use jiaogong_store::platform::accounts::{self, NewUser};
+use jiaogong_store::{congress::evaluations, congress::polls, members};
 
 type Who = (String, String);
 
@@ -223,7 +223,7 @@ async fn evaluation_from_setup_to_summary_sheet() {
     // Closed: rating is over; the audit log has the evaluation's story.
     let (_, page) = get(&t, &format!("/evaluations/{id}"), &teachers[5]).await;
     assert!(page.contains("id=\"already-voted\"") || page.contains("id=\"closed\""));
-    let actions: Vec<String> = jiaogong_store::audit::recent(&t.store, &t.school_a, 500)
+    let actions: Vec<String> = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 500)
         .await
         .unwrap()
         .into_iter()
@@ -286,7 +286,7 @@ async fn a_rater_checks_their_receipt_against_the_closed_bulletin_without_gettin
     assert!(page.contains("id=\"check-form\"") && !page.contains("id=\"check-found\""));
 
     // The rater's own code (typed with spaces and in capitals): counted, and what it says.
-    let before = jiaogong_store::audit::recent(&t.store, &t.school_a, 1000).await.unwrap().len();
+    let before = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 1000).await.unwrap().len();
     let typed = format!("{} {}", tracker[..16].to_uppercase(), &tracker[16..]);
     let r = t.send(form(&t, &check, &rater, &format!("tracker={}", enc(&typed)))).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -311,7 +311,7 @@ async fn a_rater_checks_their_receipt_against_the_closed_bulletin_without_gettin
     let r = t.send(form(&t, &check, &t.chair_b, &format!("tracker={tracker}"))).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     // Checking stores nothing: no audit entry, and no entry anywhere names a tracker.
-    let entries = jiaogong_store::audit::recent(&t.store, &t.school_a, 1000).await.unwrap();
+    let entries = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 1000).await.unwrap();
     assert_eq!(entries.len(), before);
     assert!(entries.iter().all(|e| !e.detail.contains(&tracker) && !e.target.contains(&tracker)));
 }
@@ -320,7 +320,7 @@ async fn a_rater_checks_their_receipt_against_the_closed_bulletin_without_gettin
 fn every_domain_message_of_evaluations_and_selections_is_translated() {
     use jiaogong_domain::congress::evaluation::{EvaluationError, RaterKind};
     use jiaogong_domain::congress::selection::{SelectionError, Stage};
-    use jiaogong_web::i18n::Lang;
+    use jiaogong_web::platform::i18n::Lang;
     let mut keys: Vec<&str> = EvaluationError::SAMPLES.iter().map(|e| e.key()).collect();
     keys.extend(RaterKind::ALL.iter().map(|k| k.key()));
     keys.extend(SelectionError::samples().iter().map(|e| e.key()));

@@ -4,9 +4,9 @@
 
 mod common;
 
-use jiaogong_web::error::AppError;
-use jiaogong_web::i18n::Tr;
-use jiaogong_web::import::{run_import, Mode};
+use jiaogong_web::members::import::{run_import, Mode};
+use jiaogong_web::platform::error::AppError;
+use jiaogong_web::platform::i18n::Tr;
 use proptest::prelude::*;
 use rust_xlsxwriter::Workbook;
 
@@ -52,8 +52,8 @@ proptest! {
         let rt = runtime();
         let (report, non_blank) = rt.block_on(async {
             let t = common::app().await;
-            let school = jiaogong_store::tenancy::school(&t.store, "a").await.unwrap();
-            let non_blank = rows.iter().filter(|r| r.iter().any(|c| !jiaogong_domain::text::normalize(c).is_empty())).count();
+            let school = jiaogong_store::platform::tenancy::school(&t.store, "a").await.unwrap();
+            let non_blank = rows.iter().filter(|r| r.iter().any(|c| !jiaogong_domain::platform::text::normalize(c).is_empty())).count();
             (run_import(&t.store, &Tr::default(), &school, &sheet(&rows), Mode::DryRun, "prop").await, non_blank)
         });
         let report = report.expect("a well-formed sheet never fails as a whole");
@@ -68,7 +68,7 @@ proptest! {
         let rt = runtime();
         let r = rt.block_on(async {
             let t = common::app().await;
-            let school = jiaogong_store::tenancy::school(&t.store, "a").await.unwrap();
+            let school = jiaogong_store::platform::tenancy::school(&t.store, "a").await.unwrap();
             run_import(&t.store, &Tr::default(), &school, &bytes, Mode::SkipRejected, "prop").await
         });
         prop_assert!(matches!(r, Err(AppError::BadInput { .. })), "{:?}", r.err());
@@ -84,7 +84,7 @@ proptest! {
         let rt = runtime();
         let r = rt.block_on(async {
             let t = common::app().await;
-            let school = jiaogong_store::tenancy::school(&t.store, "a").await.unwrap();
+            let school = jiaogong_store::platform::tenancy::school(&t.store, "a").await.unwrap();
             run_import(&t.store, &Tr::default(), &school, &bytes, Mode::DryRun, "prop").await
         });
         prop_assert!(!matches!(r, Err(AppError::Internal(_))), "{:?}", r.err());

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use jiaogong_web::i18n::{has_key, Lang, Tr};
+use jiaogong_web::platform::i18n::{has_key, Lang, Tr};
 
 fn parse(lang: &str) -> BTreeMap<String, BTreeSet<String>> {
     // Every .ftl file of the locale's directory, in name order (the loader reads them all).

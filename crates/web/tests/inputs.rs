@@ -39,7 +39,7 @@ async fn forged_csrf_is_refused_and_writes_nothing() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let text = common::body_text(r).await;
     assert!(text.contains("页面已过期"), "{text}");
-    let groups = jiaogong_store::tenancy::groups(&t.store, &t.school_a).await.unwrap();
+    let groups = jiaogong_store::platform::tenancy::groups(&t.store, &t.school_a).await.unwrap();
     assert!(groups.iter().all(|g| g.name != "伪造组"));
     // The right token in the form body works.
     let (token, csrf) = t.as_role("chair").clone();
@@ -52,7 +52,11 @@ async fn forged_csrf_is_refused_and_writes_nothing() {
         .unwrap();
     let r = tower::ServiceExt::oneshot(t.app.clone(), req).await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(jiaogong_store::tenancy::groups(&t.store, &t.school_a).await.unwrap().iter().any(|g| g.name == "新组"));
+    assert!(jiaogong_store::platform::tenancy::groups(&t.store, &t.school_a)
+        .await
+        .unwrap()
+        .iter()
+        .any(|g| g.name == "新组"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -236,9 +240,9 @@ async fn api_member_create_validates_like_the_form() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bearer_token_api_and_error_shape() {
     let t = common::app().await;
-    let user = jiaogong_store::accounts::user_by_username(&t.store, "u-chair").await.unwrap().unwrap().0;
+    let user = jiaogong_store::platform::accounts::user_by_username(&t.store, "u-chair").await.unwrap().unwrap().0;
     let mut tx = t.store.begin().await.unwrap();
-    let secret = jiaogong_store::accounts::create_api_token(&mut tx, &user.id, "hr").await.unwrap();
+    let secret = jiaogong_store::platform::accounts::create_api_token(&mut tx, &user.id, "hr").await.unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     let req = |uri: &str, auth: &str| {
         axum::http::Request::builder()
@@ -278,7 +282,7 @@ async fn reveal_is_audited_and_security_headers_are_set() {
     assert_eq!(r.headers()["x-frame-options"], "DENY");
     assert!(r.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
     assert!(common::body_text(r).await.contains("13800138000"));
-    let entries = jiaogong_store::audit::recent(&t.store, &t.school_a, 20).await.unwrap();
+    let entries = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 20).await.unwrap();
     assert!(entries.iter().any(|e| e.action == "member.reveal" && e.actor == "u-chair"));
 }
 
@@ -291,9 +295,9 @@ async fn pages_render_in_three_languages() {
             .header("cookie", format!("jg_session={}", t.as_role("chair").0))
             .body(Body::empty())
             .unwrap();
-        jiaogong_store::accounts::set_locale(
+        jiaogong_store::platform::accounts::set_locale(
             &t.store,
-            &jiaogong_store::accounts::user_by_username(&t.store, "u-chair").await.unwrap().unwrap().0.id,
+            &jiaogong_store::platform::accounts::user_by_username(&t.store, "u-chair").await.unwrap().unwrap().0.id,
             lang,
         )
         .await
@@ -327,7 +331,7 @@ async fn export_leaves_out_sensitive_columns_unless_asked_and_audits() {
     let sheet = read(bytes);
     let all: Vec<String> = sheet.rows.iter().flat_map(|r| r.cells.iter().map(|c| c.to_text())).collect();
     assert!(all.contains(&"11010519491231002X".to_string()));
-    let entries = jiaogong_store::audit::recent(&t.store, &t.school_a, 20).await.unwrap();
+    let entries = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 20).await.unwrap();
     assert!(entries.iter().any(|e| e.action == "member.export_sensitive"));
     assert!(entries.iter().any(|e| e.action == "member.export"));
 }
@@ -363,8 +367,9 @@ async fn chair_creates_an_account_that_can_log_in_but_cannot_hand_out_admin() {
     let start = page.find("初始密码：").expect("password shown once") + "初始密码：".len();
     let password: String = page[start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
     assert_eq!(password.len(), 12);
-    let (user, hash) = jiaogong_store::accounts::user_by_username(&t.store, "teacher1").await.unwrap().unwrap();
-    assert!(jiaogong_store::accounts::verify_password(&password, &hash));
+    let (user, hash) =
+        jiaogong_store::platform::accounts::user_by_username(&t.store, "teacher1").await.unwrap().unwrap();
+    assert!(jiaogong_store::platform::accounts::verify_password(&password, &hash));
     assert_eq!((user.role.as_str(), user.member_id.as_deref()), ("member", a2.as_str()));
     let r = t
         .send(t.req(
@@ -376,7 +381,7 @@ async fn chair_creates_an_account_that_can_log_in_but_cannot_hand_out_admin() {
         ))
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert!(jiaogong_store::accounts::user_by_username(&t.store, "boss").await.unwrap().is_none());
+    assert!(jiaogong_store::platform::accounts::user_by_username(&t.store, "boss").await.unwrap().is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -534,7 +539,7 @@ async fn import_accepts_uploads_up_to_its_limit_and_names_the_limit_beyond() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_templates_example_row_passes_our_own_validation() {
     let t = common::app().await;
-    let template = jiaogong_web::export::template_bytes().unwrap();
+    let template = jiaogong_web::members::export::template_bytes().unwrap();
     let v = import_json(&t, template, true).await;
     assert!(v["rejected"].as_array().unwrap().is_empty(), "{v}");
     assert_eq!(v["created"], 1, "{v}");

@@ -9,8 +9,8 @@ mod common;
 use axum::body::Body;
 use axum::http::StatusCode;
 use jiaogong_domain::members::{validate_member, Field, RawMember};
-use jiaogong_domain::roles::Role;
-use jiaogong_store::{congress, interim, members};
+use jiaogong_domain::platform::roles::Role;
+use jiaogong_store::{congress, congress::interim, members};
 
 type Who = (String, String);
 
@@ -43,7 +43,7 @@ async fn state(t: &common::TestApp, term: &str) -> (Vec<i64>, i64) {
 
 /// The school's audited congress actions, newest first.
 async fn congress_actions(t: &common::TestApp) -> Vec<String> {
-    jiaogong_store::audit::recent(&t.store, &t.school_a, 1000)
+    jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 1000)
         .await
         .unwrap()
         .into_iter()
@@ -194,7 +194,7 @@ async fn thirty_delegates_need_ten_signatures_and_the_chair_convenes_the_interim
     );
     assert_eq!((count("congress.interim.reached"), count("congress.interim.convene")), (1, 1));
     assert!(matches!(
-        jiaogong_store::audit::verify(&t.store).await.unwrap(),
-        jiaogong_store::audit::Verdict::Intact { .. }
+        jiaogong_store::platform::audit::verify(&t.store).await.unwrap(),
+        jiaogong_store::platform::audit::Verdict::Intact { .. }
     ));
 }

@@ -79,22 +79,22 @@ async fn paper_ballots_are_double_entered_by_two_counters_and_counted_with_onlin
     assert!(text.contains("已发放 3 张") && text.contains("A1"), "{text}");
     // Whoever holds a paper ballot cannot also vote online.
     let mut tx = t.store.begin().await.unwrap();
-    let a2_account = jiaogong_store::accounts::create_user(
+    let a2_account = jiaogong_store::platform::accounts::create_user(
         &mut tx,
-        &jiaogong_store::accounts::NewUser {
+        &jiaogong_store::platform::accounts::NewUser {
             school_id: Some(&t.school_a),
             district_id: None,
             username: "a2",
             display_name: "教师2",
             password_hash: "unused",
-            role: jiaogong_domain::roles::Role::Member,
+            role: jiaogong_domain::platform::roles::Role::Member,
             member_id: Some(&voters[1]),
         },
     )
     .await
     .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
-    let a2 = jiaogong_store::accounts::create_session(&t.store, &a2_account).await.unwrap();
+    let a2 = jiaogong_store::platform::accounts::create_session(&t.store, &a2_account).await.unwrap();
     let r = t
         .send(t.req(
             "POST",
@@ -153,13 +153,13 @@ async fn paper_ballots_are_double_entered_by_two_counters_and_counted_with_onlin
     assert!(paper.contains(&"S-0001") && paper.contains(&"S-0003"));
     // Issued: one online voter and three paper sheets.
     assert_eq!(b["poll"]["ballots_issued"], 4);
-    let result = jiaogong_domain::ballots::tally_json(&b.to_string()).unwrap();
+    let result = jiaogong_domain::congress::ballots::tally_json(&b.to_string()).unwrap();
     assert_eq!(
         (result["yes"].as_i64(), result["no"].as_i64(), result["invalid"].as_i64()),
         (Some(2), Some(1), Some(1))
     );
     // The audit log names sheets, never marks.
-    let entries = jiaogong_store::audit::recent(&t.store, &t.school_a, 200).await.unwrap();
+    let entries = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 200).await.unwrap();
     let paper: Vec<_> = entries.iter().filter(|e| e.action == "poll.paper.enter").collect();
     assert!(paper.len() >= 7);
     assert!(paper.iter().all(|e| !e.detail.contains("yes") && !e.detail.contains("no")));
@@ -229,12 +229,12 @@ async fn a_tie_at_the_last_seat_gets_a_runoff_among_the_tied_with_the_same_voter
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let next = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
     assert_ne!(next, id);
-    let p = jiaogong_store::polls::get(&t.store, &t.school_a, &next).await.unwrap();
+    let p = jiaogong_store::congress::polls::get(&t.store, &t.school_a, &next).await.unwrap();
     let def: Value = serde_json::from_str(&p.definition).unwrap();
     assert_eq!(def["candidates"], json!(["张三", "李四"]));
     assert_eq!((def["seats"].as_i64(), def["allow_write_in"].as_bool()), (Some(1), Some(false)));
     assert!(p.title.contains("第 2 轮"), "{}", p.title);
-    assert_eq!(jiaogong_store::polls::turnout(&t.store, &next).await.unwrap().0, 3);
+    assert_eq!(jiaogong_store::congress::polls::turnout(&t.store, &next).await.unwrap().0, 3);
     // Asking again leads to the same runoff, not a second one.
     let r = t.send(form(&t, &format!("/s/a/polls/{id}/runoff"), &chair, "")).await;
     assert!(r.headers()["location"].to_str().unwrap().ends_with(&next));
@@ -315,7 +315,7 @@ async fn members_read_the_agenda_documents_and_the_previous_sessions_resolutions
     api(&t, "POST", &format!("/api/v1/polls/{poll}/close"), "chair", None).await;
     // Filed under the session afterwards (a session vote needs a quorum of delegates to open).
     let mut tx = t.store.begin().await.unwrap();
-    jiaogong_store::polls::set_session(&mut tx, &poll, &ids[0]).await.unwrap();
+    jiaogong_store::congress::polls::set_session(&mut tx, &poll, &ids[0]).await.unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     t.send(form(
         &t,
@@ -400,7 +400,7 @@ async fn a_competitive_election_needs_more_candidates_than_seats_unless_uncontes
     let r = t.send(form(&t, "/s/a/polls", &chair, &body(7, ""))).await;
     let text = common::body_text(r).await;
     assert!(text.contains("至少需要 8 名候选人"), "{text}");
-    assert_eq!(jiaogong_store::polls::list(&t.store, &t.school_a).await.unwrap().len(), 0, "nothing written");
+    assert_eq!(jiaogong_store::congress::polls::list(&t.store, &t.school_a).await.unwrap().len(), 0, "nothing written");
     assert_eq!(t.send(form(&t, "/s/a/polls", &chair, &body(8, ""))).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         t.send(form(&t, "/s/a/polls", &chair, &body(7, "&uncontested=1"))).await.status(),
@@ -428,7 +428,7 @@ async fn claiming_a_counting_pass_is_audited_and_so_is_a_refused_claim_never_the
     let r = t.send(form(&t, &format!("{base}/2"), &chair, "sheet=S-0001&choice=yes")).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
-    let entries = jiaogong_store::audit::recent(&t.store, &t.school_a, 200).await.unwrap();
+    let entries = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 200).await.unwrap();
     let of = |action: &str| -> Vec<(String, String, String)> {
         entries
             .iter()

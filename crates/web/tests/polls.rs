@@ -66,7 +66,7 @@ async fn resolution_from_draft_to_bulletin() {
     assert_eq!(bulletin["ballots"][0]["tracker"], tracker.as_str());
     assert!(!bulletin.to_string().contains(&t.member_a), "no voter in the bulletin");
     // Anyone recounts the bulletin to the same result.
-    let recount = jiaogong_domain::ballots::tally_json(&bulletin.to_string()).unwrap();
+    let recount = jiaogong_domain::congress::ballots::tally_json(&bulletin.to_string()).unwrap();
     assert_eq!(recount, result);
     // Another school's chair sees nothing.
     let r = t.send(t.req("GET", &format!("/api/v1/polls/{id}/result"), Some(&t.chair_b), Body::empty(), None)).await;
@@ -136,7 +136,7 @@ async fn voters(t: &common::TestApp) -> Vec<(String, String)> {
             Some(&t.school_a),
             None,
             &format!("voter{i}"),
-            jiaogong_domain::roles::Role::Member,
+            jiaogong_domain::platform::roles::Role::Member,
             Some(id),
         )
         .await;
@@ -170,7 +170,7 @@ async fn a_poll_created_on_the_form_passes_only_above_two_thirds_of_the_electora
         let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let id = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
-        let stored = jiaogong_store::polls::get(&t.store, &t.school_a, &id).await.unwrap();
+        let stored = jiaogong_store::congress::polls::get(&t.store, &t.school_a, &id).await.unwrap();
         let def: Value = serde_json::from_str(&stored.definition).unwrap();
         assert_eq!(def["rules"], json!({"quorum": "2/3", "threshold": "2/3", "base": "electorate"}));
         assert_eq!(def["electorate"], 6);
@@ -216,7 +216,7 @@ async fn the_poll_form_refuses_rules_it_does_not_offer_and_keeps_what_was_typed(
         assert!(page.contains(message), "{message}: {page}");
         assert!(page.contains("value=\"关于食堂的表决\""), "the title is kept");
     }
-    assert!(jiaogong_store::polls::list(&t.store, &t.school_a).await.unwrap().is_empty(), "nothing written");
+    assert!(jiaogong_store::congress::polls::list(&t.store, &t.school_a).await.unwrap().is_empty(), "nothing written");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

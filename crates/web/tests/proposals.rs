@@ -8,7 +8,7 @@ mod common;
 use axum::body::Body;
 use axum::http::StatusCode;
 use jiaogong_domain::members::{validate_member, Field, RawMember};
-use jiaogong_domain::roles::Role;
+use jiaogong_domain::platform::roles::Role;
 use jiaogong_store::{congress, members};
 
 type Who = (String, String);
@@ -72,7 +72,7 @@ fn draft(session: &str, title: &str) -> String {
 async fn count_proposals(t: &common::TestApp, c: &Congress) -> usize {
     let mut n = 0;
     for m in [&c.members[0], &t.member_a] {
-        n += jiaogong_store::proposals::of_proposer(&t.store, &t.school_a, m).await.unwrap().len();
+        n += jiaogong_store::congress::proposals::of_proposer(&t.store, &t.school_a, m).await.unwrap().len();
     }
     n
 }
@@ -179,7 +179,7 @@ async fn the_full_lifecycle_from_draft_to_satisfied() {
     }
 
     // Every step audited, and every step the rules refused.
-    let audit = jiaogong_store::audit::recent(&t.store, &t.school_a, 200).await.unwrap();
+    let audit = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 200).await.unwrap();
     let n = audit.iter().filter(|e| e.action.starts_with("proposal.") && e.action != "proposal.refused").count();
     assert_eq!(n, 10, "create, 2 co-signs, submit, accept, assign, 2 replies, 2 ratings");
     let mut refused: Vec<&str> =
@@ -208,7 +208,7 @@ async fn refused_steps_are_audited_and_change_nothing() {
     let member = t.as_role("member").clone();
     let (_, url, _) = post(&t, "/s/a/proposals", &c.delegates[0], &draft(&c.session, "关于图书馆开放时间的提案")).await;
     let id = url.rsplit('/').next().unwrap().to_string();
-    let before = jiaogong_store::proposals::get(&t.store, &t.school_a, &id).await.unwrap();
+    let before = jiaogong_store::congress::proposals::get(&t.store, &t.school_a, &id).await.unwrap();
     // Wrong state: a draft cannot be accepted.
     let (s, _, page) = post(&t, &format!("{url}/review"), &chair, "decision=accept").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
@@ -218,9 +218,9 @@ async fn refused_steps_are_audited_and_change_nothing() {
     assert_eq!(post(&t, &format!("{url}/cosign"), &member, "").await.0, StatusCode::NOT_FOUND);
     assert_eq!(post(&t, &format!("{url}/submit"), &member, "").await.0, StatusCode::NOT_FOUND);
 
-    let after = jiaogong_store::proposals::get(&t.store, &t.school_a, &id).await.unwrap();
+    let after = jiaogong_store::congress::proposals::get(&t.store, &t.school_a, &id).await.unwrap();
     assert_eq!((before.state.as_str(), after.state.as_str()), ("draft", "draft"), "nothing changed");
-    let audit = jiaogong_store::audit::recent(&t.store, &t.school_a, 200).await.unwrap();
+    let audit = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 200).await.unwrap();
     let refused: Vec<(&str, &str, &str)> = audit
         .iter()
         .filter(|e| e.action == "proposal.refused")
@@ -284,7 +284,7 @@ async fn who_may_do_what_and_other_schools() {
     assert!(page.contains("附议人数应为"));
     let body = format!("session={}&opens=2026-10-01&closes=2026-09-01", c.session);
     assert!(post(&t, "/s/a/proposals/window", &chair, &body).await.2.contains("开始日期不能晚于"));
-    assert_eq!(jiaogong_store::proposals::window(&t.store, &t.school_a, &c.session).await.unwrap(), None);
+    assert_eq!(jiaogong_store::congress::proposals::window(&t.store, &t.school_a, &c.session).await.unwrap(), None);
     assert_eq!(
         post(&t, "/s/a/proposals/settings", &chair, "min_cosigners=1&max_rounds=2").await.0,
         StatusCode::SEE_OTHER
@@ -413,6 +413,6 @@ async fn the_member_named_for_the_department_records_the_reply() {
     assert!(!get(&t, "/s/a/proposals/mine", &member).await.1.contains("待我答复"), "answered: no longer waiting");
     // The reply is recorded as the member's own.
     let id = url.rsplit('/').next().unwrap();
-    let replies = jiaogong_store::proposals::replies(&t.store, &t.school_a, id).await.unwrap();
+    let replies = jiaogong_store::congress::proposals::replies(&t.store, &t.school_a, id).await.unwrap();
     assert_eq!(replies.iter().map(|r| r.recorded_by.as_str()).collect::<Vec<_>>(), vec!["u-member"]);
 }

@@ -10,8 +10,8 @@ use std::net::SocketAddr;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
-use jiaogong_domain::roles::Role;
-use jiaogong_store::accounts::{self, NewUser};
+use jiaogong_domain::platform::roles::Role;
+use jiaogong_store::platform::accounts::{self, NewUser};
 
 const PASSWORD: &str = "right-password-1";
 
@@ -116,8 +116,8 @@ async fn concurrent_password_hashing_is_bounded_by_the_cores() {
             other => panic!("unexpected {other}"),
         }
     }
-    let peak = jiaogong_web::hashing::peak();
-    assert!(peak >= 1 && peak <= jiaogong_web::hashing::limit(), "peak {peak} hashes at once");
+    let peak = jiaogong_web::platform::hashing::peak();
+    assert!(peak >= 1 && peak <= jiaogong_web::platform::hashing::limit(), "peak {peak} hashes at once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -176,7 +176,7 @@ async fn api_tokens_end_with_a_password_change_and_a_reset() {
 async fn a_group_leader_sees_no_salary_and_only_masked_id_and_phone_on_page_api_and_export() {
     let t = common::app().await;
     let mut tx = t.store.begin().await.unwrap();
-    jiaogong_store::dues::set_standing_salary(&mut tx, &t.school_a, &t.member_a, 654_321).await.unwrap();
+    jiaogong_store::members::dues::set_standing_salary(&mut tx, &t.school_a, &t.member_a, 654_321).await.unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     let leader = t.as_role("group_leader");
     let r = t.send(t.req("GET", &format!("/api/v1/members/{}", t.member_a), Some(leader), Body::empty(), None)).await;
@@ -247,7 +247,10 @@ async fn anonymous_requests_write_few_and_short_audit_rows() {
         assert_eq!(t.send(req).await.status(), StatusCode::FORBIDDEN);
     }
     let written = count().await - before;
-    assert!(written >= 1 && written <= jiaogong_web::ctx::ANONYMOUS_AUDIT_PER_MINUTE as i64, "{written} rows");
+    assert!(
+        written >= 1 && written <= jiaogong_web::platform::ctx::ANONYMOUS_AUDIT_PER_MINUTE as i64,
+        "{written} rows"
+    );
     let (longest,): (i64,) =
         sqlx::query_as("SELECT MAX(LENGTH(target) + LENGTH(actor) + LENGTH(detail)) FROM audit_log")
             .fetch_one(t.store.reader())

@@ -10,9 +10,9 @@ mod common;
 use axum::body::Body;
 use axum::http::StatusCode;
 use jiaogong_domain::members::{validate_member, Field, RawMember};
-use jiaogong_domain::roles::Role;
-use jiaogong_store::accounts::{self, NewUser};
-use jiaogong_store::{members, selections};
+use jiaogong_domain::platform::roles::Role;
+use jiaogong_store::platform::accounts::{self, NewUser};
+use jiaogong_store::{congress::selections, members};
 
 type Who = (String, String);
 
@@ -227,7 +227,7 @@ async fn selection_from_nomination_to_honour_roll() {
     let (status, certs) = get(&t, &format!("{url}/certificates"), &chair).await;
     assert_eq!(status, StatusCode::OK);
     assert!(certs.contains("张仁爱 同志") && certs.contains("证书名单"));
-    let actions: Vec<String> = jiaogong_store::audit::recent(&t.store, &t.school_a, 500)
+    let actions: Vec<String> = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 500)
         .await
         .unwrap()
         .into_iter()
@@ -295,11 +295,12 @@ async fn a_tie_at_the_cut_needs_a_runoff_among_the_tied_before_the_review() {
     assert_eq!(post(&t, &format!("{url}/rounds"), &chair, "top_n=3").await.0, StatusCode::SEE_OTHER);
     let polls = selections::round_polls(&t.store, &id).await.unwrap();
     let runoff = polls.iter().find(|p| p.poll_id != poll).unwrap().poll_id.clone();
-    let def: serde_json::Value =
-        serde_json::from_str(&jiaogong_store::polls::get(&t.store, &t.school_a, &runoff).await.unwrap().definition)
-            .unwrap();
+    let def: serde_json::Value = serde_json::from_str(
+        &jiaogong_store::congress::polls::get(&t.store, &t.school_a, &runoff).await.unwrap().definition,
+    )
+    .unwrap();
     assert_eq!((def["seats"].as_u64(), def["candidates"].clone()), (Some(1), serde_json::json!(["李二", "王三"])));
-    assert_eq!(def["electorate"], jiaogong_store::polls::turnout(&t.store, &poll).await.unwrap().0);
+    assert_eq!(def["electorate"], jiaogong_store::congress::polls::turnout(&t.store, &poll).await.unwrap().0);
     let ballots: [&'static [&'static str]; 3] = [&["李二"], &["李二"], &["王三"]];
     for (who, names) in staff.iter().zip(ballots) {
         let (uri, body) = vote(runoff.clone(), names);
@@ -313,7 +314,7 @@ async fn a_tie_at_the_cut_needs_a_runoff_among_the_tied_before_the_review() {
     let (_, page) = get(&t, &url, &chair).await;
     assert!(page.contains("并列加赛") && page.contains("id=\"to-review\""));
     assert_eq!(post(&t, &format!("{url}/stage"), &chair, "to=review").await.0, StatusCode::SEE_OTHER);
-    let closes: Vec<String> = jiaogong_store::audit::recent(&t.store, &t.school_a, 500)
+    let closes: Vec<String> = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 500)
         .await
         .unwrap()
         .into_iter()

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use jiaogong_web::server::{serve, Limits};
+use jiaogong_web::platform::server::{serve, Limits};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ballots::{self, Fraction, Grade, Group, PollKind, Rules};
+use crate::congress::ballots::{self, Fraction, Grade, Group, PollKind, Rules};
 use crate::members::Post;
 
 /// Who a rater group takes, tried in the order the groups are listed.
@@ -217,11 +217,12 @@ impl Default for EvaluationSettings {
 /// Parses grade lines `优秀=100` (one per line, or separated by `,`/`，`/`、`), best first.
 pub fn parse_grades(text: &str) -> Result<Vec<Grade>, EvaluationError> {
     let mut grades: Vec<Grade> = Vec::new();
-    for part in text.split(['\n', ',', '，', '、', ';', '；']).map(crate::text::normalize).filter(|s| !s.is_empty())
+    for part in
+        text.split(['\n', ',', '，', '、', ';', '；']).map(crate::platform::text::normalize).filter(|s| !s.is_empty())
     {
         let (name, points) = part.split_once(['=', '＝', ':', '：']).ok_or(EvaluationError::Grades)?;
-        let name = crate::text::normalize(name);
-        let points: u64 = crate::text::normalize(points).parse().map_err(|_| EvaluationError::Grades)?;
+        let name = crate::platform::text::normalize(name);
+        let points: u64 = crate::platform::text::normalize(points).parse().map_err(|_| EvaluationError::Grades)?;
         if name.is_empty() || name.chars().count() > 10 || points > 1000 {
             return Err(EvaluationError::Grades);
         }
@@ -239,8 +240,10 @@ pub fn parse_grades(text: &str) -> Result<Vec<Grade>, EvaluationError> {
 /// Parses items `德、能、勤、绩、廉` (empty: no items).
 pub fn parse_items(text: &str) -> Result<Vec<String>, EvaluationError> {
     let mut items: Vec<String> = Vec::new();
-    for item in
-        text.split(['\n', ',', '，', '、', ' ', ';', '；']).map(crate::text::normalize).filter(|s| !s.is_empty())
+    for item in text
+        .split(['\n', ',', '，', '、', ' ', ';', '；'])
+        .map(crate::platform::text::normalize)
+        .filter(|s| !s.is_empty())
     {
         if item.chars().count() > 8 {
             return Err(EvaluationError::Items);

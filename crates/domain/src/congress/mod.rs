@@ -3,6 +3,8 @@
 //! selections (评先评优, `selection`). Every number is a per-school setting whose default
 //! is the one congress.md gives; the rules take the settings as arguments.
 
+pub mod ballots;
+
 pub mod checkin;
 mod composition;
 pub mod evaluation;

@@ -456,7 +456,7 @@ pub struct ProposalText {
 
 impl ProposalText {
     pub fn parse(title: &str, reason: &str, measures: &str, category: Category) -> Result<ProposalText, ProposalError> {
-        let title = crate::text::line(title, TITLE_MAX).map_err(|e| match e {
+        let title = crate::platform::text::line(title, TITLE_MAX).map_err(|e| match e {
             crate::ValidationError::Required => ProposalError::TitleRequired,
             crate::ValidationError::TooLong { max } => ProposalError::TooLong { max },
             _ => ProposalError::ControlChars,

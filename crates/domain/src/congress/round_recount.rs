@@ -4,7 +4,7 @@
 //! weights the round page shows, [`recount_round`] gives the same ranking, cut and tie the server
 //! recorded.
 
-use crate::ballots::{parse_bulletin, tally, BulletinError, ElectionResult, PollKind, TallyResult};
+use crate::congress::ballots::{parse_bulletin, tally, BulletinError, ElectionResult, PollKind, TallyResult};
 use crate::congress::selection::{combine, ElectorateCount, RoundOutcome};
 
 impl ElectorateCount {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::ballots::{Ballot, Bulletin, Choice, Poll, BULLETIN_FORMAT};
+use crate::congress::ballots::{Ballot, Bulletin, Choice, Poll, BULLETIN_FORMAT};
 use crate::congress::selection::combine;
 
 /// The bulletin of one electorate: `approvals[k]` lists who ballot k approves (a no for the rest).
@@ -33,7 +33,7 @@ fn a_round_recounted_from_its_bulletins_matches_combining_the_tallies_by_weight(
     let (t, s) = (teachers(), students());
     let got = recount_round(&[(3, &t), (2, &s)], 2).unwrap();
     let count = |json: &str, w: u64| {
-        let b = crate::ballots::parse_bulletin(json).unwrap();
+        let b = crate::congress::ballots::parse_bulletin(json).unwrap();
         let TallyResult::Election(r) = tally(&b) else { panic!("not an election") };
         ElectorateCount::from_election("e", w, &r)
     };
@@ -69,7 +69,7 @@ fn bulletins_of_different_rounds_weights_out_of_range_and_top_zero_are_refused()
     assert!(matches!(recount_round(&[(1, "{")], 1), Err(RecountError::Bulletin { index: 0, .. })));
     let resolution = serde_json::to_string(&Bulletin {
         format: BULLETIN_FORMAT.to_string(),
-        poll: Poll::resolution("决议", 1, 1, 1, crate::ballots::Rules::default()),
+        poll: Poll::resolution("决议", 1, 1, 1, crate::congress::ballots::Rules::default()),
         ballots: vec![Ballot::resolution("r1", Some(Choice::Yes))],
     })
     .unwrap();

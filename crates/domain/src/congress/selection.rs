@@ -19,7 +19,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::Calendar;
+use crate::platform::calendar::Calendar;
 
 /// The stages of a selection, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -160,7 +160,7 @@ impl SelectionError {
     pub fn args(&self) -> Vec<(&'static str, String)> {
         match self {
             SelectionError::Unreviewed(n) | SelectionError::OpenObjections(n) => vec![("count", n.to_string())],
-            SelectionError::PublicityRunning(d) => vec![("date", crate::dates::format_zh(*d))],
+            SelectionError::PublicityRunning(d) => vec![("date", crate::platform::dates::format_zh(*d))],
             SelectionError::TooFewYears { need, have } => vec![("need", need.to_string()), ("have", have.to_string())],
             SelectionError::TieUnresolved { places, among } => {
                 vec![("places", places.to_string()), ("names", among.join("、"))]

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ballots::Fraction;
+use crate::congress::ballots::Fraction;
 
 /// A school with this many active staff or more must hold a 教代会 (congress.md: fewer than 100
 /// staff may hold a 教职工大会 instead).
@@ -92,7 +92,7 @@ impl SettingsError {
 
 /// Parses a fraction as people type it: `2/3`, `２／３`, with spaces around.
 pub fn parse_share(text: &str) -> Option<Fraction> {
-    let t: String = crate::text::normalize(text).chars().filter(|c| !c.is_whitespace()).collect();
+    let t: String = crate::platform::text::normalize(text).chars().filter(|c| !c.is_whitespace()).collect();
     Fraction::parse(&t.replace('／', "/")).ok()
 }
 

@@ -117,7 +117,7 @@ impl Field {
     /// full-width characters, required markers (`*姓名`) and a trailing parenthesised hint
     /// (`出生日期（例：2020-09-01）`) are ignored.
     pub fn from_header(h: &str) -> Option<Field> {
-        let compact = crate::text::normalize_compact(h);
+        let compact = crate::platform::text::normalize_compact(h);
         let without_hint = compact.split('(').next().unwrap_or("");
         let key = without_hint.trim_matches(['*', ':', '：']);
         let f = match key {
@@ -167,12 +167,16 @@ impl RawMember {
 
     /// The first non-blank value of `field`, normalised; `None` when absent or blank.
     pub fn get(&self, field: Field) -> Option<String> {
-        self.values.iter().filter(|(f, _)| *f == field).map(|(_, v)| crate::text::normalize(v)).find(|v| !v.is_empty())
+        self.values
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, v)| crate::platform::text::normalize(v))
+            .find(|v| !v.is_empty())
     }
 
     /// Whether every value is blank (blank spreadsheet rows are skipped, not rejected).
     pub fn is_blank(&self) -> bool {
-        self.values.iter().all(|(_, v)| crate::text::is_blank(v))
+        self.values.iter().all(|(_, v)| crate::platform::text::is_blank(v))
     }
 }
 

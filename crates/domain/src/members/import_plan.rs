@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use super::{validate_member_at, Field, MemberInput, RawMember};
-use crate::error::ValidationError;
+use crate::platform::error::ValidationError;
 
 /// The columns of a roster sheet: the field of each column (`None` for a column we do not read),
 /// and the headers that were not recognised.

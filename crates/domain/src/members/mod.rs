@@ -1,6 +1,11 @@
 //! Members: gender, post, membership status and its transitions, and (in submodules) the
 //! roster fields and the validation rule shared by the Excel import and the form.
 
+pub mod dues;
+pub mod idcard;
+pub mod phone;
+pub mod pinyin_search;
+
 mod field;
 pub mod import_plan;
 mod validate;
@@ -32,7 +37,7 @@ impl Gender {
 
     /// From "男"/"女" (also "男性"/"女性") or the codes "M"/"F" in any case.
     pub fn parse(s: &str) -> Option<Gender> {
-        match crate::text::normalize_compact(s).to_ascii_uppercase().as_str() {
+        match crate::platform::text::normalize_compact(s).to_ascii_uppercase().as_str() {
             "男" | "男性" | "M" | "MALE" => Some(Gender::Male),
             "女" | "女性" | "F" | "FEMALE" => Some(Gender::Female),
             _ => None,
@@ -117,7 +122,7 @@ impl MemberStatus {
 
     /// From the Chinese labels and their short forms, or a code.
     pub fn parse_zh(s: &str) -> Option<MemberStatus> {
-        let s = crate::text::normalize_compact(s);
+        let s = crate::platform::text::normalize_compact(s);
         match s.as_str() {
             "在职会员" | "在职" | "会员" => Some(MemberStatus::Active),
             "退休会员" | "退休" => Some(MemberStatus::Retired),
@@ -277,7 +282,7 @@ impl Post {
     }
 
     pub fn parse_zh(s: &str) -> Option<Post> {
-        let s = crate::text::normalize_compact(s);
+        let s = crate::platform::text::normalize_compact(s);
         match s.as_str() {
             "教师" | "专任教师" => Some(Post::Teacher),
             "职员" | "行政" => Some(Post::Staff),

@@ -5,10 +5,10 @@ use chrono::{Local, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{Field, Gender, MemberStatus, Post, RawMember};
-use crate::dates::parse_date;
-use crate::error::ValidationError;
-use crate::idcard::IdNumber;
-use crate::phone::Phone;
+use crate::members::idcard::IdNumber;
+use crate::members::phone::Phone;
+use crate::platform::dates::parse_date;
+use crate::platform::error::ValidationError;
 
 /// The 岗位 value that marks a temporary hire (临时聘用): not a post, a flag.
 pub const TEMPORARY_POST_ZH: &str = "临时聘用";
@@ -167,14 +167,14 @@ fn optional<T>(
 
 fn text(raw: &RawMember, field: Field, max: usize) -> Result<Option<String>, ValidationError> {
     match raw.get(field) {
-        Some(s) => crate::text::optional_line(&s, max),
+        Some(s) => crate::platform::text::optional_line(&s, max),
         None => Ok(None),
     }
 }
 
 fn notes_text(raw: &RawMember, max: usize) -> Result<Option<String>, ValidationError> {
     match raw.get(Field::Notes) {
-        Some(s) => crate::text::optional_text(&s, max),
+        Some(s) => crate::platform::text::optional_text(&s, max),
         None => Ok(None),
     }
 }

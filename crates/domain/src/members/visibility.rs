@@ -6,7 +6,7 @@
 //! sensitive export). The base salary is payroll data: only those who keep or audit the dues see
 //! it. Members see everything held about themselves (PIPL access right).
 
-use crate::roles::Role;
+use crate::platform::roles::Role;
 
 /// A member field whose visibility depends on the reader.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]

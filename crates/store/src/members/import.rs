@@ -4,13 +4,13 @@
 
 use std::collections::HashMap;
 
-use jiaogong_domain::idcard::IdNumber;
+use jiaogong_domain::members::idcard::IdNumber;
+use jiaogong_domain::members::phone::Phone;
 use jiaogong_domain::members::{ExistingMember, Gender, ImportPlan, MemberEventKind, MemberInput, MemberStatus, Post};
-use jiaogong_domain::phone::Phone;
 
 use super::{insert_many, record_event, update};
-use crate::audit::{self, Event};
-use crate::{tenancy, Result, Store, Tx};
+use crate::platform::audit::{self, Event};
+use crate::{platform::tenancy, Result, Store, Tx};
 
 type ExistingRow = (
     String,

@@ -1,10 +1,13 @@
 //! The roster: members, their status events and history, search, reveal of sensitive fields,
 //! and the bulk writes of the roster import.
 
+pub mod corrections;
+pub mod dues;
+
 use std::collections::HashMap;
 
+use jiaogong_domain::members::pinyin_search;
 use jiaogong_domain::members::{MemberEventKind, MemberInput, MemberStatus};
-use jiaogong_domain::pinyin_search;
 
 use crate::{new_id, now_ms, Crypto, Result, Store, StoreError, Tx};
 
@@ -132,7 +135,7 @@ pub async fn list(
     per_page: i64,
 ) -> Result<(Vec<MemberRow>, i64)> {
     // The generation is taken before reading, so a write committed meanwhile outdates the entry.
-    let gen = crate::cache::read_gen();
+    let gen = crate::platform::cache::read_gen();
     let key = format!(
         "{school_id}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{page}\u{1f}{per_page}",
         f.q, f.group_id, f.status, f.post
@@ -152,7 +155,7 @@ pub async fn list(
         q = q.bind(b.clone());
     }
     let rows: Vec<MemberRow> =
-        q.bind(per_page).bind(jiaogong_domain::paging::offset(page, per_page)).fetch_all(&store.read).await?;
+        q.bind(per_page).bind(jiaogong_domain::platform::paging::offset(page, per_page)).fetch_all(&store.read).await?;
     let count_sql = format!("SELECT COUNT(*) FROM members m {clause}");
     let mut c = sqlx::query_as(&count_sql);
     for b in binds {
@@ -236,7 +239,7 @@ pub async fn reveal_all(store: &Store, school_id: &str) -> Result<HashMap<String
 /// The canonical text of a member's data; its keyed hash tells the import whether a row changed.
 fn fingerprint(c: &Crypto, school_id: &str, m: &MemberInput) -> String {
     // Each field as text (absent = empty), separated by a control character no field contains.
-    let date = |d: Option<chrono::NaiveDate>| d.map(jiaogong_domain::dates::iso).unwrap_or_default();
+    let date = |d: Option<chrono::NaiveDate>| d.map(jiaogong_domain::platform::dates::iso).unwrap_or_default();
     let parts: [&str; 15] = [
         &m.name,
         &m.employee_no,
@@ -291,7 +294,7 @@ fn seal(c: &Crypto, school_id: &str, m: &MemberInput) -> Result<Sealed> {
 }
 
 fn date_text(d: Option<chrono::NaiveDate>) -> Option<String> {
-    d.map(jiaogong_domain::dates::iso)
+    d.map(jiaogong_domain::platform::dates::iso)
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
@@ -456,8 +459,8 @@ pub async fn import_keys(
     // A backup from before blind indexes were cut to 128 bits holds all 64 digits: their start
     // is today's value.
     let cut = |mut s: String| {
-        if s.is_char_boundary(crate::crypto::BLIND_INDEX_LEN) {
-            s.truncate(crate::crypto::BLIND_INDEX_LEN);
+        if s.is_char_boundary(crate::platform::crypto::BLIND_INDEX_LEN) {
+            s.truncate(crate::platform::crypto::BLIND_INDEX_LEN);
         }
         s
     };
@@ -529,5 +532,5 @@ pub async fn active_ids_in_group(store: &Store, school_id: &str, group_id: &str)
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-pub use crate::corrections::{corrections, request_correction, resolve_correction, Correction};
-pub use crate::uploads::{stash_upload, stashed_upload, take_stashed_upload};
+pub use crate::members::corrections::{corrections, request_correction, resolve_correction, Correction};
+pub use crate::platform::uploads::{stash_upload, stashed_upload, take_stashed_upload};

@@ -3,7 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use jiaogong_domain::members::{validate_member, Field, MemberInput, RawMember};
-use jiaogong_store::{tenancy, Crypto, Store};
+use jiaogong_store::{platform::tenancy, Crypto, Store};
 
 pub struct TestDb {
     pub name: &'static str,

@@ -8,9 +8,9 @@ use axum::body::Body;
 use axum::http::{Request, Response};
 use axum::Router;
 use jiaogong_domain::members::{validate_member, Field, RawMember};
-use jiaogong_domain::roles::Role;
-use jiaogong_store::accounts::{self, NewUser};
-use jiaogong_store::{members, tenancy, Crypto, Store};
+use jiaogong_domain::platform::roles::Role;
+use jiaogong_store::platform::accounts::{self, NewUser};
+use jiaogong_store::{members, platform::tenancy, Crypto, Store};
 use jiaogong_web::{AppState, WebConfig};
 use tower::ServiceExt;
 

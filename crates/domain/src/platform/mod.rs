@@ -1,0 +1,9 @@
+//! What every area shares.
+
+pub mod calendar;
+pub mod dates;
+pub mod error;
+pub mod money;
+pub mod paging;
+pub mod roles;
+pub mod text;

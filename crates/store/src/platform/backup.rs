@@ -1,0 +1,215 @@
+//! Logical backup and restore: every table as JSON lines, read in one snapshot. The same file
+//! restores into an empty SQLite or PostgreSQL database, so it is also the way to move a school
+//! from the embedded database to PostgreSQL. The encryption key is not in the file: keep the key
+//! file with the backup.
+
+use std::io::{BufRead, Write};
+
+use sqlx::{Column, Row};
+
+use crate::{DbKind, Result, Store, StoreError};
+
+/// Tables in an order that satisfies the foreign keys on restore.
+pub const TABLES: &[&str] = &[
+    "districts",
+    "schools",
+    "users",
+    "setup_tokens",
+    "api_tokens",
+    "union_groups",
+    "departments",
+    "members",
+    "member_events",
+    "correction_requests",
+    "salaries",
+    "dues_payments",
+    "calendar_days",
+    "congress_terms",
+    "congress_sessions",
+    "delegates",
+    "attendance",
+    "congress_settings",
+    "delegate_list_confirmations",
+    "interim_requests",
+    "interim_signatures",
+    "session_items",
+    "polls",
+    "poll_electorate",
+    "poll_voted",
+    "ballots",
+    "ballots_legacy",
+    "paper_issued",
+    "paper_counters",
+    "paper_entries",
+    "poll_officials",
+    "resolution_progress",
+    "evaluations",
+    "evaluation_leaders",
+    "evaluation_raters",
+    "selections",
+    "selection_nominees",
+    "selection_rounds",
+    "selection_round_polls",
+    "selection_objections",
+    "proposal_settings",
+    "proposal_windows",
+    "proposals",
+    "proposal_cosigners",
+    "proposal_events",
+    "proposal_replies",
+    "proposal_feedback",
+    "audit_log",
+    "audit_head",
+];
+
+/// Tables left out on purpose: sign-in sessions, login throttling and import drafts are
+/// short-lived and restoring them would revive stale state.
+pub const NOT_BACKED_UP: &[&str] = &["import_stash", "login_throttle", "sessions"];
+
+const MAGIC: &str = "jiaogong-backup";
+
+/// Writes every table to `out`; returns the number of rows written.
+pub async fn backup(store: &Store, out: &mut dyn Write) -> Result<u64> {
+    let mut conn = store.read.acquire().await?;
+    let begin = match store.kind {
+        DbKind::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ",
+        DbKind::Sqlite => "BEGIN",
+    };
+    sqlx::query(begin).execute(&mut *conn).await?;
+    writeln!(out, "{}", serde_json::json!({"format": MAGIC, "version": 1, "key_check": key_check(store)}))?;
+    let mut total = 0u64;
+    for table in TABLES {
+        let rows = sqlx::query(&format!("SELECT * FROM {table}")).fetch_all(&mut *conn).await?;
+        let columns: Vec<String> = match rows.first() {
+            Some(r) => r.columns().iter().map(|c| c.name().to_string()).collect(),
+            None => Vec::new(),
+        };
+        writeln!(out, "{}", serde_json::json!({"table": table, "columns": columns, "rows": rows.len()}))?;
+        for row in &rows {
+            let mut vals = Vec::with_capacity(columns.len());
+            for i in 0..columns.len() {
+                let v = if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+                    serde_json::json!(v)
+                } else {
+                    serde_json::json!(row.try_get::<Option<String>, _>(i)?)
+                };
+                vals.push(v);
+            }
+            writeln!(out, "{}", serde_json::Value::Array(vals))?;
+            total += 1;
+        }
+    }
+    sqlx::query("COMMIT").execute(&mut *conn).await?;
+    // The end marker: a file cut at a table boundary must not restore as a smaller database.
+    writeln!(out, "{}", serde_json::json!({"end": true, "rows": total}))?;
+    out.flush()?;
+    Ok(total)
+}
+
+/// What a restore says when the backup was written under another master key.
+pub const KEY_MISMATCH: &str =
+    "此备份是在另一把主密钥下写成的：用当前密钥恢复后，身份证号、手机号等加密字段和审计链都将无法读取。\
+请把备份时的 secret.key 放进数据目录（或设置 JIAOGONG_SECRET_KEY）后再恢复；数据库未作任何改动";
+
+/// A value only the holder of the master key can compute, written in the backup's header so a
+/// restore under another key is refused before anything is written.
+fn key_check(store: &Store) -> String {
+    let mut mac = store.crypto.audit_mac(&[b"jiaogong-backup-key-check"]);
+    mac.truncate(32);
+    mac
+}
+
+/// For a backup without a key check (older files): the first sealed field restored must open
+/// with this key.
+async fn sealed_fields_open(store: &Store, tx: &mut crate::Tx) -> Result<bool> {
+    let sample: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id_enc, phone_enc FROM members WHERE id_enc IS NOT NULL OR phone_enc IS NOT NULL LIMIT 1",
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(match sample {
+        Some((id, phone)) => id.or(phone).is_none_or(|sealed| store.crypto.decrypt(&sealed).is_ok()),
+        None => true,
+    })
+}
+
+/// Restores a backup into an empty database, all in one transaction. A backup written under
+/// another master key is refused ([`KEY_MISMATCH`]) and nothing is written.
+pub async fn restore(store: &Store, input: &mut dyn BufRead) -> Result<u64> {
+    if !store.is_empty().await? {
+        return Err(StoreError::Invalid("the target database is not empty".into()));
+    }
+    let mut lines = input.lines();
+    let header: serde_json::Value = match lines.next() {
+        Some(l) => serde_json::from_str(&l?).map_err(|_| StoreError::Invalid("not a backup file".into()))?,
+        None => return Err(StoreError::Invalid("empty backup file".into())),
+    };
+    if header.get("format").and_then(|f| f.as_str()) != Some(MAGIC) {
+        return Err(StoreError::Invalid("not a backup file".into()));
+    }
+    let checked = match header.get("key_check").and_then(|k| k.as_str()) {
+        Some(k) if k != key_check(store) => return Err(StoreError::Invalid(KEY_MISMATCH.into())),
+        Some(_) => true,
+        None => false,
+    };
+    let mut tx = store.begin().await?;
+    for t in ["audit_head", "calendar_days"] {
+        sqlx::query(&format!("DELETE FROM {t}")).execute(&mut *tx).await?;
+    }
+    let mut total = 0u64;
+    let mut ended = false;
+    while let Some(line) = lines.next() {
+        let meta: serde_json::Value =
+            serde_json::from_str(&line?).map_err(|_| StoreError::Invalid("corrupt table header".into()))?;
+        if meta.get("end").and_then(|e| e.as_bool()) == Some(true) {
+            if meta.get("rows").and_then(|r| r.as_u64()) != Some(total) {
+                return Err(StoreError::Invalid("the row count at the end of the file does not match".into()));
+            }
+            ended = true;
+            break;
+        }
+        let table = meta.get("table").and_then(|t| t.as_str()).unwrap_or_default().to_string();
+        if !TABLES.contains(&table.as_str()) {
+            return Err(StoreError::Invalid(format!("unknown table {table}")));
+        }
+        let columns: Vec<String> = meta
+            .get("columns")
+            .and_then(|c| c.as_array())
+            .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        if columns.iter().any(|c| !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')) {
+            return Err(StoreError::Invalid("bad column name".into()));
+        }
+        let n = meta.get("rows").and_then(|r| r.as_u64()).unwrap_or(0);
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), placeholders.join(", "));
+        for _ in 0..n {
+            let row = lines.next().ok_or_else(|| StoreError::Invalid("backup file is truncated".into()))??;
+            let vals: Vec<serde_json::Value> =
+                serde_json::from_str(&row).map_err(|_| StoreError::Invalid("corrupt row".into()))?;
+            if vals.len() != columns.len() {
+                return Err(StoreError::Invalid("row has the wrong number of values".into()));
+            }
+            let mut q = sqlx::query(&sql);
+            for v in vals {
+                q = match v {
+                    serde_json::Value::Null => q.bind(None::<String>),
+                    serde_json::Value::Number(n) => q.bind(n.as_i64().unwrap_or_default()),
+                    serde_json::Value::String(s) => q.bind(s),
+                    other => q.bind(other.to_string()),
+                };
+            }
+            q.execute(&mut *tx).await?;
+            total += 1;
+        }
+    }
+    if !ended {
+        return Err(StoreError::Invalid("backup file is truncated (no end marker)".into()));
+    }
+    if !checked && !sealed_fields_open(store, &mut tx).await? {
+        return Err(StoreError::Invalid(KEY_MISMATCH.into()));
+    }
+    tx.commit().await?;
+    crate::platform::cache::bump_all();
+    Ok(total)
+}

@@ -1,0 +1,12 @@
+//! What every area shares.
+
+pub mod accounts;
+pub mod audit;
+pub mod backup;
+pub mod cache;
+pub mod calendar;
+pub mod crypto;
+pub(crate) mod db;
+pub mod files;
+pub mod tenancy;
+pub mod uploads;

@@ -1,0 +1,294 @@
+//! The access-control table: every route of the router has one entry saying who may call it.
+//! A route missing from the table is denied (and the router-wide test fails). Routes with a
+//! `{school}` segment are also scoped: a user of another school gets 403, whatever the role.
+
+use axum::extract::{MatchedPath, RawPathParams, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use jiaogong_domain::platform::roles::Role;
+use jiaogong_store::platform::accounts::User;
+use jiaogong_store::platform::tenancy::{self, School};
+
+use crate::platform::ctx::Ctx;
+use crate::platform::error::AppError;
+use crate::AppState;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy)]
+pub enum Allow {
+    /// Anyone, logged in or not.
+    Public,
+    /// Any logged-in user.
+    Anyone,
+    /// Logged-in users with one of these roles.
+    Roles(&'static [Role]),
+    /// The installation's administrator (an admin attached to no school).
+    SystemAdmin,
+}
+
+use Role::*;
+/// Keep and change the roster.
+pub const ROSTER_EDITORS: &[Role] = &[Admin, Chair, OrgCommittee];
+/// Read the roster.
+pub const ROSTER_READERS: &[Role] = &[Admin, Chair, OrgCommittee, GroupLeader];
+/// Read dues.
+pub const DUES_READERS: &[Role] = &[Admin, Chair, OrgCommittee, Auditor];
+pub const DISTRICT: &[Role] = &[Admin, District];
+/// Create, open and close polls.
+pub const POLL_MANAGERS: &[Role] = &[Admin, Chair, OrgCommittee];
+/// Manage a school's accounts.
+pub const ACCOUNT_MANAGERS: &[Role] = &[Admin, Chair];
+/// Everyone who belongs to a school (the district union reads its schools through its own view).
+pub const SCHOOL_PEOPLE: &[Role] = &[Admin, Chair, OrgCommittee, GroupLeader, Member, Auditor];
+/// The principal's office in a selection's review: its decisions are entered by the chair (or the
+/// school's admin), see docs/adr/010-evaluations-and-selections.md.
+pub const SELECTION_REVIEWERS: &[Role] = &[Admin, Chair];
+/// The proposal committee (提案工作委员会): reviews, assigns and records the departments' replies.
+pub const PROPOSAL_COMMITTEE: &[Role] = &[Admin, Chair, OrgCommittee];
+/// Read the congress settings (quorum, 差额 margin, evaluation and selection rules …).
+pub const CONGRESS_SETTINGS_READERS: &[Role] = &[Admin, Chair, OrgCommittee, Auditor];
+/// Change the congress settings.
+pub const CONGRESS_SETTINGS_EDITORS: &[Role] = &[Admin, Chair];
+/// Read the audit log.
+pub const AUDIT_READERS: &[Role] = &[Admin, Chair, Auditor];
+
+/// (method, path, who). The single source of truth the router is checked against.
+pub const TABLE: &[(&str, &str, Allow)] = &[
+    ("GET", "/healthz", Allow::Public),
+    ("GET", "/static/{*path}", Allow::Public),
+    ("GET", "/login", Allow::Public),
+    ("POST", "/login", Allow::Public),
+    ("POST", "/logout", Allow::Anyone),
+    ("GET", "/setup/{token}", Allow::Public),
+    ("POST", "/setup/{token}", Allow::Public),
+    ("GET", "/", Allow::Anyone),
+    ("GET", "/profile", Allow::Anyone),
+    ("POST", "/profile/locale", Allow::Anyone),
+    ("POST", "/profile/password", Allow::Anyone),
+    ("POST", "/profile/tokens", Allow::Anyone),
+    ("POST", "/profile/tokens/{id}/revoke", Allow::Anyone),
+    ("GET", "/me", Allow::Anyone),
+    ("POST", "/me/corrections", Allow::Anyone),
+    ("GET", "/me/export", Allow::Anyone),
+    ("GET", "/district", Allow::Roles(DISTRICT)),
+    ("GET", "/s/{school}/members", Allow::Roles(ROSTER_READERS)),
+    ("POST", "/s/{school}/members", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/members/new", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/members/export", Allow::Roles(ROSTER_EDITORS)),
+    // The export with ID numbers and phones: a form post (CSRF), never a link.
+    ("POST", "/s/{school}/members/export", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/members/template", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/members/import", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/members/import", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/members/import/{stash}/commit", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/members/import/{stash}/report", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/members/{id}", Allow::Roles(ROSTER_READERS)),
+    ("GET", "/s/{school}/members/{id}/edit", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/members/{id}/edit", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/members/{id}/event", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/members/{id}/reveal", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/groups", Allow::Roles(ROSTER_READERS)),
+    ("POST", "/s/{school}/groups", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/corrections", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/corrections/{id}", Allow::Roles(ROSTER_EDITORS)),
+    // Proposals (提案).
+    ("GET", "/s/{school}/proposals", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/proposals", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/proposals/mine", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/proposals/new", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/proposals/review", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("POST", "/s/{school}/proposals/settings", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("POST", "/s/{school}/proposals/window", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("GET", "/s/{school}/proposals/report", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("GET", "/s/{school}/proposals/report/print", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("GET", "/s/{school}/proposals/report/docx", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("GET", "/s/{school}/proposals/{id}", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/proposals/{id}/edit", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/proposals/{id}/edit", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/proposals/{id}/cosign", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/proposals/{id}/submit", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/proposals/{id}/review", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("POST", "/s/{school}/proposals/{id}/assign", Allow::Roles(PROPOSAL_COMMITTEE)),
+    // The committee, or the member it named to answer for the department (checked by the step).
+    ("POST", "/s/{school}/proposals/{id}/reply", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/proposals/{id}/feedback", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/dues", Allow::Roles(DUES_READERS)),
+    ("POST", "/s/{school}/dues/rate", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/dues/payments", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/s/{school}/dues/import", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/s/{school}/dues/member/{id}", Allow::Roles(DUES_READERS)),
+    ("GET", "/s/{school}/audit", Allow::Roles(AUDIT_READERS)),
+    // Evaluations (民主评议) and award selections (评先评优).
+    ("GET", "/s/{school}/evaluations", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/evaluations", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/evaluations/{id}", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/evaluations/{id}/leaders", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/evaluations/{id}/leaders/{member}/remove", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/evaluations/{id}/leaders/{member}/report", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/evaluations/{id}/open", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/evaluations/{id}/close", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/evaluations/{id}/sheet", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/evaluations/{id}/sheet.xlsx", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/selections", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/selections", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/selections/{id}", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/selections/{id}/nominees", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/selections/{id}/stage", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/selections/{id}/rounds", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/selections/{id}/rounds/{round}/close", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/selections/{id}/nominees/{nominee}/review", Allow::Roles(SELECTION_REVIEWERS)),
+    ("POST", "/s/{school}/selections/{id}/publicity", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/selections/{id}/objections/{objection}", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/selections/{id}/certificates", Allow::Roles(POLL_MANAGERS)),
+    // Members' selection pages: the handler reads the caller's own school only (404 otherwise).
+    ("GET", "/selections", Allow::Anyone),
+    ("GET", "/selections/{id}", Allow::Anyone),
+    ("POST", "/selections/{id}/nominate", Allow::Anyone),
+    ("POST", "/selections/{id}/objections", Allow::Anyone),
+    // A rater's page and a leader's report: the handler finds the evaluation in the caller's own
+    // school only (404 otherwise) and the report only for the leader.
+    ("GET", "/evaluations/{id}", Allow::Anyone),
+    ("POST", "/evaluations/{id}/rate", Allow::Anyone),
+    // A rater checks their receipt code against the closed evaluation's bulletin (own school only).
+    ("GET", "/evaluations/{id}/check", Allow::Anyone),
+    ("POST", "/evaluations/{id}/check", Allow::Anyone),
+    ("GET", "/evaluations/{id}/report", Allow::Anyone),
+    ("POST", "/evaluations/{id}/report", Allow::Anyone),
+    ("GET", "/admin/schools", Allow::SystemAdmin),
+    ("POST", "/admin/schools", Allow::SystemAdmin),
+    ("GET", "/admin/calendar", Allow::SystemAdmin),
+    ("POST", "/admin/calendar", Allow::SystemAdmin),
+    ("POST", "/admin/calendar/{day}/delete", Allow::SystemAdmin),
+    ("GET", "/s/{school}/accounts", Allow::Roles(ACCOUNT_MANAGERS)),
+    ("POST", "/s/{school}/accounts", Allow::Roles(ACCOUNT_MANAGERS)),
+    ("POST", "/s/{school}/accounts/{id}", Allow::Roles(ACCOUNT_MANAGERS)),
+    ("POST", "/api/v1/schools/{school}/polls", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/api/v1/polls/{id}/open", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/api/v1/polls/{id}/ballots", Allow::Anyone),
+    ("GET", "/api/v1/polls/{id}/turnout", Allow::Anyone),
+    ("POST", "/api/v1/polls/{id}/close", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/api/v1/polls/{id}/result", Allow::Anyone),
+    ("GET", "/api/v1/polls/{id}/bulletin", Allow::Anyone),
+    ("GET", "/polls", Allow::Anyone),
+    ("GET", "/polls/{id}", Allow::Anyone),
+    ("POST", "/polls/{id}/vote", Allow::Anyone),
+    ("GET", "/polls/{id}/receipt", Allow::Anyone),
+    ("GET", "/s/{school}/polls", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/polls/{id}", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/polls/{id}/turnout", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/open", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/close", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/polls/{id}/paper", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/paper/issue", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/polls/{id}/paper/sheets", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/paper/{pass}", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/paper/{pass}/remove", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/officials", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/polls/{id}/sheet", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/runoff", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/progress", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/congress", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/congress", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/congress/settings", Allow::Roles(CONGRESS_SETTINGS_READERS)),
+    ("POST", "/s/{school}/congress/settings", Allow::Roles(CONGRESS_SETTINGS_EDITORS)),
+    ("GET", "/s/{school}/congress/{id}", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/congress/{id}/presence", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/congress/{id}/qr", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/congress/{id}/delegates", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/congress/{id}/delegates/{delegate}/end", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/congress/{id}/delegate-list/confirm", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/congress/{id}/attendance/{member}", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/congress/{id}/polls", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/congress/{id}/mode", Allow::Roles(CONGRESS_SETTINGS_EDITORS)),
+    ("POST", "/s/{school}/congress/{id}/items", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/congress/{id}/items/{item}/delete", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/s/{school}/sessions", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/sessions/{id}", Allow::Roles(SCHOOL_PEOPLE)),
+    // Interim session requests: any member of the voting body starts and signs (the store asks);
+    // the chair convenes.
+    ("GET", "/s/{school}/interim", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/interim", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/interim/{id}/sign", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/interim/{id}/withdraw", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/interim/{id}/convene", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/checkin/{token}", Allow::Anyone),
+    ("POST", "/checkin/{token}", Allow::Anyone),
+    ("GET", "/api/v1/openapi.json", Allow::Public),
+    ("GET", "/api/v1/me", Allow::Anyone),
+    ("GET", "/api/v1/schools", Allow::Anyone),
+    ("GET", "/api/v1/schools/{school}/groups", Allow::Roles(ROSTER_READERS)),
+    ("GET", "/api/v1/schools/{school}/members", Allow::Roles(ROSTER_READERS)),
+    ("POST", "/api/v1/schools/{school}/members", Allow::Roles(ROSTER_EDITORS)),
+    ("POST", "/api/v1/schools/{school}/members/import", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/api/v1/schools/{school}/members/export", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/api/v1/members/{id}", Allow::Roles(ROSTER_READERS)),
+    ("PATCH", "/api/v1/members/{id}", Allow::Roles(ROSTER_EDITORS)),
+    ("GET", "/api/v1/schools/{school}/dues", Allow::Roles(DUES_READERS)),
+    ("POST", "/api/v1/schools/{school}/dues/payments", Allow::Roles(ROSTER_EDITORS)),
+];
+
+pub fn lookup(method: &str, path: &str) -> Option<Allow> {
+    TABLE.iter().find(|(m, p, _)| *m == method && *p == path).map(|(_, _, a)| *a)
+}
+
+/// Whether a user may act in a school: its own school; a system admin (no school) anywhere; a
+/// district user in the schools of the district.
+pub fn in_scope(user: &User, school: &School) -> bool {
+    match (&user.school_id, user.role()) {
+        (Some(s), _) => *s == school.id,
+        (None, Role::Admin) => true,
+        (None, Role::District) => user.district_id.is_some() && user.district_id == school.district_id,
+        _ => false,
+    }
+}
+
+/// Route layer: applies the table and the school scope; inserts the `School` for handlers.
+pub async fn guard(
+    State(state): State<AppState>,
+    matched: MatchedPath,
+    params: RawPathParams,
+    ctx: Ctx,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    // HEAD is GET without the body (axum runs the GET handler and drops the body), so it
+    // obeys the GET entry of the table.
+    let method = match req.method().as_str() {
+        "HEAD" => "GET".to_string(),
+        m => m.to_string(),
+    };
+    let allow = lookup(&method, matched.as_str());
+    let user = ctx.user.as_ref();
+    let allowed = match (allow, user) {
+        (None, _) => false,
+        (Some(Allow::Public), _) => true,
+        (Some(_), None) => return AppError::Unauthenticated.into_response(),
+        (Some(Allow::Anyone), Some(_)) => true,
+        (Some(Allow::Roles(roles)), Some(u)) => roles.contains(&u.role()),
+        (Some(Allow::SystemAdmin), Some(u)) => u.role() == Role::Admin && u.school_id.is_none(),
+    };
+    if !allowed {
+        deny(&state, &ctx, matched.as_str()).await;
+        return AppError::Forbidden.into_response();
+    }
+    if let Some((_, code)) = params.iter().find(|(k, _)| *k == "school") {
+        let Some(user) = user else { return AppError::Unauthenticated.into_response() };
+        let school = match tenancy::school(&state.store, code).await {
+            Ok(s) => s,
+            Err(jiaogong_store::StoreError::NotFound) => return AppError::NotFound.into_response(),
+            Err(e) => return AppError::from(e).into_response(),
+        };
+        if !in_scope(user, &school) {
+            deny(&state, &ctx, req.uri().path()).await;
+            return AppError::Forbidden.into_response();
+        }
+        req.extensions_mut().insert(school);
+    }
+    next.run(req).await
+}
+
+async fn deny(state: &AppState, ctx: &Ctx, path: &str) {
+    let school = ctx.user.as_ref().and_then(|u| u.school_id.clone());
+    crate::platform::ctx::audit_refusal(state, ctx, school.as_deref(), "access.denied", path).await;
+}

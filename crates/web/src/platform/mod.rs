@@ -1,0 +1,14 @@
+//! What every area shares.
+
+pub mod access;
+pub(crate) mod admin;
+pub(crate) mod assets;
+pub(crate) mod audit_page;
+pub(crate) mod auth_pages;
+pub mod ctx;
+pub mod error;
+pub mod hashing;
+pub mod i18n;
+pub(crate) mod openapi;
+pub mod pages;
+pub mod server;

@@ -1,0 +1,147 @@
+//! Page chrome shared by every page (navigation, language, CSRF token), the render helper that
+//! returns a full page or an htmx fragment, and formatting helpers for templates.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use jiaogong_domain::platform::roles::Role;
+
+use crate::platform::ctx::Ctx;
+use crate::platform::error::AppError;
+use crate::platform::i18n::Tr;
+
+/// What the layout needs to know about the caller.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub tr: Tr,
+    pub csrf: String,
+    pub user_name: String,
+    pub logged_in: bool,
+    pub school: String,
+    pub manages_roster: bool,
+    pub reads_roster: bool,
+    pub reads_dues: bool,
+    pub district: bool,
+    pub reads_audit: bool,
+    pub manages_accounts: bool,
+    pub system_admin: bool,
+    pub manages_polls: bool,
+    pub reads_congress_settings: bool,
+    pub is_member: bool,
+    pub active: &'static str,
+    pub title: String,
+    pub lang: &'static str,
+}
+
+impl Chrome {
+    pub fn new(ctx: &Ctx, active: &'static str, title: impl Into<String>) -> Chrome {
+        let role = ctx.user.as_ref().map(|u| u.role());
+        let has = |roles: &[Role]| role.map(|r| roles.contains(&r)).unwrap_or(false);
+        Chrome {
+            tr: ctx.tr,
+            csrf: ctx.csrf.clone(),
+            user_name: ctx.user.as_ref().map(|u| u.display_name.clone()).unwrap_or_default(),
+            logged_in: ctx.user.is_some(),
+            school: ctx.user.as_ref().and_then(|u| u.school_code.clone()).unwrap_or_default(),
+            manages_roster: has(crate::platform::access::ROSTER_EDITORS),
+            reads_roster: has(crate::platform::access::ROSTER_READERS),
+            reads_dues: has(crate::platform::access::DUES_READERS),
+            district: has(crate::platform::access::DISTRICT),
+            reads_audit: has(crate::platform::access::AUDIT_READERS),
+            manages_accounts: has(crate::platform::access::ACCOUNT_MANAGERS),
+            manages_polls: has(crate::platform::access::POLL_MANAGERS),
+            reads_congress_settings: has(crate::platform::access::CONGRESS_SETTINGS_READERS),
+            system_admin: role == Some(Role::Admin)
+                && ctx.user.as_ref().map(|u| u.school_id.is_none()).unwrap_or(false),
+            is_member: ctx.user.as_ref().map(|u| u.member_id.is_some()).unwrap_or(false),
+            active,
+            title: title.into(),
+            lang: ctx.tr.lang.code(),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> std::borrow::Cow<'static, str> {
+        self.tr.t_cow(key)
+    }
+
+    /// The label of a member status code ("transferred_out" → 调出).
+    pub fn status(&self, code: &str) -> String {
+        self.tr.t(&format!("status-{}", code.replace('_', "-")))
+    }
+
+    /// The label of a post code.
+    pub fn post(&self, code: &str) -> String {
+        self.tr.t(&format!("post-{}", code.replace('_', "-")))
+    }
+
+    /// The label of a poll's state.
+    pub fn poll_status(&self, code: &str) -> String {
+        self.tr.t(&format!("poll-status-{code}"))
+    }
+
+    /// The label of a correction request's state.
+    pub fn correction(&self, code: &str) -> String {
+        self.tr.t(&format!("correction-{code}"))
+    }
+}
+
+/// Renders a template; an htmx request for a fragment gets the same template (each template
+/// decides via `chrome.fragment`-free partial templates where it matters).
+pub fn render<T: Template>(t: &T) -> Result<Response, AppError> {
+    t.render().map(|s| Html(s).into_response()).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Today's date in China (UTC+8), where every school of the installation is.
+pub fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+/// Today as `YYYY-MM-DD`.
+pub fn today_iso() -> String {
+    today().format("%Y-%m-%d").to_string()
+}
+
+/// Renders a large page into a buffer of the expected size (no regrowing and copying).
+pub fn render_sized<T: Template>(t: &T, capacity: usize) -> Result<Response, AppError> {
+    let mut out = String::with_capacity(capacity);
+    t.render_into(&mut out).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Html(out).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "platform/error.html")]
+struct ErrorPage<'a> {
+    tr: &'a Tr,
+    status: u16,
+    message: &'a str,
+}
+
+/// The page (or toast fragment) for an error.
+pub fn error_page(tr: &Tr, status: StatusCode, message: &str) -> String {
+    ErrorPage { tr, status: status.as_u16(), message }.render().unwrap_or_else(|_| "error".to_string())
+}
+
+/// Fen as "¥1,234.50".
+pub fn money(fen: &i64) -> String {
+    jiaogong_domain::platform::money::Fen(*fen).display()
+}
+
+/// An ISO date as "2026年9月1日".
+pub fn date_zh(iso: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        Ok(d) => jiaogong_domain::platform::dates::format_zh(d),
+        Err(_) => iso.to_string(),
+    }
+}
+
+/// Unix milliseconds as local "2026-09-01 08:30".
+pub fn instant(ms: &i64) -> String {
+    chrono::DateTime::from_timestamp_millis(*ms)
+        .map(|d| (d + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// A redirect after a successful POST (303), which htmx follows too.
+pub fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, to.to_string())]).into_response()
+}
