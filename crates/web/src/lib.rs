@@ -81,9 +81,8 @@ pub fn routes() -> Routes {
     let r = platform::audit_page::routes(r);
     let r = platform::admin::routes(r);
     let r = congress::polls::routes(r);
-    let r = congress::routes(r);
+    let r = congress::session_page::routes(r);
     let r = congress::congress_settings::routes(r);
-    let r = congress::delegate_list::routes(r);
     let r = congress::sessions::routes(r);
     let r = congress::interim::routes(r);
     let r = congress::evaluations::routes(r);

@@ -254,11 +254,12 @@ pub(crate) async fn transition(
     to: &str,
 ) -> AppResult<()> {
     if to == "open" {
-        if let Some(message) = crate::congress::may_open(st, ctx, school, &poll.id).await? {
+        if let Some(message) = crate::congress::quorum::may_open(st, ctx, school, &poll.id).await? {
             return Err(AppError::Conflict { code: "no_quorum", message });
         }
     }
-    let session_present = if to == "closed" { crate::congress::present_for(st, school, &poll.id).await? } else { None };
+    let session_present =
+        if to == "closed" { crate::congress::quorum::present_for(st, school, &poll.id).await? } else { None };
     let mut tx = st.store.begin().await?;
     if !repo::set_status(&mut tx, &school.id, &poll.id, from, to).await? {
         return Err(AppError::Conflict { code: "poll_state", message: ctx.tr.t("poll-wrong-state") });
@@ -427,4 +428,9 @@ async fn api_bulletin(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
         body,
     )
         .into_response())
+}
+
+/// The poll's stored definition (what the ballot asks and how it is counted).
+pub(super) fn definition(poll: &Poll) -> AppResult<ballots::Poll> {
+    serde_json::from_str(&poll.definition).map_err(|e| AppError::Internal(e.to_string()))
 }

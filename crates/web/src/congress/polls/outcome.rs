@@ -16,7 +16,7 @@ use jiaogong_store::platform::tenancy::School;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::paper::definition;
+use super::definition;
 use super::{create_poll, tally_of};
 use crate::platform::ctx::Ctx;
 use crate::platform::error::{AppError, AppResult};
@@ -97,7 +97,7 @@ struct ResultSheet {
     school: School,
     poll: Poll,
     figures: Vec<(String, String)>,
-    r: super::pages::ResultView,
+    r: ResultView,
     scrutineers: Vec<String>,
     counters: Vec<String>,
     closed_on: String,
@@ -133,7 +133,7 @@ async fn result_sheet(
         c: Chrome::new(&ctx, "polls", title),
         school,
         figures,
-        r: super::pages::result_view(&ctx, &result),
+        r: result_view(&ctx, &result),
         scrutineers: pick("scrutineer"),
         counters: pick("counter"),
         closed_on,
@@ -277,4 +277,88 @@ async fn progress(
     .await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/s/{}/polls/{}", school.code, poll.id)))
+}
+
+/// A result as people read it: a few key figures, a table and a chart.
+pub struct ResultView {
+    pub summary: Vec<(String, String)>,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub chart: String,
+}
+
+pub(super) fn result_view(ctx: &Ctx, r: &Value) -> ResultView {
+    let t = |k: &str| ctx.tr.t(k);
+    let n = |k: &str| r.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let mut summary =
+        vec![(t("poll-returned"), n("returned")), (t("poll-valid"), n("valid")), (t("poll-invalid"), n("invalid"))];
+    if let Some(reason) = r.get("void_reason").and_then(Value::as_str) {
+        summary.push((t("poll-void"), t(&format!("poll-void-{}", reason.replace('_', "-")))));
+    }
+    let (headers, mut rows, mut series);
+    rows = Vec::new();
+    series = Vec::new();
+    match r.get("kind").and_then(Value::as_str) {
+        Some("resolution") => {
+            summary.push((
+                t("poll-passed"),
+                if r["passed"].as_bool() == Some(true) { t("poll-passed-yes") } else { t("poll-passed-no") },
+            ));
+            headers = vec![t("poll-yes"), t("poll-no"), t("poll-abstain"), t("poll-base")];
+            rows.push(vec![n("yes"), n("no"), n("abstain"), n("base")]);
+            for (k, label) in [("yes", t("poll-yes")), ("no", t("poll-no")), ("abstain", t("poll-abstain"))] {
+                series.push(jiaogong_office::svg::Series { label, value: r[k].as_f64().unwrap_or(0.0) });
+            }
+        }
+        Some("election") => {
+            headers = vec![t("poll-candidate"), t("poll-yes"), t("poll-no"), t("poll-abstain"), t("poll-elected")];
+            for e in r["tally"].as_array().into_iter().flatten() {
+                let name = e["name"].as_str().unwrap_or_default().to_string();
+                let name = if e["write_in"].as_bool() == Some(true) {
+                    format!("{name}（{}）", t("poll-write-in-mark"))
+                } else {
+                    name
+                };
+                rows.push(vec![
+                    name.clone(),
+                    e["yes"].to_string(),
+                    e["no"].to_string(),
+                    e["abstain"].to_string(),
+                    if e["elected"].as_bool() == Some(true) { "✓".into() } else { String::new() },
+                ]);
+                series.push(jiaogong_office::svg::Series { label: name, value: e["yes"].as_f64().unwrap_or(0.0) });
+            }
+            if let Some(runoff) = r.get("runoff").filter(|v| !v.is_null()) {
+                let among: Vec<&str> =
+                    runoff["among"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+                summary.push((
+                    t("poll-runoff"),
+                    ctx.tr.ta(
+                        "poll-runoff-detail",
+                        &[("seats", runoff["seats"].to_string()), ("among", among.join("、"))],
+                    ),
+                ));
+            }
+        }
+        _ => {
+            headers = vec![t("poll-subject"), t("poll-n"), t("poll-competent-rate"), t("poll-score")];
+            for sub in r["subjects"].as_array().into_iter().flatten() {
+                let name = sub["name"].as_str().unwrap_or_default().to_string();
+                if sub["withheld"].as_bool() == Some(true) {
+                    rows.push(vec![name, sub["n"].to_string(), t("poll-withheld"), String::new()]);
+                } else {
+                    let rate = sub["competent_rate"].as_str().unwrap_or_default();
+                    let score = sub["score"].as_str().unwrap_or_default();
+                    series.push(jiaogong_office::svg::Series {
+                        label: name.clone(),
+                        value: score.parse().unwrap_or(0.0),
+                    });
+                    rows.push(vec![name, sub["n"].to_string(), format!("{rate}%"), score.to_string()]);
+                }
+            }
+        }
+    }
+    let chart =
+        if series.is_empty() { String::new() } else { jiaogong_office::svg::bar_chart(&t("poll-result"), &series, "") };
+    ResultView { summary, headers, rows, chart }
 }

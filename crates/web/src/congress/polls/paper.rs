@@ -19,6 +19,7 @@ use jiaogong_store::platform::tenancy::School;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::definition;
 use super::outcome::{result_json, status_name};
 use crate::platform::ctx::Ctx;
 use crate::platform::error::{AppError, AppResult};
@@ -31,10 +32,6 @@ pub(super) fn routes(r: Routes) -> Routes {
         .add("GET", "/s/{school}/polls/{id}/paper/sheets", get(sheets))
         .add("POST", "/s/{school}/polls/{id}/paper/{pass}", post(enter))
         .add("POST", "/s/{school}/polls/{id}/paper/{pass}/remove", post(remove))
-}
-
-pub(super) fn definition(poll: &Poll) -> AppResult<ballots::Poll> {
-    serde_json::from_str(&poll.definition).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// What the committee's poll page shows beyond turnout and result.
