@@ -96,31 +96,6 @@ async fn a_successful_login_gives_the_address_its_attempt_back() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_password_hashing_is_bounded_by_the_cores() {
-    let t = common::app().await;
-    let mut tasks = Vec::new();
-    for i in 0..200 {
-        let app = t.app.clone();
-        let req = login(&format!("nobody-{i}"), "whatever-123", &format!("10.4.{}.{}", i / 200, i % 200));
-        tasks.push(tokio::spawn(async move {
-            let r = tower::ServiceExt::oneshot(app, req).await.unwrap();
-            let status = r.status();
-            (status, common::body_text(r).await)
-        }));
-    }
-    for task in tasks {
-        let (status, body) = task.await.unwrap();
-        match status {
-            StatusCode::UNAUTHORIZED => {}
-            StatusCode::SERVICE_UNAVAILABLE => assert!(body.contains("稍后再试"), "{body}"),
-            other => panic!("unexpected {other}"),
-        }
-    }
-    let peak = jiaogong_web::platform::hashing::peak();
-    assert!(peak >= 1 && peak <= jiaogong_web::platform::hashing::limit(), "peak {peak} hashes at once");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_old_password_check_is_throttled_like_a_login() {
     let t = common::app().await;
     let id = user_with_password(&t, "holder", Role::Chair).await;
@@ -241,15 +216,17 @@ async fn anonymous_requests_write_few_and_short_audit_rows() {
     };
     let before = count().await;
     let long = "x".repeat(60_000);
-    for i in 0..300 {
-        let uri = if i == 0 { format!("/login/{long}") } else { "/login".to_string() };
-        let req = Request::builder().method("POST").uri(uri).body(Body::empty()).unwrap();
+    // A failed login under a 60 KB username (an anonymous audit row of caller-chosen text), then
+    // 299 forged form posts.
+    assert_eq!(t.send(login(&long, "whatever-123", "10.5.0.1")).await.status(), StatusCode::UNAUTHORIZED);
+    for _ in 1..300 {
+        let req = Request::builder().method("POST").uri("/login").body(Body::empty()).unwrap();
         assert_eq!(t.send(req).await.status(), StatusCode::FORBIDDEN);
     }
     let written = count().await - before;
     assert!(
-        written >= 1 && written <= jiaogong_web::platform::ctx::ANONYMOUS_AUDIT_PER_MINUTE as i64,
-        "{written} rows"
+        written >= 2 && written <= 2 * jiaogong_web::platform::ctx::ANONYMOUS_AUDIT_PER_MINUTE as i64,
+        "{written} rows for two kinds of event"
     );
     let (longest,): (i64,) =
         sqlx::query_as("SELECT MAX(LENGTH(target) + LENGTH(actor) + LENGTH(detail)) FROM audit_log")
