@@ -6,6 +6,7 @@
 //!
 //! `ballots_setup --data DIR --out FILE [--school demo] [--voters 1000] [--polls 2]`
 
+use jiaogong_domain::congress::ballots::PollStatus;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -45,7 +46,10 @@ async fn main() -> anyhow::Result<()> {
         let mut tx = store.begin().await?;
         let id =
             polls::create(&mut tx, &school.id, "resolution", &title, &def.to_string(), &electorate, "bench").await?;
-        anyhow::ensure!(polls::set_status(&mut tx, &school.id, &id, "draft", "open").await?, "poll {id} not opened");
+        anyhow::ensure!(
+            polls::set_status(&mut tx, &school.id, &id, PollStatus::Draft, PollStatus::Open).await?,
+            "poll {id} not opened"
+        );
         jiaogong_store::commit(tx).await?;
         let (e, v) = polls::turnout(&store, &id).await?;
         anyhow::ensure!(e as usize == voters && v == 0, "poll {id}: electorate {e}, voted {v}");

@@ -2,6 +2,7 @@
 //! temporary hires, valid (made-up) ID numbers, dues for the school year so far, and one account
 //! per role. Deterministic, so every newcomer sees the same school.
 
+use jiaogong_domain::congress::ballots::PollStatus;
 use jiaogong_domain::members::dues::MonthKey;
 use jiaogong_domain::members::idcard::{check_char, IdNumber};
 use jiaogong_domain::members::phone::Phone;
@@ -337,7 +338,7 @@ async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lc
         let title = def["title"].as_str().unwrap_or_default();
         let kind = def["kind"].as_str().unwrap_or_default();
         let id = polls::create(&mut tx, school, kind, title, &def.to_string(), active, "demo").await?;
-        polls::set_status(&mut tx, school, &id, "draft", "open").await?;
+        polls::set_status(&mut tx, school, &id, PollStatus::Draft, PollStatus::Open).await?;
         jiaogong_store::commit(tx).await?;
         ids.push(id);
     }
@@ -390,7 +391,7 @@ async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lc
         def["ballots_issued"] = serde_json::json!(voted);
         let mut tx = store.begin().await?;
         polls::set_definition(&mut tx, id, &def.to_string()).await?;
-        polls::set_status(&mut tx, school, id, "open", "closed").await?;
+        polls::set_status(&mut tx, school, id, PollStatus::Open, PollStatus::Closed).await?;
         jiaogong_store::commit(tx).await?;
     }
     Ok(ids)
@@ -423,7 +424,7 @@ async fn demo_session_vote(store: &Store, school: &str, congress: &DemoCongress)
     for d in &present {
         repo::check_in(&mut tx, &session, d, "clerk").await?;
     }
-    polls::set_status(&mut tx, school, &id, "draft", "open").await?;
+    polls::set_status(&mut tx, school, &id, PollStatus::Draft, PollStatus::Open).await?;
     jiaogong_store::commit(tx).await?;
     let mut rng = Lcg(20251120);
     let mut tasks = Vec::new();
@@ -451,7 +452,7 @@ async fn demo_session_vote(store: &Store, school: &str, congress: &DemoCongress)
     def["ballots_issued"] = serde_json::json!(voted);
     let mut tx = store.begin().await?;
     polls::set_definition(&mut tx, &id, &def.to_string()).await?;
-    polls::set_status(&mut tx, school, &id, "open", "closed").await?;
+    polls::set_status(&mut tx, school, &id, PollStatus::Open, PollStatus::Closed).await?;
     jiaogong_store::commit(tx).await?;
     Ok(id)
 }

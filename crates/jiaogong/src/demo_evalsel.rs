@@ -3,6 +3,7 @@
 //! 仁爱教师 selection with two voting rounds, the review, a passed publicity with a dismissed
 //! objection, and its honour roll. Rater groups and the weighted cut use the domain's rules.
 
+use jiaogong_domain::congress::ballots::PollStatus;
 use jiaogong_domain::congress::ballots::{self, TallyResult};
 use jiaogong_domain::congress::evaluation::{parse_items, EvaluationSettings, RaterFacts};
 use jiaogong_domain::congress::selection::{
@@ -46,7 +47,7 @@ async fn close_poll(store: &Store, school: &str, id: &str) -> anyhow::Result<bal
     def["ballots_issued"] = json!(voted);
     let mut tx = store.begin().await?;
     polls::set_definition(&mut tx, id, &def.to_string()).await?;
-    polls::set_status(&mut tx, school, id, "open", "closed").await?;
+    polls::set_status(&mut tx, school, id, PollStatus::Open, PollStatus::Closed).await?;
     jiaogong_store::commit(tx).await?;
     let packed = polls::ballots_packed(store, id).await?;
     ballots::bulletin_from_stored(&def.to_string(), &packed.rows()).map_err(|e| anyhow::anyhow!(e.message_zh_en()))
@@ -95,7 +96,7 @@ async fn evaluation(store: &Store, school: &str, rng: &mut Rng) -> anyhow::Resul
         polls::create(&mut tx, school, "evaluation", title, &serde_json::to_string(&poll)?, &electorate, "demo")
             .await?;
     evaluations::attach_poll(&mut tx, &store.crypto, school, &ev, &poll_id, &raters, "demo").await?;
-    polls::set_status(&mut tx, school, &poll_id, "draft", "open").await?;
+    polls::set_status(&mut tx, school, &poll_id, PollStatus::Draft, PollStatus::Open).await?;
     jiaogong_store::commit(tx).await?;
     // About nine raters in ten take part; the fifth leader draws many 不称职 and is flagged.
     let grades = ["优秀", "称职", "基本称职", "不称职"];
@@ -268,7 +269,7 @@ async fn round(
         let poll = ballots::Poll::election(&title, voters.len() as u64, 0, 0, top_n, running.clone(), false);
         let id =
             polls::create(&mut tx, school, "election", &title, &serde_json::to_string(&poll)?, &voters, "demo").await?;
-        polls::set_status(&mut tx, school, &id, "draft", "open").await?;
+        polls::set_status(&mut tx, school, &id, PollStatus::Draft, PollStatus::Open).await?;
         round_polls.push((id, label.to_string(), *weight, voters));
     }
     let rp: Vec<(String, String, i64)> = round_polls.iter().map(|(a, b, c, _)| (a.clone(), b.clone(), *c)).collect();

@@ -74,7 +74,7 @@ async fn acknowledged_ballots_survive_kill_dash_nine() {
         .await
         .unwrap()
         .into_iter()
-        .find(|p| p.status == "open")
+        .find(|p| p.status.is_open())
         .expect("the demo has an open poll");
     let mut voters = Vec::new();
     for member in jiaogong_store::members::active_ids(&store, &school.id).await.unwrap() {

@@ -5,6 +5,7 @@
 
 mod common;
 
+use jiaogong_domain::congress::ballots::PollStatus;
 use jiaogong_store::{congress::evaluations, congress::polls, congress::selections, members, platform::audit, Store};
 
 async fn staff(store: &Store, s: &str, n: usize) -> Vec<String> {
@@ -48,7 +49,7 @@ on_every_db!(evaluation_leaders_reports_and_rater_groups, |store, db| {
     let poll = polls::create(&mut tx, &s, "evaluation", "测评", "{}", &ids, "chair").await.unwrap();
     assert!(evaluations::attach_poll(&mut tx, &store.crypto, &s, &ev, &poll, &raters, "chair").await.unwrap());
     assert!(!evaluations::attach_poll(&mut tx, &store.crypto, &s, &ev, &poll, &raters, "chair").await.unwrap());
-    polls::set_status(&mut tx, &s, &poll, "draft", "open").await.unwrap();
+    polls::set_status(&mut tx, &s, &poll, PollStatus::Draft, PollStatus::Open).await.unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     assert_eq!(evaluations::get(&store, &s, &ev).await.unwrap().status, "open");
     assert_eq!(evaluations::rater_group(&store, &poll, &ids[0]).await.unwrap().as_deref(), Some("校领导"));

@@ -4,6 +4,7 @@
 
 mod common;
 
+use jiaogong_domain::congress::ballots::PollStatus;
 use jiaogong_store::congress::polls::{self, CastError};
 use jiaogong_store::members;
 
@@ -38,7 +39,7 @@ async fn not_voted_rows(store: &jiaogong_store::Store, poll: &str) -> Vec<(Strin
 
 async fn open(store: &jiaogong_store::Store, s: &str, poll: &str) {
     let mut tx = store.begin().await.unwrap();
-    assert!(polls::set_status(&mut tx, s, poll, "draft", "open").await.unwrap());
+    assert!(polls::set_status(&mut tx, s, poll, PollStatus::Draft, PollStatus::Open).await.unwrap());
     jiaogong_store::commit(tx).await.unwrap();
 }
 
@@ -61,7 +62,7 @@ on_every_db!(ballots_only_while_open_and_only_for_the_electorate, |store, db| {
     };
     assert_eq!(bb.cast(&poll, &outsider, "{}".into()).await, Err(CastError::NotEligible));
     let mut tx = store.begin().await.unwrap();
-    assert!(polls::set_status(&mut tx, &s, &poll, "open", "closed").await.unwrap());
+    assert!(polls::set_status(&mut tx, &s, &poll, PollStatus::Open, PollStatus::Closed).await.unwrap());
     jiaogong_store::commit(tx).await.unwrap();
     assert_eq!(bb.cast(&poll, &ids[1], r#"{"choice":"yes"}"#.into()).await, Err(CastError::NotOpen));
     assert_eq!(polls::turnout(&store, &poll).await.unwrap(), (3, 1));

@@ -124,7 +124,7 @@ pub async fn vote_lines(st: &AppState, ctx: &Ctx, school: &School, session_id: &
     let progress = agenda::progress_of_session(&st.store, &school.id, session_id).await?;
     let mut out = Vec::new();
     for poll in list {
-        let outcome = if poll.status == "closed" { outcome(st, ctx, &poll).await? } else { String::new() };
+        let outcome = if poll.status.is_closed() { outcome(st, ctx, &poll).await? } else { String::new() };
         let tracking = progress
             .iter()
             .filter(|p| p.poll_id == poll.id)
@@ -188,7 +188,7 @@ async fn page(
             let lines = vote_lines(&st, &ctx, &school, &p)
                 .await?
                 .into_iter()
-                .filter(|l| l.poll.kind == ballots::PollKind::Resolution.as_str() && l.poll.status == "closed")
+                .filter(|l| l.poll.kind == ballots::PollKind::Resolution && l.poll.status.is_closed())
                 .collect();
             Some((prev, lines))
         }

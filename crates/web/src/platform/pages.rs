@@ -75,8 +75,8 @@ impl Chrome {
     }
 
     /// The label of a poll's state.
-    pub fn poll_status(&self, code: &str) -> String {
-        self.tr.t(&format!("poll-status-{code}"))
+    pub fn poll_status<S: AsRef<str> + ?Sized>(&self, code: &S) -> String {
+        self.tr.t(&format!("poll-status-{}", code.as_ref()))
     }
 
     /// The label of a correction request's state.

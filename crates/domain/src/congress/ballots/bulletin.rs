@@ -42,6 +42,18 @@ pub enum PollKind {
 }
 
 impl PollKind {
+    pub fn is_resolution(self) -> bool {
+        self == PollKind::Resolution
+    }
+
+    pub fn is_election(self) -> bool {
+        self == PollKind::Election
+    }
+
+    pub fn is_evaluation(self) -> bool {
+        self == PollKind::Evaluation
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             PollKind::Resolution => "resolution",

@@ -25,6 +25,7 @@ pub mod paper;
 mod presets;
 mod published;
 mod resolution;
+mod status;
 mod stored;
 mod validate;
 
@@ -45,6 +46,7 @@ pub use fraction::{Fraction, FractionError};
 pub use presets::{chosen_rules, RuleChoiceError, BASE_CHOICES, QUORUM_CHOICES, THRESHOLD_CHOICES};
 pub use published::PublishedBallots;
 pub use resolution::ResolutionResult;
+pub use status::{PollStatus, UnknownCode};
 pub use stored::{write_bulletin_end, write_bulletin_start, write_stored_ballots, StoredCount};
 pub use validate::parse_bulletin;
 

@@ -15,6 +15,8 @@ use std::collections::HashMap;
 use rand::seq::SliceRandom;
 use tokio::sync::{mpsc, oneshot};
 
+use jiaogong_domain::congress::ballots::{PollKind, PollStatus, UnknownCode};
+
 use crate::platform::audit::{self, Event};
 use crate::{new_id, new_secret, now_ms, Result, Store, StoreError, Tx};
 
@@ -22,17 +24,41 @@ mod packed;
 pub mod sealed;
 pub use packed::{ballots_packed, ballots_packed_on, PackedBallots, PackedReader, PACKED_CHUNK};
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Poll {
     pub id: String,
     pub school_id: String,
-    pub kind: String,
+    pub kind: PollKind,
     pub title: String,
     pub definition: String,
-    pub status: String,
+    pub status: PollStatus,
     pub created_at: i64,
     pub opened_at: Option<i64>,
     pub closed_at: Option<i64>,
+}
+
+impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for Poll {
+    fn from_row(row: &'r sqlx::any::AnyRow) -> std::result::Result<Self, sqlx::Error> {
+        use sqlx::Row;
+        fn code<T: TryFrom<String, Error = UnknownCode>>(
+            row: &sqlx::any::AnyRow,
+            col: &str,
+        ) -> std::result::Result<T, sqlx::Error> {
+            T::try_from(row.try_get::<String, _>(col)?)
+                .map_err(|e| sqlx::Error::ColumnDecode { index: col.to_string(), source: Box::new(e) })
+        }
+        Ok(Poll {
+            id: row.try_get("id")?,
+            school_id: row.try_get("school_id")?,
+            kind: code(row, "kind")?,
+            title: row.try_get("title")?,
+            definition: row.try_get("definition")?,
+            status: code(row, "status")?,
+            created_at: row.try_get("created_at")?,
+            opened_at: row.try_get("opened_at")?,
+            closed_at: row.try_get("closed_at")?,
+        })
+    }
 }
 
 const POLL_COLS: &str = "id, school_id, kind, title, definition, status, created_at, opened_at, closed_at";
@@ -160,16 +186,16 @@ pub async fn voted_by(store: &Store, school_id: &str, member_id: &str) -> Result
 }
 
 /// Moves a poll draft → open → closed; false when it was not in the expected state.
-pub async fn set_status(tx: &mut Tx, school_id: &str, id: &str, from: &str, to: &str) -> Result<bool> {
-    let col = if to == "open" { "opened_at" } else { "closed_at" };
+pub async fn set_status(tx: &mut Tx, school_id: &str, id: &str, from: PollStatus, to: PollStatus) -> Result<bool> {
+    let col = if to.is_open() { "opened_at" } else { "closed_at" };
     let r = sqlx::query(&format!(
         "UPDATE polls SET status = $1, {col} = $2 WHERE school_id = $3 AND id = $4 AND status = $5"
     ))
-    .bind(to)
+    .bind(to.as_str())
     .bind(now_ms())
     .bind(school_id)
     .bind(id)
-    .bind(from)
+    .bind(from.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(r.rows_affected() == 1)

@@ -202,7 +202,7 @@ pub(super) async fn check(
         Some(p) => polls::get(&st.store, &ev.school_id, p).await?,
         None => return check_response(&ctx, ev, tracker, Found::Nothing, ctx.tr.t("eval-check-not-closed")),
     };
-    if poll.status != "closed" {
+    if !poll.status.is_closed() {
         return check_response(&ctx, ev, tracker, Found::Nothing, ctx.tr.t("eval-check-not-closed"));
     }
     let bulletin = crate::congress::polls::bulletin_of(&st, &poll).await?;

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
+use jiaogong_domain::congress::ballots::PollStatus;
 use jiaogong_domain::congress::evaluation::{
     parse_grades, parse_items, Electorate, EvaluationError, EvaluationSettings, RaterFacts, RaterGroup, RaterKind,
 };
@@ -314,7 +315,7 @@ pub(super) async fn open(
     if !repo::attach_poll(&mut tx, &st.store.crypto, &school.id, &ev.id, &poll_id, &raters, &actor).await? {
         return Err(AppError::Conflict { code: "evaluation_state", message: ctx.tr.t("eval-err-not-draft") });
     }
-    polls::set_status(&mut tx, &school.id, &poll_id, "draft", "open").await?;
+    polls::set_status(&mut tx, &school.id, &poll_id, PollStatus::Draft, PollStatus::Open).await?;
     jiaogong_store::platform::audit::append(
         &mut tx,
         &st.store.crypto,
@@ -336,6 +337,6 @@ pub(super) async fn close(
         return manage_with(&st, &ctx, school, &id, ctx.tr.t("poll-wrong-state")).await;
     };
     let poll = polls::get(&st.store, &school.id, &poll_id).await?;
-    crate::congress::polls::transition(&st, &ctx, &school, &poll, "open", "closed").await?;
+    crate::congress::polls::transition(&st, &ctx, &school, &poll, PollStatus::Open, PollStatus::Closed).await?;
     Ok(see_other(&format!("/s/{}/evaluations/{id}/sheet", school.code)))
 }

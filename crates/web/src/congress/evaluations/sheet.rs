@@ -88,7 +88,7 @@ async fn build_sheet(st: &AppState, ctx: &Ctx, school: &School, ev: &Evaluation)
     let hidden = || AppError::Conflict { code: "results_hidden", message: ctx.tr.t("poll-results-hidden") };
     let poll_id = ev.poll_id.clone().ok_or_else(hidden)?;
     let poll = polls::get(&st.store, &school.id, &poll_id).await?;
-    if poll.status != "closed" {
+    if !poll.status.is_closed() {
         return Err(hidden());
     }
     let s = settings_of(ev)?;

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json};
+use jiaogong_domain::congress::ballots::PollStatus;
 use jiaogong_domain::congress::ballots::{self, limits, Bulletin, StoredCount, TallyResult, BULLETIN_FORMAT};
 use jiaogong_domain::platform::roles::Role;
 use jiaogong_store::congress::polls::{self as repo, CastError, Poll};
@@ -250,21 +251,21 @@ pub(crate) async fn transition(
     ctx: &Ctx,
     school: &School,
     poll: &Poll,
-    from: &str,
-    to: &str,
+    from: PollStatus,
+    to: PollStatus,
 ) -> AppResult<()> {
-    if to == "open" {
+    if to.is_open() {
         if let Some(message) = crate::congress::quorum::may_open(st, ctx, school, &poll.id).await? {
             return Err(AppError::Conflict { code: "no_quorum", message });
         }
     }
     let session_present =
-        if to == "closed" { crate::congress::quorum::present_for(st, school, &poll.id).await? } else { None };
+        if to.is_closed() { crate::congress::quorum::present_for(st, school, &poll.id).await? } else { None };
     let mut tx = st.store.begin().await?;
     if !repo::set_status(&mut tx, &school.id, &poll.id, from, to).await? {
         return Err(AppError::Conflict { code: "poll_state", message: ctx.tr.t("poll-wrong-state") });
     }
-    if to == "closed" {
+    if to.is_closed() {
         // Paper ballots enter the box only when both counters' entries agree.
         let paper = match paper::agreed_paper_ballots(&mut tx, &poll.id).await? {
             Ok(p) => p,
@@ -300,14 +301,14 @@ pub(crate) async fn transition(
 async fn api_open(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Value>> {
     must_manage(&ctx)?;
     let (school, poll) = scoped(&st, &ctx, &id).await?;
-    transition(&st, &ctx, &school, &poll, "draft", "open").await?;
+    transition(&st, &ctx, &school, &poll, PollStatus::Draft, PollStatus::Open).await?;
     Ok(Json(json!({"id": id, "status": "open"})))
 }
 
 async fn api_close(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Value>> {
     must_manage(&ctx)?;
     let (school, poll) = scoped(&st, &ctx, &id).await?;
-    transition(&st, &ctx, &school, &poll, "open", "closed").await?;
+    transition(&st, &ctx, &school, &poll, PollStatus::Open, PollStatus::Closed).await?;
     Ok(Json(json!({"id": id, "status": "closed"})))
 }
 
@@ -338,7 +339,7 @@ pub(crate) async fn cast(st: &AppState, ctx: &Ctx, poll: &Poll, ballot: &Value) 
 /// poll opened (from the member's post and delegate status), whatever the ballot says; a member
 /// without a group there is not a rater.
 async fn stamp_rater_group(st: &AppState, poll: &Poll, member: &str, ballot: &Value) -> AppResult<Value> {
-    if poll.kind != "evaluation" {
+    if poll.kind != ballots::PollKind::Evaluation {
         return Ok(ballot.clone());
     }
     let mut ballot = ballot.clone();
@@ -385,7 +386,7 @@ async fn api_turnout(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String
 
 async fn api_result(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let (_, poll) = scoped(&st, &ctx, &id).await?;
-    if poll.status != "closed" {
+    if !poll.status.is_closed() {
         return Ok((
             StatusCode::FORBIDDEN,
             Json(json!({"error": {"code": "results_hidden", "message": ctx.tr.t("poll-results-hidden")}})),
@@ -397,7 +398,7 @@ async fn api_result(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
 
 async fn api_bulletin(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let (_, poll) = scoped(&st, &ctx, &id).await?;
-    if poll.status != "closed" {
+    if !poll.status.is_closed() {
         return Ok((
             StatusCode::FORBIDDEN,
             Json(json!({"error": {"code": "results_hidden", "message": ctx.tr.t("poll-results-hidden")}})),
@@ -407,7 +408,7 @@ async fn api_bulletin(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
     // Every ballot of an evaluation carries its rater group, so a small group could be singled
     // out in the bulletin: it goes to the committee and the auditors (the scrutineers), who can
     // recount it with `jiaogong tally`; members see the summary sheet with small groups withheld.
-    if poll.kind == "evaluation" {
+    if poll.kind == ballots::PollKind::Evaluation {
         let role = ctx.user()?.role();
         if !(manages(role) || role == Role::Auditor) {
             return Ok((

@@ -34,7 +34,7 @@ use crate::platform::pages::today_iso as today;
 
 /// The result JSON of a closed poll; `None` while it is open.
 pub async fn result_json(st: &AppState, poll: &Poll) -> AppResult<Option<Value>> {
-    if poll.status != "closed" {
+    if !poll.status.is_closed() {
         return Ok(None);
     }
     Ok(Some(json!(tally_of(st, poll).await?)))

@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Form};
 use jiaogong_domain::congress::ballots;
+use jiaogong_domain::congress::ballots::PollStatus;
 use jiaogong_store::congress::polls::{self as repo, Poll};
 use jiaogong_store::platform::tenancy::{self, School};
 use serde::Deserialize;
@@ -53,7 +54,7 @@ async fn my_polls(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
 
 /// What the vote page shows for a poll.
 struct VoteView {
-    kind: String,
+    kind: ballots::PollKind,
     candidates: Vec<String>,
     seats: u64,
     write_in: bool,
@@ -66,7 +67,7 @@ fn vote_view(poll: &Poll) -> VoteView {
     let def: ballots::Poll = serde_json::from_str(&poll.definition)
         .unwrap_or_else(|_| ballots::Poll::new(ballots::PollKind::Resolution, "", 0, 0, 0));
     VoteView {
-        kind: poll.kind.clone(),
+        kind: poll.kind,
         candidates: def.candidates.clone(),
         seats: def.seats.unwrap_or(0),
         write_in: def.allow_write_in,
@@ -149,7 +150,7 @@ async fn vote_page_with(
 async fn vote_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let (_, poll) = scoped(&st, &ctx, &id).await?;
     // A leader evaluation has its own phone page (one tap per grade, the rater group set by the server).
-    if poll.kind == "evaluation" {
+    if poll.kind == ballots::PollKind::Evaluation {
         if let Some(ev) = jiaogong_store::congress::evaluations::of_poll(&st.store, &poll.id).await? {
             return Ok(crate::platform::pages::see_other(&format!("/evaluations/{}", ev.id)));
         }
@@ -474,7 +475,7 @@ async fn turnout_of(st: &AppState, poll: &Poll) -> AppResult<Turnout> {
 
 /// The result of a closed poll, recounted from its bulletin; nothing while it is open.
 async fn closed_result(st: &AppState, ctx: &Ctx, poll: &Poll) -> AppResult<Option<ResultView>> {
-    if poll.status != "closed" {
+    if !poll.status.is_closed() {
         return Ok(None);
     }
     Ok(Some(result_view(ctx, &json!(tally_of(st, poll).await?))))
@@ -514,7 +515,7 @@ async fn manage_open(
     Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let poll = repo::get(&st.store, &school.id, &id).await?;
-    transition(&st, &ctx, &school, &poll, "draft", "open").await?;
+    transition(&st, &ctx, &school, &poll, PollStatus::Draft, PollStatus::Open).await?;
     Ok(see_other(&format!("/s/{}/polls/{id}", school.code)))
 }
 
@@ -525,7 +526,7 @@ async fn manage_close(
     Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let poll = repo::get(&st.store, &school.id, &id).await?;
-    transition(&st, &ctx, &school, &poll, "open", "closed").await?;
+    transition(&st, &ctx, &school, &poll, PollStatus::Open, PollStatus::Closed).await?;
     Ok(see_other(&format!("/s/{}/polls/{id}", school.code)))
 }
 
@@ -564,7 +565,7 @@ async fn receipt_page(
 ) -> AppResult<Response> {
     let (_, poll) = scoped(&st, &ctx, &id).await?;
     let code: String = q.code.trim().chars().filter(|c| !c.is_whitespace()).take(64).collect();
-    let found = if poll.status == "closed" && !code.is_empty() {
+    let found = if poll.status.is_closed() && !code.is_empty() {
         let packed = repo::ballots_packed(&st.store, &poll.id).await?;
         let hit = packed.rows().into_iter().find(|(t, _, _)| t.eq_ignore_ascii_case(&code));
         Some(match hit {

@@ -264,7 +264,7 @@ async fn issue(
     Form(f): Form<IssueForm>,
 ) -> AppResult<Response> {
     let poll = polls::get(&st.store, &school.id, &id).await?;
-    if poll.status != "open" {
+    if !poll.status.is_open() {
         return paper_page_with(&st, &ctx, school, poll, ctx.tr.t("paper-err-not-open"), String::new()).await;
     }
     if !f.all_present.is_empty() {
@@ -373,7 +373,7 @@ async fn may_enter(st: &AppState, ctx: &Ctx, poll: &Poll, pass: &str) -> AppResu
         "2" => 2,
         _ => return Err(AppError::NotFound),
     };
-    if poll.status == "closed" {
+    if poll.status.is_closed() {
         return Ok(Err(ctx.tr.t("paper-err-closed")));
     }
     let user = ctx.user()?;

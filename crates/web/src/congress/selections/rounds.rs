@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::{Extension, Form};
+use jiaogong_domain::congress::ballots::PollStatus;
 use jiaogong_domain::congress::ballots::{self, TallyResult};
 use jiaogong_domain::congress::selection::{combine, next_round, ElectorateCount, SelectionError, Stage};
 use jiaogong_store::congress::polls;
@@ -90,7 +91,7 @@ pub(super) async fn open_round(
         let poll = ballots::Poll::election(&title, voters.len() as u64, 0, 0, top_n, candidates.clone(), false);
         let def = serde_json::to_string(&poll).map_err(|e| AppError::Internal(e.to_string()))?;
         let poll_id = polls::create(&mut tx, &school.id, "election", &title, &def, voters, &actor).await?;
-        polls::set_status(&mut tx, &school.id, &poll_id, "draft", "open").await?;
+        polls::set_status(&mut tx, &school.id, &poll_id, PollStatus::Draft, PollStatus::Open).await?;
         jiaogong_store::platform::audit::append(
             &mut tx,
             &st.store.crypto,
@@ -126,8 +127,8 @@ pub(super) async fn close_round(
     let mut counts = Vec::new();
     for (p, _, _) in &rv.polls {
         let mut poll = polls::get(&st.store, &school.id, &p.poll_id).await?;
-        if poll.status == "open" {
-            crate::congress::polls::transition(&st, &ctx, &school, &poll, "open", "closed").await?;
+        if poll.status.is_open() {
+            crate::congress::polls::transition(&st, &ctx, &school, &poll, PollStatus::Open, PollStatus::Closed).await?;
             poll = polls::get(&st.store, &school.id, &p.poll_id).await?;
         }
         let TallyResult::Election(r) = crate::congress::polls::tally_of(&st, &poll).await? else {
