@@ -255,15 +255,15 @@ fn approvals_count_as_the_tally_counts() {
 }
 
 #[test]
-fn counting_many_write_ins_takes_time_linear_in_their_number() {
+fn a_ballot_of_many_write_ins_counts_each_distinct_name_once() {
     // A crafted ballot of 40,000 distinct write-ins (finding 13): reading it compared each new
-    // name with every name before it, about 800 million comparisons.
+    // name with every name before it, about 800 million comparisons; the names are now kept in a
+    // set (the time is shown by the benchmark, not asserted here).
     let p = poll(1, &["甲"], true);
-    let write_ins: Vec<String> = (0..40_000).map(|i| format!("人{i}")).collect();
+    let mut write_ins: Vec<String> = (0..40_000).map(|i| format!("人{i}")).collect();
+    write_ins.extend((0..1_000).map(|i| format!("人{i}")));
     let ballot = Ballot::election("t", Vec::<(&str, Choice)>::new(), write_ins);
-    let started = std::time::Instant::now();
     assert_eq!(approvals(&p, &ballot), 40_000);
     let r = result(&Bulletin::new(p, vec![ballot.clone(), ballot]));
     assert_eq!(r.invalid, 2, "over-votes");
-    assert!(started.elapsed() < std::time::Duration::from_secs(3), "{:?}", started.elapsed());
 }
