@@ -109,16 +109,16 @@ async fn create_session(
 
 /// Presence and quorum of a session: the voting body (delegates, or every active member at a
 /// 教职工大会), who is present, and whether the school's quorum holds.
-struct Live {
-    delegates: i64,
-    present: i64,
-    quorum: bool,
+pub(crate) struct Live {
+    pub(crate) delegates: i64,
+    pub(crate) present: i64,
+    pub(crate) quorum: bool,
     /// The school's quorum, e.g. `2/3`.
-    rule: String,
-    assembly: bool,
+    pub(crate) rule: String,
+    pub(crate) assembly: bool,
 }
 
-async fn live(st: &AppState, school: &School, session: &Session) -> AppResult<Live> {
+pub(crate) async fn live(st: &AppState, school: &School, session: &Session) -> AppResult<Live> {
     let settings = jiaogong_store::congress_settings::get(&st.store, &school.id).await?;
     let (delegates, present) = repo::presence(&st.store, session).await?;
     let quorum = settings.quorum_met(present.max(0) as u64, delegates.max(0) as u64);

@@ -6,6 +6,7 @@
 pub mod access;
 mod admin;
 mod api;
+mod api_congress;
 mod assets;
 mod audit_page;
 mod auth_pages;
@@ -115,6 +116,7 @@ pub fn routes() -> Routes {
     let r = evaluations::routes(r);
     let r = selections::routes(r);
     let r = proposals::routes(r);
+    let r = api_congress::routes(r);
     api::routes(r)
 }
 

@@ -1,6 +1,7 @@
 //! The OpenAPI 3 document of the JSON API, written by hand next to the routes it describes.
 
 use axum::Json;
+use jiaogong_domain::congress::{Category, Feedback, HandlingStatus};
 use serde_json::{json, Value};
 
 /// One operation: its id and tag, parameters (`name` in the path, `name:query` in the query),
@@ -53,6 +54,197 @@ fn obj() -> Value {
 
 /// The document itself.
 pub fn spec() -> Value {
+    let mut doc = base_spec();
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in congress_paths() {
+            paths.insert(path.to_string(), item);
+        }
+    }
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        for (name, schema) in congress_schemas() {
+            schemas.insert(name.to_string(), schema);
+        }
+    }
+    doc
+}
+
+fn codes<'a>(it: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    it.collect()
+}
+
+/// A write without a request body still has the write errors (409, 413, 415).
+fn as_write(mut o: Value) -> Value {
+    if let Some(responses) = o.get_mut("responses").and_then(Value::as_object_mut) {
+        for e in ["409", "413", "415"] {
+            responses.insert(e.into(), json!({"$ref": "#/components/responses/Error"}));
+        }
+    }
+    o
+}
+
+/// A schema that may also be `null`.
+fn nullable(t: &str) -> Value {
+    json!({"type": t, "nullable": true})
+}
+
+/// An object schema whose every listed property is required.
+fn record(props: Value) -> Value {
+    let required: Vec<String> = props.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+    json!({"type": "object", "required": required, "properties": props})
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+/// The congress API: sessions, delegates, attendance, proposals and their lifecycle steps.
+fn congress_paths() -> Vec<(&'static str, Value)> {
+    let s = "string";
+    let i = "integer";
+    let b = "boolean";
+    let t = |x: &str| json!({"type": x});
+    let proposal = || schema_ref("Proposal");
+    let step = |id: &str, summary: &str, body: Option<Value>| json!({"post": as_write(op(id, "proposals", summary, &["school", "id"], body, "200", proposal()))});
+    vec![
+        (
+            "/api/v1/schools/{school}/congress/sessions",
+            json!({"get": op("listCongressSessions", "congress", "Sessions of the staff congress, newest first", &["school"], None, "200",
+            record(json!({"sessions": {"type": "array", "items": schema_ref("CongressSession")}})))}),
+        ),
+        (
+            "/api/v1/schools/{school}/congress/sessions/{id}",
+            json!({"get": op("getCongressSession", "congress", "One session with its agenda, documents and non-voting attendees", &["school", "id"], None, "200",
+            json!({"allOf": [schema_ref("CongressSession"), record(json!({"items": {"type": "array", "items": record(json!({
+                "id": t(s), "kind": {"type": "string", "enum": ["agenda", "document", "attendee"]}, "position": t(i), "title": t(s), "body": t(s)}))}}))]}))}),
+        ),
+        (
+            "/api/v1/schools/{school}/congress/delegates",
+            json!({"get": op("listDelegates", "congress", "Current delegates of the current term (empty at a 教职工大会, where every active member votes)", &["school"], None, "200",
+            record(json!({"term": nullable(i), "assembly": t(b), "delegates": {"type": "array", "items": record(json!({
+                "id": t(s), "member_id": t(s), "name": t(s), "employee_no": t(s), "constituency": t(s), "since": t(s)}))}})))}),
+        ),
+        (
+            "/api/v1/schools/{school}/congress/sessions/{id}/attendance",
+            json!({"get": op("listAttendance", "congress", "Who of the voting body is present, and whether the quorum holds", &["school", "id"], None, "200",
+            record(json!({"session_id": t(s), "assembly": t(b), "body": t(i), "present": t(i), "quorum": t(s), "quorum_met": t(b),
+                "attendance": {"type": "array", "items": record(json!({"member_id": t(s), "name": t(s), "employee_no": t(s), "constituency": t(s), "present": t(b)}))}})))}),
+        ),
+        (
+            "/api/v1/schools/{school}/congress/sessions/{id}/attendance/{member}",
+            json!({"put": op("recordAttendance", "congress", "The clerk records a member of the voting body as present or not (idempotent)", &["school", "id", "member"],
+            Some(json_body(record(json!({"present": t(b)})))), "200",
+            record(json!({"session_id": t(s), "member_id": t(s), "present": t(b), "body": t(i), "present_count": t(i), "quorum_met": t(b)})))}),
+        ),
+        (
+            "/api/v1/schools/{school}/proposals",
+            json!({
+                "get": op("listProposals", "proposals", "A session's proposals: the accepted ones, or for the committee every one handed in", &["school", "session:query", "page:query"], None, "200",
+                    record(json!({"session": {"type": "object", "nullable": true, "required": ["id", "title", "held_on"], "properties": {"id": t(s), "title": t(s), "held_on": t(s)}},
+                        "proposals": {"type": "array", "items": schema_ref("ProposalLine")}, "total": t(i), "page": t(i), "per_page": t(i)}))),
+                "post": op("createProposal", "proposals", "A delegate drafts a proposal", &["school"], Some(json_body(schema_ref("ProposalDraft"))), "201", proposal())
+            }),
+        ),
+        (
+            "/api/v1/schools/{school}/proposals/{id}",
+            json!({"get": op("getProposal", "proposals", "One proposal with co-signers, history and replies (404 when the caller may not see it)", &["school", "id"], None, "200", proposal())}),
+        ),
+        (
+            "/api/v1/schools/{school}/proposals/{id}/edit",
+            step(
+                "editProposal",
+                "The proposer changes the text (draft or returned)",
+                Some(json_body(schema_ref("ProposalText"))),
+            ),
+        ),
+        ("/api/v1/schools/{school}/proposals/{id}/cosign", step("cosignProposal", "A delegate co-signs a draft", None)),
+        (
+            "/api/v1/schools/{school}/proposals/{id}/submit",
+            step(
+                "submitProposal",
+                "The proposer hands in (or resubmits) the proposal within the collection window",
+                None,
+            ),
+        ),
+        (
+            "/api/v1/schools/{school}/proposals/{id}/review",
+            step(
+                "reviewProposal",
+                "The committee accepts, turns into a suggestion, merges or returns",
+                Some(json_body(json!({"type": "object", "required": ["decision"], "properties": {
+            "decision": {"type": "string", "enum": ["accept", "suggestion", "merge", "return"]}, "reason": t(s), "into": {"type": "string", "description": "id of the proposal to merge into"}}}))),
+            ),
+        ),
+        (
+            "/api/v1/schools/{school}/proposals/{id}/assign",
+            step(
+                "assignProposal",
+                "The committee assigns to a department with a due date",
+                Some(json_body(json!({"type": "object", "required": ["department", "due"], "properties": {
+            "department": t(s), "due": {"type": "string", "example": "2026-10-01"}, "responder": {"type": "string", "description": "member id of who answers for the department"}}}))),
+            ),
+        ),
+        (
+            "/api/v1/schools/{school}/proposals/{id}/reply",
+            step(
+                "replyProposal",
+                "The department's reply (the named member, or the committee on its behalf)",
+                Some(json_body(json!({"type": "object", "required": ["status"], "properties": {
+            "status": {"type": "string", "enum": codes(HandlingStatus::ALL.iter().map(|c| c.code()))}, "measures": t(s), "reason": t(s)}}))),
+            ),
+        ),
+        (
+            "/api/v1/schools/{school}/proposals/{id}/feedback",
+            step(
+                "rateProposalReply",
+                "The proposer rates the reply",
+                Some(json_body(json!({"type": "object", "required": ["rating"], "properties": {
+            "rating": {"type": "string", "enum": codes(Feedback::ALL.iter().map(|c| c.code()))}, "comment": t(s)}}))),
+            ),
+        ),
+    ]
+}
+
+fn congress_schemas() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let s = "string";
+    let i = "integer";
+    let text = json!({"title": t(s), "category": {"type": "string", "enum": codes(Category::ALL.iter().map(|c| c.code()))}, "reason": t(s), "measures": t(s)});
+    let mut draft = text.clone();
+    if let Some(o) = draft.as_object_mut() {
+        o.insert("session".into(), json!({"type": "string", "description": "id of the session"}));
+    }
+    vec![
+        (
+            "CongressSession",
+            record(
+                json!({"id": t(s), "term": t(i), "number": t(i), "title": t(s), "held_on": t(s), "assembly": t("boolean")}),
+            ),
+        ),
+        ("ProposalText", record(text)),
+        ("ProposalDraft", record(draft)),
+        (
+            "ProposalLine",
+            record(json!({"id": t(s), "session_id": t(s), "number": nullable(i), "title": t(s), "category": t(s),
+            "proposer_id": t(s), "proposer_name": t(s), "state": t(s), "round": t(i), "department": nullable(s), "due_on": nullable(s),
+            "last_feedback": nullable(s), "merged_into": nullable(s), "cosigners": t(i), "reply_status": nullable(s), "first_reply": nullable(s)})),
+        ),
+        (
+            "Proposal",
+            record(
+                json!({"id": t(s), "session_id": t(s), "session_title": t(s), "term_id": t(s), "held_on": t(s), "number": nullable(i),
+            "title": t(s), "reason": t(s), "measures": t(s), "category": t(s), "proposer_id": t(s), "proposer_name": t(s), "state": t(s),
+            "round": t(i), "department": nullable(s), "due_on": nullable(s), "merged_into": nullable(s), "last_feedback": nullable(s),
+            "review_note": t(s), "submitted_on": nullable(s), "responder_id": nullable(s), "responder_name": nullable(s),
+            "cosigners": {"type": "array", "items": record(json!({"member_id": t(s), "name": t(s)}))},
+            "history": {"type": "array", "items": record(json!({"seq": t(i), "on_date": t(s), "actor": t(s), "kind": t(s), "round": t(i), "detail": t(s)}))},
+            "replies": {"type": "array", "items": record(json!({"round": t(i), "department": t(s), "status": t(s), "measures": t(s), "reason": t(s),
+                "due_on": t(s), "replied_on": t(s), "recorded_by": t(s), "rating": nullable(s), "comment": nullable(s)}))}}),
+            ),
+        ),
+    ]
+}
+
+fn base_spec() -> Value {
     let member_body = json!({"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MemberInput"}}}});
     json!({
         "openapi": "3.0.3",

@@ -377,6 +377,7 @@ congress-checkin-hint = Delegates scan the QR code with their phone; a clerk can
 congress-checkin-question = Sign in as a delegate?
 congress-checked-in = You are signed in.
 congress-not-delegate = You are not a delegate of this term; no sign-in needed.
+congress-err-not-in-body = This person is not in the voting body of this session (a current delegate of the term, or at a staff assembly an active member), so their attendance cannot be recorded; add them as a delegate first.
 congress-votes = Votes of this session
 congress-new-resolution = New resolution (passes with more than half of all delegates)
 congress-composition = Composition

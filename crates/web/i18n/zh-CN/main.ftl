@@ -377,6 +377,7 @@ congress-checkin-hint = 代表用手机扫描二维码签到；也可以在下�
 congress-checkin-question = 确认以代表身份签到？
 congress-checked-in = 签到成功。
 congress-not-delegate = 您不是本届教代会的代表，无需签到。
+congress-err-not-in-body = 这位教职工不在本次会议的表决范围内（本届现任代表，或教职工大会时的在职会员），不能登记出席；请先把他加为代表。
 congress-votes = 本次会议的表决
 congress-new-resolution = 新建表决事项（全体代表过半数通过）
 congress-composition = 代表构成

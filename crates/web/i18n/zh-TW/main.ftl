@@ -377,6 +377,7 @@ congress-checkin-hint = 代表用手機掃描 QR 碼簽到；也可以在下面�
 congress-checkin-question = 確認以代表身分簽到？
 congress-checked-in = 簽到成功。
 congress-not-delegate = 您不是本屆教代會的代表，無需簽到。
+congress-err-not-in-body = 這位教職工不在本次會議的表決範圍內（本屆現任代表，或教職工大會時的在職會員），不能登記出席；請先把他加為代表。
 congress-votes = 本次會議的表決
 congress-new-resolution = 新建表決事項（全體代表過半數通過）
 congress-composition = 代表構成
