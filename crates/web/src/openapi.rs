@@ -262,7 +262,9 @@ fn base_spec() -> Value {
                 "post": op("createMember", "members", "Create a member", &["school"], Some(member_body.clone()), "201", obj())
             },
             "/api/v1/schools/{school}/members/import": {"post": op("importMembers", "members", "Roster import from .xlsx (dry run by default)", &["school", "dry_run:query", "all_or_nothing:query"],
-                Some(json!({"required": true, "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}})), "200", json!({"$ref": "#/components/schemas/ImportReport"}))},
+                Some(json!({"required": true, "content": {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}},
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}})), "200", json!({"$ref": "#/components/schemas/ImportReport"}))},
             "/api/v1/schools/{school}/members/export": {"get": op("exportMembers", "members", "Roster as .xlsx", &["school", "q:query", "group:query", "status:query", "post:query"], None, "200", json!({"type": "string", "format": "binary"}))},
             "/api/v1/members/{id}": {
                 "get": op("getMember", "members", "One member", &["id"], None, "200", obj()),
