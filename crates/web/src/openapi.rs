@@ -61,7 +61,7 @@ pub fn spec() -> Value {
         }
     }
     if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
-        for (name, schema) in congress_schemas() {
+        for (name, schema) in resource_schemas().into_iter().chain(congress_schemas()) {
             schemas.insert(name.to_string(), schema);
         }
     }
@@ -70,6 +70,17 @@ pub fn spec() -> Value {
 
 fn codes<'a>(it: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     it.collect()
+}
+
+/// One more success response (e.g. 200 for a repeated request besides 201).
+fn with_ok(status: &str, description: &str, schema: Value, mut o: Value) -> Value {
+    if let Some(responses) = o.get_mut("responses").and_then(Value::as_object_mut) {
+        responses.insert(
+            status.into(),
+            json!({"description": description, "content": {"application/json": {"schema": schema}}}),
+        );
+    }
+    o
 }
 
 /// A write without a request body still has the write errors (409, 413, 415).
@@ -204,6 +215,63 @@ fn congress_paths() -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// What the roster, school and dues operations answer.
+fn resource_schemas() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let s = "string";
+    let i = "integer";
+    vec![
+        (
+            "Me",
+            record(
+                json!({"id": t(s), "username": t(s), "display_name": t(s), "role": t(s), "school_id": nullable(s), "member_id": nullable(s), "locale": t(s)}),
+            ),
+        ),
+        (
+            "SchoolList",
+            record(
+                json!({"schools": {"type": "array", "items": {"type": "object", "required": ["id", "code", "name"], "properties": {
+            "id": t(s), "code": t(s), "name": t(s), "members": t(i)}}}}),
+            ),
+        ),
+        (
+            "GroupList",
+            record(
+                json!({"groups": {"type": "array", "items": record(json!({"id": t(s), "name": t(s), "is_retired": t(i), "members": t(i)}))}}),
+            ),
+        ),
+        (
+            "MemberPage",
+            record(
+                json!({"members": {"type": "array", "items": record(json!({"id": t(s), "employee_no": t(s), "name": t(s), "gender": nullable(s),
+            "group_id": nullable(s), "group_name": nullable(s), "department": nullable(s), "post": nullable(s), "title": nullable(s), "status": t(s),
+            "is_temporary": t(i), "id_masked": nullable(s), "phone_masked": nullable(s)}))}, "total": t(i), "page": t(i), "per_page": t(i)}),
+            ),
+        ),
+        (
+            "Member",
+            record(
+                json!({"id": t(s), "school_id": t(s), "employee_no": t(s), "name": t(s), "gender": nullable(s), "birth_date": nullable(s),
+            "id_masked": nullable(s), "phone_masked": nullable(s), "department": nullable(s), "post": nullable(s), "title": nullable(s),
+            "joined_school": nullable(s), "joined_union": nullable(s), "group_id": nullable(s), "group_name": nullable(s), "status": t(s),
+            "is_temporary": t(i), "spouse_staff": t(i), "notes": nullable(s), "base_salary_fen": nullable(i), "created_at": t(i), "updated_at": t(i), "origin": t(s)}),
+            ),
+        ),
+        (
+            "DuesMonth",
+            record(json!({"month": t(s),
+            "members": {"type": "array", "items": record(json!({"member_id": t(s), "employee_no": t(s), "name": t(s), "group": nullable(s),
+                "base_fen": nullable(i), "due_fen": t(i), "paid_fen": t(i), "arrears_fen": t(i)}))},
+            "groups": {"type": "array", "items": record(json!({"group": t(s), "members": t(i), "due_fen": t(i), "paid_fen": t(i), "arrears_fen": t(i)}))}})),
+        ),
+        (
+            "PaymentRecorded",
+            json!({"type": "object", "required": ["id", "member_id", "month", "amount_fen"], "properties": {
+            "id": t(s), "member_id": t(s), "month": t(s), "amount_fen": t(i), "duplicate": t("boolean")}}),
+        ),
+    ]
+}
+
 fn congress_schemas() -> Vec<(&'static str, Value)> {
     let t = |x: &str| json!({"type": x});
     let s = "string";
@@ -254,12 +322,12 @@ fn base_spec() -> Value {
         "paths": {
             "/api/v1/openapi.json": {"get": {"operationId": "openapi", "tags": ["meta"], "summary": "This document", "security": [],
                 "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": obj()}}}}}},
-            "/api/v1/me": {"get": op("me", "accounts", "The caller", &[], None, "200", obj())},
-            "/api/v1/schools": {"get": op("listSchools", "schools", "Schools the caller may see", &[], None, "200", obj())},
-            "/api/v1/schools/{school}/groups": {"get": op("listGroups", "schools", "Union groups of a school", &["school"], None, "200", obj())},
+            "/api/v1/me": {"get": op("me", "accounts", "The caller", &[], None, "200", schema_ref("Me"))},
+            "/api/v1/schools": {"get": op("listSchools", "schools", "Schools the caller may see", &[], None, "200", schema_ref("SchoolList"))},
+            "/api/v1/schools/{school}/groups": {"get": op("listGroups", "schools", "Union groups of a school", &["school"], None, "200", schema_ref("GroupList"))},
             "/api/v1/schools/{school}/members": {
-                "get": op("listMembers", "members", "Roster page (masked sensitive fields)", &["school", "q:query", "group:query", "status:query", "post:query", "page:query"], None, "200", obj()),
-                "post": op("createMember", "members", "Create a member", &["school"], Some(member_body.clone()), "201", obj())
+                "get": op("listMembers", "members", "Roster page (masked sensitive fields)", &["school", "q:query", "group:query", "status:query", "post:query", "page:query"], None, "200", schema_ref("MemberPage")),
+                "post": op("createMember", "members", "Create a member", &["school"], Some(member_body.clone()), "201", schema_ref("Member"))
             },
             "/api/v1/schools/{school}/members/import": {"post": op("importMembers", "members", "Roster import from .xlsx (dry run by default)", &["school", "dry_run:query", "all_or_nothing:query"],
                 Some(json!({"required": true, "content": {
@@ -267,12 +335,12 @@ fn base_spec() -> Value {
                     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}})), "200", json!({"$ref": "#/components/schemas/ImportReport"}))},
             "/api/v1/schools/{school}/members/export": {"get": op("exportMembers", "members", "Roster as .xlsx", &["school", "q:query", "group:query", "status:query", "post:query"], None, "200", json!({"type": "string", "format": "binary"}))},
             "/api/v1/members/{id}": {
-                "get": op("getMember", "members", "One member", &["id"], None, "200", obj()),
-                "patch": op("updateMember", "members", "Change a member's fields", &["id"], Some(member_body), "200", obj())
+                "get": op("getMember", "members", "One member", &["id"], None, "200", schema_ref("Member")),
+                "patch": op("updateMember", "members", "Change a member's fields", &["id"], Some(member_body), "200", schema_ref("Member"))
             },
-            "/api/v1/schools/{school}/dues": {"get": op("duesOfMonth", "dues", "Dues of a month per member and group", &["school", "month:query"], None, "200", obj())},
-            "/api/v1/schools/{school}/dues/payments": {"post": op("recordPayment", "dues", "Record a dues payment", &["school"],
-                Some(json_body(json!({"$ref": "#/components/schemas/Payment"}))), "201", obj())},
+            "/api/v1/schools/{school}/dues": {"get": op("duesOfMonth", "dues", "Dues of a month per member and group", &["school", "month:query"], None, "200", schema_ref("DuesMonth"))},
+            "/api/v1/schools/{school}/dues/payments": {"post": with_ok("200", "The same payment was already recorded (duplicate: true)", schema_ref("PaymentRecorded"), op("recordPayment", "dues", "Record a dues payment", &["school"],
+                Some(json_body(json!({"$ref": "#/components/schemas/Payment"}))), "201", schema_ref("PaymentRecorded")))},
             "/api/v1/schools/{school}/polls": {"post": op("createPoll", "polls", "Create a draft poll (definition as in the bulletin's poll, plus the eligible voters)", &["school"],
                 Some(json_body(json!({"$ref": "#/components/schemas/PollInput"}))), "201", json!({"type": "object", "required": ["id", "status"], "properties": {"id": {"type": "string"}, "status": {"type": "string"}, "electorate": {"type": "integer"}}}))},
             "/api/v1/polls/{id}/open": {"post": op("openPoll", "polls", "Open a draft poll", &["id"], None, "200", json!({"$ref": "#/components/schemas/PollStatus"}))},
