@@ -2,6 +2,7 @@
 
 use axum::Json;
 use jiaogong_domain::congress::{Category, Feedback, HandlingStatus};
+use jiaogong_domain::members::{Gender, Post};
 use serde_json::{json, Value};
 
 /// One operation: its id and tag, parameters (`name` in the path, `name:query` in the query),
@@ -34,7 +35,7 @@ fn op(id: &str, tag: &str, summary: &str, params: &[&str], body: Option<Value>, 
         "summary": summary,
         "parameters": params.iter().map(|p| {
             let (name, place) = p.split_once(':').unwrap_or((p, "path"));
-            json!({"name": name, "in": place, "required": place == "path", "schema": {"type": "string"}})
+            json!({"name": name, "in": place, "required": place == "path", "schema": param_schema(name)})
         }).collect::<Vec<_>>(),
         "responses": responses,
     });
@@ -42,6 +43,16 @@ fn op(id: &str, tag: &str, summary: &str, params: &[&str], body: Option<Value>, 
         obj.insert("requestBody".into(), b);
     }
     o
+}
+
+/// What a path or query parameter takes.
+fn param_schema(name: &str) -> Value {
+    match name {
+        "page" => json!({"type": "integer", "minimum": 0}),
+        "month" => json!({"type": "string", "pattern": "^20[0-9]{2}-(0[1-9]|1[0-2])$", "example": "2026-09"}),
+        "dry_run" | "all_or_nothing" => json!({"type": "string", "enum": ["true", "false"]}),
+        _ => json!({"type": "string"}),
+    }
 }
 
 fn json_body(schema: Value) -> Value {
@@ -71,6 +82,9 @@ pub fn spec() -> Value {
 fn codes<'a>(it: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     it.collect()
 }
+
+/// A calendar date as the API reads it (days 29–31 are valid too where the month has them).
+const DATE: &str = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$";
 
 /// One more success response (e.g. 200 for a repeated request besides 201).
 fn with_ok(status: &str, description: &str, schema: Value, mut o: Value) -> Value {
@@ -358,10 +372,18 @@ fn base_spec() -> Value {
             "schemas": {
                 "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}, "required": ["code", "message"]}}},
                 "MemberInput": {"type": "object", "required": ["name", "employee_no"], "properties": {
-                    "name": {"type": "string"}, "employee_no": {"type": "string"}, "gender": {"type": "string", "example": "男"},
-                    "birth_date": {"type": "string"}, "id_number": {"type": "string"}, "phone": {"type": "string"}, "department": {"type": "string"},
-                    "post": {"type": "string", "example": "教师"}, "title": {"type": "string"}, "joined_school": {"type": "string"}, "joined_union": {"type": "string"},
-                    "group": {"type": "string"}, "notes": {"type": "string"}}},
+                    "name": {"type": "string", "minLength": 1, "maxLength": 30, "example": "王丽"},
+                    "employee_no": {"type": "string", "pattern": "^[A-Za-z0-9-]{1,20}$", "example": "T0200"},
+                    "gender": {"type": "string", "enum": Gender::ALL.iter().map(|g| g.label_zh()).collect::<Vec<_>>()},
+                    "birth_date": {"type": "string", "pattern": DATE, "example": "1985-03-12"},
+                    "id_number": {"type": "string", "description": "18 位身份证号（校验位、出生日期、性别须一致）"},
+                    "phone": {"type": "string", "pattern": "^1[3-9][0-9]{9}$", "example": "13800138000"},
+                    "department": {"type": "string", "maxLength": 30},
+                    "post": {"type": "string", "enum": Post::ALL.iter().map(|p| p.label_zh()).collect::<Vec<_>>()},
+                    "title": {"type": "string", "maxLength": 30},
+                    "joined_school": {"type": "string", "pattern": DATE}, "joined_union": {"type": "string", "pattern": DATE},
+                    "group": {"type": "string", "description": "an existing union group of the school"},
+                    "notes": {"type": "string", "maxLength": 200}}},
                 "ImportReport": {"type": "object", "required": ["created", "updated", "unchanged", "rejected"], "properties": {
                     "created": {"type": "integer"}, "updated": {"type": "integer"}, "unchanged": {"type": "integer"},
                     "rejected": {"type": "array", "items": {"type": "object", "properties": {"row": {"type": "integer"}, "column": {"type": "string"}, "reason": {"type": "string"}}}}}},
@@ -371,8 +393,10 @@ fn base_spec() -> Value {
                     "uncontested": {"type": "boolean"}}},
                 "PollStatus": {"type": "object", "required": ["id", "status"], "properties": {"id": {"type": "string"}, "status": {"type": "string"}}},
                 "Payment": {"type": "object", "required": ["employee_no", "month", "amount"], "properties": {
-                    "employee_no": {"type": "string"}, "month": {"type": "string", "example": "2026-09"}, "amount": {"type": "string", "example": "25.50"},
-                    "paid_on": {"type": "string"}, "back_payment": {"type": "boolean"}}}
+                    "employee_no": {"type": "string", "example": "T0001"},
+                    "month": {"type": "string", "pattern": "^20[0-9]{2}-(0[1-9]|1[0-2])$", "example": "2026-09"},
+                    "amount": {"type": "string", "pattern": "^[0-9]{1,4}(\\.[0-9]{1,2})?$", "example": "25.50"},
+                    "paid_on": {"type": "string", "pattern": DATE}, "back_payment": {"type": "boolean"}}}
             }
         }
     })
