@@ -265,3 +265,27 @@ async fn proposals_go_through_their_lifecycle_with_the_pages_rules() {
     let (s, _) = call(&t, "GET", &format!("/api/v1/schools/b/proposals?session={}", c.session), &chair_b, None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_a_staff_assembly_every_active_member_is_on_the_roll() {
+    let t = common::app().await;
+    let c = congress(&t).await;
+    let chair = token_of(&t, "u-chair").await;
+    let mut tx = t.store.begin().await.unwrap();
+    let s = congress::session(&t.store, &t.school_a, &c.session).await.unwrap();
+    congress::set_term_assembly(&mut tx, &t.school_a, &s.term_id, true).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    // A member who is no delegate may now be recorded present.
+    let att = format!("/api/v1/schools/a/congress/sessions/{}/attendance", c.session);
+    let (s, v) = call(&t, "PUT", &format!("{att}/{}", t.member_a), &chair, Some(json!({"present": true}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = call(&t, "GET", &att, &chair, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["assembly"], json!(true));
+    assert_eq!(v["body"], json!(4), "the three delegates and the member are the active staff: {v}");
+    assert_eq!(v["present"], json!(1));
+    let roll = v["attendance"].as_array().unwrap();
+    assert!(roll.iter().any(|p| p["member_id"] == json!(t.member_a) && p["present"] == json!(true)), "{v}");
+    let (_, v) = call(&t, "GET", &format!("/api/v1/schools/a/congress/sessions/{}", c.session), &chair, None).await;
+    assert_eq!(v["assembly"], json!(true));
+}
