@@ -88,6 +88,7 @@ pub fn routes() -> Routes {
     let r = congress::evaluations::routes(r);
     let r = congress::selections::routes(r);
     let r = congress::proposals::routes(r);
+    let r = congress::api::routes(r);
     members::api::routes(r)
 }
 

@@ -307,3 +307,41 @@ async fn the_openapi_document_passes_a_real_validator() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The schema behind a `$ref` (one level), or the schema itself.
+fn resolved<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/")) {
+        Some(path) => doc.pointer(&format!("/{path}")).unwrap_or(schema),
+        None => schema,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_json_success_response_names_its_fields() {
+    let t = common::app().await;
+    let doc = openapi_document(&t).await;
+    // The document itself, and the result and bulletin formats of ballots.md (documented there).
+    let free = ["openapi", "pollResult", "pollBulletin"];
+    let mut vague = Vec::new();
+    for (p, item) in doc["paths"].as_object().unwrap() {
+        for (m, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_default();
+            if free.contains(&id) {
+                continue;
+            }
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if !status.starts_with('2') {
+                    continue;
+                }
+                let Some(schema) = response["content"]["application/json"].get("schema") else { continue };
+                let schema = resolved(&doc, schema);
+                let named = schema["properties"].as_object().is_some_and(|p| !p.is_empty())
+                    || schema["allOf"].as_array().is_some_and(|a| !a.is_empty());
+                if !named {
+                    vague.push(format!("{m} {p} {status}"));
+                }
+            }
+        }
+    }
+    assert!(vague.is_empty(), "success responses without their fields: {vague:?}");
+}

@@ -724,3 +724,4 @@ interim-err-not-signed = You have not signed this request, so there is nothing t
 interim-err-closed = This request is closed (the session was convened or the term has changed); it can no longer be signed or withdrawn.
 interim-err-reason = Please give a reason (at most { $max } characters).
 interim-err-not-reached = { $signatures } signatures, fewer than one third ({ $threshold } needed): the interim session cannot be convened yet.
+congress-err-not-in-body = This person is not in the voting body of this session (a current delegate of the term, or at a staff assembly an active member), so their attendance cannot be recorded; add them as a delegate first.

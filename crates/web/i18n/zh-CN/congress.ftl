@@ -724,3 +724,4 @@ interim-err-not-signed = 您没有联名这项提议，无需撤回。
 interim-err-closed = 这项提议已经结束（已召开临时会议或届次已更换），不能再联名或撤回。
 interim-err-reason = 请填写提议理由（不超过 { $max } 字）。
 interim-err-not-reached = 联名人数 { $signatures } 人，未达到三分之一（需 { $threshold } 人），还不能召开临时会议。
+congress-err-not-in-body = 这位教职工不在本次会议的表决范围内（本届现任代表，或教职工大会时的在职会员），不能登记出席；请先把他加为代表。

@@ -724,3 +724,4 @@ interim-err-not-signed = 您沒有聯名這項提議，無需撤回。
 interim-err-closed = 這項提議已經結束（已召開臨時會議或屆次已更換），不能再聯名或撤回。
 interim-err-reason = 請填寫提議理由（不超過 { $max } 字）。
 interim-err-not-reached = 聯名人數 { $signatures } 人，未達到三分之一（需 { $threshold } 人），還不能召開臨時會議。
+congress-err-not-in-body = 這位教職工不在本次會議的表決範圍內（本屆現任代表，或教職工大會時的在職會員），不能登記出席；請先把他加為代表。

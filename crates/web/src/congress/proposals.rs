@@ -17,6 +17,8 @@ mod lists;
 mod report;
 mod steps;
 
+pub(crate) mod api;
+
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use jiaogong_domain::congress::{Category, ProposalState};

@@ -226,6 +226,24 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("PATCH", "/api/v1/members/{id}", Allow::Roles(ROSTER_EDITORS)),
     ("GET", "/api/v1/schools/{school}/dues", Allow::Roles(DUES_READERS)),
     ("POST", "/api/v1/schools/{school}/dues/payments", Allow::Roles(ROSTER_EDITORS)),
+    // The congress API: the same roles as the pages (sessions are read by every member on
+    // /s/{school}/sessions; delegates and attendance are the committee's session page).
+    ("GET", "/api/v1/schools/{school}/congress/sessions", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/api/v1/schools/{school}/congress/sessions/{id}", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/api/v1/schools/{school}/congress/delegates", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/api/v1/schools/{school}/congress/sessions/{id}/attendance", Allow::Roles(POLL_MANAGERS)),
+    ("PUT", "/api/v1/schools/{school}/congress/sessions/{id}/attendance/{member}", Allow::Roles(POLL_MANAGERS)),
+    // Proposals: as on /s/{school}/proposals (the store and the domain decide who may take a step).
+    ("GET", "/api/v1/schools/{school}/proposals", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/api/v1/schools/{school}/proposals", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/api/v1/schools/{school}/proposals/{id}", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/api/v1/schools/{school}/proposals/{id}/edit", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/api/v1/schools/{school}/proposals/{id}/cosign", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/api/v1/schools/{school}/proposals/{id}/submit", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/api/v1/schools/{school}/proposals/{id}/review", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("POST", "/api/v1/schools/{school}/proposals/{id}/assign", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("POST", "/api/v1/schools/{school}/proposals/{id}/reply", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/api/v1/schools/{school}/proposals/{id}/feedback", Allow::Roles(SCHOOL_PEOPLE)),
 ];
 
 pub fn lookup(method: &str, path: &str) -> Option<Allow> {
