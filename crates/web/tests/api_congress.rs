@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use jiaogong_domain::members::{validate_member, Field, RawMember};
 use jiaogong_domain::platform::roles::Role;
-use jiaogong_store::{platform::accounts, congress, members};
+use jiaogong_store::{congress, members, platform::accounts};
 use serde_json::{json, Value};
 
 async fn token_of(t: &common::TestApp, username: &str) -> String {

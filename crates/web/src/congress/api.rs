@@ -7,8 +7,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::routing::{get, put};
 use axum::{Extension, Json};
-use jiaogong_store::platform::audit::{self, Event};
 use jiaogong_store::congress::{self as repo, Delegate, Session};
+use jiaogong_store::platform::audit::{self, Event};
 use jiaogong_store::platform::tenancy::School;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -99,7 +99,7 @@ async fn attendance(
     Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Json<Value>> {
     let s = repo::session(&st.store, &school.id, &id).await?;
-    let live = crate::congress::live(&st, &school, &s).await?;
+    let live = crate::congress::quorum::live(&st, &school, &s).await?;
     let roll = if s.is_assembly() {
         repo::assembly_roll(&st.store, &school.id, &s.id).await?
     } else {
@@ -164,7 +164,7 @@ async fn record_attendance(
     )
     .await?;
     jiaogong_store::commit(tx).await?;
-    let live = crate::congress::live(&st, &school, &s).await?;
+    let live = crate::congress::quorum::live(&st, &school, &s).await?;
     Ok(Json(json!({
         "session_id": s.id,
         "member_id": member,

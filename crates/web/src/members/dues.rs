@@ -81,9 +81,8 @@ pub async fn month_sheet(
     let mut lines = Vec::with_capacity(facts.len());
     for f in facts {
         // A member the month asks nothing of stays off the sheet unless money was booked for it.
-        let Some(due) = owed(school, &f.status, f.joined_union.as_deref(), f.base_fen, *month)
-            .or((f.paid_fen != 0).then_some(Fen(0)))
-        else {
+        let owed = owed(school, &f.status, f.joined_union.as_deref(), f.base_fen, *month);
+        let Some(due) = dues::listed_due(owed, Fen(f.paid_fen)) else {
             continue;
         };
         let line = DuesLine { month: *month, due, paid: Fen(f.paid_fen) };
@@ -505,7 +504,7 @@ pub async fn member_year(store: &Store, school: &School, m: &MemberDetail) -> Ap
     for (month, base, paid) in facts {
         let mk = MonthKey::parse(&month).map_err(|_| AppError::Internal("month".into()))?;
         // The same rule as the month sheet: a month that asks nothing is not listed.
-        let Some(due) = owed(school, &m.status, m.joined_union.as_deref(), base, mk).or((paid != 0).then_some(Fen(0)))
+        let Some(due) = dues::listed_due(owed(school, &m.status, m.joined_union.as_deref(), base, mk), Fen(paid))
         else {
             continue;
         };
