@@ -45,7 +45,7 @@ fn workbook(rows: &[Vec<Option<Cell>>], hidden_first: bool, inline: bool) -> Vec
         ws.write_string(0, 0, "hidden").unwrap();
         ws.set_hidden(true);
     }
-    let ws = if inline { wb.add_worksheet_with_constant_memory() } else { wb.add_worksheet() };
+    let ws = if inline { wb.add_worksheet_with_constant_memory().unwrap() } else { wb.add_worksheet() };
     // The active sheet cannot be hidden: this one is active, so the first one is hidden.
     ws.set_active(true);
     let formats = [
