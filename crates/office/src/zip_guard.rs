@@ -37,23 +37,38 @@ pub(crate) fn open_checked<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Archi
 }
 
 /// Inflates every entry into a counter, never past what it declared: an entry lying about its
-/// size is a bomb, and so are real sizes past the limits.
-pub(crate) fn check_real(zip: &mut Archive<'_>, limits: &Limits) -> Result<(), OfficeError> {
+/// size is a bomb, and so are real sizes past the limits. Gives the XML parts that declare an
+/// encoding other than UTF-8 (entry index and encoding), to be transcoded before calamine reads them.
+pub(crate) fn check_real(
+    zip: &mut Archive<'_>,
+    limits: &Limits,
+) -> Result<Vec<(usize, &'static encoding_rs::Encoding)>, OfficeError> {
     let mut compressed_total: u64 = 0;
     let mut real_total: u64 = 0;
+    let mut declared = Vec::new();
     for i in 0..zip.len() {
         let entry = zip.by_index(i).map_err(|e| OfficeError::Corrupt(short(&format!("zip: {e}"))))?;
         let size = entry.size();
+        let lower = entry.name().to_ascii_lowercase();
+        let is_xml = lower.ends_with(".xml") || lower.ends_with(".rels");
         compressed_total = compressed_total.saturating_add(entry.compressed_size());
         let mut limited = entry.take(size.saturating_add(1));
-        let n = std::io::copy(&mut limited, &mut std::io::sink())
-            .map_err(|e| OfficeError::Corrupt(short(&format!("zip: {e}"))))?;
+        let mut head = Vec::with_capacity(crate::xml_encoding::HEAD_BYTES);
+        let io = |e: std::io::Error| OfficeError::Corrupt(short(&format!("zip: {e}")));
+        let n_head = (&mut limited).take(crate::xml_encoding::HEAD_BYTES as u64).read_to_end(&mut head).map_err(io)?;
+        let n = std::io::copy(&mut limited, &mut std::io::sink()).map_err(io)? + n_head as u64;
         if n > size {
             return Err(OfficeError::ZipBomb);
         }
         real_total = real_total.saturating_add(n);
+        if is_xml {
+            if let Some(enc) = crate::xml_encoding::declared(&head) {
+                declared.push((i, enc));
+            }
+        }
     }
-    check_totals(real_total, compressed_total, limits)
+    check_totals(real_total, compressed_total, limits)?;
+    Ok(declared)
 }
 
 fn check_totals(uncompressed: u64, compressed: u64, limits: &Limits) -> Result<(), OfficeError> {
