@@ -68,13 +68,15 @@ impl CellValue {
     /// The cell as text for the domain parsers.
     ///
     /// Integral numbers have no fractional part (`13800138000`, not `13800138000.0`); a
-    /// [`CellValue::DateSerial`] gives its serial number (`44075`) so the domain date parser can
-    /// handle it; text is returned as it is.
+    /// [`CellValue::DateSerial`] gives the serial number of its day (`44075`) so the domain date
+    /// parser can handle it: a date cell with a time of day (`44075.5`, 2020-09-01 12:00) is that
+    /// date; text is returned as it is.
     pub fn to_text(&self) -> String {
         match self {
             CellValue::Empty => String::new(),
             CellValue::Text(s) => s.clone(),
-            CellValue::Number(n) | CellValue::DateSerial(n) => number_text(*n),
+            CellValue::Number(n) => number_text(*n),
+            CellValue::DateSerial(n) => number_text(n.floor()),
             CellValue::Bool(true) => "TRUE".to_string(),
             CellValue::Bool(false) => "FALSE".to_string(),
             CellValue::Error(e) => e.clone(),
