@@ -176,6 +176,8 @@ pub fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    // A panic (inside a parser, say) is one log line, not a backtrace on standard error.
+    crate::panic_log::install();
     // The tally needs no database, key or runtime: anyone with the bulletin can run it.
     if let Cmd::Tally { bulletins, weights, top } = &cli.cmd {
         return tally(bulletins, weights, *top);

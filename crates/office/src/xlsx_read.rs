@@ -425,3 +425,40 @@ pub fn find_header_row(sheet: &Sheet, is_header: impl Fn(&str) -> bool, min_matc
         row.cells.iter().filter(|c| !c.is_blank() && is_header(c.to_text().trim())).count() >= min_matches
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workbook() -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        wb.add_worksheet().write_string(0, 0, "姓名").unwrap();
+        wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_panic_inside_the_parser_is_a_damaged_file_not_a_crash() {
+        // Quiet: the test is about the mapping, not the default hook's output.
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let got: Result<(), OfficeError> =
+            with_workbook(&workbook(), &Limits::default(), |_| panic!("index out of bounds in a parser"));
+        std::panic::set_hook(hook);
+        let e = got.unwrap_err();
+        assert_eq!(e.key(), "office-corrupt");
+        assert!(matches!(e, OfficeError::Corrupt(_)));
+    }
+
+    #[test]
+    fn an_encrypted_package_is_told_from_a_plain_xls() {
+        let mut encrypted = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+        encrypted.resize(512, 0);
+        encrypted.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        assert!(is_encrypted_package(&encrypted));
+        assert_eq!(read_first_sheet(&encrypted, &Limits::default()), Err(OfficeError::Password));
+        let mut xls = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+        xls.extend("Workbook".encode_utf16().flat_map(u16::to_le_bytes));
+        assert!(!is_encrypted_package(&xls));
+        assert_eq!(read_first_sheet(&xls, &Limits::default()), Err(OfficeError::NotXlsx));
+    }
+}
