@@ -150,9 +150,9 @@ pub struct HeaderSheet {
 /// Reads the first worksheet of an .xlsx file (the first visible one), checking it against
 /// `limits` first.
 pub fn read_first_sheet(bytes: &[u8], limits: &Limits) -> Result<Sheet, OfficeError> {
-    with_workbook(bytes, limits, |workbook| {
-        let name = worksheet_names(workbook).into_iter().next().ok_or(OfficeError::NoSheet)?;
-        read_cells(workbook, &name, limits)
+    with_workbook(bytes, limits, |wb| {
+        let name = worksheet_names(wb.workbook).into_iter().next().ok_or(OfficeError::NoSheet)?;
+        read_cells(wb, &name, limits)
     })
 }
 
@@ -166,13 +166,13 @@ pub fn read_sheet_with_header(
     is_header: impl Fn(&str) -> bool,
     min_matches: usize,
 ) -> Result<HeaderSheet, OfficeError> {
-    with_workbook(bytes, limits, |workbook| {
-        let names = worksheet_names(workbook);
+    with_workbook(bytes, limits, |wb| {
+        let names = worksheet_names(wb.workbook);
         if names.is_empty() {
             return Err(OfficeError::NoSheet);
         }
         for name in &names {
-            let sheet = read_cells(workbook, name, limits)?;
+            let sheet = read_cells(wb, name, limits)?;
             if let Some(header_idx) = find_header_row(&sheet, &is_header, min_matches) {
                 return Ok(HeaderSheet { sheet, header_idx, name: name.clone() });
             }
@@ -183,11 +183,17 @@ pub fn read_sheet_with_header(
 
 type Workbook<'b> = Xlsx<Cursor<std::borrow::Cow<'b, [u8]>>>;
 
+/// An opened workbook, and whether any of its worksheets may have merged ranges.
+struct Opened<'w, 'b> {
+    workbook: &'w mut Workbook<'b>,
+    merges: bool,
+}
+
 /// Checks the container, then opens the workbook for `read`, under `catch_unwind`.
 fn with_workbook<T>(
     bytes: &[u8],
     limits: &Limits,
-    read: impl FnOnce(&mut Workbook<'_>) -> Result<T, OfficeError>,
+    read: impl FnOnce(&mut Opened<'_, '_>) -> Result<T, OfficeError>,
 ) -> Result<T, OfficeError> {
     if bytes.len() as u64 <= limits.max_file_bytes && is_encrypted_package(bytes) {
         return Err(OfficeError::Password);
@@ -197,14 +203,14 @@ fn with_workbook<T>(
     // of. The container checks bound the work they can do.
     // The archive is dropped unused after a panic, so no broken state is observed.
     let run = std::panic::AssertUnwindSafe(move || {
-        let declared = check_real(&mut zip, limits)?;
-        let package: std::borrow::Cow<'_, [u8]> = if declared.is_empty() {
+        let seen = check_real(&mut zip, limits)?;
+        let package: std::borrow::Cow<'_, [u8]> = if seen.declared.is_empty() {
             std::borrow::Cow::Borrowed(bytes)
         } else {
-            std::borrow::Cow::Owned(crate::xml_encoding::transcoded(&mut zip, &declared)?)
+            std::borrow::Cow::Owned(crate::xml_encoding::transcoded(&mut zip, &seen.declared)?)
         };
         let mut workbook: Workbook<'_> = Xlsx::new(Cursor::new(package)).map_err(corrupt)?;
-        read(&mut workbook)
+        read(&mut Opened { workbook: &mut workbook, merges: seen.merges })
     });
     match std::panic::catch_unwind(run) {
         Ok(result) => result,
@@ -244,9 +250,9 @@ fn worksheet_names<RS: Read + Seek>(workbook: &Xlsx<RS>) -> Vec<String> {
     of(true).chain(of(false)).collect()
 }
 
-fn read_cells<RS: Read + Seek>(workbook: &mut Xlsx<RS>, name: &str, limits: &Limits) -> Result<Sheet, OfficeError> {
+fn read_cells(wb: &mut Opened<'_, '_>, name: &str, limits: &Limits) -> Result<Sheet, OfficeError> {
     let mut sheet = {
-        let mut reader = workbook.worksheet_cells_reader(name).map_err(corrupt)?;
+        let mut reader = wb.workbook.worksheet_cells_reader(name).map_err(corrupt)?;
         let mut sink = CellSink::new(limits);
         while let Some(cell) = reader.next_cell().map_err(corrupt)? {
             let (row, col) = cell.get_position();
@@ -254,7 +260,11 @@ fn read_cells<RS: Read + Seek>(workbook: &mut Xlsx<RS>, name: &str, limits: &Lim
         }
         sink.finish()?
     };
-    sheet.merged = workbook
+    if !wb.merges {
+        return Ok(sheet);
+    }
+    sheet.merged = wb
+        .workbook
         .merge_cells_by_sheet_name(name)
         .map_err(corrupt)?
         .into_iter()
