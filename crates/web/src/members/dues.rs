@@ -390,18 +390,25 @@ async fn import_payroll(
 
 async fn apply_payroll(st: &AppState, ctx: &Ctx, school: &School, month: &MonthKey, bytes: &[u8]) -> AppResult<usize> {
     let tr = &ctx.tr;
-    let sheet = xlsx_read::read_first_sheet(bytes, &Limits::default()).map_err(|e| {
-        let args: Vec<(&str, String)> = e.args().into_iter().collect();
-        AppError::bad("bad_file", tr.ta(e.key(), &args))
-    })?;
     let is_no = |h: &str| matches!(jiaogong_domain::platform::text::normalize(h).as_str(), "工号" | "职工号" | "编号");
     let is_base =
         |h: &str| matches!(jiaogong_domain::platform::text::normalize(h).as_str(), "基本工资" | "工资" | "缴费基数");
     let is_paid = |h: &str| {
         matches!(jiaogong_domain::platform::text::normalize(h).as_str(), "实缴金额" | "实缴" | "会费" | "缴费金额")
     };
-    let hi = xlsx_read::find_header_row(&sheet, |h| is_no(h) || is_base(h) || is_paid(h), 2)
-        .ok_or_else(|| AppError::bad("no_header", tr.t("dues-import-no-header")))?;
+    // The first sheet with a header row: an instructions sheet before the data is passed over.
+    let found =
+        xlsx_read::read_sheet_with_header(bytes, &Limits::default(), |h| is_no(h) || is_base(h) || is_paid(h), 2)
+            .map_err(|e| match e {
+                jiaogong_office::OfficeError::NoHeader { .. } => {
+                    AppError::bad("no_header", tr.t("dues-import-no-header"))
+                }
+                e => {
+                    let args: Vec<(&str, String)> = e.args().into_iter().collect();
+                    AppError::bad("bad_file", tr.ta(e.key(), &args))
+                }
+            })?;
+    let (sheet, hi) = (found.sheet, found.header_idx);
     let header: Vec<String> = sheet.rows[hi].cells.iter().map(|c| c.to_text()).collect();
     let col = |f: &dyn Fn(&str) -> bool| header.iter().position(|h| f(h));
     let no_col = col(&is_no).ok_or_else(|| AppError::bad("no_header", tr.t("dues-import-no-header")))?;
