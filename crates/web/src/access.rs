@@ -56,6 +56,7 @@ pub const AUDIT_READERS: &[Role] = &[Admin, Chair, Auditor];
 pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/healthz", Allow::Public),
     ("GET", "/static/{*path}", Allow::Public),
+    ("GET", "/favicon.ico", Allow::Public),
     ("GET", "/login", Allow::Public),
     ("POST", "/login", Allow::Public),
     ("POST", "/logout", Allow::Anyone),

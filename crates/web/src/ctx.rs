@@ -182,7 +182,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     };
     if let Some(err) = deferred {
         let kept = std::mem::take(resp.headers_mut());
-        resp = err.render(shape(&ctx));
+        resp = err.render_for(&ctx);
         // The router's `Allow` (405) and the like stay.
         for (name, value) in kept.iter() {
             if !resp.headers().contains_key(name) && name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {

@@ -121,6 +121,24 @@ pub fn error_page(tr: &Tr, status: StatusCode, message: &str) -> String {
     ErrorPage { tr, status: status.as_u16(), message }.render().unwrap_or_else(|_| "error".to_string())
 }
 
+#[derive(Template)]
+#[template(path = "error_page.html")]
+struct FullErrorPage<'a> {
+    c: Chrome,
+    status: u16,
+    heading: String,
+    message: &'a str,
+}
+
+/// The whole page for an error of a page request: our layout with the navigation (who is logged
+/// in keeps the sidebar and the bottom bar), what went wrong and the ways on.
+pub fn full_error_page(ctx: &Ctx, status: StatusCode, message: &str) -> String {
+    let heading =
+        if status == StatusCode::NOT_FOUND { ctx.tr.t("error-not-found-title") } else { ctx.tr.t("error-page-title") };
+    let page = FullErrorPage { c: Chrome::new(ctx, "", heading.clone()), status: status.as_u16(), heading, message };
+    page.render().unwrap_or_else(|_| error_page(&ctx.tr, status, message))
+}
+
 /// Fen as "¥1,234.50".
 pub fn money(fen: &i64) -> String {
     jiaogong_domain::money::Fen(*fen).display()
