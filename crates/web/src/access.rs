@@ -119,6 +119,8 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/dues/import", Allow::Roles(ROSTER_EDITORS)),
     ("GET", "/s/{school}/dues/member/{id}", Allow::Roles(DUES_READERS)),
     ("GET", "/s/{school}/audit", Allow::Roles(AUDIT_READERS)),
+    // The filtered log as .xlsx: names and addresses, so a form post (CSRF), never a link.
+    ("POST", "/s/{school}/audit/export", Allow::Roles(AUDIT_READERS)),
     // Evaluations (民主评议) and award selections (评先评优).
     ("GET", "/s/{school}/evaluations", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/evaluations", Allow::Roles(POLL_MANAGERS)),

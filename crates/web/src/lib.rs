@@ -7,7 +7,7 @@ pub mod access;
 mod admin;
 mod api;
 mod assets;
-mod audit_page;
+pub mod audit_page;
 mod auth_pages;
 mod congress;
 mod congress_settings;

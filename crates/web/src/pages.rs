@@ -64,6 +64,16 @@ impl Chrome {
         self.tr.t_cow(key)
     }
 
+    /// An ISO date in the one date style of the reader's language ("2026年12月20日 周日").
+    pub fn date(&self, iso: &str) -> String {
+        self.tr.date_iso(iso)
+    }
+
+    /// An instant (Unix ms) with its time of day ("2026年12月20日 周日 15:30").
+    pub fn when(&self, ms: &i64) -> String {
+        self.tr.when(*ms)
+    }
+
     /// The label of a member status code ("transferred_out" → 调出).
     pub fn status(&self, code: &str) -> String {
         self.tr.t(&format!("status-{}", code.replace('_', "-")))
@@ -144,19 +154,15 @@ pub fn money(fen: &i64) -> String {
     jiaogong_domain::money::Fen(*fen).display()
 }
 
-/// An ISO date as "2026年9月1日".
+/// An ISO date in the one date style, in Chinese: "2026年9月1日 周二" (pages use
+/// [`Chrome::date`], which follows the reader's language).
 pub fn date_zh(iso: &str) -> String {
-    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
-        Ok(d) => jiaogong_domain::dates::format_zh(d),
-        Err(_) => iso.to_string(),
-    }
+    Tr::new(crate::i18n::Lang::ZhCn).date_iso(iso)
 }
 
-/// Unix milliseconds as local "2026-09-01 08:30".
+/// Unix milliseconds in China's time, in Chinese: "2026年9月1日 周二 08:30".
 pub fn instant(ms: &i64) -> String {
-    chrono::DateTime::from_timestamp_millis(*ms)
-        .map(|d| (d + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+    Tr::new(crate::i18n::Lang::ZhCn).when(*ms)
 }
 
 /// A redirect after a successful POST (303), which htmx follows too.
