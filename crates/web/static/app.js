@@ -80,3 +80,9 @@ document.addEventListener("click", function (e) {
     window.history.back();
   }
 });
+// Filter forms with data-autosubmit apply a changed select or checkbox at once.
+document.addEventListener("change", function (e) {
+  var el = e.target;
+  var f = el && el.form;
+  if (f && f.hasAttribute("data-autosubmit") && (el.tagName === "SELECT" || el.type === "checkbox")) f.submit();
+});

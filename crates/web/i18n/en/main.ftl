@@ -548,3 +548,7 @@ audit-action-user-enable = Account enabled
 audit-action-user-disable = Account disabled
 audit-action-user-activate = Account activated
 audit-action-user-bulk-activation = Accounts opened for the staff
+dues-search-hint = Name or staff number
+dues-clear-filters = Clear filters
+dues-more-tools = Import payroll and set the rates
+page-sections = On this page

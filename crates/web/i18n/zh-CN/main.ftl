@@ -548,3 +548,7 @@ audit-action-user-enable = 启用账号
 audit-action-user-disable = 停用账号
 audit-action-user-activate = 会员激活账号
 audit-action-user-bulk-activation = 批量开通会员账号
+dues-search-hint = 姓名或工号
+dues-clear-filters = 清除筛选
+dues-more-tools = 导入工资表和设置会费标准
+page-sections = 本页内容

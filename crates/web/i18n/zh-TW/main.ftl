@@ -548,3 +548,7 @@ audit-action-user-enable = 啟用帳號
 audit-action-user-disable = 停用帳號
 audit-action-user-activate = 會員啟用帳號
 audit-action-user-bulk-activation = 批次開通會員帳號
+dues-search-hint = 姓名或工號
+dues-clear-filters = 清除篩選
+dues-more-tools = 匯入薪資表和設定會費標準
+page-sections = 本頁內容
