@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod accounts;
+pub mod activation;
 pub mod agenda;
 pub mod audit;
 pub mod backup;

@@ -62,6 +62,9 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/logout", Allow::Anyone),
     ("GET", "/setup/{token}", Allow::Public),
     ("POST", "/setup/{token}", Allow::Public),
+    // A member's one-time activation link (finding 23): the code is the credential.
+    ("GET", "/activate/{code}", Allow::Public),
+    ("POST", "/activate/{code}", Allow::Public),
     ("GET", "/", Allow::Anyone),
     ("GET", "/profile", Allow::Anyone),
     ("POST", "/profile/locale", Allow::Anyone),
@@ -163,6 +166,8 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/admin/calendar", Allow::SystemAdmin),
     ("POST", "/admin/calendar/{day}/delete", Allow::SystemAdmin),
     ("GET", "/s/{school}/accounts", Allow::Roles(ACCOUNT_MANAGERS)),
+    // Accounts and activation slips for every active member without one.
+    ("POST", "/s/{school}/accounts/activation", Allow::Roles(ACCOUNT_MANAGERS)),
     ("POST", "/s/{school}/accounts", Allow::Roles(ACCOUNT_MANAGERS)),
     ("POST", "/s/{school}/accounts/{id}", Allow::Roles(ACCOUNT_MANAGERS)),
     ("POST", "/api/v1/schools/{school}/polls", Allow::Roles(POLL_MANAGERS)),

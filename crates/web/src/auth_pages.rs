@@ -114,7 +114,7 @@ fn dummy_hash() -> &'static str {
     H.get_or_init(|| accounts::hash_password("not-a-real-password").unwrap_or_default())
 }
 
-fn session_cookie(st: &AppState, ctx: &Ctx, token: &str, max_age: i64) -> AppResult<header::HeaderValue> {
+pub(crate) fn session_cookie(st: &AppState, ctx: &Ctx, token: &str, max_age: i64) -> AppResult<header::HeaderValue> {
     let secure = if crate::ctx::secure_cookies(st, ctx) { "; Secure" } else { "" };
     format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
         .parse()

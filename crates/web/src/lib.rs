@@ -4,6 +4,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod access;
+mod activation;
 mod admin;
 mod api;
 mod assets;
@@ -106,6 +107,7 @@ pub fn routes() -> Routes {
     let r = district::routes(r);
     let r = audit_page::routes(r);
     let r = admin::routes(r);
+    let r = activation::routes(r);
     let r = polls::routes(r);
     let r = congress::routes(r);
     let r = congress_settings::routes(r);
