@@ -11,9 +11,16 @@ on_every_db!(activation_codes_work_once_and_expire, |store, db| {
     let s = common::school(&store, "a").await;
     let mut tx = store.begin().await.unwrap();
     for (name, no) in [("何丽", "T1"), ("王强", "T2")] {
-        jiaogong_store::members::insert(&mut tx, &store.crypto, &s, &common::member(name, no, None, None, None), None, None)
-            .await
-            .unwrap();
+        jiaogong_store::members::insert(
+            &mut tx,
+            &store.crypto,
+            &s,
+            &common::member(name, no, None, None, None),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
     }
     jiaogong_store::commit(tx).await.unwrap();
     assert_eq!(activation::counts(&store, &s).await.unwrap(), (2, 0), "{}", db.name);

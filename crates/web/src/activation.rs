@@ -83,7 +83,8 @@ async fn issue(State(st): State<AppState>, ctx: Ctx, Extension(school): Extensio
         })
         .collect();
     let title = ctx.tr.t("activation-sheet-title");
-    let mut resp = render(&SheetPage { c: Chrome::new(&ctx, "accounts", title), school, slips, created: without as usize })?;
+    let mut resp =
+        render(&SheetPage { c: Chrome::new(&ctx, "accounts", title), school, slips, created: without as usize })?;
     // The codes are in this page only: no cache keeps it.
     resp.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     Ok(resp)

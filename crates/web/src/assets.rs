@@ -65,7 +65,10 @@ fn serve(path: &str, cache: &'static str) -> Option<Response> {
     let f = Static::get(path)?;
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     Some(
-        ([(header::CONTENT_TYPE, mime.as_ref().to_string()), (header::CACHE_CONTROL, cache.to_string())], f.data.into_owned())
+        (
+            [(header::CONTENT_TYPE, mime.as_ref().to_string()), (header::CACHE_CONTROL, cache.to_string())],
+            f.data.into_owned(),
+        )
             .into_response(),
     )
 }
@@ -94,9 +97,11 @@ async fn healthz() -> &'static str {
 }
 
 pub fn routes(r: Routes) -> Routes {
-    r.add("GET", "/healthz", get(healthz))
-        .add("GET", "/static/{*path}", get(file))
-        .add("GET", "/favicon.ico", get(favicon))
+    r.add("GET", "/healthz", get(healthz)).add("GET", "/static/{*path}", get(file)).add(
+        "GET",
+        "/favicon.ico",
+        get(favicon),
+    )
 }
 
 #[cfg(test)]

@@ -171,7 +171,8 @@ async fn page(
     let page_no = paging::page_number(q.page.trim().parse().unwrap_or(0));
     let (lines, total, error) = match filter(&tr, &q) {
         Ok(f) => {
-            let (rows, total) = audit::search(&st.store, &school.id, &f, paging::offset(page_no, PER_PAGE), PER_PAGE).await?;
+            let (rows, total) =
+                audit::search(&st.store, &school.id, &f, paging::offset(page_no, PER_PAGE), PER_PAGE).await?;
             (rows.iter().map(|e| line(&tr, e)).collect(), total, String::new())
         }
         Err(msg) => (Vec::new(), 0, msg),
@@ -229,10 +230,11 @@ async fn export(
     let tr = ctx.tr;
     let f = filter(&tr, &q).map_err(|m| AppError::bad("bad_date", m))?;
     let (rows, _) = audit::search(&st.store, &school.id, &f, 0, EXPORT_MAX).await?;
-    let headers = ["audit-seq", "audit-time", "audit-actor", "audit-action", "audit-target", "audit-detail", "audit-code"]
-        .iter()
-        .map(|k| tr.t(k))
-        .collect();
+    let headers =
+        ["audit-seq", "audit-time", "audit-actor", "audit-action", "audit-target", "audit-detail", "audit-code"]
+            .iter()
+            .map(|k| tr.t(k))
+            .collect();
     let out = rows
         .iter()
         .map(|e| {

@@ -166,10 +166,7 @@ impl Tr {
         match chrono::DateTime::from_timestamp_millis(ms) {
             Some(t) => {
                 let local = (t + chrono::Duration::hours(8)).naive_utc();
-                self.ta(
-                    "date-time",
-                    &[("date", self.date(local.date())), ("time", local.format("%H:%M").to_string())],
-                )
+                self.ta("date-time", &[("date", self.date(local.date())), ("time", local.format("%H:%M").to_string())])
             }
             None => String::new(),
         }

@@ -99,15 +99,13 @@ async fn bulk_activation_opens_accounts_with_one_time_codes() {
     let r = t.send(form(&format!("/activate/{code}"), "password=short&password2=short", "pre2")).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(common::body_text(r).await.contains("至少"), "the password rule in Chinese");
-    let r = t
-        .send(form(&format!("/activate/{code}"), "password=my-own-secret-1&password2=my-own-secret-1", "pre2"))
-        .await;
+    let r =
+        t.send(form(&format!("/activate/{code}"), "password=my-own-secret-1&password2=my-own-secret-1", "pre2")).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/");
     let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
     assert!(cookie.starts_with("jg_session=") && cookie.len() > "jg_session=".len());
-    let home =
-        t.send(Request::builder().uri("/").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    let home = t.send(Request::builder().uri("/").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
     assert_eq!(home.status(), StatusCode::OK);
     assert!(common::body_text(home).await.contains("何丽"), "logged in as the member");
     // The code works once.
@@ -162,14 +160,12 @@ async fn a_group_leader_reads_only_their_own_groups_roster() {
     let other = add_member(&t, "外组丙", "L3", Some("数学组"), MemberStatus::Active).await;
     let leader = common::user(&t.store, Some(&t.school_a), None, "leader-l1", Role::GroupLeader, Some(&own)).await;
 
-    let html =
-        common::body_text(t.send(t.req("GET", "/s/a/members", Some(&leader), Body::empty(), None)).await).await;
+    let html = common::body_text(t.send(t.req("GET", "/s/a/members", Some(&leader), Body::empty(), None)).await).await;
     assert!(html.contains("组员乙") && html.contains("甲一"), "their own group");
     assert!(!html.contains("外组丙"), "not another group");
-    let html = common::body_text(
-        t.send(t.req("GET", "/s/a/members?group=&q=", Some(&leader), Body::empty(), None)).await,
-    )
-    .await;
+    let html =
+        common::body_text(t.send(t.req("GET", "/s/a/members?group=&q=", Some(&leader), Body::empty(), None)).await)
+            .await;
     assert!(!html.contains("外组丙"), "an empty group filter does not widen it");
     let r = t.send(t.req("GET", &format!("/s/a/members/{other}"), Some(&leader), Body::empty(), None)).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);

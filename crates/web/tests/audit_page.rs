@@ -65,7 +65,7 @@ async fn audit_page_names_people_and_events_in_words() {
     let he = heli(&t).await;
     audit::record(&t.store, &Event::new(Some(&t.school_a), "heli", "member.update", &t.member_a)).await.unwrap();
     // A failed login of an account of the school appears in its log.
-    let body = format!("username=heli&password=wrong&_csrf=pre");
+    let body = "username=heli&password=wrong&_csrf=pre".to_string();
     let r = t
         .send(
             axum::http::Request::builder()
@@ -179,7 +179,9 @@ async fn every_audit_action_recorded_by_the_code_has_words() {
                 for line in text.lines().filter(|l| l.contains("Event::new(") || l.contains("audit_")) {
                     for lit in line.split('"').skip(1).step_by(2) {
                         let is_code = lit.contains('.')
-                            && lit.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+                            && lit
+                                .split('.')
+                                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
                         if is_code && jiaogong_web::audit_page::action_name(&tr, lit).starts_with("其他操作") {
                             missing.push(lit.to_string());
                         }

@@ -101,8 +101,8 @@ async fn language_buttons_carry_their_lang_and_roster_count_is_a_status() {
     for code in ["zh-CN", "zh-TW", "en"] {
         assert!(html.contains(&format!("data-locale=\"{code}\" lang=\"{code}\"")), "{code}");
     }
-    let uri = format!("/s/a/members");
-    let html = common::body_text(t.send(t.req("GET", &uri, Some(&chair), Body::empty(), None)).await).await;
+    let uri = "/s/a/members";
+    let html = common::body_text(t.send(t.req("GET", uri, Some(&chair), Body::empty(), None)).await).await;
     assert!(html.contains("id=\"total\" role=\"status\""), "the live count is announced");
 }
 
