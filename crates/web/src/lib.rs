@@ -80,6 +80,7 @@ pub fn routes() -> Routes {
     let r = district::routes(r);
     let r = platform::audit_page::routes(r);
     let r = platform::admin::routes(r);
+    let r = platform::activation::routes(r);
     let r = congress::polls::routes(r);
     let r = congress::session_page::routes(r);
     let r = congress::congress_settings::routes(r);

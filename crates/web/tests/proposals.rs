@@ -117,7 +117,7 @@ async fn the_full_lifecycle_from_draft_to_satisfied() {
     assert!(mine.contains("关于缩短食堂排队时间的提案") && mine.contains("/cosign"));
     assert_eq!(post(&t, &format!("{url}/cosign"), &c.delegates[1], "").await.1, "/s/a/proposals/mine");
     let (_, mine) = get(&t, "/s/a/proposals/mine", &c.delegates[1]).await;
-    assert!(mine.contains("✓ 已附议"));
+    assert!(mine.contains("<span aria-hidden=\"true\">✓</span> 已附议"));
     let (s, _, page) = post(&t, &format!("{url}/cosign"), &c.delegates[1], "").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("您已经附议过了"));
@@ -346,7 +346,7 @@ async fn the_report_counts_what_happened() {
     let (status, print) = get(&t, &format!("/s/a/proposals/report/print?session={}", c.session), &chair).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        print.contains("print.css")
+        print.contains("/static/print.")
             && print.contains("本次会议共收到提案 5 件")
             && !print.contains("class=\"sidebar\"")
     );

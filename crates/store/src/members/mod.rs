@@ -190,7 +190,10 @@ pub async fn get(store: &Store, school_id: &str, id: &str) -> Result<MemberDetai
 
 pub async fn events(store: &Store, school_id: &str, member_id: &str) -> Result<Vec<EventRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, kind, event_date, reason, detail, actor, at FROM member_events WHERE school_id = $1 AND member_id = $2 ORDER BY at DESC, event_date DESC",
+        // People by their names: the login name only when no account has it any more.
+        "SELECT e.id, e.kind, e.event_date, e.reason, e.detail, COALESCE(u.display_name, e.actor) AS actor, e.at \
+         FROM member_events e LEFT JOIN users u ON u.username = e.actor \
+         WHERE e.school_id = $1 AND e.member_id = $2 ORDER BY e.at DESC, e.event_date DESC",
     )
     .bind(school_id)
     .bind(member_id)

@@ -16,6 +16,7 @@ pub const TABLES: &[&str] = &[
     "users",
     "setup_tokens",
     "api_tokens",
+    "activation_codes",
     "union_groups",
     "departments",
     "members",

@@ -1,6 +1,7 @@
 //! What every area shares.
 
 pub mod accounts;
+pub mod activation;
 pub mod audit;
 pub mod backup;
 pub mod cache;

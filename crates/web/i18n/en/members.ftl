@@ -139,3 +139,6 @@ export-sensitive-hint = Contains full sensitive data; the export is recorded in 
 office-password = The file is password-protected and cannot be read. Open it in Excel, remove the password (File → Info → Protect Workbook → Encrypt with Password, clear it), save it and import it again.
 office-no-header = No header row was found in the worksheets { $sheets }. Please compare with the template.
 import-merged-cell = This cell is merged over rows { $first_row }–{ $last_row }, so it cannot be told which row it belongs to. Unmerge the cells, fill in each row and upload again.
+dues-search-hint = Name or staff number
+dues-clear-filters = Clear filters
+dues-more-tools = Import payroll and set the rates

@@ -139,3 +139,6 @@ export-sensitive-hint = 含完整的敏感信息，导出会记入审计日志�
 office-password = 文件有密码保护，无法读取。请在 Excel 中打开它，取消密码（“文件”→“信息”→“保护工作簿”→“用密码进行加密”，清空密码）并保存后再导入。
 office-no-header = 在工作表 { $sheets } 中都没有找到表头行，请下载模板对照。
 import-merged-cell = 这个单元格与第 { $first_row }–{ $last_row } 行合并了，无法确定它属于哪一行。请取消合并单元格，在每一行分别填写后再上传。
+dues-search-hint = 姓名或工号
+dues-clear-filters = 清除筛选
+dues-more-tools = 导入工资表和设置会费标准

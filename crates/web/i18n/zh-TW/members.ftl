@@ -139,3 +139,6 @@ export-sensitive-hint = 含完整的敏感資訊，匯出會記入稽核日誌�
 office-password = 檔案有密碼保護，無法讀取。請在 Excel 中開啟它，移除密碼（「檔案」→「資訊」→「保護活頁簿」→「以密碼加密」，清除密碼）並儲存後再匯入。
 office-no-header = 在工作表 { $sheets } 中都找不到表頭列，請下載範本對照。
 import-merged-cell = 這個儲存格與第 { $first_row }–{ $last_row } 列合併了，無法確定它屬於哪一列。請取消合併儲存格，在每一列分別填寫後再上傳。
+dues-search-hint = 姓名或工號
+dues-clear-filters = 清除篩選
+dues-more-tools = 匯入薪資表和設定會費標準

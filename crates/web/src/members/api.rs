@@ -81,8 +81,11 @@ async fn list(
     State(st): State<AppState>,
     ctx: Ctx,
     Extension(school): Extension<School>,
-    Query(q): Query<ListQuery>,
+    Query(mut q): Query<ListQuery>,
 ) -> AppResult<Json<Value>> {
+    if let Some(g) = crate::members::roster_group(&st, &ctx, &school).await? {
+        q.group = g;
+    }
     let page = jiaogong_domain::platform::paging::page_number(q.page);
     let role = ctx.user()?.role();
     let (rows, total) = repo::list(&st.store, &school.id, &q.filter(), page, crate::members::PER_PAGE).await?;
@@ -184,6 +187,8 @@ async fn member_school(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<School> 
 async fn member(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Value>> {
     let school = member_school(&st, &ctx, &id).await?;
     let m = repo::get(&st.store, &school.id, &id).await?;
+    let scope = crate::members::roster_group(&st, &ctx, &school).await?;
+    crate::members::check_roster_scope(&scope, m.group_id.as_deref())?;
     Ok(Json(json!(crate::members::visible_detail(ctx.user()?.role(), m))))
 }
 

@@ -56,11 +56,15 @@ pub const AUDIT_READERS: &[Role] = &[Admin, Chair, Auditor];
 pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/healthz", Allow::Public),
     ("GET", "/static/{*path}", Allow::Public),
+    ("GET", "/favicon.ico", Allow::Public),
     ("GET", "/login", Allow::Public),
     ("POST", "/login", Allow::Public),
     ("POST", "/logout", Allow::Anyone),
     ("GET", "/setup/{token}", Allow::Public),
     ("POST", "/setup/{token}", Allow::Public),
+    // A member's one-time activation link (finding 23): the code is the credential.
+    ("GET", "/activate/{code}", Allow::Public),
+    ("POST", "/activate/{code}", Allow::Public),
     ("GET", "/", Allow::Anyone),
     ("GET", "/profile", Allow::Anyone),
     ("POST", "/profile/locale", Allow::Anyone),
@@ -118,6 +122,8 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/dues/import", Allow::Roles(ROSTER_EDITORS)),
     ("GET", "/s/{school}/dues/member/{id}", Allow::Roles(DUES_READERS)),
     ("GET", "/s/{school}/audit", Allow::Roles(AUDIT_READERS)),
+    // The filtered log as .xlsx: names and addresses, so a form post (CSRF), never a link.
+    ("POST", "/s/{school}/audit/export", Allow::Roles(AUDIT_READERS)),
     // Evaluations (民主评议) and award selections (评先评优).
     ("GET", "/s/{school}/evaluations", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/evaluations", Allow::Roles(POLL_MANAGERS)),
@@ -160,6 +166,8 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/admin/calendar", Allow::SystemAdmin),
     ("POST", "/admin/calendar/{day}/delete", Allow::SystemAdmin),
     ("GET", "/s/{school}/accounts", Allow::Roles(ACCOUNT_MANAGERS)),
+    // Accounts and activation slips for every active member without one.
+    ("POST", "/s/{school}/accounts/activation", Allow::Roles(ACCOUNT_MANAGERS)),
     ("POST", "/s/{school}/accounts", Allow::Roles(ACCOUNT_MANAGERS)),
     ("POST", "/s/{school}/accounts/{id}", Allow::Roles(ACCOUNT_MANAGERS)),
     ("POST", "/api/v1/schools/{school}/polls", Allow::Roles(POLL_MANAGERS)),

@@ -103,7 +103,9 @@ pub struct HistoryEntry {
 
 pub async fn history(store: &Store, school_id: &str, id: &str) -> Result<Vec<HistoryEntry>> {
     Ok(sqlx::query_as(
-        "SELECT seq, on_date, actor, kind, round, detail FROM proposal_events WHERE school_id = $1 AND proposal_id = $2 ORDER BY seq",
+        "SELECT e.seq, e.on_date, COALESCE(u.display_name, e.actor) AS actor, e.kind, e.round, e.detail \
+         FROM proposal_events e LEFT JOIN users u ON u.username = e.actor \
+         WHERE e.school_id = $1 AND e.proposal_id = $2 ORDER BY e.seq",
     )
     .bind(school_id)
     .bind(id)
