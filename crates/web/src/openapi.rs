@@ -106,7 +106,8 @@ pub fn spec() -> Value {
                 "PollInput": {"type": "object", "required": ["poll"], "properties": {
                     "poll": {"type": "object", "description": "The poll as in the bulletin (ballots.md)"},
                     "voters": {"type": "array", "items": {"type": "string"}, "description": "Member ids; every active member when absent"},
-                    "uncontested": {"type": "boolean"}}},
+                    "uncontested": {"type": "boolean"},
+                    "purpose": {"type": "string", "enum": ["union_election", "congress_resolution", "consultation"], "description": "工会选举 / 教代会决议 / 意见征集: a poll without rules takes the purpose's rules"}}},
                 "PollStatus": {"type": "object", "required": ["id", "status"], "properties": {"id": {"type": "string"}, "status": {"type": "string"}}},
                 "Payment": {"type": "object", "required": ["employee_no", "month", "amount"], "properties": {
                     "employee_no": {"type": "string"}, "month": {"type": "string", "example": "2026-09"}, "amount": {"type": "string", "example": "25.50"},

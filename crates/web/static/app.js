@@ -72,3 +72,18 @@ document.addEventListener("click", function (e) {
   var el = document.getElementById(b.dataset.copy);
   if (el && navigator.clipboard) navigator.clipboard.writeText(el.textContent.trim());
 });
+// The poll form: choosing a purpose preselects its counting rules (and the kind it fits); the
+// committee can still change each rule afterwards.
+document.addEventListener("change", function (e) {
+  var r = e.target;
+  if (!r || r.name !== "purpose" || !r.dataset || !r.form) return;
+  var f = r.form;
+  ["quorum", "threshold", "base"].forEach(function (field) {
+    var want = r.dataset[field] || "";
+    f.querySelectorAll('input[name="' + field + '"]').forEach(function (i) {
+      i.checked = i.value === want;
+    });
+  });
+  var kind = f.querySelector('select[name="kind"]');
+  if (kind && r.value !== "consultation" && r.dataset.kind) kind.value = r.dataset.kind;
+});

@@ -395,7 +395,7 @@ async fn a_competitive_election_needs_more_candidates_than_seats_unless_uncontes
     let chair = t.as_role("chair").clone();
     let names = |n: usize| enc(&(1..=n).map(|i| format!("候选{i}")).collect::<Vec<_>>().join("、"));
     let body = |n: usize, extra: &str| {
-        format!("title={}&kind=election&seats=7&candidates={}{extra}", enc("委员选举"), names(n))
+        format!("title={}&kind=election&purpose=union_election&seats=7&candidates={}{extra}", enc("委员选举"), names(n))
     };
     let r = t.send(form(&t, "/s/a/polls", &chair, &body(7, ""))).await;
     let text = common::body_text(r).await;

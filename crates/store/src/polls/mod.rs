@@ -18,8 +18,10 @@ use tokio::sync::{mpsc, oneshot};
 use crate::audit::{self, Event};
 use crate::{new_id, new_secret, now_ms, Result, Store, StoreError, Tx};
 
+mod details;
 mod packed;
 pub mod sealed;
+pub use details::{details, set_details, PollDetails};
 pub use packed::{ballots_packed, ballots_packed_on, PackedBallots, PackedReader, PACKED_CHUNK};
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]

@@ -1,7 +1,7 @@
 # Counting rules of a poll (ballots.md): chosen on the creation form, shown on the poll pages.
 poll-rules = Counting rules
 poll-rules-line = Counting rules: { $rules }
-poll-rules-hint = Choose what your statutes or rules of procedure require; if unsure keep the defaults (no quorum, passed with more yes votes than half of the valid ballots).
+poll-rules-hint = Preselected for the purpose chosen above; change them only where your statutes, election rules or rules of procedure say otherwise.
 poll-quorum = Attendance required (quorum)
 poll-quorum-none = None: the vote is valid however many take part
 poll-quorum-half = More than half: at least half of those entitled must be present, otherwise the vote is void

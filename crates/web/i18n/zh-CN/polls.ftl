@@ -1,7 +1,7 @@
 # Counting rules of a poll (ballots.md): chosen on the creation form, shown on the poll pages.
 poll-rules = 表决规则
 poll-rules-line = 表决规则：{ $rules }
-poll-rules-hint = 按章程或议事规则选择；不确定时保持默认（不设到会人数要求，赞成票多于有效票的一半即通过）。
+poll-rules-hint = 已按上面选择的用途选好；本单位章程、选举办法或议事规则另有规定的，再按规定修改。
 poll-quorum = 到会人数要求（法定人数）
 poll-quorum-none = 不设：投票人数多少都有效
 poll-quorum-half = 过半数：实到人数不少于应到人数的二分之一，否则本次投票无效

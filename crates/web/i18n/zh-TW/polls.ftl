@@ -1,7 +1,7 @@
 # Counting rules of a poll (ballots.md): chosen on the creation form, shown on the poll pages.
 poll-rules = 表決規則
 poll-rules-line = 表決規則：{ $rules }
-poll-rules-hint = 按章程或議事規則選擇；不確定時保持預設（不設到會人數要求，贊成票多於有效票的一半即通過）。
+poll-rules-hint = 已按上面選擇的用途選好；本單位章程、選舉辦法或議事規則另有規定的，再按規定修改。
 poll-quorum = 到會人數要求（法定人數）
 poll-quorum-none = 不設：投票人數多少都有效
 poll-quorum-half = 過半數：實到人數不少於應到人數的二分之一，否則本次投票無效

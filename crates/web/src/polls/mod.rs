@@ -175,6 +175,10 @@ struct CreateBody {
     /// An election held 等额 (as many candidates as seats, e.g. the chair): exempt from 差额.
     #[serde(default)]
     uncontested: bool,
+    /// `union_election` | `congress_resolution` | `consultation`: a poll without `rules` takes
+    /// the purpose's rules.
+    #[serde(default)]
+    purpose: Option<String>,
 }
 
 /// Creates a draft poll; the electorate is the given members, or every active member.
@@ -185,9 +189,23 @@ pub(crate) async fn create_poll(
     st: &AppState,
     ctx: &Ctx,
     school: &School,
+    poll: Value,
+    voters: Option<Vec<String>>,
+    contested: bool,
+) -> AppResult<String> {
+    create_poll_with(st, ctx, school, poll, voters, contested, &repo::PollDetails::default()).await
+}
+
+/// [`create_poll`] with the poll's purpose, description and closing time, recorded in the same
+/// transaction.
+pub(crate) async fn create_poll_with(
+    st: &AppState,
+    ctx: &Ctx,
+    school: &School,
     mut poll: Value,
     voters: Option<Vec<String>>,
     contested: bool,
+    details: &repo::PollDetails,
 ) -> AppResult<String> {
     let voters = match voters {
         Some(v) => v,
@@ -222,10 +240,15 @@ pub(crate) async fn create_poll(
         obj.insert("electorate".into(), json!(stored));
     }
     repo::set_definition(&mut tx, &id, &poll.to_string()).await?;
+    repo::set_details(&mut tx, &id, details).await?;
+    let detail = match &details.purpose {
+        Some(p) => format!("{} ({p})", def.title),
+        None => def.title.clone(),
+    };
     audit::append(
         &mut tx,
         &st.store.crypto,
-        &Event::new(Some(&school.id), &ctx.actor(), "poll.create", &id).detail(def.title.clone()),
+        &Event::new(Some(&school.id), &ctx.actor(), "poll.create", &id).detail(detail),
     )
     .await?;
     jiaogong_store::commit(tx).await?;
@@ -240,7 +263,22 @@ async fn api_create(
 ) -> AppResult<Response> {
     let b: CreateBody = serde_json::from_slice(&body)
         .map_err(|e| AppError::bad("bad_json", ctx.tr.t1("err-bad-json", "detail", &e.to_string())))?;
-    let id = create_poll(&st, &ctx, &school, b.poll, b.voters, !b.uncontested).await?;
+    let mut poll = b.poll;
+    let mut details = repo::PollDetails::default();
+    if let Some(name) = &b.purpose {
+        let purpose = ballots::PollPurpose::parse(name)
+            .ok_or_else(|| AppError::bad("invalid_purpose", ctx.tr.t("poll-err-purpose")))?;
+        let kind = poll.get("kind").cloned().and_then(|k| serde_json::from_value::<ballots::PollKind>(k).ok());
+        if !kind.is_some_and(|k| purpose.fits(k)) {
+            let msg = ctx.tr.t1("poll-err-purpose-kind", "purpose", &ctx.tr.t(purpose.key()));
+            return Err(AppError::bad("purpose_kind", msg));
+        }
+        if let Some(obj) = poll.as_object_mut() {
+            obj.entry("rules").or_insert_with(|| json!(purpose.default_rules()));
+        }
+        details.purpose = Some(purpose.as_str().to_string());
+    }
+    let id = create_poll_with(&st, &ctx, &school, poll, b.voters, !b.uncontested, &details).await?;
     let (electorate, _) = repo::turnout(&st.store, &id).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id, "status": "draft", "electorate": electorate}))).into_response())
 }

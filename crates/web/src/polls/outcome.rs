@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::paper::definition;
-use super::{create_poll, tally_of};
+use super::{create_poll_with, tally_of};
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::pages::{render, see_other, Chrome};
@@ -101,6 +101,8 @@ struct ResultSheet {
     scrutineers: Vec<String>,
     counters: Vec<String>,
     closed_on: String,
+    /// The counting rules used, in words.
+    rules: String,
 }
 
 async fn result_sheet(
@@ -128,12 +130,16 @@ async fn result_sheet(
     let officials = repo::officials(&st.store, &poll.id).await?;
     let pick = |role: &str| officials.iter().filter(|(r, _)| r == role).map(|(_, n)| n.clone()).collect::<Vec<_>>();
     let closed_on = poll.closed_at.map(|ms| crate::pages::instant(&ms)).unwrap_or_default();
+    let purpose = super::pages::purpose_of(&st, &poll).await?;
+    let rules = super::pages::rules_text(&ctx, &poll, purpose);
+    let decides = purpose.is_none_or(|p| p.decides());
     let title = poll.title.clone();
     render(&ResultSheet {
         c: Chrome::new(&ctx, "polls", title),
         school,
         figures,
-        r: super::pages::result_view(&ctx, &result),
+        r: super::pages::result_view(&ctx, &result, decides),
+        rules,
         scrutineers: pick("scrutineer"),
         counters: pick("counter"),
         closed_on,
@@ -175,7 +181,10 @@ async fn runoff(
         "rules": raw.get("rules").cloned().unwrap_or(json!({})),
     });
     let voters = repo::electorate_ids(&st.store, &poll.id).await?;
-    let new_id = create_poll(&st, &ctx, &school, def, Some(voters), false).await?;
+    // The next round is held for the same purpose.
+    let purpose = polls::details(&st.store, &poll.id).await?.purpose;
+    let details = polls::PollDetails { purpose, ..Default::default() };
+    let new_id = create_poll_with(&st, &ctx, &school, def, Some(voters), false, &details).await?;
     let session = polls::session_of(&st.store, &poll.id).await?;
     let mut tx = st.store.begin().await?;
     repo::set_runoff_of(&mut tx, &new_id, &poll.id).await?;

@@ -13,7 +13,7 @@ use jiaogong_store::tenancy::{self, School};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{cast, create_poll, scoped, tally_of, transition};
+use super::{cast, create_poll_with, scoped, tally_of, transition};
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::pages::{render, see_other, Chrome};
@@ -40,7 +40,9 @@ pub struct ResultView {
     pub chart: String,
 }
 
-pub(super) fn result_view(ctx: &Ctx, r: &Value) -> ResultView {
+/// `decides`: false for a consultation (意见征集), whose result only reports the counts (no
+/// "passed", no "elected", no runoff).
+pub(super) fn result_view(ctx: &Ctx, r: &Value, decides: bool) -> ResultView {
     let t = |k: &str| ctx.tr.t(k);
     let n = |k: &str| r.get(k).map(|v| v.to_string()).unwrap_or_default();
     let mut summary =
@@ -53,10 +55,14 @@ pub(super) fn result_view(ctx: &Ctx, r: &Value) -> ResultView {
     series = Vec::new();
     match r.get("kind").and_then(Value::as_str) {
         Some("resolution") => {
-            summary.push((
-                t("poll-passed"),
-                if r["passed"].as_bool() == Some(true) { t("poll-passed-yes") } else { t("poll-passed-no") },
-            ));
+            if decides {
+                summary.push((
+                    t("poll-passed"),
+                    if r["passed"].as_bool() == Some(true) { t("poll-passed-yes") } else { t("poll-passed-no") },
+                ));
+            } else {
+                summary.push((t("poll-passed"), t("poll-report-only")));
+            }
             headers = vec![t("poll-yes"), t("poll-no"), t("poll-abstain"), t("poll-base")];
             rows.push(vec![n("yes"), n("no"), n("abstain"), n("base")]);
             for (k, label) in [("yes", t("poll-yes")), ("no", t("poll-no")), ("abstain", t("poll-abstain"))] {
@@ -64,7 +70,12 @@ pub(super) fn result_view(ctx: &Ctx, r: &Value) -> ResultView {
             }
         }
         Some("election") => {
-            headers = vec![t("poll-candidate"), t("poll-yes"), t("poll-no"), t("poll-abstain"), t("poll-elected")];
+            headers = if decides {
+                vec![t("poll-candidate"), t("poll-yes"), t("poll-no"), t("poll-abstain"), t("poll-elected")]
+            } else {
+                summary.push((t("poll-elected"), t("poll-report-only")));
+                vec![t("poll-candidate"), t("poll-yes"), t("poll-no"), t("poll-abstain")]
+            };
             for e in r["tally"].as_array().into_iter().flatten() {
                 let name = e["name"].as_str().unwrap_or_default().to_string();
                 let name = if e["write_in"].as_bool() == Some(true) {
@@ -72,16 +83,14 @@ pub(super) fn result_view(ctx: &Ctx, r: &Value) -> ResultView {
                 } else {
                     name
                 };
-                rows.push(vec![
-                    name.clone(),
-                    e["yes"].to_string(),
-                    e["no"].to_string(),
-                    e["abstain"].to_string(),
-                    if e["elected"].as_bool() == Some(true) { "✓".into() } else { String::new() },
-                ]);
+                let mut row = vec![name.clone(), e["yes"].to_string(), e["no"].to_string(), e["abstain"].to_string()];
+                if decides {
+                    row.push(if e["elected"].as_bool() == Some(true) { "✓".into() } else { String::new() });
+                }
+                rows.push(row);
                 series.push(jiaogong_office::svg::Series { label: name, value: e["yes"].as_f64().unwrap_or(0.0) });
             }
-            if let Some(runoff) = r.get("runoff").filter(|v| !v.is_null()) {
+            if let Some(runoff) = r.get("runoff").filter(|v| decides && !v.is_null()) {
                 let among: Vec<&str> =
                     runoff["among"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
                 summary.push((
@@ -208,10 +217,11 @@ async fn vote_page_with(
         Some(m) => repo::has_voted(&st.store, &poll.id, m).await?,
         None => false,
     };
-    let result = closed_result(st, ctx, &poll).await?;
+    let purpose = purpose_of(st, &poll).await?;
+    let result = closed_result(st, ctx, &poll, purpose).await?;
     let title = poll.title.clone();
     let v = vote_view(&poll);
-    let rules = rules_text(ctx, &poll);
+    let rules = rules_text(ctx, &poll, purpose);
     let mut r = render(&VotePage {
         c: Chrome::new(ctx, "polls", title),
         poll,
@@ -331,8 +341,20 @@ struct ManageList {
     error: String,
 }
 
+/// A purpose the creation form offers, with the rules it preselects and the kind it fits.
+struct PurposeChoice {
+    value: &'static str,
+    name_key: &'static str,
+    hint_key: String,
+    quorum: String,
+    threshold: String,
+    base: String,
+    kind: &'static str,
+}
+
 /// The rule choices the creation form offers (ballots::QUORUM_CHOICES …) as (value, label key).
 struct RuleChoices {
+    purposes: Vec<PurposeChoice>,
     quorum: Vec<(String, &'static str)>,
     threshold: Vec<(String, &'static str)>,
     base: Vec<(String, &'static str)>,
@@ -353,7 +375,24 @@ impl RuleChoices {
             Base::Present => "poll-base-present",
             Base::Electorate => "poll-base-electorate",
         };
+        let purposes = ballots::PollPurpose::ALL
+            .into_iter()
+            .map(|p| {
+                let (quorum, threshold, base) = preset_fields(p);
+                let kind = if p == ballots::PollPurpose::UnionElection { "election" } else { "resolution" };
+                PurposeChoice {
+                    value: p.as_str(),
+                    name_key: p.key(),
+                    hint_key: format!("{}-hint", p.key()),
+                    quorum,
+                    threshold,
+                    base,
+                    kind,
+                }
+            })
+            .collect();
         RuleChoices {
+            purposes,
             quorum: ballots::QUORUM_CHOICES
                 .into_iter()
                 .map(|q| (q.map(|f| f.to_string()).unwrap_or_default(), quorum_key(q)))
@@ -397,10 +436,23 @@ async fn manage_list(
     manage_list_with(&st, &ctx, school, CreateForm::default(), String::new()).await
 }
 
+/// The form's quorum, threshold and base fields as a purpose preselects them.
+fn preset_fields(p: ballots::PollPurpose) -> (String, String, String) {
+    let r = p.default_rules();
+    (
+        r.quorum.map(|f| f.to_string()).unwrap_or_default(),
+        r.threshold.unwrap_or(ballots::Fraction::HALF).to_string(),
+        r.base.unwrap_or(ballots::Base::Valid).as_str().to_string(),
+    )
+}
+
 #[derive(Deserialize)]
 struct CreateForm {
     title: String,
     kind: String,
+    /// What the poll is for (`ballots::PollPurpose`); it preselects the rules below.
+    #[serde(default)]
+    purpose: String,
     #[serde(default)]
     candidates: String,
     #[serde(default)]
@@ -420,17 +472,21 @@ struct CreateForm {
 }
 
 impl Default for CreateForm {
+    /// A 教代会决议 with its rules: no default elects anyone with one vote.
     fn default() -> Self {
+        let purpose = ballots::PollPurpose::CongressResolution;
+        let (quorum, threshold, base) = preset_fields(purpose);
         CreateForm {
             title: String::new(),
             kind: "resolution".into(),
+            purpose: purpose.as_str().into(),
             candidates: String::new(),
             seats: String::new(),
             group: String::new(),
             uncontested: String::new(),
-            quorum: String::new(),
-            threshold: ballots::THRESHOLD_CHOICES[0].to_string(),
-            base: ballots::BASE_CHOICES[0].as_str().into(),
+            quorum,
+            threshold,
+            base,
         }
     }
 }
@@ -448,6 +504,18 @@ async fn manage_create(
             return manage_list_with(&st, &ctx, school, f, msg).await;
         }
     };
+    let Some(purpose) = ballots::PollPurpose::parse(&f.purpose) else {
+        let msg = ctx.tr.t("poll-err-purpose");
+        return manage_list_with(&st, &ctx, school, f, msg).await;
+    };
+    let kind_fits = match f.kind.as_str() {
+        "election" => purpose.fits(ballots::PollKind::Election),
+        _ => purpose.fits(ballots::PollKind::Resolution),
+    };
+    if !kind_fits {
+        let msg = ctx.tr.t1("poll-err-purpose-kind", "purpose", &ctx.tr.t(purpose.key()));
+        return manage_list_with(&st, &ctx, school, f, msg).await;
+    }
     let rules = match ballots::chosen_rules(&f.quorum, &f.threshold, &f.base) {
         Ok(r) => json!(r),
         Err(e) => {
@@ -488,16 +556,23 @@ async fn manage_create(
     } else {
         Some(jiaogong_store::members::active_ids_in_group(&st.store, &school.id, &f.group).await?)
     };
-    match create_poll(&st, &ctx, &school, poll, voters, f.uncontested.is_empty()).await {
+    let details = repo::PollDetails { purpose: Some(purpose.as_str().into()), ..Default::default() };
+    match create_poll_with(&st, &ctx, &school, poll, voters, f.uncontested.is_empty(), &details).await {
         Ok(id) => Ok(see_other(&format!("/s/{}/polls/{id}", school.code))),
         Err(AppError::BadInput { message, .. }) => manage_list_with(&st, &ctx, school, f, message).await,
         Err(e) => Err(e),
     }
 }
 
-/// A poll's counting rules in one plain sentence, e.g. "实到人数须不少于应到人数的三分之二；赞成票须多于
-/// 全体应到人数的三分之二方为通过。"
-pub(super) fn rules_text(ctx: &Ctx, poll: &Poll) -> String {
+/// The purpose a poll was created for (none for older polls and for rounds of selections).
+pub(super) async fn purpose_of(st: &AppState, poll: &Poll) -> AppResult<Option<ballots::PollPurpose>> {
+    Ok(repo::details(&st.store, &poll.id).await?.purpose.as_deref().and_then(ballots::PollPurpose::parse))
+}
+
+/// A poll's counting rules in plain sentences, e.g. "按工会选举的规则：实到人数须不少于应到人数的
+/// 三分之二，否则投票无效；候选人的赞成票须多于全体应到人数的二分之一方可当选。" A consultation
+/// says that it decides nothing.
+pub(super) fn rules_text(ctx: &Ctx, poll: &Poll, purpose: Option<ballots::PollPurpose>) -> String {
     let Ok(def) = serde_json::from_str::<ballots::Poll>(&poll.definition) else { return String::new() };
     let fraction = |f: ballots::Fraction| match (f.num(), f.den()) {
         (1, 2) => ctx.tr.t("poll-fraction-half"),
@@ -514,12 +589,15 @@ pub(super) fn rules_text(ctx: &Ctx, poll: &Poll) -> String {
         ballots::Base::Electorate => ctx.tr.t("poll-rule-base-electorate"),
     };
     let args = [("base", base), ("fraction", fraction(def.threshold()))];
-    match def.kind {
-        ballots::PollKind::Resolution => format!("{quorum}{}", ctx.tr.ta("poll-rule-threshold", &args)),
-        ballots::PollKind::Election => format!("{quorum}{}", ctx.tr.ta("poll-rule-threshold-election", &args)),
+    let decision = match (def.kind, purpose) {
+        (_, Some(p)) if !p.decides() => ctx.tr.t("poll-rule-report-only"),
+        (ballots::PollKind::Resolution, _) => ctx.tr.ta("poll-rule-threshold", &args),
+        (ballots::PollKind::Election, _) => ctx.tr.ta("poll-rule-threshold-election", &args),
         // Evaluations have no threshold (ballots.md).
-        ballots::PollKind::Evaluation => quorum,
-    }
+        (ballots::PollKind::Evaluation, _) => String::new(),
+    };
+    let lead = purpose.map(|p| ctx.tr.t1("poll-rule-purpose", "purpose", &ctx.tr.t(p.key()))).unwrap_or_default();
+    format!("{lead}{quorum}{decision}")
 }
 
 #[derive(Template)]
@@ -556,11 +634,17 @@ async fn turnout_of(st: &AppState, poll: &Poll) -> AppResult<Turnout> {
 }
 
 /// The result of a closed poll, recounted from its bulletin; nothing while it is open.
-async fn closed_result(st: &AppState, ctx: &Ctx, poll: &Poll) -> AppResult<Option<ResultView>> {
+async fn closed_result(
+    st: &AppState,
+    ctx: &Ctx,
+    poll: &Poll,
+    purpose: Option<ballots::PollPurpose>,
+) -> AppResult<Option<ResultView>> {
     if poll.status != "closed" {
         return Ok(None);
     }
-    Ok(Some(result_view(ctx, &json!(tally_of(st, poll).await?))))
+    let decides = purpose.is_none_or(|p| p.decides());
+    Ok(Some(result_view(ctx, &json!(tally_of(st, poll).await?), decides)))
 }
 
 async fn manage_page(
@@ -571,9 +655,10 @@ async fn manage_page(
 ) -> AppResult<Response> {
     let poll = repo::get(&st.store, &school.id, &id).await?;
     let t = turnout_of(&st, &poll).await?;
-    let result = closed_result(&st, &ctx, &poll).await?;
+    let purpose = purpose_of(&st, &poll).await?;
+    let result = closed_result(&st, &ctx, &poll, purpose).await?;
     let x = super::paper::extras(&st, &ctx, &poll).await?;
-    let rules = rules_text(&ctx, &poll);
+    let rules = rules_text(&ctx, &poll, purpose);
     let title = poll.title.clone();
     render(&ManagePage { c: Chrome::new(&ctx, "polls", title), school, poll, t, result, x, rules })
 }
