@@ -107,7 +107,9 @@ pub fn spec() -> Value {
                     "poll": {"type": "object", "description": "The poll as in the bulletin (ballots.md)"},
                     "voters": {"type": "array", "items": {"type": "string"}, "description": "Member ids; every active member when absent"},
                     "uncontested": {"type": "boolean"},
-                    "purpose": {"type": "string", "enum": ["union_election", "congress_resolution", "consultation"], "description": "工会选举 / 教代会决议 / 意见征集: a poll without rules takes the purpose's rules"}}},
+                    "purpose": {"type": "string", "enum": ["union_election", "congress_resolution", "consultation"], "description": "工会选举 / 教代会决议 / 意见征集: a poll without rules takes the purpose's rules"},
+                    "scrutineers": {"type": "array", "items": {"type": "string"}, "description": "监票人 named with the poll; none may be a candidate"},
+                    "counters": {"type": "array", "items": {"type": "string"}, "description": "计票人 named with the poll; none may be a candidate"}}},
                 "PollStatus": {"type": "object", "required": ["id", "status"], "properties": {"id": {"type": "string"}, "status": {"type": "string"}}},
                 "Payment": {"type": "object", "required": ["employee_no", "month", "amount"], "properties": {
                     "employee_no": {"type": "string"}, "month": {"type": "string", "example": "2026-09"}, "amount": {"type": "string", "example": "25.50"},

@@ -451,3 +451,80 @@ async fn claiming_a_counting_pass_is_audited_and_so_is_a_refused_claim_never_the
         .filter(|e| e.action.starts_with("poll.paper"))
         .all(|e| !e.detail.contains("yes") && !e.detail.contains("no")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scrutineer_or_counter_cannot_be_a_candidate_of_the_same_poll_on_either_path() {
+    let t = common::app().await;
+    let voters = staff(&t, 2).await;
+    let chair = t.as_role("chair").clone();
+    let id = create(
+        &t,
+        json!({"title": "选举工会委员", "kind": "election", "seats": 1, "candidates": ["张三", "李四"]}),
+        &voters,
+    )
+    .await;
+    let officials = |body: String| {
+        let t = &t;
+        let chair = chair.clone();
+        let id = id.clone();
+        async move { t.send(form(t, &format!("/s/a/polls/{id}/officials"), &chair, &body)).await }
+    };
+    // Naming a candidate as scrutineer, or (with a full-width space) as counter, is refused.
+    for body in [
+        format!("scrutineers={}&counters={}", enc("王监、李四"), enc("钱计")),
+        format!("scrutineers={}&counters={}", enc("王监"), enc("　张三")),
+    ] {
+        let r = officials(body).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = common::body_text(r).await;
+        assert!(text.contains("监票人、计票人不能是本次投票的候选人"), "{text}");
+    }
+    assert!(jiaogong_store::paper::officials(&t.store, &id).await.unwrap().is_empty(), "nothing written");
+    assert_eq!(
+        officials(format!("scrutineers={}&counters={}", enc("王监"), enc("钱计"))).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Adding a candidate who is named scrutineer: on the form and through the API.
+    let polls_before = jiaogong_store::polls::list(&t.store, &t.school_a).await.unwrap().len();
+    let body = format!(
+        "title={}&kind=election&purpose=union_election&seats=1&candidates={}&scrutineers={}&counters=&quorum=2%2F3&threshold=1%2F2&base=electorate",
+        enc("工会主席"),
+        enc("张三、王五、赵六"),
+        enc("王五")
+    );
+    let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = common::body_text(r).await;
+    assert!(text.contains("王五 是本次选举的候选人，不能同时担任监票人或计票人"), "{text}");
+    assert!(text.contains("value=\"王五\""), "what was typed is kept");
+    let poll = json!({"title": "工会主席", "kind": "election", "seats": 1, "candidates": ["张三", "王五"]});
+    let (s, v) = api(
+        &t,
+        "POST",
+        "/api/v1/schools/a/polls",
+        "chair",
+        Some(json!({"poll": poll, "counters": ["王五"], "uncontested": true})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["code"], "official_is_candidate", "{v}");
+    assert_eq!(
+        jiaogong_store::polls::list(&t.store, &t.school_a).await.unwrap().len(),
+        polls_before,
+        "nothing written"
+    );
+    // Officials who do not stand are kept with the poll.
+    let poll = json!({"title": "工会主席", "kind": "election", "seats": 1, "candidates": ["张三"]});
+    let (s, v) = api(
+        &t,
+        "POST",
+        "/api/v1/schools/a/polls",
+        "chair",
+        Some(json!({"poll": poll, "scrutineers": ["王五"], "uncontested": true})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let named = jiaogong_store::paper::officials(&t.store, v["id"].as_str().unwrap()).await.unwrap();
+    assert_eq!(named, vec![("scrutineer".to_string(), "王五".to_string())]);
+}

@@ -21,6 +21,7 @@ mod fraction;
 mod keys;
 pub mod limits;
 mod names;
+mod officials;
 pub mod paper;
 mod presets;
 mod published;
@@ -44,6 +45,7 @@ pub use evaluation::{EvaluationResult, GroupTally, SubjectDetail, SubjectResult}
 pub use fast::bulletin_from_stored;
 pub use fraction::{Fraction, FractionError};
 pub use presets::{chosen_rules, RuleChoiceError, BASE_CHOICES, QUORUM_CHOICES, THRESHOLD_CHOICES};
+pub use officials::officials_standing;
 pub use published::PublishedBallots;
 pub use purpose::PollPurpose;
 pub use resolution::ResolutionResult;

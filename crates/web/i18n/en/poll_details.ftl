@@ -12,3 +12,6 @@ poll-err-purpose-kind = “{ $purpose }” does not fit the chosen type: a union
 poll-rule-purpose = Purpose: { $purpose }. Rules used:
 poll-rule-report-only = A consultation only reports the counts; nothing is passed or elected.
 poll-report-only = Consultation: counts only, no decision
+officials-err-candidate = Scrutineers and counters cannot be candidates in this vote: { $names }. Please name other scrutineers or counters.
+poll-err-candidate-official = { $names } stands as a candidate in this election and cannot also be a scrutineer or counter. Please name other scrutineers or counters, or change the list of candidates.
+officials-not-candidates = Scrutineers and counters can be named now or later on the poll page; a candidate cannot be one.

@@ -12,3 +12,6 @@ poll-err-purpose-kind = “{ $purpose }”与所选类型不符：工会选举�
 poll-rule-purpose = 用途：{ $purpose }。本次规则：
 poll-rule-report-only = 意见征集只统计票数，不作通过或当选的决定。
 poll-report-only = 意见征集，只统计票数，不作决定
+officials-err-candidate = 监票人、计票人不能是本次投票的候选人：{ $names }。请另选监票人或计票人。
+poll-err-candidate-official = { $names } 是本次选举的候选人，不能同时担任监票人或计票人。请另选监票人、计票人，或修改候选人名单。
+officials-not-candidates = 监票人、计票人可以现在填写，也可以以后在投票页面填写；候选人不能担任监票人或计票人。

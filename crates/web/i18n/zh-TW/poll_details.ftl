@@ -12,3 +12,6 @@ poll-err-purpose-kind = 「{ $purpose }」與所選類型不符：工會選舉�
 poll-rule-purpose = 用途：{ $purpose }。本次規則：
 poll-rule-report-only = 意見徵集只統計票數，不作通過或當選的決定。
 poll-report-only = 意見徵集，只統計票數，不作決定
+officials-err-candidate = 監票人、計票人不能是本次投票的候選人：{ $names }。請另選監票人或計票人。
+poll-err-candidate-official = { $names } 是本次選舉的候選人，不能同時擔任監票人或計票人。請另選監票人、計票人，或修改候選人名單。
+officials-not-candidates = 監票人、計票人可以現在填寫，也可以以後在投票頁面填寫；候選人不能擔任監票人或計票人。

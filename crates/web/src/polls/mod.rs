@@ -179,6 +179,11 @@ struct CreateBody {
     /// the purpose's rules.
     #[serde(default)]
     purpose: Option<String>,
+    /// 监票人 and 计票人 named with the poll (names); none may be a candidate.
+    #[serde(default)]
+    scrutineers: Vec<String>,
+    #[serde(default)]
+    counters: Vec<String>,
 }
 
 /// Creates a draft poll; the electorate is the given members, or every active member.
@@ -193,11 +198,35 @@ pub(crate) async fn create_poll(
     voters: Option<Vec<String>>,
     contested: bool,
 ) -> AppResult<String> {
-    create_poll_with(st, ctx, school, poll, voters, contested, &repo::PollDetails::default()).await
+    create_poll_with(st, ctx, school, poll, voters, contested, &NewPoll::default()).await
 }
 
-/// [`create_poll`] with the poll's purpose, description and closing time, recorded in the same
-/// transaction.
+/// What a poll is created with besides its definition and electorate.
+#[derive(Debug, Default)]
+pub(crate) struct NewPoll {
+    /// Purpose, description, closing time.
+    pub details: repo::PollDetails,
+    /// 监票人 and 计票人 named with the poll; none of them may be a candidate.
+    pub scrutineers: Vec<String>,
+    pub counters: Vec<String>,
+}
+
+/// The message refusing officials who stand in the vote, if any do.
+pub(crate) fn officials_standing_error(
+    ctx: &Ctx,
+    def: &ballots::Poll,
+    scrutineers: &[String],
+    counters: &[String],
+    key: &str,
+) -> Option<AppError> {
+    let officials: Vec<String> = scrutineers.iter().chain(counters).cloned().collect();
+    let standing = ballots::officials_standing(&def.candidates, &officials);
+    (!standing.is_empty())
+        .then(|| AppError::bad("official_is_candidate", ctx.tr.t1(key, "names", &standing.join("、"))))
+}
+
+/// [`create_poll`] with the poll's purpose, description, closing time and officials, recorded in
+/// the same transaction.
 pub(crate) async fn create_poll_with(
     st: &AppState,
     ctx: &Ctx,
@@ -205,7 +234,7 @@ pub(crate) async fn create_poll_with(
     mut poll: Value,
     voters: Option<Vec<String>>,
     contested: bool,
-    details: &repo::PollDetails,
+    new: &NewPoll,
 ) -> AppResult<String> {
     let voters = match voters {
         Some(v) => v,
@@ -219,6 +248,10 @@ pub(crate) async fn create_poll_with(
         obj.insert("ballots_issued".into(), json!(0));
     }
     let def = check_definition(&poll)?;
+    if let Some(e) = officials_standing_error(ctx, &def, &new.scrutineers, &new.counters, "poll-err-candidate-official")
+    {
+        return Err(e);
+    }
     if contested && def.kind == ballots::PollKind::Election {
         let seats = def.seats.unwrap_or(0);
         let settings = jiaogong_store::congress_settings::get(&st.store, &school.id).await?;
@@ -240,8 +273,10 @@ pub(crate) async fn create_poll_with(
         obj.insert("electorate".into(), json!(stored));
     }
     repo::set_definition(&mut tx, &id, &poll.to_string()).await?;
-    repo::set_details(&mut tx, &id, details).await?;
-    let detail = match &details.purpose {
+    repo::set_details(&mut tx, &id, &new.details).await?;
+    jiaogong_store::paper::set_officials(&mut tx, &id, "scrutineer", &new.scrutineers).await?;
+    jiaogong_store::paper::set_officials(&mut tx, &id, "counter", &new.counters).await?;
+    let detail = match &new.details.purpose {
         Some(p) => format!("{} ({p})", def.title),
         None => def.title.clone(),
     };
@@ -264,6 +299,8 @@ async fn api_create(
     let b: CreateBody = serde_json::from_slice(&body)
         .map_err(|e| AppError::bad("bad_json", ctx.tr.t1("err-bad-json", "detail", &e.to_string())))?;
     let mut poll = b.poll;
+    let (scrutineers, counters) = (outcome::official_names(&b.scrutineers), outcome::official_names(&b.counters));
+    outcome::check_officials(&ctx, &scrutineers, &counters)?;
     let mut details = repo::PollDetails::default();
     if let Some(name) = &b.purpose {
         let purpose = ballots::PollPurpose::parse(name)
@@ -278,7 +315,8 @@ async fn api_create(
         }
         details.purpose = Some(purpose.as_str().to_string());
     }
-    let id = create_poll_with(&st, &ctx, &school, poll, b.voters, !b.uncontested, &details).await?;
+    let new = NewPoll { details, scrutineers, counters };
+    let id = create_poll_with(&st, &ctx, &school, poll, b.voters, !b.uncontested, &new).await?;
     let (electorate, _) = repo::turnout(&st.store, &id).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id, "status": "draft", "electorate": electorate}))).into_response())
 }

@@ -58,6 +58,27 @@ fn names(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// Names given as a list (the API), normalised as the form's are.
+pub(super) fn official_names(list: &[String]) -> Vec<String> {
+    list.iter().flat_map(|s| names(s)).collect()
+}
+
+/// Form field text into names.
+pub(super) fn official_names_text(s: &str) -> Vec<String> {
+    names(s)
+}
+
+/// At most 20 of each, each name at most 20 characters.
+pub(super) fn check_officials(ctx: &Ctx, scrutineers: &[String], counters: &[String]) -> AppResult<()> {
+    if scrutineers.len() > 20
+        || counters.len() > 20
+        || scrutineers.iter().chain(counters).any(|n| n.chars().count() > 20)
+    {
+        return Err(AppError::bad("officials", ctx.tr.t("officials-err")));
+    }
+    Ok(())
+}
+
 async fn set_officials(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -67,11 +88,11 @@ async fn set_officials(
 ) -> AppResult<Response> {
     let poll = polls::get(&st.store, &school.id, &id).await?;
     let (scrutineers, counters) = (names(&f.scrutineers), names(&f.counters));
-    if scrutineers.len() > 20
-        || counters.len() > 20
-        || scrutineers.iter().chain(&counters).any(|n| n.chars().count() > 20)
-    {
-        return Err(AppError::bad("officials", ctx.tr.t("officials-err")));
+    check_officials(&ctx, &scrutineers, &counters)?;
+    // A candidate of this vote cannot oversee or count it.
+    let def = definition(&poll)?;
+    if let Some(e) = super::officials_standing_error(&ctx, &def, &scrutineers, &counters, "officials-err-candidate") {
+        return Err(e);
     }
     let mut tx = st.store.begin().await?;
     repo::set_officials(&mut tx, &poll.id, "scrutineer", &scrutineers).await?;
@@ -183,8 +204,8 @@ async fn runoff(
     let voters = repo::electorate_ids(&st.store, &poll.id).await?;
     // The next round is held for the same purpose.
     let purpose = polls::details(&st.store, &poll.id).await?.purpose;
-    let details = polls::PollDetails { purpose, ..Default::default() };
-    let new_id = create_poll_with(&st, &ctx, &school, def, Some(voters), false, &details).await?;
+    let new = super::NewPoll { details: polls::PollDetails { purpose, ..Default::default() }, ..Default::default() };
+    let new_id = create_poll_with(&st, &ctx, &school, def, Some(voters), false, &new).await?;
     let session = polls::session_of(&st.store, &poll.id).await?;
     let mut tx = st.store.begin().await?;
     repo::set_runoff_of(&mut tx, &new_id, &poll.id).await?;

@@ -453,6 +453,11 @@ struct CreateForm {
     /// What the poll is for (`ballots::PollPurpose`); it preselects the rules below.
     #[serde(default)]
     purpose: String,
+    /// 监票人 and 计票人 named with the poll (optional; none may be a candidate).
+    #[serde(default)]
+    scrutineers: String,
+    #[serde(default)]
+    counters: String,
     #[serde(default)]
     candidates: String,
     #[serde(default)]
@@ -480,6 +485,8 @@ impl Default for CreateForm {
             title: String::new(),
             kind: "resolution".into(),
             purpose: purpose.as_str().into(),
+            scrutineers: String::new(),
+            counters: String::new(),
             candidates: String::new(),
             seats: String::new(),
             group: String::new(),
@@ -504,6 +511,12 @@ async fn manage_create(
             return manage_list_with(&st, &ctx, school, f, msg).await;
         }
     };
+    let scrutineers = super::outcome::official_names_text(&f.scrutineers);
+    let counters = super::outcome::official_names_text(&f.counters);
+    if let Err(e) = super::outcome::check_officials(&ctx, &scrutineers, &counters) {
+        let msg = e.message(&ctx.tr);
+        return manage_list_with(&st, &ctx, school, f, msg).await;
+    }
     let Some(purpose) = ballots::PollPurpose::parse(&f.purpose) else {
         let msg = ctx.tr.t("poll-err-purpose");
         return manage_list_with(&st, &ctx, school, f, msg).await;
@@ -556,8 +569,12 @@ async fn manage_create(
     } else {
         Some(jiaogong_store::members::active_ids_in_group(&st.store, &school.id, &f.group).await?)
     };
-    let details = repo::PollDetails { purpose: Some(purpose.as_str().into()), ..Default::default() };
-    match create_poll_with(&st, &ctx, &school, poll, voters, f.uncontested.is_empty(), &details).await {
+    let new = super::NewPoll {
+        details: repo::PollDetails { purpose: Some(purpose.as_str().into()), ..Default::default() },
+        scrutineers,
+        counters,
+    };
+    match create_poll_with(&st, &ctx, &school, poll, voters, f.uncontested.is_empty(), &new).await {
         Ok(id) => Ok(see_other(&format!("/s/{}/polls/{id}", school.code))),
         Err(AppError::BadInput { message, .. }) => manage_list_with(&st, &ctx, school, f, message).await,
         Err(e) => Err(e),
