@@ -29,6 +29,8 @@ mod members;
 mod openapi;
 pub mod pages;
 mod polls;
+/// Closing polls whose closing time has come (the server's tick, and tests).
+pub use polls::{close_due_polls, spawn_closer};
 pub mod proposals;
 mod selections;
 pub mod server;

@@ -108,6 +108,8 @@ pub fn spec() -> Value {
                     "voters": {"type": "array", "items": {"type": "string"}, "description": "Member ids; every active member when absent"},
                     "uncontested": {"type": "boolean"},
                     "purpose": {"type": "string", "enum": ["union_election", "congress_resolution", "consultation"], "description": "工会选举 / 教代会决议 / 意见征集: a poll without rules takes the purpose's rules"},
+                    "description": {"type": "string", "description": "Plain text shown above the ballot, at most 2000 characters"},
+                    "closes_at": {"type": "string", "example": "2026-12-05T18:00", "description": "Beijing time; the poll closes by itself then (once, on any number of servers)"},
                     "scrutineers": {"type": "array", "items": {"type": "string"}, "description": "监票人 named with the poll; none may be a candidate"},
                     "counters": {"type": "array", "items": {"type": "string"}, "description": "计票人 named with the poll; none may be a candidate"}}},
                 "PollStatus": {"type": "object", "required": ["id", "status"], "properties": {"id": {"type": "string"}, "status": {"type": "string"}}},

@@ -374,3 +374,88 @@ async fn api_poll_with_a_purpose_and_no_rules_takes_the_purposes_rules() {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{purpose} {kind}: {v}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_with_a_closing_time_shows_it_and_closes_once_when_due() {
+    let t = common::app().await;
+    let chair = t.as_role("chair").clone();
+    let base = "kind=resolution&purpose=congress_resolution&quorum=2%2F3&threshold=1%2F2&base=electorate";
+    // A closing time that is not a time, or already past, is refused with how to fix it.
+    for (closes, message) in [("tomorrow", "截止时间格式不正确"), ("2020-01-01T08:00", "截止时间必须晚于现在")]
+    {
+        let body = format!("title={}&{base}&closes_at={}", enc("食堂方案"), enc(closes));
+        let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(common::body_text(r).await.contains(message), "{closes}");
+    }
+    let body = format!(
+        "title={}&{base}&closes_at={}&description={}",
+        enc("食堂方案"),
+        enc("2099-06-30T17:30"),
+        enc("方案全文见附件。\n<script>alert(1)</script>")
+    );
+    let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let d = jiaogong_store::polls::details(&t.store, &id).await.unwrap();
+    assert_eq!(d.closes_at, Some(4_086_495_000_000), "2099-06-30 17:30 Beijing time");
+    let r = t.send(t.req("GET", &format!("/polls/{id}"), Some(t.as_role("member")), Body::empty(), None)).await;
+    let page = common::body_text(r).await;
+    assert!(page.contains("截止时间：2099-06-30 17:30（到时自动结束投票）"), "{page}");
+    let shown = page.split("id=\"poll-description\">").nth(1).unwrap_or_default();
+    assert!(shown.starts_with("方案全文见附件。") && !page.contains("<script>alert"), "{shown}");
+
+    call(&t, "POST", &format!("/api/v1/polls/{id}/open"), "chair", json!({})).await;
+    let (s, _) = call(&t, "POST", &format!("/api/v1/polls/{id}/ballots"), "member", json!({"choice": "yes"})).await;
+    assert_eq!(s, StatusCode::CREATED);
+    // Not due: the servers' ticks close nothing.
+    let config = || std::sync::Arc::new(jiaogong_web::WebConfig::with_public_url("http://localhost"));
+    let one = jiaogong_web::AppState { store: t.store.clone(), config: config() };
+    let two = jiaogong_web::AppState { store: t.store.clone(), config: config() };
+    assert_eq!(jiaogong_web::close_due_polls(&one).await.unwrap(), 0);
+    // The time comes: two servers' ticks at once close it once, with one audit row.
+    let mut tx = t.store.begin().await.unwrap();
+    let past = jiaogong_store::polls::PollDetails { closes_at: Some(jiaogong_store::now_ms() - 1000), ..d };
+    jiaogong_store::polls::set_details(&mut tx, &id, &past).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let (a, b) = tokio::join!(jiaogong_web::close_due_polls(&one), jiaogong_web::close_due_polls(&two));
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    assert_eq!(jiaogong_web::close_due_polls(&one).await.unwrap(), 0);
+    let audit = jiaogong_store::audit::recent(&t.store, &t.school_a, 200).await.unwrap();
+    let closes: Vec<_> = audit.iter().filter(|e| e.action == "poll.closed" && e.target == id).collect();
+    assert_eq!(closes.len(), 1);
+    assert_eq!(closes[0].actor, "system");
+    let (s, result) = call(&t, "GET", &format!("/api/v1/polls/{id}/result"), "member", json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{result}");
+    assert_eq!(result["yes"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_past_its_closing_time_is_closed_when_its_page_is_read_before_any_tick() {
+    let t = common::app().await;
+    let body = json!({"poll": {"title": "食堂意见", "kind": "resolution"}, "purpose": "consultation", "closes_at": "2099-01-01T00:00"});
+    let (s, v) = call(&t, "POST", "/api/v1/schools/a/polls", "chair", body).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    call(&t, "POST", &format!("/api/v1/polls/{id}/open"), "chair", json!({})).await;
+    let mut tx = t.store.begin().await.unwrap();
+    let mut d = jiaogong_store::polls::details(&t.store, &id).await.unwrap();
+    d.closes_at = Some(jiaogong_store::now_ms() - 1000);
+    jiaogong_store::polls::set_details(&mut tx, &id, &d).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    // A late ballot is refused, and reading the page closes the poll.
+    let (s, v) = call(&t, "POST", &format!("/api/v1/polls/{id}/ballots"), "member", json!({"choice": "yes"})).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("poll_not_open")));
+    let r = t.send(t.req("GET", &format!("/polls/{id}"), Some(t.as_role("member")), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(jiaogong_store::polls::by_id(&t.store, &id).await.unwrap().status, "closed");
+    let (s, v) = call(
+        &t,
+        "POST",
+        "/api/v1/schools/a/polls",
+        "chair",
+        json!({"poll": {"title": "x", "kind": "resolution"}, "closes_at": "2001-01-01T00:00"}),
+    )
+    .await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_closes_at")));
+}

@@ -12,6 +12,7 @@
 //! `fraction.rs`, the 1-based ballot numbers of messages in `error.rs`.
 
 mod bulletin;
+mod closing;
 mod election;
 mod error;
 mod evaluation;
@@ -39,13 +40,14 @@ use serde::{Serialize, Serializer};
 pub use bulletin::{
     normalize_name, Ballot, Base, Bulletin, Choice, Grade, Group, Name, Poll, PollKind, Rules, BULLETIN_FORMAT,
 };
+pub use closing::{is_due, parse_closing_time, ClosingTimeError};
 pub use election::{approvals, ElectionResult, Runoff, RunoffReason, TallyEntry};
 pub use error::{BulletinError, BulletinErrorKind};
 pub use evaluation::{EvaluationResult, GroupTally, SubjectDetail, SubjectResult};
 pub use fast::bulletin_from_stored;
 pub use fraction::{Fraction, FractionError};
-pub use presets::{chosen_rules, RuleChoiceError, BASE_CHOICES, QUORUM_CHOICES, THRESHOLD_CHOICES};
 pub use officials::officials_standing;
+pub use presets::{chosen_rules, RuleChoiceError, BASE_CHOICES, QUORUM_CHOICES, THRESHOLD_CHOICES};
 pub use published::PublishedBallots;
 pub use purpose::PollPurpose;
 pub use resolution::ResolutionResult;

@@ -34,3 +34,27 @@ pub async fn details(store: &Store, poll_id: &str) -> Result<PollDetails> {
         .await?;
     Ok(d.unwrap_or_default())
 }
+
+/// (school id, poll id) of the open polls whose closing time has come by `now_ms`.
+pub async fn due_polls(store: &Store, now_ms: i64) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT school_id, id FROM polls WHERE status = 'open' AND closes_at IS NOT NULL AND closes_at <= $1 ORDER BY closes_at",
+    )
+    .bind(now_ms)
+    .fetch_all(&store.read)
+    .await?)
+}
+
+/// Closes the poll if it is still open and its closing time has come: one conditional UPDATE, so
+/// of several app servers (or ticks) racing to close it exactly one sees `true` and goes on to
+/// write the close's audit row in the same transaction; the others see `false` and do nothing.
+pub async fn close_if_due(tx: &mut Tx, poll_id: &str, now_ms: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE polls SET status = 'closed', closed_at = $1 WHERE id = $2 AND status = 'open' AND closes_at IS NOT NULL AND closes_at <= $1",
+    )
+    .bind(now_ms)
+    .bind(poll_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}

@@ -179,6 +179,12 @@ struct CreateBody {
     /// the purpose's rules.
     #[serde(default)]
     purpose: Option<String>,
+    /// Plain text shown above the ballot.
+    #[serde(default)]
+    description: String,
+    /// When the poll closes by itself: "2026-12-05T18:00" (Beijing time).
+    #[serde(default)]
+    closes_at: String,
     /// 监票人 and 计票人 named with the poll (names); none may be a candidate.
     #[serde(default)]
     scrutineers: Vec<String>,
@@ -200,6 +206,9 @@ pub(crate) async fn create_poll(
 ) -> AppResult<String> {
     create_poll_with(st, ctx, school, poll, voters, contested, &NewPoll::default()).await
 }
+
+/// The longest description a poll may have (characters).
+pub(crate) const MAX_DESCRIPTION: usize = 2000;
 
 /// What a poll is created with besides its definition and electorate.
 #[derive(Debug, Default)]
@@ -301,7 +310,12 @@ async fn api_create(
     let mut poll = b.poll;
     let (scrutineers, counters) = (outcome::official_names(&b.scrutineers), outcome::official_names(&b.counters));
     outcome::check_officials(&ctx, &scrutineers, &counters)?;
-    let mut details = repo::PollDetails::default();
+    let description = jiaogong_domain::text::optional_text(&b.description, MAX_DESCRIPTION)
+        .map_err(|e| AppError::bad("invalid_description", ctx.name_error(&e, "poll-err-description")))?
+        .unwrap_or_default();
+    let closes_at = ballots::parse_closing_time(&b.closes_at, jiaogong_store::now_ms())
+        .map_err(|e| AppError::bad("invalid_closes_at", ctx.tr.t(e.key())))?;
+    let mut details = repo::PollDetails { purpose: None, description, closes_at };
     if let Some(name) = &b.purpose {
         let purpose = ballots::PollPurpose::parse(name)
             .ok_or_else(|| AppError::bad("invalid_purpose", ctx.tr.t("poll-err-purpose")))?;
@@ -329,38 +343,26 @@ pub(crate) async fn transition(
     from: &str,
     to: &str,
 ) -> AppResult<()> {
+    if to == "closed" && from == "open" {
+        return match close(st, school, poll, &ctx.actor(), None).await? {
+            Closing::Closed => Ok(()),
+            Closing::StateChanged => {
+                Err(AppError::Conflict { code: "poll_state", message: ctx.tr.t("poll-wrong-state") })
+            }
+            Closing::PaperDisagree(n) => Err(AppError::Conflict {
+                code: "paper_disagree",
+                message: ctx.tr.t1("paper-err-disagree", "count", &n),
+            }),
+        };
+    }
     if to == "open" {
         if let Some(message) = crate::congress::may_open(st, ctx, school, &poll.id).await? {
             return Err(AppError::Conflict { code: "no_quorum", message });
         }
     }
-    let session_present = if to == "closed" { crate::congress::present_for(st, school, &poll.id).await? } else { None };
     let mut tx = st.store.begin().await?;
     if !repo::set_status(&mut tx, &school.id, &poll.id, from, to).await? {
         return Err(AppError::Conflict { code: "poll_state", message: ctx.tr.t("poll-wrong-state") });
-    }
-    if to == "closed" {
-        // Paper ballots enter the box only when both counters' entries agree.
-        let paper = match paper::agreed_paper_ballots(&mut tx, &poll.id).await? {
-            Ok(p) => p,
-            Err(n) => {
-                return Err(AppError::Conflict {
-                    code: "paper_disagree",
-                    message: ctx.tr.t1("paper-err-disagree", "count", &n.to_string()),
-                })
-            }
-        };
-        let rows: Vec<(String, String)> = paper.into_iter().map(|(sheet, v)| (sheet, v.to_string())).collect();
-        repo::add_paper_ballots(&mut tx, &st.store.crypto, &poll.id, &rows).await?;
-        // Ballots issued: one per member marked as voted, online or handed a paper sheet. 实到: at
-        // a session the delegates signed in; online, the same as the ballots issued.
-        let (_, voted) = repo::turnout(&st.store, &poll.id).await?;
-        let mut def: Value = serde_json::from_str(&poll.definition).map_err(|e| AppError::Internal(e.to_string()))?;
-        if let Some(obj) = def.as_object_mut() {
-            obj.insert("present".into(), json!(session_present.unwrap_or(voted)));
-            obj.insert("ballots_issued".into(), json!(voted));
-        }
-        repo::set_definition(&mut tx, &poll.id, &def.to_string()).await?;
     }
     audit::append(
         &mut tx,
@@ -370,6 +372,108 @@ pub(crate) async fn transition(
     .await?;
     jiaogong_store::commit(tx).await?;
     Ok(())
+}
+
+/// How closing a poll ended.
+pub(crate) enum Closing {
+    Closed,
+    /// Not open (any more), or (closing when due) not due: someone else closed it.
+    StateChanged,
+    /// The two counters' paper entries differ in this many places: nothing was written.
+    PaperDisagree(String),
+}
+
+/// Closes an open poll: by hand (`due_at` None), or because its closing time has come by
+/// `due_at`, in which case the status changes only if the poll is still open and due (one
+/// conditional UPDATE: of two app servers closing it at once, one closes it and writes the one
+/// audit row, the other finds it closed). The paper ballots both counters agree on enter the
+/// box, and 实到 and the ballots issued are recorded in the definition, in the same transaction.
+pub(crate) async fn close(
+    st: &AppState,
+    school: &School,
+    poll: &Poll,
+    actor: &str,
+    due_at: Option<i64>,
+) -> AppResult<Closing> {
+    let session_present = crate::congress::present_for(st, school, &poll.id).await?;
+    let mut tx = st.store.begin().await?;
+    let changed = match due_at {
+        None => repo::set_status(&mut tx, &school.id, &poll.id, "open", "closed").await?,
+        Some(now) => repo::close_if_due(&mut tx, &poll.id, now).await?,
+    };
+    if !changed {
+        return Ok(Closing::StateChanged);
+    }
+    // Paper ballots enter the box only when both counters' entries agree.
+    let paper = match paper::agreed_paper_ballots(&mut tx, &poll.id).await? {
+        Ok(p) => p,
+        Err(n) => return Ok(Closing::PaperDisagree(n.to_string())),
+    };
+    let rows: Vec<(String, String)> = paper.into_iter().map(|(sheet, v)| (sheet, v.to_string())).collect();
+    repo::add_paper_ballots(&mut tx, &st.store.crypto, &poll.id, &rows).await?;
+    // Ballots issued: one per member marked as voted, online or handed a paper sheet. 实到: at
+    // a session the delegates signed in; online, the same as the ballots issued.
+    let (_, voted) = repo::turnout(&st.store, &poll.id).await?;
+    let mut def: Value = serde_json::from_str(&poll.definition).map_err(|e| AppError::Internal(e.to_string()))?;
+    if let Some(obj) = def.as_object_mut() {
+        obj.insert("present".into(), json!(session_present.unwrap_or(voted)));
+        obj.insert("ballots_issued".into(), json!(voted));
+    }
+    repo::set_definition(&mut tx, &poll.id, &def.to_string()).await?;
+    let mut event = Event::new(Some(&school.id), actor, "poll.closed", &poll.id);
+    if due_at.is_some() {
+        event = event.detail("closes_at");
+    }
+    audit::append(&mut tx, &st.store.crypto, &event).await?;
+    jiaogong_store::commit(tx).await?;
+    Ok(Closing::Closed)
+}
+
+/// The actor of closes made by the server itself when a poll's closing time has come.
+pub const SYSTEM_ACTOR: &str = "system";
+
+/// Closes every open poll whose closing time has come; returns how many this call closed. Safe
+/// to run on every app server at once (see [`close`]). A poll whose paper entries disagree
+/// stays open (it takes no more ballots, the ballot writer checks the closing time) until the
+/// counters agree and the committee closes it.
+pub async fn close_due_polls(st: &AppState) -> AppResult<usize> {
+    let now = jiaogong_store::now_ms();
+    let mut closed = 0;
+    for (school_id, id) in repo::due_polls(&st.store, now).await? {
+        let school = tenancy::school(&st.store, &school_id).await?;
+        let poll = repo::get(&st.store, &school_id, &id).await?;
+        if let Closing::Closed = close(st, &school, &poll, SYSTEM_ACTOR, Some(now)).await? {
+            closed += 1;
+        }
+    }
+    Ok(closed)
+}
+
+/// The poll, closed first if its closing time has come (a page read does not wait for the
+/// server's tick).
+pub(crate) async fn closed_if_due(st: &AppState, school: &School, poll: Poll) -> AppResult<Poll> {
+    if poll.status != "open" {
+        return Ok(poll);
+    }
+    let now = jiaogong_store::now_ms();
+    if !ballots::is_due(repo::details(&st.store, &poll.id).await?.closes_at, now) {
+        return Ok(poll);
+    }
+    close(st, school, &poll, SYSTEM_ACTOR, Some(now)).await?;
+    Ok(repo::get(&st.store, &school.id, &poll.id).await?)
+}
+
+/// Runs [`close_due_polls`] every `every` until the process ends (started by `jiaogong serve`).
+pub fn spawn_closer(st: AppState, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = close_due_polls(&st).await {
+                tracing::warn!("closing polls whose time has come: {e:?}");
+            }
+        }
+    })
 }
 
 async fn api_open(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Value>> {
@@ -459,7 +563,8 @@ async fn api_turnout(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String
 }
 
 async fn api_result(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    let (_, poll) = scoped(&st, &ctx, &id).await?;
+    let (school, poll) = scoped(&st, &ctx, &id).await?;
+    let poll = closed_if_due(&st, &school, poll).await?;
     if poll.status != "closed" {
         return Ok((
             StatusCode::FORBIDDEN,
@@ -471,7 +576,8 @@ async fn api_result(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
 }
 
 async fn api_bulletin(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    let (_, poll) = scoped(&st, &ctx, &id).await?;
+    let (school, poll) = scoped(&st, &ctx, &id).await?;
+    let poll = closed_if_due(&st, &school, poll).await?;
     if poll.status != "closed" {
         return Ok((
             StatusCode::FORBIDDEN,

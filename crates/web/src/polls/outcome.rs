@@ -133,6 +133,7 @@ async fn result_sheet(
     Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let poll = polls::get(&st.store, &school.id, &id).await?;
+    let poll = super::closed_if_due(&st, &school, poll).await?;
     let Some(result) = result_json(&st, &poll).await? else {
         return Err(AppError::Conflict { code: "results_hidden", message: ctx.tr.t("poll-results-hidden") });
     };

@@ -179,6 +179,7 @@ struct VotePage {
     error: String,
     result: Option<ResultView>,
     rules: String,
+    about: About,
     /// The form's fields as sent, so a ballot refused by the server is shown as it was filled.
     chosen: Vec<(String, String)>,
 }
@@ -222,6 +223,7 @@ async fn vote_page_with(
     let title = poll.title.clone();
     let v = vote_view(&poll);
     let rules = rules_text(ctx, &poll, purpose);
+    let about = about_of(st, &poll).await?;
     let mut r = render(&VotePage {
         c: Chrome::new(ctx, "polls", title),
         poll,
@@ -231,6 +233,7 @@ async fn vote_page_with(
         error: error.clone(),
         result,
         rules,
+        about,
         chosen,
     })?;
     if !error.is_empty() {
@@ -240,7 +243,8 @@ async fn vote_page_with(
 }
 
 async fn vote_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    let (_, poll) = scoped(&st, &ctx, &id).await?;
+    let (school, poll) = scoped(&st, &ctx, &id).await?;
+    let poll = super::closed_if_due(&st, &school, poll).await?;
     // A leader evaluation has its own phone page (one tap per grade, the rater group set by the server).
     if poll.kind == "evaluation" {
         if let Some(ev) = jiaogong_store::evaluations::of_poll(&st.store, &poll.id).await? {
@@ -453,6 +457,12 @@ struct CreateForm {
     /// What the poll is for (`ballots::PollPurpose`); it preselects the rules below.
     #[serde(default)]
     purpose: String,
+    /// Plain text shown above the ballot (optional).
+    #[serde(default)]
+    description: String,
+    /// When the poll closes by itself (`datetime-local`, Beijing time; optional).
+    #[serde(default)]
+    closes_at: String,
     /// 监票人 and 计票人 named with the poll (optional; none may be a candidate).
     #[serde(default)]
     scrutineers: String,
@@ -485,6 +495,8 @@ impl Default for CreateForm {
             title: String::new(),
             kind: "resolution".into(),
             purpose: purpose.as_str().into(),
+            description: String::new(),
+            closes_at: String::new(),
             scrutineers: String::new(),
             counters: String::new(),
             candidates: String::new(),
@@ -508,6 +520,20 @@ async fn manage_create(
         Ok(t) => t,
         Err(e) => {
             let msg = ctx.name_error(&e, "poll-title-required");
+            return manage_list_with(&st, &ctx, school, f, msg).await;
+        }
+    };
+    let description = match jiaogong_domain::text::optional_text(&f.description, super::MAX_DESCRIPTION) {
+        Ok(d) => d.unwrap_or_default(),
+        Err(e) => {
+            let msg = ctx.name_error(&e, "poll-err-description");
+            return manage_list_with(&st, &ctx, school, f, msg).await;
+        }
+    };
+    let closes_at = match ballots::parse_closing_time(&f.closes_at, jiaogong_store::now_ms()) {
+        Ok(t) => t,
+        Err(e) => {
+            let msg = ctx.tr.t(e.key());
             return manage_list_with(&st, &ctx, school, f, msg).await;
         }
     };
@@ -570,7 +596,7 @@ async fn manage_create(
         Some(jiaogong_store::members::active_ids_in_group(&st.store, &school.id, &f.group).await?)
     };
     let new = super::NewPoll {
-        details: repo::PollDetails { purpose: Some(purpose.as_str().into()), ..Default::default() },
+        details: repo::PollDetails { purpose: Some(purpose.as_str().into()), description, closes_at },
         scrutineers,
         counters,
     };
@@ -579,6 +605,21 @@ async fn manage_create(
         Err(AppError::BadInput { message, .. }) => manage_list_with(&st, &ctx, school, f, message).await,
         Err(e) => Err(e),
     }
+}
+
+/// A poll's description and closing time as its pages show them.
+pub(super) struct About {
+    pub description: String,
+    /// "2026-12-05 18:00" (Beijing time), or empty.
+    pub closes_at: String,
+}
+
+pub(super) async fn about_of(st: &AppState, poll: &Poll) -> AppResult<About> {
+    let d = repo::details(&st.store, &poll.id).await?;
+    Ok(About {
+        description: d.description,
+        closes_at: d.closes_at.map(|ms| crate::pages::instant(&ms)).unwrap_or_default(),
+    })
 }
 
 /// The purpose a poll was created for (none for older polls and for rounds of selections).
@@ -627,6 +668,7 @@ struct ManagePage {
     result: Option<ResultView>,
     x: super::paper::Extras,
     rules: String,
+    about: About,
 }
 
 #[derive(Template)]
@@ -671,13 +713,15 @@ async fn manage_page(
     Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let poll = repo::get(&st.store, &school.id, &id).await?;
+    let poll = super::closed_if_due(&st, &school, poll).await?;
     let t = turnout_of(&st, &poll).await?;
     let purpose = purpose_of(&st, &poll).await?;
     let result = closed_result(&st, &ctx, &poll, purpose).await?;
     let x = super::paper::extras(&st, &ctx, &poll).await?;
     let rules = rules_text(&ctx, &poll, purpose);
+    let about = about_of(&st, &poll).await?;
     let title = poll.title.clone();
-    render(&ManagePage { c: Chrome::new(&ctx, "polls", title), school, poll, t, result, x, rules })
+    render(&ManagePage { c: Chrome::new(&ctx, "polls", title), school, poll, t, result, x, rules, about })
 }
 
 async fn turnout_fragment(
