@@ -66,7 +66,7 @@ pub fn spec() -> Value {
             "/api/v1/schools": {"get": op("listSchools", "schools", "Schools the caller may see", &[], None, "200", obj())},
             "/api/v1/schools/{school}/groups": {"get": op("listGroups", "schools", "Union groups of a school", &["school"], None, "200", obj())},
             "/api/v1/schools/{school}/members": {
-                "get": op("listMembers", "members", "Roster page (masked sensitive fields)", &["school", "q:query", "group:query", "status:query", "post:query", "page:query"], None, "200", obj()),
+                "get": op("listMembers", "members", "Roster page (masked sensitive fields); pages are numbered from 1 (absent: 1); the reply has total, pages, per_page and next (null on the last page)", &["school", "q:query", "group:query", "status:query", "post:query", "page:query"], None, "200", obj()),
                 "post": op("createMember", "members", "Create a member", &["school"], Some(member_body.clone()), "201", obj())
             },
             "/api/v1/schools/{school}/members/import": {"post": op("importMembers", "members", "Roster import from .xlsx (dry run by default)", &["school", "dry_run:query", "all_or_nothing:query"],
