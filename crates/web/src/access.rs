@@ -97,6 +97,7 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/s/{school}/proposals/mine", Allow::Roles(SCHOOL_PEOPLE)),
     ("GET", "/s/{school}/proposals/new", Allow::Roles(SCHOOL_PEOPLE)),
     ("GET", "/s/{school}/proposals/review", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("GET", "/s/{school}/proposals/overdue", Allow::Roles(PROPOSAL_COMMITTEE)),
     ("POST", "/s/{school}/proposals/settings", Allow::Roles(PROPOSAL_COMMITTEE)),
     ("POST", "/s/{school}/proposals/window", Allow::Roles(PROPOSAL_COMMITTEE)),
     ("GET", "/s/{school}/proposals/report", Allow::Roles(PROPOSAL_COMMITTEE)),
