@@ -528,3 +528,70 @@ async fn a_scrutineer_or_counter_cannot_be_a_candidate_of_the_same_poll_on_eithe
     let named = jiaogong_store::paper::officials(&t.store, v["id"].as_str().unwrap()).await.unwrap();
     assert_eq!(named, vec![("scrutineer".to_string(), "王五".to_string())]);
 }
+
+/// A multipart upload of one file to `uri` by `who`, with the CSRF token.
+async fn upload(
+    t: &common::TestApp,
+    uri: &str,
+    who: &(String, String),
+    name: &str,
+    bytes: &[u8],
+) -> (StatusCode, String) {
+    let boundary = "JgBoundary";
+    let (token, csrf) = who.clone();
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n").as_bytes(),
+    );
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("cookie", format!("jg_session={token}"))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    let r = t.send(req).await;
+    let status = r.status();
+    (status, common::body_text(r).await)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_attachment_is_checked_by_content_audited_and_downloaded_by_its_voters_only() {
+    let t = common::app().await;
+    let voters = staff(&t, 2).await;
+    let id = create(&t, json!({"title": "绩效方案表决", "kind": "resolution"}), &voters).await;
+    let chair = t.as_role("chair").clone();
+    let uri = format!("/s/a/polls/{id}/attachments");
+    // An HTML page named .pdf is refused, with what to do.
+    let (s, text) = upload(&t, &uri, &chair, "方案.pdf", b"<html><script>alert(1)</script>").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("只能上传 PDF"), "{text}");
+    // A member cannot attach.
+    let (s, _) = upload(&t, &uri, t.as_role("member"), "a.pdf", b"%PDF-1.4 x").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = upload(&t, &uri, &chair, "绩效方案.pdf", b"%PDF-1.4 the draft").await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let files = jiaogong_store::polls::attachments(&t.store, &id).await.unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!((files[0].file_name.as_str(), files[0].content_type.as_str()), ("绩效方案.pdf", "application/pdf"));
+    let audit = jiaogong_store::audit::recent(&t.store, &t.school_a, 50).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "poll.attachment" && e.target == id && e.detail.contains("绩效方案.pdf")));
+    // The vote page lists it and a member of the school downloads it.
+    let (_, page) = page(&t, &format!("/polls/{id}"), t.as_role("member")).await;
+    let link = format!("/polls/{id}/attachments/{}", files[0].id);
+    assert!(page.contains(&link) && page.contains("绩效方案.pdf"), "{page}");
+    let r = t.send(t.req("GET", &link, Some(t.as_role("member")), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    assert_eq!(common::body_text(r).await, "%PDF-1.4 the draft");
+    // Another school sees nothing.
+    let r = t.send(t.req("GET", &link, Some(&t.chair_b), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

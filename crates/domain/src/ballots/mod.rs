@@ -11,6 +11,7 @@
 //! `evaluation.rs`, strictness of parsing in `bulletin.rs` and `validate.rs`, fractions in
 //! `fraction.rs`, the 1-based ballot numbers of messages in `error.rs`.
 
+mod attachment;
 mod bulletin;
 mod closing;
 mod election;
@@ -37,6 +38,9 @@ mod tests;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+pub use attachment::{
+    attachment_kind, attachment_name, AttachmentError, AttachmentKind, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
+};
 pub use bulletin::{
     normalize_name, Ballot, Base, Bulletin, Choice, Grade, Group, Name, Poll, PollKind, Rules, BULLETIN_FORMAT,
 };

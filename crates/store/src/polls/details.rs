@@ -58,3 +58,71 @@ pub async fn close_if_due(tx: &mut Tx, poll_id: &str, now_ms: i64) -> Result<boo
     .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// A file attached to a poll, as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Attachment {
+    pub id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// Attaches a file (already checked by the caller) to a poll; returns its id.
+pub async fn add_attachment(
+    tx: &mut Tx,
+    poll_id: &str,
+    file_name: &str,
+    content_type: &str,
+    bytes: &[u8],
+    actor: &str,
+) -> Result<String> {
+    use base64::Engine;
+    let id = crate::new_id();
+    sqlx::query(
+        "INSERT INTO poll_attachments (id, poll_id, file_name, content_type, size, data, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(poll_id)
+    .bind(file_name)
+    .bind(content_type)
+    .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
+    .bind(base64::engine::general_purpose::STANDARD.encode(bytes))
+    .bind(actor)
+    .bind(crate::now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// The attachments of a poll, oldest first.
+pub async fn attachments(store: &Store, poll_id: &str) -> Result<Vec<Attachment>> {
+    Ok(sqlx::query_as(
+        "SELECT id, file_name, content_type, size FROM poll_attachments WHERE poll_id = $1 ORDER BY created_at, id",
+    )
+    .bind(poll_id)
+    .fetch_all(&store.read)
+    .await?)
+}
+
+/// One attachment of a poll with its bytes.
+pub async fn attachment(store: &Store, poll_id: &str, id: &str) -> Result<(Attachment, Vec<u8>)> {
+    use base64::Engine;
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        a: Attachment,
+        data: String,
+    }
+    let row: Row = sqlx::query_as(
+        "SELECT id, file_name, content_type, size, data FROM poll_attachments WHERE poll_id = $1 AND id = $2",
+    )
+    .bind(poll_id)
+    .bind(id)
+    .fetch_optional(&store.read)
+    .await?
+    .ok_or(crate::StoreError::NotFound)?;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(row.data).map_err(|_| crate::StoreError::NotFound)?;
+    Ok((row.a, bytes))
+}

@@ -21,7 +21,9 @@ use crate::{new_id, new_secret, now_ms, Result, Store, StoreError, Tx};
 mod details;
 mod packed;
 pub mod sealed;
-pub use details::{close_if_due, details, due_polls, set_details, PollDetails};
+pub use details::{
+    add_attachment, attachment, attachments, close_if_due, details, due_polls, set_details, Attachment, PollDetails,
+};
 pub use packed::{ballots_packed, ballots_packed_on, PackedBallots, PackedReader, PACKED_CHUNK};
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]

@@ -21,6 +21,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::{AppState, Routes};
 
+mod attachments;
 mod outcome;
 mod pages;
 mod paper;
@@ -36,7 +37,7 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/api/v1/polls/{id}/close", post(api_close))
         .add("GET", "/api/v1/polls/{id}/result", get(api_result))
         .add("GET", "/api/v1/polls/{id}/bulletin", get(api_bulletin));
-    outcome::routes(paper::routes(pages::routes(r)))
+    attachments::routes(outcome::routes(paper::routes(pages::routes(r))))
 }
 
 /// Who manages polls.

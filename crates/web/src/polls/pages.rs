@@ -612,6 +612,7 @@ pub(super) struct About {
     pub description: String,
     /// "2026-12-05 18:00" (Beijing time), or empty.
     pub closes_at: String,
+    pub attachments: Vec<repo::Attachment>,
 }
 
 pub(super) async fn about_of(st: &AppState, poll: &Poll) -> AppResult<About> {
@@ -619,6 +620,7 @@ pub(super) async fn about_of(st: &AppState, poll: &Poll) -> AppResult<About> {
     Ok(About {
         description: d.description,
         closes_at: d.closes_at.map(|ms| crate::pages::instant(&ms)).unwrap_or_default(),
+        attachments: repo::attachments(&st.store, &poll.id).await?,
     })
 }
 
