@@ -418,3 +418,18 @@ on_every_db!(a_poll_past_its_closing_time_is_closed_once_by_two_servers_racing, 
     assert!(polls::due_polls(&store, due_at).await.unwrap().is_empty());
     other.close().await;
 });
+
+on_every_db!(a_poll_attachment_is_stored_and_read_back_byte_for_byte, |store, db| {
+    let (_, poll, _) = setup(&store, 1).await;
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let mut tx = store.begin().await.unwrap();
+    let id = polls::add_attachment(&mut tx, &poll, "方案.pdf", "application/pdf", &bytes, "chair").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let list = polls::attachments(&store, &poll).await.unwrap();
+    assert_eq!(list.len(), 1, "{}", db.name);
+    assert_eq!((list[0].file_name.as_str(), list[0].size), ("方案.pdf", 70_000));
+    let (a, back) = polls::attachment(&store, &poll, &id).await.unwrap();
+    assert_eq!(a.content_type, "application/pdf");
+    assert_eq!(back, bytes);
+    assert!(polls::attachment(&store, "other-poll", &id).await.is_err(), "only through its own poll");
+});

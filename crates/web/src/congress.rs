@@ -408,7 +408,13 @@ async fn create_poll(
     let quorum = jiaogong_store::congress_settings::get(&st.store, &school.id).await?.quorum.to_string();
     // 决议: more than half of the whole body (全体代表过半数), quorum as the school set it.
     let poll = json!({"title": title, "kind": "resolution", "rules": {"quorum": quorum, "threshold": "1/2", "base": "electorate"}});
-    let poll_id = crate::polls::create_poll(&st, &ctx, &school, poll, Some(voters), false).await?;
+    // A session's vote is a 教代会决议: its result sheet names the purpose with the rules.
+    let purpose = jiaogong_domain::ballots::PollPurpose::CongressResolution.as_str().to_string();
+    let new = crate::polls::NewPoll {
+        details: jiaogong_store::polls::PollDetails { purpose: Some(purpose), ..Default::default() },
+        ..Default::default()
+    };
+    let poll_id = crate::polls::create_poll_with(&st, &ctx, &school, poll, Some(voters), false, &new).await?;
     let mut tx = st.store.begin().await?;
     jiaogong_store::polls::set_session(&mut tx, &poll_id, &s.id).await?;
     jiaogong_store::commit(tx).await?;

@@ -31,6 +31,8 @@ async fn votes_open_only_with_quorum_and_delegates_sign_in_by_qr() {
     let r = t.send(form(&t, &format!("{session_url}/polls"), "chair", "title=%E5%86%B3%E8%AE%AE")).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let poll_id = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let purpose = jiaogong_store::polls::details(&t.store, &poll_id).await.unwrap().purpose;
+    assert_eq!(purpose.as_deref(), Some("congress_resolution"), "a session's vote is a 教代会决议");
 
     // Nobody signed in: the vote cannot open.
     let r = t

@@ -193,21 +193,6 @@ struct CreateBody {
     counters: Vec<String>,
 }
 
-/// Creates a draft poll; the electorate is the given members, or every active member.
-/// `contested`: an election must follow the school's 差额 margin (committee elections from the
-/// polls page and the API); selection rounds and runoffs, whose candidates the previous round
-/// decided, pass false.
-pub(crate) async fn create_poll(
-    st: &AppState,
-    ctx: &Ctx,
-    school: &School,
-    poll: Value,
-    voters: Option<Vec<String>>,
-    contested: bool,
-) -> AppResult<String> {
-    create_poll_with(st, ctx, school, poll, voters, contested, &NewPoll::default()).await
-}
-
 /// The longest description a poll may have (characters).
 pub(crate) const MAX_DESCRIPTION: usize = 2000;
 
@@ -235,8 +220,11 @@ pub(crate) fn officials_standing_error(
         .then(|| AppError::bad("official_is_candidate", ctx.tr.t1(key, "names", &standing.join("、"))))
 }
 
-/// [`create_poll`] with the poll's purpose, description, closing time and officials, recorded in
-/// the same transaction.
+/// Creates a draft poll; the electorate is the given members, or every active member.
+/// `contested`: an election must follow the school's 差额 margin (committee elections from the
+/// polls page and the API); selection rounds and runoffs, whose candidates the previous round
+/// decided, pass false. The purpose, description, closing time and officials of `new` are
+/// recorded in the same transaction.
 pub(crate) async fn create_poll_with(
     st: &AppState,
     ctx: &Ctx,

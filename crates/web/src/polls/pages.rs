@@ -582,7 +582,7 @@ async fn manage_create(
                 let msg = ctx.tr.t("poll-election-fields");
                 return manage_list_with(&st, &ctx, school, f, msg).await;
             }
-            // 差额 (the school's margin) is checked by `create_poll`, unless the chair is elected 等额.
+            // 差额 (the school's margin) is checked by `create_poll_with`, unless the chair is elected 等额.
             json!({"title": title, "kind": "election", "seats": seats, "candidates": candidates, "allow_write_in": true, "rules": rules})
         }
         _ => {
