@@ -443,6 +443,8 @@ async fn serve(
     let public_url = public_url.map(str::to_string).unwrap_or_else(|| format!("http://{addr}"));
     let config = jiaogong_web::WebConfig { secure_cookies, ..jiaogong_web::WebConfig::with_public_url(&public_url) };
     let state = jiaogong_web::AppState { store, config: Arc::new(config) };
+    // Polls with a closing time are closed by whichever server's tick comes first (ADR 021).
+    let _closer = jiaogong_web::spawn_closer(state.clone(), std::time::Duration::from_secs(15));
     let app = jiaogong_web::app(state);
     out!("教工之家已启动：http://{addr}/");
     jiaogong_web::platform::server::serve(listener, app, limits, async {

@@ -8,6 +8,9 @@ pub mod district;
 pub mod members;
 pub mod platform;
 
+/// Closing polls whose closing time has come (the server's tick, and tests).
+pub use congress::polls::{close_due_polls, spawn_closer};
+
 use std::sync::Arc;
 
 use axum::http::{header, HeaderValue};

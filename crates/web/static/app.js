@@ -86,3 +86,18 @@ document.addEventListener("change", function (e) {
   var f = el && el.form;
   if (f && f.hasAttribute("data-autosubmit") && (el.tagName === "SELECT" || el.type === "checkbox")) f.submit();
 });
+// The poll form: choosing a purpose preselects its counting rules (and the kind it fits); the
+// committee can still change each rule afterwards.
+document.addEventListener("change", function (e) {
+  var r = e.target;
+  if (!r || r.name !== "purpose" || !r.dataset || !r.form) return;
+  var f = r.form;
+  ["quorum", "threshold", "base"].forEach(function (field) {
+    var want = r.dataset[field] || "";
+    f.querySelectorAll('input[name="' + field + '"]').forEach(function (i) {
+      i.checked = i.value === want;
+    });
+  });
+  var kind = f.querySelector('select[name="kind"]');
+  if (kind && r.value !== "consultation" && r.dataset.kind) kind.value = r.dataset.kind;
+});

@@ -436,6 +436,19 @@ pub async fn record_event(
         .bind(now_ms())
         .execute(&mut **tx)
         .await?;
+    // A delegate who transfers out, retires or dies leaves the current delegate lists, with the
+    // history line (who: the delegate row, when: the event's date, why: the status and reason).
+    if jiaogong_domain::congress::leaves_delegate_list(new_status) {
+        sqlx::query(
+            "UPDATE delegates SET until = $1, reason = $2 WHERE school_id = $3 AND member_id = $4 AND until IS NULL",
+        )
+        .bind(date)
+        .bind(jiaogong_domain::congress::leaving_reason(new_status, reason))
+        .bind(school_id)
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 

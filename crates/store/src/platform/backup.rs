@@ -43,6 +43,7 @@ pub const TABLES: &[&str] = &[
     "paper_counters",
     "paper_entries",
     "poll_officials",
+    "poll_attachments",
     "resolution_progress",
     "evaluations",
     "evaluation_leaders",

@@ -142,3 +142,7 @@ import-merged-cell = This cell is merged over rows { $first_row }–{ $last_row 
 dues-search-hint = Name or staff number
 dues-clear-filters = Clear filters
 dues-more-tools = Import payroll and set the rates
+
+# roster_api
+# Paging of the roster API.
+api-err-page = Pages are numbered from 1: the first page is page=1 (or no page at all); please use 1 or more.

@@ -142,3 +142,7 @@ import-merged-cell = 这个单元格与第 { $first_row }–{ $last_row } 行合
 dues-search-hint = 姓名或工号
 dues-clear-filters = 清除筛选
 dues-more-tools = 导入工资表和设置会费标准
+
+# roster_api
+# Paging of the roster API.
+api-err-page = 页码从 1 开始：第一页是 page=1（不写 page 也是第一页），请改用 1 或更大的页码。

@@ -142,3 +142,7 @@ import-merged-cell = 這個儲存格與第 { $first_row }–{ $last_row } 列合
 dues-search-hint = 姓名或工號
 dues-clear-filters = 清除篩選
 dues-more-tools = 匯入薪資表和設定會費標準
+
+# roster_api
+# Paging of the roster API.
+api-err-page = 頁碼從 1 開始：第一頁是 page=1（不寫 page 也是第一頁），請改用 1 或更大的頁碼。

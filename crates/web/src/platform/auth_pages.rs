@@ -255,7 +255,8 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
             if open > 0 {
                 todos.push(Todo {
                     text: ctx.tr.t("todo-corrections"),
-                    href: format!("/s/{}/corrections", school.code),
+                    // The open requests it counts, not the handled ones too.
+                    href: format!("/s/{}/corrections?open=1", school.code),
                     count: open,
                 });
             }
@@ -264,7 +265,8 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
             if arrears > 0 {
                 todos.push(Todo {
                     text: ctx.tr.t1("todo-dues-arrears", "month", &month.to_string()),
-                    href: format!("/s/{}/dues?month={month}", school.code),
+                    // The month sheet filtered to the members it counts.
+                    href: format!("/s/{}/dues?month={month}&only_arrears=1", school.code),
                     count: arrears,
                 });
             }
@@ -279,7 +281,8 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
             if late > 0 {
                 todos.push(Todo {
                     text: ctx.tr.t("todo-proposals-overdue"),
-                    href: format!("/s/{}/proposals/review", school.code),
+                    // The list it counts: overdue proposals of every session.
+                    href: format!("/s/{}/proposals/overdue", school.code),
                     count: late,
                 });
             }

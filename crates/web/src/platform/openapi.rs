@@ -48,7 +48,7 @@ fn op(id: &str, tag: &str, summary: &str, params: &[&str], body: Option<Value>, 
 /// What a path or query parameter takes.
 fn param_schema(name: &str) -> Value {
     match name {
-        "page" => json!({"type": "integer", "minimum": 0}),
+        "page" => json!({"type": "integer", "minimum": 1}),
         "month" => json!({"type": "string", "pattern": "^20[0-9]{2}-(0[1-9]|1[0-2])$", "example": "2026-09"}),
         "dry_run" | "all_or_nothing" => json!({"type": "string", "enum": ["true", "false"]}),
         _ => json!({"type": "string"}),
@@ -259,7 +259,7 @@ fn resource_schemas() -> Vec<(&'static str, Value)> {
             record(
                 json!({"members": {"type": "array", "items": record(json!({"id": t(s), "employee_no": t(s), "name": t(s), "gender": nullable(s),
             "group_id": nullable(s), "group_name": nullable(s), "department": nullable(s), "post": nullable(s), "title": nullable(s), "status": t(s),
-            "is_temporary": t(i), "id_masked": nullable(s), "phone_masked": nullable(s)}))}, "total": t(i), "page": t(i), "per_page": t(i)}),
+            "is_temporary": t(i), "id_masked": nullable(s), "phone_masked": nullable(s)}))}, "total": t(i), "page": t(i), "per_page": t(i), "pages": t(i), "next": nullable(i)}),
             ),
         ),
         (
@@ -340,7 +340,7 @@ fn base_spec() -> Value {
             "/api/v1/schools": {"get": op("listSchools", "schools", "Schools the caller may see", &[], None, "200", schema_ref("SchoolList"))},
             "/api/v1/schools/{school}/groups": {"get": op("listGroups", "schools", "Union groups of a school", &["school"], None, "200", schema_ref("GroupList"))},
             "/api/v1/schools/{school}/members": {
-                "get": op("listMembers", "members", "Roster page (masked sensitive fields)", &["school", "q:query", "group:query", "status:query", "post:query", "page:query"], None, "200", schema_ref("MemberPage")),
+                "get": op("listMembers", "members", "Roster page (masked sensitive fields); pages are numbered from 1 (absent: 1); the reply has total, pages, per_page and next (null on the last page)", &["school", "q:query", "group:query", "status:query", "post:query", "page:query"], None, "200", schema_ref("MemberPage")),
                 "post": op("createMember", "members", "Create a member", &["school"], Some(member_body.clone()), "201", schema_ref("Member"))
             },
             "/api/v1/schools/{school}/members/import": {"post": op("importMembers", "members", "Roster import from .xlsx (dry run by default)", &["school", "dry_run:query", "all_or_nothing:query"],
@@ -390,7 +390,12 @@ fn base_spec() -> Value {
                 "PollInput": {"type": "object", "required": ["poll"], "properties": {
                     "poll": {"type": "object", "description": "The poll as in the bulletin (ballots.md)"},
                     "voters": {"type": "array", "items": {"type": "string"}, "description": "Member ids; every active member when absent"},
-                    "uncontested": {"type": "boolean"}}},
+                    "uncontested": {"type": "boolean"},
+                    "purpose": {"type": "string", "enum": ["union_election", "congress_resolution", "consultation"], "description": "工会选举 / 教代会决议 / 意见征集: a poll without rules takes the purpose's rules"},
+                    "description": {"type": "string", "description": "Plain text shown above the ballot, at most 2000 characters"},
+                    "closes_at": {"type": "string", "example": "2026-12-05T18:00", "description": "Beijing time; the poll closes by itself then (once, on any number of servers)"},
+                    "scrutineers": {"type": "array", "items": {"type": "string"}, "description": "监票人 named with the poll; none may be a candidate"},
+                    "counters": {"type": "array", "items": {"type": "string"}, "description": "计票人 named with the poll; none may be a candidate"}}},
                 "PollStatus": {"type": "object", "required": ["id", "status"], "properties": {"id": {"type": "string"}, "status": {"type": "string"}}},
                 "Payment": {"type": "object", "required": ["employee_no", "month", "amount"], "properties": {
                     "employee_no": {"type": "string", "example": "T0001"},
