@@ -5,29 +5,9 @@
 
 mod common;
 
-use std::net::SocketAddr;
+use axum::http::StatusCode;
 
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{Request, StatusCode};
-
-fn login(username: &str, password: &str, ip: &str) -> Request<Body> {
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("_csrf", "pre")
-        .append_pair("username", username)
-        .append_pair("password", password)
-        .finish();
-    let mut r = Request::builder()
-        .method("POST")
-        .uri("/login")
-        .header("cookie", "jg_pre=pre")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap();
-    let addr: SocketAddr = format!("{ip}:40000").parse().unwrap();
-    r.extensions_mut().insert(ConnectInfo(addr));
-    r
-}
+use common::login;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_password_hashing_is_bounded_by_the_cores() {

@@ -5,10 +5,7 @@
 
 mod common;
 
-use std::net::SocketAddr;
-
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 use jiaogong_domain::platform::roles::Role;
 use jiaogong_store::platform::accounts::{self, NewUser};
@@ -38,23 +35,7 @@ async fn user_with_password(t: &common::TestApp, name: &str, role: Role) -> Stri
 }
 
 /// A login form post from a browser at `ip`.
-fn login(username: &str, password: &str, ip: &str) -> Request<Body> {
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("_csrf", "pre")
-        .append_pair("username", username)
-        .append_pair("password", password)
-        .finish();
-    let mut r = Request::builder()
-        .method("POST")
-        .uri("/login")
-        .header("cookie", "jg_pre=pre")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap();
-    let addr: SocketAddr = format!("{ip}:40000").parse().unwrap();
-    r.extensions_mut().insert(ConnectInfo(addr));
-    r
-}
+use common::login;
 
 fn form(t: &common::TestApp, uri: &str, who: &(String, String), body: &str) -> Request<Body> {
     t.req("POST", uri, Some(who), Body::from(body.to_string()), Some("application/x-www-form-urlencoded"))

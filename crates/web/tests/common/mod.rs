@@ -139,3 +139,22 @@ pub async fn body_text(r: Response<Body>) -> String {
     let bytes = axum::body::to_bytes(r.into_body(), 64 * 1024 * 1024).await.unwrap();
     String::from_utf8_lossy(&bytes).into_owned()
 }
+
+/// A login form post from `ip` with the pre-login CSRF token, as a browser sends it.
+pub fn login(username: &str, password: &str, ip: &str) -> Request<Body> {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("_csrf", "pre")
+        .append_pair("username", username)
+        .append_pair("password", password)
+        .finish();
+    let mut r = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header("cookie", "jg_pre=pre")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let addr: std::net::SocketAddr = format!("{ip}:40000").parse().unwrap();
+    r.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+    r
+}

@@ -15,57 +15,21 @@ use std::collections::HashMap;
 use rand::seq::SliceRandom;
 use tokio::sync::{mpsc, oneshot};
 
-use jiaogong_domain::congress::ballots::{PollKind, PollStatus, UnknownCode};
+use jiaogong_domain::congress::ballots::PollStatus;
 
 use crate::platform::audit::{self, Event};
 use crate::{new_id, new_secret, now_ms, Result, Store, StoreError, Tx};
 
 mod details;
 mod packed;
+mod poll;
 pub mod sealed;
 pub use details::{
     add_attachment, attachment, attachments, close_if_due, details, due_polls, set_details, Attachment, PollDetails,
 };
 pub use packed::{ballots_packed, ballots_packed_on, PackedBallots, PackedReader, PACKED_CHUNK};
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Poll {
-    pub id: String,
-    pub school_id: String,
-    pub kind: PollKind,
-    pub title: String,
-    pub definition: String,
-    pub status: PollStatus,
-    pub created_at: i64,
-    pub opened_at: Option<i64>,
-    pub closed_at: Option<i64>,
-}
-
-impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for Poll {
-    fn from_row(row: &'r sqlx::any::AnyRow) -> std::result::Result<Self, sqlx::Error> {
-        use sqlx::Row;
-        fn code<T: TryFrom<String, Error = UnknownCode>>(
-            row: &sqlx::any::AnyRow,
-            col: &str,
-        ) -> std::result::Result<T, sqlx::Error> {
-            T::try_from(row.try_get::<String, _>(col)?)
-                .map_err(|e| sqlx::Error::ColumnDecode { index: col.to_string(), source: Box::new(e) })
-        }
-        Ok(Poll {
-            id: row.try_get("id")?,
-            school_id: row.try_get("school_id")?,
-            kind: code(row, "kind")?,
-            title: row.try_get("title")?,
-            definition: row.try_get("definition")?,
-            status: code(row, "status")?,
-            created_at: row.try_get("created_at")?,
-            opened_at: row.try_get("opened_at")?,
-            closed_at: row.try_get("closed_at")?,
-        })
-    }
-}
-
-const POLL_COLS: &str = "id, school_id, kind, title, definition, status, created_at, opened_at, closed_at";
+pub use poll::Poll;
+use poll::POLL_COLS;
 
 pub async fn create(
     tx: &mut Tx,
