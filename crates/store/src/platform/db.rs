@@ -94,6 +94,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (18, "dues_payment_bounds", include_str!("../../migrations/0018_dues_payment_bounds.sql")),
     (19, "poll_details", include_str!("../../migrations/0019_poll_details.sql")),
     (20, "activation_codes", include_str!("../../migrations/0020_activation_codes.sql")),
+    (21, "notifications", include_str!("../../migrations/0021_notifications.sql")),
 ];
 
 /// The one place the two dialects differ in the schema: SQLite's WITHOUT ROWID keeps ballot rows

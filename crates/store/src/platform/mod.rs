@@ -9,5 +9,6 @@ pub mod calendar;
 pub mod crypto;
 pub(crate) mod db;
 pub mod files;
+pub mod notify;
 pub mod tenancy;
 pub mod uploads;
