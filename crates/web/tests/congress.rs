@@ -290,8 +290,8 @@ async fn a_delegate_who_retires_leaves_the_list_with_a_history_line_and_the_coun
     let page =
         common::body_text(t.send(t.req("GET", &session_url, Some(t.as_role("chair")), Body::empty(), None)).await)
             .await;
-    assert!(page.contains("甲三") && page.contains("2026年11月30日 · 退休"), "{page}");
-    assert!(page.contains("2026年11月30日 · 调出：调往实验中学"), "{page}");
+    assert!(page.contains("甲三") && page.contains("2026年11月30日 周一 · 退休"), "{page}");
+    assert!(page.contains("2026年11月30日 周一 · 调出：调往实验中学"), "{page}");
     let number = |id: &str| {
         let start = page.find(&format!("id=\"{id}\">")).unwrap_or_else(|| panic!("{id}")) + id.len() + 6;
         page[start..].chars().take_while(char::is_ascii_digit).collect::<String>()

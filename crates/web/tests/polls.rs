@@ -400,7 +400,7 @@ async fn a_poll_with_a_closing_time_shows_it_and_closes_once_when_due() {
     assert_eq!(d.closes_at, Some(4_086_495_000_000), "2099-06-30 17:30 Beijing time");
     let r = t.send(t.req("GET", &format!("/polls/{id}"), Some(t.as_role("member")), Body::empty(), None)).await;
     let page = common::body_text(r).await;
-    assert!(page.contains("截止时间：2099-06-30 17:30（到时自动结束投票）"), "{page}");
+    assert!(page.contains("截止时间：2099年6月30日 周二 17:30（到时自动结束投票）"), "{page}");
     let shown = page.split("id=\"poll-description\">").nth(1).unwrap_or_default();
     assert!(shown.starts_with("方案全文见附件。") && !page.contains("<script>alert"), "{shown}");
 

@@ -260,6 +260,7 @@ audit-action-member-event-update = Member changed
 audit-action-poll-ballots = Ballots published
 audit-action-poll-create = Poll created
 audit-action-poll-officials = Scrutineers named
+audit-action-poll-attachment = Poll attachment added
 audit-action-poll-open = Poll opened
 audit-action-poll-closed = Poll closed
 audit-action-poll-runoff = Runoff started

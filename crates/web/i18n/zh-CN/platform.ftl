@@ -260,6 +260,7 @@ audit-action-member-event-update = 修改会员信息
 audit-action-poll-ballots = 导出选票公示
 audit-action-poll-create = 新建表决或选举
 audit-action-poll-officials = 指定监票人和计票人
+audit-action-poll-attachment = 添加表决附件
 audit-action-poll-open = 开始投票
 audit-action-poll-closed = 结束投票
 audit-action-poll-runoff = 发起另行选举

@@ -260,6 +260,7 @@ audit-action-member-event-update = 修改會員資訊
 audit-action-poll-ballots = 匯出選票公示
 audit-action-poll-create = 新建表決或選舉
 audit-action-poll-officials = 指定監票人和計票人
+audit-action-poll-attachment = 新增表決附件
 audit-action-poll-open = 開始投票
 audit-action-poll-closed = 結束投票
 audit-action-poll-runoff = 發起另行選舉
