@@ -176,6 +176,8 @@ pub fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    // A panic (inside a parser, say) is one log line, not a backtrace on standard error.
+    crate::panic_log::install();
     // The tally needs no database, key or runtime: anyone with the bulletin can run it.
     if let Cmd::Tally { bulletins, weights, top } = &cli.cmd {
         return tally(bulletins, weights, *top);
@@ -441,6 +443,8 @@ async fn serve(
     let public_url = public_url.map(str::to_string).unwrap_or_else(|| format!("http://{addr}"));
     let config = jiaogong_web::WebConfig { secure_cookies, ..jiaogong_web::WebConfig::with_public_url(&public_url) };
     let state = jiaogong_web::AppState { store, config: Arc::new(config) };
+    // Polls with a closing time are closed by whichever server's tick comes first (ADR 021).
+    let _closer = jiaogong_web::spawn_closer(state.clone(), std::time::Duration::from_secs(15));
     let app = jiaogong_web::app(state);
     out!("教工之家已启动：http://{addr}/");
     jiaogong_web::platform::server::serve(listener, app, limits, async {
@@ -466,18 +470,32 @@ async fn import(
     let tr = jiaogong_web::platform::i18n::Tr::default();
     let bad_file = |msg: String| usage(format!("{}：{msg}", file.display()));
     let limits = jiaogong_office::xlsx_read::Limits::default();
-    let sheet = jiaogong_office::xlsx_read::read_first_sheet(&bytes, &limits).map_err(|e| {
-        let args = e.args();
-        bad_file(tr.ta(e.key(), &args))
+    // The first sheet with a header row: an instructions sheet before the roster is passed over.
+    let found = jiaogong_office::xlsx_read::read_sheet_with_header(
+        &bytes,
+        &limits,
+        |h| members::Field::from_header(h).is_some(),
+        2,
+    )
+    .map_err(|e| match e {
+        jiaogong_office::OfficeError::NoHeader { sheets } => {
+            let names: Vec<String> = sheets.iter().map(|n| format!("“{n}”")).collect();
+            bad_file(tr.t1("import-no-header", "sheets", &names.join("、")))
+        }
+        e => {
+            let args = e.args();
+            bad_file(tr.ta(e.key(), &args))
+        }
     })?;
-    let header_idx =
-        jiaogong_office::xlsx_read::find_header_row(&sheet, |h| members::Field::from_header(h).is_some(), 2)
-            .ok_or_else(|| bad_file(tr.t("import-no-header")))?;
+    let (sheet, header_idx) = (found.sheet, found.header_idx);
     let headers: Vec<String> = sheet.rows[header_idx].cells.iter().map(|c| c.to_text()).collect();
     let cols = members::RosterColumns::from_headers(&headers).map_err(|missing| {
         let names: Vec<&str> = missing.iter().map(|f| f.header_zh()).collect();
         bad_file(tr.t1("import-missing-columns", "columns", &names.join("、")))
     })?;
+    let header_row = sheet.rows.get(header_idx).map_or(0, |r| r.number);
+    let merged =
+        cols.merged_cells(sheet.merged.iter().map(|m| (m.first_row, m.last_row, m.first_col, m.last_col)), header_row);
     let rows: Vec<members::ImportRow> = sheet.rows[header_idx + 1..]
         .iter()
         .map(|row| members::ImportRow {
@@ -485,6 +503,7 @@ async fn import(
             raw: cols.raw(row.cells.iter().map(|c| c.to_text())),
             numbers: cols
                 .flagged(row.cells.iter().map(|c| matches!(c, jiaogong_office::xlsx_read::CellValue::Number(_)))),
+            merged: merged.get(&row.number).cloned().unwrap_or_default(),
         })
         .collect();
     drop(sheet);

@@ -40,7 +40,25 @@ const GROUPS: &[(&str, usize, &str)] = &[
     ("行政后勤组", 18, ""),
     ("退休组", 8, "中学高级教师"),
 ];
+/// The other schools of a district demo: primary schools, smaller, with their own groups.
+const PRIMARY_GROUPS: &[(&str, usize, &str)] = &[
+    ("语文组", 9, "小学一级教师"),
+    ("数学组", 8, "小学一级教师"),
+    ("英语组", 5, "小学二级教师"),
+    ("科学组", 4, "小学一级教师"),
+    ("音体美组", 6, "小学二级教师"),
+    ("综合组", 4, "小学二级教师"),
+    ("行政后勤组", 16, ""),
+    ("退休组", 5, "小学高级教师"),
+];
 const DEPTS: &[&str] = &["教务处", "德育处", "总务处", "办公室", "教科室"];
+
+/// The first school's seed; school `i` of a district demo uses its own, so its people differ.
+const SEED: u64 = 20260901;
+
+fn seed_of(index: usize) -> u64 {
+    SEED.wrapping_add((index as u64).wrapping_mul(1_000_003))
+}
 
 struct Lcg(u64);
 impl Lcg {
@@ -72,21 +90,160 @@ pub struct DemoAccount {
     pub who: String,
 }
 
-/// Creates the district, `schools` schools (the first one full), accounts and a term of dues.
+/// One member of the generated staff: (member id, name, gender, status).
+type Staff = (String, String, Gender, MemberStatus);
+
+/// Creates the district and `schools` schools, each with its own staff in union groups and
+/// departments, a school year of dues, votes, a congress term with delegates and sessions,
+/// proposals, an evaluation and a selection. The first school (`demo`) has the demo accounts
+/// of every role; each other school its chair (`chair2`, `chair3` …).
 pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAccount>> {
-    let mut rng = Lcg(20260901);
     let hash = accounts::hash_password(DEMO_PASSWORD)?;
     let mut tx = store.begin().await?;
     let district = tenancy::create_district(&mut tx, "示范区教育工会", "demo-district").await?;
     let school = tenancy::create_school(&mut tx, Some(&district), "示范区第一中学", "demo").await?;
+    let mut others = Vec::new();
     for i in 1..schools {
-        tenancy::create_school(&mut tx, Some(&district), &format!("示范区第{}小学", i + 1), &format!("demo{}", i + 1))
-            .await?;
+        let id = tenancy::create_school(
+            &mut tx,
+            Some(&district),
+            &format!("示范区第{}小学", i + 1),
+            &format!("demo{}", i + 1),
+        )
+        .await?;
+        others.push(id);
     }
+    let mut rng = Lcg(SEED);
+    let staff = staff_and_dues(&mut tx, store, &school, GROUPS, &mut rng).await?;
+    let person = |i: usize| staff.get(i).map(|s| (s.0.clone(), s.1.clone())).unwrap_or_default();
+    let roles: [(&'static str, Role, &str, Option<usize>); 7] = [
+        ("系统管理员", Role::Admin, "admin", None),
+        ("工会主席", Role::Chair, "chair", Some(100)),
+        ("组织委员", Role::OrgCommittee, "org", Some(20)),
+        ("工会小组长（语文组）", Role::GroupLeader, "leader", Some(0)),
+        ("会员", Role::Member, "member", Some(3)),
+        ("经审委员", Role::Auditor, "auditor", Some(101)),
+        ("上级工会", Role::District, "district", None),
+    ];
+    let mut out = Vec::new();
+    for (label, role, username, who) in roles {
+        let (member_id, name) = match who {
+            Some(i) => {
+                let (id, n) = person(i);
+                (Some(id), n)
+            }
+            None => (None, label.to_string()),
+        };
+        let (school_id, district_id) = match role {
+            Role::District => (None, Some(district.as_str())),
+            _ => (Some(school.as_str()), None),
+        };
+        accounts::create_user(
+            &mut tx,
+            &NewUser {
+                school_id,
+                district_id,
+                username,
+                display_name: &name,
+                password_hash: &hash,
+                role,
+                member_id: member_id.as_deref(),
+            },
+        )
+        .await?;
+        out.push(DemoAccount { role: label, username: username.to_string(), who: name });
+    }
+    audit::append(
+        &mut tx,
+        &store.crypto,
+        &Event::new(Some(&school), "demo", "demo.create", &school).detail(format!("{} members", staff.len())),
+    )
+    .await?;
+    jiaogong_store::commit(tx).await?;
+    let candidates: Vec<String> = CANDIDATES.iter().map(|c| c.to_string()).collect();
+    let officials: Vec<String> = ["何丽", "田春梅", "潘芳", "刘志强"].iter().map(|c| c.to_string()).collect();
+    school_life(store, &school, &staff, &[person(20).0], &candidates, &officials, &mut rng).await?;
+
+    for (k, other) in others.iter().enumerate() {
+        let index = k + 1;
+        let mut rng = Lcg(seed_of(index));
+        let mut tx = store.begin().await?;
+        let staff = staff_and_dues(&mut tx, store, other, PRIMARY_GROUPS, &mut rng).await?;
+        // The chair: the school's first leader in 行政后勤组 (the staff lists it after the teachers).
+        let leader_at =
+            PRIMARY_GROUPS.iter().take_while(|(g, _, _)| *g != "行政后勤组").map(|(_, n, _)| n).sum::<usize>();
+        let (chair_id, chair_name) = staff.get(leader_at).map(|s| (s.0.clone(), s.1.clone())).unwrap_or_default();
+        let username = format!("chair{}", index + 1);
+        accounts::create_user(
+            &mut tx,
+            &NewUser {
+                school_id: Some(other),
+                district_id: None,
+                username: &username,
+                display_name: &chair_name,
+                password_hash: &hash,
+                role: Role::Chair,
+                member_id: Some(&chair_id),
+            },
+        )
+        .await?;
+        out.push(DemoAccount {
+            role: "工会主席", username, who: format!("{chair_name}（示范区第{}小学）", index + 1)
+        });
+        audit::append(
+            &mut tx,
+            &store.crypto,
+            &Event::new(Some(other), "demo", "demo.create", other).detail(format!("{} members", staff.len())),
+        )
+        .await?;
+        jiaogong_store::commit(tx).await?;
+        // Candidates and the election's officials from the school's own active staff.
+        let active: Vec<&Staff> = staff.iter().filter(|s| s.3 == MemberStatus::Active).collect();
+        let names: Vec<String> = active.iter().step_by(3).map(|s| s.1.clone()).collect();
+        let candidates: Vec<String> = names.iter().take(9).cloned().collect();
+        let officials: Vec<String> = names.iter().skip(9).take(4).cloned().collect();
+        let org = active.get(1).map(|s| s.0.clone()).unwrap_or_default();
+        school_life(store, other, &staff, &[org], &candidates, &officials, &mut rng).await?;
+    }
+    Ok(out)
+}
+
+/// A school's year: votes, the congress with its sessions, proposals, an evaluation and a
+/// selection. `also` sit in the congress beside every third active member.
+async fn school_life(
+    store: &Store,
+    school: &str,
+    staff: &[Staff],
+    also: &[String],
+    candidates: &[String],
+    officials: &[String],
+    rng: &mut Lcg,
+) -> anyhow::Result<()> {
+    let active: Vec<String> = staff.iter().filter(|s| s.3 == MemberStatus::Active).map(|s| s.0.clone()).collect();
+    let polls = demo_polls(store, school, &active, candidates, rng).await?;
+    let congress = demo_congress(store, school, &active, also).await?;
+    let resolution = demo_session_vote(store, school, &congress).await?;
+    demo_sessions(store, school, &congress, &[resolution, polls[0].clone()], officials).await?;
+    // Proposals of the past session.
+    crate::demo_proposals::create(store, school, &congress, also).await?;
+    // Evaluations and selections.
+    crate::demo_evalsel::create(store, school, &congress).await?;
+    Ok(())
+}
+
+/// The staff of a school in its union groups and departments, a few retirees, temporary hires
+/// and one transfer out, with salaries and the school year's dues so far.
+async fn staff_and_dues(
+    tx: &mut jiaogong_store::Tx,
+    store: &Store,
+    school: &str,
+    groups: &[(&str, usize, &str)],
+    rng: &mut Lcg,
+) -> anyhow::Result<Vec<Staff>> {
     let mut retired_group = String::new();
     let mut group_ids = Vec::new();
-    for (name, _, _) in GROUPS {
-        let id = tenancy::create_group(&mut tx, &school, name, *name == "退休组").await?;
+    for (name, _, _) in groups {
+        let id = tenancy::create_group(tx, school, name, *name == "退休组").await?;
         if *name == "退休组" {
             retired_group = id.clone();
         }
@@ -97,7 +254,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     let mut staff: Vec<(String, String, Gender, MemberStatus)> = Vec::new();
     let mut employee = 1;
     let mut used = std::collections::HashSet::new();
-    for (gi, (group, count, title)) in GROUPS.iter().enumerate() {
+    for (gi, (group, count, title)) in groups.iter().enumerate() {
         for k in 0..*count {
             let gender = if rng.next() % 100 < 62 { Gender::Female } else { Gender::Male };
             let name = loop {
@@ -147,7 +304,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
                 employee_no: format!("T{employee:04}"),
                 gender: Some(gender),
                 birth_date: Some(birth),
-                id_number: id_number(&mut rng, birth, gender),
+                id_number: id_number(rng, birth, gender),
                 phone,
                 department: Some(if *group == "行政后勤组" {
                     rng.pick(DEPTS).to_string()
@@ -169,9 +326,9 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
             };
             employee += 1;
             let dept =
-                tenancy::department_id(&mut tx, &school, input.department.as_deref().unwrap_or("教务处"), true).await?;
+                tenancy::department_id(&mut *tx, school, input.department.as_deref().unwrap_or("教务处"), true).await?;
             let id =
-                members::insert(&mut tx, &store.crypto, &school, &input, Some(&group_ids[gi]), dept.as_deref()).await?;
+                members::insert(&mut *tx, &store.crypto, school, &input, Some(&group_ids[gi]), dept.as_deref()).await?;
             let joined = input
                 .joined_union
                 .or(input.joined_school)
@@ -179,8 +336,8 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
                 .unwrap_or_default();
             let kind = if status == MemberStatus::NonMember { MemberEventKind::Update } else { MemberEventKind::Join };
             members::record_event(
-                &mut tx,
-                &school,
+                &mut *tx,
+                school,
                 &id,
                 kind,
                 status,
@@ -194,8 +351,8 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
             if retired {
                 let d = birth.with_year(birth.year() + 60).unwrap_or(birth).format("%Y-%m-%d").to_string();
                 members::record_event(
-                    &mut tx,
-                    &school,
+                    &mut *tx,
+                    school,
                     &id,
                     MemberEventKind::Retire,
                     MemberStatus::Retired,
@@ -210,7 +367,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
             // Base salary and payments: most paid every month, a few behind.
             let base = Fen(if retired { 0 } else { rng.range(4200, 9800) as i64 * 100 });
             if !retired && status == MemberStatus::Active {
-                dues::set_standing_salary(&mut tx, &school, &id, base.0).await?;
+                dues::set_standing_salary(&mut *tx, school, &id, base.0).await?;
                 let behind = rng.next() % 100 < 8;
                 for (mi, m) in months.iter().enumerate() {
                     let last = mi + 1 == months.len();
@@ -220,8 +377,8 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
                     let due = jiaogong_domain::members::dues::monthly_dues(base, Rate::DEFAULT_DUES);
                     let paid_on = m.first_day().map(|d| d.format("%Y-%m-10").to_string()).unwrap_or_default();
                     dues::record_payment(
-                        &mut tx,
-                        &school,
+                        &mut *tx,
+                        school,
                         &dues::Payment {
                             member_id: &id,
                             month: &m.to_string(),
@@ -241,8 +398,8 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     // A transfer out and a temporary hire who joined, for the history pages.
     if let Some((id, _, _, _)) = staff.get(40) {
         members::record_event(
-            &mut tx,
-            &school,
+            &mut *tx,
+            school,
             id,
             MemberEventKind::TransferOut,
             MemberStatus::TransferredOut,
@@ -254,63 +411,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
         )
         .await?;
     }
-    let person = |i: usize| staff.get(i).map(|s| (s.0.clone(), s.1.clone())).unwrap_or_default();
-    let roles: [(&'static str, Role, &str, Option<usize>); 7] = [
-        ("系统管理员", Role::Admin, "admin", None),
-        ("工会主席", Role::Chair, "chair", Some(100)),
-        ("组织委员", Role::OrgCommittee, "org", Some(20)),
-        ("工会小组长（语文组）", Role::GroupLeader, "leader", Some(0)),
-        ("会员", Role::Member, "member", Some(3)),
-        ("经审委员", Role::Auditor, "auditor", Some(101)),
-        ("上级工会", Role::District, "district", None),
-    ];
-    let mut out = Vec::new();
-    for (label, role, username, who) in roles {
-        let (member_id, name) = match who {
-            Some(i) => {
-                let (id, n) = person(i);
-                (Some(id), n)
-            }
-            None => (None, label.to_string()),
-        };
-        let (school_id, district_id) = match role {
-            Role::District => (None, Some(district.as_str())),
-            _ => (Some(school.as_str()), None),
-        };
-        accounts::create_user(
-            &mut tx,
-            &NewUser {
-                school_id,
-                district_id,
-                username,
-                display_name: &name,
-                password_hash: &hash,
-                role,
-                member_id: member_id.as_deref(),
-            },
-        )
-        .await?;
-        out.push(DemoAccount { role: label, username: username.to_string(), who: name });
-    }
-    audit::append(
-        &mut tx,
-        &store.crypto,
-        &Event::new(Some(&school), "demo", "demo.create", &school).detail(format!("{} members", staff.len())),
-    )
-    .await?;
-    jiaogong_store::commit(tx).await?;
-    let active: Vec<String> = staff.iter().filter(|s| s.3 == MemberStatus::Active).map(|s| s.0.clone()).collect();
-    let polls = demo_polls(store, &school, &active, &mut rng).await?;
-    // The organisation committee member (person 20) sits in the congress from the term's start.
-    let congress = demo_congress(store, &school, &active, &[person(20).0]).await?;
-    let resolution = demo_session_vote(store, &school, &congress).await?;
-    demo_sessions(store, &school, &congress, &[resolution, polls[0].clone()]).await?;
-    // Proposals of the past session.
-    crate::demo_proposals::create(store, &school, &congress, &[person(20).0]).await?;
-    // Evaluations and selections.
-    crate::demo_evalsel::create(store, &school, &congress).await?;
-    let _ = congress;
-    Ok(out)
+    Ok(staff)
 }
 
 pub fn print_accounts(accounts: &[DemoAccount]) {
@@ -324,9 +425,17 @@ use chrono::Datelike;
 
 /// Votes of the school year so far outside the congress: a closed committee election (members'
 /// assembly) and an open poll the demo member can vote in. Returns their ids in that order.
-async fn demo_polls(store: &Store, school: &str, active: &[String], rng: &mut Lcg) -> anyhow::Result<Vec<String>> {
+/// The first school's committee election candidates.
+const CANDIDATES: [&str; 9] = ["何丽", "吴秀英", "潘芳", "田春梅", "王国庆", "李建国", "张海燕", "刘志强", "陈晓东"];
+
+async fn demo_polls(
+    store: &Store,
+    school: &str,
+    active: &[String],
+    candidates: &[String],
+    rng: &mut Lcg,
+) -> anyhow::Result<Vec<String>> {
     use jiaogong_store::congress::polls;
-    let candidates = ["何丽", "吴秀英", "潘芳", "田春梅", "王国庆", "李建国", "张海燕", "刘志强", "陈晓东"];
     let election = serde_json::json!({"title": "第五届工会委员会委员选举", "kind": "election",
         "electorate": active.len(), "present": 0, "ballots_issued": 0, "seats": 7,
         "candidates": candidates, "allow_write_in": true, "rules": {"quorum": "2/3", "threshold": "1/2", "base": "present"}});
@@ -490,7 +599,14 @@ async fn demo_congress(
 
 /// What the two sessions deliberate: agenda, documents and attendees; the past session's
 /// resolution with its officials and its implementation so far; the election's officials.
-async fn demo_sessions(store: &Store, school: &str, congress: &DemoCongress, polls: &[String]) -> anyhow::Result<()> {
+/// `officials`: two scrutineers (监票人) and two counters (计票人), in that order.
+async fn demo_sessions(
+    store: &Store,
+    school: &str,
+    congress: &DemoCongress,
+    polls: &[String],
+    officials: &[String],
+) -> anyhow::Result<()> {
     use jiaogong_store::{congress::agenda, congress::paper, congress::polls as repo};
     let mut tx = store.begin().await?;
     let past: [(&str, &str, &str); 9] = [
@@ -522,8 +638,9 @@ async fn demo_sessions(store: &Store, school: &str, congress: &DemoCongress, pol
     if let [resolution, election, ..] = polls {
         repo::set_session(&mut tx, resolution, &congress.past_session).await?;
         for poll in [resolution, election] {
-            paper::set_officials(&mut tx, poll, "scrutineer", &["何丽".to_string(), "田春梅".to_string()]).await?;
-            paper::set_officials(&mut tx, poll, "counter", &["潘芳".to_string(), "刘志强".to_string()]).await?;
+            let (scrutineers, counters) = officials.split_at(officials.len().min(2));
+            paper::set_officials(&mut tx, poll, "scrutineer", scrutineers).await?;
+            paper::set_officials(&mut tx, poll, "counter", counters).await?;
         }
         agenda::add_progress(
             &mut tx,

@@ -255,9 +255,12 @@ pub async fn create(
     // Overdue: no reply after the due date.
     let due = today - chrono::Duration::days(15);
     demo.step(&ids[4], None, assigned, assign("总务处", due.max(assigned))).await?;
-    // In handling, not yet due; the demo account `member` answers for the department.
-    let responder =
-        jiaogong_store::platform::accounts::user_by_username(store, "member").await?.and_then(|(u, _)| u.member_id);
+    // In handling, not yet due; the demo account `member` answers for the department (in the
+    // first school; in the others the committee answers itself).
+    let responder = jiaogong_store::platform::accounts::user_by_username(store, "member")
+        .await?
+        .filter(|(u, _)| u.school_id.as_deref() == Some(school))
+        .and_then(|(u, _)| u.member_id);
     let due = today + chrono::Duration::days(30);
     demo.step(&ids[5], None, assigned, Step::Assign { department: "工会".into(), due, responder }).await?;
     // ids[6] stays accepted, waiting for a department.

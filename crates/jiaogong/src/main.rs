@@ -12,6 +12,7 @@ mod cli;
 mod demo;
 mod demo_evalsel;
 mod demo_proposals;
+mod panic_log;
 
 use std::process::ExitCode;
 

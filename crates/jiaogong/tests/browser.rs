@@ -373,7 +373,8 @@ async fn dues_payment_and_member_view() {
         let no = "T0004";
         let paid_of = PAID_OF;
         t.login("chair").await?;
-        t.goto("/s/demo/dues").await?;
+        // The member list is paged: the chair finds the member by the search box.
+        t.goto(&format!("/s/demo/dues?q={no}")).await?;
         t.el("#group-totals").await?;
         t.el("#total-arrears").await?;
         let before = s(&t.wait_js_args("the member's dues line", paid_of, vec![json!(no)]).await?);

@@ -16,6 +16,7 @@ async fn an_over_vote_is_caught_before_the_confirmation_and_the_receipt_is_check
         t.login("chair").await?;
         t.goto("/s/demo/polls").await?;
         t.fill("#p-title", "工会小组长补选").await?;
+        t.click("input[name=purpose][value=consultation]").await?;
         t.select("#p-kind", "election").await?;
         t.fill("#p-candidates", "何丽、吴秀英、潘芳").await?;
         t.fill("#p-seats", "1").await?;

@@ -424,3 +424,58 @@ fn tally_refuses_a_bulletin_with_a_key_given_twice_and_exits_2() {
     assert!(err.contains("“ballots”出现了两次") && err.contains("appears twice"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+/// (code, active members, groups, departments, dues payments, delegates, sessions, proposals,
+/// polls, chairs, name of employee T0001).
+type SchoolCounts = (String, i64, i64, i64, i64, i64, i64, i64, i64, i64, String);
+
+#[test]
+fn demo_with_three_schools_fills_every_school_with_its_own_people() {
+    let d = tempdir();
+    let started = std::time::Instant::now();
+    let o = jg(&d.0, &["demo", "--schools", "3"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "demo --schools 3 took {:?}", started.elapsed());
+    let out = text(&o);
+    assert!(out.contains("chair2") && out.contains("chair3"), "every school's chair is printed: {out}");
+    let url = format!("sqlite://{}", d.0.join("jiaogong.db").display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let rows: Vec<SchoolCounts> = rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        let rows = sqlx::query_as(
+            "SELECT s.code, \
+             (SELECT COUNT(*) FROM members m WHERE m.school_id = s.id AND m.status = 'active'), \
+             (SELECT COUNT(*) FROM union_groups g WHERE g.school_id = s.id), \
+             (SELECT COUNT(*) FROM departments p WHERE p.school_id = s.id), \
+             (SELECT COUNT(*) FROM dues_payments p WHERE p.school_id = s.id), \
+             (SELECT COUNT(*) FROM delegates d WHERE d.school_id = s.id AND d.until IS NULL), \
+             (SELECT COUNT(*) FROM congress_sessions c WHERE c.school_id = s.id), \
+             (SELECT COUNT(*) FROM proposals p WHERE p.school_id = s.id), \
+             (SELECT COUNT(*) FROM polls p WHERE p.school_id = s.id), \
+             (SELECT COUNT(*) FROM users u WHERE u.school_id = s.id AND u.role = 'chair'), \
+             (SELECT COALESCE(MIN(m.name), '') FROM members m WHERE m.school_id = s.id AND m.employee_no = 'T0001') \
+             FROM schools s ORDER BY s.code",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        rows
+    });
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for (code, members, groups, departments, payments, delegates, sessions, proposals, polls, chairs, _) in &rows {
+        assert!(*members >= 30, "{code}: {members} active members");
+        assert!(*groups >= 5 && *departments >= 3, "{code}: {groups} groups, {departments} departments");
+        assert!(*payments >= *members, "{code}: {payments} dues payments");
+        assert!(*delegates >= 10, "{code}: {delegates} delegates");
+        assert!(*sessions >= 1, "{code}: no congress session");
+        assert!(*proposals >= 1, "{code}: no proposal");
+        assert!(*polls >= 1, "{code}: no poll");
+        assert_eq!(*chairs, 1, "{code}: chair accounts");
+    }
+    let first: std::collections::HashSet<&String> = rows.iter().map(|r| &r.10).collect();
+    assert_eq!(first.len(), 3, "each school has its own people: {rows:?}");
+    let o = jg(&d.0, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}

@@ -22,6 +22,15 @@ pub enum OfficeError {
     /// The workbook has no worksheet.
     #[error("文件中没有工作表")]
     NoSheet,
+    /// The workbook is encrypted with a password (opening it asks for one).
+    #[error("文件有密码保护，请先取消密码后再导入")]
+    Password,
+    /// No worksheet has the header row that was looked for; the names of those looked at.
+    #[error("在工作表 {} 中都没有找到表头行", sheets.join("、"))]
+    NoHeader {
+        /// The worksheets looked at, in tab order.
+        sheets: Vec<String>,
+    },
     /// The worksheet has more rows than allowed.
     #[error("工作表行数太多，最多 {limit} 行")]
     TooManyRows {
@@ -48,6 +57,8 @@ impl OfficeError {
             OfficeError::ZipBomb => "office-zip-bomb",
             OfficeError::Corrupt(_) => "office-corrupt",
             OfficeError::NoSheet => "office-no-sheet",
+            OfficeError::Password => "office-password",
+            OfficeError::NoHeader { .. } => "office-no-header",
             OfficeError::TooManyRows { .. } => "office-too-many-rows",
             OfficeError::TooManyColumns { .. } => "office-too-many-columns",
             OfficeError::Write(_) => "office-write",
@@ -57,7 +68,8 @@ impl OfficeError {
     /// The Fluent arguments for this error's message.
     ///
     /// `TooLarge` gives `limit_mb` (whole MiB) and `limit_bytes`; `TooManyRows` and
-    /// `TooManyColumns` give `limit`; `Corrupt` and `Write` give `detail`.
+    /// `TooManyColumns` give `limit`; `Corrupt` and `Write` give `detail`; `NoHeader` gives
+    /// `sheets` (the names joined by 、).
     pub fn args(&self) -> Vec<(&'static str, String)> {
         match self {
             OfficeError::TooLarge { limit_bytes } => {
@@ -69,7 +81,8 @@ impl OfficeError {
             OfficeError::Corrupt(detail) | OfficeError::Write(detail) => {
                 vec![("detail", detail.clone())]
             }
-            OfficeError::NotXlsx | OfficeError::ZipBomb | OfficeError::NoSheet => Vec::new(),
+            OfficeError::NoHeader { sheets } => vec![("sheets", sheets.join("、"))],
+            OfficeError::NotXlsx | OfficeError::ZipBomb | OfficeError::NoSheet | OfficeError::Password => Vec::new(),
         }
     }
 }

@@ -8,10 +8,10 @@
 
 pub mod docx;
 pub mod error;
-mod sheet_scan;
 pub mod svg;
 pub mod xlsx_read;
 pub mod xlsx_write;
+mod xml_encoding;
 mod zip_guard;
 
 pub use error::OfficeError;

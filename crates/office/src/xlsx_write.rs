@@ -78,11 +78,11 @@ fn write_err(e: XlsxError) -> OfficeError {
 }
 
 /// Adds a worksheet, streamed to a temporary file when the workbook has a temporary directory.
-fn add_sheet(workbook: &mut Workbook, streaming: bool) -> &mut Worksheet {
+fn add_sheet(workbook: &mut Workbook, streaming: bool) -> Result<&mut Worksheet, OfficeError> {
     if streaming {
-        workbook.add_worksheet_with_constant_memory()
+        workbook.add_worksheet_with_constant_memory().map_err(write_err)
     } else {
-        workbook.add_worksheet()
+        Ok(workbook.add_worksheet())
     }
 }
 
@@ -161,7 +161,7 @@ pub fn write_tables(tables: &[Table]) -> Result<Vec<u8>, OfficeError> {
     let money = Format::new().set_num_format(MONEY_FORMAT);
     let mut used_names = Vec::new();
     if tables.is_empty() {
-        add_sheet(&mut workbook, streaming);
+        add_sheet(&mut workbook, streaming)?;
     }
     for table in tables {
         let cols = table.rows.iter().map(Vec::len).max().unwrap_or(0).max(table.headers.len());
@@ -170,7 +170,7 @@ pub fn write_tables(tables: &[Table]) -> Result<Vec<u8>, OfficeError> {
         }
         let name = sheet_name(&table.sheet_name, &mut used_names);
         let widths = if table.col_widths.is_empty() { estimate_widths(table, cols) } else { table.col_widths.clone() };
-        let sheet = add_sheet(&mut workbook, streaming);
+        let sheet = add_sheet(&mut workbook, streaming)?;
         sheet.set_name(name).map_err(write_err)?;
         for (c, w) in widths.iter().enumerate().take(cols) {
             if w.is_finite() && *w > 0.0 {
@@ -247,7 +247,7 @@ pub fn write_error_report(
     let err_col = err_col as u16;
     let header_number = original.rows.get(header_row_index).map(|r| r.number);
 
-    let sheet = add_sheet(&mut workbook, streaming);
+    let sheet = add_sheet(&mut workbook, streaming)?;
     sheet.set_name("错误报告").map_err(write_err)?;
     for c in 0..err_col {
         sheet.set_column_width(c, 14).map_err(write_err)?;

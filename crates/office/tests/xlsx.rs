@@ -236,7 +236,9 @@ fn to_text_numbers() {
     assert_eq!(CellValue::Number(-3.0).to_text(), "-3");
     assert_eq!(CellValue::Number(0.1).to_text(), "0.1");
     assert_eq!(CellValue::Number(1e20).to_text(), "100000000000000000000");
-    assert_eq!(CellValue::DateSerial(44075.5).to_text(), "44075.5");
+    // A date cell with a time of day is that date (issue 12, finding 6).
+    assert_eq!(CellValue::DateSerial(44075.5).to_text(), "44075");
+    assert_eq!(CellValue::DateSerial(44075.999).to_text(), "44075");
     assert_eq!(CellValue::Text(" a ".into()).to_text(), " a ");
     assert_eq!(CellValue::Bool(true).to_text(), "TRUE");
     assert_eq!(CellValue::Empty.to_text(), "");

@@ -88,3 +88,66 @@ on_every_db!(an_assembly_term_makes_every_active_member_the_voting_body, |store,
     let ses2 = congress::session(&store, &s, &session2).await.unwrap();
     assert_eq!(congress::presence(&store, &ses2).await.unwrap(), (0, 0), "no delegates in term 2");
 });
+
+on_every_db!(a_delegate_who_leaves_the_staff_leaves_the_delegate_list_with_a_history_line, |store, db| {
+    use jiaogong_domain::members::{MemberEventKind, MemberStatus};
+    let s = common::school(&store, "d").await;
+    let mut tx = store.begin().await.unwrap();
+    let rows: Vec<_> =
+        (0..3).map(|i| (common::member(&format!("代表{i}"), &format!("L{i}"), None, None, None), None, None)).collect();
+    let ids = members::insert_many(&store, &mut tx, &s, &rows).await.unwrap();
+    let term = congress::term(&mut tx, &s, 1, "2026-09-01").await.unwrap();
+    for id in &ids {
+        congress::add_delegate(&mut tx, &s, &term, id, "2026-09-01").await.unwrap();
+    }
+    // Dies; changes group only (stays); transfers out with a reason.
+    members::record_event(
+        &mut tx,
+        &s,
+        &ids[0],
+        MemberEventKind::Death,
+        MemberStatus::Deceased,
+        None,
+        "2026-10-02",
+        "",
+        "",
+        "chair",
+    )
+    .await
+    .unwrap();
+    members::record_event(
+        &mut tx,
+        &s,
+        &ids[1],
+        MemberEventKind::Update,
+        MemberStatus::Active,
+        None,
+        "2026-10-02",
+        "",
+        "",
+        "chair",
+    )
+    .await
+    .unwrap();
+    members::record_event(
+        &mut tx,
+        &s,
+        &ids[2],
+        MemberEventKind::TransferOut,
+        MemberStatus::TransferredOut,
+        None,
+        "2026-10-03",
+        "调往一中",
+        "",
+        "chair",
+    )
+    .await
+    .unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert_eq!(congress::current_delegate_ids(&store, &term).await.unwrap(), vec![ids[1].clone()], "{}", db.name);
+    let list = congress::delegates(&store, &s, &term, "none").await.unwrap();
+    let line = |id: &str| list.iter().find(|d| d.member_id == id).map(|d| (d.until.clone(), d.reason.clone())).unwrap();
+    assert_eq!(line(&ids[0]), (Some("2026-10-02".into()), "left:deceased".into()));
+    assert_eq!(line(&ids[2]), (Some("2026-10-03".into()), "left:transferred_out:调往一中".into()));
+    assert_eq!(line(&ids[1]), (None, String::new()));
+});

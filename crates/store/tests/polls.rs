@@ -354,3 +354,83 @@ on_every_db!(live_turnout_in_one_row_matches_reading_row_by_row, |store, db| {
     assert!(odd_live.not_voted.contains(&("T999".to_string(), "怪\u{1e}名".to_string())));
     assert_eq!(odd_live.not_voted, not_voted_rows(&store, &poll_odd).await);
 });
+
+on_every_db!(a_poll_past_its_closing_time_is_closed_once_by_two_servers_racing, |store, db| {
+    let (s, poll, ids) = setup(&store, 2).await;
+    open(&store, &s, &poll).await;
+    let now = jiaogong_store::now_ms();
+    // Not due yet: nobody closes it.
+    let mut tx = store.begin().await.unwrap();
+    polls::set_details(
+        &mut tx,
+        &poll,
+        &polls::PollDetails { purpose: None, description: String::new(), closes_at: Some(now + 60_000) },
+    )
+    .await
+    .unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert!(polls::due_polls(&store, now).await.unwrap().is_empty());
+    let mut tx = store.begin().await.unwrap();
+    assert!(!polls::close_if_due(&mut tx, &poll, now).await.unwrap());
+    drop(tx);
+    // Due: the ballot writer refuses a ballot at once, before any server has closed it.
+    let due_at = now + 60_000;
+    let mut tx = store.begin().await.unwrap();
+    polls::set_details(
+        &mut tx,
+        &poll,
+        &polls::PollDetails { purpose: None, description: String::new(), closes_at: Some(now - 1) },
+    )
+    .await
+    .unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert_eq!(store.ballot_box().cast(&poll, &ids[0], r#"{"choice":"yes"}"#.into()).await, Err(CastError::NotOpen));
+    assert_eq!(polls::due_polls(&store, due_at).await.unwrap(), vec![(s.clone(), poll.clone())]);
+    // Two servers, several closers each, all at once: one closes it and writes the audit row.
+    let other = db.second_server().await;
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let st = if i % 2 == 0 { store.clone() } else { other.clone() };
+        let (s, poll) = (s.clone(), poll.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut tx = st.begin().await.unwrap();
+            let closed = polls::close_if_due(&mut tx, &poll, due_at).await.unwrap();
+            if closed {
+                jiaogong_store::platform::audit::append(
+                    &mut tx,
+                    &st.crypto,
+                    &jiaogong_store::platform::audit::Event::new(Some(&s), "system", "poll.closed", &poll),
+                )
+                .await
+                .unwrap();
+            }
+            jiaogong_store::commit(tx).await.unwrap();
+            closed
+        }));
+    }
+    let mut closed = 0;
+    for t in tasks {
+        closed += usize::from(t.await.unwrap());
+    }
+    assert_eq!(closed, 1, "exactly one closer on {}", db.name);
+    let audit = jiaogong_store::platform::audit::recent(&store, &s, 100).await.unwrap();
+    assert_eq!(audit.iter().filter(|e| e.action == "poll.closed" && e.target == poll).count(), 1);
+    assert_eq!(polls::get(&store, &s, &poll).await.unwrap().status.as_str(), "closed");
+    assert!(polls::due_polls(&store, due_at).await.unwrap().is_empty());
+    other.close().await;
+});
+
+on_every_db!(a_poll_attachment_is_stored_and_read_back_byte_for_byte, |store, db| {
+    let (_, poll, _) = setup(&store, 1).await;
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let mut tx = store.begin().await.unwrap();
+    let id = polls::add_attachment(&mut tx, &poll, "方案.pdf", "application/pdf", &bytes, "chair").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let list = polls::attachments(&store, &poll).await.unwrap();
+    assert_eq!(list.len(), 1, "{}", db.name);
+    assert_eq!((list[0].file_name.as_str(), list[0].size), ("方案.pdf", 70_000));
+    let (a, back) = polls::attachment(&store, &poll, &id).await.unwrap();
+    assert_eq!(a.content_type, "application/pdf");
+    assert_eq!(back, bytes);
+    assert!(polls::attachment(&store, "other-poll", &id).await.is_err(), "only through its own poll");
+});

@@ -735,3 +735,50 @@ on_every_db!(import_stash_expires_within_the_hour, |store, db| {
     let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM import_stash").fetch_one(store.reader()).await.unwrap();
     assert_eq!(left, 1, "expired stashes are deleted");
 });
+
+on_every_db!(members_list_total_equals_the_rows_its_pages_give, |store, db| {
+    let s = common::school(&store, "t").await;
+    let mut tx = store.begin().await.unwrap();
+    let rows: Vec<_> = (0..118)
+        .map(|i| (common::member(&format!("同名{}", i % 7), &format!("E{i:03}"), None, None, None), None, None))
+        .collect();
+    let ids = members::insert_many(&store, &mut tx, &s, &rows).await.unwrap();
+    for id in ids.iter().take(50) {
+        members::record_event(
+            &mut tx,
+            &s,
+            id,
+            MemberEventKind::TransferOut,
+            MemberStatus::TransferredOut,
+            None,
+            "2026-09-01",
+            "调出",
+            "",
+            "chair",
+        )
+        .await
+        .unwrap();
+    }
+    jiaogong_store::commit(tx).await.unwrap();
+    for f in [
+        Filter::default(),
+        Filter { status: "active".into(), ..Filter::default() },
+        Filter { q: "同名1".into(), ..Filter::default() },
+    ] {
+        let (_, total) = members::list(&store, &s, &f, 0, 50).await.unwrap();
+        let mut seen = std::collections::HashSet::new();
+        let mut page = 0;
+        loop {
+            let (rows, t) = members::list(&store, &s, &f, page, 50).await.unwrap();
+            assert_eq!(t, total);
+            if rows.is_empty() {
+                break;
+            }
+            for r in rows {
+                assert!(seen.insert(r.id.clone()), "a row on two pages");
+            }
+            page += 1;
+        }
+        assert_eq!(seen.len() as i64, total, "{f:?} on {}", db.name);
+    }
+});

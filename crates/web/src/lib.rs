@@ -8,6 +8,9 @@ pub mod district;
 pub mod members;
 pub mod platform;
 
+/// Closing polls whose closing time has come (the server's tick, and tests).
+pub use congress::polls::{close_due_polls, spawn_closer};
+
 use std::sync::Arc;
 
 use axum::http::{header, HeaderValue};
@@ -80,6 +83,7 @@ pub fn routes() -> Routes {
     let r = district::routes(r);
     let r = platform::audit_page::routes(r);
     let r = platform::admin::routes(r);
+    let r = platform::activation::routes(r);
     let r = congress::polls::routes(r);
     let r = congress::session_page::routes(r);
     let r = congress::congress_settings::routes(r);
@@ -88,6 +92,7 @@ pub fn routes() -> Routes {
     let r = congress::evaluations::routes(r);
     let r = congress::selections::routes(r);
     let r = congress::proposals::routes(r);
+    let r = congress::api::routes(r);
     members::api::routes(r)
 }
 

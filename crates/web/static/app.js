@@ -72,3 +72,32 @@ document.addEventListener("click", function (e) {
   var el = document.getElementById(b.dataset.copy);
   if (el && navigator.clipboard) navigator.clipboard.writeText(el.textContent.trim());
 });
+// "Back" links on the error page go to the previous page when there is one.
+document.addEventListener("click", function (e) {
+  var a = e.target && e.target.closest ? e.target.closest("[data-back]") : null;
+  if (a && window.history.length > 1) {
+    e.preventDefault();
+    window.history.back();
+  }
+});
+// Filter forms with data-autosubmit apply a changed select or checkbox at once.
+document.addEventListener("change", function (e) {
+  var el = e.target;
+  var f = el && el.form;
+  if (f && f.hasAttribute("data-autosubmit") && (el.tagName === "SELECT" || el.type === "checkbox")) f.submit();
+});
+// The poll form: choosing a purpose preselects its counting rules (and the kind it fits); the
+// committee can still change each rule afterwards.
+document.addEventListener("change", function (e) {
+  var r = e.target;
+  if (!r || r.name !== "purpose" || !r.dataset || !r.form) return;
+  var f = r.form;
+  ["quorum", "threshold", "base"].forEach(function (field) {
+    var want = r.dataset[field] || "";
+    f.querySelectorAll('input[name="' + field + '"]').forEach(function (i) {
+      i.checked = i.value === want;
+    });
+  });
+  var kind = f.querySelector('select[name="kind"]');
+  if (kind && r.value !== "consultation" && r.dataset.kind) kind.value = r.dataset.kind;
+});

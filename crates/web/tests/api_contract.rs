@@ -307,3 +307,109 @@ async fn the_openapi_document_passes_a_real_validator() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The schema behind a `$ref` (one level), or the schema itself.
+fn resolved<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/")) {
+        Some(path) => doc.pointer(&format!("/{path}")).unwrap_or(schema),
+        None => schema,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_json_success_response_names_its_fields() {
+    let t = common::app().await;
+    let doc = openapi_document(&t).await;
+    // The document itself, and the result and bulletin formats of ballots.md (documented there).
+    let free = ["openapi", "pollResult", "pollBulletin"];
+    let mut vague = Vec::new();
+    for (p, item) in doc["paths"].as_object().unwrap() {
+        for (m, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_default();
+            if free.contains(&id) {
+                continue;
+            }
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if !status.starts_with('2') {
+                    continue;
+                }
+                let Some(schema) = response["content"]["application/json"].get("schema") else { continue };
+                let schema = resolved(&doc, schema);
+                let named = schema["properties"].as_object().is_some_and(|p| !p.is_empty())
+                    || schema["allOf"].as_array().is_some_and(|a| !a.is_empty());
+                if !named {
+                    vague.push(format!("{m} {p} {status}"));
+                }
+            }
+        }
+    }
+    assert!(vague.is_empty(), "success responses without their fields: {vague:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_api_total_equals_the_rows_its_pages_give() {
+    let t = common::app().await;
+    // 118 members in school A (A1 and 117 more), 50 of them since transferred out.
+    let mut tx = t.store.begin().await.unwrap();
+    let rows: Vec<_> = (2..=118)
+        .map(|i| {
+            let m = jiaogong_domain::members::validate_member(
+                &jiaogong_domain::members::RawMember::new()
+                    .with(jiaogong_domain::members::Field::Name, format!("教师{}", i % 9))
+                    .with(jiaogong_domain::members::Field::EmployeeNo, format!("P{i:03}")),
+            )
+            .unwrap();
+            (m, None, None)
+        })
+        .collect();
+    let ids = jiaogong_store::members::insert_many(&t.store, &mut tx, &t.school_a, &rows).await.unwrap();
+    for id in ids.iter().take(50) {
+        jiaogong_store::members::record_event(
+            &mut tx,
+            &t.school_a,
+            id,
+            jiaogong_domain::members::MemberEventKind::TransferOut,
+            jiaogong_domain::members::MemberStatus::TransferredOut,
+            None,
+            "2026-09-01",
+            "调出",
+            "",
+            "chair",
+        )
+        .await
+        .unwrap();
+    }
+    jiaogong_store::commit(tx).await.unwrap();
+    let chair = token(&t, "u-chair").await;
+    let get = |uri: String| {
+        let t = &t;
+        let chair = chair.clone();
+        async move {
+            let r = t.send(api("GET", &uri, &chair, Body::empty(), None)).await;
+            let status = r.status();
+            (status, serde_json::from_str::<serde_json::Value>(&common::body_text(r).await).unwrap())
+        }
+    };
+    for filter in ["", "&status=active", "&status=transferred_out", "&q=%E6%95%99%E5%B8%881"] {
+        let (_, first) = get(format!("/api/v1/schools/a/members?{filter}")).await;
+        let total = first["total"].as_u64().unwrap();
+        let pages = first["pages"].as_u64().unwrap();
+        assert_eq!(first["page"], 1, "no page is page 1");
+        // Pages 1 … pages, as a client reads them from total and per_page.
+        let mut seen = std::collections::HashSet::new();
+        for page in 1..=pages {
+            let (_, v) = get(format!("/api/v1/schools/a/members?page={page}{filter}")).await;
+            assert_eq!(v["total"].as_u64(), Some(total));
+            for m in v["members"].as_array().unwrap() {
+                assert!(seen.insert(m["id"].as_str().unwrap().to_string()), "a member on two pages");
+            }
+            assert_eq!(v["next"] == serde_json::Value::Null, page == pages);
+        }
+        assert_eq!(seen.len() as u64, total, "filter {filter:?}");
+    }
+    let (_, all) = get("/api/v1/schools/a/members".into()).await;
+    assert_eq!((all["total"].as_u64(), all["pages"].as_u64()), (Some(118), Some(3)));
+    let (s, v) = get("/api/v1/schools/a/members?page=0".into()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(v["error"]["message"].as_str().unwrap().contains("页码从 1 开始"), "{v}");
+}

@@ -31,6 +31,8 @@ async fn votes_open_only_with_quorum_and_delegates_sign_in_by_qr() {
     let r = t.send(form(&t, &format!("{session_url}/polls"), "chair", "title=%E5%86%B3%E8%AE%AE")).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let poll_id = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let purpose = jiaogong_store::congress::polls::details(&t.store, &poll_id).await.unwrap().purpose;
+    assert_eq!(purpose.as_deref(), Some("congress_resolution"), "a session's vote is a 教代会决议");
 
     // Nobody signed in: the vote cannot open.
     let r = t
@@ -243,4 +245,60 @@ async fn a_delegate_list_with_composition_warnings_is_confirmed_only_when_acknow
         ))
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delegate_who_retires_leaves_the_list_with_a_history_line_and_the_counts_agree() {
+    use jiaogong_domain::members::{validate_member, Field, MemberEventKind, MemberStatus, RawMember};
+    let t = common::app().await;
+    let mut tx = t.store.begin().await.unwrap();
+    let mut ids = Vec::new();
+    for (name, no) in [("甲二", "A2"), ("甲三", "A3"), ("甲四", "A4")] {
+        let m = validate_member(&RawMember::new().with(Field::Name, name).with(Field::EmployeeNo, no)).unwrap();
+        ids.push(jiaogong_store::members::insert(&mut tx, &t.store.crypto, &t.school_a, &m, None, None).await.unwrap());
+    }
+    jiaogong_store::commit(tx).await.unwrap();
+    let r =
+        t.send(form(&t, "/s/a/congress", "chair", "term=5&number=1&title=%E4%B8%80%E6%AC%A1&held_on=2026-12-20")).await;
+    let session_url = r.headers()["location"].to_str().unwrap().to_string();
+    t.send(form(&t, &format!("{session_url}/delegates"), "chair", "employee_nos=A1+A2+A3+A4")).await;
+    // A3 retires and A4 transfers out, as the member page records it.
+    let mut tx = t.store.begin().await.unwrap();
+    for (id, kind, status, reason) in [
+        (&ids[1], MemberEventKind::Retire, MemberStatus::Retired, ""),
+        (&ids[2], MemberEventKind::TransferOut, MemberStatus::TransferredOut, "调往实验中学"),
+    ] {
+        jiaogong_store::members::record_event(
+            &mut tx,
+            &t.school_a,
+            id,
+            kind,
+            status,
+            None,
+            "2026-11-30",
+            reason,
+            "",
+            "u-chair",
+        )
+        .await
+        .unwrap();
+    }
+    // A delegate whose member left before this rule (no history line yet) is still counted
+    // the same way by the header and the composition panel.
+    sqlx::query("UPDATE members SET status = 'deceased' WHERE id = $1").bind(&ids[0]).execute(&mut *tx).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let page =
+        common::body_text(t.send(t.req("GET", &session_url, Some(t.as_role("chair")), Body::empty(), None)).await)
+            .await;
+    assert!(page.contains("甲三") && page.contains("2026年11月30日 周一 · 退休"), "{page}");
+    assert!(page.contains("2026年11月30日 周一 · 调出：调往实验中学"), "{page}");
+    let number = |id: &str| {
+        let start = page.find(&format!("id=\"{id}\">")).unwrap_or_else(|| panic!("{id}")) + id.len() + 6;
+        page[start..].chars().take_while(char::is_ascii_digit).collect::<String>()
+    };
+    assert_eq!(number("n-delegates"), "2", "A1 and A2 are current delegates");
+    assert_eq!(number("comp-delegates"), number("n-delegates"), "header and composition agree");
+    let term = jiaogong_store::congress::sessions(&t.store, &t.school_a).await.unwrap()[0].term_id.clone();
+    let current = jiaogong_store::congress::current_delegate_ids(&t.store, &term).await.unwrap();
+    assert!(!current.contains(&ids[1]) && !current.contains(&ids[2]));
 }

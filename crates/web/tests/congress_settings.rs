@@ -179,7 +179,11 @@ async fn api_elections_follow_the_school_margin_unless_uncontested() {
     let body = json!({"poll": election(1, 1), "uncontested": true});
     assert_eq!(api(&t, "POST", "/api/v1/schools/a/polls", "chair", Some(body)).await.0, StatusCode::CREATED);
     // The form follows the same rule.
-    let body = format!("title={}&kind=election&seats=4&candidates={}", enc("委员"), enc("甲、乙、丙、丁、戊"));
+    let body = format!(
+        "title={}&kind=election&purpose=union_election&seats=4&candidates={}",
+        enc("委员"),
+        enc("甲、乙、丙、丁、戊")
+    );
     let page = common::body_text(t.send(form(&t, "/s/a/polls", "chair", &body)).await).await;
     assert!(page.contains("至少需要 6 名候选人"));
 }

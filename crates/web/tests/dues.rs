@@ -142,3 +142,24 @@ async fn the_same_payment_request_sent_twice_is_booked_once() {
     }
     assert_eq!(line_of(&sheet(&t, month).await, "A1").unwrap()["paid_fen"].as_i64(), Some(9500));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_arrears_to_do_opens_the_month_filtered_to_the_members_it_counts() {
+    let t = common::app().await;
+    // A1 has a salary, so owes this month's dues until paid.
+    let mut tx = t.store.begin().await.unwrap();
+    sqlx::query("UPDATE members SET base_salary_fen = 600000 WHERE id = $1")
+        .bind(&t.member_a)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let month = this_month();
+    assert!(line_of(&sheet(&t, month).await, "A1").unwrap()["due_fen"].as_i64().unwrap() > 0);
+    let home = common::body_text(t.send(t.req("GET", "/", Some(t.as_role("chair")), Body::empty(), None)).await).await;
+    let link = format!("/s/a/dues?month={month}&#38;only_arrears=1");
+    assert!(home.contains(&link), "{home}");
+    let r = t.send(t.req("GET", &link.replace("&#38;", "&"), Some(t.as_role("chair")), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(common::body_text(r).await.contains("A1"));
+}

@@ -395,7 +395,7 @@ async fn a_competitive_election_needs_more_candidates_than_seats_unless_uncontes
     let chair = t.as_role("chair").clone();
     let names = |n: usize| enc(&(1..=n).map(|i| format!("候选{i}")).collect::<Vec<_>>().join("、"));
     let body = |n: usize, extra: &str| {
-        format!("title={}&kind=election&seats=7&candidates={}{extra}", enc("委员选举"), names(n))
+        format!("title={}&kind=election&purpose=union_election&seats=7&candidates={}{extra}", enc("委员选举"), names(n))
     };
     let r = t.send(form(&t, "/s/a/polls", &chair, &body(7, ""))).await;
     let text = common::body_text(r).await;
@@ -450,4 +450,148 @@ async fn claiming_a_counting_pass_is_audited_and_so_is_a_refused_claim_never_the
         .iter()
         .filter(|e| e.action.starts_with("poll.paper"))
         .all(|e| !e.detail.contains("yes") && !e.detail.contains("no")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scrutineer_or_counter_cannot_be_a_candidate_of_the_same_poll_on_either_path() {
+    let t = common::app().await;
+    let voters = staff(&t, 2).await;
+    let chair = t.as_role("chair").clone();
+    let id = create(
+        &t,
+        json!({"title": "选举工会委员", "kind": "election", "seats": 1, "candidates": ["张三", "李四"]}),
+        &voters,
+    )
+    .await;
+    let officials = |body: String| {
+        let t = &t;
+        let chair = chair.clone();
+        let id = id.clone();
+        async move { t.send(form(t, &format!("/s/a/polls/{id}/officials"), &chair, &body)).await }
+    };
+    // Naming a candidate as scrutineer, or (with a full-width space) as counter, is refused.
+    for body in [
+        format!("scrutineers={}&counters={}", enc("王监、李四"), enc("钱计")),
+        format!("scrutineers={}&counters={}", enc("王监"), enc("　张三")),
+    ] {
+        let r = officials(body).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = common::body_text(r).await;
+        assert!(text.contains("监票人、计票人不能是本次投票的候选人"), "{text}");
+    }
+    assert!(jiaogong_store::congress::paper::officials(&t.store, &id).await.unwrap().is_empty(), "nothing written");
+    assert_eq!(
+        officials(format!("scrutineers={}&counters={}", enc("王监"), enc("钱计"))).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Adding a candidate who is named scrutineer: on the form and through the API.
+    let polls_before = jiaogong_store::congress::polls::list(&t.store, &t.school_a).await.unwrap().len();
+    let body = format!(
+        "title={}&kind=election&purpose=union_election&seats=1&candidates={}&scrutineers={}&counters=&quorum=2%2F3&threshold=1%2F2&base=electorate",
+        enc("工会主席"),
+        enc("张三、王五、赵六"),
+        enc("王五")
+    );
+    let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = common::body_text(r).await;
+    assert!(text.contains("王五 是本次选举的候选人，不能同时担任监票人或计票人"), "{text}");
+    assert!(text.contains("value=\"王五\""), "what was typed is kept");
+    let poll = json!({"title": "工会主席", "kind": "election", "seats": 1, "candidates": ["张三", "王五"]});
+    let (s, v) = api(
+        &t,
+        "POST",
+        "/api/v1/schools/a/polls",
+        "chair",
+        Some(json!({"poll": poll, "counters": ["王五"], "uncontested": true})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["code"], "official_is_candidate", "{v}");
+    assert_eq!(
+        jiaogong_store::congress::polls::list(&t.store, &t.school_a).await.unwrap().len(),
+        polls_before,
+        "nothing written"
+    );
+    // Officials who do not stand are kept with the poll.
+    let poll = json!({"title": "工会主席", "kind": "election", "seats": 1, "candidates": ["张三"]});
+    let (s, v) = api(
+        &t,
+        "POST",
+        "/api/v1/schools/a/polls",
+        "chair",
+        Some(json!({"poll": poll, "scrutineers": ["王五"], "uncontested": true})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let named = jiaogong_store::congress::paper::officials(&t.store, v["id"].as_str().unwrap()).await.unwrap();
+    assert_eq!(named, vec![("scrutineer".to_string(), "王五".to_string())]);
+}
+
+/// A multipart upload of one file to `uri` by `who`, with the CSRF token.
+async fn upload(
+    t: &common::TestApp,
+    uri: &str,
+    who: &(String, String),
+    name: &str,
+    bytes: &[u8],
+) -> (StatusCode, String) {
+    let boundary = "JgBoundary";
+    let (token, csrf) = who.clone();
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n").as_bytes(),
+    );
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("cookie", format!("jg_session={token}"))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    let r = t.send(req).await;
+    let status = r.status();
+    (status, common::body_text(r).await)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_attachment_is_checked_by_content_audited_and_downloaded_by_its_voters_only() {
+    let t = common::app().await;
+    let voters = staff(&t, 2).await;
+    let id = create(&t, json!({"title": "绩效方案表决", "kind": "resolution"}), &voters).await;
+    let chair = t.as_role("chair").clone();
+    let uri = format!("/s/a/polls/{id}/attachments");
+    // An HTML page named .pdf is refused, with what to do.
+    let (s, text) = upload(&t, &uri, &chair, "方案.pdf", b"<html><script>alert(1)</script>").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.contains("只能上传 PDF"), "{text}");
+    // A member cannot attach.
+    let (s, _) = upload(&t, &uri, t.as_role("member"), "a.pdf", b"%PDF-1.4 x").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = upload(&t, &uri, &chair, "绩效方案.pdf", b"%PDF-1.4 the draft").await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let files = jiaogong_store::congress::polls::attachments(&t.store, &id).await.unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!((files[0].file_name.as_str(), files[0].content_type.as_str()), ("绩效方案.pdf", "application/pdf"));
+    let audit = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 50).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "poll.attachment" && e.target == id && e.detail.contains("绩效方案.pdf")));
+    // The vote page lists it and a member of the school downloads it.
+    let (_, page) = page(&t, &format!("/polls/{id}"), t.as_role("member")).await;
+    let link = format!("/polls/{id}/attachments/{}", files[0].id);
+    assert!(page.contains(&link) && page.contains("绩效方案.pdf"), "{page}");
+    let r = t.send(t.req("GET", &link, Some(t.as_role("member")), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    assert_eq!(common::body_text(r).await, "%PDF-1.4 the draft");
+    // Another school sees nothing.
+    let r = t.send(t.req("GET", &link, Some(&t.chair_b), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }

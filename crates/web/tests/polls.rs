@@ -150,23 +150,25 @@ async fn a_poll_created_on_the_form_passes_only_above_two_thirds_of_the_electora
     let t = common::app().await;
     let people = voters(&t).await;
     let chair = t.as_role("chair").clone();
-    // The form offers the rules with the defaults of ballots.md preselected.
+    // The form starts from the 教代会决议 preset: a two-thirds quorum, more than half of all.
     let r = t.send(t.req("GET", "/s/a/polls", Some(&chair), Body::empty(), None)).await;
     let page = common::body_text(r).await;
     for default in [
-        "name=\"quorum\" value=\"\" checked",
+        "name=\"quorum\" value=\"2/3\" checked",
         "name=\"threshold\" value=\"1/2\" checked",
-        "name=\"base\" value=\"valid\" checked",
+        "name=\"base\" value=\"electorate\" checked",
     ] {
         assert!(page.contains(default), "{default} preselected");
     }
-    assert!(!page.contains("name=\"base\" value=\"electorate\" checked"));
+    assert!(!page.contains("name=\"base\" value=\"valid\" checked"));
 
     // 修改章程: more than two thirds of all six members, two thirds present. 4 yes is exactly
     // two thirds of the electorate (not passed); 5 yes passes.
     for (yes, passed) in [(4usize, false), (5, true)] {
-        let body =
-            format!("title={}&kind=resolution&group=&quorum=2%2F3&threshold=2%2F3&base=electorate", enc("修改章程"));
+        let body = format!(
+            "title={}&kind=resolution&purpose=congress_resolution&group=&quorum=2%2F3&threshold=2%2F3&base=electorate",
+            enc("修改章程")
+        );
         let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let id = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
@@ -209,7 +211,7 @@ async fn the_poll_form_refuses_rules_it_does_not_offer_and_keeps_what_was_typed(
         ("quorum=&threshold=1%2F3&base=valid", "通过比例只能选"),
         ("quorum=&threshold=1%2F2&base=everyone", "计算基数只能选"),
     ] {
-        let body = format!("title={}&kind=resolution&{fields}", enc("关于食堂的表决"));
+        let body = format!("title={}&kind=resolution&purpose=consultation&{fields}", enc("关于食堂的表决"));
         let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let page = common::body_text(r).await;
@@ -281,4 +283,178 @@ async fn a_refused_ballot_is_shown_again_as_filled_and_a_receipt_is_checked_agai
         .send(t.req("GET", &format!("/polls/{id}/receipt?code={tracker}"), Some(&t.chair_b), Body::empty(), None))
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn union_election_preset_elects_nobody_with_one_vote_and_the_result_sheet_states_the_rules() {
+    let t = common::app().await;
+    let people = voters(&t).await;
+    let chair = t.as_role("chair").clone();
+    // A purpose that does not fit the kind is refused, with what to change.
+    let body = format!(
+        "title={}&kind=resolution&purpose=union_election&quorum=2%2F3&threshold=1%2F2&base=electorate",
+        enc("小组长")
+    );
+    let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(common::body_text(r).await.contains("工会选举须选“选举”"));
+    // No purpose: refused, nothing written.
+    let body = format!("title={}&kind=election&seats=1&candidates={}&uncontested=1", enc("小组长"), enc("甲"));
+    let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
+    assert!(common::body_text(r).await.contains("请选择投票用途"));
+    assert!(jiaogong_store::congress::polls::list(&t.store, &t.school_a).await.unwrap().is_empty());
+
+    // The 工会选举 preset as the form sends it: one vote of six entitled.
+    let body = format!(
+        "title={}&kind=election&purpose=union_election&seats=1&candidates={}&uncontested=1&quorum=2%2F3&threshold=1%2F2&base=electorate",
+        enc("工会小组长"),
+        enc("甲")
+    );
+    let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    call(&t, "POST", &format!("/api/v1/polls/{id}/open"), "chair", json!({})).await;
+    let r = t
+        .send(t.req(
+            "POST",
+            &format!("/api/v1/polls/{id}/ballots"),
+            Some(&people[0]),
+            Body::from(json!({"marks": {"甲": "yes"}}).to_string()),
+            Some("application/json"),
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    call(&t, "POST", &format!("/api/v1/polls/{id}/close"), "chair", json!({})).await;
+    let (_, result) = call(&t, "GET", &format!("/api/v1/polls/{id}/result"), "chair", json!({})).await;
+    assert_eq!(result["void_reason"], "no_quorum", "{result}");
+    assert_eq!(result["elected"], json!([]));
+    // The printed result sheet states the purpose and the rules in words.
+    let r = t.send(t.req("GET", &format!("/s/a/polls/{id}/sheet"), Some(&chair), Body::empty(), None)).await;
+    let sheet = common::body_text(r).await;
+    assert!(sheet.contains("用途：工会选举"), "{sheet}");
+    assert!(sheet.contains("实到人数须不少于应到人数的三分之二"), "{sheet}");
+    assert!(sheet.contains("候选人的赞成票须多于全体应到人数的二分之一方可当选"), "{sheet}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consultation_reports_the_counts_and_decides_nothing() {
+    let t = common::app().await;
+    let chair = t.as_role("chair").clone();
+    let body =
+        format!("title={}&kind=resolution&purpose=consultation&quorum=&threshold=1%2F2&base=valid", enc("食堂意见"));
+    let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    call(&t, "POST", &format!("/api/v1/polls/{id}/open"), "chair", json!({})).await;
+    call(&t, "POST", &format!("/api/v1/polls/{id}/ballots"), "member", json!({"choice": "yes"})).await;
+    call(&t, "POST", &format!("/api/v1/polls/{id}/close"), "chair", json!({})).await;
+    let r = t.send(t.req("GET", &format!("/s/a/polls/{id}"), Some(&chair), Body::empty(), None)).await;
+    let page = common::body_text(r).await;
+    assert!(page.contains("意见征集只统计票数，不作通过或当选的决定"), "{page}");
+    assert!(!page.contains("通过</dd>") && !page.contains(">通过<"), "no passed/failed verdict: {page}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_poll_with_a_purpose_and_no_rules_takes_the_purposes_rules() {
+    let t = common::app().await;
+    let poll = json!({"title": "工会小组长", "kind": "election", "seats": 1, "candidates": ["甲"]});
+    let body = json!({"poll": poll, "purpose": "union_election", "uncontested": true});
+    let (s, v) = call(&t, "POST", "/api/v1/schools/a/polls", "chair", body).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let stored = jiaogong_store::congress::polls::get(&t.store, &t.school_a, v["id"].as_str().unwrap()).await.unwrap();
+    let def: Value = serde_json::from_str(&stored.definition).unwrap();
+    assert_eq!(def["rules"], json!({"quorum": "2/3", "threshold": "1/2", "base": "electorate"}));
+    let d = jiaogong_store::congress::polls::details(&t.store, &stored.id).await.unwrap();
+    assert_eq!(d.purpose.as_deref(), Some("union_election"));
+    for (purpose, kind) in [("union_election", "resolution"), ("congress_resolution", "election"), ("vote", "election")]
+    {
+        let body = json!({"poll": {"title": "x", "kind": kind, "seats": 1, "candidates": ["甲"]}, "purpose": purpose, "uncontested": true});
+        let (s, v) = call(&t, "POST", "/api/v1/schools/a/polls", "chair", body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{purpose} {kind}: {v}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_with_a_closing_time_shows_it_and_closes_once_when_due() {
+    let t = common::app().await;
+    let chair = t.as_role("chair").clone();
+    let base = "kind=resolution&purpose=congress_resolution&quorum=2%2F3&threshold=1%2F2&base=electorate";
+    // A closing time that is not a time, or already past, is refused with how to fix it.
+    for (closes, message) in [("tomorrow", "截止时间格式不正确"), ("2020-01-01T08:00", "截止时间必须晚于现在")]
+    {
+        let body = format!("title={}&{base}&closes_at={}", enc("食堂方案"), enc(closes));
+        let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(common::body_text(r).await.contains(message), "{closes}");
+    }
+    let body = format!(
+        "title={}&{base}&closes_at={}&description={}",
+        enc("食堂方案"),
+        enc("2099-06-30T17:30"),
+        enc("方案全文见附件。\n<script>alert(1)</script>")
+    );
+    let r = t.send(form(&t, "/s/a/polls", &chair, &body)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let d = jiaogong_store::congress::polls::details(&t.store, &id).await.unwrap();
+    assert_eq!(d.closes_at, Some(4_086_495_000_000), "2099-06-30 17:30 Beijing time");
+    let r = t.send(t.req("GET", &format!("/polls/{id}"), Some(t.as_role("member")), Body::empty(), None)).await;
+    let page = common::body_text(r).await;
+    assert!(page.contains("截止时间：2099年6月30日 周二 17:30（到时自动结束投票）"), "{page}");
+    let shown = page.split("id=\"poll-description\">").nth(1).unwrap_or_default();
+    assert!(shown.starts_with("方案全文见附件。") && !page.contains("<script>alert"), "{shown}");
+
+    call(&t, "POST", &format!("/api/v1/polls/{id}/open"), "chair", json!({})).await;
+    let (s, _) = call(&t, "POST", &format!("/api/v1/polls/{id}/ballots"), "member", json!({"choice": "yes"})).await;
+    assert_eq!(s, StatusCode::CREATED);
+    // Not due: the servers' ticks close nothing.
+    let config = || std::sync::Arc::new(jiaogong_web::WebConfig::with_public_url("http://localhost"));
+    let one = jiaogong_web::AppState { store: t.store.clone(), config: config() };
+    let two = jiaogong_web::AppState { store: t.store.clone(), config: config() };
+    assert_eq!(jiaogong_web::close_due_polls(&one).await.unwrap(), 0);
+    // The time comes: two servers' ticks at once close it once, with one audit row.
+    let mut tx = t.store.begin().await.unwrap();
+    let past = jiaogong_store::congress::polls::PollDetails { closes_at: Some(jiaogong_store::now_ms() - 1000), ..d };
+    jiaogong_store::congress::polls::set_details(&mut tx, &id, &past).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let (a, b) = tokio::join!(jiaogong_web::close_due_polls(&one), jiaogong_web::close_due_polls(&two));
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    assert_eq!(jiaogong_web::close_due_polls(&one).await.unwrap(), 0);
+    let audit = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 200).await.unwrap();
+    let closes: Vec<_> = audit.iter().filter(|e| e.action == "poll.closed" && e.target == id).collect();
+    assert_eq!(closes.len(), 1);
+    assert_eq!(closes[0].actor, "system");
+    let (s, result) = call(&t, "GET", &format!("/api/v1/polls/{id}/result"), "member", json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{result}");
+    assert_eq!(result["yes"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_past_its_closing_time_is_closed_when_its_page_is_read_before_any_tick() {
+    let t = common::app().await;
+    let body = json!({"poll": {"title": "食堂意见", "kind": "resolution"}, "purpose": "consultation", "closes_at": "2099-01-01T00:00"});
+    let (s, v) = call(&t, "POST", "/api/v1/schools/a/polls", "chair", body).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    call(&t, "POST", &format!("/api/v1/polls/{id}/open"), "chair", json!({})).await;
+    let mut tx = t.store.begin().await.unwrap();
+    let mut d = jiaogong_store::congress::polls::details(&t.store, &id).await.unwrap();
+    d.closes_at = Some(jiaogong_store::now_ms() - 1000);
+    jiaogong_store::congress::polls::set_details(&mut tx, &id, &d).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    // A late ballot is refused, and reading the page closes the poll.
+    let (s, v) = call(&t, "POST", &format!("/api/v1/polls/{id}/ballots"), "member", json!({"choice": "yes"})).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("poll_not_open")));
+    let r = t.send(t.req("GET", &format!("/polls/{id}"), Some(t.as_role("member")), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(jiaogong_store::congress::polls::by_id(&t.store, &id).await.unwrap().status.as_str(), "closed");
+    let (s, v) = call(
+        &t,
+        "POST",
+        "/api/v1/schools/a/polls",
+        "chair",
+        json!({"poll": {"title": "x", "kind": "resolution"}, "closes_at": "2001-01-01T00:00"}),
+    )
+    .await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_closes_at")));
 }

@@ -117,7 +117,7 @@ async fn the_full_lifecycle_from_draft_to_satisfied() {
     assert!(mine.contains("关于缩短食堂排队时间的提案") && mine.contains("/cosign"));
     assert_eq!(post(&t, &format!("{url}/cosign"), &c.delegates[1], "").await.1, "/s/a/proposals/mine");
     let (_, mine) = get(&t, "/s/a/proposals/mine", &c.delegates[1]).await;
-    assert!(mine.contains("✓ 已附议"));
+    assert!(mine.contains("<span aria-hidden=\"true\">✓</span> 已附议"));
     let (s, _, page) = post(&t, &format!("{url}/cosign"), &c.delegates[1], "").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("您已经附议过了"));
@@ -346,7 +346,7 @@ async fn the_report_counts_what_happened() {
     let (status, print) = get(&t, &format!("/s/a/proposals/report/print?session={}", c.session), &chair).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        print.contains("print.css")
+        print.contains("/static/print.")
             && print.contains("本次会议共收到提案 5 件")
             && !print.contains("class=\"sidebar\"")
     );
@@ -415,4 +415,81 @@ async fn the_member_named_for_the_department_records_the_reply() {
     let id = url.rsplit('/').next().unwrap();
     let replies = jiaogong_store::congress::proposals::replies(&t.store, &t.school_a, id).await.unwrap();
     assert_eq!(replies.iter().map(|r| r.recorded_by.as_str()).collect::<Vec<_>>(), vec!["u-member"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_overdue_to_do_opens_the_overdue_proposals_of_every_session() {
+    let t = common::app().await;
+    let c = congress(&t).await;
+    let chair = t.as_role("chair").clone();
+    // A second session of the same term.
+    let mut tx = t.store.begin().await.unwrap();
+    let term = congress::sessions(&t.store, &t.school_a).await.unwrap()[0].term_id.clone();
+    let held = (chrono::Utc::now() + chrono::Duration::days(60)).date_naive().format("%Y-%m-%d").to_string();
+    let later = congress::create_session(&mut tx, &t.school_a, &term, 3, "第五届三次", &held).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let due = (chrono::Utc::now() + chrono::Duration::days(10)).date_naive().format("%Y-%m-%d").to_string();
+    let mut urls = Vec::new();
+    for (session, title) in
+        [(&c.session, "关于食堂的提案"), (&later, "关于操场的提案"), (&c.session, "关于图书馆的提案")]
+    {
+        let (s, url, _) = post(&t, "/s/a/proposals", &c.delegates[0], &draft(session, title)).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        for d in &c.delegates[1..] {
+            post(&t, &format!("{url}/cosign"), d, "from=detail").await;
+        }
+        post(&t, &format!("{url}/submit"), &c.delegates[0], "").await;
+        post(&t, &format!("{url}/review"), &chair, "decision=accept").await;
+        let body = format!("department={}&due={due}", enc("总务处"));
+        assert_eq!(post(&t, &format!("{url}/assign"), &chair, &body).await.0, StatusCode::SEE_OTHER);
+        urls.push(url);
+    }
+    // Time passes for the first two: their due date is behind us.
+    let mut tx = t.store.begin().await.unwrap();
+    for url in &urls[..2] {
+        let id = url.rsplit('/').next().unwrap();
+        sqlx::query("UPDATE proposals SET due_on = '2020-01-01' WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    jiaogong_store::commit(tx).await.unwrap();
+    let (_, home) = get(&t, "/", &chair).await;
+    assert!(
+        home.contains("href=\"/s/a/proposals/overdue\"><span>提案逾期未答复</span><span class=\"badge\">2</span>"),
+        "{home}"
+    );
+    let (s, page) = get(&t, "/s/a/proposals/overdue", &chair).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("关于食堂的提案") && page.contains("关于操场的提案"), "both sessions: {page}");
+    assert!(page.contains("第五届三次"), "the session is named");
+    assert!(!page.contains("关于图书馆的提案"), "not yet due");
+    // Members do not see the committee's list.
+    let (s, _) = get(&t, "/s/a/proposals/overdue", &c.delegates[0]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_corrections_to_do_opens_the_open_requests_it_counts() {
+    let t = common::app().await;
+    let mut tx = t.store.begin().await.unwrap();
+    let open =
+        jiaogong_store::members::request_correction(&mut tx, &t.school_a, &t.member_a, "phone", "13800000001", "")
+            .await
+            .unwrap();
+    let done =
+        jiaogong_store::members::request_correction(&mut tx, &t.school_a, &t.member_a, "post", "已处理的申请", "")
+            .await
+            .unwrap();
+    jiaogong_store::members::resolve_correction(&mut tx, &t.school_a, &done, "applied").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let chair = t.as_role("chair").clone();
+    let (_, home) = get(&t, "/", &chair).await;
+    assert!(home.contains("href=\"/s/a/corrections?open=1\""), "{home}");
+    let (_, page) = get(&t, "/s/a/corrections?open=1", &chair).await;
+    assert!(page.contains("13800000001") && !page.contains("已处理的申请"), "{page}");
+    let (_, all) = get(&t, "/s/a/corrections", &chair).await;
+    assert!(all.contains("已处理的申请"), "without the filter every request is listed");
+    assert!(!open.is_empty());
 }

@@ -133,8 +133,23 @@ async fn a_group_leader_sees_no_salary_and_only_masked_id_and_phone_on_page_api_
     let t = common::app().await;
     let mut tx = t.store.begin().await.unwrap();
     jiaogong_store::members::dues::set_standing_salary(&mut tx, &t.school_a, &t.member_a, 654_321).await.unwrap();
+    // A group leader reads the members of their own group (finding 23): 甲一's group, 语文组.
+    let group = jiaogong_store::platform::tenancy::group_id_by_name(&mut tx, &t.school_a, "语文组").await.unwrap();
+    let raw = jiaogong_domain::members::RawMember::new()
+        .with(jiaogong_domain::members::Field::Name, "组长")
+        .with(jiaogong_domain::members::Field::EmployeeNo, "GL1");
+    let own = jiaogong_store::members::insert(
+        &mut tx,
+        &t.store.crypto,
+        &t.school_a,
+        &jiaogong_domain::members::validate_member(&raw).unwrap(),
+        group.as_deref(),
+        None,
+    )
+    .await
+    .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
-    let leader = t.as_role("group_leader");
+    let leader = &common::user(&t.store, Some(&t.school_a), None, "leader-gl1", Role::GroupLeader, Some(&own)).await;
     let r = t.send(t.req("GET", &format!("/api/v1/members/{}", t.member_a), Some(leader), Body::empty(), None)).await;
     assert_eq!(r.status(), StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();

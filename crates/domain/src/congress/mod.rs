@@ -8,6 +8,7 @@ pub mod ballots;
 pub mod checkin;
 mod composition;
 pub mod evaluation;
+mod mandate;
 mod proposal_report;
 mod proposals;
 mod resolutions;
@@ -17,6 +18,7 @@ mod settings;
 
 pub use composition::{composition, delegate_minimum, Composition, PersonFacts, Share};
 pub use composition::{confirm_list, ConfirmError};
+pub use mandate::{leaves_delegate_list, leaving_reason, parse_leaving_reason};
 pub use proposal_report::{percent, report_figures, DepartmentFigures, ReportFigures, ReportItem};
 pub use proposals::{
     check_due, collection_window, may_answer, Category, Feedback, HandlingStatus, Proposal, ProposalError,

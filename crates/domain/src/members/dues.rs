@@ -164,6 +164,14 @@ pub fn owed_for_month(
     Some(dues_for(base, retired, rates.active, rates.retired))
 }
 
+/// Whether and with what amount due a month appears on a dues sheet (the school's month sheet and
+/// a member's year): a month that asks something of the member is listed with what it asks; a
+/// month that asks nothing is listed only when money was booked for it anyway, then with nothing
+/// due, so the payment is never hidden.
+pub fn listed_due(owed: Option<Fen>, paid: Fen) -> Option<Fen> {
+    owed.or((paid != Fen(0)).then_some(Fen(0)))
+}
+
 /// One dues payment as entered: a non-negative yuan amount no larger than the school's maximum
 /// for a single payment.
 pub fn payment_amount(text: &str, max: Fen) -> Result<Fen, ValidationError> {

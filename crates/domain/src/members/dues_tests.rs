@@ -170,3 +170,11 @@ fn a_single_payment_may_not_exceed_the_schools_maximum() {
     assert_eq!(payment_amount("12,5", Fen(1_000_000)), Err(ValidationError::MisplacedComma));
     assert_eq!(payment_amount("-1", Fen(1_000_000)), Err(ValidationError::Negative));
 }
+
+#[test]
+fn a_month_that_asks_nothing_is_listed_only_when_money_was_booked_for_it() {
+    assert_eq!(listed_due(Some(Fen(1250)), Fen(0)), Some(Fen(1250)));
+    assert_eq!(listed_due(Some(Fen(1250)), Fen(1250)), Some(Fen(1250)));
+    assert_eq!(listed_due(None, Fen(0)), None);
+    assert_eq!(listed_due(None, Fen(800)), Some(Fen(0)));
+}

@@ -165,12 +165,13 @@ impl RawMember {
         self
     }
 
-    /// The first non-blank value of `field`, normalised; `None` when absent or blank.
+    /// The first non-blank value of `field`, normalised as free text (Chinese punctuation kept;
+    /// each field's own parser folds further); `None` when absent or blank.
     pub fn get(&self, field: Field) -> Option<String> {
         self.values
             .iter()
             .filter(|(f, _)| *f == field)
-            .map(|(_, v)| crate::platform::text::normalize(v))
+            .map(|(_, v)| crate::platform::text::normalize_text(v))
             .find(|v| !v.is_empty())
     }
 

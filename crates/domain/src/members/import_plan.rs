@@ -61,6 +61,31 @@ impl RosterColumns {
 }
 
 impl RosterColumns {
+    /// The merged cells of the data rows, by row number: every merged range that spans more
+    /// than one row, for each of its columns that is a field, on each of its rows below
+    /// `header_row`. A range is (first row, last row, first column, last column): 1-based rows,
+    /// 0-based columns, inclusive.
+    pub fn merged_cells(
+        &self,
+        ranges: impl IntoIterator<Item = (u32, u32, u32, u32)>,
+        header_row: u32,
+    ) -> std::collections::BTreeMap<u32, Vec<MergedCell>> {
+        let mut out: std::collections::BTreeMap<u32, Vec<MergedCell>> = std::collections::BTreeMap::new();
+        for (first_row, last_row, first_col, last_col) in ranges {
+            if first_row >= last_row || last_row <= header_row {
+                continue;
+            }
+            let fields: Vec<Field> = (first_col..=last_col)
+                .filter_map(|c| usize::try_from(c).ok().and_then(|c| self.fields.get(c).copied().flatten()))
+                .collect();
+            for row in first_row.max(header_row.saturating_add(1))..=last_row {
+                let cells = out.entry(row).or_default();
+                cells.extend(fields.iter().map(|&field| MergedCell { field, first_row, last_row }));
+            }
+        }
+        out
+    }
+
     /// The fields of the columns whose cell is flagged (a number cell, for one).
     pub fn flagged(&self, flags: impl IntoIterator<Item = bool>) -> Vec<Field> {
         flags.into_iter().zip(&self.fields).filter_map(|(flag, f)| f.filter(|_| flag)).collect()
@@ -74,6 +99,17 @@ pub struct ImportRow {
     pub raw: RawMember,
     /// Fields whose cell the spreadsheet stores as a number.
     pub numbers: Vec<Field>,
+    /// Cells of this row merged with cells of other rows.
+    pub merged: Vec<MergedCell>,
+}
+
+/// A cell merged over several rows: Excel shows its value on each of them, but the file holds
+/// it on the first row only, so which rows it was meant for cannot be known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MergedCell {
+    pub field: Field,
+    pub first_row: u32,
+    pub last_row: u32,
 }
 
 /// An existing member of the school, as the import compares it.
@@ -95,6 +131,8 @@ pub enum Problem {
     IdAsNumber,
     /// The ID number belongs to another existing member.
     IdBelongsTo { employee_no: String },
+    /// The cell is merged over rows `first_row` to `last_row`.
+    MergedCell { first_row: u32, last_row: u32 },
 }
 
 impl Problem {
@@ -105,6 +143,7 @@ impl Problem {
             Problem::IdAsNumber => "import-id-as-number",
             Problem::DuplicateInFile { .. } => "import-duplicate-in-file",
             Problem::IdBelongsTo { .. } => "import-id-belongs-to",
+            Problem::MergedCell { .. } => "import-merged-cell",
         }
     }
 
@@ -115,6 +154,9 @@ impl Problem {
             Problem::DuplicateInFile { first_row } => vec![("row", first_row.to_string())],
             Problem::IdBelongsTo { employee_no } => vec![("employee_no", employee_no.clone())],
             Problem::IdAsNumber => Vec::new(),
+            Problem::MergedCell { first_row, last_row } => {
+                vec![("first_row", first_row.to_string()), ("last_row", last_row.to_string())]
+            }
         }
     }
 }
@@ -182,6 +224,18 @@ pub fn plan_import(
         }
         let reject = |field, problem| Rejection { row: row.number, field, problem };
         let validated = validate_member_at(&row.raw, today);
+        if !row.merged.is_empty() {
+            // Never applied to one row only: every row of the range is rejected and says so.
+            let merged: Vec<Field> = row.merged.iter().map(|m| m.field).collect();
+            let others = validated.err().unwrap_or_default().into_iter().filter(|(f, _)| !merged.contains(f));
+            plan.rejected.extend(others.map(|(f, e)| reject(f, Problem::Invalid(e))));
+            plan.rejected.extend(
+                row.merged
+                    .iter()
+                    .map(|m| reject(m.field, Problem::MergedCell { first_row: m.first_row, last_row: m.last_row })),
+            );
+            continue;
+        }
         if row.numbers.contains(&Field::IdNumber) {
             // Whatever the number reads as, it is not the ID that was typed.
             let others = validated.err().unwrap_or_default().into_iter().filter(|(f, _)| *f != Field::IdNumber);

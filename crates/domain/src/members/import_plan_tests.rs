@@ -9,7 +9,7 @@ const HEADERS: [&str; 5] = ["姓名", "工号", "身份证号", "部门", "工�
 
 fn row(number: u32, cells: [&str; 5]) -> ImportRow {
     let cols = RosterColumns::from_headers(&HEADERS).unwrap();
-    ImportRow { number, raw: cols.raw(cells), numbers: Vec::new() }
+    ImportRow { number, raw: cols.raw(cells), numbers: Vec::new(), merged: Vec::new() }
 }
 
 fn existing(id: &str, cells: [&str; 5]) -> ExistingMember {
@@ -119,7 +119,9 @@ fn an_absent_column_keeps_the_field() {
     // The file has no ID, phone or post column: those fields stay as they are.
     let cols = RosterColumns::from_headers(&["姓名", "工号", "部门"]).unwrap();
     let p = plan_import(
-        vec![ImportRow { number: 2, raw: cols.raw(["张三", "T1", "教务处"]), numbers: Vec::new() }],
+        vec![ImportRow {
+            number: 2, raw: cols.raw(["张三", "T1", "教务处"]), numbers: Vec::new(), merged: Vec::new()
+        }],
         &old,
         &Default::default(),
         &Default::default(),
@@ -128,7 +130,9 @@ fn an_absent_column_keeps_the_field() {
     assert_eq!((p.unchanged, p.updates.len()), (1, 0), "{p:?}");
     // A changed department updates only that field.
     let p = plan_import(
-        vec![ImportRow { number: 2, raw: cols.raw(["张三", "T1", "总务处"]), numbers: Vec::new() }],
+        vec![ImportRow {
+            number: 2, raw: cols.raw(["张三", "T1", "总务处"]), numbers: Vec::new(), merged: Vec::new()
+        }],
         &old,
         &Default::default(),
         &Default::default(),
@@ -147,7 +151,12 @@ fn an_empty_cell_clears_the_field_and_the_plan_says_so() {
     let stored = validate_member_at(&full(["张三", "T1", ID_A, "13800138000", "临时聘用", "教务处"]), today()).unwrap();
     let old = [ExistingMember { id: "m1".into(), member: stored }];
     let p = plan_import(
-        vec![ImportRow { number: 4, raw: full(["张三", "T1", ID_A, "", "", "教务处"]), numbers: Vec::new() }],
+        vec![ImportRow {
+            number: 4,
+            raw: full(["张三", "T1", ID_A, "", "", "教务处"]),
+            numbers: Vec::new(),
+            merged: Vec::new(),
+        }],
         &old,
         &Default::default(),
         &Default::default(),
@@ -166,4 +175,37 @@ fn an_id_number_in_a_number_cell_is_rejected_even_when_it_reads_valid() {
     let p = plan(vec![r], &[]);
     assert!(p.creates.is_empty());
     assert_eq!(p.rejected, vec![Rejection { row: 2, field: Field::IdNumber, problem: Problem::IdAsNumber }]);
+}
+
+#[test]
+fn a_cell_merged_over_rows_rejects_every_row_it_spans() {
+    let cols = RosterColumns::from_headers(&HEADERS).unwrap();
+    // 部门 (column D) merged over rows 2 to 3; a one-row range across columns is no problem, nor
+    // a range above the header (row 1).
+    let merged = cols.merged_cells([(2, 3, 3, 3), (4, 4, 0, 1), (1, 1, 0, 4)], 1);
+    assert_eq!(merged.keys().copied().collect::<Vec<_>>(), [2, 3]);
+    let rows: Vec<ImportRow> = [
+        row(2, ["张三", "T1", "", "教务处", "语文组"]),
+        row(3, ["李四", "T2", "", "", "语文组"]),
+        row(4, ["王五", "T3", "", "教务处", "语文组"]),
+    ]
+    .into_iter()
+    .map(|mut r| {
+        r.merged = merged.get(&r.number).cloned().unwrap_or_default();
+        r
+    })
+    .collect();
+    let p = plan(rows, &[]);
+    assert_eq!(p.creates.len(), 1, "only the row outside the range is written");
+    assert_eq!(p.creates[0].employee_no, "T3");
+    let problem = Problem::MergedCell { first_row: 2, last_row: 3 };
+    assert_eq!(
+        p.rejected,
+        [
+            Rejection { row: 2, field: Field::Department, problem: problem.clone() },
+            Rejection { row: 3, field: Field::Department, problem },
+        ]
+    );
+    assert_eq!(p.rejected[0].problem.key(), "import-merged-cell");
+    assert_eq!(p.rejected[0].problem.args(), [("first_row", "2".to_string()), ("last_row", "3".to_string())]);
 }

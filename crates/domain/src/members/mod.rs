@@ -12,7 +12,7 @@ mod validate;
 pub mod visibility;
 
 pub use field::{Field, RawMember};
-pub use import_plan::{plan_import, ExistingMember, ImportPlan, ImportRow, RosterColumns};
+pub use import_plan::{plan_import, ExistingMember, ImportPlan, ImportRow, MergedCell, RosterColumns};
 pub use validate::{validate_member, validate_member_at, MemberInput, TEMPORARY_POST_ZH};
 
 use serde::{Deserialize, Serialize};

@@ -57,7 +57,9 @@ pub fn validate_member_at(raw: &RawMember, today: NaiveDate) -> Result<MemberInp
     let employee_no = take(
         &mut errors,
         Field::EmployeeNo,
-        required_text(raw, Field::EmployeeNo, EMPLOYEE_NO_MAX).map(|o| o.map(clean_employee_no)),
+        // An identifier: every full-width character folds (`Ｔ－００１` is `T-001`).
+        required_text(raw, Field::EmployeeNo, EMPLOYEE_NO_MAX)
+            .map(|o| o.map(|s| clean_employee_no(crate::platform::text::normalize(&s)))),
     );
     let gender = take(
         &mut errors,

@@ -156,3 +156,17 @@ proptest! {
         let _ = validate_member_at(&raw, today());
     }
 }
+
+#[test]
+fn department_and_notes_keep_chinese_punctuation() {
+    let raw = RawMember::new()
+        .with(Field::Name, "张三")
+        .with(Field::EmployeeNo, "Ｔ－００１")
+        .with(Field::Department, "教务处（高一、高二）")
+        .with(Field::Notes, "借调，返校：２０２６年");
+    let m = validate_member_at(&raw, today()).unwrap();
+    assert_eq!(m.department.as_deref(), Some("教务处（高一、高二）"));
+    assert_eq!(m.notes.as_deref(), Some("借调，返校：2026年"));
+    // The employee number is an identifier: every full-width character folds.
+    assert_eq!(m.employee_no, "T-001");
+}

@@ -59,6 +59,15 @@ impl Role {
         may_reveal(*self, Guarded::IdNumber) && may_reveal(*self, Guarded::Phone)
     }
 
+    /// Whose roster lines this role reads (pages, API and exports alike): a group leader only
+    /// the members of their own union group, the committee the whole school.
+    pub fn roster_scope(&self) -> RosterScope {
+        match self {
+            Role::GroupLeader => RosterScope::OwnGroup,
+            _ => RosterScope::School,
+        }
+    }
+
     /// May create, import and change member records.
     pub fn manages_roster(&self) -> bool {
         matches!(self, Role::Admin | Role::Chair | Role::OrgCommittee)
@@ -90,5 +99,27 @@ mod tests {
         assert!(!Role::District.manages_roster());
         assert!(!Role::Auditor.manages_roster());
         assert!(Role::OrgCommittee.manages_roster());
+    }
+}
+
+/// The part of the roster a reader sees (finding 23).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RosterScope {
+    /// Every member of the school.
+    School,
+    /// Only the members of the reader's own union group (none when the reader has no group).
+    OwnGroup,
+}
+
+#[cfg(test)]
+mod roster_scope_tests {
+    use super::*;
+
+    #[test]
+    fn a_group_leader_reads_only_their_own_group() {
+        assert_eq!(Role::GroupLeader.roster_scope(), RosterScope::OwnGroup);
+        for r in [Role::Admin, Role::Chair, Role::OrgCommittee] {
+            assert_eq!(r.roster_scope(), RosterScope::School);
+        }
     }
 }

@@ -2,7 +2,11 @@
 //!
 //! Chinese input methods and spreadsheets produce full-width digits and letters (`１３８`, `Ｘ`)
 //! and ideographic spaces; they are folded to ASCII here so that every parser sees one form.
-//! CJK characters and the name separator `·` are kept untouched.
+//! CJK characters and the name separator `·` are kept untouched. Free text (names,
+//! departments, notes: [`normalize_text`], [`line`], [`optional_text`]) keeps its Chinese
+//! punctuation (`，、（）：`): only its full-width digits and Latin letters are folded. Structured
+//! values (dates, numbers, phones, ID and employee numbers, codes) fold every full-width ASCII
+//! character ([`normalize`]), so `２０２０．９．１` is a date.
 
 /// Full-width ASCII (U+FF01..=U+FF5E) to half-width, U+3000 to a space, then trim
 /// whitespace (including ideographic space, tabs, newlines, NBSP, zero-width space, BOM).
@@ -14,6 +18,27 @@ pub fn normalize(s: &str) -> String {
     }
     let folded: String = s.chars().map(fold_char).collect();
     folded.trim_matches(is_trimmable).to_string()
+}
+
+/// For free text: full-width digits and Latin letters to ASCII, U+3000 to a space, then trim as
+/// [`normalize`] does. Every other character, Chinese punctuation included, is kept.
+pub fn normalize_text(s: &str) -> String {
+    let trimmed = s.trim_matches(is_trimmable);
+    if !trimmed.chars().any(|c| fold_alnum(c) != c) {
+        return trimmed.to_string();
+    }
+    let folded: String = s.chars().map(fold_alnum).collect();
+    folded.trim_matches(is_trimmable).to_string()
+}
+
+/// Folds one character of free text: full-width digits and Latin letters to ASCII, ideographic
+/// space to space.
+pub fn fold_alnum(c: char) -> char {
+    match c {
+        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
 }
 
 /// Whether [`normalize`] would give the empty string (without building it).
@@ -45,7 +70,8 @@ pub fn is_forbidden_in_line(c: char) -> bool {
 }
 
 /// The one check every free-text name input goes through (member names, usernames, display
-/// names, school, group and token names, titles): normalised, not empty, at most `max`
+/// names, school, group and token names, titles): normalised as free text ([`normalize_text`]:
+/// Chinese punctuation kept), not empty, at most `max`
 /// characters, and free of the characters of [`is_forbidden_in_line`].
 pub fn line(s: &str, max: usize) -> Result<String, crate::ValidationError> {
     let v = optional_line(s, max)?;
@@ -54,7 +80,7 @@ pub fn line(s: &str, max: usize) -> Result<String, crate::ValidationError> {
 
 /// [`line`] for a value that may be left blank (`None`).
 pub fn optional_line(s: &str, max: usize) -> Result<Option<String>, crate::ValidationError> {
-    let v = normalize(s);
+    let v = normalize_text(s);
     if v.is_empty() {
         return Ok(None);
     }
@@ -70,7 +96,7 @@ pub fn optional_line(s: &str, max: usize) -> Result<Option<String>, crate::Valid
 /// [`optional_line`] for text that may span lines (notes): line breaks and tabs are allowed,
 /// every other character of [`is_forbidden_in_line`] is still refused.
 pub fn optional_text(s: &str, max: usize) -> Result<Option<String>, crate::ValidationError> {
-    let v = normalize(s);
+    let v = normalize_text(s);
     if v.is_empty() {
         return Ok(None);
     }
@@ -102,6 +128,17 @@ mod tests {
     #[test]
     fn fullwidth_letters_and_punctuation_normalised() {
         assert_eq!(normalize("ＡＢｃ，．－"), "ABc,.-");
+    }
+
+    #[test]
+    fn free_text_keeps_chinese_punctuation_and_folds_only_digits_and_letters() {
+        let typed = "教务处（高一、高二），ＡＢ班１２３：备注！";
+        assert_eq!(normalize_text(typed), "教务处（高一、高二），AB班123：备注！");
+        assert_eq!(optional_line(typed, 50).unwrap().as_deref(), Some("教务处（高一、高二），AB班123：备注！"));
+        assert_eq!(optional_text("第一行，\n第二行（完）", 50).unwrap().as_deref(), Some("第一行，\n第二行（完）"));
+        assert_eq!(line("\u{3000}张三（退休）\u{3000}", 20).as_deref(), Ok("张三（退休）"));
+        // Structured values still fold every full-width character.
+        assert_eq!(normalize("２０２０．９．１"), "2020.9.1");
     }
 
     #[test]
@@ -139,6 +176,8 @@ mod tests {
         fn normalize_never_panics_and_is_idempotent(s in any::<String>()) {
             let once = normalize(&s);
             prop_assert_eq!(normalize(&once), once.clone());
+            let text = normalize_text(&s);
+            prop_assert_eq!(normalize_text(&text), text);
             let _ = normalize_compact(&s);
         }
 

@@ -31,7 +31,7 @@ pub fn sample_xlsx() -> Vec<u8> {
 /// A workbook with `rows` rows of `cols` numbers each.
 pub fn numbers_xlsx(rows: u32, cols: u16) -> Vec<u8> {
     let mut wb = Workbook::new();
-    let ws = wb.add_worksheet_with_constant_memory();
+    let ws = wb.add_worksheet_with_constant_memory().unwrap();
     for r in 0..rows {
         for c in 0..cols {
             ws.write_number(r, c, f64::from(r) + f64::from(c)).unwrap();

@@ -338,6 +338,26 @@ pub async fn session_anywhere(store: &Store, id: &str) -> Result<(String, Sessio
 }
 
 /// (member id, post, gender, birth date) of the school's active members, for composition checks.
+/// What the composition check needs of a member.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberFacts {
+    pub id: String,
+    pub post: Option<String>,
+    pub gender: Option<String>,
+    pub birth_date: Option<String>,
+    pub status: String,
+}
+
+/// The facts of every member of the school: the composition counts the current delegates among
+/// all of them (the same set as the header's count, whatever their status) and the staff among
+/// the active ones.
+pub async fn member_facts(store: &Store, school_id: &str) -> Result<Vec<MemberFacts>> {
+    Ok(sqlx::query_as("SELECT id, post, gender, birth_date, status FROM members WHERE school_id = $1")
+        .bind(school_id)
+        .fetch_all(&store.read)
+        .await?)
+}
+
 pub async fn staff_facts(
     store: &Store,
     school_id: &str,

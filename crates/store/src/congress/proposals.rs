@@ -12,7 +12,7 @@ mod steps;
 
 pub use reads::{
     all_handed_in, awaiting_cosign_count, cosigners, departments, get, history, list, merge_choices, merged_from,
-    of_proposer, overdue_count, replies, responder_choices, session_choices, sessions_for_delegate, to_answer,
+    of_proposer, overdue, overdue_count, replies, responder_choices, session_choices, sessions_for_delegate, to_answer,
     to_cosign, CosignLine, Detail, DraftSession, HistoryEntry, Line, Reply, Scope, SessionChoice,
 };
 pub use settings::{set_settings, set_window, settings, window};

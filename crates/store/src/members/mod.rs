@@ -190,7 +190,10 @@ pub async fn get(store: &Store, school_id: &str, id: &str) -> Result<MemberDetai
 
 pub async fn events(store: &Store, school_id: &str, member_id: &str) -> Result<Vec<EventRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, kind, event_date, reason, detail, actor, at FROM member_events WHERE school_id = $1 AND member_id = $2 ORDER BY at DESC, event_date DESC",
+        // People by their names: the login name only when no account has it any more.
+        "SELECT e.id, e.kind, e.event_date, e.reason, e.detail, COALESCE(u.display_name, e.actor) AS actor, e.at \
+         FROM member_events e LEFT JOIN users u ON u.username = e.actor \
+         WHERE e.school_id = $1 AND e.member_id = $2 ORDER BY e.at DESC, e.event_date DESC",
     )
     .bind(school_id)
     .bind(member_id)
@@ -433,6 +436,19 @@ pub async fn record_event(
         .bind(now_ms())
         .execute(&mut **tx)
         .await?;
+    // A delegate who transfers out, retires or dies leaves the current delegate lists, with the
+    // history line (who: the delegate row, when: the event's date, why: the status and reason).
+    if jiaogong_domain::congress::leaves_delegate_list(new_status) {
+        sqlx::query(
+            "UPDATE delegates SET until = $1, reason = $2 WHERE school_id = $3 AND member_id = $4 AND until IS NULL",
+        )
+        .bind(date)
+        .bind(jiaogong_domain::congress::leaving_reason(new_status, reason))
+        .bind(school_id)
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 

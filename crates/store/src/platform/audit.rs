@@ -191,3 +191,97 @@ pub async fn recent(store: &Store, school_id: &str, limit: i64) -> Result<Vec<En
     .fetch_all(&store.read)
     .await?)
 }
+
+/// What the audit page filters by; empty strings and `None` mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// The actor's login name, exactly.
+    pub actor: String,
+    /// An action (`member.update`) or a family of actions (`member` matches `member.*`).
+    pub action: String,
+    /// Entries at or after this instant (Unix ms).
+    pub from_ms: Option<i64>,
+    /// Entries before this instant (Unix ms).
+    pub until_ms: Option<i64>,
+}
+
+/// One entry with the names of the people it is about, for reading.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Named {
+    pub seq: i64,
+    pub at: i64,
+    /// The login name as recorded.
+    pub actor: String,
+    /// The actor's name when an account has that login name.
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub target: String,
+    /// The member's or account's name when the target is one of them.
+    pub target_name: Option<String>,
+    pub detail: String,
+}
+
+const NAMED_FROM: &str = " FROM audit_log a \
+     LEFT JOIN users u ON u.username = a.actor \
+     LEFT JOIN members m ON m.id = a.target \
+     LEFT JOIN users tu ON tu.id = a.target \
+     LEFT JOIN users tn ON tn.username = a.target \
+     WHERE a.school_id = $1 AND ($2 = '' OR a.actor = $2) AND ($3 = '' OR a.action = $3 OR a.action LIKE $4) \
+     AND a.at >= $5 AND a.at < $6";
+
+/// A page of a school's entries matching `f`, newest first, with the total count.
+pub async fn search(store: &Store, school_id: &str, f: &Filter, offset: i64, limit: i64) -> Result<(Vec<Named>, i64)> {
+    // The family pattern: action codes are lower-case letters, digits, '_' and '.', and '_' is a
+    // LIKE wildcard, so anything else in the filter makes it match nothing.
+    let family = if !f.action.is_empty() && f.action.bytes().all(|b| b.is_ascii_lowercase() || b == b'.') {
+        format!("{}.%", f.action)
+    } else {
+        String::new()
+    };
+    let (from, until) = (f.from_ms.unwrap_or(i64::MIN), f.until_ms.unwrap_or(i64::MAX));
+    let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*){NAMED_FROM}"))
+        .bind(school_id)
+        .bind(&f.actor)
+        .bind(&f.action)
+        .bind(&family)
+        .bind(from)
+        .bind(until)
+        .fetch_one(&store.read)
+        .await?;
+    let rows = sqlx::query_as(&format!(
+        "SELECT a.seq, a.at, a.actor, u.display_name AS actor_name, a.action, a.target, \
+         COALESCE(m.name, tu.display_name, tn.display_name) AS target_name, a.detail{NAMED_FROM} ORDER BY a.seq DESC LIMIT $7 OFFSET $8"
+    ))
+    .bind(school_id)
+    .bind(&f.actor)
+    .bind(&f.action)
+    .bind(&family)
+    .bind(from)
+    .bind(until)
+    .bind(limit.clamp(0, 100_000))
+    .bind(offset.max(0))
+    .fetch_all(&store.read)
+    .await?;
+    Ok((rows, total))
+}
+
+/// The people who appear as actors in a school's log: (login name, name if an account has it).
+pub async fn actors(store: &Store, school_id: &str) -> Result<Vec<(String, Option<String>)>> {
+    Ok(sqlx::query_as(
+        "SELECT a.actor, MAX(u.display_name) FROM audit_log a LEFT JOIN users u ON u.username = a.actor \
+         WHERE a.school_id = $1 GROUP BY a.actor ORDER BY a.actor",
+    )
+    .bind(school_id)
+    .fetch_all(&store.read)
+    .await?)
+}
+
+/// The actions that appear in a school's log.
+pub async fn actions(store: &Store, school_id: &str) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT action FROM audit_log WHERE school_id = $1 ORDER BY action")
+            .bind(school_id)
+            .fetch_all(&store.read)
+            .await?;
+    Ok(rows.into_iter().map(|(a,)| a).collect())
+}

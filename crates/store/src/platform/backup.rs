@@ -16,6 +16,7 @@ pub const TABLES: &[&str] = &[
     "users",
     "setup_tokens",
     "api_tokens",
+    "activation_codes",
     "union_groups",
     "departments",
     "members",
@@ -42,6 +43,7 @@ pub const TABLES: &[&str] = &[
     "paper_counters",
     "paper_entries",
     "poll_officials",
+    "poll_attachments",
     "resolution_progress",
     "evaluations",
     "evaluation_leaders",
@@ -58,6 +60,7 @@ pub const TABLES: &[&str] = &[
     "proposal_events",
     "proposal_replies",
     "proposal_feedback",
+    "notifications",
     "audit_log",
     "audit_head",
 ];

@@ -92,6 +92,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "sealed_ballots", include_str!("../../migrations/0014_sealed_ballots.sql")),
     (16, "security", include_str!("../../migrations/0016_security.sql")),
     (18, "dues_payment_bounds", include_str!("../../migrations/0018_dues_payment_bounds.sql")),
+    (19, "poll_details", include_str!("../../migrations/0019_poll_details.sql")),
+    (20, "activation_codes", include_str!("../../migrations/0020_activation_codes.sql")),
+    (21, "notifications", include_str!("../../migrations/0021_notifications.sql")),
 ];
 
 /// The one place the two dialects differ in the schema: SQLite's WITHOUT ROWID keeps ballot rows

@@ -388,7 +388,7 @@ eval-check-err-tracker = Please enter your receipt code (at most 64 characters).
 # Counting rules of a poll (ballots.md): chosen on the creation form, shown on the poll pages.
 poll-rules = Counting rules
 poll-rules-line = Counting rules: { $rules }
-poll-rules-hint = Choose what your statutes or rules of procedure require; if unsure keep the defaults (no quorum, passed with more yes votes than half of the valid ballots).
+poll-rules-hint = Preselected for the purpose chosen above; change them only where your statutes, election rules or rules of procedure say otherwise.
 poll-quorum = Attendance required (quorum)
 poll-quorum-none = None: the vote is valid however many take part
 poll-quorum-half = More than half: at least half of those entitled must be present, otherwise the vote is void
@@ -724,3 +724,49 @@ interim-err-not-signed = You have not signed this request, so there is nothing t
 interim-err-closed = This request is closed (the session was convened or the term has changed); it can no longer be signed or withdrawn.
 interim-err-reason = Please give a reason (at most { $max } characters).
 interim-err-not-reached = { $signatures } signatures, fewer than one third ({ $threshold } needed): the interim session cannot be convened yet.
+congress-err-not-in-body = This person is not in the voting body of this session (a current delegate of the term, or at a staff assembly an active member), so their attendance cannot be recorded; add them as a delegate first.
+
+# delegates_leaving
+# Why a delegate left the delegate list with the member's status (congress.md).
+delegate-left-transferred-out = Transferred out
+delegate-left-retired = Retired
+delegate-left-deceased = Deceased
+
+# poll_details
+# Poll purposes, their rules in words, and the checks of the poll form.
+poll-purpose = Purpose of the vote
+poll-purpose-hint = The purpose preselects the rules the regulations give it; change them below only if your own election or meeting rules say otherwise.
+poll-purpose-union-election = Union election
+poll-purpose-union-election-hint = Regulations on elections in grassroots unions: at least two thirds of those entitled must take part; a candidate needs more than half of those entitled to vote.
+poll-purpose-congress-resolution = Staff congress resolution
+poll-purpose-congress-resolution-hint = At least two thirds of the delegates present; passed with more than half of all delegates.
+poll-purpose-consultation = Consultation
+poll-purpose-consultation-hint = No quorum; the counts are reported, nothing is passed or elected.
+poll-err-purpose = Please choose the purpose of the vote: union election, staff congress resolution or consultation.
+poll-err-purpose-kind = “{ $purpose }” does not fit the chosen type: a union election is an election, a congress resolution is a yes/no vote. Please change the type or the purpose.
+poll-rule-purpose = Purpose: { $purpose }. Rules used:
+poll-rule-report-only = A consultation only reports the counts; nothing is passed or elected.
+poll-report-only = Consultation: counts only, no decision
+officials-err-candidate = Scrutineers and counters cannot be candidates in this vote: { $names }. Please name other scrutineers or counters.
+poll-err-candidate-official = { $names } stands as a candidate in this election and cannot also be a scrutineer or counter. Please name other scrutineers or counters, or change the list of candidates.
+officials-not-candidates = Scrutineers and counters can be named now or later on the poll page; a candidate cannot be one.
+poll-description = Description (optional, shown above the ballot)
+poll-err-description = The description may have at most 2,000 characters and no control characters; please shorten it.
+poll-closes-at = Closing time (optional)
+poll-closes-at-hint = When set, the vote closes by itself at that time and the result is published; otherwise the committee closes it. Beijing time.
+poll-closes-at-line = Closes at { $time } (automatically)
+poll-err-closes-at-format = The closing time is not a date and time; please write it like 2026-12-05 18:00.
+poll-err-closes-at-past = The closing time must be later than now; choose a later time, or leave it empty to close by hand.
+poll-attachment-add = Add an attachment (the full draft, the list of candidates)
+poll-attachment-hint = PDF, Word (.docx), Excel (.xlsx), PNG or JPG files of at most 5 MB each, at most 10 per poll.
+poll-attachment-err-empty = No file arrived; please choose the file to attach and save again.
+poll-attachment-err-size = The attachment is over 5 MB; please compress or split it.
+poll-attachment-err-type = Only PDF, Word (.docx), Excel (.xlsx), PNG or JPG files can be attached, and this file is none of them by its content; please save it as PDF and try again.
+poll-attachment-err-count = A poll has at most { $max } attachments; please combine some first.
+
+# proposals_overdue
+# The list of overdue proposals the home page links to.
+proposal-overdue-title = Overdue proposals
+proposal-overdue-hint = Proposals of every session handed to a department whose reply is past its due date, the oldest due date first.
+proposal-overdue-empty = No proposal is overdue.
+proposal-overdue-session = Session

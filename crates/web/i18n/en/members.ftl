@@ -95,7 +95,7 @@ import-all-or-nothing = Import nothing if there are any errors
 import-commit = Confirm import
 import-confirm = Import now? Rows with errors will be skipped (unless you ticked “Import nothing if there are any errors”).
 import-no-file = Please choose an .xlsx file to upload.
-import-no-header = No header row found. The first row (or one of the first 10 rows) should contain column names such as “姓名” and “工号”. Please compare with the template.
+import-no-header = No header row found: none of the first 10 rows of the worksheets { $sheets } contains column names such as “姓名” and “工号”. Put the roster on a sheet with these column names, or compare with the template.
 import-missing-columns = Required columns are missing: { $columns }.
 import-duplicate-in-file = Duplicate of row { $row }.
 import-id-belongs-to = This ID card number already belongs to the member with staff number { $employee_no }.
@@ -136,3 +136,13 @@ me-correction-note = Explanation (optional)
 me-correction-send = Send request
 export-sensitive = Export with ID and phone numbers
 export-sensitive-hint = Contains full sensitive data; the export is recorded in the audit log. Keep the file safe.
+office-password = The file is password-protected and cannot be read. Open it in Excel, remove the password (File → Info → Protect Workbook → Encrypt with Password, clear it), save it and import it again.
+office-no-header = No header row was found in the worksheets { $sheets }. Please compare with the template.
+import-merged-cell = This cell is merged over rows { $first_row }–{ $last_row }, so it cannot be told which row it belongs to. Unmerge the cells, fill in each row and upload again.
+dues-search-hint = Name or staff number
+dues-clear-filters = Clear filters
+dues-more-tools = Import payroll and set the rates
+
+# roster_api
+# Paging of the roster API.
+api-err-page = Pages are numbered from 1: the first page is page=1 (or no page at all); please use 1 or more.

@@ -388,7 +388,7 @@ eval-check-err-tracker = 请输入回执码（不超过 64 个字符）。
 # Counting rules of a poll (ballots.md): chosen on the creation form, shown on the poll pages.
 poll-rules = 表决规则
 poll-rules-line = 表决规则：{ $rules }
-poll-rules-hint = 按章程或议事规则选择；不确定时保持默认（不设到会人数要求，赞成票多于有效票的一半即通过）。
+poll-rules-hint = 已按上面选择的用途选好；本单位章程、选举办法或议事规则另有规定的，再按规定修改。
 poll-quorum = 到会人数要求（法定人数）
 poll-quorum-none = 不设：投票人数多少都有效
 poll-quorum-half = 过半数：实到人数不少于应到人数的二分之一，否则本次投票无效
@@ -724,3 +724,49 @@ interim-err-not-signed = 您没有联名这项提议，无需撤回。
 interim-err-closed = 这项提议已经结束（已召开临时会议或届次已更换），不能再联名或撤回。
 interim-err-reason = 请填写提议理由（不超过 { $max } 字）。
 interim-err-not-reached = 联名人数 { $signatures } 人，未达到三分之一（需 { $threshold } 人），还不能召开临时会议。
+congress-err-not-in-body = 这位教职工不在本次会议的表决范围内（本届现任代表，或教职工大会时的在职会员），不能登记出席；请先把他加为代表。
+
+# delegates_leaving
+# Why a delegate left the delegate list with the member's status (congress.md).
+delegate-left-transferred-out = 调出
+delegate-left-retired = 退休
+delegate-left-deceased = 去世
+
+# poll_details
+# Poll purposes, their rules in words, and the checks of the poll form.
+poll-purpose = 投票用途
+poll-purpose-hint = 选择用途后，下面的表决规则按法规自动选好；本单位选举办法或议事规则另有规定的，可以再修改。
+poll-purpose-union-election = 工会选举
+poll-purpose-union-election-hint = 《工会基层组织选举工作条例》：参加人数须达应到会有选举权人数的三分之二以上，候选人得票须超过应到会有选举权人数的半数方可当选。
+poll-purpose-congress-resolution = 教代会决议
+poll-purpose-congress-resolution-hint = 须有三分之二以上代表出席，赞成票超过全体代表的半数方为通过。
+poll-purpose-consultation = 意见征集
+poll-purpose-consultation-hint = 不设到会人数要求，只统计各项票数，不作通过或当选的决定。
+poll-err-purpose = 请选择投票用途：工会选举、教代会决议或意见征集。
+poll-err-purpose-kind = “{ $purpose }”与所选类型不符：工会选举须选“选举”，教代会决议须选“表决”。请改选类型或用途。
+poll-rule-purpose = 用途：{ $purpose }。本次规则：
+poll-rule-report-only = 意见征集只统计票数，不作通过或当选的决定。
+poll-report-only = 意见征集，只统计票数，不作决定
+officials-err-candidate = 监票人、计票人不能是本次投票的候选人：{ $names }。请另选监票人或计票人。
+poll-err-candidate-official = { $names } 是本次选举的候选人，不能同时担任监票人或计票人。请另选监票人、计票人，或修改候选人名单。
+officials-not-candidates = 监票人、计票人可以现在填写，也可以以后在投票页面填写；候选人不能担任监票人或计票人。
+poll-description = 说明（可不填，投票页显示在选票上方）
+poll-err-description = 说明最多 2000 字，且不能含有控制字符，请修改后再保存。
+poll-closes-at = 截止时间（可不填）
+poll-closes-at-hint = 填写后，到时系统自动结束投票并公布结果；不填则由委员会手动结束。按北京时间。
+poll-closes-at-line = 截止时间：{ $time }（到时自动结束投票）
+poll-err-closes-at-format = 截止时间格式不正确，请按“2026-12-05 18:00”的格式填写日期和时间。
+poll-err-closes-at-past = 截止时间必须晚于现在，请改为以后的时间，或不填由委员会手动结束。
+poll-attachment-add = 添加附件（如方案全文、候选人名单）
+poll-attachment-hint = 可上传 PDF、Word（.docx）、Excel（.xlsx）、PNG 或 JPG 文件，每个不超过 5 MB，每项投票最多 10 个。
+poll-attachment-err-empty = 没有收到文件，请选择要上传的附件后再保存。
+poll-attachment-err-size = 附件超过 5 MB，请压缩或拆分后再上传。
+poll-attachment-err-type = 只能上传 PDF、Word（.docx）、Excel（.xlsx）、PNG 或 JPG 文件；这个文件的内容不是其中一种，请另存为 PDF 后再上传。
+poll-attachment-err-count = 每项投票最多 { $max } 个附件，请合并后再上传。
+
+# proposals_overdue
+# The list of overdue proposals the home page links to.
+proposal-overdue-title = 逾期未答复的提案
+proposal-overdue-hint = 各次会议中已交办、过了答复期限还没有答复的提案，期限最早的在前。
+proposal-overdue-empty = 目前没有逾期未答复的提案。
+proposal-overdue-session = 会议

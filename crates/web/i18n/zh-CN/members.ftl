@@ -95,7 +95,7 @@ import-all-or-nothing = 有任何错误就全部不导入
 import-commit = 确认导入
 import-confirm = 确定导入吗？有错误的行将被跳过（除非勾选了“全部不导入”）。
 import-no-file = 请选择要上传的 .xlsx 文件。
-import-no-header = 找不到表头。第一行（或前 10 行中的一行）应包含“姓名”“工号”等列名，请下载模板对照。
+import-no-header = 找不到表头：工作表 { $sheets } 的前 10 行中都没有包含“姓名”“工号”等列名的一行。请把名册放在有这些列名的工作表中，或下载模板对照。
 import-missing-columns = 缺少必需的列：{ $columns }。
 import-duplicate-in-file = 与第 { $row } 行重复。
 import-id-belongs-to = 该身份证号已属于工号为 { $employee_no } 的会员。
@@ -136,3 +136,13 @@ me-correction-note = 说明（可选）
 me-correction-send = 提交申请
 export-sensitive = 导出（含身份证号、手机号）
 export-sensitive-hint = 含完整的敏感信息，导出会记入审计日志，请妥善保管文件。
+office-password = 文件有密码保护，无法读取。请在 Excel 中打开它，取消密码（“文件”→“信息”→“保护工作簿”→“用密码进行加密”，清空密码）并保存后再导入。
+office-no-header = 在工作表 { $sheets } 中都没有找到表头行，请下载模板对照。
+import-merged-cell = 这个单元格与第 { $first_row }–{ $last_row } 行合并了，无法确定它属于哪一行。请取消合并单元格，在每一行分别填写后再上传。
+dues-search-hint = 姓名或工号
+dues-clear-filters = 清除筛选
+dues-more-tools = 导入工资表和设置会费标准
+
+# roster_api
+# Paging of the roster API.
+api-err-page = 页码从 1 开始：第一页是 page=1（不写 page 也是第一页），请改用 1 或更大的页码。

@@ -388,7 +388,7 @@ eval-check-err-tracker = 請輸入回執碼（不超過 64 個字元）。
 # Counting rules of a poll (ballots.md): chosen on the creation form, shown on the poll pages.
 poll-rules = 表決規則
 poll-rules-line = 表決規則：{ $rules }
-poll-rules-hint = 按章程或議事規則選擇；不確定時保持預設（不設到會人數要求，贊成票多於有效票的一半即通過）。
+poll-rules-hint = 已按上面選擇的用途選好；本單位章程、選舉辦法或議事規則另有規定的，再按規定修改。
 poll-quorum = 到會人數要求（法定人數）
 poll-quorum-none = 不設：投票人數多少都有效
 poll-quorum-half = 過半數：實到人數不少於應到人數的二分之一，否則本次投票無效
@@ -724,3 +724,49 @@ interim-err-not-signed = 您沒有聯名這項提議，無需撤回。
 interim-err-closed = 這項提議已經結束（已召開臨時會議或屆次已更換），不能再聯名或撤回。
 interim-err-reason = 請填寫提議理由（不超過 { $max } 字）。
 interim-err-not-reached = 聯名人數 { $signatures } 人，未達到三分之一（需 { $threshold } 人），還不能召開臨時會議。
+congress-err-not-in-body = 這位教職工不在本次會議的表決範圍內（本屆現任代表，或教職工大會時的在職會員），不能登記出席；請先把他加為代表。
+
+# delegates_leaving
+# Why a delegate left the delegate list with the member's status (congress.md).
+delegate-left-transferred-out = 調出
+delegate-left-retired = 退休
+delegate-left-deceased = 去世
+
+# poll_details
+# Poll purposes, their rules in words, and the checks of the poll form.
+poll-purpose = 投票用途
+poll-purpose-hint = 選擇用途後，下面的表決規則按法規自動選好；本單位選舉辦法或議事規則另有規定的，可以再修改。
+poll-purpose-union-election = 工會選舉
+poll-purpose-union-election-hint = 《工會基層組織選舉工作條例》：參加人數須達應到會有選舉權人數的三分之二以上，候選人得票須超過應到會有選舉權人數的半數方可當選。
+poll-purpose-congress-resolution = 教代會決議
+poll-purpose-congress-resolution-hint = 須有三分之二以上代表出席，贊成票超過全體代表的半數方為通過。
+poll-purpose-consultation = 意見徵集
+poll-purpose-consultation-hint = 不設到會人數要求，只統計各項票數，不作通過或當選的決定。
+poll-err-purpose = 請選擇投票用途：工會選舉、教代會決議或意見徵集。
+poll-err-purpose-kind = 「{ $purpose }」與所選類型不符：工會選舉須選「選舉」，教代會決議須選「表決」。請改選類型或用途。
+poll-rule-purpose = 用途：{ $purpose }。本次規則：
+poll-rule-report-only = 意見徵集只統計票數，不作通過或當選的決定。
+poll-report-only = 意見徵集，只統計票數，不作決定
+officials-err-candidate = 監票人、計票人不能是本次投票的候選人：{ $names }。請另選監票人或計票人。
+poll-err-candidate-official = { $names } 是本次選舉的候選人，不能同時擔任監票人或計票人。請另選監票人、計票人，或修改候選人名單。
+officials-not-candidates = 監票人、計票人可以現在填寫，也可以以後在投票頁面填寫；候選人不能擔任監票人或計票人。
+poll-description = 說明（可不填，投票頁顯示在選票上方）
+poll-err-description = 說明最多 2000 字，且不能含有控制字元，請修改後再儲存。
+poll-closes-at = 截止時間（可不填）
+poll-closes-at-hint = 填寫後，到時系統自動結束投票並公布結果；不填則由委員會手動結束。按北京時間。
+poll-closes-at-line = 截止時間：{ $time }（到時自動結束投票）
+poll-err-closes-at-format = 截止時間格式不正確，請按「2026-12-05 18:00」的格式填寫日期和時間。
+poll-err-closes-at-past = 截止時間必須晚於現在，請改為以後的時間，或不填由委員會手動結束。
+poll-attachment-add = 新增附件（如方案全文、候選人名單）
+poll-attachment-hint = 可上傳 PDF、Word（.docx）、Excel（.xlsx）、PNG 或 JPG 檔案，每個不超過 5 MB，每項投票最多 10 個。
+poll-attachment-err-empty = 沒有收到檔案，請選擇要上傳的附件後再儲存。
+poll-attachment-err-size = 附件超過 5 MB，請壓縮或拆分後再上傳。
+poll-attachment-err-type = 只能上傳 PDF、Word（.docx）、Excel（.xlsx）、PNG 或 JPG 檔案；這個檔案的內容不是其中一種，請另存為 PDF 後再上傳。
+poll-attachment-err-count = 每項投票最多 { $max } 個附件，請合併後再上傳。
+
+# proposals_overdue
+# The list of overdue proposals the home page links to.
+proposal-overdue-title = 逾期未答覆的提案
+proposal-overdue-hint = 各次會議中已交辦、過了答覆期限還沒有答覆的提案，期限最早的在前。
+proposal-overdue-empty = 目前沒有逾期未答覆的提案。
+proposal-overdue-session = 會議

@@ -95,7 +95,7 @@ import-all-or-nothing = 只要有任何錯誤就全部不匯入
 import-commit = 確認匯入
 import-confirm = 確定匯入嗎？有錯誤的列將被略過（除非勾選了「全部不匯入」）。
 import-no-file = 請選擇要上傳的 .xlsx 檔案。
-import-no-header = 找不到表頭。第一列（或前 10 列中的某一列）應包含「姓名」「工号」等欄名，請下載範本對照。
+import-no-header = 找不到表頭：工作表 { $sheets } 的前 10 列中都沒有包含「姓名」「工号」等欄名的一列。請把名冊放在有這些欄名的工作表中，或下載範本對照。
 import-missing-columns = 缺少必要的欄：{ $columns }。
 import-duplicate-in-file = 與第 { $row } 列重複。
 import-id-belongs-to = 此身分證號已屬於工號為 { $employee_no } 的會員。
@@ -136,3 +136,13 @@ me-correction-note = 說明（選填）
 me-correction-send = 送出申請
 export-sensitive = 匯出（含身分證號、手機號）
 export-sensitive-hint = 含完整的敏感資訊，匯出會記入稽核日誌，請妥善保管檔案。
+office-password = 檔案有密碼保護，無法讀取。請在 Excel 中開啟它，移除密碼（「檔案」→「資訊」→「保護活頁簿」→「以密碼加密」，清除密碼）並儲存後再匯入。
+office-no-header = 在工作表 { $sheets } 中都找不到表頭列，請下載範本對照。
+import-merged-cell = 這個儲存格與第 { $first_row }–{ $last_row } 列合併了，無法確定它屬於哪一列。請取消合併儲存格，在每一列分別填寫後再上傳。
+dues-search-hint = 姓名或工號
+dues-clear-filters = 清除篩選
+dues-more-tools = 匯入薪資表和設定會費標準
+
+# roster_api
+# Paging of the roster API.
+api-err-page = 頁碼從 1 開始：第一頁是 page=1（不寫 page 也是第一頁），請改用 1 或更大的頁碼。

@@ -2,6 +2,7 @@
 //! QR code on the delegate's phone or ticked by a clerk, the live quorum, and the session's votes,
 //! which can open only while the quorum holds.
 
+pub(crate) mod api;
 pub(crate) mod congress_settings;
 pub(crate) mod delegate_list;
 pub(crate) mod evaluations;

@@ -14,8 +14,11 @@ mod committee;
 mod detail;
 mod draft;
 mod lists;
+mod overdue;
 mod report;
 mod steps;
+
+pub(crate) mod api;
 
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -40,6 +43,7 @@ pub fn routes(r: Routes) -> Routes {
         .add("GET", "/s/{school}/proposals/mine", get(mine))
         .add("GET", "/s/{school}/proposals/new", get(new_form))
         .add("GET", "/s/{school}/proposals/review", get(review_queue))
+        .add("GET", "/s/{school}/proposals/overdue", get(overdue::overdue_list))
         .add("POST", "/s/{school}/proposals/settings", post(save_settings))
         .add("POST", "/s/{school}/proposals/window", post(save_window))
         .add("GET", "/s/{school}/proposals/report", get(report::page))

@@ -43,12 +43,18 @@ fn person(post: &Option<String>, gender: &Option<String>, birth: &Option<String>
     }
 }
 
+/// The composition of the current delegates (every delegate row without an end, the same rule as
+/// the header's count and the voting body) against the active staff.
 pub(crate) async fn composition_of(st: &AppState, school: &School, delegates: &[Delegate]) -> AppResult<Composition> {
-    let facts = repo::staff_facts(&st.store, &school.id).await?;
+    let facts = repo::member_facts(&st.store, &school.id).await?;
     let current: HashSet<&str> = delegates.iter().filter(|d| d.until.is_none()).map(|d| d.member_id.as_str()).collect();
-    let staff: Vec<PersonFacts> = facts.iter().map(|(_, p, g, b)| person(p, g, b)).collect();
-    let dels: Vec<PersonFacts> =
-        facts.iter().filter(|(id, ..)| current.contains(id.as_str())).map(|(_, p, g, b)| person(p, g, b)).collect();
+    let staff: Vec<PersonFacts> =
+        facts.iter().filter(|f| f.status == "active").map(|f| person(&f.post, &f.gender, &f.birth_date)).collect();
+    let dels: Vec<PersonFacts> = facts
+        .iter()
+        .filter(|f| current.contains(f.id.as_str()))
+        .map(|f| person(&f.post, &f.gender, &f.birth_date))
+        .collect();
     Ok(congress::composition(&dels, &staff))
 }
 

@@ -125,6 +125,24 @@ struct SessionPage {
     list: super::delegate_list::ListStatus,
 }
 
+impl SessionPage {
+    /// Why a delegate's mandate ended, in words: "退休" or "调出：调往实验中学" for one who left
+    /// with the member's status, or the reason typed when the delegate was replaced.
+    fn ended_because(&self, reason: &str) -> String {
+        match congress::parse_leaving_reason(reason) {
+            Some((status, why)) => {
+                let what = self.c.tr.t(&format!("delegate-left-{}", status.code().replace('_', "-")));
+                if why.is_empty() {
+                    what
+                } else {
+                    format!("{what}：{why}")
+                }
+            }
+            None => reason.to_string(),
+        }
+    }
+}
+
 /// The QR code on the chair's screen: a link with this minute's check-in code.
 struct Qr {
     svg: String,
@@ -345,7 +363,13 @@ async fn create_poll(
     let quorum = jiaogong_store::congress::congress_settings::get(&st.store, &school.id).await?.quorum.to_string();
     // 决议: more than half of the whole body (全体代表过半数), quorum as the school set it.
     let poll = json!({"title": title, "kind": "resolution", "rules": {"quorum": quorum, "threshold": "1/2", "base": "electorate"}});
-    let poll_id = crate::congress::polls::create_poll(&st, &ctx, &school, poll, Some(voters), false).await?;
+    // A session's vote is a 教代会决议: its result sheet names the purpose with the rules.
+    let purpose = jiaogong_domain::congress::ballots::PollPurpose::CongressResolution.as_str().to_string();
+    let new = crate::congress::polls::NewPoll {
+        details: jiaogong_store::congress::polls::PollDetails { purpose: Some(purpose), ..Default::default() },
+        ..Default::default()
+    };
+    let poll_id = crate::congress::polls::create_poll_with(&st, &ctx, &school, poll, Some(voters), false, &new).await?;
     let mut tx = st.store.begin().await?;
     jiaogong_store::congress::polls::set_session(&mut tx, &poll_id, &s.id).await?;
     jiaogong_store::commit(tx).await?;

@@ -77,17 +77,34 @@ async fn groups(State(st): State<AppState>, Extension(school): Extension<School>
     Ok(Json(json!({"groups": tenancy::groups(&st.store, &school.id).await?})))
 }
 
+/// One page of the roster. API pages are numbered from 1 (`page` absent: page 1), as `total`
+/// and `per_page` make a client expect: pages 1 … `pages` together give exactly `total` rows.
+/// (They were numbered from 0 while `total` counted every row, so a client reading pages 1 to
+/// ⌈total / per_page⌉ skipped the first page: 68 rows of 118.) `page=0` is refused rather than
+/// read as either page, so an old 0-based client learns of the change instead of getting a page
+/// twice.
 async fn list(
     State(st): State<AppState>,
     ctx: Ctx,
     Extension(school): Extension<School>,
-    Query(q): Query<ListQuery>,
+    Query(mut q): Query<ListQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> AppResult<Json<Value>> {
-    let page = jiaogong_domain::platform::paging::page_number(q.page);
+    let given = url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).any(|(k, _)| k == "page");
+    if given && q.page < 1 {
+        return Err(AppError::bad("bad_page", ctx.tr.t("api-err-page")));
+    }
+    if let Some(g) = crate::members::roster_group(&st, &ctx, &school).await? {
+        q.group = g;
+    }
+    let page = if given { jiaogong_domain::platform::paging::page_number(q.page) } else { 1 };
+    let per_page = crate::members::PER_PAGE;
     let role = ctx.user()?.role();
-    let (rows, total) = repo::list(&st.store, &school.id, &q.filter(), page, crate::members::PER_PAGE).await?;
+    let (rows, total) = repo::list(&st.store, &school.id, &q.filter(), page - 1, per_page).await?;
     let rows: Vec<_> = rows.into_iter().map(|r| crate::members::visible_row(role, r)).collect();
-    Ok(Json(json!({"members": rows, "total": total, "page": page, "per_page": crate::members::PER_PAGE})))
+    let pages = (total + per_page - 1) / per_page;
+    let next = if page < pages { json!(page + 1) } else { Value::Null };
+    Ok(Json(json!({"members": rows, "total": total, "page": page, "pages": pages, "next": next, "per_page": per_page})))
 }
 
 /// A JSON object keyed by field code ("name", "employee_no", …) into the shared raw form.
@@ -184,6 +201,8 @@ async fn member_school(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<School> 
 async fn member(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Value>> {
     let school = member_school(&st, &ctx, &id).await?;
     let m = repo::get(&st.store, &school.id, &id).await?;
+    let scope = crate::members::roster_group(&st, &ctx, &school).await?;
+    crate::members::check_roster_scope(&scope, m.group_id.as_deref())?;
     Ok(Json(json!(crate::members::visible_detail(ctx.user()?.role(), m))))
 }
 

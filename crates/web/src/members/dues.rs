@@ -81,9 +81,8 @@ pub async fn month_sheet(
     let mut lines = Vec::with_capacity(facts.len());
     for f in facts {
         // A member the month asks nothing of stays off the sheet unless money was booked for it.
-        let Some(due) = owed(school, &f.status, f.joined_union.as_deref(), f.base_fen, *month)
-            .or((f.paid_fen != 0).then_some(Fen(0)))
-        else {
+        let owed = owed(school, &f.status, f.joined_union.as_deref(), f.base_fen, *month);
+        let Some(due) = dues::listed_due(owed, Fen(f.paid_fen)) else {
             continue;
         };
         let line = DuesLine { month: *month, due, paid: Fen(f.paid_fen) };
@@ -119,6 +118,55 @@ struct MonthQuery {
     only_arrears: Option<String>,
     #[serde(default)]
     saved: Option<String>,
+    /// Name or employee number.
+    #[serde(default)]
+    q: String,
+    /// A group's name.
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    page: String,
+}
+
+/// Members per page of the month sheet: a school of 118 was one 33,000 px page on a phone.
+pub const SHEET_PER_PAGE: usize = 20;
+
+/// Which part of the month sheet's member list is shown.
+#[derive(Debug, Clone, Default)]
+pub struct SheetView {
+    pub only_arrears: bool,
+    pub q: String,
+    pub group: String,
+    pub page: i64,
+}
+
+impl SheetView {
+    /// Whether a line passes the filters.
+    fn keeps(&self, l: &SheetLine) -> bool {
+        let q = self.q.trim().to_lowercase();
+        (!self.only_arrears || l.arrears.0 > 0)
+            && (q.is_empty() || l.f.name.to_lowercase().contains(&q) || l.f.employee_no.to_lowercase().contains(&q))
+            && (self.group.is_empty() || l.f.group_name.as_deref().unwrap_or("") == self.group)
+    }
+
+    /// The query string of this view at another page.
+    fn query(&self, month: &str, page: i64) -> String {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        s.append_pair("month", month);
+        if self.only_arrears {
+            s.append_pair("only_arrears", "1");
+        }
+        if !self.q.trim().is_empty() {
+            s.append_pair("q", self.q.trim());
+        }
+        if !self.group.is_empty() {
+            s.append_pair("group", &self.group);
+        }
+        if page > 0 {
+            s.append_pair("page", &page.to_string());
+        }
+        s.finish()
+    }
 }
 
 #[derive(Template)]
@@ -142,6 +190,13 @@ struct MonthPage {
     message: String,
     error: String,
     chart: String,
+    view: SheetView,
+    /// Members shown after the filters (all pages).
+    shown: usize,
+    page_info: String,
+    prev_page: String,
+    next_page: String,
+    filtered: bool,
     max_payment: String,
     /// A one-time key in the payment form: the same form sent twice books one payment.
     request_key: String,
@@ -156,13 +211,40 @@ async fn month_page_with(
     message: String,
     error: String,
 ) -> AppResult<Response> {
+    let view = SheetView { only_arrears, ..SheetView::default() };
+    month_page_view(st, ctx, school, month, view, message, error).await
+}
+
+async fn month_page_view(
+    st: &AppState,
+    ctx: &Ctx,
+    school: School,
+    month: MonthKey,
+    view: SheetView,
+    message: String,
+    error: String,
+) -> AppResult<Response> {
+    let only_arrears = view.only_arrears;
     let (mut lines, groups) = month_sheet(&st.store, &school, &month).await?;
     let total_due = groups.iter().map(|g| g.due).sum();
     let total_paid = groups.iter().map(|g| g.paid).sum();
     let total_arrears = groups.iter().map(|g| g.arrears).sum();
-    if only_arrears {
-        lines.retain(|l| l.arrears.0 > 0);
-    }
+    lines.retain(|l| view.keeps(l));
+    let shown = lines.len();
+    let pages = shown.div_ceil(SHEET_PER_PAGE).max(1) as i64;
+    let page = jiaogong_domain::platform::paging::page_number(view.page).min(pages - 1);
+    let start = (page as usize).saturating_mul(SHEET_PER_PAGE).min(shown);
+    let lines: Vec<SheetLine> = lines.into_iter().skip(start).take(SHEET_PER_PAGE).collect();
+    let month_s = month.to_string();
+    let link = |p: i64| format!("/s/{}/dues?{}", school.code, view.query(&month_s, p));
+    let prev_page = if page > 0 { link(page - 1) } else { String::new() };
+    let next_page = if page + 1 < pages { link(page + 1) } else { String::new() };
+    let page_info = if pages > 1 {
+        ctx.tr.ta("audit-page-of", &[("page", (page + 1).to_string()), ("pages", pages.to_string())])
+    } else {
+        String::new()
+    };
+    let filtered = view.only_arrears || !view.q.trim().is_empty() || !view.group.is_empty();
     let chart = jiaogong_office::svg::bar_chart(
         &ctx.tr.t("dues-chart-arrears"),
         &groups
@@ -194,6 +276,12 @@ async fn month_page_with(
         message,
         error,
         chart,
+        view,
+        shown,
+        page_info,
+        prev_page,
+        next_page,
+        filtered,
     })
 }
 
@@ -212,7 +300,13 @@ async fn month_page(
 ) -> AppResult<Response> {
     let month = parse_month(&ctx, &q.month)?;
     let msg = if q.saved.is_some() { ctx.tr.t("dues-payment-saved") } else { String::new() };
-    month_page_with(&st, &ctx, school, month, q.only_arrears.is_some(), msg, String::new()).await
+    let view = SheetView {
+        only_arrears: q.only_arrears.is_some_and(|v| !v.is_empty() && v != "0"),
+        q: q.q.chars().take(50).collect(),
+        group: q.group.chars().take(100).collect(),
+        page: q.page.trim().parse().unwrap_or(0),
+    };
+    month_page_view(&st, &ctx, school, month, view, msg, String::new()).await
 }
 
 #[derive(Deserialize)]
@@ -337,9 +431,12 @@ async fn add_payment(
         },
     )
     .await?;
+    // After saving, the sheet shows the line just paid (the list is paged).
+    let shown: String = url::form_urlencoded::byte_serialize(no.as_bytes()).collect();
+    let back = format!("/s/{}/dues?month={month}&q={shown}&saved=1#by-member", school.code);
     // The same form sent again (a double tap, a resent request) was booked once already.
     let repo::Recorded::New(id) = recorded else {
-        return Ok(see_other(&format!("/s/{}/dues?month={month}&saved=1", school.code)));
+        return Ok(see_other(&back));
     };
     audit::append(
         &mut tx,
@@ -350,7 +447,7 @@ async fn add_payment(
     .await?;
     jiaogong_store::commit(tx).await?;
     // Post/redirect/get: reloading the page must not record the payment twice.
-    Ok(see_other(&format!("/s/{}/dues?month={month}&saved=1", school.code)))
+    Ok(see_other(&back))
 }
 
 /// Payroll import: columns 工号, 基本工资 (sets the month's base salary) and/or 实缴金额 (records a
@@ -391,18 +488,25 @@ async fn import_payroll(
 
 async fn apply_payroll(st: &AppState, ctx: &Ctx, school: &School, month: &MonthKey, bytes: &[u8]) -> AppResult<usize> {
     let tr = &ctx.tr;
-    let sheet = xlsx_read::read_first_sheet(bytes, &Limits::default()).map_err(|e| {
-        let args: Vec<(&str, String)> = e.args().into_iter().collect();
-        AppError::bad("bad_file", tr.ta(e.key(), &args))
-    })?;
     let is_no = |h: &str| matches!(jiaogong_domain::platform::text::normalize(h).as_str(), "工号" | "职工号" | "编号");
     let is_base =
         |h: &str| matches!(jiaogong_domain::platform::text::normalize(h).as_str(), "基本工资" | "工资" | "缴费基数");
     let is_paid = |h: &str| {
         matches!(jiaogong_domain::platform::text::normalize(h).as_str(), "实缴金额" | "实缴" | "会费" | "缴费金额")
     };
-    let hi = xlsx_read::find_header_row(&sheet, |h| is_no(h) || is_base(h) || is_paid(h), 2)
-        .ok_or_else(|| AppError::bad("no_header", tr.t("dues-import-no-header")))?;
+    // The first sheet with a header row: an instructions sheet before the data is passed over.
+    let found =
+        xlsx_read::read_sheet_with_header(bytes, &Limits::default(), |h| is_no(h) || is_base(h) || is_paid(h), 2)
+            .map_err(|e| match e {
+                jiaogong_office::OfficeError::NoHeader { .. } => {
+                    AppError::bad("no_header", tr.t("dues-import-no-header"))
+                }
+                e => {
+                    let args: Vec<(&str, String)> = e.args().into_iter().collect();
+                    AppError::bad("bad_file", tr.ta(e.key(), &args))
+                }
+            })?;
+    let (sheet, hi) = (found.sheet, found.header_idx);
     let header: Vec<String> = sheet.rows[hi].cells.iter().map(|c| c.to_text()).collect();
     let col = |f: &dyn Fn(&str) -> bool| header.iter().position(|h| f(h));
     let no_col = col(&is_no).ok_or_else(|| AppError::bad("no_header", tr.t("dues-import-no-header")))?;
@@ -505,7 +609,7 @@ pub async fn member_year(store: &Store, school: &School, m: &MemberDetail) -> Ap
     for (month, base, paid) in facts {
         let mk = MonthKey::parse(&month).map_err(|_| AppError::Internal("month".into()))?;
         // The same rule as the month sheet: a month that asks nothing is not listed.
-        let Some(due) = owed(school, &m.status, m.joined_union.as_deref(), base, mk).or((paid != 0).then_some(Fen(0)))
+        let Some(due) = dues::listed_due(owed(school, &m.status, m.joined_union.as_deref(), base, mk), Fen(paid))
         else {
             continue;
         };

@@ -88,12 +88,20 @@ struct CorrectionsPage {
     items: Vec<(repo::Correction, String)>,
 }
 
+/// `?open=1`: only the requests still open (what the home page's to-do counts).
+#[derive(serde::Deserialize, Default)]
+struct CorrectionsQuery {
+    #[serde(default)]
+    open: Option<String>,
+}
+
 async fn corrections(
     State(st): State<AppState>,
     ctx: Ctx,
     Extension(school): Extension<School>,
+    axum::extract::Query(q): axum::extract::Query<CorrectionsQuery>,
 ) -> AppResult<Response> {
-    let items = repo::corrections(&st.store, &school.id, None, false)
+    let items = repo::corrections(&st.store, &school.id, None, q.open.is_some())
         .await?
         .into_iter()
         .map(|c| {

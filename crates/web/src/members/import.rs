@@ -13,6 +13,7 @@ use jiaogong_domain::members::import_plan::{PlannedUpdate, Rejection};
 use jiaogong_domain::members::{self, Field, ImportRow, RosterColumns};
 use jiaogong_office::xlsx_read::{self, CellValue, Limits, Sheet};
 use jiaogong_office::xlsx_write;
+use jiaogong_office::OfficeError;
 use jiaogong_store::members as repo;
 use jiaogong_store::platform::tenancy::{self, School};
 use jiaogong_store::Store;
@@ -106,9 +107,15 @@ pub type RosterSheet = (Sheet, usize, RosterColumns);
 
 /// Reads the sheet and finds the header row and its columns.
 pub fn read_roster(tr: &Tr, bytes: &[u8]) -> AppResult<RosterSheet> {
-    let sheet = xlsx_read::read_first_sheet(bytes, &Limits::default()).map_err(|e| office_error(tr, &e))?;
-    let header_idx = xlsx_read::find_header_row(&sheet, |h| Field::from_header(h).is_some(), 2)
-        .ok_or_else(|| AppError::bad("no_header", tr.t("import-no-header")))?;
+    // The first sheet with a header row: an instructions sheet before the roster is passed over.
+    let found = xlsx_read::read_sheet_with_header(bytes, &Limits::default(), |h| Field::from_header(h).is_some(), 2)
+        .map_err(|e| match e {
+            OfficeError::NoHeader { sheets } => {
+                AppError::bad("no_header", tr.t1("import-no-header", "sheets", &quoted(&sheets)))
+            }
+            e => office_error(tr, &e),
+        })?;
+    let (sheet, header_idx) = (found.sheet, found.header_idx);
     let headers: Vec<String> = sheet.rows[header_idx].cells.iter().map(|c| c.to_text()).collect();
     let cols = RosterColumns::from_headers(&headers).map_err(|missing| {
         let names: Vec<&str> = missing.iter().map(|f| f.header_zh()).collect();
@@ -117,14 +124,23 @@ pub fn read_roster(tr: &Tr, bytes: &[u8]) -> AppResult<RosterSheet> {
     Ok((sheet, header_idx, cols))
 }
 
-/// The data rows of a read roster, for the import plan.
+/// Sheet names as a message shows them: “说明”、“名册”.
+pub fn quoted(names: &[String]) -> String {
+    names.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join("、")
+}
+
+/// The data rows of a read roster, for the import plan, with the cells merged over rows.
 pub fn import_rows(sheet: &Sheet, header_idx: usize, cols: &RosterColumns) -> Vec<ImportRow> {
+    let header_row = sheet.rows.get(header_idx).map_or(0, |r| r.number);
+    let merged =
+        cols.merged_cells(sheet.merged.iter().map(|m| (m.first_row, m.last_row, m.first_col, m.last_col)), header_row);
     sheet.rows[header_idx + 1..]
         .iter()
         .map(|row| ImportRow {
             number: row.number,
             raw: cols.raw(row.cells.iter().map(|c| c.to_text())),
             numbers: cols.flagged(row.cells.iter().map(|c| matches!(c, CellValue::Number(_)))),
+            merged: merged.get(&row.number).cloned().unwrap_or_default(),
         })
         .collect()
 }

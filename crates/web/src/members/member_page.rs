@@ -57,7 +57,10 @@ fn describe(ctx: &Ctx, e: &repo::EventRow) -> String {
 
 async fn detail_page(st: &AppState, ctx: &Ctx, school: School, id: &str, error: String) -> AppResult<Response> {
     let role = ctx.user()?.role();
-    let m = crate::members::visible_detail(role, repo::get(&st.store, &school.id, id).await?);
+    let m = repo::get(&st.store, &school.id, id).await?;
+    let scope = crate::members::roster_group(st, ctx, &school).await?;
+    crate::members::check_roster_scope(&scope, m.group_id.as_deref())?;
+    let m = crate::members::visible_detail(role, m);
     let mut events: Vec<(String, repo::EventRow, String)> = repo::events(&st.store, &school.id, id)
         .await?
         .into_iter()

@@ -111,6 +111,38 @@ fn rendered_rows() -> &'static ReadCache<std::sync::Arc<str>> {
     CACHE.get_or_init(|| ReadCache::new(2_000))
 }
 
+/// The group filter that stands for "no group at all": a group leader without a group of their
+/// own reads no one.
+pub const NO_GROUP: &str = "-";
+
+/// The union group a caller's roster is limited to (`Role::roster_scope`): `None` for the whole
+/// school; a group leader's own group (or [`NO_GROUP`]).
+pub async fn roster_group(st: &AppState, ctx: &Ctx, school: &School) -> AppResult<Option<String>> {
+    let user = ctx.user()?;
+    match user.role().roster_scope() {
+        jiaogong_domain::platform::roles::RosterScope::School => Ok(None),
+        jiaogong_domain::platform::roles::RosterScope::OwnGroup => {
+            let group = match &user.member_id {
+                Some(m) => match repo::get(&st.store, &school.id, m).await {
+                    Ok(d) => d.group_id,
+                    Err(jiaogong_store::StoreError::NotFound) => None,
+                    Err(e) => return Err(e.into()),
+                },
+                None => None,
+            };
+            Ok(Some(group.unwrap_or_else(|| NO_GROUP.to_string())))
+        }
+    }
+}
+
+/// Refuses a member record outside the caller's roster (404: ids cannot be probed).
+pub fn check_roster_scope(scope: &Option<String>, member_group: Option<&str>) -> AppResult<()> {
+    match scope {
+        Some(g) if member_group != Some(g.as_str()) => Err(AppError::NotFound),
+        _ => Ok(()),
+    }
+}
+
 /// A member's record as `role` may read it (domain `members::visibility`, the one rule for the
 /// pages, the API and the exports): what the rule hides is left out.
 pub fn visible_detail(role: Role, mut m: MemberDetail) -> MemberDetail {
@@ -165,15 +197,22 @@ async fn list(
     State(st): State<AppState>,
     ctx: Ctx,
     Extension(school): Extension<School>,
-    Query(q): Query<ListQuery>,
+    Query(mut q): Query<ListQuery>,
 ) -> AppResult<Response> {
+    let scope = roster_group(&st, &ctx, &school).await?;
+    if let Some(g) = &scope {
+        q.group = g.clone();
+    }
     let rows_html = rows_html(&st, &ctx, &school, &q).await?;
     if ctx.htmx {
         return Ok(axum::response::Html(rows_html.to_string()).into_response());
     }
     let title = ctx.tr.t("nav-members");
     let c = Chrome::new(&ctx, "members", title);
-    let groups = tenancy::group_refs(&st.store, &school.id).await?;
+    let mut groups = tenancy::group_refs(&st.store, &school.id).await?;
+    if let Some(g) = &scope {
+        groups.retain(|r| &r.id == g);
+    }
     let export_qs = q.query_string(0);
     let can_edit = crate::platform::access::ROSTER_EDITORS.contains(&ctx.user()?.role());
     let capacity = rows_html.len() + 12 * 1024;

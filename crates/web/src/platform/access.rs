@@ -56,11 +56,15 @@ pub const AUDIT_READERS: &[Role] = &[Admin, Chair, Auditor];
 pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/healthz", Allow::Public),
     ("GET", "/static/{*path}", Allow::Public),
+    ("GET", "/favicon.ico", Allow::Public),
     ("GET", "/login", Allow::Public),
     ("POST", "/login", Allow::Public),
     ("POST", "/logout", Allow::Anyone),
     ("GET", "/setup/{token}", Allow::Public),
     ("POST", "/setup/{token}", Allow::Public),
+    // A member's one-time activation link (finding 23): the code is the credential.
+    ("GET", "/activate/{code}", Allow::Public),
+    ("POST", "/activate/{code}", Allow::Public),
     ("GET", "/", Allow::Anyone),
     ("GET", "/profile", Allow::Anyone),
     ("POST", "/profile/locale", Allow::Anyone),
@@ -97,6 +101,7 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/s/{school}/proposals/mine", Allow::Roles(SCHOOL_PEOPLE)),
     ("GET", "/s/{school}/proposals/new", Allow::Roles(SCHOOL_PEOPLE)),
     ("GET", "/s/{school}/proposals/review", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("GET", "/s/{school}/proposals/overdue", Allow::Roles(PROPOSAL_COMMITTEE)),
     ("POST", "/s/{school}/proposals/settings", Allow::Roles(PROPOSAL_COMMITTEE)),
     ("POST", "/s/{school}/proposals/window", Allow::Roles(PROPOSAL_COMMITTEE)),
     ("GET", "/s/{school}/proposals/report", Allow::Roles(PROPOSAL_COMMITTEE)),
@@ -118,6 +123,8 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/dues/import", Allow::Roles(ROSTER_EDITORS)),
     ("GET", "/s/{school}/dues/member/{id}", Allow::Roles(DUES_READERS)),
     ("GET", "/s/{school}/audit", Allow::Roles(AUDIT_READERS)),
+    // The filtered log as .xlsx: names and addresses, so a form post (CSRF), never a link.
+    ("POST", "/s/{school}/audit/export", Allow::Roles(AUDIT_READERS)),
     // Evaluations (民主评议) and award selections (评先评优).
     ("GET", "/s/{school}/evaluations", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/evaluations", Allow::Roles(POLL_MANAGERS)),
@@ -160,6 +167,8 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/admin/calendar", Allow::SystemAdmin),
     ("POST", "/admin/calendar/{day}/delete", Allow::SystemAdmin),
     ("GET", "/s/{school}/accounts", Allow::Roles(ACCOUNT_MANAGERS)),
+    // Accounts and activation slips for every active member without one.
+    ("POST", "/s/{school}/accounts/activation", Allow::Roles(ACCOUNT_MANAGERS)),
     ("POST", "/s/{school}/accounts", Allow::Roles(ACCOUNT_MANAGERS)),
     ("POST", "/s/{school}/accounts/{id}", Allow::Roles(ACCOUNT_MANAGERS)),
     ("POST", "/api/v1/schools/{school}/polls", Allow::Roles(POLL_MANAGERS)),
@@ -173,6 +182,7 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/polls/{id}", Allow::Anyone),
     ("POST", "/polls/{id}/vote", Allow::Anyone),
     ("GET", "/polls/{id}/receipt", Allow::Anyone),
+    ("GET", "/polls/{id}/attachments/{file}", Allow::Anyone),
     ("GET", "/s/{school}/polls", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/polls", Allow::Roles(POLL_MANAGERS)),
     ("GET", "/s/{school}/polls/{id}", Allow::Roles(POLL_MANAGERS)),
@@ -185,6 +195,7 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/polls/{id}/paper/{pass}", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/polls/{id}/paper/{pass}/remove", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/polls/{id}/officials", Allow::Roles(POLL_MANAGERS)),
+    ("POST", "/s/{school}/polls/{id}/attachments", Allow::Roles(POLL_MANAGERS)),
     ("GET", "/s/{school}/polls/{id}/sheet", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/polls/{id}/runoff", Allow::Roles(POLL_MANAGERS)),
     ("POST", "/s/{school}/polls/{id}/progress", Allow::Roles(POLL_MANAGERS)),
@@ -226,6 +237,24 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("PATCH", "/api/v1/members/{id}", Allow::Roles(ROSTER_EDITORS)),
     ("GET", "/api/v1/schools/{school}/dues", Allow::Roles(DUES_READERS)),
     ("POST", "/api/v1/schools/{school}/dues/payments", Allow::Roles(ROSTER_EDITORS)),
+    // The congress API: the same roles as the pages (sessions are read by every member on
+    // /s/{school}/sessions; delegates and attendance are the committee's session page).
+    ("GET", "/api/v1/schools/{school}/congress/sessions", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/api/v1/schools/{school}/congress/sessions/{id}", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/api/v1/schools/{school}/congress/delegates", Allow::Roles(POLL_MANAGERS)),
+    ("GET", "/api/v1/schools/{school}/congress/sessions/{id}/attendance", Allow::Roles(POLL_MANAGERS)),
+    ("PUT", "/api/v1/schools/{school}/congress/sessions/{id}/attendance/{member}", Allow::Roles(POLL_MANAGERS)),
+    // Proposals: as on /s/{school}/proposals (the store and the domain decide who may take a step).
+    ("GET", "/api/v1/schools/{school}/proposals", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/api/v1/schools/{school}/proposals", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/api/v1/schools/{school}/proposals/{id}", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/api/v1/schools/{school}/proposals/{id}/edit", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/api/v1/schools/{school}/proposals/{id}/cosign", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/api/v1/schools/{school}/proposals/{id}/submit", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/api/v1/schools/{school}/proposals/{id}/review", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("POST", "/api/v1/schools/{school}/proposals/{id}/assign", Allow::Roles(PROPOSAL_COMMITTEE)),
+    ("POST", "/api/v1/schools/{school}/proposals/{id}/reply", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/api/v1/schools/{school}/proposals/{id}/feedback", Allow::Roles(SCHOOL_PEOPLE)),
 ];
 
 pub fn lookup(method: &str, path: &str) -> Option<Allow> {

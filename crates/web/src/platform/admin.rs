@@ -173,6 +173,9 @@ struct AccountsPage {
     roles: Vec<(&'static str, String)>,
     created: String,
     error: String,
+    /// Active members without an account, and accounts waiting for their activation.
+    without: i64,
+    waiting: i64,
 }
 
 impl AccountsPage {
@@ -194,7 +197,17 @@ async fn accounts_with(
         .map(|r| (r.code(), ctx.tr.t(&format!("role-{}", r.code().replace('_', "-")))))
         .collect();
     let title = ctx.tr.t("admin-accounts");
-    render(&AccountsPage { c: Chrome::new(ctx, "accounts", title), school, accounts, roles, created, error })
+    let (without, waiting) = jiaogong_store::platform::activation::counts(&st.store, &school.id).await?;
+    render(&AccountsPage {
+        c: Chrome::new(ctx, "accounts", title),
+        school,
+        accounts,
+        roles,
+        created,
+        error,
+        without,
+        waiting,
+    })
 }
 
 async fn accounts_page(

@@ -73,10 +73,13 @@ async fn login(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -
     let limits = [(account.as_str(), accounts::MAX_FAILURES_PER_ACCOUNT), (ip.as_str(), accounts::MAX_FAILURES_PER_IP)];
     // The attempt is counted before the password is checked (see `claim_attempt`).
     if !accounts::claim_attempt(&st.store, &limits).await? {
-        crate::platform::ctx::audit_anonymous(&st, &ctx, "login.throttled", &username).await;
+        let school = accounts::user_by_username(&st.store, &username).await?.and_then(|(u, _)| u.school_id);
+        crate::platform::ctx::audit_anonymous(&st, &ctx, school.as_deref(), "login.throttled", &username).await;
         return fail(&ctx, ctx.tr.t("err-throttled"), StatusCode::TOO_MANY_REQUESTS);
     }
     let found = accounts::user_by_username(&st.store, &username).await?;
+    // A failed login for an existing account shows in the audit log of its school.
+    let school_of_account = found.as_ref().and_then(|(u, _)| u.school_id.clone());
     let checked = match found {
         Some((user, hash)) => hashing::verify(f.password, hash).await.map(|ok| ok.then_some(user)),
         // Spend the same time as a real check so usernames cannot be probed by timing.
@@ -87,7 +90,7 @@ async fn login(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -
         Err(hashing::Busy) => return fail(&ctx, ctx.tr.t("err-busy"), StatusCode::SERVICE_UNAVAILABLE),
     };
     let Some(user) = ok_user else {
-        crate::platform::ctx::audit_anonymous(&st, &ctx, "login.failed", &username).await;
+        crate::platform::ctx::audit_anonymous(&st, &ctx, school_of_account.as_deref(), "login.failed", &username).await;
         return fail(&ctx, ctx.tr.t("login-failed"), StatusCode::UNAUTHORIZED);
     };
     if let Some(old) = &ctx.session_token {
@@ -111,7 +114,7 @@ fn dummy_hash() -> &'static str {
     H.get_or_init(|| accounts::hash_password("not-a-real-password").unwrap_or_default())
 }
 
-fn session_cookie(st: &AppState, ctx: &Ctx, token: &str, max_age: i64) -> AppResult<header::HeaderValue> {
+pub(crate) fn session_cookie(st: &AppState, ctx: &Ctx, token: &str, max_age: i64) -> AppResult<header::HeaderValue> {
     let secure = if crate::platform::ctx::secure_cookies(st, ctx) { "; Secure" } else { "" };
     format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
         .parse()
@@ -252,7 +255,8 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
             if open > 0 {
                 todos.push(Todo {
                     text: ctx.tr.t("todo-corrections"),
-                    href: format!("/s/{}/corrections", school.code),
+                    // The open requests it counts, not the handled ones too.
+                    href: format!("/s/{}/corrections?open=1", school.code),
                     count: open,
                 });
             }
@@ -261,7 +265,8 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
             if arrears > 0 {
                 todos.push(Todo {
                     text: ctx.tr.t1("todo-dues-arrears", "month", &month.to_string()),
-                    href: format!("/s/{}/dues?month={month}", school.code),
+                    // The month sheet filtered to the members it counts.
+                    href: format!("/s/{}/dues?month={month}&only_arrears=1", school.code),
                     count: arrears,
                 });
             }
@@ -276,7 +281,8 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
             if late > 0 {
                 todos.push(Todo {
                     text: ctx.tr.t("todo-proposals-overdue"),
-                    href: format!("/s/{}/proposals/review", school.code),
+                    // The list it counts: overdue proposals of every session.
+                    href: format!("/s/{}/proposals/overdue", school.code),
                     count: late,
                 });
             }

@@ -182,7 +182,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     };
     if let Some(err) = deferred {
         let kept = std::mem::take(resp.headers_mut());
-        resp = err.render(shape(&ctx));
+        resp = err.render_for(&ctx);
         // The router's `Allow` (405) and the like stay.
         for (name, value) in kept.iter() {
             if !resp.headers().contains_key(name) && name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
@@ -258,13 +258,15 @@ pub async fn audit_refusal(state: &AppState, ctx: &Ctx, school: Option<&str>, ac
 
 /// Audits an event of an anonymous caller (a failed or throttled login): [`audit_refusal`]
 /// with the caller-chosen `subject` as actor and target.
-pub async fn audit_anonymous(state: &AppState, ctx: &Ctx, action: &str, subject: &str) {
+/// `school` is the school of the account the subject names, if there is one, so that its chair
+/// and auditor see the failed logins of their people.
+pub async fn audit_anonymous(state: &AppState, ctx: &Ctx, school: Option<&str>, action: &str, subject: &str) {
     if !anonymous_row_allowed(action) {
         return;
     }
     let subject = audit_text(subject);
     let event =
-        jiaogong_store::platform::audit::Event::new(None, &subject, action, &subject).detail(audit_text(&ctx.ip));
+        jiaogong_store::platform::audit::Event::new(school, &subject, action, &subject).detail(audit_text(&ctx.ip));
     if let Err(e) = jiaogong_store::platform::audit::record(&state.store, &event).await {
         tracing::error!(action, "audit: {e}");
     }

@@ -136,6 +136,21 @@ impl AppError {
         }
     }
 
+    /// Renders the error for a full page request (not the API, not htmx): our error page with
+    /// the navigation; the rest as [`AppError::render`].
+    pub fn render_for(self, ctx: &crate::platform::ctx::Ctx) -> Response {
+        let shape = ErrorShape { api: ctx.api, tr: ctx.tr };
+        if ctx.api || ctx.htmx || matches!(self, AppError::Unauthenticated) {
+            return self.render(shape);
+        }
+        if let AppError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let status = self.status();
+        let message = self.message(&ctx.tr);
+        (status, Html(crate::platform::pages::full_error_page(ctx, status, &message))).into_response()
+    }
+
     /// Renders the error for an API caller or a page.
     pub fn render(self, shape: ErrorShape) -> Response {
         if let AppError::Internal(detail) = &self {

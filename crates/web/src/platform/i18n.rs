@@ -128,6 +128,50 @@ impl Tr {
         self.ta(key, &[(name, value.to_string())])
     }
 
+    /// The one date style of every page and export: "2026年12月20日 周日" (zh-TW "2026年12月20日
+    /// 週日", en "Sun 20 Dec 2026").
+    pub fn date(&self, d: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        const WEEKDAYS: [&str; 7] =
+            ["weekday-mon", "weekday-tue", "weekday-wed", "weekday-thu", "weekday-fri", "weekday-sat", "weekday-sun"];
+        const MONTHS: [&str; 12] = [
+            "month-1", "month-2", "month-3", "month-4", "month-5", "month-6", "month-7", "month-8", "month-9",
+            "month-10", "month-11", "month-12",
+        ];
+        let weekday = self.t_static(WEEKDAYS[d.weekday().num_days_from_monday() as usize % 7]);
+        let month_name = self.t_static(MONTHS[d.month0() as usize % 12]);
+        self.ta(
+            "date-long",
+            &[
+                ("year", d.year().to_string()),
+                ("monthname", month_name.to_string()),
+                ("day", d.day().to_string()),
+                ("weekday", weekday.to_string()),
+            ],
+        )
+    }
+
+    /// An ISO date (`2026-12-20`, a trailing time ignored) in [`Tr::date`]'s style; text that is
+    /// not a date is shown as it is.
+    pub fn date_iso(&self, iso: &str) -> String {
+        let day = iso.get(..10).unwrap_or(iso);
+        match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+            Ok(d) => self.date(d),
+            Err(_) => iso.to_string(),
+        }
+    }
+
+    /// An instant (Unix ms) in China's time: "2026年12月20日 周日 15:30".
+    pub fn when(&self, ms: i64) -> String {
+        match chrono::DateTime::from_timestamp_millis(ms) {
+            Some(t) => {
+                let local = (t + chrono::Duration::hours(8)).naive_utc();
+                self.ta("date-time", &[("date", self.date(local.date())), ("time", local.format("%H:%M").to_string())])
+            }
+            None => String::new(),
+        }
+    }
+
     /// A domain validation error in this language.
     pub fn validation(&self, e: &jiaogong_domain::platform::error::ValidationError) -> String {
         let args: Vec<(&str, String)> = e.args().into_iter().collect();

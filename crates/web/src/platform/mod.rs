@@ -1,9 +1,10 @@
 //! What every area shares.
 
 pub mod access;
+pub(crate) mod activation;
 pub(crate) mod admin;
 pub(crate) mod assets;
-pub(crate) mod audit_page;
+pub mod audit_page;
 pub(crate) mod auth_pages;
 pub mod ctx;
 pub mod error;

@@ -1,6 +1,8 @@
 //! The OpenAPI 3 document of the JSON API, written by hand next to the routes it describes.
 
 use axum::Json;
+use jiaogong_domain::congress::{Category, Feedback, HandlingStatus};
+use jiaogong_domain::members::{Gender, Post};
 use serde_json::{json, Value};
 
 /// One operation: its id and tag, parameters (`name` in the path, `name:query` in the query),
@@ -33,7 +35,7 @@ fn op(id: &str, tag: &str, summary: &str, params: &[&str], body: Option<Value>, 
         "summary": summary,
         "parameters": params.iter().map(|p| {
             let (name, place) = p.split_once(':').unwrap_or((p, "path"));
-            json!({"name": name, "in": place, "required": place == "path", "schema": {"type": "string"}})
+            json!({"name": name, "in": place, "required": place == "path", "schema": param_schema(name)})
         }).collect::<Vec<_>>(),
         "responses": responses,
     });
@@ -41,6 +43,16 @@ fn op(id: &str, tag: &str, summary: &str, params: &[&str], body: Option<Value>, 
         obj.insert("requestBody".into(), b);
     }
     o
+}
+
+/// What a path or query parameter takes.
+fn param_schema(name: &str) -> Value {
+    match name {
+        "page" => json!({"type": "integer", "minimum": 1}),
+        "month" => json!({"type": "string", "pattern": "^20[0-9]{2}-(0[1-9]|1[0-2])$", "example": "2026-09"}),
+        "dry_run" | "all_or_nothing" => json!({"type": "string", "enum": ["true", "false"]}),
+        _ => json!({"type": "string"}),
+    }
 }
 
 fn json_body(schema: Value) -> Value {
@@ -53,6 +65,268 @@ fn obj() -> Value {
 
 /// The document itself.
 pub fn spec() -> Value {
+    let mut doc = base_spec();
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in congress_paths() {
+            paths.insert(path.to_string(), item);
+        }
+    }
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        for (name, schema) in resource_schemas().into_iter().chain(congress_schemas()) {
+            schemas.insert(name.to_string(), schema);
+        }
+    }
+    doc
+}
+
+fn codes<'a>(it: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    it.collect()
+}
+
+/// A calendar date as the API reads it (days 29–31 are valid too where the month has them).
+const DATE: &str = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$";
+
+/// One more success response (e.g. 200 for a repeated request besides 201).
+fn with_ok(status: &str, description: &str, schema: Value, mut o: Value) -> Value {
+    if let Some(responses) = o.get_mut("responses").and_then(Value::as_object_mut) {
+        responses.insert(
+            status.into(),
+            json!({"description": description, "content": {"application/json": {"schema": schema}}}),
+        );
+    }
+    o
+}
+
+/// A write without a request body still has the write errors (409, 413, 415).
+fn as_write(mut o: Value) -> Value {
+    if let Some(responses) = o.get_mut("responses").and_then(Value::as_object_mut) {
+        for e in ["409", "413", "415"] {
+            responses.insert(e.into(), json!({"$ref": "#/components/responses/Error"}));
+        }
+    }
+    o
+}
+
+/// A schema that may also be `null`.
+fn nullable(t: &str) -> Value {
+    json!({"type": t, "nullable": true})
+}
+
+/// An object schema whose every listed property is required.
+fn record(props: Value) -> Value {
+    let required: Vec<String> = props.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+    json!({"type": "object", "required": required, "properties": props})
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+/// The congress API: sessions, delegates, attendance, proposals and their lifecycle steps.
+fn congress_paths() -> Vec<(&'static str, Value)> {
+    let s = "string";
+    let i = "integer";
+    let b = "boolean";
+    let t = |x: &str| json!({"type": x});
+    let proposal = || schema_ref("Proposal");
+    let step = |id: &str, summary: &str, body: Option<Value>| json!({"post": as_write(op(id, "proposals", summary, &["school", "id"], body, "200", proposal()))});
+    vec![
+        (
+            "/api/v1/schools/{school}/congress/sessions",
+            json!({"get": op("listCongressSessions", "congress", "Sessions of the staff congress, newest first", &["school"], None, "200",
+            record(json!({"sessions": {"type": "array", "items": schema_ref("CongressSession")}})))}),
+        ),
+        (
+            "/api/v1/schools/{school}/congress/sessions/{id}",
+            json!({"get": op("getCongressSession", "congress", "One session with its agenda, documents and non-voting attendees", &["school", "id"], None, "200",
+            json!({"allOf": [schema_ref("CongressSession"), record(json!({"items": {"type": "array", "items": record(json!({
+                "id": t(s), "kind": {"type": "string", "enum": ["agenda", "document", "attendee"]}, "position": t(i), "title": t(s), "body": t(s)}))}}))]}))}),
+        ),
+        (
+            "/api/v1/schools/{school}/congress/delegates",
+            json!({"get": op("listDelegates", "congress", "Current delegates of the current term (empty at a 教职工大会, where every active member votes)", &["school"], None, "200",
+            record(json!({"term": nullable(i), "assembly": t(b), "delegates": {"type": "array", "items": record(json!({
+                "id": t(s), "member_id": t(s), "name": t(s), "employee_no": t(s), "constituency": t(s), "since": t(s)}))}})))}),
+        ),
+        (
+            "/api/v1/schools/{school}/congress/sessions/{id}/attendance",
+            json!({"get": op("listAttendance", "congress", "Who of the voting body is present, and whether the quorum holds", &["school", "id"], None, "200",
+            record(json!({"session_id": t(s), "assembly": t(b), "body": t(i), "present": t(i), "quorum": t(s), "quorum_met": t(b),
+                "attendance": {"type": "array", "items": record(json!({"member_id": t(s), "name": t(s), "employee_no": t(s), "constituency": t(s), "present": t(b)}))}})))}),
+        ),
+        (
+            "/api/v1/schools/{school}/congress/sessions/{id}/attendance/{member}",
+            json!({"put": op("recordAttendance", "congress", "The clerk records a member of the voting body as present or not (idempotent)", &["school", "id", "member"],
+            Some(json_body(record(json!({"present": t(b)})))), "200",
+            record(json!({"session_id": t(s), "member_id": t(s), "present": t(b), "body": t(i), "present_count": t(i), "quorum_met": t(b)})))}),
+        ),
+        (
+            "/api/v1/schools/{school}/proposals",
+            json!({
+                "get": op("listProposals", "proposals", "A session's proposals: the accepted ones, or for the committee every one handed in", &["school", "session:query", "page:query"], None, "200",
+                    record(json!({"session": {"type": "object", "nullable": true, "required": ["id", "title", "held_on"], "properties": {"id": t(s), "title": t(s), "held_on": t(s)}},
+                        "proposals": {"type": "array", "items": schema_ref("ProposalLine")}, "total": t(i), "page": t(i), "per_page": t(i)}))),
+                "post": op("createProposal", "proposals", "A delegate drafts a proposal", &["school"], Some(json_body(schema_ref("ProposalDraft"))), "201", proposal())
+            }),
+        ),
+        (
+            "/api/v1/schools/{school}/proposals/{id}",
+            json!({"get": op("getProposal", "proposals", "One proposal with co-signers, history and replies (404 when the caller may not see it)", &["school", "id"], None, "200", proposal())}),
+        ),
+        (
+            "/api/v1/schools/{school}/proposals/{id}/edit",
+            step(
+                "editProposal",
+                "The proposer changes the text (draft or returned)",
+                Some(json_body(schema_ref("ProposalText"))),
+            ),
+        ),
+        ("/api/v1/schools/{school}/proposals/{id}/cosign", step("cosignProposal", "A delegate co-signs a draft", None)),
+        (
+            "/api/v1/schools/{school}/proposals/{id}/submit",
+            step(
+                "submitProposal",
+                "The proposer hands in (or resubmits) the proposal within the collection window",
+                None,
+            ),
+        ),
+        (
+            "/api/v1/schools/{school}/proposals/{id}/review",
+            step(
+                "reviewProposal",
+                "The committee accepts, turns into a suggestion, merges or returns",
+                Some(json_body(json!({"type": "object", "required": ["decision"], "properties": {
+            "decision": {"type": "string", "enum": ["accept", "suggestion", "merge", "return"]}, "reason": t(s), "into": {"type": "string", "description": "id of the proposal to merge into"}}}))),
+            ),
+        ),
+        (
+            "/api/v1/schools/{school}/proposals/{id}/assign",
+            step(
+                "assignProposal",
+                "The committee assigns to a department with a due date",
+                Some(json_body(json!({"type": "object", "required": ["department", "due"], "properties": {
+            "department": t(s), "due": {"type": "string", "example": "2026-10-01"}, "responder": {"type": "string", "description": "member id of who answers for the department"}}}))),
+            ),
+        ),
+        (
+            "/api/v1/schools/{school}/proposals/{id}/reply",
+            step(
+                "replyProposal",
+                "The department's reply (the named member, or the committee on its behalf)",
+                Some(json_body(json!({"type": "object", "required": ["status"], "properties": {
+            "status": {"type": "string", "enum": codes(HandlingStatus::ALL.iter().map(|c| c.code()))}, "measures": t(s), "reason": t(s)}}))),
+            ),
+        ),
+        (
+            "/api/v1/schools/{school}/proposals/{id}/feedback",
+            step(
+                "rateProposalReply",
+                "The proposer rates the reply",
+                Some(json_body(json!({"type": "object", "required": ["rating"], "properties": {
+            "rating": {"type": "string", "enum": codes(Feedback::ALL.iter().map(|c| c.code()))}, "comment": t(s)}}))),
+            ),
+        ),
+    ]
+}
+
+/// What the roster, school and dues operations answer.
+fn resource_schemas() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let s = "string";
+    let i = "integer";
+    vec![
+        (
+            "Me",
+            record(
+                json!({"id": t(s), "username": t(s), "display_name": t(s), "role": t(s), "school_id": nullable(s), "member_id": nullable(s), "locale": t(s)}),
+            ),
+        ),
+        (
+            "SchoolList",
+            record(
+                json!({"schools": {"type": "array", "items": {"type": "object", "required": ["id", "code", "name"], "properties": {
+            "id": t(s), "code": t(s), "name": t(s), "members": t(i)}}}}),
+            ),
+        ),
+        (
+            "GroupList",
+            record(
+                json!({"groups": {"type": "array", "items": record(json!({"id": t(s), "name": t(s), "is_retired": t(i), "members": t(i)}))}}),
+            ),
+        ),
+        (
+            "MemberPage",
+            record(
+                json!({"members": {"type": "array", "items": record(json!({"id": t(s), "employee_no": t(s), "name": t(s), "gender": nullable(s),
+            "group_id": nullable(s), "group_name": nullable(s), "department": nullable(s), "post": nullable(s), "title": nullable(s), "status": t(s),
+            "is_temporary": t(i), "id_masked": nullable(s), "phone_masked": nullable(s)}))}, "total": t(i), "page": t(i), "per_page": t(i), "pages": t(i), "next": nullable(i)}),
+            ),
+        ),
+        (
+            "Member",
+            record(
+                json!({"id": t(s), "school_id": t(s), "employee_no": t(s), "name": t(s), "gender": nullable(s), "birth_date": nullable(s),
+            "id_masked": nullable(s), "phone_masked": nullable(s), "department": nullable(s), "post": nullable(s), "title": nullable(s),
+            "joined_school": nullable(s), "joined_union": nullable(s), "group_id": nullable(s), "group_name": nullable(s), "status": t(s),
+            "is_temporary": t(i), "spouse_staff": t(i), "notes": nullable(s), "base_salary_fen": nullable(i), "created_at": t(i), "updated_at": t(i), "origin": t(s)}),
+            ),
+        ),
+        (
+            "DuesMonth",
+            record(json!({"month": t(s),
+            "members": {"type": "array", "items": record(json!({"member_id": t(s), "employee_no": t(s), "name": t(s), "group": nullable(s),
+                "base_fen": nullable(i), "due_fen": t(i), "paid_fen": t(i), "arrears_fen": t(i)}))},
+            "groups": {"type": "array", "items": record(json!({"group": t(s), "members": t(i), "due_fen": t(i), "paid_fen": t(i), "arrears_fen": t(i)}))}})),
+        ),
+        (
+            "PaymentRecorded",
+            json!({"type": "object", "required": ["id", "member_id", "month", "amount_fen"], "properties": {
+            "id": t(s), "member_id": t(s), "month": t(s), "amount_fen": t(i), "duplicate": t("boolean")}}),
+        ),
+    ]
+}
+
+fn congress_schemas() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let s = "string";
+    let i = "integer";
+    let text = json!({"title": t(s), "category": {"type": "string", "enum": codes(Category::ALL.iter().map(|c| c.code()))}, "reason": t(s), "measures": t(s)});
+    let mut draft = text.clone();
+    if let Some(o) = draft.as_object_mut() {
+        o.insert("session".into(), json!({"type": "string", "description": "id of the session"}));
+    }
+    vec![
+        (
+            "CongressSession",
+            record(
+                json!({"id": t(s), "term": t(i), "number": t(i), "title": t(s), "held_on": t(s), "assembly": t("boolean")}),
+            ),
+        ),
+        ("ProposalText", record(text)),
+        ("ProposalDraft", record(draft)),
+        (
+            "ProposalLine",
+            record(json!({"id": t(s), "session_id": t(s), "number": nullable(i), "title": t(s), "category": t(s),
+            "proposer_id": t(s), "proposer_name": t(s), "state": t(s), "round": t(i), "department": nullable(s), "due_on": nullable(s),
+            "last_feedback": nullable(s), "merged_into": nullable(s), "cosigners": t(i), "reply_status": nullable(s), "first_reply": nullable(s)})),
+        ),
+        (
+            "Proposal",
+            record(
+                json!({"id": t(s), "session_id": t(s), "session_title": t(s), "term_id": t(s), "held_on": t(s), "number": nullable(i),
+            "title": t(s), "reason": t(s), "measures": t(s), "category": t(s), "proposer_id": t(s), "proposer_name": t(s), "state": t(s),
+            "round": t(i), "department": nullable(s), "due_on": nullable(s), "merged_into": nullable(s), "last_feedback": nullable(s),
+            "review_note": t(s), "submitted_on": nullable(s), "responder_id": nullable(s), "responder_name": nullable(s),
+            "cosigners": {"type": "array", "items": record(json!({"member_id": t(s), "name": t(s)}))},
+            "history": {"type": "array", "items": record(json!({"seq": t(i), "on_date": t(s), "actor": t(s), "kind": t(s), "round": t(i), "detail": t(s)}))},
+            "replies": {"type": "array", "items": record(json!({"round": t(i), "department": t(s), "status": t(s), "measures": t(s), "reason": t(s),
+                "due_on": t(s), "replied_on": t(s), "recorded_by": t(s), "rating": nullable(s), "comment": nullable(s)}))}}),
+            ),
+        ),
+    ]
+}
+
+fn base_spec() -> Value {
     let member_body = json!({"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MemberInput"}}}});
     json!({
         "openapi": "3.0.3",
@@ -62,23 +336,25 @@ pub fn spec() -> Value {
         "paths": {
             "/api/v1/openapi.json": {"get": {"operationId": "openapi", "tags": ["meta"], "summary": "This document", "security": [],
                 "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": obj()}}}}}},
-            "/api/v1/me": {"get": op("me", "accounts", "The caller", &[], None, "200", obj())},
-            "/api/v1/schools": {"get": op("listSchools", "schools", "Schools the caller may see", &[], None, "200", obj())},
-            "/api/v1/schools/{school}/groups": {"get": op("listGroups", "schools", "Union groups of a school", &["school"], None, "200", obj())},
+            "/api/v1/me": {"get": op("me", "accounts", "The caller", &[], None, "200", schema_ref("Me"))},
+            "/api/v1/schools": {"get": op("listSchools", "schools", "Schools the caller may see", &[], None, "200", schema_ref("SchoolList"))},
+            "/api/v1/schools/{school}/groups": {"get": op("listGroups", "schools", "Union groups of a school", &["school"], None, "200", schema_ref("GroupList"))},
             "/api/v1/schools/{school}/members": {
-                "get": op("listMembers", "members", "Roster page (masked sensitive fields)", &["school", "q:query", "group:query", "status:query", "post:query", "page:query"], None, "200", obj()),
-                "post": op("createMember", "members", "Create a member", &["school"], Some(member_body.clone()), "201", obj())
+                "get": op("listMembers", "members", "Roster page (masked sensitive fields); pages are numbered from 1 (absent: 1); the reply has total, pages, per_page and next (null on the last page)", &["school", "q:query", "group:query", "status:query", "post:query", "page:query"], None, "200", schema_ref("MemberPage")),
+                "post": op("createMember", "members", "Create a member", &["school"], Some(member_body.clone()), "201", schema_ref("Member"))
             },
             "/api/v1/schools/{school}/members/import": {"post": op("importMembers", "members", "Roster import from .xlsx (dry run by default)", &["school", "dry_run:query", "all_or_nothing:query"],
-                Some(json!({"required": true, "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}})), "200", json!({"$ref": "#/components/schemas/ImportReport"}))},
+                Some(json!({"required": true, "content": {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}},
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}})), "200", json!({"$ref": "#/components/schemas/ImportReport"}))},
             "/api/v1/schools/{school}/members/export": {"get": op("exportMembers", "members", "Roster as .xlsx", &["school", "q:query", "group:query", "status:query", "post:query"], None, "200", json!({"type": "string", "format": "binary"}))},
             "/api/v1/members/{id}": {
-                "get": op("getMember", "members", "One member", &["id"], None, "200", obj()),
-                "patch": op("updateMember", "members", "Change a member's fields", &["id"], Some(member_body), "200", obj())
+                "get": op("getMember", "members", "One member", &["id"], None, "200", schema_ref("Member")),
+                "patch": op("updateMember", "members", "Change a member's fields", &["id"], Some(member_body), "200", schema_ref("Member"))
             },
-            "/api/v1/schools/{school}/dues": {"get": op("duesOfMonth", "dues", "Dues of a month per member and group", &["school", "month:query"], None, "200", obj())},
-            "/api/v1/schools/{school}/dues/payments": {"post": op("recordPayment", "dues", "Record a dues payment", &["school"],
-                Some(json_body(json!({"$ref": "#/components/schemas/Payment"}))), "201", obj())},
+            "/api/v1/schools/{school}/dues": {"get": op("duesOfMonth", "dues", "Dues of a month per member and group", &["school", "month:query"], None, "200", schema_ref("DuesMonth"))},
+            "/api/v1/schools/{school}/dues/payments": {"post": with_ok("200", "The same payment was already recorded (duplicate: true)", schema_ref("PaymentRecorded"), op("recordPayment", "dues", "Record a dues payment", &["school"],
+                Some(json_body(json!({"$ref": "#/components/schemas/Payment"}))), "201", schema_ref("PaymentRecorded")))},
             "/api/v1/schools/{school}/polls": {"post": op("createPoll", "polls", "Create a draft poll (definition as in the bulletin's poll, plus the eligible voters)", &["school"],
                 Some(json_body(json!({"$ref": "#/components/schemas/PollInput"}))), "201", json!({"type": "object", "required": ["id", "status"], "properties": {"id": {"type": "string"}, "status": {"type": "string"}, "electorate": {"type": "integer"}}}))},
             "/api/v1/polls/{id}/open": {"post": op("openPoll", "polls", "Open a draft poll", &["id"], None, "200", json!({"$ref": "#/components/schemas/PollStatus"}))},
@@ -96,21 +372,36 @@ pub fn spec() -> Value {
             "schemas": {
                 "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}, "required": ["code", "message"]}}},
                 "MemberInput": {"type": "object", "required": ["name", "employee_no"], "properties": {
-                    "name": {"type": "string"}, "employee_no": {"type": "string"}, "gender": {"type": "string", "example": "男"},
-                    "birth_date": {"type": "string"}, "id_number": {"type": "string"}, "phone": {"type": "string"}, "department": {"type": "string"},
-                    "post": {"type": "string", "example": "教师"}, "title": {"type": "string"}, "joined_school": {"type": "string"}, "joined_union": {"type": "string"},
-                    "group": {"type": "string"}, "notes": {"type": "string"}}},
+                    "name": {"type": "string", "minLength": 1, "maxLength": 30, "example": "王丽"},
+                    "employee_no": {"type": "string", "pattern": "^[A-Za-z0-9-]{1,20}$", "example": "T0200"},
+                    "gender": {"type": "string", "enum": Gender::ALL.iter().map(|g| g.label_zh()).collect::<Vec<_>>()},
+                    "birth_date": {"type": "string", "pattern": DATE, "example": "1985-03-12"},
+                    "id_number": {"type": "string", "description": "18 位身份证号（校验位、出生日期、性别须一致）"},
+                    "phone": {"type": "string", "pattern": "^1[3-9][0-9]{9}$", "example": "13800138000"},
+                    "department": {"type": "string", "maxLength": 30},
+                    "post": {"type": "string", "enum": Post::ALL.iter().map(|p| p.label_zh()).collect::<Vec<_>>()},
+                    "title": {"type": "string", "maxLength": 30},
+                    "joined_school": {"type": "string", "pattern": DATE}, "joined_union": {"type": "string", "pattern": DATE},
+                    "group": {"type": "string", "description": "an existing union group of the school"},
+                    "notes": {"type": "string", "maxLength": 200}}},
                 "ImportReport": {"type": "object", "required": ["created", "updated", "unchanged", "rejected"], "properties": {
                     "created": {"type": "integer"}, "updated": {"type": "integer"}, "unchanged": {"type": "integer"},
                     "rejected": {"type": "array", "items": {"type": "object", "properties": {"row": {"type": "integer"}, "column": {"type": "string"}, "reason": {"type": "string"}}}}}},
                 "PollInput": {"type": "object", "required": ["poll"], "properties": {
                     "poll": {"type": "object", "description": "The poll as in the bulletin (ballots.md)"},
                     "voters": {"type": "array", "items": {"type": "string"}, "description": "Member ids; every active member when absent"},
-                    "uncontested": {"type": "boolean"}}},
+                    "uncontested": {"type": "boolean"},
+                    "purpose": {"type": "string", "enum": ["union_election", "congress_resolution", "consultation"], "description": "工会选举 / 教代会决议 / 意见征集: a poll without rules takes the purpose's rules"},
+                    "description": {"type": "string", "description": "Plain text shown above the ballot, at most 2000 characters"},
+                    "closes_at": {"type": "string", "example": "2026-12-05T18:00", "description": "Beijing time; the poll closes by itself then (once, on any number of servers)"},
+                    "scrutineers": {"type": "array", "items": {"type": "string"}, "description": "监票人 named with the poll; none may be a candidate"},
+                    "counters": {"type": "array", "items": {"type": "string"}, "description": "计票人 named with the poll; none may be a candidate"}}},
                 "PollStatus": {"type": "object", "required": ["id", "status"], "properties": {"id": {"type": "string"}, "status": {"type": "string"}}},
                 "Payment": {"type": "object", "required": ["employee_no", "month", "amount"], "properties": {
-                    "employee_no": {"type": "string"}, "month": {"type": "string", "example": "2026-09"}, "amount": {"type": "string", "example": "25.50"},
-                    "paid_on": {"type": "string"}, "back_payment": {"type": "boolean"}}}
+                    "employee_no": {"type": "string", "example": "T0001"},
+                    "month": {"type": "string", "pattern": "^20[0-9]{2}-(0[1-9]|1[0-2])$", "example": "2026-09"},
+                    "amount": {"type": "string", "pattern": "^[0-9]{1,4}(\\.[0-9]{1,2})?$", "example": "25.50"},
+                    "paid_on": {"type": "string", "pattern": DATE}, "back_payment": {"type": "boolean"}}}
             }
         }
     })

@@ -64,6 +64,16 @@ impl Chrome {
         self.tr.t_cow(key)
     }
 
+    /// An ISO date in the one date style of the reader's language ("2026年12月20日 周日").
+    pub fn date(&self, iso: &str) -> String {
+        self.tr.date_iso(iso)
+    }
+
+    /// An instant (Unix ms) with its time of day ("2026年12月20日 周日 15:30").
+    pub fn when(&self, ms: &i64) -> String {
+        self.tr.when(*ms)
+    }
+
     /// The label of a member status code ("transferred_out" → 调出).
     pub fn status(&self, code: &str) -> String {
         self.tr.t(&format!("status-{}", code.replace('_', "-")))
@@ -121,24 +131,38 @@ pub fn error_page(tr: &Tr, status: StatusCode, message: &str) -> String {
     ErrorPage { tr, status: status.as_u16(), message }.render().unwrap_or_else(|_| "error".to_string())
 }
 
+#[derive(Template)]
+#[template(path = "platform/error_page.html")]
+struct FullErrorPage<'a> {
+    c: Chrome,
+    status: u16,
+    heading: String,
+    message: &'a str,
+}
+
+/// The whole page for an error of a page request: our layout with the navigation (who is logged
+/// in keeps the sidebar and the bottom bar), what went wrong and the ways on.
+pub fn full_error_page(ctx: &Ctx, status: StatusCode, message: &str) -> String {
+    let heading =
+        if status == StatusCode::NOT_FOUND { ctx.tr.t("error-not-found-title") } else { ctx.tr.t("error-page-title") };
+    let page = FullErrorPage { c: Chrome::new(ctx, "", heading.clone()), status: status.as_u16(), heading, message };
+    page.render().unwrap_or_else(|_| error_page(&ctx.tr, status, message))
+}
+
 /// Fen as "¥1,234.50".
 pub fn money(fen: &i64) -> String {
     jiaogong_domain::platform::money::Fen(*fen).display()
 }
 
-/// An ISO date as "2026年9月1日".
+/// An ISO date in the one date style, in Chinese: "2026年9月1日 周二" (pages use
+/// [`Chrome::date`], which follows the reader's language).
 pub fn date_zh(iso: &str) -> String {
-    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
-        Ok(d) => jiaogong_domain::platform::dates::format_zh(d),
-        Err(_) => iso.to_string(),
-    }
+    Tr::new(crate::platform::i18n::Lang::ZhCn).date_iso(iso)
 }
 
-/// Unix milliseconds as local "2026-09-01 08:30".
+/// Unix milliseconds in China's time, in Chinese: "2026年9月1日 周二 08:30".
 pub fn instant(ms: &i64) -> String {
-    chrono::DateTime::from_timestamp_millis(*ms)
-        .map(|d| (d + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+    Tr::new(crate::platform::i18n::Lang::ZhCn).when(*ms)
 }
 
 /// A redirect after a successful POST (303), which htmx follows too.

@@ -11,7 +11,9 @@
 //! `evaluation.rs`, strictness of parsing in `bulletin.rs` and `validate.rs`, fractions in
 //! `fraction.rs`, the 1-based ballot numbers of messages in `error.rs`.
 
+mod attachment;
 mod bulletin;
+mod closing;
 mod election;
 mod error;
 mod evaluation;
@@ -21,9 +23,11 @@ mod fraction;
 mod keys;
 pub mod limits;
 mod names;
+mod officials;
 pub mod paper;
 mod presets;
 mod published;
+mod purpose;
 mod resolution;
 mod status;
 mod stored;
@@ -35,16 +39,22 @@ mod tests;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+pub use attachment::{
+    attachment_kind, attachment_name, AttachmentError, AttachmentKind, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
+};
 pub use bulletin::{
     normalize_name, Ballot, Base, Bulletin, Choice, Grade, Group, Name, Poll, PollKind, Rules, BULLETIN_FORMAT,
 };
+pub use closing::{is_due, parse_closing_time, ClosingTimeError};
 pub use election::{approvals, ElectionResult, Runoff, RunoffReason, TallyEntry};
 pub use error::{BulletinError, BulletinErrorKind};
 pub use evaluation::{EvaluationResult, GroupTally, SubjectDetail, SubjectResult};
 pub use fast::bulletin_from_stored;
 pub use fraction::{Fraction, FractionError};
+pub use officials::officials_standing;
 pub use presets::{chosen_rules, RuleChoiceError, BASE_CHOICES, QUORUM_CHOICES, THRESHOLD_CHOICES};
 pub use published::PublishedBallots;
+pub use purpose::PollPurpose;
 pub use resolution::ResolutionResult;
 pub use status::{PollStatus, UnknownCode};
 pub use stored::{write_bulletin_end, write_bulletin_start, write_stored_ballots, StoredCount};

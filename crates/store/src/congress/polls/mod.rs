@@ -20,9 +20,13 @@ use jiaogong_domain::congress::ballots::PollStatus;
 use crate::platform::audit::{self, Event};
 use crate::{new_id, new_secret, now_ms, Result, Store, StoreError, Tx};
 
+mod details;
 mod packed;
 mod poll;
 pub mod sealed;
+pub use details::{
+    add_attachment, attachment, attachments, close_if_due, details, due_polls, set_details, Attachment, PollDetails,
+};
 pub use packed::{ballots_packed, ballots_packed_on, PackedBallots, PackedReader, PACKED_CHUNK};
 pub use poll::Poll;
 use poll::POLL_COLS;
@@ -453,14 +457,16 @@ async fn write_batch(store: &Store, batch: &[Job]) -> Result<Vec<std::result::Re
         // On PostgreSQL the row is share-locked: a close waits for this group's commit, and a group
         // that starts after a close sees it (SQLite has one writer, so it is serial already).
         let lock = if store.kind == crate::DbKind::Postgres { " FOR SHARE" } else { "" };
-        let row: Option<(String, String, String)> =
-            sqlx::query_as(&format!("SELECT status, school_id, definition FROM polls WHERE id = $1{lock}"))
+        let row: Option<(String, String, String, Option<i64>)> =
+            sqlx::query_as(&format!("SELECT status, school_id, definition, closes_at FROM polls WHERE id = $1{lock}"))
                 .bind(poll_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let Some((school, definition)) =
-            row.and_then(|(status, school, def)| (status == "open").then_some((school, def)))
-        else {
+        // A poll past its closing time takes no ballot, even before a server has closed it.
+        let now = now_ms();
+        let Some((school, definition)) = row.and_then(|(status, school, def, closes_at)| {
+            (status == "open" && closes_at.is_none_or(|t| t > now)).then_some((school, def))
+        }) else {
             for i in jobs {
                 results[i] = Some(Err(CastError::NotOpen));
             }

@@ -103,7 +103,9 @@ pub struct HistoryEntry {
 
 pub async fn history(store: &Store, school_id: &str, id: &str) -> Result<Vec<HistoryEntry>> {
     Ok(sqlx::query_as(
-        "SELECT seq, on_date, actor, kind, round, detail FROM proposal_events WHERE school_id = $1 AND proposal_id = $2 ORDER BY seq",
+        "SELECT e.seq, e.on_date, COALESCE(u.display_name, e.actor) AS actor, e.kind, e.round, e.detail \
+         FROM proposal_events e LEFT JOIN users u ON u.username = e.actor \
+         WHERE e.school_id = $1 AND e.proposal_id = $2 ORDER BY e.seq",
     )
     .bind(school_id)
     .bind(id)
@@ -331,12 +333,28 @@ pub async fn awaiting_cosign_count(store: &Store, school_id: &str, member_id: &s
 /// Proposals in handling past their due date without a reply (the chair's to-do).
 pub async fn overdue_count(store: &Store, school_id: &str, today: NaiveDate) -> Result<i64> {
     let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM proposals WHERE school_id = $1 AND state = 'assigned' AND due_on < $2")
+        sqlx::query_as(&format!("SELECT COUNT(*) FROM proposals p WHERE p.school_id = $1 AND {OVERDUE}"))
             .bind(school_id)
             .bind(iso(today))
             .fetch_one(&store.read)
             .await?;
     Ok(n)
+}
+
+/// Which proposals are overdue at `$2` (today): in handling past the due date without a reply.
+/// The home page's count and the list it opens read the same condition.
+const OVERDUE: &str = "p.state = 'assigned' AND p.due_on < $2";
+
+/// The overdue proposals of every session of the school, the oldest due date first (what the
+/// home page's "overdue proposals" count counts).
+pub async fn overdue(store: &Store, school_id: &str, today: NaiveDate) -> Result<Vec<Line>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {LINE_COLS} WHERE p.school_id = $1 AND {OVERDUE} ORDER BY p.due_on, p.session_id, p.number"
+    ))
+    .bind(school_id)
+    .bind(iso(today))
+    .fetch_all(&store.read)
+    .await?)
 }
 
 /// Proposals of a session (any state but draft) other than `except`, for the merge choice:

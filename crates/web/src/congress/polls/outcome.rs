@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Form};
+use jiaogong_domain::congress::ballots;
 use jiaogong_domain::congress::{may_record, ResolutionStatus};
 use jiaogong_store::congress::agenda;
 use jiaogong_store::congress::paper as repo;
@@ -17,7 +18,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::definition;
-use super::{create_poll, tally_of};
+use super::{create_poll_with, tally_of};
 use crate::platform::ctx::Ctx;
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::pages::{render, see_other, Chrome};
@@ -58,6 +59,27 @@ fn names(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// Names given as a list (the API), normalised as the form's are.
+pub(super) fn official_names(list: &[String]) -> Vec<String> {
+    list.iter().flat_map(|s| names(s)).collect()
+}
+
+/// Form field text into names.
+pub(super) fn official_names_text(s: &str) -> Vec<String> {
+    names(s)
+}
+
+/// At most 20 of each, each name at most 20 characters.
+pub(super) fn check_officials(ctx: &Ctx, scrutineers: &[String], counters: &[String]) -> AppResult<()> {
+    if scrutineers.len() > 20
+        || counters.len() > 20
+        || scrutineers.iter().chain(counters).any(|n| n.chars().count() > 20)
+    {
+        return Err(AppError::bad("officials", ctx.tr.t("officials-err")));
+    }
+    Ok(())
+}
+
 async fn set_officials(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -67,11 +89,11 @@ async fn set_officials(
 ) -> AppResult<Response> {
     let poll = polls::get(&st.store, &school.id, &id).await?;
     let (scrutineers, counters) = (names(&f.scrutineers), names(&f.counters));
-    if scrutineers.len() > 20
-        || counters.len() > 20
-        || scrutineers.iter().chain(&counters).any(|n| n.chars().count() > 20)
-    {
-        return Err(AppError::bad("officials", ctx.tr.t("officials-err")));
+    check_officials(&ctx, &scrutineers, &counters)?;
+    // A candidate of this vote cannot oversee or count it.
+    let def = definition(&poll)?;
+    if let Some(e) = super::officials_standing_error(&ctx, &def, &scrutineers, &counters, "officials-err-candidate") {
+        return Err(e);
     }
     let mut tx = st.store.begin().await?;
     repo::set_officials(&mut tx, &poll.id, "scrutineer", &scrutineers).await?;
@@ -101,6 +123,8 @@ struct ResultSheet {
     scrutineers: Vec<String>,
     counters: Vec<String>,
     closed_on: String,
+    /// The counting rules used, in words.
+    rules: String,
 }
 
 async fn result_sheet(
@@ -110,6 +134,7 @@ async fn result_sheet(
     Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let poll = polls::get(&st.store, &school.id, &id).await?;
+    let poll = super::closed_if_due(&st, &school, poll).await?;
     let Some(result) = result_json(&st, &poll).await? else {
         return Err(AppError::Conflict { code: "results_hidden", message: ctx.tr.t("poll-results-hidden") });
     };
@@ -128,12 +153,16 @@ async fn result_sheet(
     let officials = repo::officials(&st.store, &poll.id).await?;
     let pick = |role: &str| officials.iter().filter(|(r, _)| r == role).map(|(_, n)| n.clone()).collect::<Vec<_>>();
     let closed_on = poll.closed_at.map(|ms| crate::platform::pages::instant(&ms)).unwrap_or_default();
+    let purpose = purpose_of(&st, &poll).await?;
+    let rules = rules_text(&ctx, &poll, purpose);
+    let decides = purpose.is_none_or(|p| p.decides());
     let title = poll.title.clone();
     render(&ResultSheet {
         c: Chrome::new(&ctx, "polls", title),
         school,
         figures,
-        r: result_view(&ctx, &result),
+        r: result_view(&ctx, &result, decides),
+        rules,
         scrutineers: pick("scrutineer"),
         counters: pick("counter"),
         closed_on,
@@ -175,7 +204,10 @@ async fn runoff(
         "rules": raw.get("rules").cloned().unwrap_or(json!({})),
     });
     let voters = repo::electorate_ids(&st.store, &poll.id).await?;
-    let new_id = create_poll(&st, &ctx, &school, def, Some(voters), false).await?;
+    // The next round is held for the same purpose.
+    let purpose = polls::details(&st.store, &poll.id).await?.purpose;
+    let new = super::NewPoll { details: polls::PollDetails { purpose, ..Default::default() }, ..Default::default() };
+    let new_id = create_poll_with(&st, &ctx, &school, def, Some(voters), false, &new).await?;
     let session = polls::session_of(&st.store, &poll.id).await?;
     let mut tx = st.store.begin().await?;
     repo::set_runoff_of(&mut tx, &new_id, &poll.id).await?;
@@ -287,7 +319,9 @@ pub struct ResultView {
     pub chart: String,
 }
 
-pub(super) fn result_view(ctx: &Ctx, r: &Value) -> ResultView {
+/// `decides`: false for a consultation (意见征集), whose result only reports the counts (no
+/// "passed", no "elected", no runoff).
+pub(super) fn result_view(ctx: &Ctx, r: &Value, decides: bool) -> ResultView {
     let t = |k: &str| ctx.tr.t(k);
     let n = |k: &str| r.get(k).map(|v| v.to_string()).unwrap_or_default();
     let mut summary =
@@ -300,10 +334,14 @@ pub(super) fn result_view(ctx: &Ctx, r: &Value) -> ResultView {
     series = Vec::new();
     match r.get("kind").and_then(Value::as_str) {
         Some("resolution") => {
-            summary.push((
-                t("poll-passed"),
-                if r["passed"].as_bool() == Some(true) { t("poll-passed-yes") } else { t("poll-passed-no") },
-            ));
+            if decides {
+                summary.push((
+                    t("poll-passed"),
+                    if r["passed"].as_bool() == Some(true) { t("poll-passed-yes") } else { t("poll-passed-no") },
+                ));
+            } else {
+                summary.push((t("poll-passed"), t("poll-report-only")));
+            }
             headers = vec![t("poll-yes"), t("poll-no"), t("poll-abstain"), t("poll-base")];
             rows.push(vec![n("yes"), n("no"), n("abstain"), n("base")]);
             for (k, label) in [("yes", t("poll-yes")), ("no", t("poll-no")), ("abstain", t("poll-abstain"))] {
@@ -311,7 +349,12 @@ pub(super) fn result_view(ctx: &Ctx, r: &Value) -> ResultView {
             }
         }
         Some("election") => {
-            headers = vec![t("poll-candidate"), t("poll-yes"), t("poll-no"), t("poll-abstain"), t("poll-elected")];
+            headers = if decides {
+                vec![t("poll-candidate"), t("poll-yes"), t("poll-no"), t("poll-abstain"), t("poll-elected")]
+            } else {
+                summary.push((t("poll-elected"), t("poll-report-only")));
+                vec![t("poll-candidate"), t("poll-yes"), t("poll-no"), t("poll-abstain")]
+            };
             for e in r["tally"].as_array().into_iter().flatten() {
                 let name = e["name"].as_str().unwrap_or_default().to_string();
                 let name = if e["write_in"].as_bool() == Some(true) {
@@ -319,16 +362,14 @@ pub(super) fn result_view(ctx: &Ctx, r: &Value) -> ResultView {
                 } else {
                     name
                 };
-                rows.push(vec![
-                    name.clone(),
-                    e["yes"].to_string(),
-                    e["no"].to_string(),
-                    e["abstain"].to_string(),
-                    if e["elected"].as_bool() == Some(true) { "✓".into() } else { String::new() },
-                ]);
+                let mut row = vec![name.clone(), e["yes"].to_string(), e["no"].to_string(), e["abstain"].to_string()];
+                if decides {
+                    row.push(if e["elected"].as_bool() == Some(true) { "✓".into() } else { String::new() });
+                }
+                rows.push(row);
                 series.push(jiaogong_office::svg::Series { label: name, value: e["yes"].as_f64().unwrap_or(0.0) });
             }
-            if let Some(runoff) = r.get("runoff").filter(|v| !v.is_null()) {
+            if let Some(runoff) = r.get("runoff").filter(|v| decides && !v.is_null()) {
                 let among: Vec<&str> =
                     runoff["among"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
                 summary.push((
@@ -361,4 +402,40 @@ pub(super) fn result_view(ctx: &Ctx, r: &Value) -> ResultView {
     let chart =
         if series.is_empty() { String::new() } else { jiaogong_office::svg::bar_chart(&t("poll-result"), &series, "") };
     ResultView { summary, headers, rows, chart }
+}
+
+/// The purpose a poll was created for (none for older polls and for rounds of selections).
+pub(super) async fn purpose_of(st: &AppState, poll: &Poll) -> AppResult<Option<ballots::PollPurpose>> {
+    Ok(polls::details(&st.store, &poll.id).await?.purpose.as_deref().and_then(ballots::PollPurpose::parse))
+}
+
+/// A poll's counting rules in plain sentences, e.g. "按工会选举的规则：实到人数须不少于应到人数的
+/// 三分之二，否则投票无效；候选人的赞成票须多于全体应到人数的二分之一方可当选。" A consultation
+/// says that it decides nothing.
+pub(super) fn rules_text(ctx: &Ctx, poll: &Poll, purpose: Option<ballots::PollPurpose>) -> String {
+    let Ok(def) = serde_json::from_str::<ballots::Poll>(&poll.definition) else { return String::new() };
+    let fraction = |f: ballots::Fraction| match (f.num(), f.den()) {
+        (1, 2) => ctx.tr.t("poll-fraction-half"),
+        (2, 3) => ctx.tr.t("poll-fraction-two-thirds"),
+        _ => f.to_string(),
+    };
+    let quorum = match def.rules.quorum {
+        Some(q) => ctx.tr.t1("poll-rule-quorum", "fraction", &fraction(q)),
+        None => ctx.tr.t("poll-rule-no-quorum"),
+    };
+    let base = match def.base() {
+        ballots::Base::Valid => ctx.tr.t("poll-rule-base-valid"),
+        ballots::Base::Present => ctx.tr.t("poll-rule-base-present"),
+        ballots::Base::Electorate => ctx.tr.t("poll-rule-base-electorate"),
+    };
+    let args = [("base", base), ("fraction", fraction(def.threshold()))];
+    let decision = match (def.kind, purpose) {
+        (_, Some(p)) if !p.decides() => ctx.tr.t("poll-rule-report-only"),
+        (ballots::PollKind::Resolution, _) => ctx.tr.ta("poll-rule-threshold", &args),
+        (ballots::PollKind::Election, _) => ctx.tr.ta("poll-rule-threshold-election", &args),
+        // Evaluations have no threshold (ballots.md).
+        (ballots::PollKind::Evaluation, _) => String::new(),
+    };
+    let lead = purpose.map(|p| ctx.tr.t1("poll-rule-purpose", "purpose", &ctx.tr.t(p.key()))).unwrap_or_default();
+    format!("{lead}{quorum}{decision}")
 }

@@ -14,8 +14,8 @@ use jiaogong_store::platform::tenancy::{self, School};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::outcome::{result_view, ResultView};
-use super::{cast, create_poll, scoped, tally_of, transition};
+use super::outcome::{purpose_of, result_view, rules_text, ResultView};
+use super::{cast, create_poll_with, scoped, tally_of, transition};
 use crate::platform::ctx::Ctx;
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::pages::{render, see_other, Chrome};
@@ -88,6 +88,7 @@ struct VotePage {
     error: String,
     result: Option<ResultView>,
     rules: String,
+    about: About,
     /// The form's fields as sent, so a ballot refused by the server is shown as it was filled.
     chosen: Vec<(String, String)>,
 }
@@ -126,10 +127,12 @@ async fn vote_page_with(
         Some(m) => repo::has_voted(&st.store, &poll.id, m).await?,
         None => false,
     };
-    let result = closed_result(st, ctx, &poll).await?;
+    let purpose = purpose_of(st, &poll).await?;
+    let result = closed_result(st, ctx, &poll, purpose).await?;
     let title = poll.title.clone();
     let v = vote_view(&poll);
-    let rules = rules_text(ctx, &poll);
+    let rules = rules_text(ctx, &poll, purpose);
+    let about = about_of(st, &poll).await?;
     let mut r = render(&VotePage {
         c: Chrome::new(ctx, "polls", title),
         poll,
@@ -139,6 +142,7 @@ async fn vote_page_with(
         error: error.clone(),
         result,
         rules,
+        about,
         chosen,
     })?;
     if !error.is_empty() {
@@ -148,7 +152,8 @@ async fn vote_page_with(
 }
 
 async fn vote_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    let (_, poll) = scoped(&st, &ctx, &id).await?;
+    let (school, poll) = scoped(&st, &ctx, &id).await?;
+    let poll = super::closed_if_due(&st, &school, poll).await?;
     // A leader evaluation has its own phone page (one tap per grade, the rater group set by the server).
     if poll.kind == ballots::PollKind::Evaluation {
         if let Some(ev) = jiaogong_store::congress::evaluations::of_poll(&st.store, &poll.id).await? {
@@ -249,8 +254,20 @@ struct ManageList {
     error: String,
 }
 
+/// A purpose the creation form offers, with the rules it preselects and the kind it fits.
+struct PurposeChoice {
+    value: &'static str,
+    name_key: &'static str,
+    hint_key: String,
+    quorum: String,
+    threshold: String,
+    base: String,
+    kind: &'static str,
+}
+
 /// The rule choices the creation form offers (ballots::QUORUM_CHOICES …) as (value, label key).
 struct RuleChoices {
+    purposes: Vec<PurposeChoice>,
     quorum: Vec<(String, &'static str)>,
     threshold: Vec<(String, &'static str)>,
     base: Vec<(String, &'static str)>,
@@ -271,7 +288,24 @@ impl RuleChoices {
             Base::Present => "poll-base-present",
             Base::Electorate => "poll-base-electorate",
         };
+        let purposes = ballots::PollPurpose::ALL
+            .into_iter()
+            .map(|p| {
+                let (quorum, threshold, base) = preset_fields(p);
+                let kind = if p == ballots::PollPurpose::UnionElection { "election" } else { "resolution" };
+                PurposeChoice {
+                    value: p.as_str(),
+                    name_key: p.key(),
+                    hint_key: format!("{}-hint", p.key()),
+                    quorum,
+                    threshold,
+                    base,
+                    kind,
+                }
+            })
+            .collect();
         RuleChoices {
+            purposes,
             quorum: ballots::QUORUM_CHOICES
                 .into_iter()
                 .map(|q| (q.map(|f| f.to_string()).unwrap_or_default(), quorum_key(q)))
@@ -315,10 +349,34 @@ async fn manage_list(
     manage_list_with(&st, &ctx, school, CreateForm::default(), String::new()).await
 }
 
+/// The form's quorum, threshold and base fields as a purpose preselects them.
+fn preset_fields(p: ballots::PollPurpose) -> (String, String, String) {
+    let r = p.default_rules();
+    (
+        r.quorum.map(|f| f.to_string()).unwrap_or_default(),
+        r.threshold.unwrap_or(ballots::Fraction::HALF).to_string(),
+        r.base.unwrap_or(ballots::Base::Valid).as_str().to_string(),
+    )
+}
+
 #[derive(Deserialize)]
 struct CreateForm {
     title: String,
     kind: String,
+    /// What the poll is for (`ballots::PollPurpose`); it preselects the rules below.
+    #[serde(default)]
+    purpose: String,
+    /// Plain text shown above the ballot (optional).
+    #[serde(default)]
+    description: String,
+    /// When the poll closes by itself (`datetime-local`, Beijing time; optional).
+    #[serde(default)]
+    closes_at: String,
+    /// 监票人 and 计票人 named with the poll (optional; none may be a candidate).
+    #[serde(default)]
+    scrutineers: String,
+    #[serde(default)]
+    counters: String,
     #[serde(default)]
     candidates: String,
     #[serde(default)]
@@ -338,17 +396,25 @@ struct CreateForm {
 }
 
 impl Default for CreateForm {
+    /// A 教代会决议 with its rules: no default elects anyone with one vote.
     fn default() -> Self {
+        let purpose = ballots::PollPurpose::CongressResolution;
+        let (quorum, threshold, base) = preset_fields(purpose);
         CreateForm {
             title: String::new(),
             kind: "resolution".into(),
+            purpose: purpose.as_str().into(),
+            description: String::new(),
+            closes_at: String::new(),
+            scrutineers: String::new(),
+            counters: String::new(),
             candidates: String::new(),
             seats: String::new(),
             group: String::new(),
             uncontested: String::new(),
-            quorum: String::new(),
-            threshold: ballots::THRESHOLD_CHOICES[0].to_string(),
-            base: ballots::BASE_CHOICES[0].as_str().into(),
+            quorum,
+            threshold,
+            base,
         }
     }
 }
@@ -366,6 +432,38 @@ async fn manage_create(
             return manage_list_with(&st, &ctx, school, f, msg).await;
         }
     };
+    let description = match jiaogong_domain::platform::text::optional_text(&f.description, super::MAX_DESCRIPTION) {
+        Ok(d) => d.unwrap_or_default(),
+        Err(e) => {
+            let msg = ctx.name_error(&e, "poll-err-description");
+            return manage_list_with(&st, &ctx, school, f, msg).await;
+        }
+    };
+    let closes_at = match ballots::parse_closing_time(&f.closes_at, jiaogong_store::now_ms()) {
+        Ok(t) => t,
+        Err(e) => {
+            let msg = ctx.tr.t(e.key());
+            return manage_list_with(&st, &ctx, school, f, msg).await;
+        }
+    };
+    let scrutineers = super::outcome::official_names_text(&f.scrutineers);
+    let counters = super::outcome::official_names_text(&f.counters);
+    if let Err(e) = super::outcome::check_officials(&ctx, &scrutineers, &counters) {
+        let msg = e.message(&ctx.tr);
+        return manage_list_with(&st, &ctx, school, f, msg).await;
+    }
+    let Some(purpose) = ballots::PollPurpose::parse(&f.purpose) else {
+        let msg = ctx.tr.t("poll-err-purpose");
+        return manage_list_with(&st, &ctx, school, f, msg).await;
+    };
+    let kind_fits = match f.kind.as_str() {
+        "election" => purpose.fits(ballots::PollKind::Election),
+        _ => purpose.fits(ballots::PollKind::Resolution),
+    };
+    if !kind_fits {
+        let msg = ctx.tr.t1("poll-err-purpose-kind", "purpose", &ctx.tr.t(purpose.key()));
+        return manage_list_with(&st, &ctx, school, f, msg).await;
+    }
     let rules = match ballots::chosen_rules(&f.quorum, &f.threshold, &f.base) {
         Ok(r) => json!(r),
         Err(e) => {
@@ -393,7 +491,7 @@ async fn manage_create(
                 let msg = ctx.tr.t("poll-election-fields");
                 return manage_list_with(&st, &ctx, school, f, msg).await;
             }
-            // 差额 (the school's margin) is checked by `create_poll`, unless the chair is elected 等额.
+            // 差额 (the school's margin) is checked by `create_poll_with`, unless the chair is elected 等额.
             json!({"title": title, "kind": "election", "seats": seats, "candidates": candidates, "allow_write_in": true, "rules": rules})
         }
         _ => {
@@ -406,38 +504,33 @@ async fn manage_create(
     } else {
         Some(jiaogong_store::members::active_ids_in_group(&st.store, &school.id, &f.group).await?)
     };
-    match create_poll(&st, &ctx, &school, poll, voters, f.uncontested.is_empty()).await {
+    let new = super::NewPoll {
+        details: repo::PollDetails { purpose: Some(purpose.as_str().into()), description, closes_at },
+        scrutineers,
+        counters,
+    };
+    match create_poll_with(&st, &ctx, &school, poll, voters, f.uncontested.is_empty(), &new).await {
         Ok(id) => Ok(see_other(&format!("/s/{}/polls/{id}", school.code))),
         Err(AppError::BadInput { message, .. }) => manage_list_with(&st, &ctx, school, f, message).await,
         Err(e) => Err(e),
     }
 }
 
-/// A poll's counting rules in one plain sentence, e.g. "实到人数须不少于应到人数的三分之二；赞成票须多于
-/// 全体应到人数的三分之二方为通过。"
-pub(super) fn rules_text(ctx: &Ctx, poll: &Poll) -> String {
-    let Ok(def) = serde_json::from_str::<ballots::Poll>(&poll.definition) else { return String::new() };
-    let fraction = |f: ballots::Fraction| match (f.num(), f.den()) {
-        (1, 2) => ctx.tr.t("poll-fraction-half"),
-        (2, 3) => ctx.tr.t("poll-fraction-two-thirds"),
-        _ => f.to_string(),
-    };
-    let quorum = match def.rules.quorum {
-        Some(q) => ctx.tr.t1("poll-rule-quorum", "fraction", &fraction(q)),
-        None => ctx.tr.t("poll-rule-no-quorum"),
-    };
-    let base = match def.base() {
-        ballots::Base::Valid => ctx.tr.t("poll-rule-base-valid"),
-        ballots::Base::Present => ctx.tr.t("poll-rule-base-present"),
-        ballots::Base::Electorate => ctx.tr.t("poll-rule-base-electorate"),
-    };
-    let args = [("base", base), ("fraction", fraction(def.threshold()))];
-    match def.kind {
-        ballots::PollKind::Resolution => format!("{quorum}{}", ctx.tr.ta("poll-rule-threshold", &args)),
-        ballots::PollKind::Election => format!("{quorum}{}", ctx.tr.ta("poll-rule-threshold-election", &args)),
-        // Evaluations have no threshold (ballots.md).
-        ballots::PollKind::Evaluation => quorum,
-    }
+/// A poll's description and closing time as its pages show them.
+pub(super) struct About {
+    pub description: String,
+    /// "2026-12-05 18:00" (Beijing time), or empty.
+    pub closes_at: String,
+    pub attachments: Vec<repo::Attachment>,
+}
+
+pub(super) async fn about_of(st: &AppState, poll: &Poll) -> AppResult<About> {
+    let d = repo::details(&st.store, &poll.id).await?;
+    Ok(About {
+        description: d.description,
+        closes_at: d.closes_at.map(|ms| crate::platform::pages::instant(&ms)).unwrap_or_default(),
+        attachments: repo::attachments(&st.store, &poll.id).await?,
+    })
 }
 
 #[derive(Template)]
@@ -450,6 +543,7 @@ struct ManagePage {
     result: Option<ResultView>,
     x: super::paper::Extras,
     rules: String,
+    about: About,
 }
 
 #[derive(Template)]
@@ -474,11 +568,17 @@ async fn turnout_of(st: &AppState, poll: &Poll) -> AppResult<Turnout> {
 }
 
 /// The result of a closed poll, recounted from its bulletin; nothing while it is open.
-async fn closed_result(st: &AppState, ctx: &Ctx, poll: &Poll) -> AppResult<Option<ResultView>> {
+async fn closed_result(
+    st: &AppState,
+    ctx: &Ctx,
+    poll: &Poll,
+    purpose: Option<ballots::PollPurpose>,
+) -> AppResult<Option<ResultView>> {
     if !poll.status.is_closed() {
         return Ok(None);
     }
-    Ok(Some(result_view(ctx, &json!(tally_of(st, poll).await?))))
+    let decides = purpose.is_none_or(|p| p.decides());
+    Ok(Some(result_view(ctx, &json!(tally_of(st, poll).await?), decides)))
 }
 
 async fn manage_page(
@@ -488,12 +588,15 @@ async fn manage_page(
     Path((_, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let poll = repo::get(&st.store, &school.id, &id).await?;
+    let poll = super::closed_if_due(&st, &school, poll).await?;
     let t = turnout_of(&st, &poll).await?;
-    let result = closed_result(&st, &ctx, &poll).await?;
+    let purpose = purpose_of(&st, &poll).await?;
+    let result = closed_result(&st, &ctx, &poll, purpose).await?;
     let x = super::paper::extras(&st, &ctx, &poll).await?;
-    let rules = rules_text(&ctx, &poll);
+    let rules = rules_text(&ctx, &poll, purpose);
+    let about = about_of(&st, &poll).await?;
     let title = poll.title.clone();
-    render(&ManagePage { c: Chrome::new(&ctx, "polls", title), school, poll, t, result, x, rules })
+    render(&ManagePage { c: Chrome::new(&ctx, "polls", title), school, poll, t, result, x, rules, about })
 }
 
 async fn turnout_fragment(
