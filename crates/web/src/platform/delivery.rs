@@ -6,7 +6,8 @@
 use jiaogong_domain::platform::digest::{self, Frequency, Waiting};
 use jiaogong_store::platform::{inbox, lease, robots as queue};
 use jiaogong_store::{now_ms, Store};
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Mailbox, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::platform::i18n::{Lang, Tr};
@@ -123,8 +124,12 @@ async fn send_digest(
         .from(from)
         .to(to)
         .subject(tr.t1("email-subject", "count", &messages.len().to_string()))
-        .header(ContentType::TEXT_PLAIN)
-        .body(body)
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .header(ContentTransferEncoding::Base64)
+                .body(body),
+        )
         .map_err(|e| e.to_string())?;
     transport.send(email).await.map(|_| ()).map_err(|e| e.to_string())
 }
@@ -158,7 +163,14 @@ async fn robot_queue(store: &Store, now: i64, report: &mut Report) -> Result<(),
                     report.robot_errors += 1;
                 }
                 Err(e) => {
-                    queue::record(store, &q.id, None, &e.to_string().chars().take(200).collect::<String>()).await?;
+                    // The cause (refused, timed out …) is in the error's sources.
+                    let mut why = e.to_string();
+                    let mut source = std::error::Error::source(&e);
+                    while let Some(s) = source {
+                        why.push_str(&format!(": {s}"));
+                        source = s.source();
+                    }
+                    queue::record(store, &q.id, None, &why.chars().take(300).collect::<String>()).await?;
                     report.robot_errors += 1;
                 }
             }
