@@ -276,9 +276,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 header_timeout: std::time::Duration::from_secs(header_timeout_secs.max(1)),
                 max_connections: max_connections.max(1),
             };
-            let smtp = smtp_url
-                .filter(|u| !u.trim().is_empty())
-                .map(|url| jiaogong_web::SmtpConfig { url, from: smtp_from });
+            let smtp =
+                smtp_url.filter(|u| !u.trim().is_empty()).map(|url| jiaogong_web::SmtpConfig { url, from: smtp_from });
             serve(&g, &bind, demo, secure_cookies, public_url.as_deref(), limits, smtp).await
         }
         Cmd::Demo { schools } => {

@@ -15,7 +15,13 @@ use serde_json::{json, Value};
 async fn publish(t: &TestApp, role: &str, body: Value) -> (StatusCode, Value) {
     let who = t.as_role(role).clone();
     let r = t
-        .send(t.req("POST", "/api/v1/schools/a/notices", Some(&who), Body::from(body.to_string()), Some("application/json")))
+        .send(t.req(
+            "POST",
+            "/api/v1/schools/a/notices",
+            Some(&who),
+            Body::from(body.to_string()),
+            Some("application/json"),
+        ))
         .await;
     let status = r.status();
     let text = body_text(r).await;
@@ -42,7 +48,8 @@ async fn script_event_handlers_and_javascript_links_are_removed_on_the_server() 
     // The page shows the sanitised body, not what was sent.
     let id = v["id"].as_str().unwrap();
     let member = t.as_role("member").clone();
-    let page = body_text(t.send(t.req("GET", &format!("/notices/{id}"), Some(&member), Body::empty(), None)).await).await;
+    let page =
+        body_text(t.send(t.req("GET", &format!("/notices/{id}"), Some(&member), Body::empty(), None)).await).await;
     assert!(page.contains("请阅读"));
     assert!(!page.contains("steal()") && !page.contains("alert(1)"));
 }
@@ -100,7 +107,8 @@ async fn members_acknowledge_and_the_committee_sees_who_has_not_read() {
     assert!(!home.contains("待确认已阅的通知"));
 
     // The readers page and its export for the committee.
-    let page = body_text(t.send(t.req("GET", &format!("/s/a/notices/{id}"), Some(&chair), Body::empty(), None)).await).await;
+    let page =
+        body_text(t.send(t.req("GET", &format!("/s/a/notices/{id}"), Some(&chair), Body::empty(), None)).await).await;
     assert!(page.contains("已阅 1 / 1 人"), "{page}");
     let x = t.send(t.req("POST", &format!("/s/a/notices/{id}/export"), Some(&chair), Body::empty(), None)).await;
     assert_eq!(x.status(), StatusCode::OK);
@@ -110,7 +118,8 @@ async fn members_acknowledge_and_the_committee_sees_who_has_not_read() {
 #[tokio::test]
 async fn roles_and_schools_are_kept_apart() {
     let t = app().await;
-    let (_, v) = publish(&t, "chair", json!({"title": "甲校通知", "body_html": "<p>内部</p>", "needs_ack": true})).await;
+    let (_, v) =
+        publish(&t, "chair", json!({"title": "甲校通知", "body_html": "<p>内部</p>", "needs_ack": true})).await;
     let id = v["id"].as_str().unwrap().to_string();
     // A member cannot publish, read the receipts or remind.
     let (status, _) = publish(&t, "member", json!({"title": "x", "body_html": "<p>x</p>"})).await;
@@ -132,7 +141,11 @@ async fn roles_and_schools_are_kept_apart() {
     // Another school's chair: the school's pages are refused, the notice is not found.
     let r = t.send(t.req("GET", "/s/a/notices", Some(&t.chair_b), Body::empty(), None)).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    for (m, path) in [("GET", format!("/notices/{id}")), ("GET", format!("/api/v1/notices/{id}/readers")), ("POST", format!("/notices/{id}/read"))] {
+    for (m, path) in [
+        ("GET", format!("/notices/{id}")),
+        ("GET", format!("/api/v1/notices/{id}/readers")),
+        ("POST", format!("/notices/{id}/read")),
+    ] {
         let r = t.send(t.req(m, &path, Some(&t.chair_b), Body::empty(), None)).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{m} {path}");
     }
@@ -160,14 +173,28 @@ async fn the_inbox_lists_marks_read_and_follows_the_link() {
     assert_eq!(r.headers()["location"], format!("/notices/{id}"));
     assert_eq!(inbox::unread_count(&t.store, &t.school_a, &t.member_a).await.unwrap(), 0);
     // Email settings: a bad address is refused in Chinese and nothing is stored.
-    let form = |f: &str, e: &str| format!("frequency={f}&email={}", url::form_urlencoded::byte_serialize(e.as_bytes()).collect::<String>());
+    let form = |f: &str, e: &str| {
+        format!("frequency={f}&email={}", url::form_urlencoded::byte_serialize(e.as_bytes()).collect::<String>())
+    };
     let r = t
-        .send(t.req("POST", "/notices/settings", Some(&member), Body::from(form("daily", "not an address")), Some("application/x-www-form-urlencoded")))
+        .send(t.req(
+            "POST",
+            "/notices/settings",
+            Some(&member),
+            Body::from(form("daily", "not an address")),
+            Some("application/x-www-form-urlencoded"),
+        ))
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body_text(r).await.contains("邮箱地址格式不对"));
     let r = t
-        .send(t.req("POST", "/notices/settings", Some(&member), Body::from(form("weekly", "he@example.org")), Some("application/x-www-form-urlencoded")))
+        .send(t.req(
+            "POST",
+            "/notices/settings",
+            Some(&member),
+            Body::from(form("weekly", "he@example.org")),
+            Some("application/x-www-form-urlencoded"),
+        ))
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(inbox::prefs(&t.store, &t.member_a).await.unwrap(), ("weekly".into(), "he@example.org".into()));
@@ -197,7 +224,11 @@ async fn http_receiver() -> (u16, tokio::sync::mpsc::Receiver<(String, String)>)
                     let head = String::from_utf8_lossy(&buf[..split]).to_string();
                     let len = head
                         .lines()
-                        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
                         .unwrap_or(0);
                     if buf.len() >= split + 4 + len {
                         let body = String::from_utf8_lossy(&buf[split + 4..split + 4 + len]).to_string();
@@ -221,13 +252,21 @@ async fn a_published_notice_reaches_the_dingtalk_robot_signed() {
     let t = app().await;
     let (port, mut rx) = http_receiver().await;
     let mut tx = t.store.begin().await.unwrap();
-    robots::set_robot(&mut tx, &t.store, &t.school_a, "dingtalk", &format!("http://127.0.0.1:{port}/robot/send?access_token=tok"), "SECdemo")
-        .await
-        .unwrap();
+    robots::set_robot(
+        &mut tx,
+        &t.store,
+        &t.school_a,
+        "dingtalk",
+        &format!("http://127.0.0.1:{port}/robot/send?access_token=tok"),
+        "SECdemo",
+    )
+    .await
+    .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     publish(&t, "chair", json!({"title": "工会通知：周五开会", "body_html": "<p>x</p>"})).await;
     let now = jiaogong_store::now_ms();
-    let report = jiaogong_web::platform::delivery::tick(&t.store, None, "http://127.0.0.1", "server-a", now).await.unwrap();
+    let report =
+        jiaogong_web::platform::delivery::tick(&t.store, None, "http://127.0.0.1", "server-a", now).await.unwrap();
     assert!(report.ran);
     assert_eq!((report.robot_sent, report.robot_errors), (1, 0), "{report:?}");
     let (line, body) = rx.recv().await.unwrap();
@@ -249,9 +288,16 @@ async fn the_robot_queue_keeps_to_twenty_a_minute() {
     let t = app().await;
     let (port, mut rx) = http_receiver().await;
     let mut tx = t.store.begin().await.unwrap();
-    robots::set_robot(&mut tx, &t.store, &t.school_a, "wecom", &format!("http://127.0.0.1:{port}/cgi-bin/webhook/send?key=k"), "")
-        .await
-        .unwrap();
+    robots::set_robot(
+        &mut tx,
+        &t.store,
+        &t.school_a,
+        "wecom",
+        &format!("http://127.0.0.1:{port}/cgi-bin/webhook/send?key=k"),
+        "",
+    )
+    .await
+    .unwrap();
     for i in 0..25 {
         robots::enqueue(&mut tx, &t.school_a, &format!("通知{i}")).await.unwrap();
     }
@@ -282,10 +328,16 @@ async fn the_robot_queue_keeps_to_twenty_a_minute() {
 /// A Python interpreter with aiosmtpd: `JIAOGONG_PYTHON`, the CI's virtual environment, or python3.
 fn python_with_aiosmtpd() -> Option<String> {
     let home = std::env::var("HOME").unwrap_or_default();
-    [std::env::var("JIAOGONG_PYTHON").unwrap_or_default(), format!("{home}/.cache/jiaogong-venv/bin/python"), "python3".into()]
-        .into_iter()
-        .filter(|c| !c.is_empty())
-        .find(|py| std::process::Command::new(py).args(["-c", "import aiosmtpd"]).output().is_ok_and(|o| o.status.success()))
+    [
+        std::env::var("JIAOGONG_PYTHON").unwrap_or_default(),
+        format!("{home}/.cache/jiaogong-venv/bin/python"),
+        "python3".into(),
+    ]
+    .into_iter()
+    .filter(|c| !c.is_empty())
+    .find(|py| {
+        std::process::Command::new(py).args(["-c", "import aiosmtpd"]).output().is_ok_and(|o| o.status.success())
+    })
 }
 
 /// The SMTP server: accepts every message and writes it to a file, one file per message.
@@ -356,20 +408,32 @@ async fn urgent_messages_are_emailed_at_once_and_never_twice() {
     let mut tx = t.store.begin().await.unwrap();
     inbox::set_prefs(&mut tx, &t.school_a, &t.member_a, "daily", "jiayi@example.org").await.unwrap();
     jiaogong_store::commit(tx).await.unwrap();
-    let (_, v) = publish(&t, "chair", json!({"title": "请确认：安全培训", "body_html": "<p>x</p>", "needs_ack": true})).await;
+    let (_, v) =
+        publish(&t, "chair", json!({"title": "请确认：安全培训", "body_html": "<p>x</p>", "needs_ack": true})).await;
     let id = v["id"].as_str().unwrap();
-    let cfg = jiaogong_web::SmtpConfig { url: format!("smtp://127.0.0.1:{}", smtp.port), from: "教工之家 <union@example.org>".into() };
+    let cfg = jiaogong_web::SmtpConfig {
+        url: format!("smtp://127.0.0.1:{}", smtp.port),
+        from: "教工之家 <union@example.org>".into(),
+    };
     // A daily member before the digest hour gets nothing for an ordinary notice …
     let morning = {
         use chrono::TimeZone;
-        chrono::FixedOffset::east_opt(8 * 3600).unwrap().with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap().timestamp_millis()
+        chrono::FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(2026, 12, 7, 9, 0, 0)
+            .unwrap()
+            .timestamp_millis()
     };
-    let r = jiaogong_web::platform::delivery::tick(&t.store, Some(&cfg), "https://union.example", "s", morning).await.unwrap();
+    let r = jiaogong_web::platform::delivery::tick(&t.store, Some(&cfg), "https://union.example", "s", morning)
+        .await
+        .unwrap();
     assert_eq!(r.emails, 0);
     // … but the reminder is urgent and goes at once, with both messages in one email.
     let chair = t.as_role("chair").clone();
     t.send(t.req("POST", &format!("/s/a/notices/{id}/remind"), Some(&chair), Body::empty(), None)).await;
-    let r = jiaogong_web::platform::delivery::tick(&t.store, Some(&cfg), "https://union.example", "s", morning + 1_000).await.unwrap();
+    let r = jiaogong_web::platform::delivery::tick(&t.store, Some(&cfg), "https://union.example", "s", morning + 1_000)
+        .await
+        .unwrap();
     assert_eq!((r.emails, r.email_errors), (1, 0), "{r:?}");
     let files: Vec<_> = std::fs::read_dir(&smtp.dir).unwrap().collect();
     assert_eq!(files.len(), 1);
@@ -379,12 +443,16 @@ async fn urgent_messages_are_emailed_at_once_and_never_twice() {
     let (_, encoded) = mail.split_once("\r\n\r\n").or_else(|| mail.split_once("\n\n")).unwrap();
     use base64::Engine;
     let text: String = encoded.chars().filter(|c| !c.is_whitespace()).collect();
-    let body = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(text.trim_end_matches('.')).unwrap()).unwrap();
+    let body = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(text.trim_end_matches('.')).unwrap())
+        .unwrap();
     assert!(body.contains(&format!("https://union.example/notices/{id}")), "{body}");
     assert!(body.contains("请确认：安全培训"), "{body}");
     assert!(body.contains("2 条新消息"), "{body}");
     // Nothing is sent twice.
-    let r = jiaogong_web::platform::delivery::tick(&t.store, Some(&cfg), "https://union.example", "s", morning + 200_000).await.unwrap();
+    let r =
+        jiaogong_web::platform::delivery::tick(&t.store, Some(&cfg), "https://union.example", "s", morning + 200_000)
+            .await
+            .unwrap();
     assert_eq!(r.emails, 0);
     assert_eq!(std::fs::read_dir(&smtp.dir).unwrap().count(), 1);
 }

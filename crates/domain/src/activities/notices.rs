@@ -227,7 +227,8 @@ pub fn nesting_depth(html: &str) -> usize {
         if tag.starts_with('!') || tag.ends_with('/') {
             continue;
         }
-        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+        let name: String =
+            tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
         if name.is_empty() || VOID.contains(&name.as_str()) {
             continue;
         }

@@ -127,15 +127,7 @@ pub async fn publish(
             .await?;
         notify::send(
             tx,
-            &NewNotification {
-                school_id,
-                member_id: m,
-                kind,
-                link: &link,
-                title: &n.title,
-                body,
-                urgent: false,
-            },
+            &NewNotification { school_id, member_id: m, kind, link: &link, title: &n.title, body, urgent: false },
         )
         .await?;
     }
@@ -143,8 +135,11 @@ pub async fn publish(
     audit::append(
         tx,
         crypto,
-        &Event::new(Some(school_id), actor, &format!("{}.publish", n.kind.code()), &id)
-            .detail(format!("{} · {}", n.title, readers.len())),
+        &Event::new(Some(school_id), actor, &format!("{}.publish", n.kind.code()), &id).detail(format!(
+            "{} · {}",
+            n.title,
+            readers.len()
+        )),
     )
     .await?;
     Ok((id, readers.len()))

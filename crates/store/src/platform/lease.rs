@@ -29,7 +29,11 @@ pub async fn acquire_at(store: &Store, name: &str, holder: &str, ttl_ms: i64, no
 
 /// Gives the lease back (only its holder can).
 pub async fn release(store: &Store, name: &str, holder: &str) -> Result<()> {
-    sqlx::query("DELETE FROM leases WHERE name = $1 AND holder = $2").bind(name).bind(holder).execute(&store.write).await?;
+    sqlx::query("DELETE FROM leases WHERE name = $1 AND holder = $2")
+        .bind(name)
+        .bind(holder)
+        .execute(&store.write)
+        .await?;
     Ok(())
 }
 

@@ -27,7 +27,14 @@ pub async fn robot(store: &Store, school_id: &str) -> Result<Option<Robot>> {
 }
 
 /// Sets (or, with an empty URL, removes) the school's robot.
-pub async fn set_robot(tx: &mut Tx, store: &Store, school_id: &str, provider: &str, url: &str, secret: &str) -> Result<()> {
+pub async fn set_robot(
+    tx: &mut Tx,
+    store: &Store,
+    school_id: &str,
+    provider: &str,
+    url: &str,
+    secret: &str,
+) -> Result<()> {
     sqlx::query("DELETE FROM school_webhooks WHERE school_id = $1").bind(school_id).execute(&mut **tx).await?;
     if url.is_empty() {
         return Ok(());

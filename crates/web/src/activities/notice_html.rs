@@ -6,8 +6,29 @@ use std::collections::HashSet;
 
 /// Tags a notice may use: text formatting, headings, lists, quotes, links and simple tables.
 const TAGS: &[&str] = &[
-    "p", "br", "b", "strong", "i", "em", "u", "s", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "a", "hr",
-    "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "s",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "a",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 ];
 
 /// Cleans the editor's HTML. Text without any tag is taken as plain text: blank lines separate

@@ -25,11 +25,7 @@ use crate::{AppState, Routes};
 
 pub(super) fn routes(r: Routes) -> Routes {
     r.add("GET", "/s/{school}/notices", get(list))
-        .add(
-            "POST",
-            "/s/{school}/notices",
-            post(create).layer(DefaultBodyLimit::max(crate::platform::ctx::MAX_BODY)),
-        )
+        .add("POST", "/s/{school}/notices", post(create).layer(DefaultBodyLimit::max(crate::platform::ctx::MAX_BODY)))
         .add("GET", "/s/{school}/notices/{id}", get(readers_page))
         .add("POST", "/s/{school}/notices/{id}/remind", post(remind))
         .add("POST", "/s/{school}/notices/{id}/export", post(export))
@@ -74,7 +70,13 @@ impl ListPage {
     }
 }
 
-async fn list_with(st: &AppState, ctx: &Ctx, school: School, d: Draft, errors: Vec<(&'static str, String)>) -> AppResult<Response> {
+async fn list_with(
+    st: &AppState,
+    ctx: &Ctx,
+    school: School,
+    d: Draft,
+    errors: Vec<(&'static str, String)>,
+) -> AppResult<Response> {
     let notices = repo::for_school(&st.store, &school.id, 200).await?;
     let groups = jiaogong_store::platform::tenancy::groups(&st.store, &school.id)
         .await?
@@ -153,8 +155,8 @@ fn check_files(ctx: &Ctx, files: Vec<Upload>) -> Result<Vec<Checked>, String> {
         }
         match ballots::attachment_kind(&name, &bytes) {
             Ok(AttachmentKind::Png | AttachmentKind::Jpeg) => {
-                let photo = super::notice_photos::prepare(&bytes)
-                    .map_err(|_| ctx.tr.t1("notice-err-photo", "name", &shown))?;
+                let photo =
+                    super::notice_photos::prepare(&bytes).map_err(|_| ctx.tr.t1("notice-err-photo", "name", &shown))?;
                 let stem = shown.rsplit_once('.').map(|(s, _)| s.to_string()).unwrap_or(shown);
                 out.push((format!("{stem}.jpg"), "image/jpeg", true, photo));
             }
@@ -357,7 +359,8 @@ async fn robot(
     if !url.is_empty() {
         let ok_provider = crate::platform::robots::Provider::from_code(provider).is_some();
         if !ok_provider {
-            return list_with(&st, &ctx, school, Draft::default(), vec![("robot", ctx.tr.t("robot-err-provider"))]).await;
+            return list_with(&st, &ctx, school, Draft::default(), vec![("robot", ctx.tr.t("robot-err-provider"))])
+                .await;
         }
         if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 500 {
             return list_with(&st, &ctx, school, Draft::default(), vec![("robot", ctx.tr.t("robot-err-url"))]).await;
@@ -368,8 +371,11 @@ async fn robot(
     audit::append(
         &mut tx,
         &st.store.crypto,
-        &Event::new(Some(&school.id), &ctx.actor(), "notice.robot", &school.id)
-            .detail(if url.is_empty() { "-".to_string() } else { provider.to_string() }),
+        &Event::new(Some(&school.id), &ctx.actor(), "notice.robot", &school.id).detail(if url.is_empty() {
+            "-".to_string()
+        } else {
+            provider.to_string()
+        }),
     )
     .await?;
     jiaogong_store::commit(tx).await?;

@@ -106,7 +106,9 @@ async fn readers(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -
 async fn my_inbox(State(st): State<AppState>, ctx: Ctx) -> AppResult<Json<Value>> {
     let user = ctx.user()?;
     let (items, unread) = match (&user.school_id, &user.member_id) {
-        (Some(s), Some(m)) => (inbox::messages(&st.store, s, m, 100).await?, inbox::unread_count(&st.store, s, m).await?),
+        (Some(s), Some(m)) => {
+            (inbox::messages(&st.store, s, m, 100).await?, inbox::unread_count(&st.store, s, m).await?)
+        }
         _ => (Vec::new(), 0),
     };
     Ok(Json(json!({"unread": unread, "items": items})))

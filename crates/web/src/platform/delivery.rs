@@ -125,10 +125,7 @@ async fn send_digest(
         .to(to)
         .subject(tr.t1("email-subject", "count", &messages.len().to_string()))
         .singlepart(
-            SinglePart::builder()
-                .header(ContentType::TEXT_PLAIN)
-                .header(ContentTransferEncoding::Base64)
-                .body(body),
+            SinglePart::builder().header(ContentType::TEXT_PLAIN).header(ContentTransferEncoding::Base64).body(body),
         )
         .map_err(|e| e.to_string())?;
     transport.send(email).await.map(|_| ()).map_err(|e| e.to_string())

@@ -268,7 +268,9 @@ fn notice_schemas() -> Vec<(&'static str, Value)> {
         ),
         (
             "NoticePublished",
-            record(json!({"id": t(s), "kind": t(s), "title": t(s), "body_html": t(s), "audience": t(s), "pinned": t(b), "needs_ack": t(b), "readers": t(i)})),
+            record(
+                json!({"id": t(s), "kind": t(s), "title": t(s), "body_html": t(s), "audience": t(s), "pinned": t(b), "needs_ack": t(b), "readers": t(i)}),
+            ),
         ),
         (
             "NoticeReaders",
@@ -277,8 +279,10 @@ fn notice_schemas() -> Vec<(&'static str, Value)> {
         ),
         (
             "Inbox",
-            record(json!({"unread": t(i), "items": {"type": "array", "items": record(json!({"id": t(s), "kind": t(s), "link": t(s), "title": t(s),
-                "body": t(s), "urgent": t(i), "created_at": t(i), "read_at": nullable(i)}))}})),
+            record(
+                json!({"unread": t(i), "items": {"type": "array", "items": record(json!({"id": t(s), "kind": t(s), "link": t(s), "title": t(s),
+                "body": t(s), "urgent": t(i), "created_at": t(i), "read_at": nullable(i)}))}}),
+            ),
         ),
     ]
 }

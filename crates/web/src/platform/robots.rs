@@ -91,7 +91,13 @@ mod tests {
             url::form_urlencoded::byte_serialize(b64(&mac.finalize().into_bytes()).as_bytes()).collect();
         assert_eq!(dingtalk_sign(1_700_000_000_000, "SECxyz"), expected);
         assert!(!expected.contains('+') && !expected.contains('/') && !expected.contains('='));
-        let (url, body) = request(Provider::DingTalk, "https://oapi.dingtalk.com/robot/send?access_token=t", "SECxyz", "通知", 1_700_000_000_000);
+        let (url, body) = request(
+            Provider::DingTalk,
+            "https://oapi.dingtalk.com/robot/send?access_token=t",
+            "SECxyz",
+            "通知",
+            1_700_000_000_000,
+        );
         assert!(url.starts_with("https://oapi.dingtalk.com/robot/send?access_token=t&timestamp=1700000000000&sign="));
         assert_eq!(body["text"]["content"], "通知");
     }
@@ -101,7 +107,8 @@ mod tests {
         let (_, body) = request(Provider::Feishu, "https://open.feishu.cn/x", "s", "t", 1_700_000_000_999);
         assert_eq!(body["timestamp"], "1700000000");
         assert_eq!(body["sign"], feishu_sign(1_700_000_000, "s"));
-        let (url, body) = request(Provider::WeCom, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "", "t", 1);
+        let (url, body) =
+            request(Provider::WeCom, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "", "t", 1);
         assert_eq!(url, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k");
         assert_eq!(body["msgtype"], "text");
     }
