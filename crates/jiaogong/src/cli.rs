@@ -59,6 +59,13 @@ enum Cmd {
         /// Connections served at once; more clients wait until one closes.
         #[arg(long, env = "JIAOGONG_MAX_CONNECTIONS", default_value_t = 512)]
         max_connections: usize,
+        /// SMTP server for email notifications, e.g. smtp://user:pass@mail.school.cn:587?tls=required
+        /// (without it, notifications stay in the inbox).
+        #[arg(long, env = "JIAOGONG_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// The sender of notification emails, e.g. "教工之家 <union@school.cn>".
+        #[arg(long, env = "JIAOGONG_SMTP_FROM", default_value = "教工之家 <noreply@localhost>")]
+        smtp_from: String,
     },
     /// Create demo data without serving.
     Demo {
@@ -255,12 +262,23 @@ pub async fn open(g: &Global) -> anyhow::Result<Store> {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let g = cli.global.clone();
     match cli.cmd {
-        Cmd::Serve { bind, demo, secure_cookies, public_url, header_timeout_secs, max_connections } => {
+        Cmd::Serve {
+            bind,
+            demo,
+            secure_cookies,
+            public_url,
+            header_timeout_secs,
+            max_connections,
+            smtp_url,
+            smtp_from,
+        } => {
             let limits = jiaogong_web::platform::server::Limits {
                 header_timeout: std::time::Duration::from_secs(header_timeout_secs.max(1)),
                 max_connections: max_connections.max(1),
             };
-            serve(&g, &bind, demo, secure_cookies, public_url.as_deref(), limits).await
+            let smtp =
+                smtp_url.filter(|u| !u.trim().is_empty()).map(|url| jiaogong_web::SmtpConfig { url, from: smtp_from });
+            serve(&g, &bind, demo, secure_cookies, public_url.as_deref(), limits, smtp).await
         }
         Cmd::Demo { schools } => {
             let store = open(&g).await?;
@@ -417,6 +435,7 @@ async fn serve(
     secure_cookies: bool,
     public_url: Option<&str>,
     limits: jiaogong_web::platform::server::Limits,
+    smtp: Option<jiaogong_web::SmtpConfig>,
 ) -> anyhow::Result<ExitCode> {
     let addr: SocketAddr = bind.parse().map_err(|_| usage(format!("--bind 地址无效：{bind}（例：127.0.0.1:8080）")))?;
     if let Some(u) = public_url {
@@ -441,10 +460,13 @@ async fn serve(
         out!("数据库已有数据，未重新生成演示数据。演示账号见首次启动时的输出（密码 {}）。", crate::demo::DEMO_PASSWORD);
     }
     let public_url = public_url.map(str::to_string).unwrap_or_else(|| format!("http://{addr}"));
-    let config = jiaogong_web::WebConfig { secure_cookies, ..jiaogong_web::WebConfig::with_public_url(&public_url) };
+    let config =
+        jiaogong_web::WebConfig { secure_cookies, smtp, ..jiaogong_web::WebConfig::with_public_url(&public_url) };
     let state = jiaogong_web::AppState { store, config: Arc::new(config) };
     // Polls with a closing time are closed by whichever server's tick comes first (ADR 021).
     let _closer = jiaogong_web::spawn_closer(state.clone(), std::time::Duration::from_secs(15));
+    // Email digests and group robots: the server holding the delivery lease sends.
+    let _delivery = jiaogong_web::spawn_delivery(state.clone(), std::time::Duration::from_secs(30));
     let app = jiaogong_web::app(state);
     out!("教工之家已启动：http://{addr}/");
     jiaogong_web::platform::server::serve(listener, app, limits, async {

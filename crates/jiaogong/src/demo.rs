@@ -228,6 +228,8 @@ async fn school_life(
     crate::demo_proposals::create(store, school, &congress, also).await?;
     // Evaluations and selections.
     crate::demo_evalsel::create(store, school, &congress).await?;
+    // Notices (one awaiting acknowledgement) and news.
+    crate::demo_notices::create(store, school, active.len() / 2).await?;
     Ok(())
 }
 

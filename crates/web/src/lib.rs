@@ -3,6 +3,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod activities;
 pub mod congress;
 pub mod district;
 pub mod members;
@@ -10,6 +11,8 @@ pub mod platform;
 
 /// Closing polls whose closing time has come (the server's tick, and tests).
 pub use congress::polls::{close_due_polls, spawn_closer};
+/// Email digests and the group robots' queue (the server's tick, and tests).
+pub use platform::delivery::{spawn_delivery, SmtpConfig};
 
 use std::sync::Arc;
 
@@ -27,6 +30,8 @@ pub struct WebConfig {
     /// `scheme://host[:port]` under which members reach the server (links in QR codes); without
     /// it, `http://` and the bind address. Never taken from a request's Host header.
     pub public_url: Option<String>,
+    /// SMTP for email notifications; without it, the inbox only.
+    pub smtp: Option<platform::delivery::SmtpConfig>,
 }
 
 impl WebConfig {
@@ -93,6 +98,7 @@ pub fn routes() -> Routes {
     let r = congress::selections::routes(r);
     let r = congress::proposals::routes(r);
     let r = congress::api::routes(r);
+    let r = activities::notices::routes(r);
     members::api::routes(r)
 }
 

@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod dates;
+pub mod digest;
 pub mod error;
 pub mod money;
 pub mod paging;

@@ -61,13 +61,19 @@ pub const TABLES: &[&str] = &[
     "proposal_replies",
     "proposal_feedback",
     "notifications",
+    "notices",
+    "notice_recipients",
+    "notice_files",
+    "notify_prefs",
+    "school_webhooks",
     "audit_log",
     "audit_head",
 ];
 
 /// Tables left out on purpose: sign-in sessions, login throttling and import drafts are
-/// short-lived and restoring them would revive stale state.
-pub const NOT_BACKED_UP: &[&str] = &["import_stash", "login_throttle", "sessions"];
+/// short-lived and restoring them would revive stale state; so are the scheduler's leases and the
+/// group robots' outgoing queue (a restored queue would post old announcements again).
+pub const NOT_BACKED_UP: &[&str] = &["import_stash", "login_throttle", "sessions", "leases", "webhook_queue"];
 
 const MAGIC: &str = "jiaogong-backup";
 

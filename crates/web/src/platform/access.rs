@@ -49,6 +49,8 @@ pub const PROPOSAL_COMMITTEE: &[Role] = &[Admin, Chair, OrgCommittee];
 pub const CONGRESS_SETTINGS_READERS: &[Role] = &[Admin, Chair, OrgCommittee, Auditor];
 /// Change the congress settings.
 pub const CONGRESS_SETTINGS_EDITORS: &[Role] = &[Admin, Chair];
+/// Write notices and news, read their receipts and remind.
+pub const NOTICE_EDITORS: &[Role] = &[Admin, Chair, OrgCommittee];
 /// Read the audit log.
 pub const AUDIT_READERS: &[Role] = &[Admin, Chair, Auditor];
 
@@ -223,6 +225,28 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/interim/{id}/sign", Allow::Roles(SCHOOL_PEOPLE)),
     ("POST", "/s/{school}/interim/{id}/withdraw", Allow::Roles(SCHOOL_PEOPLE)),
     ("POST", "/s/{school}/interim/{id}/convene", Allow::Roles(POLL_MANAGERS)),
+    // Notices and news (通知公告, 工会动态) and the inbox: a member's pages read the caller's own
+    // school only (404 otherwise); the committee writes, reads receipts and reminds.
+    ("GET", "/notices", Allow::Anyone),
+    ("GET", "/notices/{id}", Allow::Anyone),
+    ("POST", "/notices/{id}/read", Allow::Anyone),
+    ("GET", "/notices/{id}/files/{file}", Allow::Anyone),
+    ("POST", "/notices/settings", Allow::Anyone),
+    ("POST", "/inbox/{id}/read", Allow::Anyone),
+    ("POST", "/inbox/read-all", Allow::Anyone),
+    ("GET", "/news", Allow::Anyone),
+    ("GET", "/s/{school}/notices", Allow::Roles(NOTICE_EDITORS)),
+    ("POST", "/s/{school}/notices", Allow::Roles(NOTICE_EDITORS)),
+    ("GET", "/s/{school}/notices/{id}", Allow::Roles(NOTICE_EDITORS)),
+    ("POST", "/s/{school}/notices/{id}/remind", Allow::Roles(NOTICE_EDITORS)),
+    // Who has not read, as .xlsx: names, so a form post (CSRF), never a link.
+    ("POST", "/s/{school}/notices/{id}/export", Allow::Roles(NOTICE_EDITORS)),
+    // The school's group robot: its address is a credential.
+    ("POST", "/s/{school}/notices/robot", Allow::Roles(ACCOUNT_MANAGERS)),
+    ("POST", "/api/v1/schools/{school}/notices", Allow::Roles(NOTICE_EDITORS)),
+    ("POST", "/api/v1/notices/{id}/read", Allow::Anyone),
+    ("GET", "/api/v1/notices/{id}/readers", Allow::Roles(NOTICE_EDITORS)),
+    ("GET", "/api/v1/me/inbox", Allow::Anyone),
     ("GET", "/checkin/{token}", Allow::Anyone),
     ("POST", "/checkin/{token}", Allow::Anyone),
     ("GET", "/api/v1/openapi.json", Allow::Public),

@@ -288,6 +288,7 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
             }
         }
         if let Some(member_id) = &user.member_id {
+            crate::activities::notices::home_todo(&st, &ctx, school_id, member_id, &mut todos).await?;
             let to_sign =
                 jiaogong_store::congress::proposals::awaiting_cosign_count(&st.store, school_id, member_id).await?;
             if to_sign > 0 {

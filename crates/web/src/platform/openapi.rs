@@ -67,12 +67,12 @@ fn obj() -> Value {
 pub fn spec() -> Value {
     let mut doc = base_spec();
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, item) in congress_paths() {
+        for (path, item) in congress_paths().into_iter().chain(notice_paths()) {
             paths.insert(path.to_string(), item);
         }
     }
     if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
-        for (name, schema) in resource_schemas().into_iter().chain(congress_schemas()) {
+        for (name, schema) in resource_schemas().into_iter().chain(congress_schemas()).chain(notice_schemas()) {
             schemas.insert(name.to_string(), schema);
         }
     }
@@ -224,6 +224,64 @@ fn congress_paths() -> Vec<(&'static str, Value)> {
                 "The proposer rates the reply",
                 Some(json_body(json!({"type": "object", "required": ["rating"], "properties": {
             "rating": {"type": "string", "enum": codes(Feedback::ALL.iter().map(|c| c.code()))}, "comment": t(s)}}))),
+            ),
+        ),
+    ]
+}
+
+/// Notices and the inbox: publish, acknowledge, readers, my inbox.
+fn notice_paths() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "/api/v1/schools/{school}/notices",
+            json!({"post": op("createNotice", "notices", "Publish a notice or news post (the HTML is sanitised; the audience is resolved to its members now)", &["school"],
+                Some(json_body(schema_ref("NoticeInput"))), "201", schema_ref("NoticePublished"))}),
+        ),
+        (
+            "/api/v1/notices/{id}/read",
+            json!({"post": as_write(op("readNotice", "notices", "The caller acknowledges a notice they received (已阅); repeating it changes nothing", &["id"], None, "200",
+                record(json!({"id": {"type": "string"}, "read": {"type": "boolean"}, "first_time": {"type": "boolean"}}))))}),
+        ),
+        (
+            "/api/v1/notices/{id}/readers",
+            json!({"get": op("noticeReaders", "notices", "Who must read a notice and who has (committee)", &["id"], None, "200", schema_ref("NoticeReaders"))}),
+        ),
+        (
+            "/api/v1/me/inbox",
+            json!({"get": op("myInbox", "notices", "The caller's inbox: unread first, with the unread count", &[], None, "200", schema_ref("Inbox"))}),
+        ),
+    ]
+}
+
+fn notice_schemas() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let (s, i, b) = ("string", "integer", "boolean");
+    let audience = json!({"type": "string", "pattern": "^(all|women|retirees|delegates|group:[A-Za-z0-9]{1,64})$", "example": "all"});
+    vec![
+        (
+            "NoticeInput",
+            json!({"type": "object", "required": ["title", "body_html"], "additionalProperties": false, "properties": {
+                "kind": {"type": "string", "enum": ["notice", "news"]},
+                "title": {"type": "string", "minLength": 1, "maxLength": jiaogong_domain::activities::notices::TITLE_MAX},
+                "body_html": {"type": "string", "minLength": 1, "maxLength": jiaogong_domain::activities::notices::BODY_MAX},
+                "audience": audience, "pinned": t(b), "needs_ack": t(b)}}),
+        ),
+        (
+            "NoticePublished",
+            record(
+                json!({"id": t(s), "kind": t(s), "title": t(s), "body_html": t(s), "audience": t(s), "pinned": t(b), "needs_ack": t(b), "readers": t(i)}),
+            ),
+        ),
+        (
+            "NoticeReaders",
+            record(json!({"id": t(s), "title": t(s), "read": t(i), "total": t(i), "unread": t(i),
+                "readers": {"type": "array", "items": record(json!({"member_id": t(s), "name": t(s), "group": t(s), "read_at": nullable(i)}))}})),
+        ),
+        (
+            "Inbox",
+            record(
+                json!({"unread": t(i), "items": {"type": "array", "items": record(json!({"id": t(s), "kind": t(s), "link": t(s), "title": t(s),
+                "body": t(s), "urgent": t(i), "created_at": t(i), "read_at": nullable(i)}))}}),
             ),
         ),
     ]

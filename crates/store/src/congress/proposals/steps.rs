@@ -347,6 +347,9 @@ pub async fn step(
                 .bind(id)
                 .execute(&mut **tx)
                 .await?;
+            if let Some(r) = responder {
+                crate::platform::hooks::proposal_assigned(tx, school_id, id, r).await?;
+            }
         }
         Step::CoSign => {
             sqlx::query("INSERT INTO proposal_cosigners (proposal_id, member_id, signed_at) VALUES ($1, $2, $3)")
@@ -394,6 +397,7 @@ pub async fn step(
             .bind(now_ms())
             .execute(&mut **tx)
             .await?;
+            crate::platform::hooks::proposal_replied(tx, school_id, id, &core.proposer_id).await?;
         }
         Step::Rate { feedback, comment } => {
             sqlx::query(

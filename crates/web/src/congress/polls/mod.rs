@@ -354,6 +354,9 @@ pub(crate) async fn transition(
     if !repo::set_status(&mut tx, &school.id, &poll.id, from, to).await? {
         return Err(AppError::Conflict { code: "poll_state", message: ctx.tr.t("poll-wrong-state") });
     }
+    if to.is_open() {
+        jiaogong_store::platform::hooks::poll_opened(&mut tx, &school.id, &poll.id, &poll.title).await?;
+    }
     audit::append(
         &mut tx,
         &st.store.crypto,

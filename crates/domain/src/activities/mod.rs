@@ -1,0 +1,3 @@
+//! Activities, notices and news of the union.
+
+pub mod notices;
