@@ -521,3 +521,43 @@ on_every_db!(a_poll_attachment_is_stored_and_read_back_byte_for_byte, |store, db
     assert_eq!(back, bytes);
     assert!(polls::attachment(&store, "other-poll", &id).await.is_err(), "only through its own poll");
 });
+
+// A backup holds the seals' bytes as {"base64": …} and restores them; a backup written before
+// migration 0025 (seals as base64 text) restores too. Either way the ballots open as cast.
+on_every_db!(sealed_ballots_restore_from_a_backup_of_either_schema, |store, db| {
+    use jiaogong_store::platform::backup;
+    let (s, poll, ids) = setup(&store, 3).await;
+    open(&store, &s, &poll).await;
+    for m in &ids {
+        store.ballot_box().cast(&poll, m, r#"{"choice":"yes"}"#.into()).await.unwrap();
+    }
+    let before = polls::ballots(&store, &poll).await.unwrap();
+    let mut buf = Vec::new();
+    backup::backup(&store, &mut buf).await.unwrap();
+    let text = String::from_utf8(buf.clone()).unwrap();
+    assert_eq!(text.matches(r#"{"base64":"#).count(), 3, "{}", db.name);
+    // The same file as the previous schema wrote it: each seal a base64 string.
+    let old: String = text
+        .lines()
+        .map(|l| match serde_json::from_str::<serde_json::Value>(l) {
+            Ok(serde_json::Value::Array(vals)) => serde_json::Value::Array(
+                vals.into_iter()
+                    .map(|v| match v.get("base64").and_then(|b| b.as_str()) {
+                        Some(b) => serde_json::Value::String(b.trim_end_matches('=').to_string()),
+                        None => v,
+                    })
+                    .collect(),
+            )
+            .to_string(),
+            _ => l.to_string(),
+        })
+        .map(|l| l + "\n")
+        .collect();
+    assert!(!old.contains(r#"{"base64":"#));
+    for file in [buf, old.into_bytes()] {
+        let target = common::sqlite().await;
+        backup::restore(&target.store, &mut std::io::Cursor::new(&file)).await.unwrap();
+        assert_eq!(polls::ballots(&target.store, &poll).await.unwrap(), before);
+        target.drop_db().await;
+    }
+});

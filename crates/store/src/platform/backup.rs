@@ -63,6 +63,7 @@ pub const TABLES: &[&str] = &[
     "proposal_events",
     "proposal_replies",
     "proposal_feedback",
+    "notifications",
     "audit_log",
     "audit_head",
 ];
