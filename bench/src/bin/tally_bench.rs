@@ -134,9 +134,9 @@ async fn raw_table(db: &Path, rows: &[(String, String, String)], slot: usize) ->
     )
     .execute(&mut conn)
     .await?;
-    // The server's table (migration 0014): random row id, the ballot sealed and padded (ADR 007).
+    // The server's table (migration 0025): random row id, the ballot sealed and padded, as bytes (ADR 007).
     sqlx::query(
-        "CREATE TABLE ballots (poll_id TEXT NOT NULL, id TEXT NOT NULL, sealed TEXT NOT NULL, \
+        "CREATE TABLE ballots (poll_id TEXT NOT NULL, id TEXT NOT NULL, sealed BLOB NOT NULL, \
          PRIMARY KEY (poll_id, id)) WITHOUT ROWID",
     )
     .execute(&mut conn)

@@ -122,12 +122,13 @@ on_every_db!(ballot_rows_hold_nothing_about_the_voter, |store, db| {
     let (s, poll, ids) = setup(&store, 2).await;
     open(&store, &s, &poll).await;
     store.ballot_box().cast(&poll, &ids[0], r#"{"choice":"no"}"#.into()).await.unwrap();
-    let row: (String, String, String) =
+    let row: (String, String, Vec<u8>) =
         sqlx::query_as("SELECT * FROM ballots").fetch_one(store.reader()).await.unwrap();
     let all = format!("{row:?}");
     assert!(!all.contains(&ids[0]), "{all}");
+    assert!(!row.2.windows(ids[0].len()).any(|w| w == ids[0].as_bytes()));
     // Three columns: poll, random row id, sealed. No time, no voter, no sequence, no tracker.
-    assert!(sqlx::query_as::<_, (String, String, String, i64)>("SELECT *, 0 FROM ballots")
+    assert!(sqlx::query_as::<_, (String, String, Vec<u8>, i64)>("SELECT *, 0 FROM ballots")
         .fetch_one(store.reader())
         .await
         .is_ok());
@@ -135,6 +136,92 @@ on_every_db!(ballot_rows_hold_nothing_about_the_voter, |store, db| {
     let entries = jiaogong_store::platform::audit::recent(&store, &s, 10).await.unwrap();
     let e = entries.iter().find(|e| e.action == "poll.ballots").unwrap();
     assert_eq!((e.actor.as_str(), e.detail.as_str()), ("voters", "1"));
+});
+
+// Seals are bytes and hold any byte (newlines, commas, zeros): a chunk read in one statement is
+// cut by the lengths, and every ballot opens as cast, whatever the chunk size.
+on_every_db!(sealed_ballots_are_bytes_of_one_length_cut_by_length_when_read_in_bulk, |store, db| {
+    let (s, poll, ids) = setup(&store, 40).await;
+    open(&store, &s, &poll).await;
+    let mut cast = Vec::new();
+    for (i, m) in ids.iter().enumerate() {
+        let content = [r#"{"choice":"yes"}"#, r#"{"choice":"no"}"#, r#"{"choice":"abstain"}"#][i % 3];
+        let tracker = store.ballot_box().cast(&poll, m, content.into()).await.unwrap();
+        cast.push((tracker, content.to_string(), false));
+    }
+    cast.sort();
+    let seals: Vec<(Vec<u8>,)> = sqlx::query_as("SELECT sealed FROM ballots WHERE poll_id = $1")
+        .bind(&poll)
+        .fetch_all(store.reader())
+        .await
+        .unwrap();
+    assert_eq!(seals.len(), 40);
+    assert!(seals.iter().all(|s| s.0.len() == seals[0].0.len()), "one length per poll");
+    let all: Vec<u8> = seals.iter().flat_map(|s| s.0.clone()).collect();
+    for byte in [b'\n', b',', 0u8] {
+        assert!(all.contains(&byte), "the seals hold byte {byte} ({})", db.name);
+    }
+    for chunk in [1, 3, 39, 40, 41] {
+        let mut conn = store.reader().acquire().await.unwrap();
+        let mut packed = polls::ballots_packed_on(&mut conn, store.kind, &store.crypto, &poll, chunk).await.unwrap();
+        packed.sort_by_tracker();
+        let rows: Vec<(String, String, bool)> =
+            packed.rows().into_iter().map(|(t, c, p)| (t.to_string(), c.to_string(), p)).collect();
+        assert_eq!(rows, cast, "chunk {chunk}");
+    }
+    // A seal moved to another row does not open.
+    let mut tx = store.begin().await.unwrap();
+    sqlx::query("UPDATE ballots SET sealed = $1 WHERE poll_id = $2 AND id = (SELECT MIN(id) FROM ballots WHERE poll_id = $2)")
+        .bind(seals[1].0.clone())
+        .bind(&poll)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert!(polls::ballots_packed(&store, &poll).await.is_err());
+});
+
+// Ballots sealed before migration 0025 were base64 text; at start-up they are decoded into bytes
+// with the same row ids (bound into each seal), open as cast, and the old table is emptied.
+on_every_db!(ballots_sealed_as_base64_text_are_stored_as_bytes_at_start_up, |store, db| {
+    use base64::Engine;
+    let (s, poll, ids) = setup(&store, 5).await;
+    open(&store, &s, &poll).await;
+    for (i, m) in ids.iter().enumerate() {
+        let content = if i % 2 == 0 { r#"{"choice":"yes"}"# } else { r#"{"choice":"no"}"# };
+        store.ballot_box().cast(&poll, m, content.into()).await.unwrap();
+    }
+    let before = polls::ballots(&store, &poll).await.unwrap();
+    assert_eq!(before.len(), 5);
+    // The rows as the previous schema held them.
+    let rows: Vec<(String, String, Vec<u8>)> =
+        sqlx::query_as("SELECT poll_id, id, sealed FROM ballots").fetch_all(store.reader()).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    for (p, id, sealed) in &rows {
+        sqlx::query("INSERT INTO ballots_base64 (poll_id, id, sealed) VALUES ($1, $2, $3)")
+            .bind(p)
+            .bind(id)
+            .bind(base64::engine::general_purpose::STANDARD_NO_PAD.encode(sealed))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    sqlx::query("DELETE FROM ballots").execute(&mut *tx).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert!(polls::ballots(&store, &poll).await.unwrap().is_empty());
+    polls::unpack_base64(&store).await.unwrap();
+    assert_eq!(polls::ballots(&store, &poll).await.unwrap(), before, "{}", db.name);
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ballots_base64").fetch_one(store.reader()).await.unwrap();
+    assert_eq!(left, 0);
+    let after: Vec<(String, String, Vec<u8>)> =
+        sqlx::query_as("SELECT poll_id, id, sealed FROM ballots").fetch_all(store.reader()).await.unwrap();
+    let (mut a, mut b) = (after, rows);
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "the same ids and bytes");
+    // Again: nothing to do.
+    polls::unpack_base64(&store).await.unwrap();
+    assert_eq!(polls::ballots(&store, &poll).await.unwrap(), before);
 });
 
 /// An election whose ballots differ in length: with or without a long write-in.
@@ -433,4 +520,44 @@ on_every_db!(a_poll_attachment_is_stored_and_read_back_byte_for_byte, |store, db
     assert_eq!(a.content_type, "application/pdf");
     assert_eq!(back, bytes);
     assert!(polls::attachment(&store, "other-poll", &id).await.is_err(), "only through its own poll");
+});
+
+// A backup holds the seals' bytes as {"base64": …} and restores them; a backup written before
+// migration 0025 (seals as base64 text) restores too. Either way the ballots open as cast.
+on_every_db!(sealed_ballots_restore_from_a_backup_of_either_schema, |store, db| {
+    use jiaogong_store::platform::backup;
+    let (s, poll, ids) = setup(&store, 3).await;
+    open(&store, &s, &poll).await;
+    for m in &ids {
+        store.ballot_box().cast(&poll, m, r#"{"choice":"yes"}"#.into()).await.unwrap();
+    }
+    let before = polls::ballots(&store, &poll).await.unwrap();
+    let mut buf = Vec::new();
+    backup::backup(&store, &mut buf).await.unwrap();
+    let text = String::from_utf8(buf.clone()).unwrap();
+    assert_eq!(text.matches(r#"{"base64":"#).count(), 3, "{}", db.name);
+    // The same file as the previous schema wrote it: each seal a base64 string.
+    let old: String = text
+        .lines()
+        .map(|l| match serde_json::from_str::<serde_json::Value>(l) {
+            Ok(serde_json::Value::Array(vals)) => serde_json::Value::Array(
+                vals.into_iter()
+                    .map(|v| match v.get("base64").and_then(|b| b.as_str()) {
+                        Some(b) => serde_json::Value::String(b.trim_end_matches('=').to_string()),
+                        None => v,
+                    })
+                    .collect(),
+            )
+            .to_string(),
+            _ => l.to_string(),
+        })
+        .map(|l| l + "\n")
+        .collect();
+    assert!(!old.contains(r#"{"base64":"#));
+    for file in [buf, old.into_bytes()] {
+        let target = common::sqlite().await;
+        backup::restore(&target.store, &mut std::io::Cursor::new(&file)).await.unwrap();
+        assert_eq!(polls::ballots(&target.store, &poll).await.unwrap(), before);
+        target.drop_db().await;
+    }
 });

@@ -5,6 +5,8 @@
 
 use std::io::{BufRead, Write};
 
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
 use sqlx::{Column, Row};
 
 use crate::{DbKind, Result, Store, StoreError};
@@ -39,6 +41,7 @@ pub const TABLES: &[&str] = &[
     "poll_voted",
     "ballots",
     "ballots_legacy",
+    "ballots_base64",
     "paper_issued",
     "paper_counters",
     "paper_entries",
@@ -77,6 +80,9 @@ pub const NOT_BACKED_UP: &[&str] = &["import_stash", "login_throttle", "sessions
 
 const MAGIC: &str = "jiaogong-backup";
 
+/// The key of a value that holds bytes: `{"base64": "…"}`.
+const BYTES: &str = "base64";
+
 /// Writes every table to `out`; returns the number of rows written.
 pub async fn backup(store: &Store, out: &mut dyn Write) -> Result<u64> {
     let mut conn = store.read.acquire().await?;
@@ -99,8 +105,12 @@ pub async fn backup(store: &Store, out: &mut dyn Write) -> Result<u64> {
             for i in 0..columns.len() {
                 let v = if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
                     serde_json::json!(v)
+                } else if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+                    serde_json::json!(v)
                 } else {
-                    serde_json::json!(row.try_get::<Option<String>, _>(i)?)
+                    // Bytes (sealed ballots): {"base64": "…"}.
+                    let v: Option<Vec<u8>> = row.try_get(i)?;
+                    v.map(|b| serde_json::json!({ BYTES: B64.encode(b) })).unwrap_or(serde_json::Value::Null)
                 };
                 vals.push(v);
             }
@@ -200,11 +210,20 @@ pub async fn restore(store: &Store, input: &mut dyn BufRead) -> Result<u64> {
                 return Err(StoreError::Invalid("row has the wrong number of values".into()));
             }
             let mut q = sqlx::query(&sql);
-            for v in vals {
+            for (v, column) in vals.into_iter().zip(&columns) {
                 q = match v {
                     serde_json::Value::Null => q.bind(None::<String>),
                     serde_json::Value::Number(n) => q.bind(n.as_i64().unwrap_or_default()),
+                    // A backup written before migration 0025 holds the seals as base64 text.
+                    serde_json::Value::String(s) if table == "ballots" && column == "sealed" => q.bind(
+                        crate::congress::polls::sealed::from_base64(&s)
+                            .map_err(|_| StoreError::Invalid("corrupt sealed ballot".into()))?,
+                    ),
                     serde_json::Value::String(s) => q.bind(s),
+                    serde_json::Value::Object(o) if o.len() == 1 && o.contains_key(BYTES) => {
+                        let text = o.get(BYTES).and_then(|b| b.as_str()).unwrap_or_default();
+                        q.bind(B64.decode(text).map_err(|_| StoreError::Invalid("corrupt bytes in a row".into()))?)
+                    }
                     other => q.bind(other.to_string()),
                 };
             }

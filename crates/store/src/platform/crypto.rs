@@ -4,7 +4,7 @@
 //! created on first run. Sub-keys are derived per purpose so the blind index (used to find a
 //! duplicate ID number) cannot be turned into the encryption key.
 
-use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::aead::{Aead, AeadInPlace, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
 use base64::Engine;
@@ -15,6 +15,11 @@ use sha2::{Digest, Sha256};
 use crate::StoreError;
 
 type HmacSha256 = Hmac<Sha256>;
+
+/// Bytes of an AES-GCM nonce and tag around a sealed ballot.
+pub(crate) const BALLOT_NONCE: usize = 12;
+const NONCE: usize = BALLOT_NONCE;
+const TAG: usize = 16;
 
 /// Hex digits of a blind index (128 bits).
 pub const BLIND_INDEX_LEN: usize = 32;
@@ -117,27 +122,35 @@ impl Crypto {
         code
     }
 
-    /// Seals a stored ballot: nonce ‖ AES-256-GCM(plain) with `aad` bound, as base64 text.
-    pub(crate) fn seal_ballot(&self, aad: &[u8], plain: &[u8]) -> Result<String, StoreError> {
-        let mut nonce = [0u8; 12];
+    /// Seals a stored ballot: nonce ‖ AES-256-GCM(plain) ‖ tag with `aad` bound, as bytes.
+    pub(crate) fn seal_ballot(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let mut out = Vec::with_capacity(NONCE + plain.len() + TAG);
+        let mut nonce = [0u8; NONCE];
         rand::thread_rng().fill_bytes(&mut nonce);
-        let payload = aes_gcm::aead::Payload { msg: plain, aad };
-        let ct = self.ballot_cipher.encrypt(Nonce::from_slice(&nonce), payload).map_err(|_| StoreError::Crypto)?;
-        let mut out = Vec::with_capacity(12 + ct.len());
         out.extend_from_slice(&nonce);
-        out.extend_from_slice(&ct);
-        Ok(B64.encode(out))
+        out.extend_from_slice(plain);
+        let tag = self
+            .ballot_cipher
+            .encrypt_in_place_detached(Nonce::from_slice(&nonce), aad, &mut out[NONCE..])
+            .map_err(|_| StoreError::Crypto)?;
+        out.extend_from_slice(&tag);
+        Ok(out)
     }
 
-    /// Opens a ballot sealed by [`Self::seal_ballot`] with the same `aad`.
-    pub(crate) fn open_ballot(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
-        let raw = B64.decode(sealed).map_err(|_| StoreError::Crypto)?;
-        if raw.len() < 12 {
+    /// Opens a ballot sealed by [`Self::seal_ballot`] with the same `aad` where it lies: the
+    /// plain text replaces the ciphertext in `sealed`, and is returned as a part of it (no
+    /// allocation: a count opens every ballot of a poll).
+    pub(crate) fn open_ballot_in_place<'a>(&self, aad: &[u8], sealed: &'a mut [u8]) -> Result<&'a [u8], StoreError> {
+        if sealed.len() < NONCE + TAG {
             return Err(StoreError::Crypto);
         }
-        let (nonce, ct) = raw.split_at(12);
-        let payload = aes_gcm::aead::Payload { msg: ct, aad };
-        self.ballot_cipher.decrypt(Nonce::from_slice(nonce), payload).map_err(|_| StoreError::Crypto)
+        let (nonce, rest) = sealed.split_at_mut(NONCE);
+        let (body, tag) = rest.split_at_mut(rest.len() - TAG);
+        let tag = aes_gcm::Tag::clone_from_slice(tag);
+        self.ballot_cipher
+            .decrypt_in_place_detached(Nonce::from_slice(nonce), aad, body, &tag)
+            .map_err(|_| StoreError::Crypto)?;
+        Ok(body)
     }
 
     pub(crate) fn audit_mac(&self, parts: &[&[u8]]) -> String {

@@ -96,13 +96,14 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (20, "activation_codes", include_str!("../../migrations/0020_activation_codes.sql")),
     (21, "notifications", include_str!("../../migrations/0021_notifications.sql")),
     (23, "notices", include_str!("../../migrations/0023_notices.sql")),
+    (25, "ballot_bytes", include_str!("../../migrations/0025_ballot_bytes.sql")),
 ];
 
 /// The one place the two dialects differ in the schema: SQLite's WITHOUT ROWID keeps ballot rows
-/// in tracker order instead of insertion order.
+/// in row id order instead of insertion order, and SQLite calls PostgreSQL's BYTEA a BLOB.
 fn dialect(kind: DbKind, sql: &str) -> String {
     match kind {
-        DbKind::Sqlite => sql.replace("/*WITHOUT_ROWID*/", "WITHOUT ROWID"),
+        DbKind::Sqlite => sql.replace("/*WITHOUT_ROWID*/", "WITHOUT ROWID").replace("BYTEA", "BLOB"),
         DbKind::Postgres => sql.to_string(),
     }
 }
@@ -194,6 +195,8 @@ impl Store {
         // Ballots stored in plain text before migration 0014 are sealed now (a migration cannot:
         // the key is not in the database).
         crate::congress::polls::seal_legacy(self).await?;
+        // Ballots sealed as base64 text before migration 0025 are decoded into bytes.
+        crate::congress::polls::unpack_base64(self).await?;
         Ok(())
     }
 

@@ -4,7 +4,7 @@
 //!
 //! Secrecy (ballots.md, ADR 007): a ballot row is (poll, random row id, sealed) and nothing else;
 //! the tracker, the paper flag and the content are inside one AES-GCM ciphertext padded to one
-//! size per poll (`sealed.rs`), under a key the database never holds. "Member X has voted" is a
+//! size per poll (`sealed.rs`), stored as bytes, under a key the database never holds. "Member X has voted" is a
 //! separate row written in the same transaction (its primary key makes a second ballot
 //! impossible, across app servers too): whoever reads the database files can pair that row with
 //! a ballot row, but the ballot row tells nothing without the key. The audit log records only
@@ -360,6 +360,35 @@ pub async fn seal_legacy(store: &Store) -> Result<()> {
     Ok(())
 }
 
+/// Decodes the ballots sealed as base64 text before migration 0025 (`ballots_base64`) into
+/// bytes in `ballots`, with the same ids (each seal is bound to its poll and row id, and opens
+/// as before), then empties the old table. A seal that is not base64 stays where it is, and the
+/// start-up stops saying so. Idempotent: once the old table is empty this is one count.
+pub async fn unpack_base64(store: &Store) -> Result<()> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ballots_base64").fetch_one(&store.write).await?;
+    if n == 0 {
+        return Ok(());
+    }
+    let mut tx = store.begin().await?;
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT poll_id, id, sealed FROM ballots_base64").fetch_all(&mut *tx).await?;
+    for (poll_id, id, text) in &rows {
+        let bytes = sealed::from_base64(text).map_err(|_| {
+            StoreError::Invalid(format!("ballot {id} of poll {poll_id} in ballots_base64 is not base64"))
+        })?;
+        sqlx::query("INSERT INTO ballots (poll_id, id, sealed) VALUES ($1, $2, $3)")
+            .bind(poll_id)
+            .bind(id)
+            .bind(bytes)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM ballots_base64").execute(&mut *tx).await?;
+    tx.commit().await?;
+    tracing::info!("{} ballots stored as base64 text are now stored as bytes", rows.len());
+    Ok(())
+}
+
 /// Why a ballot was not taken.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CastError {
@@ -538,7 +567,7 @@ async fn write_batch(store: &Store, batch: &[Job]) -> Result<Vec<std::result::Re
         let sql = format!("INSERT INTO ballots (poll_id, id, sealed) VALUES {}", values.join(", "));
         let mut q = sqlx::query(&sql).bind(poll_id);
         for (id, seal) in &rows {
-            q = q.bind(id.as_str()).bind(seal.as_str());
+            q = q.bind(id.as_str()).bind(seal.as_slice());
         }
         q.execute(&mut *tx).await?;
         audit::append(

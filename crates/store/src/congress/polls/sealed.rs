@@ -7,7 +7,8 @@
 //! the poll can have ([`jiaogong_domain::congress::ballots::limits::content_cap`]); a longer content
 //! (only ballots stored before the limits existed) takes a whole number of slots. The poll id
 //! and the row id are bound as associated data, so a sealed value copied to another row or
-//! poll does not open.
+//! poll does not open. The database holds nonce ‖ ciphertext ‖ tag as bytes (migration 0025;
+//! before it, the same bytes as base64 text).
 
 use jiaogong_domain::congress::ballots::{limits, Poll};
 
@@ -21,6 +22,7 @@ const VERSION: u8 = 1;
 /// One opened ballot: (tracker, content, on paper).
 pub type Opened = (String, Vec<u8>, bool);
 
+
 /// The content slot of a poll from its stored definition; a definition that does not read
 /// (no ballot can be counted against it) gets a slot of 4 KiB.
 pub fn slot_of(definition: &str) -> usize {
@@ -30,13 +32,25 @@ pub fn slot_of(definition: &str) -> usize {
     }
 }
 
+/// The associated data of a ballot row, written into `out` (reused from row to row).
+fn aad_into(out: &mut Vec<u8>, poll_id: &str, row_id: &str) {
+    out.clear();
+    out.extend_from_slice(b"jiaogong-ballot/1\0");
+    out.extend_from_slice(poll_id.as_bytes());
+    out.push(0);
+    out.extend_from_slice(row_id.as_bytes());
+}
+
 fn aad(poll_id: &str, row_id: &str) -> Vec<u8> {
     let mut a = Vec::with_capacity(24 + poll_id.len() + row_id.len());
-    a.extend_from_slice(b"jiaogong-ballot/1\0");
-    a.extend_from_slice(poll_id.as_bytes());
-    a.push(0);
-    a.extend_from_slice(row_id.as_bytes());
+    aad_into(&mut a, poll_id, row_id);
     a
+}
+
+/// The bytes of a seal stored as base64 text before migration 0025.
+pub fn from_base64(text: &str) -> Result<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD_NO_PAD.decode(text.trim_end_matches('=')).map_err(|_| StoreError::Crypto)
 }
 
 /// Seals one ballot of `poll_id` for the row `row_id`.
@@ -48,7 +62,7 @@ pub fn seal(
     tracker: &str,
     content: &str,
     paper: bool,
-) -> Result<String> {
+) -> Result<Vec<u8>> {
     if tracker.len() > TRACKER_MAX || tracker.is_empty() {
         return Err(StoreError::Invalid(format!("a ballot tracker has 1 to {TRACKER_MAX} bytes")));
     }
@@ -65,9 +79,35 @@ pub fn seal(
     crypto.seal_ballot(&aad(poll_id, row_id), &plain)
 }
 
+/// Where the parts of an opened ballot lie in its sealed buffer (see [`open_spans`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Spans {
+    pub tracker: (usize, usize),
+    pub content: (usize, usize),
+    pub paper: bool,
+}
+
 /// Opens one sealed ballot.
 pub fn open(crypto: &Crypto, poll_id: &str, row_id: &str, sealed: &[u8]) -> Result<Opened> {
-    let plain = crypto.open_ballot(&aad(poll_id, row_id), sealed)?;
+    let mut buf = sealed.to_vec();
+    let s = open_spans(crypto, &mut aad(poll_id, row_id), poll_id, row_id, &mut buf)?;
+    let tracker = std::str::from_utf8(&buf[s.tracker.0..s.tracker.1]).map_err(|_| StoreError::Crypto)?;
+    Ok((tracker.to_string(), buf[s.content.0..s.content.1].to_vec(), s.paper))
+}
+
+/// Opens one sealed ballot where it lies (the plain text replaces the ciphertext in `sealed`,
+/// nothing is allocated) and says where its tracker and content are, as (start, end) in
+/// `sealed`. The tracker has been checked to be UTF-8. `scratch` holds the associated data and
+/// is reused from ballot to ballot.
+pub fn open_spans(
+    crypto: &Crypto,
+    scratch: &mut Vec<u8>,
+    poll_id: &str,
+    row_id: &str,
+    sealed: &mut [u8],
+) -> Result<Spans> {
+    aad_into(scratch, poll_id, row_id);
+    let plain = crypto.open_ballot_in_place(scratch, sealed)?;
     if plain.len() < HEADER + TRACKER_MAX || plain[0] != VERSION {
         return Err(StoreError::Crypto);
     }
@@ -75,8 +115,16 @@ pub fn open(crypto: &Crypto, poll_id: &str, row_id: &str, sealed: &[u8]) -> Resu
     let mut len = [0u8; 4];
     len.copy_from_slice(&plain[3..7]);
     let c = u32::from_le_bytes(len) as usize;
-    let tracker = plain.get(HEADER..HEADER + t).ok_or(StoreError::Crypto)?;
-    let content = plain.get(HEADER + TRACKER_MAX..HEADER + TRACKER_MAX + c).ok_or(StoreError::Crypto)?;
-    let tracker = String::from_utf8(tracker.to_vec()).map_err(|_| StoreError::Crypto)?;
-    Ok((tracker, content.to_vec(), plain[1] & 1 == 1))
+    if t > TRACKER_MAX || HEADER + TRACKER_MAX + c > plain.len() {
+        return Err(StoreError::Crypto);
+    }
+    std::str::from_utf8(&plain[HEADER..HEADER + t]).map_err(|_| StoreError::Crypto)?;
+    let paper = plain[1] & 1 == 1;
+    // The plain text starts after the nonce.
+    let at = crate::platform::crypto::BALLOT_NONCE;
+    Ok(Spans {
+        tracker: (at + HEADER, at + HEADER + t),
+        content: (at + HEADER + TRACKER_MAX, at + HEADER + TRACKER_MAX + c),
+        paper,
+    })
 }
