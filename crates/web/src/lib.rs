@@ -3,6 +3,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod activities;
 pub mod congress;
 pub mod district;
 pub mod members;
@@ -93,6 +94,7 @@ pub fn routes() -> Routes {
     let r = congress::selections::routes(r);
     let r = congress::proposals::routes(r);
     let r = congress::api::routes(r);
+    let r = activities::routes(r);
     members::api::routes(r)
 }
 
