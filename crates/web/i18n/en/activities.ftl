@@ -97,6 +97,7 @@ act-err-no-offer = There is no place held for you, or the hold has passed. Reloa
 act-err-entry-name = Enter the entrant's or team's name.
 act-err-ranking = Place: a whole number from 1 to 10000, or empty.
 act-err-token-or-member = Send either the scanned code (token) or, as the organiser, the member (member_id).
+act-err-no-group = You do not lead a union group yet, so you cannot create a group activity. Ask the union to set you as a group leader, or ask a committee member to create it.
 act-manage = Sign-ups and check-in
 act-member-view = Member's view
 act-back = Back to activities

@@ -97,6 +97,7 @@ act-err-no-offer = 没有为您保留的名额，或保留时间已过。请刷�
 act-err-entry-name = 请填写参赛者或队伍名称。
 act-err-ranking = 名次请填 1 到 10000 之间的整数，或留空。
 act-err-token-or-member = 请提供扫码得到的签到码（token），或由组织者提供会员编号（member_id），二者选一。
+act-err-no-group = 您还不是任何工会小组的组长，不能发起小组活动。请联系校工会在“工会小组”中设置组长，或由工会委员发起活动。
 act-manage = 管理报名与签到
 act-member-view = 会员看到的页面
 act-back = 返回活动列表

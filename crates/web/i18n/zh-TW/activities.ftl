@@ -97,6 +97,7 @@ act-err-no-offer = 沒有為您保留的名額，或保留時間已過。請重�
 act-err-entry-name = 請填寫參賽者或隊伍名稱。
 act-err-ranking = 名次請填 1 到 10000 之間的整數，或留空。
 act-err-token-or-member = 請提供掃碼得到的簽到碼（token），或由組織者提供會員編號（member_id），二者選一。
+act-err-no-group = 您還不是任何工會小組的組長，不能發起小組活動。請聯絡校工會在「工會小組」中設定組長，或由工會委員發起活動。
 act-manage = 管理報名與簽到
 act-member-view = 會員看到的頁面
 act-back = 返回活動列表

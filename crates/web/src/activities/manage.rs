@@ -74,6 +74,7 @@ struct NewPage {
     groups: Vec<(String, String)>,
     /// A group leader: organiser and audience are their group.
     leader_group: Option<(String, String)>,
+    no_group: bool,
     errors: Vec<(&'static str, String)>,
 }
 
@@ -90,9 +91,8 @@ async fn new_page(st: &AppState, ctx: &Ctx, school: School, f: ActivityForm, err
         Some(g) => groups.iter().find(|(id, _)| *id == g).cloned(),
         None => None,
     };
-    if !is_committee(ctx) && leader_group.is_none() {
-        return Err(AppError::Forbidden);
-    }
+    // A group leader who leads no group yet is told so instead of being shown a form.
+    let no_group = !is_committee(ctx) && leader_group.is_none();
     let failed = !errors.is_empty();
     let mut r = render(&NewPage {
         c: Chrome::new(ctx, "activities", ctx.tr.t("act-new")),
@@ -101,6 +101,7 @@ async fn new_page(st: &AppState, ctx: &Ctx, school: School, f: ActivityForm, err
         kinds: Kind::ALL.iter().map(|k| (k.code(), ctx.tr.t(k.key()))).collect(),
         groups,
         leader_group,
+        no_group,
         errors,
     })?;
     if failed {
@@ -188,7 +189,7 @@ pub(crate) async fn organiser_of(
         return Ok(Organiser { member_id: super::member_of(ctx), group_id: Some(g) });
     }
     if !is_committee(ctx) {
-        return Err(AppError::Forbidden);
+        return Err(AppError::bad("no_group", ctx.tr.t("act-err-no-group")));
     }
     let groups = repo::organiser_choices(&st.store, &school.id).await?;
     if let rules::Audience::Group(g) = &a.audience {
