@@ -57,8 +57,12 @@ pub(crate) async fn led_group(st: &AppState, ctx: &Ctx, school: &School) -> Resu
         return Ok(None);
     }
     let Some(me) = &user.member_id else { return Ok(None) };
+    // The group that names them its leader, else the group their own member record is in.
     let groups = repo::organiser_choices(&st.store, &school.id).await?;
-    Ok(groups.into_iter().find(|(_, _, leader)| leader.as_deref() == Some(me.as_str())).map(|(id, _, _)| id))
+    if let Some((id, _, _)) = groups.into_iter().find(|(_, _, leader)| leader.as_deref() == Some(me.as_str())) {
+        return Ok(Some(id));
+    }
+    Ok(jiaogong_store::members::group_of(&st.store, &school.id, me).await?)
 }
 
 /// Whether the caller organises this activity: the committee any, a group leader their group's.
@@ -118,5 +122,20 @@ pub(crate) fn refusal(tr: &Tr, e: ActError) -> Result<(&'static str, String), Ap
         ActError::NotAMember => ("not_a_member", tr.t("act-err-not-member")),
         ActError::NoOffer => ("no_offer", tr.t("act-err-no-offer")),
         ActError::Store(e) => return Err(e.into()),
+    })
+}
+
+/// Lapses held places whose time has passed, every `every`, until the process ends (started by
+/// `jiaogong serve`). Each lapse is re-checked under the activity's lock in its own transaction,
+/// so when several servers tick at once each offer still lapses exactly once.
+pub fn spawn_offer_expiry(st: AppState, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = repo::expire_offers(&st.store, jiaogong_store::now_ms()).await {
+                tracing::warn!("lapsing held activity places: {e:?}");
+            }
+        }
     })
 }
