@@ -30,11 +30,17 @@ struct Plan<'a> {
 
 /// Creates the activities; `skip` are members left free to try signing up themselves (the
 /// demo member's account).
-pub async fn create(store: &Store, school: &str, staff: &[Staff], groups: &[(String, String)], skip: &[String]) -> anyhow::Result<()> {
+pub async fn create(
+    store: &Store,
+    school: &str,
+    staff: &[Staff],
+    groups: &[(String, String)],
+    skip: &[String],
+) -> anyhow::Result<()> {
     let now = jiaogong_store::now_ms();
     let active: Vec<&Staff> = staff.iter().filter(|s| s.3 == MemberStatus::Active && !skip.contains(&s.0)).collect();
     let chinese = groups.iter().find(|(_, n)| n == "语文组").map(|(id, _)| id.clone());
-    let plans = vec![
+    let plans = [
         Plan {
             title: "中秋节教工游园活动",
             kind: "festival",
@@ -176,11 +182,26 @@ pub async fn create(store: &Store, school: &str, staff: &[Staff], groups: &[(Str
         jiaogong_store::commit(tx).await?;
         if p.kind == "competition" {
             let mut tx = store.begin().await?;
-            let teams = [("语文组队", "一等奖"), ("数学组队", "二等奖"), ("音体美组队", "三等奖"), ("行政后勤组队", "优秀组织奖")];
+            let teams = [
+                ("语文组队", "一等奖"),
+                ("数学组队", "二等奖"),
+                ("音体美组队", "三等奖"),
+                ("行政后勤组队", "优秀组织奖"),
+            ];
             for (rank, (team, award)) in teams.iter().enumerate() {
                 let e = acts::add_entry(&mut tx, &store.crypto, school, "demo", &id, team, "").await?;
                 let won = 3 - rank.min(3);
-                acts::set_result(&mut tx, &store.crypto, school, "demo", &e, &format!("{won} 胜"), Some(rank as i64 + 1), award).await?;
+                acts::set_result(
+                    &mut tx,
+                    &store.crypto,
+                    school,
+                    "demo",
+                    &e,
+                    &format!("{won} 胜"),
+                    Some(rank as i64 + 1),
+                    award,
+                )
+                .await?;
             }
             jiaogong_store::commit(tx).await?;
         }

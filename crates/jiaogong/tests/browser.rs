@@ -458,7 +458,10 @@ async fn member_correction_and_language() {
         t.click_nav("button[data-locale='zh-CN']").await?;
         assert_eq!(s(&t.js("return document.documentElement.lang;").await?), "zh-CN");
         let nav = t.wait_text(".bottombar", "活动").await?;
-        assert!(nav.contains("首页") && nav.contains("通知") && nav.contains("我的"), "back to Simplified Chinese: {nav}");
+        assert!(
+            nav.contains("首页") && nav.contains("通知") && nav.contains("我的"),
+            "back to Simplified Chinese: {nav}"
+        );
         Ok(())
     })
     .await;

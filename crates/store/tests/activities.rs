@@ -41,8 +41,8 @@ async fn people(store: &Store, school: &str, n: usize, women: bool) -> Vec<Strin
     let rows: Vec<_> = (0..n)
         .map(|i| {
             let raw = RawMember::new()
-                .with(Field::Name, &format!("教师{i}"))
-                .with(Field::EmployeeNo, &format!("T{}{i}", if women { "W" } else { "M" }))
+                .with(Field::Name, format!("教师{i}"))
+                .with(Field::EmployeeNo, format!("T{}{i}", if women { "W" } else { "M" }))
                 .with(Field::Gender, if women { "女" } else { "男" });
             (validate_member(&raw).unwrap(), None, None)
         })
@@ -72,11 +72,12 @@ async fn leave(store: &Store, school: &str, act: &str, member: &str, now: i64) -
 }
 
 async fn inbox(store: &Store, member: &str) -> Vec<String> {
-    let rows: Vec<(String,)> = sqlx::query_as("SELECT kind FROM notifications WHERE member_id = $1 ORDER BY created_at")
-        .bind(member)
-        .fetch_all(store.reader())
-        .await
-        .unwrap();
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT kind FROM notifications WHERE member_id = $1 ORDER BY created_at")
+            .bind(member)
+            .fetch_all(store.reader())
+            .await
+            .unwrap();
     rows.into_iter().map(|r| r.0).collect()
 }
 
@@ -100,10 +101,12 @@ on_every_db!(simultaneous_signups_from_two_servers_fill_the_capacity_exactly_in_
     let confirmed = placed.iter().filter(|(_, p)| p.placement == Placement::Confirmed).count();
     assert_eq!(confirmed, 10, "exactly the capacity is confirmed");
     // Seat numbers 1..=10 and queue places 1..=30, each handed out once.
-    let mut seats: Vec<i64> = placed.iter().filter(|(_, p)| p.placement == Placement::Confirmed).map(|(_, p)| p.position).collect();
+    let mut seats: Vec<i64> =
+        placed.iter().filter(|(_, p)| p.placement == Placement::Confirmed).map(|(_, p)| p.position).collect();
     seats.sort();
     assert_eq!(seats, (1..=10).collect::<Vec<_>>());
-    let mut queue: Vec<i64> = placed.iter().filter(|(_, p)| p.placement == Placement::Waitlisted).map(|(_, p)| p.position).collect();
+    let mut queue: Vec<i64> =
+        placed.iter().filter(|(_, p)| p.placement == Placement::Waitlisted).map(|(_, p)| p.position).collect();
     queue.sort();
     assert_eq!(queue, (1..=30).collect::<Vec<_>>());
     // Arrival order: the ten first to take the lock hold the seats, everyone after waits, in order.
@@ -115,7 +118,11 @@ on_every_db!(simultaneous_signups_from_two_servers_fill_the_capacity_exactly_in_
     assert!(list[10..].iter().all(|l| l.state == "waitlisted"));
     let got = acts::get(&store, &s, &act).await.unwrap();
     assert_eq!((got.confirmed, got.waitlist), (10, 30));
-    let (taken,): (i64,) = sqlx::query_as("SELECT seats_taken FROM activities WHERE id = $1").bind(&act).fetch_one(store.reader()).await.unwrap();
+    let (taken,): (i64,) = sqlx::query_as("SELECT seats_taken FROM activities WHERE id = $1")
+        .bind(&act)
+        .fetch_one(store.reader())
+        .await
+        .unwrap();
     assert_eq!(taken, 10);
     second.close().await;
 });
@@ -142,7 +149,10 @@ on_every_db!(a_withdrawal_promotes_the_longest_waiting_member_and_tells_them, |s
     assert_eq!(inbox(&store, &ids[2]).await, vec!["activity.promoted"]);
     let list = acts::signups(&store, &s, &act).await.unwrap();
     let states: Vec<(&str, &str)> = list.iter().map(|l| (l.member_id.as_str(), l.state.as_str())).collect();
-    assert_eq!(states, vec![(ids[1].as_str(), "confirmed"), (ids[2].as_str(), "confirmed"), (ids[3].as_str(), "waitlisted")]);
+    assert_eq!(
+        states,
+        vec![(ids[1].as_str(), "confirmed"), (ids[2].as_str(), "confirmed"), (ids[3].as_str(), "waitlisted")]
+    );
     // A waiting member leaves: nobody is promoted, the seats stay full.
     assert_eq!(leave(&store, &s, &act, &ids[3], now).await.unwrap(), None);
     assert!(matches!(leave(&store, &s, &act, &ids[3], now).await, Err(ActError::NotSignedUp)));

@@ -109,28 +109,33 @@ async fn members_sign_up_the_second_waits_and_is_promoted_when_the_first_withdra
     assert!(list.contains("教工气排球友谊赛") && list.contains("可以报名的活动"), "{list}");
     let (_, home) = get(&t, "/", Some(&member)).await;
     assert!(home.contains("home-activities") && home.contains("教工气排球友谊赛"));
-    let (status, loc, _) = post_form(&t, &format!("/activities/{id}/signup"), &member, &format!("_csrf={}", enc(&member.1))).await;
+    let (status, loc, _) =
+        post_form(&t, &format!("/activities/{id}/signup"), &member, &format!("_csrf={}", enc(&member.1))).await;
     assert_eq!((status, loc.as_str()), (StatusCode::SEE_OTHER, format!("/activities/{id}?done=confirmed").as_str()));
-    let (status, loc, _) = post_form(&t, &format!("/activities/{id}/signup"), &member2, &format!("_csrf={}", enc(&member2.1))).await;
+    let (status, loc, _) =
+        post_form(&t, &format!("/activities/{id}/signup"), &member2, &format!("_csrf={}", enc(&member2.1))).await;
     assert_eq!((status, loc.as_str()), (StatusCode::SEE_OTHER, format!("/activities/{id}?done=waitlisted").as_str()));
     let (_, page) = get(&t, &format!("/activities/{id}"), Some(&member2)).await;
     assert!(page.contains("候补第 1 位"), "{page}");
     // Signing up twice says so.
-    let (status, _, body) = post_form(&t, &format!("/activities/{id}/signup"), &member, &format!("_csrf={}", enc(&member.1))).await;
+    let (status, _, body) =
+        post_form(&t, &format!("/activities/{id}/signup"), &member, &format!("_csrf={}", enc(&member.1))).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("您已经报过名了"));
 
     // The first withdraws: the second is confirmed and finds a message in the inbox.
-    let (status, _, _) = post_form(&t, &format!("/activities/{id}/withdraw"), &member, &format!("_csrf={}", enc(&member.1))).await;
+    let (status, _, _) =
+        post_form(&t, &format!("/activities/{id}/withdraw"), &member, &format!("_csrf={}", enc(&member.1))).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let list = repo::signups(&t.store, &t.school_a, &id).await.unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!((list[0].member_id.as_str(), list[0].state.as_str()), (m2.as_str(), "confirmed"));
-    let (kinds,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE member_id = $1 AND kind = 'activity.promoted'")
-        .bind(&m2)
-        .fetch_one(t.store.reader())
-        .await
-        .unwrap();
+    let (kinds,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE member_id = $1 AND kind = 'activity.promoted'")
+            .bind(&m2)
+            .fetch_one(t.store.reader())
+            .await
+            .unwrap();
     assert_eq!(kinds, 1);
     let (_, page) = get(&t, &format!("/activities/{id}"), Some(&member2)).await;
     assert!(page.contains("您已报名成功"), "{page}");
@@ -140,12 +145,19 @@ async fn members_sign_up_the_second_waits_and_is_promoted_when_the_first_withdra
     let (status, manage) = get(&t, &format!("/s/a/activities/{id}"), Some(&chair)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(manage.contains("甲二"));
-    let (status, _, _) = post_form(&t, &format!("/s/a/activities/{id}/attendance/{m2}"), &chair, &format!("_csrf={}&action=tick", enc(&chair.1))).await;
+    let (status, _, _) = post_form(
+        &t,
+        &format!("/s/a/activities/{id}/attendance/{m2}"),
+        &chair,
+        &format!("_csrf={}&action=tick", enc(&chair.1)),
+    )
+    .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(repo::attendance(&t.store, &t.school_a, &id).await.unwrap().len(), 1);
     let (status, _) = get(&t, &format!("/activities/{id}"), Some(&t.chair_b)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let r = t.send(t.req("GET", &format!("/s/a/activities/{id}/attendance.xlsx"), Some(&chair), Body::empty(), None)).await;
+    let r =
+        t.send(t.req("GET", &format!("/s/a/activities/{id}/attendance.xlsx"), Some(&chair), Body::empty(), None)).await;
     assert_eq!(r.status(), StatusCode::OK);
     let bytes = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
     assert_eq!(&bytes[..2], b"PK", "an .xlsx is a zip");
@@ -164,7 +176,14 @@ async fn the_api_answers_with_the_contracts_statuses() {
         "place": "图书馆", "capacity": 1, "signup_deadline": format_local(now + 24 * HOUR), "audience": "all"});
     let (status, _) = api(&t, "POST", "/api/v1/schools/a/activities", &member, Some(body.clone())).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, v) = api(&t, "POST", "/api/v1/schools/a/activities", &chair, Some(json!({"title": "", "start": "x", "end": "y", "signup_deadline": "z"}))).await;
+    let (status, v) = api(
+        &t,
+        "POST",
+        "/api/v1/schools/a/activities",
+        &chair,
+        Some(json!({"title": "", "start": "x", "end": "y", "signup_deadline": "z"})),
+    )
+    .await;
     assert_eq!((status, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_activity")));
     let (status, v) = api(&t, "POST", "/api/v1/schools/a/activities", &chair, Some(body)).await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
@@ -178,7 +197,10 @@ async fn the_api_answers_with_the_contracts_statuses() {
     assert_eq!((status, v.clone()), (StatusCode::CREATED, json!({"state": "waitlisted", "position": 1})));
     let (status, v) = api(&t, "GET", &format!("/api/v1/activities/{id}"), &member, None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!((v["title"].as_str(), v["capacity"].as_i64(), v["confirmed"].as_i64(), v["waitlist"].as_i64()), (Some("读书分享会"), Some(1), Some(1), Some(1)));
+    assert_eq!(
+        (v["title"].as_str(), v["capacity"].as_i64(), v["confirmed"].as_i64(), v["waitlist"].as_i64()),
+        (Some("读书分享会"), Some(1), Some(1), Some(1))
+    );
     let (status, _) = api(&t, "GET", &format!("/api/v1/activities/{id}/signups"), &member, None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, v) = api(&t, "GET", &format!("/api/v1/activities/{id}/signups"), &chair, None).await;
@@ -207,12 +229,11 @@ async fn qr_check_in_refuses_other_expired_and_forged_codes_and_counts_once() {
     let chair = t.as_role("chair").clone();
     let member = t.as_role("member").clone();
     let now = jiaogong_store::now_ms();
-    let mk = |title: &str, start: i64| {
-        json!({"title": title, "start": format_local(start), "end": format_local(start + 3 * HOUR), "signup_deadline": format_local(start - 60_000)})
-    };
+    let mk = |title: &str, start: i64| json!({"title": title, "start": format_local(start), "end": format_local(start + 3 * HOUR), "signup_deadline": format_local(start - 60_000)});
     let (_, v) = api(&t, "POST", "/api/v1/schools/a/activities", &chair, Some(mk("进行中的活动", now - HOUR))).await;
     let live = v["id"].as_str().unwrap().to_string();
-    let (_, v) = api(&t, "POST", "/api/v1/schools/a/activities", &chair, Some(mk("下周的活动", now + 7 * 24 * HOUR))).await;
+    let (_, v) =
+        api(&t, "POST", "/api/v1/schools/a/activities", &chair, Some(mk("下周的活动", now + 7 * 24 * HOUR))).await;
     let later = v["id"].as_str().unwrap().to_string();
     let token = |id: &str, step: u64| {
         let a = futures_lite(repo::get(&t.store, &t.school_a, id));
@@ -254,7 +275,9 @@ async fn qr_check_in_refuses_other_expired_and_forged_codes_and_counts_once() {
 }
 
 /// Runs a future to completion on the current runtime from synchronous test code.
-fn futures_lite<F: std::future::Future<Output = Result<repo::Activity, jiaogong_store::StoreError>>>(f: F) -> repo::Activity {
+fn futures_lite<F: std::future::Future<Output = Result<repo::Activity, jiaogong_store::StoreError>>>(
+    f: F,
+) -> repo::Activity {
     tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(f)).unwrap()
 }
 
@@ -264,7 +287,8 @@ async fn the_calendar_feed_parses_escapes_folds_and_can_be_revoked() {
     let chair = t.as_role("chair").clone();
     let member = t.as_role("member").clone();
     let now = jiaogong_store::now_ms();
-    let title = "教职工迎新年联欢会，暨优秀组室表彰；请带上节目道具\\以及家属（可选）并提前十分钟到场签到领取入场券和纪念品";
+    let title =
+        "教职工迎新年联欢会，暨优秀组室表彰；请带上节目道具\\以及家属（可选）并提前十分钟到场签到领取入场券和纪念品";
     let body = json!({"title": &title[..title.char_indices().nth(60).map(|(i, _)| i).unwrap_or(title.len())], "start": format_local(now + 48 * HOUR),
         "end": format_local(now + 50 * HOUR), "signup_deadline": format_local(now + 24 * HOUR), "place": "报告厅, 三楼; 东侧",
         "description": "第一行\n第二行，带逗号；带分号"});

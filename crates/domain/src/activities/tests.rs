@@ -152,11 +152,17 @@ fn qr_code_works_only_inside_the_activity_window() {
     let start = 100 * 3_600_000;
     let end = start + 3_600_000;
     let before = start - EARLY_MS - 1;
-    assert_eq!(CheckinToken::new("ab", step_of(before), "ff").check("ab", before, start, end), Err(CheckinRefusal::OutsideWindow));
+    assert_eq!(
+        CheckinToken::new("ab", step_of(before), "ff").check("ab", before, start, end),
+        Err(CheckinRefusal::OutsideWindow)
+    );
     let early = start - EARLY_MS;
     assert_eq!(CheckinToken::new("ab", step_of(early), "ff").check("ab", early, start, end), Ok(()));
     let after = end + 1;
-    assert_eq!(CheckinToken::new("ab", step_of(after), "ff").check("ab", after, start, end), Err(CheckinRefusal::OutsideWindow));
+    assert_eq!(
+        CheckinToken::new("ab", step_of(after), "ff").check("ab", after, start, end),
+        Err(CheckinRefusal::OutsideWindow)
+    );
 }
 
 #[test]

@@ -54,22 +54,38 @@ pub async fn check_in(
     if !inserted {
         return Ok(CheckinOutcome::AlreadyIn);
     }
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "activity.checkin", activity_id).detail(format!("{member_id} {how}")))
-        .await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "activity.checkin", activity_id).detail(format!("{member_id} {how}")),
+    )
+    .await?;
     Ok(CheckinOutcome::CheckedIn)
 }
 
 /// Takes back a tick set by mistake.
-pub async fn untick(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, activity_id: &str, member_id: &str) -> Result<()> {
-    let done = sqlx::query("DELETE FROM activity_attendance WHERE activity_id = $1 AND member_id = $2 AND school_id = $3")
-        .bind(activity_id)
-        .bind(member_id)
-        .bind(school_id)
-        .execute(&mut **tx)
-        .await?;
-    if done.rows_affected() == 1 {
-        audit::append(tx, crypto, &Event::new(Some(school_id), actor, "activity.untick", activity_id).detail(member_id.to_string()))
+pub async fn untick(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    activity_id: &str,
+    member_id: &str,
+) -> Result<()> {
+    let done =
+        sqlx::query("DELETE FROM activity_attendance WHERE activity_id = $1 AND member_id = $2 AND school_id = $3")
+            .bind(activity_id)
+            .bind(member_id)
+            .bind(school_id)
+            .execute(&mut **tx)
             .await?;
+    if done.rows_affected() == 1 {
+        audit::append(
+            tx,
+            crypto,
+            &Event::new(Some(school_id), actor, "activity.untick", activity_id).detail(member_id.to_string()),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -93,7 +109,10 @@ pub async fn attendance(store: &Store, school_id: &str, activity_id: &str) -> Re
     .bind(school_id)
     .fetch_all(store.reader())
     .await?;
-    Ok(rows.into_iter().map(|(member_id, name, group, how, at)| AttendanceLine { member_id, name, group, how, at }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(member_id, name, group, how, at)| AttendanceLine { member_id, name, group, how, at })
+        .collect())
 }
 
 /// An activity a member attended.

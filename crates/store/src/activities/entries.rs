@@ -14,7 +14,15 @@ pub struct Entry {
 }
 
 /// Adds an entry (a person's name, or a team's name with its members).
-pub async fn add_entry(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, activity_id: &str, name: &str, members: &str) -> Result<String> {
+pub async fn add_entry(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    activity_id: &str,
+    name: &str,
+    members: &str,
+) -> Result<String> {
     let ok: Option<(String,)> = sqlx::query_as("SELECT id FROM activities WHERE id = $1 AND school_id = $2")
         .bind(activity_id)
         .bind(school_id)
@@ -33,7 +41,12 @@ pub async fn add_entry(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &st
         .bind(now_ms())
         .execute(&mut **tx)
         .await?;
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "activity.entry", activity_id).detail(name.to_string())).await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "activity.entry", activity_id).detail(name.to_string()),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -49,19 +62,25 @@ pub async fn set_result(
     ranking: Option<i64>,
     award: &str,
 ) -> Result<()> {
-    let done = sqlx::query("UPDATE activity_entries SET result = $1, ranking = $2, award = $3 WHERE id = $4 AND school_id = $5")
-        .bind(result)
-        .bind(ranking)
-        .bind(award)
-        .bind(entry_id)
-        .bind(school_id)
-        .execute(&mut **tx)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE activity_entries SET result = $1, ranking = $2, award = $3 WHERE id = $4 AND school_id = $5",
+    )
+    .bind(result)
+    .bind(ranking)
+    .bind(award)
+    .bind(entry_id)
+    .bind(school_id)
+    .execute(&mut **tx)
+    .await?;
     if done.rows_affected() != 1 {
         return Err(StoreError::NotFound);
     }
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "activity.result", entry_id).detail(format!("{ranking:?} {award}")))
-        .await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "activity.result", entry_id).detail(format!("{ranking:?} {award}")),
+    )
+    .await?;
     Ok(())
 }
 
@@ -75,5 +94,8 @@ pub async fn entries(store: &Store, school_id: &str, activity_id: &str) -> Resul
     .bind(school_id)
     .fetch_all(store.reader())
     .await?;
-    Ok(rows.into_iter().map(|(id, name, members, result, ranking, award)| Entry { id, name, members, result, ranking, award }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, members, result, ranking, award)| Entry { id, name, members, result, ranking, award })
+        .collect())
 }

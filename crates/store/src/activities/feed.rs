@@ -12,7 +12,13 @@ fn hash(token: &str) -> String {
 }
 
 /// Makes a new feed token for the member (the old URL stops working); returns the token.
-pub async fn rotate_feed(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, member_id: &str) -> Result<String> {
+pub async fn rotate_feed(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    member_id: &str,
+) -> Result<String> {
     let token = new_secret();
     sqlx::query("DELETE FROM calendar_feeds WHERE member_id = $1").bind(member_id).execute(&mut **tx).await?;
     sqlx::query("INSERT INTO calendar_feeds (member_id, school_id, token_hash, created_at) VALUES ($1, $2, $3, $4)")
@@ -28,8 +34,10 @@ pub async fn rotate_feed(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &
 
 /// Whether the member has a feed URL now.
 pub async fn has_feed(store: &Store, member_id: &str) -> Result<bool> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT member_id FROM calendar_feeds WHERE member_id = $1").bind(member_id).fetch_optional(store.reader()).await?;
+    let row: Option<(String,)> = sqlx::query_as("SELECT member_id FROM calendar_feeds WHERE member_id = $1")
+        .bind(member_id)
+        .fetch_optional(store.reader())
+        .await?;
     Ok(row.is_some())
 }
 

@@ -11,9 +11,11 @@ mod feed;
 mod reads;
 mod signup;
 
-pub use attendance::{attendance, check_in, group_rates, history, untick, AttendanceLine, CheckinOutcome, GroupRate, HistoryLine};
+pub use attendance::{
+    attendance, check_in, group_rates, history, untick, AttendanceLine, CheckinOutcome, GroupRate, HistoryLine,
+};
 pub use entries::{add_entry, entries, set_result, Entry};
-pub use feed::{feed_items, feed_member, rotate_feed, has_feed, FeedItem};
+pub use feed::{feed_items, feed_member, has_feed, rotate_feed, FeedItem};
 pub use reads::{get, list, member_facts, open_for, organiser_choices, signups, Activity, Line, SignupLine};
 pub use signup::{accept_offer, expire_offers, signup, withdraw, Placed};
 
@@ -89,7 +91,8 @@ pub async fn create(
     .bind(now_ms())
     .execute(&mut **tx)
     .await?;
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "activity.create", &id).detail(a.title.clone())).await?;
+    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "activity.create", &id).detail(a.title.clone()))
+        .await?;
     Ok(id)
 }
 

@@ -35,7 +35,8 @@ pub struct Activity {
     pub attended: i64,
 }
 
-const COLS: &str = "a.id, a.school_id, a.title, a.kind, a.organiser_member_id, om.name, a.organiser_group_id, og.name, \
+const COLS: &str =
+    "a.id, a.school_id, a.title, a.kind, a.organiser_member_id, om.name, a.organiser_group_id, og.name, \
     a.place, a.description, a.starts_at, a.ends_at, a.signup_deadline, a.capacity, a.audience, ag.name, a.cost_fen, \
     a.hold_hours, a.checkin_secret, \
     (SELECT COUNT(*) FROM activity_signups s WHERE s.activity_id = a.id AND s.state = 'confirmed'), \
@@ -104,7 +105,13 @@ pub async fn list(store: &Store, school_id: &str, from: i64, to: i64, member: Op
          WHERE a.school_id = $1 AND a.cancelled = 0 AND a.starts_at >= $2 AND a.starts_at < $3 ORDER BY a.starts_at, a.id"
     );
     use sqlx::Row as _;
-    let rows = sqlx::query(&sql).bind(school_id).bind(from).bind(to).bind(member.unwrap_or("")).fetch_all(store.reader()).await?;
+    let rows = sqlx::query(&sql)
+        .bind(school_id)
+        .bind(from)
+        .bind(to)
+        .bind(member.unwrap_or(""))
+        .fetch_all(store.reader())
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let n: i64 = r.try_get(24)?;
@@ -124,7 +131,11 @@ pub async fn open_for(store: &Store, school_id: &str, member: &str, now: i64) ->
 }
 
 /// What the audience rule needs to know about a member of the school.
-pub async fn member_facts(conn: &mut sqlx::AnyConnection, school_id: &str, member_id: &str) -> Result<Option<MemberFacts>> {
+pub async fn member_facts(
+    conn: &mut sqlx::AnyConnection,
+    school_id: &str,
+    member_id: &str,
+) -> Result<Option<MemberFacts>> {
     let row: Option<(String, Option<String>, Option<String>, i64)> = sqlx::query_as(
         "SELECT m.status, m.gender, m.group_id, \
          (SELECT COUNT(*) FROM delegates d WHERE d.member_id = m.id AND d.until IS NULL) \
@@ -154,9 +165,12 @@ pub struct SignupLine {
     pub attended: bool,
 }
 
+/// (member, name, group, position, state, offer until, attendances) of one sign-up.
+type SignupRow = (String, String, Option<String>, i64, String, Option<i64>, i64);
+
 /// The sign-ups of an activity in arrival order.
 pub async fn signups(store: &Store, school_id: &str, activity_id: &str) -> Result<Vec<SignupLine>> {
-    let rows: Vec<(String, String, Option<String>, i64, String, Option<i64>, i64)> = sqlx::query_as(
+    let rows: Vec<SignupRow> = sqlx::query_as(
         "SELECT s.member_id, m.name, g.name, s.position, s.state, s.offer_until, \
          (SELECT COUNT(*) FROM activity_attendance t WHERE t.activity_id = s.activity_id AND t.member_id = s.member_id) \
          FROM activity_signups s JOIN members m ON m.id = s.member_id LEFT JOIN union_groups g ON g.id = m.group_id \

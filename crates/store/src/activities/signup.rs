@@ -30,6 +30,9 @@ struct Locked {
     title: String,
 }
 
+/// (position, seats taken, capacity, deadline, audience, hold hours, title) as the lock returns them.
+type LockedRow = (i64, i64, Option<i64>, i64, String, i64, String);
+
 /// Takes the activity's lock, handing out the next arrival position (`bump`) or not.
 async fn lock(tx: &mut Tx, school_id: &str, activity_id: &str, bump: bool) -> Result<Locked, ActError> {
     let sql = if bump {
@@ -39,7 +42,7 @@ async fn lock(tx: &mut Tx, school_id: &str, activity_id: &str, bump: bool) -> Re
         "UPDATE activities SET next_position = next_position WHERE id = $1 AND school_id = $2 AND cancelled = 0 \
          RETURNING next_position, seats_taken, capacity, signup_deadline, audience, hold_hours, title"
     };
-    let row: Option<(i64, i64, Option<i64>, i64, String, i64, String)> =
+    let row: Option<LockedRow> =
         sqlx::query_as(sql).bind(activity_id).bind(school_id).fetch_optional(&mut **tx).await?;
     let (position, seats_taken, capacity, deadline, audience, hold_hours, title) =
         row.ok_or(ActError::Store(crate::StoreError::NotFound))?;
@@ -66,7 +69,7 @@ pub async fn signup(
     if !rules::signup_open(now, a.deadline) {
         return Err(ActError::SignupClosed);
     }
-    let facts = member_facts(&mut **tx, school_id, member_id).await?.ok_or(ActError::NotAMember)?;
+    let facts = member_facts(tx, school_id, member_id).await?.ok_or(ActError::NotAMember)?;
     if !audience_of(&a.audience).admits(&facts) {
         return Err(ActError::NotInAudience);
     }
@@ -134,7 +137,8 @@ pub async fn signup(
     audit::append(
         tx,
         crypto,
-        &Event::new(Some(school_id), actor, "activity.signup", activity_id).detail(format!("{member_id} {}", placement.code())),
+        &Event::new(Some(school_id), actor, "activity.signup", activity_id)
+            .detail(format!("{member_id} {}", placement.code())),
     )
     .await?;
     Ok(Placed { placement, position })
@@ -168,8 +172,12 @@ pub async fn withdraw(
         .bind(member_id)
         .execute(&mut **tx)
         .await?;
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "activity.withdraw", activity_id).detail(member_id.to_string()))
-        .await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "activity.withdraw", activity_id).detail(member_id.to_string()),
+    )
+    .await?;
     if state == "waitlisted" {
         return Ok(None);
     }
@@ -227,7 +235,8 @@ async fn fill_seat(
     audit::append(
         tx,
         crypto,
-        &Event::new(Some(school_id), "system", "activity.promote", activity_id).detail(format!("{} {state}", next.member_id)),
+        &Event::new(Some(school_id), "system", "activity.promote", activity_id)
+            .detail(format!("{} {state}", next.member_id)),
     )
     .await?;
     Ok(Some(next.member_id.clone()))
@@ -257,8 +266,12 @@ pub async fn accept_offer(
     if done.rows_affected() != 1 {
         return Err(ActError::NoOffer);
     }
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "activity.accept", activity_id).detail(member_id.to_string()))
-        .await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "activity.accept", activity_id).detail(member_id.to_string()),
+    )
+    .await?;
     Ok(())
 }
 
@@ -288,7 +301,8 @@ pub async fn expire_offers(store: &crate::Store, now: i64) -> Result<usize, ActE
             audit::append(
                 &mut tx,
                 &store.crypto,
-                &Event::new(Some(&school_id), "system", "activity.offer_lapsed", &activity_id).detail(member_id.clone()),
+                &Event::new(Some(&school_id), "system", "activity.offer_lapsed", &activity_id)
+                    .detail(member_id.clone()),
             )
             .await?;
             fill_seat(&mut tx, &store.crypto, &school_id, &activity_id, &a, now).await?;

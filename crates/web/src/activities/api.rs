@@ -134,7 +134,17 @@ async fn signup(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) ->
     let school = my_school(&st, &ctx).await?;
     let me = member_of(&ctx);
     let mut tx = st.store.begin().await?;
-    match repo::signup(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &id, me.as_deref(), jiaogong_store::now_ms()).await {
+    match repo::signup(
+        &mut tx,
+        &st.store.crypto,
+        &school.id,
+        &ctx.actor(),
+        &id,
+        me.as_deref(),
+        jiaogong_store::now_ms(),
+    )
+    .await
+    {
         Ok(p) => {
             jiaogong_store::commit(tx).await?;
             let state = if p.placement == Placement::Confirmed { "confirmed" } else { "waitlisted" };
@@ -148,7 +158,17 @@ async fn withdraw(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
     let school = my_school(&st, &ctx).await?;
     let me = member_of(&ctx);
     let mut tx = st.store.begin().await?;
-    match repo::withdraw(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &id, me.as_deref(), jiaogong_store::now_ms()).await {
+    match repo::withdraw(
+        &mut tx,
+        &st.store.crypto,
+        &school.id,
+        &ctx.actor(),
+        &id,
+        me.as_deref(),
+        jiaogong_store::now_ms(),
+    )
+    .await
+    {
         Ok(promoted) => {
             jiaogong_store::commit(tx).await?;
             Ok(Json(json!({"state": "withdrawn", "promoted": promoted.is_some()})))
@@ -184,7 +204,12 @@ struct CheckinBody {
     member_id: Option<String>,
 }
 
-async fn checkin(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Json(b): Json<CheckinBody>) -> AppResult<Response> {
+async fn checkin(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(b): Json<CheckinBody>,
+) -> AppResult<Response> {
     let school = my_school(&st, &ctx).await?;
     let (activity_id, member, how) = match (b.token, b.member_id) {
         (Some(token), None) => {
@@ -212,7 +237,8 @@ async fn checkin(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, J
         _ => return Err(AppError::bad("token_or_member", ctx.tr.t("act-err-token-or-member"))),
     };
     let mut tx = st.store.begin().await?;
-    let outcome = repo::check_in(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &activity_id, &member, how).await?;
+    let outcome =
+        repo::check_in(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &activity_id, &member, how).await?;
     jiaogong_store::commit(tx).await?;
     let (status, state) = match outcome {
         CheckinOutcome::CheckedIn => (StatusCode::CREATED, "checked_in"),

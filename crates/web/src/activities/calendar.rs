@@ -21,7 +21,11 @@ use crate::platform::pages::{render, Chrome};
 use crate::{AppState, Routes};
 
 pub fn routes(r: Routes) -> Routes {
-    r.add("GET", "/me/calendar", get(page)).add("POST", "/me/calendar/rotate", post(rotate)).add("GET", "/calendar/{file}", get(feed))
+    r.add("GET", "/me/calendar", get(page)).add("POST", "/me/calendar/rotate", post(rotate)).add(
+        "GET",
+        "/calendar/{file}",
+        get(feed),
+    )
 }
 
 /// How often clients are asked to refresh.
@@ -45,7 +49,9 @@ pub fn write_ics(items: &[FeedItem], origin: &str, name: &str) -> String {
         }
         match (it.starts_at, it.ends_at, &it.date) {
             (Some(s), Some(e), _) => {
-                if let (Some(s), Some(e)) = (DateTime::<Utc>::from_timestamp_millis(s), DateTime::<Utc>::from_timestamp_millis(e)) {
+                if let (Some(s), Some(e)) =
+                    (DateTime::<Utc>::from_timestamp_millis(s), DateTime::<Utc>::from_timestamp_millis(e))
+                {
                     ev.starts(s).ends(e);
                 }
             }
@@ -74,7 +80,12 @@ async fn page(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     my_school(&st, &ctx).await?;
     let me = member_of(&ctx).ok_or(AppError::NotFound)?;
     let has_feed = repo::has_feed(&st.store, &me).await?;
-    render(&FeedPage { c: Chrome::new(&ctx, "me", ctx.tr.t("act-feed-title")), has_feed, url: String::new(), webcal: String::new() })
+    render(&FeedPage {
+        c: Chrome::new(&ctx, "me", ctx.tr.t("act-feed-title")),
+        has_feed,
+        url: String::new(),
+        webcal: String::new(),
+    })
 }
 
 async fn rotate(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -90,7 +101,9 @@ async fn rotate(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
 
 async fn feed(State(st): State<AppState>, ctx: Ctx, Path(file): Path<String>) -> AppResult<Response> {
     let token = file.strip_suffix(".ics").unwrap_or(&file);
-    let Some((school_id, member_id)) = repo::feed_member(&st.store, token).await? else { return Err(AppError::NotFound) };
+    let Some((school_id, member_id)) = repo::feed_member(&st.store, token).await? else {
+        return Err(AppError::NotFound);
+    };
     let items = repo::feed_items(&st.store, &school_id, &member_id).await?;
     let body = write_ics(&items, &ctx.origin, &ctx.tr.t("act-feed-name"));
     Ok((

@@ -68,7 +68,14 @@ struct CheckinPage {
     error: String,
 }
 
-fn page(ctx: &Ctx, token: String, a: Option<&Activity>, done: bool, already: bool, error: String) -> AppResult<Response> {
+fn page(
+    ctx: &Ctx,
+    token: String,
+    a: Option<&Activity>,
+    done: bool,
+    already: bool,
+    error: String,
+) -> AppResult<Response> {
     let failed = !error.is_empty();
     let mut r = render(&CheckinPage {
         c: Chrome::new(ctx, "activities", ctx.tr.t("act-checkin")),
@@ -95,7 +102,9 @@ async fn show(State(st): State<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>)
 
 async fn confirm(State(st): State<AppState>, ctx: Ctx, Form(q): Form<TokenQuery>) -> AppResult<Response> {
     let school = my_school(&st, &ctx).await?;
-    let Some(me) = member_of(&ctx) else { return page(&ctx, String::new(), None, false, false, ctx.tr.t("act-err-not-member")) };
+    let Some(me) = member_of(&ctx) else {
+        return page(&ctx, String::new(), None, false, false, ctx.tr.t("act-err-not-member"));
+    };
     let a = match verify(&st, &school, &q.t, None, jiaogong_store::now_ms()).await? {
         Ok(a) => a,
         Err(refusal) => return page(&ctx, String::new(), None, false, false, ctx.tr.t(refusal.key())),

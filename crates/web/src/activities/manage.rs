@@ -84,7 +84,13 @@ impl NewPage {
     }
 }
 
-async fn new_page(st: &AppState, ctx: &Ctx, school: School, f: ActivityForm, errors: Vec<(&'static str, String)>) -> AppResult<Response> {
+async fn new_page(
+    st: &AppState,
+    ctx: &Ctx,
+    school: School,
+    f: ActivityForm,
+    errors: Vec<(&'static str, String)>,
+) -> AppResult<Response> {
     let groups: Vec<(String, String)> =
         repo::organiser_choices(&st.store, &school.id).await?.into_iter().map(|(id, name, _)| (id, name)).collect();
     let leader_group = match led_group(st, ctx, &school).await? {
@@ -197,7 +203,8 @@ pub(crate) async fn organiser_of(
             return Err(AppError::bad("bad_audience", ctx.tr.t("act-err-audience")));
         }
     }
-    let group_id = organiser.strip_prefix("group:").filter(|g| groups.iter().any(|(id, _, _)| id == g)).map(String::from);
+    let group_id =
+        organiser.strip_prefix("group:").filter(|g| groups.iter().any(|(id, _, _)| id == g)).map(String::from);
     Ok(Organiser { member_id: if group_id.is_some() { None } else { super::member_of(ctx) }, group_id })
 }
 
@@ -213,7 +220,9 @@ async fn create(
     };
     let organiser = match organiser_of(&st, &ctx, &school, &f.organiser, &mut a).await {
         Ok(o) => o,
-        Err(AppError::BadInput { message, .. }) => return new_page(&st, &ctx, school, f, vec![("audience", message)]).await,
+        Err(AppError::BadInput { message, .. }) => {
+            return new_page(&st, &ctx, school, f, vec![("audience", message)]).await
+        }
         Err(e) => return Err(e),
     };
     let mut tx = st.store.begin().await?;
@@ -358,8 +367,9 @@ async fn attendance_xlsx(
             ]
         })
         .collect();
-    let bytes = xlsx_write::write_tables(&[Table { sheet_name: t("act-attendance"), headers, rows, col_widths: vec![] }])
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes =
+        xlsx_write::write_tables(&[Table { sheet_name: t("act-attendance"), headers, rows, col_widths: vec![] }])
+            .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(xlsx_response(bytes, &format!("attendance-{}", a.id)))
 }
 
@@ -419,8 +429,17 @@ async fn set_result(
         },
     };
     let mut tx = st.store.begin().await?;
-    repo::set_result(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &entry, &short(&f.result, 100), ranking, &short(&f.award, 100))
-        .await?;
+    repo::set_result(
+        &mut tx,
+        &st.store.crypto,
+        &school.id,
+        &ctx.actor(),
+        &entry,
+        &short(&f.result, 100),
+        ranking,
+        &short(&f.award, 100),
+    )
+    .await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/s/{}/activities/{}#entries", school.code, a.id)))
 }
@@ -473,7 +492,13 @@ async fn participation(
     }
     let (from, to, from_ms, to_ms) = period(&p);
     let rates = repo::group_rates(&st.store, &school.id, from_ms, to_ms).await?;
-    render(&ParticipationPage { c: Chrome::new(&ctx, "activities", ctx.tr.t("act-participation")), school, from, to, rates })
+    render(&ParticipationPage {
+        c: Chrome::new(&ctx, "activities", ctx.tr.t("act-participation")),
+        school,
+        from,
+        to,
+        rates,
+    })
 }
 
 async fn participation_xlsx(
@@ -488,7 +513,13 @@ async fn participation_xlsx(
     let (from, to, from_ms, to_ms) = period(&p);
     let rates = repo::group_rates(&st.store, &school.id, from_ms, to_ms).await?;
     let t = |k: &str| ctx.tr.t(k);
-    let headers = vec![t("act-col-group"), t("act-col-members"), t("act-col-participants"), t("act-col-rate"), t("act-col-attendances")];
+    let headers = vec![
+        t("act-col-group"),
+        t("act-col-members"),
+        t("act-col-participants"),
+        t("act-col-rate"),
+        t("act-col-attendances"),
+    ];
     let rows = rates
         .into_iter()
         .map(|r| {
@@ -501,7 +532,8 @@ async fn participation_xlsx(
             ]
         })
         .collect();
-    let bytes = xlsx_write::write_tables(&[Table { sheet_name: t("act-participation"), headers, rows, col_widths: vec![] }])
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes =
+        xlsx_write::write_tables(&[Table { sheet_name: t("act-participation"), headers, rows, col_widths: vec![] }])
+            .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(xlsx_response(bytes, &format!("participation-{from}-{to}")))
 }

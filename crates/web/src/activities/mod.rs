@@ -105,7 +105,8 @@ pub(crate) fn span_label(tr: &Tr, a: &Activity) -> String {
     let same_day = jiaogong_domain::activities::local(a.starts_at).map(|d| d.date())
         == jiaogong_domain::activities::local(a.ends_at).map(|d| d.date());
     if same_day {
-        let end = jiaogong_domain::activities::local(a.ends_at).map(|d| d.format("%H:%M").to_string()).unwrap_or_default();
+        let end =
+            jiaogong_domain::activities::local(a.ends_at).map(|d| d.format("%H:%M").to_string()).unwrap_or_default();
         format!("{start}–{end}")
     } else {
         format!("{start} – {}", tr.when(a.ends_at))

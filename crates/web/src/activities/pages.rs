@@ -58,7 +58,11 @@ fn seats_label(c: &Ctx, a: &Activity) -> String {
     match a.capacity {
         Some(cap) => c.tr.ta(
             "act-seats",
-            &[("taken", (a.confirmed + a.offered).to_string()), ("cap", cap.to_string()), ("wait", a.waitlist.to_string())],
+            &[
+                ("taken", (a.confirmed + a.offered).to_string()),
+                ("cap", cap.to_string()),
+                ("wait", a.waitlist.to_string()),
+            ],
         ),
         None => c.tr.t1("act-seats-unlimited", "taken", &a.confirmed.to_string()),
     }
@@ -146,7 +150,7 @@ async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) 
                 .collect();
             cells.push(Some(Day { day: d, today: first.with_day(d) == Some(today), items }));
         }
-        while cells.len() % 7 != 0 {
+        while !cells.len().is_multiple_of(7) {
             cells.push(None);
         }
         let mut it = cells.into_iter().peekable();
@@ -154,10 +158,12 @@ async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) 
             weeks.push(it.by_ref().take(7).collect());
         }
         month_cards = lines.iter().map(|l| card(&ctx, l, now)).collect();
-        prev = first.checked_sub_months(chrono::Months::new(1)).map(|d| d.format("%Y-%m").to_string()).unwrap_or_default();
+        prev =
+            first.checked_sub_months(chrono::Months::new(1)).map(|d| d.format("%Y-%m").to_string()).unwrap_or_default();
         next = next_first.format("%Y-%m").to_string();
     }
-    let month_label = ctx.tr.ta("act-month", &[("year", first.year().to_string()), ("month", first.month().to_string())]);
+    let month_label =
+        ctx.tr.ta("act-month", &[("year", first.year().to_string()), ("month", first.month().to_string())]);
     let organiser = ctx.user.as_ref().is_some_and(|u| super::ORGANISERS.contains(&u.role()));
     render(&ListPage {
         c: Chrome::new(&ctx, "activities", ctx.tr.t("act-title")),
@@ -260,7 +266,12 @@ async fn detail_page(st: &AppState, ctx: &Ctx, id: &str, notice: String, error: 
     Ok(r)
 }
 
-async fn detail(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<DetailQuery>) -> AppResult<Response> {
+async fn detail(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<DetailQuery>,
+) -> AppResult<Response> {
     let notice = match q.done.as_str() {
         "confirmed" => ctx.tr.t("act-done-confirmed"),
         "waitlisted" => ctx.tr.t("act-done-waitlisted"),
@@ -275,7 +286,17 @@ async fn signup(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) ->
     let school = my_school(&st, &ctx).await?;
     let me = member_of(&ctx);
     let mut tx = st.store.begin().await?;
-    match repo::signup(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &id, me.as_deref(), jiaogong_store::now_ms()).await {
+    match repo::signup(
+        &mut tx,
+        &st.store.crypto,
+        &school.id,
+        &ctx.actor(),
+        &id,
+        me.as_deref(),
+        jiaogong_store::now_ms(),
+    )
+    .await
+    {
         Ok(p) => {
             jiaogong_store::commit(tx).await?;
             Ok(see_other(&format!("/activities/{id}?done={}", p.placement.code())))
@@ -292,7 +313,17 @@ async fn withdraw(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
     let school = my_school(&st, &ctx).await?;
     let me = member_of(&ctx);
     let mut tx = st.store.begin().await?;
-    match repo::withdraw(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &id, me.as_deref(), jiaogong_store::now_ms()).await {
+    match repo::withdraw(
+        &mut tx,
+        &st.store.crypto,
+        &school.id,
+        &ctx.actor(),
+        &id,
+        me.as_deref(),
+        jiaogong_store::now_ms(),
+    )
+    .await
+    {
         Ok(_) => {
             jiaogong_store::commit(tx).await?;
             Ok(see_other(&format!("/activities/{id}?done=withdrawn")))
@@ -309,7 +340,17 @@ async fn accept(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) ->
     let school = my_school(&st, &ctx).await?;
     let me = member_of(&ctx);
     let mut tx = st.store.begin().await?;
-    match repo::accept_offer(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &id, me.as_deref(), jiaogong_store::now_ms()).await {
+    match repo::accept_offer(
+        &mut tx,
+        &st.store.crypto,
+        &school.id,
+        &ctx.actor(),
+        &id,
+        me.as_deref(),
+        jiaogong_store::now_ms(),
+    )
+    .await
+    {
         Ok(()) => {
             jiaogong_store::commit(tx).await?;
             Ok(see_other(&format!("/activities/{id}?done=accepted")))

@@ -68,7 +68,17 @@ async fn me_page(st: &AppState, ctx: &Ctx, message: String, error: String) -> Ap
         .into_iter()
         .map(|h| (h.activity_id, h.title, ctx.tr.when(h.starts_at)))
         .collect();
-    render(&MePage { c: Chrome::new(ctx, "me", title), m, dues, arrears, corrections, fields, message, error, attended })
+    render(&MePage {
+        c: Chrome::new(ctx, "me", title),
+        m,
+        dues,
+        arrears,
+        corrections,
+        fields,
+        message,
+        error,
+        attended,
+    })
 }
 
 #[derive(Deserialize, Default)]

@@ -311,13 +311,19 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
             let now = jiaogong_store::now_ms();
             let open = jiaogong_store::activities::open_for(&st.store, school_id, member_id, now).await?;
             for l in open.iter().filter(|l| l.my_state.as_deref() == Some("offered")) {
-                todos.push(Todo { text: ctx.tr.t("act-home-offered"), href: format!("/activities/{}", l.a.id), count: 0 });
+                todos.push(Todo {
+                    text: ctx.tr.t("act-home-offered"),
+                    href: format!("/activities/{}", l.a.id),
+                    count: 0,
+                });
             }
             activities = open
                 .iter()
                 .filter(|l| l.my_state.is_none())
                 .take(5)
-                .map(|l| (l.a.id.clone(), l.a.title.clone(), ctx.tr.when(l.a.starts_at), ctx.tr.when(l.a.signup_deadline)))
+                .map(|l| {
+                    (l.a.id.clone(), l.a.title.clone(), ctx.tr.when(l.a.starts_at), ctx.tr.when(l.a.signup_deadline))
+                })
                 .collect();
             let mine =
                 jiaogong_store::members::corrections(&st.store, school_id, Some(member_id), true).await?.len() as i64;

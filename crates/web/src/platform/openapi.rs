@@ -471,9 +471,11 @@ fn activities_schemas() -> Vec<(&'static str, Value)> {
         ),
         (
             "Activity",
-            record(json!({"id": t(s), "title": t(s), "type": {"type": "string", "enum": kinds}, "start": local, "end": local, "place": t(s),
+            record(
+                json!({"id": t(s), "title": t(s), "type": {"type": "string", "enum": kinds}, "start": local, "end": local, "place": t(s),
                 "description": t(s), "audience": audience, "capacity": nullable(i), "signup_deadline": local, "cost_fen": t(i), "hold_hours": t(i),
-                "organiser_group_id": nullable(s), "confirmed": t(i), "offered": t(i), "waitlist": t(i), "attended": t(i)})),
+                "organiser_group_id": nullable(s), "confirmed": t(i), "offered": t(i), "waitlist": t(i), "attended": t(i)}),
+            ),
         ),
     ]
 }
