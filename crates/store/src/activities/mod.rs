@@ -96,8 +96,8 @@ pub async fn create(
     Ok(id)
 }
 
-/// The audience of a stored activity (an unknown code admits nobody new: treated as "delegates"
-/// would be wrong, so it is read as a group no one is in).
+/// The audience of a stored activity; an unknown code is read as a group no one is in, so it
+/// admits nobody rather than everybody.
 pub(crate) fn audience_of(code: &str) -> Audience {
     Audience::parse(code).unwrap_or(Audience::Group(String::new()))
 }
