@@ -100,3 +100,52 @@ async fn a_member_is_waitlisted_and_promoted_when_another_withdraws() {
     })
     .await;
 }
+
+/// `YYYY-MM-DDTHH:MM` in China's time, `minutes` from now.
+fn local_in(minutes: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(8) + chrono::Duration::minutes(minutes))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_organiser_shows_a_qr_code_and_a_member_checks_in_by_scanning_it() {
+    run("the_organiser_shows_a_qr_code_and_a_member_checks_in_by_scanning_it", |t| async move {
+        // An activity under way now.
+        t.login("chair").await?;
+        t.goto("/s/demo/activities/new").await?;
+        t.fill("#f-title", "课间操展示").await?;
+        set_value(&t, "#f-start", &local_in(-10)).await?;
+        set_value(&t, "#f-end", &local_in(120)).await?;
+        set_value(&t, "#f-deadline", &local_in(-20)).await?;
+        t.fill("#f-place", "操场").await?;
+        t.click_nav("#act-create").await?;
+        let manage = t.path().await?;
+        // The rotating code appears on the organiser's phone, fitting the screen.
+        t.wait_js("the QR code", "return !!document.querySelector('#act-qr-code svg');").await?;
+        t.assert_no_horizontal_scroll("organiser's page").await?;
+        let url = t.js("return document.querySelector('#act-qr-code').dataset.url;").await?;
+        let url = url.as_str().unwrap_or_default().to_string();
+        let path = &url[url.find("/a/checkin").ok_or("a check-in link")?..];
+        t.logout().await?;
+
+        // The member, logged in, opens what the camera read and confirms.
+        t.login("member").await?;
+        t.goto(path).await?;
+        t.wait_text("main", "课间操展示").await?;
+        t.click_nav("#checkin-confirm").await?;
+        t.wait_text("#checkin-done", "签到成功").await?;
+        // A scan that is not our code is refused in words.
+        t.goto("/a/checkin?t=ab.1.ff").await?;
+        t.wait_text("#checkin-error", "签到码无效").await?;
+        t.goto("/me").await?;
+        t.wait_text("#my-activities", "课间操展示").await?;
+        t.logout().await?;
+
+        t.login("chair").await?;
+        t.goto(&manage).await?;
+        t.wait_text("main", "已签到 1 人").await?;
+        Ok(())
+    })
+    .await;
+}
