@@ -160,6 +160,7 @@ act-feed-copy = Or copy the address into your calendar app's "subscribe" option
 act-feed-google = Note: Google Calendar refreshes subscriptions only every 8 to 24 hours, so new sign-ups may take a while to show; Apple Calendar usually refreshes within hours.
 act-home-open = Open for sign-up
 act-home-more = All activities
+act-polls-waiting = Votes waiting for you
 act-home-offered = A place is held for you: please confirm
 act-me-history = Activities I attended
 act-me-history-empty = No check-ins yet.

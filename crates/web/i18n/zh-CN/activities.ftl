@@ -160,6 +160,7 @@ act-feed-copy = 或复制地址，粘贴到日历应用的“添加订阅日历�
 act-feed-google = 提示：谷歌日历每 8 到 24 小时才更新一次订阅，新报名的活动可能要过一段时间才显示；苹果日历等通常几小时内更新。
 act-home-open = 可以报名的活动
 act-home-more = 查看全部活动
+act-polls-waiting = 等您参加的投票
 act-home-offered = 有为您保留的活动名额，请确认
 act-me-history = 我参加的活动
 act-me-history-empty = 还没有签到记录。

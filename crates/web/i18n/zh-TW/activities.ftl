@@ -160,6 +160,7 @@ act-feed-copy = 或複製網址，貼到日曆應用程式的「新增訂閱日�
 act-feed-google = 提示：Google 日曆每 8 到 24 小時才更新一次訂閱，新報名的活動可能要過一段時間才顯示；蘋果日曆等通常幾小時內更新。
 act-home-open = 可以報名的活動
 act-home-more = 查看全部活動
+act-polls-waiting = 等您參加的投票
 act-home-offered = 有為您保留的活動名額，請確認
 act-me-history = 我參加的活動
 act-me-history-empty = 還沒有簽到紀錄。

@@ -90,6 +90,8 @@ struct ListPage {
     month_cards: Vec<Card>,
     organiser: bool,
     committee: bool,
+    /// Votes open to the member that they have not cast yet (活动 gathers what is open to me).
+    polls_waiting: usize,
 }
 
 #[derive(Deserialize, Default)]
@@ -116,6 +118,14 @@ async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) 
         .ok()
         .or_else(|| today.with_day(1))
         .unwrap_or(today);
+    let polls_waiting = match &me {
+        Some(m) => jiaogong_store::congress::polls::open_for_member(&st.store, &school.id, m)
+            .await?
+            .iter()
+            .filter(|(_, voted)| !voted)
+            .count(),
+        None => 0,
+    };
     let (open, mine) = match &me {
         Some(m) => {
             let open: Vec<Card> = repo::open_for(&st.store, &school.id, m, now)
@@ -178,6 +188,7 @@ async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) 
         month_cards,
         organiser,
         committee: super::is_committee(&ctx),
+        polls_waiting,
     })
 }
 
