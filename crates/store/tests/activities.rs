@@ -1,4 +1,4 @@
-//! Activities on every database: simultaneous sign-ups from two servers fill the capacity exactly
+//! Activities on every database: 100 simultaneous sign-ups from two servers fill 30 places exactly
 //! and wait in arrival order; a withdrawal promotes the longest-waiting member and tells them; a
 //! held seat lapses to the next in line; the audience and the deadline are obeyed; check-in counts
 //! once; the calendar feed's URL can be revoked.
@@ -83,8 +83,8 @@ async fn inbox(store: &Store, member: &str) -> Vec<String> {
 
 on_every_db!(simultaneous_signups_from_two_servers_fill_the_capacity_exactly_in_arrival_order, |store, db| {
     let s = common::school(&store, "ca").await;
-    let ids = people(&store, &s, 40, false).await;
-    let a = activity(Some(10), "all", None);
+    let ids = people(&store, &s, 100, false).await;
+    let a = activity(Some(30), "all", None);
     let act = create(&store, &s, &a).await;
     let second = db.second_server().await;
     let now = a.signup_deadline - HOUR;
@@ -99,31 +99,31 @@ on_every_db!(simultaneous_signups_from_two_servers_fill_the_capacity_exactly_in_
         placed.push(t.await.unwrap());
     }
     let confirmed = placed.iter().filter(|(_, p)| p.placement == Placement::Confirmed).count();
-    assert_eq!(confirmed, 10, "exactly the capacity is confirmed");
-    // Seat numbers 1..=10 and queue places 1..=30, each handed out once.
+    assert_eq!(confirmed, 30, "exactly the capacity is confirmed");
+    // Seat numbers 1..=30 and queue places 1..=70, each handed out once.
     let mut seats: Vec<i64> =
         placed.iter().filter(|(_, p)| p.placement == Placement::Confirmed).map(|(_, p)| p.position).collect();
     seats.sort();
-    assert_eq!(seats, (1..=10).collect::<Vec<_>>());
+    assert_eq!(seats, (1..=30).collect::<Vec<_>>());
     let mut queue: Vec<i64> =
         placed.iter().filter(|(_, p)| p.placement == Placement::Waitlisted).map(|(_, p)| p.position).collect();
     queue.sort();
-    assert_eq!(queue, (1..=30).collect::<Vec<_>>());
-    // Arrival order: the ten first to take the lock hold the seats, everyone after waits, in order.
+    assert_eq!(queue, (1..=70).collect::<Vec<_>>());
+    // Arrival order: the thirty first to take the lock hold the seats, everyone after waits, in order.
     let list = acts::signups(&store, &s, &act).await.unwrap();
-    assert_eq!(list.len(), 40);
+    assert_eq!(list.len(), 100);
     let positions: Vec<i64> = list.iter().map(|l| l.position).collect();
-    assert_eq!(positions, (1..=40).collect::<Vec<_>>());
-    assert!(list[..10].iter().all(|l| l.state == "confirmed"), "{list:?}");
-    assert!(list[10..].iter().all(|l| l.state == "waitlisted"));
+    assert_eq!(positions, (1..=100).collect::<Vec<_>>());
+    assert!(list[..30].iter().all(|l| l.state == "confirmed"), "{list:?}");
+    assert!(list[30..].iter().all(|l| l.state == "waitlisted"));
     let got = acts::get(&store, &s, &act).await.unwrap();
-    assert_eq!((got.confirmed, got.waitlist), (10, 30));
+    assert_eq!((got.confirmed, got.waitlist), (30, 70));
     let (taken,): (i64,) = sqlx::query_as("SELECT seats_taken FROM activities WHERE id = $1")
         .bind(&act)
         .fetch_one(store.reader())
         .await
         .unwrap();
-    assert_eq!(taken, 10);
+    assert_eq!(taken, 30);
     second.close().await;
 });
 
