@@ -60,6 +60,12 @@ pub const TABLES: &[&str] = &[
     "proposal_events",
     "proposal_replies",
     "proposal_feedback",
+    "notifications",
+    "activities",
+    "activity_signups",
+    "activity_attendance",
+    "activity_entries",
+    "calendar_feeds",
     "audit_log",
     "audit_head",
 ];
