@@ -426,3 +426,42 @@ async fn held_places_competition_results_participation_and_the_month_view() {
     assert_eq!(status, StatusCode::OK);
     assert!(month.contains("act-month") && month.contains("教工羽毛球赛"), "{month}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_leader_organises_for_their_own_group_only() {
+    let t = common::app().await;
+    let now = jiaogong_store::now_ms();
+    // A leader without a group is told why there is no form.
+    let (status, page) = get(&t, "/s/a/activities/new", Some(t.as_role("group_leader"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("act-no-group") && !page.contains("act-form"), "{page}");
+    // 甲三 (in 语文组) as group leader: whatever audience is asked, the activity is 语文组's.
+    let groups = jiaogong_store::platform::tenancy::groups(&t.store, &t.school_a).await.unwrap();
+    let ga = groups.iter().find(|g| g.name == "语文组").unwrap().id.clone();
+    let mut tx = t.store.begin().await.unwrap();
+    let m = validate_member(&RawMember::new().with(Field::Name, "甲三").with(Field::EmployeeNo, "A3")).unwrap();
+    let m3 = members::insert(&mut tx, &t.store.crypto, &t.school_a, &m, Some(&ga), None).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let leader = common::user(&t.store, Some(&t.school_a), None, "u-leader-yw", Role::GroupLeader, Some(&m3)).await;
+    let (_, page) = get(&t, "/s/a/activities/new", Some(&leader)).await;
+    assert!(page.contains("语文组") && page.contains("act-form"));
+    let body = json!({"title": "语文组教研沙龙", "start": format_local(now + 48 * HOUR), "end": format_local(now + 50 * HOUR),
+        "signup_deadline": format_local(now + 24 * HOUR), "audience": "all"});
+    let (status, v) = api(&t, "POST", "/api/v1/schools/a/activities", &leader, Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    assert_eq!(v["audience"].as_str(), Some(format!("group:{ga}").as_str()));
+    assert_eq!(v["organiser_group_id"].as_str(), Some(ga.as_str()));
+    let id = v["id"].as_str().unwrap().to_string();
+    // They manage their group's activity, not the committee's.
+    let (status, _) = api(&t, "GET", &format!("/api/v1/activities/{id}/signups"), &leader, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let chair = t.as_role("chair").clone();
+    let body = json!({"title": "全校运动会", "type": "sports_meet", "start": format_local(now + 48 * HOUR), "end": format_local(now + 50 * HOUR),
+        "signup_deadline": format_local(now + 24 * HOUR)});
+    let (_, v) = api(&t, "POST", "/api/v1/schools/a/activities", &chair, Some(body)).await;
+    let meet = v["id"].as_str().unwrap().to_string();
+    let (status, _) = api(&t, "GET", &format!("/api/v1/activities/{meet}/signups"), &leader, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = get(&t, &format!("/s/a/activities/{meet}"), Some(&leader)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
