@@ -89,6 +89,10 @@ async fn a_member_is_waitlisted_and_promoted_when_another_withdraws() {
         t.wait_text("#act-my-state", "报名成功").await?;
         t.goto("/activities").await?;
         t.wait_text("#act-mine", title).await?;
+        // The month view fits the phone too.
+        t.goto("/activities?view=month").await?;
+        t.el("#act-month").await?;
+        t.assert_no_horizontal_scroll("month view").await?;
         t.logout().await?;
 
         // The chair's list shows the member confirmed.
