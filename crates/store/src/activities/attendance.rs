@@ -185,3 +185,28 @@ pub async fn group_rates(store: &Store, school_id: &str, from: i64, to: i64) -> 
         .map(|(group, members, participants, attendances)| GroupRate { group, members, participants, attendances })
         .collect())
 }
+
+/// A member's attendances in a period.
+#[derive(Debug, Clone)]
+pub struct MemberCount {
+    pub name: String,
+    pub group: Option<String>,
+    pub attendances: i64,
+}
+
+/// Every active member with the number of activities starting in `[from, to)` they attended,
+/// by group and name.
+pub async fn member_counts(store: &Store, school_id: &str, from: i64, to: i64) -> Result<Vec<MemberCount>> {
+    let rows: Vec<(String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT m.name, g.name, (SELECT COUNT(*) FROM activity_attendance t JOIN activities a ON a.id = t.activity_id \
+            WHERE t.member_id = m.id AND a.starts_at >= $2 AND a.starts_at < $3) \
+         FROM members m LEFT JOIN union_groups g ON g.id = m.group_id \
+         WHERE m.school_id = $1 AND m.status = 'active' ORDER BY g.name, m.name_pinyin",
+    )
+    .bind(school_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(store.reader())
+    .await?;
+    Ok(rows.into_iter().map(|(name, group, attendances)| MemberCount { name, group, attendances }).collect())
+}

@@ -12,7 +12,8 @@ mod reads;
 mod signup;
 
 pub use attendance::{
-    attendance, check_in, group_rates, history, untick, AttendanceLine, CheckinOutcome, GroupRate, HistoryLine,
+    attendance, check_in, group_rates, history, member_counts, untick, AttendanceLine, CheckinOutcome, GroupRate,
+    HistoryLine, MemberCount,
 };
 pub use entries::{add_entry, entries, set_result, Entry};
 pub use feed::{feed_items, feed_member, has_feed, rotate_feed, FeedItem};

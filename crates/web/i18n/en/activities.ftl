@@ -145,6 +145,7 @@ act-from = From
 act-to = To
 act-apply = Show
 act-export = Export Excel
+act-by-member = By member
 act-participation-note = Rate = active members who attended at least one activity in the period ÷ the group's active members.
 act-no-groups = No union groups yet. Create them on the groups page first.
 act-feed-title = Calendar subscription

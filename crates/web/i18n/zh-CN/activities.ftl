@@ -145,6 +145,7 @@ act-from = 从
 act-to = 到
 act-apply = 查看
 act-export = 导出 Excel
+act-by-member = 按会员
 act-participation-note = 参与率 = 期间内至少参加过一次活动的在职会员 ÷ 小组在职会员数（评选文明组室时参考）。
 act-no-groups = 还没有工会小组。请先在“工会小组”页面建立小组。
 act-feed-title = 订阅活动日历

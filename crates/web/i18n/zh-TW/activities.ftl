@@ -145,6 +145,7 @@ act-from = 從
 act-to = 到
 act-apply = 查看
 act-export = 匯出 Excel
+act-by-member = 按會員
 act-participation-note = 參與率 = 期間內至少參加過一次活動的在職會員 ÷ 小組在職會員數（評選文明組室時參考）。
 act-no-groups = 還沒有工會小組。請先在「工會小組」頁面建立小組。
 act-feed-title = 訂閱活動日曆

@@ -532,8 +532,20 @@ async fn participation_xlsx(
             ]
         })
         .collect();
-    let bytes =
-        xlsx_write::write_tables(&[Table { sheet_name: t("act-participation"), headers, rows, col_widths: vec![] }])
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+    let people = repo::member_counts(&st.store, &school.id, from_ms, to_ms).await?;
+    let member_rows = people
+        .into_iter()
+        .map(|m| vec![OutCell::Text(m.name), OutCell::Text(m.group.unwrap_or_default()), OutCell::Int(m.attendances)])
+        .collect();
+    let bytes = xlsx_write::write_tables(&[
+        Table { sheet_name: t("act-participation"), headers, rows, col_widths: vec![] },
+        Table {
+            sheet_name: t("act-by-member"),
+            headers: vec![t("act-col-name"), t("act-col-group"), t("act-col-attendances")],
+            rows: member_rows,
+            col_widths: vec![],
+        },
+    ])
+    .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(xlsx_response(bytes, &format!("participation-{from}-{to}")))
 }
