@@ -424,12 +424,10 @@ async fn held_places_competition_results_participation_and_the_month_view() {
     use calamine::Reader;
     assert_eq!(book.sheet_names(), vec!["各组参与率".to_string(), "按会员".to_string()]);
     let groups = book.worksheet_range("各组参与率").unwrap();
-    let row: Vec<String> =
-        groups.rows().find(|r| r[0].to_string() == "语文组").unwrap().iter().map(|c| c.to_string()).collect();
+    let row: Vec<String> = groups.rows().find(|r| r[0] == "语文组").unwrap().iter().map(|c| c.to_string()).collect();
     assert_eq!(row, vec!["语文组", "1", "1", "100%", "1"]);
     let people = book.worksheet_range("按会员").unwrap();
-    let me: Vec<String> =
-        people.rows().find(|r| r[0].to_string() == "甲一").unwrap().iter().map(|c| c.to_string()).collect();
+    let me: Vec<String> = people.rows().find(|r| r[0] == "甲一").unwrap().iter().map(|c| c.to_string()).collect();
     assert_eq!(me, vec!["甲一", "语文组", "1"]);
     let (status, _) = get(&t, "/s/a/activities/participation", Some(&member)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
