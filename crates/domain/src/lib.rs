@@ -27,6 +27,29 @@ pub fn fluent_keys() -> Vec<&'static str> {
     keys.extend(Post::ALL.iter().map(|p| p.key()));
     keys.extend(Field::ALL.iter().map(|f| f.key()));
     keys.extend(platform::roles::Role::ALL.iter().map(|r| r.key()));
+    keys.extend(activities::Kind::ALL.iter().map(|k| k.key()));
+    keys.extend(
+        [
+            activities::Audience::All,
+            activities::Audience::Women,
+            activities::Audience::Group(String::new()),
+            activities::Audience::Retirees,
+            activities::Audience::Delegates,
+        ]
+        .iter()
+        .map(|a| a.key()),
+    );
+    keys.extend(activities::ActivityError::ALL.iter().map(|e| e.key()));
+    keys.extend(
+        [
+            activities::CheckinRefusal::Forged,
+            activities::CheckinRefusal::OtherActivity,
+            activities::CheckinRefusal::Expired,
+            activities::CheckinRefusal::OutsideWindow,
+        ]
+        .iter()
+        .map(|r| r.key()),
+    );
     keys
 }
 

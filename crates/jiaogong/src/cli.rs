@@ -467,6 +467,8 @@ async fn serve(
     let _closer = jiaogong_web::spawn_closer(state.clone(), std::time::Duration::from_secs(15));
     // Email digests and group robots: the server holding the delivery lease sends.
     let _delivery = jiaogong_web::spawn_delivery(state.clone(), std::time::Duration::from_secs(30));
+    // Held activity places lapse to the next in line (each lapse once, under the activity's lock).
+    let _offers = jiaogong_web::activities::spawn_offer_expiry(state.clone(), std::time::Duration::from_secs(60));
     let app = jiaogong_web::app(state);
     out!("教工之家已启动：http://{addr}/");
     jiaogong_web::platform::server::serve(listener, app, limits, async {

@@ -226,6 +226,12 @@ async fn school_life(
     demo_sessions(store, school, &congress, &[resolution, polls[0].clone()], officials).await?;
     // Proposals of the past session.
     crate::demo_proposals::create(store, school, &congress, also).await?;
+    // Activities: past ones with attendance, upcoming ones, one full with a waiting list. The
+    // demo member's account (the fourth of the staff) is left free to sign up.
+    let groups: Vec<(String, String)> =
+        tenancy::groups(store, school).await?.into_iter().map(|g| (g.id, g.name)).collect();
+    let skip: Vec<String> = staff.get(3).map(|s| s.0.clone()).into_iter().collect();
+    crate::demo_activities::create(store, school, staff, &groups, &skip).await?;
     // Evaluations and selections.
     crate::demo_evalsel::create(store, school, &congress).await?;
     // Notices (one awaiting acknowledgement) and news.

@@ -61,10 +61,10 @@ async fn demo_is_there() {
         t.el("#next-page").await?;
         t.assert_no_horizontal_scroll("roster").await?;
 
-        // The bottom navigation at phone width leads to the same roster.
+        // The committee's tools open from the home page's cards and lead to the same roster.
         t.goto("/").await?;
-        t.click_nav(".bottombar a[href$='/members']").await?;
-        assert!(t.path().await?.ends_with("/members"), "bottom bar opens the roster");
+        t.click_nav("#tools a[href$='/members']").await?;
+        assert!(t.path().await?.ends_with("/members"), "the home card opens the roster");
         assert_eq!(t.roster_total().await?, total);
 
         // The other everyday pages fit the phone too.
@@ -435,17 +435,19 @@ async fn member_correction_and_language() {
         t.goto("/").await?;
         t.wait_text("#todo", "更正申请").await?;
 
-        let tw_settings = common::ftl_message("zh-TW", "nav-settings").unwrap_or_else(|| "設定".into());
+        let tw_settings = common::ftl_message("zh-TW", "act-nav").unwrap_or_else(|| "活動".into());
         let tw_home = common::ftl_message("zh-TW", "nav-home").unwrap_or_else(|| "首頁".into());
-        assert_ne!(tw_settings, "设置", "zh-TW nav-settings is Traditional");
-        t.click_nav(".bottombar a[href='/profile']").await?;
+        assert_ne!(tw_settings, "活动", "zh-TW act-nav is Traditional");
+        // Settings open from 我的.
+        t.goto("/me").await?;
+        t.click_nav("#me-settings").await?;
         assert_eq!(t.path().await?, "/profile");
         t.click_nav("button[data-locale='zh-TW']").await?;
         assert_eq!(t.path().await?, "/profile");
         assert_eq!(s(&t.js("return document.documentElement.lang;").await?), "zh-TW");
         let nav = t.wait_text(".bottombar", &tw_settings).await?;
         assert!(nav.contains(&tw_home), "bottom bar in Traditional Chinese: {nav}");
-        assert!(!nav.contains("设置"), "no Simplified label left: {nav}");
+        assert!(!nav.contains("活动"), "no Simplified label left: {nav}");
         let pressed = t.el("button[data-locale='zh-TW']").await?.attr("aria-pressed").await?;
         assert_eq!(pressed.as_deref(), Some("true"));
         // The choice sticks across pages.
@@ -455,8 +457,11 @@ async fn member_correction_and_language() {
         t.goto("/profile").await?;
         t.click_nav("button[data-locale='zh-CN']").await?;
         assert_eq!(s(&t.js("return document.documentElement.lang;").await?), "zh-CN");
-        let nav = t.wait_text(".bottombar", "设置").await?;
-        assert!(nav.contains("首页"), "back to Simplified Chinese: {nav}");
+        let nav = t.wait_text(".bottombar", "活动").await?;
+        assert!(
+            nav.contains("首页") && nav.contains("通知") && nav.contains("我的"),
+            "back to Simplified Chinese: {nav}"
+        );
         Ok(())
     })
     .await;

@@ -99,6 +99,7 @@ pub fn routes() -> Routes {
     let r = congress::proposals::routes(r);
     let r = congress::api::routes(r);
     let r = activities::notices::routes(r);
+    let r = activities::routes(r);
     members::api::routes(r)
 }
 

@@ -69,6 +69,11 @@ pub const TABLES: &[&str] = &[
     "notice_files",
     "notify_prefs",
     "school_webhooks",
+    "activities",
+    "activity_signups",
+    "activity_attendance",
+    "activity_entries",
+    "calendar_feeds",
     "audit_log",
     "audit_head",
 ];

@@ -95,6 +95,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (19, "poll_details", include_str!("../../migrations/0019_poll_details.sql")),
     (20, "activation_codes", include_str!("../../migrations/0020_activation_codes.sql")),
     (21, "notifications", include_str!("../../migrations/0021_notifications.sql")),
+    (22, "activities", include_str!("../../migrations/0022_activities.sql")),
     (23, "notices", include_str!("../../migrations/0023_notices.sql")),
     (25, "ballot_bytes", include_str!("../../migrations/0025_ballot_bytes.sql")),
 ];

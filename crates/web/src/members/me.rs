@@ -45,6 +45,8 @@ struct MePage {
     fields: Vec<(&'static str, String)>,
     message: String,
     error: String,
+    /// 我参加的活动: (activity id, title, when).
+    attended: Vec<(String, String, String)>,
 }
 
 async fn me_page(st: &AppState, ctx: &Ctx, message: String, error: String) -> AppResult<Response> {
@@ -61,7 +63,22 @@ async fn me_page(st: &AppState, ctx: &Ctx, message: String, error: String) -> Ap
     let fields =
         Field::ALL.iter().filter(|f| !matches!(f, Field::Status)).map(|f| (f.code(), ctx.tr.t(f.key()))).collect();
     let title = ctx.tr.t("nav-me");
-    render(&MePage { c: Chrome::new(ctx, "me", title), m, dues, arrears, corrections, fields, message, error })
+    let attended = jiaogong_store::activities::history(&st.store, &school.id, &m.id)
+        .await?
+        .into_iter()
+        .map(|h| (h.activity_id, h.title, ctx.tr.when(h.starts_at)))
+        .collect();
+    render(&MePage {
+        c: Chrome::new(ctx, "me", title),
+        m,
+        dues,
+        arrears,
+        corrections,
+        fields,
+        message,
+        error,
+        attended,
+    })
 }
 
 #[derive(Deserialize, Default)]

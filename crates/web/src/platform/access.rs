@@ -53,6 +53,10 @@ pub const CONGRESS_SETTINGS_EDITORS: &[Role] = &[Admin, Chair];
 pub const NOTICE_EDITORS: &[Role] = &[Admin, Chair, OrgCommittee];
 /// Read the audit log.
 pub const AUDIT_READERS: &[Role] = &[Admin, Chair, Auditor];
+/// Organise activities: the committee any, a group leader their own group's (the handler checks).
+pub const ACTIVITY_ORGANISERS: &[Role] = crate::activities::ORGANISERS;
+/// The committee's activity reports (participation per group).
+pub const ACTIVITY_COMMITTEE: &[Role] = crate::activities::COMMITTEE;
 
 /// (method, path, who). The single source of truth the router is checked against.
 pub const TABLE: &[(&str, &str, Allow)] = &[
@@ -249,6 +253,35 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/api/v1/me/inbox", Allow::Anyone),
     ("GET", "/checkin/{token}", Allow::Anyone),
     ("POST", "/checkin/{token}", Allow::Anyone),
+    // Activities: members' pages read the caller's own school only (404 otherwise); the
+    // organiser's pages check that the caller organises the activity.
+    ("GET", "/activities", Allow::Anyone),
+    ("GET", "/activities/{id}", Allow::Anyone),
+    ("POST", "/activities/{id}/signup", Allow::Anyone),
+    ("POST", "/activities/{id}/withdraw", Allow::Anyone),
+    ("POST", "/activities/{id}/accept", Allow::Anyone),
+    ("GET", "/a/checkin", Allow::Anyone),
+    ("POST", "/a/checkin", Allow::Anyone),
+    ("GET", "/me/calendar", Allow::Anyone),
+    ("POST", "/me/calendar/rotate", Allow::Anyone),
+    // The calendar feed: the secret in the URL is the credential (a phone's calendar has no session).
+    ("GET", "/calendar/{file}", Allow::Public),
+    ("GET", "/s/{school}/activities/new", Allow::Roles(ACTIVITY_ORGANISERS)),
+    ("POST", "/s/{school}/activities", Allow::Roles(ACTIVITY_ORGANISERS)),
+    ("GET", "/s/{school}/activities/participation", Allow::Roles(ACTIVITY_COMMITTEE)),
+    ("GET", "/s/{school}/activities/participation.xlsx", Allow::Roles(ACTIVITY_COMMITTEE)),
+    ("GET", "/s/{school}/activities/{id}", Allow::Roles(ACTIVITY_ORGANISERS)),
+    ("GET", "/s/{school}/activities/{id}/qr", Allow::Roles(ACTIVITY_ORGANISERS)),
+    ("POST", "/s/{school}/activities/{id}/attendance/{member}", Allow::Roles(ACTIVITY_ORGANISERS)),
+    ("GET", "/s/{school}/activities/{id}/attendance.xlsx", Allow::Roles(ACTIVITY_ORGANISERS)),
+    ("POST", "/s/{school}/activities/{id}/entries", Allow::Roles(ACTIVITY_ORGANISERS)),
+    ("POST", "/s/{school}/activities/{id}/entries/{entry}", Allow::Roles(ACTIVITY_ORGANISERS)),
+    ("POST", "/api/v1/schools/{school}/activities", Allow::Roles(ACTIVITY_ORGANISERS)),
+    ("GET", "/api/v1/activities/{id}", Allow::Anyone),
+    ("POST", "/api/v1/activities/{id}/signup", Allow::Anyone),
+    ("DELETE", "/api/v1/activities/{id}/signup", Allow::Anyone),
+    ("GET", "/api/v1/activities/{id}/signups", Allow::Roles(ACTIVITY_ORGANISERS)),
+    ("POST", "/api/v1/activities/{id}/checkins", Allow::Anyone),
     ("GET", "/api/v1/openapi.json", Allow::Public),
     ("GET", "/api/v1/me", Allow::Anyone),
     ("GET", "/api/v1/schools", Allow::Anyone),

@@ -233,6 +233,8 @@ struct HomePage {
     todos: Vec<Todo>,
     stats: Vec<(String, i64)>,
     school_name: String,
+    /// Activities the member may still sign up for: (id, title, when, deadline).
+    activities: Vec<(String, String, String, String)>,
 }
 
 async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -241,6 +243,7 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let mut todos = Vec::new();
     let mut stats = Vec::new();
     let mut school_name = String::new();
+    let mut activities = Vec::new();
     if let Some(school_id) = &user.school_id {
         let school = jiaogong_store::platform::tenancy::school(&st.store, school_id).await?;
         school_name = school.name.clone();
@@ -306,6 +309,23 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
             if waiting > 0 {
                 todos.push(Todo { text: ctx.tr.t("todo-open-polls"), href: "/polls".into(), count: waiting });
             }
+            let now = jiaogong_store::now_ms();
+            let open = jiaogong_store::activities::open_for(&st.store, school_id, member_id, now).await?;
+            for l in open.iter().filter(|l| l.my_state.as_deref() == Some("offered")) {
+                todos.push(Todo {
+                    text: ctx.tr.t("act-home-offered"),
+                    href: format!("/activities/{}", l.a.id),
+                    count: 0,
+                });
+            }
+            activities = open
+                .iter()
+                .filter(|l| l.my_state.is_none())
+                .take(5)
+                .map(|l| {
+                    (l.a.id.clone(), l.a.title.clone(), ctx.tr.when(l.a.starts_at), ctx.tr.when(l.a.signup_deadline))
+                })
+                .collect();
             let mine =
                 jiaogong_store::members::corrections(&st.store, school_id, Some(member_id), true).await?.len() as i64;
             if mine > 0 {
@@ -325,7 +345,7 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     } else if user.role() == Role::District {
         todos.push(Todo { text: ctx.tr.t("todo-district"), href: "/district".into(), count: 0 });
     }
-    render(&HomePage { c: Chrome::new(&ctx, "home", title), todos, stats, school_name })
+    render(&HomePage { c: Chrome::new(&ctx, "home", title), todos, stats, school_name, activities })
 }
 
 #[derive(Template)]

@@ -67,12 +67,12 @@ fn obj() -> Value {
 pub fn spec() -> Value {
     let mut doc = base_spec();
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, item) in congress_paths().into_iter().chain(notice_paths()) {
+        for (path, item) in congress_paths().into_iter().chain(notice_paths()).chain(activities_paths()) {
             paths.insert(path.to_string(), item);
         }
     }
     if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
-        for (name, schema) in resource_schemas().into_iter().chain(congress_schemas()).chain(notice_schemas()) {
+        for (name, schema) in resource_schemas().into_iter().chain(congress_schemas()).chain(notice_schemas()).chain(activities_schemas()) {
             schemas.insert(name.to_string(), schema);
         }
     }
@@ -467,4 +467,73 @@ fn base_spec() -> Value {
 
 pub async fn document() -> Json<Value> {
     Json(spec())
+}
+
+/// Activities: create, read with counts, sign up and withdraw as the caller, the organiser's
+/// sign-ups in arrival order, and check-ins.
+fn activities_paths() -> Vec<(&'static str, Value)> {
+    let s = "string";
+    let i = "integer";
+    let b = "boolean";
+    let t = |x: &str| json!({"type": x});
+    vec![
+        (
+            "/api/v1/schools/{school}/activities",
+            json!({"post": op("createActivity", "activities", "Creates an activity (the committee any; a group leader for their own group)", &["school"],
+            Some(json_body(schema_ref("NewActivity"))), "201", schema_ref("Activity"))}),
+        ),
+        (
+            "/api/v1/activities/{id}",
+            json!({"get": op("getActivity", "activities", "One activity of the caller's school with its sign-up counts", &["id"], None, "200", schema_ref("Activity"))}),
+        ),
+        (
+            "/api/v1/activities/{id}/signup",
+            json!({
+                "post": op("signUp", "activities", "Signs the caller up: confirmed while places last, else on the waiting list (409 already_signed_up, 409 signup_closed)", &["id"], None, "201",
+                    record(json!({"state": {"type": "string", "enum": ["confirmed", "waitlisted"]}, "position": t(i)}))),
+                "delete": as_write(op("withdrawSignUp", "activities", "Withdraws the caller's sign-up before the deadline; a freed place goes to the first waiting member", &["id"], None, "200",
+                    record(json!({"state": {"type": "string", "enum": ["withdrawn"]}, "promoted": t(b)})))),
+            }),
+        ),
+        (
+            "/api/v1/activities/{id}/signups",
+            json!({"get": op("listSignUps", "activities", "The organiser's list of sign-ups in arrival order, with their state", &["id"], None, "200",
+            record(json!({"activity_id": t(s), "capacity": nullable(i), "signups": {"type": "array", "items": record(json!({
+                "member_id": t(s), "name": t(s), "position": t(i), "state": {"type": "string", "enum": ["confirmed", "offered", "waitlisted"]},
+                "offer_until": nullable(i), "attended": t(b)}))}})))}),
+        ),
+        (
+            "/api/v1/activities/{id}/checkins",
+            json!({"post": op("checkIn", "activities", "Checks in the caller with a scanned code (token), or, for the organiser, a member (member_id); once per member", &["id"],
+            Some(json_body(json!({"type": "object", "properties": {"token": t(s), "member_id": t(s)}}))), "201",
+            record(json!({"state": {"type": "string", "enum": ["checked_in", "already_checked_in"]}, "member_id": t(s)})))}),
+        ),
+    ]
+}
+
+fn activities_schemas() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let s = "string";
+    let i = "integer";
+    let local = json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$", "example": "2026-12-20T15:30"});
+    let kinds = codes(jiaogong_domain::activities::Kind::ALL.iter().map(|k| k.code()));
+    let audience = json!({"type": "string", "description": "all | women | retirees | delegates | group:<group id>", "example": "all"});
+    vec![
+        (
+            "NewActivity",
+            json!({"type": "object", "required": ["title", "start", "end", "signup_deadline"], "properties": {
+                "title": t(s), "type": {"type": "string", "enum": kinds}, "start": local, "end": local, "place": t(s), "description": t(s),
+                "capacity": nullable(i), "signup_deadline": local, "audience": audience, "cost_fen": t(i),
+                "hold_hours": {"type": "integer", "nullable": true, "description": "0 or absent: the first waiting member is confirmed at once; else hours a freed place is held"},
+                "organiser": {"type": "string", "description": "group:<group id> when a union group organises"}}}),
+        ),
+        (
+            "Activity",
+            record(
+                json!({"id": t(s), "title": t(s), "type": {"type": "string", "enum": kinds}, "start": local, "end": local, "place": t(s),
+                "description": t(s), "audience": audience, "capacity": nullable(i), "signup_deadline": local, "cost_fen": t(i), "hold_hours": t(i),
+                "organiser_group_id": nullable(s), "confirmed": t(i), "offered": t(i), "waitlist": t(i), "attended": t(i)}),
+            ),
+        ),
+    ]
 }

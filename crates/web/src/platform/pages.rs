@@ -64,6 +64,11 @@ impl Chrome {
         self.tr.t_cow(key)
     }
 
+    /// A message with one argument.
+    pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
+        self.tr.t1(key, name, value)
+    }
+
     /// An ISO date in the one date style of the reader's language ("2026年12月20日 周日").
     pub fn date(&self, iso: &str) -> String {
         self.tr.date_iso(iso)
