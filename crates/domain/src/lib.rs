@@ -8,6 +8,7 @@
 // without `cfg(test)`, so production code keeps the workspace's no-unwrap rule.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod activities;
 pub mod congress;
 pub mod members;
 pub mod platform;

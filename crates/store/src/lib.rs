@@ -7,6 +7,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod activities;
 pub mod congress;
 pub mod members;
 pub mod platform;

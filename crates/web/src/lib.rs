@@ -3,6 +3,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod activities;
 pub mod congress;
 pub mod district;
 pub mod members;
