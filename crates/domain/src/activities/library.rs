@@ -185,7 +185,12 @@ pub fn title_from_file_name(name: &str) -> String {
         Some((stem, _)) if !stem.is_empty() => stem,
         _ => last,
     };
-    stem.chars().filter(|c| !crate::platform::text::is_forbidden_in_line(*c)).take(100).collect::<String>().trim().to_string()
+    stem.chars()
+        .filter(|c| !crate::platform::text::is_forbidden_in_line(*c))
+        .take(100)
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

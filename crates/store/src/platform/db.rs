@@ -95,6 +95,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (19, "poll_details", include_str!("../../migrations/0019_poll_details.sql")),
     (20, "activation_codes", include_str!("../../migrations/0020_activation_codes.sql")),
     (21, "notifications", include_str!("../../migrations/0021_notifications.sql")),
+    (24, "library", include_str!("../../migrations/0024_library.sql")),
 ];
 
 /// The one place the two dialects differ in the schema: SQLite's WITHOUT ROWID keeps ballot rows

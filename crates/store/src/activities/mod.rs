@@ -1,0 +1,3 @@
+//! Activities, notices, the resource library and notifications.
+
+pub mod library;
