@@ -14,7 +14,7 @@ pub const MAX_UNCOMPRESSED_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_TEXT_BYTES: usize = 4 * 1024 * 1024;
 
 /// Why no text could be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ExtractError {
     /// The archive inflates past the limit, or an entry lies about its size.
     #[error("文件解压后过大（可能是压缩炸弹），已拒绝")]

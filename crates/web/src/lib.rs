@@ -94,6 +94,7 @@ pub fn routes() -> Routes {
     let r = congress::selections::routes(r);
     let r = congress::proposals::routes(r);
     let r = congress::api::routes(r);
+    let r = activities::library::routes(r);
     members::api::routes(r)
 }
 
