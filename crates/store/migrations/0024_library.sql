@@ -3,7 +3,8 @@
 -- search text is its title and the text of its current version, normalised; its tokens are the
 -- overlapping Chinese character pairs and the lowercase Latin words of that text. The primary
 -- key of library_tokens leads with (school_id, token), so a lookup is an index range on both
--- databases, never a scan, and its rows come in doc_id order for a cheap LIMIT.
+-- databases, never a scan, and its rows come in doc_id order for a cheap LIMIT (on SQLite the
+-- table is the index: WITHOUT ROWID).
 CREATE TABLE library_docs (
     id TEXT PRIMARY KEY,
     school_id TEXT NOT NULL REFERENCES schools(id),
@@ -36,5 +37,5 @@ CREATE TABLE library_tokens (
     token TEXT NOT NULL,
     doc_id TEXT NOT NULL,
     PRIMARY KEY (school_id, token, doc_id)
-);
+) /*WITHOUT_ROWID*/;
 CREATE INDEX library_tokens_doc ON library_tokens(doc_id);

@@ -6,12 +6,12 @@
 
 mod common;
 
-use jiaogong_domain::activities::library::{index_tokens, normalize, Folder, Query};
+use jiaogong_domain::activities::library::{document_text, index_tokens, Folder, Query};
 use jiaogong_store::activities::library::{self as lib, NewFile};
 use jiaogong_store::StoreError;
 
 async fn add(store: &jiaogong_store::Store, school: &str, folder: Folder, title: &str, text: &str) -> String {
-    let search = normalize(&format!("{title}\n{text}"));
+    let search = document_text(title, text);
     let tokens = index_tokens(&search);
     let f = NewFile {
         file_name: &format!("{title}.txt"),
@@ -74,7 +74,7 @@ on_every_db!(a_new_version_replaces_the_index_and_old_versions_stay, |store, db|
     assert_eq!(doc.version, 1);
 
     let text2 = "新表格 慰问金";
-    let search = normalize(&format!("困难补助申请表\n{text2}"));
+    let search = document_text("困难补助申请表", text2);
     let tokens = index_tokens(&search);
     let f = NewFile {
         file_name: "申请表v2.txt",

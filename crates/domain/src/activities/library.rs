@@ -255,6 +255,12 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// What is searched of a document: its title and its text, normalised, with a bar between them
+/// so that the title's last character and the text's first make no pair that is in neither.
+pub fn document_text(title: &str, text: &str) -> String {
+    normalize(&format!("{title} | {text}"))
+}
+
 /// Calls `emit` with each token of normalised text: every two adjacent Chinese characters, and
 /// every run of letters and digits as one lowercase word (cut at 32 characters). A lone Chinese
 /// character yields no token: the shortest word found is two characters.

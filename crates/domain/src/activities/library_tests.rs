@@ -38,6 +38,12 @@ fn punctuation_and_spaces_end_a_pair_except_spaces_between_chinese() {
 }
 
 #[test]
+fn title_and_text_make_no_pair_across_their_border() {
+    let t = index_tokens(&document_text("教师法", "工会"));
+    assert!(t.contains("师法") && t.contains("工会") && !t.contains("法工"));
+}
+
+#[test]
 fn a_two_character_query_is_one_token() {
     let q = Query::parse("工会").unwrap();
     assert_eq!(q.tokens, vec!["工会"]);

@@ -290,13 +290,14 @@ fn like_pattern(term: &str) -> String {
 /// check on the stored text removes the pairs' false hits. The work grows with the number of
 /// matches looked at, not with the size of the library.
 pub async fn search(store: &Store, school: &str, q: &Query, folder: Option<Folder>, limit: i64) -> Result<Vec<Doc>> {
-    let Some(first) = q.tokens.first() else { return Ok(Vec::new()) };
+    let tokens = rarest_first(store, school, &q.tokens).await?;
+    let Some(first) = tokens.first() else { return Ok(Vec::new()) };
     let mut sql = format!(
         "SELECT {DOC_COLUMNS} FROM library_tokens t0 JOIN library_docs d ON d.id = t0.doc_id \
          WHERE t0.school_id = $1 AND t0.token = $2"
     );
     let mut n = 2;
-    for i in 1..q.tokens.len() {
+    for i in 1..tokens.len() {
         n += 1;
         sql.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM library_tokens t{i} WHERE t{i}.school_id = $1 AND t{i}.token = ${n} AND t{i}.doc_id = t0.doc_id)"
@@ -313,7 +314,7 @@ pub async fn search(store: &Store, school: &str, q: &Query, folder: Option<Folde
     n += 1;
     sql.push_str(&format!(" ORDER BY t0.doc_id LIMIT ${n}"));
     let mut query = sqlx::query_as::<_, Doc>(&sql).bind(school).bind(first.as_str());
-    for t in &q.tokens[1..] {
+    for t in &tokens[1..] {
         query = query.bind(t.as_str());
     }
     for t in &q.terms {
@@ -329,6 +330,32 @@ pub async fn search(store: &Store, school: &str, q: &Query, folder: Option<Folde
     };
     docs.sort_by(|a, b| title_hit(a).cmp(&title_hit(b)).then_with(|| a.title.cmp(&b.title)));
     Ok(docs)
+}
+
+/// Index rows counted per token to pick the rarest one to drive a search.
+const RARITY_PROBE: i64 = 2_000;
+
+/// The query's tokens, the rarest first: each token's rows are counted up to [`RARITY_PROBE`]
+/// (a bounded index range), so a query such as 工会法 drives from 会法 (few documents) rather
+/// than 工会 (most of them) and probes the common pair only for the few candidates.
+async fn rarest_first(store: &Store, school: &str, tokens: &[String]) -> Result<Vec<String>> {
+    if tokens.len() < 2 {
+        return Ok(tokens.to_vec());
+    }
+    let mut counted = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM library_tokens WHERE school_id = $1 AND token = $2 LIMIT $3) x",
+        )
+        .bind(school)
+        .bind(t.as_str())
+        .bind(RARITY_PROBE)
+        .fetch_one(&store.read)
+        .await?;
+        counted.push((n, t.clone()));
+    }
+    counted.sort();
+    Ok(counted.into_iter().map(|(_, t)| t).collect())
 }
 
 /// The number of index rows of a document (tests and the benchmark's sanity check).

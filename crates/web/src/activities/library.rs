@@ -169,10 +169,6 @@ async fn check(ctx: &Ctx, u: Upload) -> AppResult<Checked> {
     Ok(Checked { kind, file_name, bytes, text })
 }
 
-fn search_text(title: &str, text: &str) -> String {
-    rules::normalize(&format!("{title}\n{text}"))
-}
-
 async fn upload(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -184,7 +180,7 @@ async fn upload(
     let raw_title = if u.title.trim().is_empty() { rules::title_from_file_name(&u.file_name) } else { u.title.clone() };
     let title = rules::title(&raw_title).map_err(|e| refused(&ctx, e))?;
     let f = check(&ctx, u).await?;
-    let search = search_text(&title, &f.text);
+    let search = rules::document_text(&title, &f.text);
     let tokens = rules::index_tokens(&search);
     let file = NewFile {
         file_name: &f.file_name,
@@ -221,7 +217,7 @@ async fn new_version(
     // The version the uploader saw; a form without it stacks on the current one.
     let expected = u.version.trim().parse::<i64>().unwrap_or(doc.version);
     let f = check(&ctx, u).await?;
-    let search = search_text(&doc.title, &f.text);
+    let search = rules::document_text(&doc.title, &f.text);
     let tokens = rules::index_tokens(&search);
     let file = NewFile {
         file_name: &f.file_name,
