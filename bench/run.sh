@@ -28,6 +28,11 @@
 #   scenario-5  proposals_growth: the public proposals list through the whole router in process
 #               at N and 10×N proposals of a session; requests/s ratio 1×/10× and SQL statements
 #               per request (sqlx's per-statement events) at both sizes, which must be equal.
+#   scenario-library  library_search: the library's two-character search (福利, 工会) at
+#               BENCH_LIBRARY_DOCS documents of ~5 pages (default 10,000) and at 10x that, in
+#               process (query parser + indexed store search, limit 50): p99 at 1x (target
+#               <= 50 ms) and p99(10x)/p99(1x) (target <= 2.0: the index is not scanned).
+#               BENCH_LIBRARY=0 skips it (building 110,000 documents takes a while).
 #   scenario-6  tally_bench: parse_bulletin + tally + bulletin JSON written, 100,000 election
 #               ballots, vs a raw SQLite GROUP BY over 100,000 rows plus a raw write of the rows; and
 #               the server's path (stored rows packed by one statement, checked, tallied, written).
@@ -109,7 +114,7 @@ if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
     log "building release binaries into $TARGET_DIR"
     CARGO_TARGET_DIR="$TARGET_DIR" cargo build --release -q -p jiaogong -p bench
 fi
-for b in jiaogong baseline seed gen_roster import_baseline startup ballots_setup ballots_load raw_insert tally_bench proposals_growth; do
+for b in jiaogong baseline seed gen_roster import_baseline startup ballots_setup ballots_load raw_insert tally_bench proposals_growth library_search; do
     [[ -x "$BIN/$b" ]] || die "missing $BIN/$b"
 done
 
@@ -430,6 +435,15 @@ if [[ "${BENCH_PROPOSALS:-1}" != 0 ]]; then
     S10="$(kv statements_10x "$GROWTH")"
     [[ "$S1" == "$S10" ]] || MISSED+=("proposals statements_1x=$S1 statements_10x=$S10 (target: equal)")
     LINES+=("$GROWTH")
+    echo "${LINES[-1]}"
+fi
+
+# --- library search at 10x the documents -----------------------------------------------------
+if [[ "${BENCH_LIBRARY:-1}" != 0 ]]; then
+    LIB="$(taskset -c "$SERVER_CPU" "$BIN/library_search" --dir "$WORK/library" --docs "${BENCH_LIBRARY_DOCS:-10000}")"
+    check library_p99_10x/1x "$(sed -n 's/.*p99_10x\/p99_1x=\([^ ]*\).*/\1/p' <<<"$LIB")" "<=" 2.0
+    check library_p99_ms "$(kv p99_ms "$LIB")" "<=" 50
+    LINES+=("$LIB")
     echo "${LINES[-1]}"
 fi
 

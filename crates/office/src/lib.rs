@@ -8,6 +8,7 @@
 
 pub mod docx;
 pub mod error;
+pub mod extract;
 pub mod svg;
 pub mod xlsx_read;
 pub mod xlsx_write;

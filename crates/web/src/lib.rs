@@ -100,6 +100,7 @@ pub fn routes() -> Routes {
     let r = congress::api::routes(r);
     let r = activities::notices::routes(r);
     let r = activities::routes(r);
+    let r = activities::library::routes(r);
     members::api::routes(r)
 }
 

@@ -3,6 +3,7 @@
 //! and the rotating check-in code's validity. Times are instants in unix milliseconds; the
 //! forms speak China's local time (UTC+8), converted here once.
 
+pub mod library;
 pub mod notices;
 
 mod checkin;

@@ -5,6 +5,7 @@
 //! reads what the rules need, writes what they decided, and audits and notifies in the same
 //! transaction.
 
+pub mod library;
 pub mod notices;
 
 mod attendance;

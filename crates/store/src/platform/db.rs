@@ -97,6 +97,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (21, "notifications", include_str!("../../migrations/0021_notifications.sql")),
     (22, "activities", include_str!("../../migrations/0022_activities.sql")),
     (23, "notices", include_str!("../../migrations/0023_notices.sql")),
+    (24, "library", include_str!("../../migrations/0024_library.sql")),
     (25, "ballot_bytes", include_str!("../../migrations/0025_ballot_bytes.sql")),
 ];
 

@@ -6,6 +6,7 @@
 
 pub(crate) mod notice_html;
 pub(crate) mod notice_photos;
+pub mod library;
 pub mod notices;
 pub(crate) mod notices_admin;
 pub(crate) mod notices_api;

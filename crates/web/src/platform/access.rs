@@ -51,6 +51,8 @@ pub const CONGRESS_SETTINGS_READERS: &[Role] = &[Admin, Chair, OrgCommittee, Aud
 pub const CONGRESS_SETTINGS_EDITORS: &[Role] = &[Admin, Chair];
 /// Write notices and news, read their receipts and remind.
 pub const NOTICE_EDITORS: &[Role] = &[Admin, Chair, OrgCommittee];
+/// Upload, version, move and delete documents of the resource library.
+pub const LIBRARY_EDITORS: &[Role] = &[Admin, Chair, OrgCommittee];
 /// Read the audit log.
 pub const AUDIT_READERS: &[Role] = &[Admin, Chair, Auditor];
 /// Organise activities: the committee any, a group leader their own group's (the handler checks).
@@ -312,6 +314,16 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/api/v1/schools/{school}/proposals/{id}/assign", Allow::Roles(PROPOSAL_COMMITTEE)),
     ("POST", "/api/v1/schools/{school}/proposals/{id}/reply", Allow::Roles(SCHOOL_PEOPLE)),
     ("POST", "/api/v1/schools/{school}/proposals/{id}/feedback", Allow::Roles(SCHOOL_PEOPLE)),
+    // The resource library: everyone of the school reads, searches and downloads; the committee
+    // uploads, adds versions, moves and deletes.
+    ("GET", "/s/{school}/library", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/library", Allow::Roles(LIBRARY_EDITORS)),
+    ("GET", "/s/{school}/library/{id}", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/library/{id}/versions", Allow::Roles(LIBRARY_EDITORS)),
+    ("GET", "/s/{school}/library/{id}/versions/{version}", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/library/{id}/move", Allow::Roles(LIBRARY_EDITORS)),
+    ("POST", "/s/{school}/library/{id}/delete", Allow::Roles(LIBRARY_EDITORS)),
+    ("GET", "/api/v1/schools/{school}/library/search", Allow::Roles(SCHOOL_PEOPLE)),
 ];
 
 pub fn lookup(method: &str, path: &str) -> Option<Allow> {

@@ -1,6 +1,7 @@
 //! The OpenAPI 3 document of the JSON API, written by hand next to the routes it describes.
 
 use axum::Json;
+use jiaogong_domain::activities::library::Folder;
 use jiaogong_domain::congress::{Category, Feedback, HandlingStatus};
 use jiaogong_domain::members::{Gender, Post};
 use serde_json::{json, Value};
@@ -51,6 +52,7 @@ fn param_schema(name: &str) -> Value {
         "page" => json!({"type": "integer", "minimum": 1}),
         "month" => json!({"type": "string", "pattern": "^20[0-9]{2}-(0[1-9]|1[0-2])$", "example": "2026-09"}),
         "dry_run" | "all_or_nothing" => json!({"type": "string", "enum": ["true", "false"]}),
+        "folder" => json!({"type": "string", "enum": codes(Folder::ALL.iter().map(|f| f.code()))}),
         _ => json!({"type": "string"}),
     }
 }
@@ -67,12 +69,12 @@ fn obj() -> Value {
 pub fn spec() -> Value {
     let mut doc = base_spec();
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, item) in congress_paths().into_iter().chain(notice_paths()).chain(activities_paths()) {
+        for (path, item) in congress_paths().into_iter().chain(notice_paths()).chain(activities_paths()).chain(library_paths()) {
             paths.insert(path.to_string(), item);
         }
     }
     if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
-        for (name, schema) in resource_schemas().into_iter().chain(congress_schemas()).chain(notice_schemas()).chain(activities_schemas()) {
+        for (name, schema) in resource_schemas().into_iter().chain(congress_schemas()).chain(notice_schemas()).chain(activities_schemas()).chain(library_schemas()) {
             schemas.insert(name.to_string(), schema);
         }
     }
@@ -534,6 +536,45 @@ fn activities_schemas() -> Vec<(&'static str, Value)> {
                 "description": t(s), "audience": audience, "capacity": nullable(i), "signup_deadline": local, "cost_fen": t(i), "hold_hours": t(i),
                 "organiser_group_id": nullable(s), "confirmed": t(i), "offered": t(i), "waitlist": t(i), "attended": t(i)}),
             ),
+        ),
+    ]
+}
+
+/// The resource library's search.
+fn library_paths() -> Vec<(&'static str, Value)> {
+    vec![(
+        "/api/v1/schools/{school}/library/search",
+        json!({"get": op(
+            "searchLibrary",
+            "library",
+            "Documents of the school's library whose title or text contains every word of q (each word at least two characters; a two-character Chinese word such as 工会 is found), at most 50, title matches first",
+            &["school", "q:query", "folder:query"],
+            None,
+            "200",
+            schema_ref("LibrarySearch"),
+        )}),
+    )]
+}
+
+fn library_schemas() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let doc = record(json!({
+        "id": t("string"),
+        "title": t("string"),
+        "folder": {"type": "string", "enum": codes(Folder::ALL.iter().map(|f| f.code()))},
+        "version": t("integer"),
+        "file_name": t("string"),
+        "content_type": t("string"),
+        "size": t("integer"),
+        "updated_at": {"type": "integer", "description": "Unix milliseconds"},
+        "url": t("string"),
+        "download": {"type": "string", "description": "path of the current version's file"},
+    }));
+    vec![
+        ("LibraryDoc", doc),
+        (
+            "LibrarySearch",
+            record(json!({"query": t("string"), "results": {"type": "array", "items": schema_ref("LibraryDoc")}})),
         ),
     ]
 }
