@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Form};
 use jiaogong_domain::members::dues::{self, DuesLine, MonthKey};
 use jiaogong_domain::members::MemberStatus;
-use jiaogong_domain::platform::money::{Fen, Rate};
+use jiaogong_domain::platform::money::{add_fen, sum_fen, Fen, Rate};
 use jiaogong_office::xlsx_read::{self, Limits};
 use jiaogong_store::members::dues::{self as repo, MonthFact, Payment};
 use jiaogong_store::members::MemberDetail;
@@ -86,7 +86,7 @@ pub async fn month_sheet(
             continue;
         };
         let line = DuesLine { month: *month, due, paid: Fen(f.paid_fen) };
-        let arrears = dues::arrears(&[line]);
+        let arrears = dues::arrears(&[line])?;
         let g = f.group_name.clone().unwrap_or_default();
         let t = groups.entry(g.clone()).or_insert(GroupTotal {
             name: g,
@@ -96,9 +96,10 @@ pub async fn month_sheet(
             arrears: Fen(0),
         });
         t.members += 1;
-        t.due += due;
-        t.paid += Fen(f.paid_fen);
-        t.arrears += arrears;
+        // Checked: a wrong stored amount makes the sheet say so instead of showing a wrong total.
+        t.due = add_fen(t.due, due)?;
+        t.paid = add_fen(t.paid, Fen(f.paid_fen))?;
+        t.arrears = add_fen(t.arrears, arrears)?;
         lines.push(SheetLine { f, due, arrears });
     }
     Ok((lines, groups.into_values().collect()))
@@ -226,9 +227,9 @@ async fn month_page_view(
 ) -> AppResult<Response> {
     let only_arrears = view.only_arrears;
     let (mut lines, groups) = month_sheet(&st.store, &school, &month).await?;
-    let total_due = groups.iter().map(|g| g.due).sum();
-    let total_paid = groups.iter().map(|g| g.paid).sum();
-    let total_arrears = groups.iter().map(|g| g.arrears).sum();
+    let total_due = sum_fen(groups.iter().map(|g| g.due))?;
+    let total_paid = sum_fen(groups.iter().map(|g| g.paid))?;
+    let total_arrears = sum_fen(groups.iter().map(|g| g.arrears))?;
     lines.retain(|l| view.keeps(l));
     let shown = lines.len();
     let pages = shown.div_ceil(SHEET_PER_PAGE).max(1) as i64;
@@ -615,9 +616,9 @@ pub async fn member_year(store: &Store, school: &School, m: &MemberDetail) -> Ap
         };
         let line = DuesLine { month: mk, due, paid: Fen(paid) };
         all.push(line);
-        out.push(YearLine { month: mk.format_zh(), due, paid: Fen(paid), arrears: dues::arrears(&[line]) });
+        out.push(YearLine { month: mk.format_zh(), due, paid: Fen(paid), arrears: dues::arrears(&[line])? });
     }
-    Ok((out, dues::arrears(&all)))
+    Ok((out, dues::arrears(&all)?))
 }
 
 #[derive(Template)]

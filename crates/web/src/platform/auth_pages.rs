@@ -261,7 +261,13 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
                 });
             }
             let month = crate::members::dues::current_month();
-            let arrears = crate::members::dues::arrears_count(&st.store, &school, &month).await?;
+            let arrears = match crate::members::dues::arrears_count(&st.store, &school, &month).await {
+                Ok(n) => n,
+                // A wrong stored amount must not take the home page down: the to-do leads to the
+                // month sheet, which says what is wrong and how to fix it.
+                Err(crate::platform::error::AppError::MoneyOverflow) => 1,
+                Err(e) => return Err(e),
+            };
             if arrears > 0 {
                 todos.push(Todo {
                     text: ctx.tr.t1("todo-dues-arrears", "month", &month.to_string()),
