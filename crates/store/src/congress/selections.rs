@@ -3,6 +3,9 @@
 //! roll. The rules (stage order, eligibility, the weighted cut) are the domain's; this module only
 //! stores their outcome. Every write appends its audit entry in the caller's transaction.
 
+use jiaogong_domain::congress::ballots::PollStatus;
+use jiaogong_domain::congress::selection::{NomineeStatus, ObjectionStatus, Stage};
+
 use crate::platform::audit::{self, Event};
 use crate::{new_id, now_ms, Crypto, Result, Store, StoreError, Tx};
 
@@ -15,7 +18,8 @@ pub struct Selection {
     pub quota: i64,
     pub min_years: i64,
     pub publicity_days: i64,
-    pub stage: String,
+    #[sqlx(try_from = "String")]
+    pub stage: Stage,
     pub publicity_start: Option<String>,
     pub publicity_end: Option<String>,
     pub created_at: i64,
@@ -121,7 +125,8 @@ pub struct Nominee {
     pub source: String,
     pub reason: String,
     /// `running`, `eliminated` (by a round), `removed` (by the review), `struck` (objection upheld).
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: NomineeStatus,
     pub review: Option<String>,
     pub review_reason: String,
 }
@@ -221,7 +226,8 @@ pub struct Round {
     pub id: String,
     pub number: i64,
     pub top_n: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: PollStatus,
     /// The domain's `RoundOutcome` as JSON once closed.
     pub outcome: String,
 }
@@ -422,7 +428,8 @@ pub struct Objection {
     pub nominee_id: String,
     pub nominee: String,
     pub body: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ObjectionStatus,
     pub resolution: String,
     pub created_at: i64,
 }

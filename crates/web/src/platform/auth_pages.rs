@@ -318,7 +318,7 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
             }
             // A leader being evaluated writes the 述职报告 until the evaluation closes.
             for ev in jiaogong_store::congress::evaluations::led_by(&st.store, school_id, member_id).await? {
-                if ev.status != "closed" {
+                if !ev.status.is_closed() {
                     let text = ctx.tr.t1("eval-todo-report", "title", &ev.title);
                     todos.push(Todo { text, href: format!("/evaluations/{}/report", ev.id), count: 0 });
                 }
