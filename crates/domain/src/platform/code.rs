@@ -68,8 +68,8 @@ macro_rules! stored_code {
 
 #[cfg(test)]
 mod tests {
-    use crate::congress::{Category, Feedback, HandlingStatus, ProposalState};
     use crate::congress::selection::{NomineeStatus, ObjectionStatus, Stage};
+    use crate::congress::{Category, Feedback, HandlingStatus, ProposalState};
 
     fn round_trips<T>(all: &[T])
     where

@@ -6,7 +6,7 @@ use jiaogong_store::congress::polls::{self as repo, CastError, Poll};
 use rand::seq::SliceRandom;
 use serde_json::{json, Value};
 
-use super::{check_ballot, definition};
+use super::check_ballot;
 use crate::platform::ctx::Ctx;
 use crate::platform::error::{AppError, AppResult};
 use crate::AppState;

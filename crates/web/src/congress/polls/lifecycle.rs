@@ -8,7 +8,7 @@ use jiaogong_store::platform::audit::{self, Event};
 use jiaogong_store::platform::tenancy::{self, School};
 use serde_json::{json, Value};
 
-use super::{check_definition, definition, paper};
+use super::{check_definition, paper};
 use crate::platform::ctx::Ctx;
 use crate::platform::error::{AppError, AppResult};
 use crate::AppState;
