@@ -607,32 +607,33 @@ async fn demo_sessions(
     polls: &[String],
     officials: &[String],
 ) -> anyhow::Result<()> {
+    use jiaogong_domain::congress::SessionItemKind as K;
     use jiaogong_store::{congress::agenda, congress::paper, congress::polls as repo};
     let mut tx = store.begin().await?;
-    let past: [(&str, &str, &str); 9] = [
-        ("agenda", "听取和审议校长《学校工作报告》", ""),
-        ("agenda", "听取和审议《学校财务工作报告》", ""),
-        ("agenda", "听取提案工作报告", ""),
-        ("agenda", "表决《学校绩效工资分配方案（修订稿）》", ""),
-        ("document", "学校工作报告", "一、过去一年的主要工作\n学校坚持立德树人，稳步推进课程改革，高考本科上线率比上年提高 3.2 个百分点。\n二、存在的问题\n青年教师培养体系仍不完善，部分功能室设备老化。\n三、新一年的工作思路\n推进“双减”落地，完善教师专业发展机制，改善教职工工作和生活条件。"),
-        ("document", "学校财务工作报告", "一、收入情况：财政拨款收入 2,860 万元。\n二、支出情况：人员经费 2,140 万元，公用经费 560 万元，项目支出 160 万元。\n三、绩效工资：按区核定总量发放，考核方案经教代会审议。"),
-        ("document", "学校绩效工资分配方案（修订稿）", "第一条 为体现多劳多得、优绩优酬……\n第二条 奖励性绩效工资占绩效工资总量的 30%……"),
-        ("attendee", "周国平", "退休教师代表"),
-        ("attendee", "林晓燕", "家长委员会代表"),
+    let past: [(K, &str, &str); 9] = [
+        (K::Agenda, "听取和审议校长《学校工作报告》", ""),
+        (K::Agenda, "听取和审议《学校财务工作报告》", ""),
+        (K::Agenda, "听取提案工作报告", ""),
+        (K::Agenda, "表决《学校绩效工资分配方案（修订稿）》", ""),
+        (K::Document, "学校工作报告", "一、过去一年的主要工作\n学校坚持立德树人，稳步推进课程改革，高考本科上线率比上年提高 3.2 个百分点。\n二、存在的问题\n青年教师培养体系仍不完善，部分功能室设备老化。\n三、新一年的工作思路\n推进“双减”落地，完善教师专业发展机制，改善教职工工作和生活条件。"),
+        (K::Document, "学校财务工作报告", "一、收入情况：财政拨款收入 2,860 万元。\n二、支出情况：人员经费 2,140 万元，公用经费 560 万元，项目支出 160 万元。\n三、绩效工资：按区核定总量发放，考核方案经教代会审议。"),
+        (K::Document, "学校绩效工资分配方案（修订稿）", "第一条 为体现多劳多得、优绩优酬……\n第二条 奖励性绩效工资占绩效工资总量的 30%……"),
+        (K::Attendee, "周国平", "退休教师代表"),
+        (K::Attendee, "林晓燕", "家长委员会代表"),
     ];
-    let coming: [(&str, &str, &str); 4] = [
-        ("agenda", "听取和审议校长《学校工作报告》", ""),
-        ("agenda", "听取上次会议决议落实情况报告", ""),
-        ("agenda", "审议《学校章程（修订草案）》", ""),
+    let coming: [(K, &str, &str); 4] = [
+        (K::Agenda, "听取和审议校长《学校工作报告》", ""),
+        (K::Agenda, "听取上次会议决议落实情况报告", ""),
+        (K::Agenda, "审议《学校章程（修订草案）》", ""),
         (
-            "document",
+            K::Document,
             "学校章程（修订草案）",
             "第一章 总则\n第一条 为规范学校办学行为，依据《中华人民共和国教育法》等法律法规，制定本章程。",
         ),
     ];
     for (session, items) in [(&congress.past_session, &past[..]), (&congress.coming_session, &coming[..])] {
         for (kind, title, body) in items {
-            agenda::add_item(&mut tx, school, session, kind, title, body).await?;
+            agenda::add_item(&mut tx, school, session, *kind, title, body).await?;
         }
     }
     if let [resolution, election, ..] = polls {

@@ -20,47 +20,54 @@ impl std::error::Error for UnknownCode {}
 /// Gives an enum with `code()` and `from_code()` the conversions of a stored code:
 /// `TryFrom<String>` (checked decoding, for `#[sqlx(try_from = "String")]`), `AsRef<str>` (to
 /// bind), `Display` and comparison with a code (`status == "open"`, as templates write it).
-/// `stored_code!(T, serialize)` also serialises the enum as its code, for types without serde.
+/// `stored_code!(T, serialize)` also serialises the enum as its code, for types without serde;
+/// `stored_code!(T, as_str, parse)` names other methods than `code` and `from_code`.
 #[macro_export]
 macro_rules! stored_code {
     ($t:ty) => {
+        $crate::stored_code!($t, code, from_code);
+    };
+    ($t:ty, $code:ident, $from_code:ident) => {
         impl ::std::convert::TryFrom<String> for $t {
             type Error = $crate::platform::code::UnknownCode;
             fn try_from(code: String) -> ::std::result::Result<Self, Self::Error> {
-                <$t>::from_code(&code).ok_or($crate::platform::code::UnknownCode(code))
+                <$t>::$from_code(&code).ok_or($crate::platform::code::UnknownCode(code))
             }
         }
 
         impl ::std::convert::AsRef<str> for $t {
             fn as_ref(&self) -> &str {
-                self.code()
+                self.$code()
             }
         }
 
         impl ::std::fmt::Display for $t {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.code())
+                f.write_str(self.$code())
             }
         }
 
         impl ::std::cmp::PartialEq<str> for $t {
             fn eq(&self, code: &str) -> bool {
-                self.code() == code
+                self.$code() == code
             }
         }
 
         impl ::std::cmp::PartialEq<&str> for $t {
             fn eq(&self, code: &&str) -> bool {
-                self.code() == *code
+                self.$code() == *code
             }
         }
     };
     ($t:ty, serialize) => {
-        $crate::stored_code!($t);
+        $crate::stored_code!($t, code, from_code, serialize);
+    };
+    ($t:ty, $code:ident, $from_code:ident, serialize) => {
+        $crate::stored_code!($t, $code, $from_code);
 
         impl ::serde::Serialize for $t {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.code())
+                s.serialize_str(self.$code())
             }
         }
     };
@@ -91,6 +98,8 @@ mod tests {
         round_trips(&NomineeStatus::ALL);
         round_trips(&Stage::ALL);
         round_trips(&[ObjectionStatus::Open, ObjectionStatus::Upheld, ObjectionStatus::Dismissed]);
+        round_trips(&crate::congress::ResolutionStatus::ALL);
+        round_trips(&crate::congress::SessionItemKind::ALL);
     }
 
     #[test]
