@@ -14,7 +14,7 @@ use jiaogong_domain::platform::calendar::Calendar;
 use jiaogong_store::{congress::evaluations, congress::polls, congress::selections, Store};
 use serde_json::{json, Value};
 
-use crate::demo::DemoCongress;
+use crate::demo_congress::DemoCongress;
 
 /// A tiny deterministic generator (the demo must look the same for everyone).
 struct Rng(u64);

@@ -10,6 +10,7 @@ macro_rules! out {
 
 mod cli;
 mod demo;
+mod demo_congress;
 mod demo_evalsel;
 mod demo_proposals;
 mod panic_log;
