@@ -14,7 +14,8 @@ pub struct MonthFact {
     pub employee_no: String,
     pub name: String,
     pub group_name: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: jiaogong_domain::members::MemberStatus,
     pub joined_union: Option<String>,
     pub base_fen: Option<i64>,
     pub paid_fen: i64,

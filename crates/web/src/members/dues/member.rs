@@ -34,8 +34,7 @@ pub async fn member_year(store: &Store, school: &School, m: &MemberDetail) -> Ap
     for (month, base, paid) in facts {
         let mk = MonthKey::parse(&month).map_err(|_| AppError::Internal("month".into()))?;
         // The same rule as the month sheet: a month that asks nothing is not listed.
-        let Some(due) = dues::listed_due(owed(school, &m.status, m.joined_union.as_deref(), base, mk), Fen(paid))
-        else {
+        let Some(due) = dues::listed_due(owed(school, m.status, m.joined_union.as_deref(), base, mk), Fen(paid)) else {
             continue;
         };
         let line = DuesLine { month: mk, due, paid: Fen(paid) };

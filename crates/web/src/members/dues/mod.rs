@@ -48,12 +48,11 @@ pub fn current_month() -> MonthKey {
 /// when the month asks nothing of them.
 pub fn owed(
     school: &School,
-    status: &str,
+    status: MemberStatus,
     joined_union: Option<&str>,
     base: Option<i64>,
     month: MonthKey,
 ) -> Option<Fen> {
-    let status = MemberStatus::from_code(status)?;
     let joined = joined_union.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let rates = dues::DuesRates {
         active: Rate { per_million: school.dues_rate_ppm },
@@ -88,7 +87,7 @@ pub async fn month_sheet(
     let mut lines = Vec::with_capacity(facts.len());
     for f in facts {
         // A member the month asks nothing of stays off the sheet unless money was booked for it.
-        let owed = owed(school, &f.status, f.joined_union.as_deref(), f.base_fen, *month);
+        let owed = owed(school, f.status, f.joined_union.as_deref(), f.base_fen, *month);
         let Some(due) = dues::listed_due(owed, Fen(f.paid_fen)) else {
             continue;
         };
