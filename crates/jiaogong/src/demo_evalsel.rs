@@ -7,14 +7,14 @@ use jiaogong_domain::congress::ballots::PollStatus;
 use jiaogong_domain::congress::ballots::{self, TallyResult};
 use jiaogong_domain::congress::evaluation::{parse_items, EvaluationSettings, RaterFacts};
 use jiaogong_domain::congress::selection::{
-    combine, next_round, publicity_end, ElectorateCount, NextRound, RoundOutcome,
+    combine, next_round, publicity_end, ElectorateCount, NextRound, NomineeStatus, RoundOutcome,
 };
 use jiaogong_domain::members::Post;
 use jiaogong_domain::platform::calendar::Calendar;
 use jiaogong_store::{congress::evaluations, congress::polls, congress::selections, Store};
 use serde_json::{json, Value};
 
-use crate::demo::DemoCongress;
+use crate::demo_congress::DemoCongress;
 
 /// A tiny deterministic generator (the demo must look the same for everyone).
 struct Rng(u64);
@@ -180,7 +180,7 @@ async fn selection(store: &Store, school: &str, rng: &mut Rng) -> anyhow::Result
         let running: Vec<String> = selections::nominees(store, &sel)
             .await?
             .into_iter()
-            .filter(|n| n.status == "running")
+            .filter(|n| n.status == NomineeStatus::Running)
             .map(|n| n.label)
             .collect();
         // A round must leave somebody out (as on the committee's page); with few nominees the
@@ -203,8 +203,12 @@ async fn selection(store: &Store, school: &str, rng: &mut Rng) -> anyhow::Result
     // Review, a publicity that ended last December with one objection dismissed, the final list.
     let mut tx = store.begin().await?;
     selections::set_stage(&mut tx, &store.crypto, school, &sel, "voting", "review", "demo").await?;
-    let finalists: Vec<String> =
-        selections::nominees(store, &sel).await?.into_iter().filter(|n| n.status == "running").map(|n| n.id).collect();
+    let finalists: Vec<String> = selections::nominees(store, &sel)
+        .await?
+        .into_iter()
+        .filter(|n| n.status == NomineeStatus::Running)
+        .map(|n| n.id)
+        .collect();
     for n in &finalists {
         selections::review(&mut tx, &store.crypto, school, &sel, n, "approved", "", "demo").await?;
     }

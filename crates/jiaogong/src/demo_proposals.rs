@@ -8,7 +8,7 @@ use jiaogong_domain::congress::{Category, Feedback, HandlingStatus, ProposalText
 use jiaogong_store::congress::proposals::{self as repo, Step, Who};
 use jiaogong_store::Store;
 
-use crate::demo::DemoCongress;
+use crate::demo_congress::DemoCongress;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()

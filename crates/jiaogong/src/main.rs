@@ -11,6 +11,7 @@ macro_rules! out {
 mod cli;
 mod demo;
 mod demo_activities;
+mod demo_congress;
 mod demo_evalsel;
 mod demo_notices;
 mod demo_proposals;

@@ -35,6 +35,9 @@ pub enum StoreError {
     Crypto,
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    /// A total of stored amounts that no `i64` of fen can hold: a stored amount is wrong.
+    #[error("{0}")]
+    Money(#[from] jiaogong_domain::platform::money::MoneyOverflow),
 }
 
 impl StoreError {

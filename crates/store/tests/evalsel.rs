@@ -155,7 +155,7 @@ on_every_db!(selection_from_nomination_to_honour_roll, |store, db| {
     selections::set_stage(&mut tx, &store.crypto, &s, &sel, "publicity", "final", "chair").await.unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     let sel_row = selections::get(&store, &s, &sel).await.unwrap();
-    assert_eq!((sel_row.stage.as_str(), sel_row.publicity_end.as_deref()), ("final", Some("2026-06-12")));
+    assert_eq!((sel_row.stage.code(), sel_row.publicity_end.as_deref()), ("final", Some("2026-06-12")));
     assert!(sel_row.finished_at.is_some());
     let objections = selections::objections(&store, &sel).await.unwrap();
     assert_eq!(objections[0].status, "upheld");

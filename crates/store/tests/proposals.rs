@@ -111,7 +111,7 @@ on_every_db!(the_whole_lifecycle_keeps_every_round, |store, db| {
     assert_eq!(e, ProposalError::NotProposer);
     step(&store, &s, &id, who(&s.people[0]), d(9, 7), Step::Submit { window: window() }).await.unwrap();
     let p = repo::get(&store, &s.school, &id).await.unwrap();
-    assert_eq!((p.state.as_str(), p.number, p.submitted_on.as_deref()), ("submitted", Some(1), Some("2026-09-07")));
+    assert_eq!((p.state.code(), p.number, p.submitted_on.as_deref()), ("submitted", Some(1), Some("2026-09-07")));
 
     step(&store, &s, &id, CHAIR, d(9, 20), Step::Review(Review::Accept)).await.unwrap();
     let assign = |dep: &str, due| Step::Assign { department: dep.into(), due, responder: None };
@@ -218,7 +218,7 @@ on_every_db!(review_merge_suggestion_return_and_window, |store, db| {
     step(&store, &s, &e, who(&s.people[0]), d(9, 21), Step::Edit(text("关于放学后托管的提案（修改）"))).await.unwrap();
     step(&store, &s, &e, who(&s.people[0]), d(9, 22), Step::Submit { window: window() }).await.unwrap();
     let p = repo::get(&store, &s.school, &e).await.unwrap();
-    assert_eq!((p.state.as_str(), p.number), ("submitted", number));
+    assert_eq!((p.state.code(), p.number), ("submitted", number));
 
     let (_, public) = repo::list(&store, &s.school, &s.session, Scope::Public, 0, 50).await.unwrap();
     let (_, handed_in) = repo::list(&store, &s.school, &s.session, Scope::HandedIn, 0, 50).await.unwrap();

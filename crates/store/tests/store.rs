@@ -363,6 +363,41 @@ on_every_db!(idle_session_expires, |store, db| {
     assert!(accounts::session(&store, &t).await.unwrap().is_none());
 });
 
+on_every_db!(dues_totals_beyond_what_fen_can_hold_are_a_money_error_not_a_database_failure, |store, db| {
+    // Two payments written around the application's bound (the store itself books any i64):
+    // their sum fits no BIGINT. The totals say so as `StoreError::Money` on both databases,
+    // where SQL's SUM failed with an integer overflow (SQLite) or an out-of-range cast (PG).
+    let s = common::school(&store, "s").await;
+    let mut tx = store.begin().await.unwrap();
+    let id = members::insert(&mut tx, &store.crypto, &s, &common::member("孙八", "T8", None, None, None), None, None)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        dues::record_payment(
+            &mut tx,
+            &s,
+            &dues::Payment {
+                member_id: &id,
+                month: "2026-10",
+                amount_fen: i64::MAX - 1,
+                paid_on: "2026-10-10",
+                is_back_payment: false,
+                recorded_by: "t",
+                request_key: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    jiaogong_store::commit(tx).await.unwrap();
+    let month = dues::month_facts(&store, &s, "2026-10").await;
+    assert!(matches!(month, Err(jiaogong_store::StoreError::Money(_))), "{month:?}");
+    let year = dues::member_facts(&store, &s, &id, &["2026-10".to_string()]).await;
+    assert!(matches!(year, Err(jiaogong_store::StoreError::Money(_))), "{year:?}");
+    // Another month of the same member is unaffected.
+    assert_eq!(dues::month_facts(&store, &s, "2026-09").await.unwrap()[0].paid_fen, 0);
+});
+
 on_every_db!(dues_month_facts_sum_payments_per_member, |store, db| {
     let s = common::school(&store, "s").await;
     let mut tx = store.begin().await.unwrap();

@@ -163,3 +163,77 @@ async fn the_arrears_to_do_opens_the_month_filtered_to_the_members_it_counts() {
     assert_eq!(r.status(), StatusCode::OK);
     assert!(common::body_text(r).await.contains("A1"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_total_no_integer_can_hold_is_a_clear_error_on_every_dues_view_not_a_server_error() {
+    let t = common::app().await;
+    let month = this_month();
+    // Two amounts written around the bound on payments (as data from before the bound could be).
+    let mut tx = t.store.begin().await.unwrap();
+    for key in ["x1", "x2"] {
+        let payment = jiaogong_store::members::dues::Payment {
+            member_id: &t.member_a,
+            month: &month.to_string(),
+            amount_fen: i64::MAX / 2 + 1,
+            paid_on: "2026-01-01",
+            is_back_payment: false,
+            recorded_by: "t",
+            request_key: Some(key),
+        };
+        jiaogong_store::members::dues::record_payment(&mut tx, &t.school_a, &payment).await.unwrap();
+    }
+    jiaogong_store::commit(tx).await.unwrap();
+
+    let chair = Some(t.as_role("chair"));
+    let uri = format!("/api/v1/schools/a/dues?month={month}");
+    let r = t.send(t.req("GET", &uri, chair, Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: serde_json::Value = serde_json::from_str(&common::body_text(r).await).unwrap();
+    assert_eq!(v["error"]["code"], "amount_overflow", "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("找出这笔金额并更正"), "{v}");
+    for page in [format!("/s/a/dues?month={month}"), format!("/s/a/dues/member/{}", t.member_a)] {
+        let r = t.send(t.req("GET", &page, chair, Body::empty(), None)).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(common::body_text(r).await.contains("金额合计超出可计算的范围"), "{page}");
+    }
+    let r = t.send(t.req("GET", "/me", Some(t.as_role("member")), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // The home page still answers, and its to-do leads to the month sheet that explains.
+    let r = t.send(t.req("GET", "/", chair, Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(common::body_text(r).await.contains(&format!("/s/a/dues?month={month}&#38;only_arrears=1")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wildcards_and_huge_page_numbers_on_every_searchable_list_are_taken_literally() {
+    let t = common::app().await;
+    let chair = Some(t.as_role("chair"));
+    for uri in [
+        "/s/a/members?q=%25",
+        "/s/a/members?q=_",
+        "/s/a/members?page=9223372036854775807",
+        "/s/a/members?page=-9223372036854775808",
+        "/api/v1/schools/a/members?q=%25",
+        "/api/v1/schools/a/members?q=_",
+        "/api/v1/schools/a/members?page=9223372036854775807",
+        "/s/a/dues?q=%25",
+        "/s/a/dues?q=_",
+        "/s/a/dues?page=9223372036854775807",
+        "/s/a/proposals?page=9223372036854775807",
+        "/api/v1/schools/a/proposals?page=9223372036854775807",
+    ] {
+        let r = t.send(t.req("GET", uri, chair, Body::empty(), None)).await;
+        assert_eq!(r.status(), StatusCode::OK, "{uri}");
+        let body = common::body_text(r).await;
+        if uri.contains("q=") {
+            // 甲一 (A1) is on the roster, yet neither % nor _ matches a name or an employee number.
+            assert!(!body.contains("甲一"), "{uri} matched everything: {body}");
+        }
+    }
+    // What is typed is still found.
+    for uri in ["/s/a/members?q=%E7%94%B2", "/api/v1/schools/a/members?q=%E7%94%B2", "/s/a/dues?q=A1"] {
+        let r = t.send(t.req("GET", uri, chair, Body::empty(), None)).await;
+        assert_eq!(r.status(), StatusCode::OK, "{uri}");
+        assert!(common::body_text(r).await.contains("甲一"), "{uri}");
+    }
+}

@@ -219,7 +219,7 @@ async fn refused_steps_are_audited_and_change_nothing() {
     assert_eq!(post(&t, &format!("{url}/submit"), &member, "").await.0, StatusCode::NOT_FOUND);
 
     let after = jiaogong_store::congress::proposals::get(&t.store, &t.school_a, &id).await.unwrap();
-    assert_eq!((before.state.as_str(), after.state.as_str()), ("draft", "draft"), "nothing changed");
+    assert_eq!((before.state.code(), after.state.code()), ("draft", "draft"), "nothing changed");
     let audit = jiaogong_store::platform::audit::recent(&t.store, &t.school_a, 200).await.unwrap();
     let refused: Vec<(&str, &str, &str)> = audit
         .iter()

@@ -275,9 +275,8 @@ async fn a_tie_at_the_cut_needs_a_runoff_among_the_tied_before_the_review() {
     }
     let r1 = selections::rounds(&t.store, &id).await.unwrap()[0].id.clone();
     assert_eq!(post(&t, &format!("{url}/rounds/{r1}/close"), &chair, "").await.0, StatusCode::SEE_OTHER);
-    let status_of = |nominees: &[selections::Nominee], name: &str| {
-        nominees.iter().find(|n| n.label == name).unwrap().status.clone()
-    };
+    let status_of =
+        |nominees: &[selections::Nominee], name: &str| nominees.iter().find(|n| n.label == name).unwrap().status;
     let nominees = selections::nominees(&t.store, &id).await.unwrap();
     assert_eq!(status_of(&nominees, "赵四"), "eliminated");
     assert_eq!(nominees.iter().filter(|n| n.status == "running").count(), 3, "the tied wait for their runoff");

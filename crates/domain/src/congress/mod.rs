@@ -14,6 +14,7 @@ mod proposals;
 mod resolutions;
 pub mod round_recount;
 pub mod selection;
+mod session_items;
 mod settings;
 
 pub use composition::{composition, delegate_minimum, Composition, PersonFacts, Share};
@@ -25,6 +26,7 @@ pub use proposals::{
     ProposalEvent, ProposalSettings, ProposalState, ProposalText, Review, TEXT_MAX, TITLE_MAX,
 };
 pub use resolutions::{may_record, ResolutionStatus, TrackingError};
+pub use session_items::SessionItemKind;
 pub use settings::{assembly_allowed, parse_share, CongressSettings, SettingsError, ASSEMBLY_STAFF_LIMIT};
 
 /// An interim session is called when at least one third of the delegates ask (bound included).

@@ -34,6 +34,8 @@ impl Category {
     }
 }
 
+crate::stored_code!(Category, serialize);
+
 /// The committee's decision on a submitted proposal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Review {
@@ -78,6 +80,8 @@ impl HandlingStatus {
     }
 }
 
+crate::stored_code!(HandlingStatus, serialize);
+
 /// The proposer's rating of a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Feedback {
@@ -105,6 +109,9 @@ impl Feedback {
     }
 }
 
+crate::stored_code!(Feedback, serialize);
+
+/// Where a proposal is in its lifecycle (the column `proposals.state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProposalState {
     Draft,
@@ -117,6 +124,8 @@ pub enum ProposalState {
     Answered,
     Closed,
 }
+
+crate::stored_code!(ProposalState, serialize);
 
 impl ProposalState {
     pub fn code(&self) -> &'static str {

@@ -12,6 +12,8 @@ pub enum ResolutionStatus {
     Done,
 }
 
+crate::stored_code!(ResolutionStatus, as_str, parse, serialize);
+
 impl ResolutionStatus {
     pub const ALL: [ResolutionStatus; 3] =
         [ResolutionStatus::NotStarted, ResolutionStatus::InProgress, ResolutionStatus::Done];

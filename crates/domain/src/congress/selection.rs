@@ -32,6 +32,8 @@ pub enum Stage {
     Final,
 }
 
+crate::stored_code!(Stage);
+
 impl Stage {
     pub const ALL: [Stage; 5] = [Stage::Nomination, Stage::Voting, Stage::Review, Stage::Publicity, Stage::Final];
 
@@ -413,6 +415,40 @@ pub fn publicity_over(end: NaiveDate, today: NaiveDate) -> bool {
     today > end
 }
 
+/// Where a nominee stands (the column `selection_nominees.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NomineeStatus {
+    /// On the list.
+    Running,
+    /// Left out by a voting round.
+    Eliminated,
+    /// Taken off by the review.
+    Removed,
+    /// Taken off because an objection was upheld.
+    Struck,
+}
+
+impl NomineeStatus {
+    pub const ALL: [NomineeStatus; 4] =
+        [NomineeStatus::Running, NomineeStatus::Eliminated, NomineeStatus::Removed, NomineeStatus::Struck];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            NomineeStatus::Running => "running",
+            NomineeStatus::Eliminated => "eliminated",
+            NomineeStatus::Removed => "removed",
+            NomineeStatus::Struck => "struck",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<NomineeStatus> {
+        NomineeStatus::ALL.into_iter().find(|x| x.code() == s)
+    }
+}
+
+crate::stored_code!(NomineeStatus);
+
 /// The state of an objection (异议) raised during publicity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -437,6 +473,8 @@ impl ObjectionStatus {
         [ObjectionStatus::Open, ObjectionStatus::Upheld, ObjectionStatus::Dismissed].into_iter().find(|x| x.code() == s)
     }
 }
+
+crate::stored_code!(ObjectionStatus);
 
 /// Resolves an open objection with a reason; a resolved one cannot be resolved again.
 pub fn resolve_objection(

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::members::MemberStatus;
 use crate::platform::error::ValidationError;
-use crate::platform::money::{apply_rate_half_up, Fen, Rate};
+use crate::platform::money::{apply_rate_half_up, Fen, MoneyOverflow, Rate};
 
 /// A calendar month, written `2026-09`. Orders chronologically.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -191,34 +191,34 @@ pub struct DuesLine {
 }
 
 /// Lines merged per month (several payment lines for one month add up), in month order.
-pub fn by_month(lines: &[DuesLine]) -> Vec<DuesLine> {
+/// [`MoneyOverflow`] when a month's total cannot be represented (a wrong stored amount).
+pub fn by_month(lines: &[DuesLine]) -> Result<Vec<DuesLine>, MoneyOverflow> {
     let mut map: BTreeMap<MonthKey, (i128, i128)> = BTreeMap::new();
     for l in lines {
         let e = map.entry(l.month).or_default();
         e.0 += i128::from(l.due.0);
         e.1 += i128::from(l.paid.0);
     }
-    map.into_iter()
-        .map(|(month, (due, paid))| DuesLine { month, due: Fen(clamp(due)), paid: Fen(clamp(paid)) })
-        .collect()
+    map.into_iter().map(|(month, (due, paid))| Ok(DuesLine { month, due: fen(due)?, paid: fen(paid)? })).collect()
 }
 
 /// 欠缴: the sum over months of `max(due − paid, 0)` (see the module doc for why per month).
-pub fn arrears(lines: &[DuesLine]) -> Fen {
-    Fen(clamp(per_month(lines).map(|d| d.max(0)).sum()))
+pub fn arrears(lines: &[DuesLine]) -> Result<Fen, MoneyOverflow> {
+    fen(per_month(lines).map(|d| d.max(0)).sum())
 }
 
 /// The sum over months of `max(paid − due, 0)`: money booked beyond what was due.
-pub fn overpayment(lines: &[DuesLine]) -> Fen {
-    Fen(clamp(per_month(lines).map(|d| (-d).max(0)).sum()))
+pub fn overpayment(lines: &[DuesLine]) -> Result<Fen, MoneyOverflow> {
+    fen(per_month(lines).map(|d| (-d).max(0)).sum())
 }
 
 /// The months with arrears, in order.
-pub fn arrears_months(lines: &[DuesLine]) -> Vec<MonthKey> {
-    by_month(lines).into_iter().filter(|l| l.due > l.paid).map(|l| l.month).collect()
+pub fn arrears_months(lines: &[DuesLine]) -> Result<Vec<MonthKey>, MoneyOverflow> {
+    Ok(by_month(lines)?.into_iter().filter(|l| l.due > l.paid).map(|l| l.month).collect())
 }
 
-/// due − paid per month, in i128 so that no input can overflow.
+/// due − paid per month, in i128: a sum of `i64` terms cannot overflow it before the count of
+/// lines reaches 2^64.
 fn per_month(lines: &[DuesLine]) -> impl Iterator<Item = i128> {
     let mut map: BTreeMap<MonthKey, i128> = BTreeMap::new();
     for l in lines {
@@ -227,8 +227,9 @@ fn per_month(lines: &[DuesLine]) -> impl Iterator<Item = i128> {
     map.into_values()
 }
 
-fn clamp(v: i128) -> i64 {
-    i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX })
+/// An exact total back in fen, or [`MoneyOverflow`] when it does not fit.
+fn fen(v: i128) -> Result<Fen, MoneyOverflow> {
+    i64::try_from(v).map(Fen).map_err(|_| MoneyOverflow)
 }
 
 #[cfg(test)]

@@ -53,28 +53,40 @@ fn dues_default_rate_half_percent() {
 #[test]
 fn arrears_summed_per_month_floored_at_zero() {
     let lines = [line("2026-01", 3000, 3000), line("2026-02", 3000, 1000), line("2026-03", 3000, 0)];
-    assert_eq!(arrears(&lines), Fen(5000));
-    assert_eq!(arrears_months(&lines), vec![m("2026-02"), m("2026-03")]);
+    assert_eq!(arrears(&lines), Ok(Fen(5000)));
+    assert_eq!(arrears_months(&lines), Ok(vec![m("2026-02"), m("2026-03")]));
 }
 
 #[test]
 fn arrears_overpayment_does_not_cancel_other_month() {
     let lines = [line("2026-01", 3000, 6000), line("2026-02", 3000, 0)];
-    assert_eq!(arrears(&lines), Fen(3000));
-    assert_eq!(overpayment(&lines), Fen(3000));
+    assert_eq!(arrears(&lines), Ok(Fen(3000)));
+    assert_eq!(overpayment(&lines), Ok(Fen(3000)));
 }
 
 #[test]
 fn arrears_back_payment_lines_for_same_month_add_up() {
     // A 补缴 is a second payment line for the month it covers.
     let lines = [line("2026-02", 3000, 1000), line("2026-02", 0, 2000)];
-    assert_eq!(arrears(&lines), Fen(0));
-    assert_eq!(by_month(&lines), vec![line("2026-02", 3000, 3000)]);
+    assert_eq!(arrears(&lines), Ok(Fen(0)));
+    assert_eq!(by_month(&lines), Ok(vec![line("2026-02", 3000, 3000)]));
 }
 
 #[test]
 fn arrears_of_nothing_is_zero() {
-    assert_eq!(arrears(&[]), Fen(0));
+    assert_eq!(arrears(&[]), Ok(Fen(0)));
+}
+
+#[test]
+fn month_totals_beyond_what_fen_can_hold_are_an_overflow_error_not_a_clamped_amount() {
+    // Two payment lines for one month whose sum no i64 can hold (amounts written around the
+    // application's bound): every total refuses instead of showing a clamped number.
+    let lines = [line("2026-02", 0, i64::MAX), line("2026-02", 0, i64::MAX)];
+    assert_eq!(by_month(&lines), Err(MoneyOverflow));
+    assert_eq!(overpayment(&lines), Err(MoneyOverflow));
+    let owed = [line("2026-01", i64::MAX, 0), line("2026-02", i64::MAX, 0)];
+    assert_eq!(arrears(&owed), Err(MoneyOverflow));
+    assert_eq!(arrears_months(&lines), Err(MoneyOverflow));
 }
 
 proptest! {
@@ -97,10 +109,11 @@ proptest! {
             .iter()
             .map(|&(mo, due, paid)| DuesLine { month: MonthKey { year: 2026, month: mo }, due: Fen(due), paid: Fen(paid) })
             .collect();
-        let a = arrears(&lines);
+        let a = arrears(&lines).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!(a >= Fen(0));
         let net: i64 = lines.iter().map(|l| l.due.0 - l.paid.0).sum();
-        prop_assert_eq!(a.0 - overpayment(&lines).0, net);
+        let over = overpayment(&lines).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(a.0 - over.0, net);
     }
 }
 

@@ -67,6 +67,7 @@ impl Gender {
 
 /// Membership status. Records are never deleted: leaving members change status.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MemberStatus {
     NonMember,
     Active,
@@ -74,6 +75,8 @@ pub enum MemberStatus {
     TransferredOut,
     Deceased,
 }
+
+crate::stored_code!(MemberStatus);
 
 impl MemberStatus {
     pub const ALL: [MemberStatus; 5] = [

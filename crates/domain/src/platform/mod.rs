@@ -1,6 +1,7 @@
 //! What every area shares.
 
 pub mod calendar;
+pub mod code;
 pub mod dates;
 pub mod digest;
 pub mod error;

@@ -3,10 +3,8 @@
 //! No floating point anywhere: amounts are `i64` fen, rates are parts per million, and
 //! products are computed in `i128` and rounded half-up to the fen.
 
-use std::iter::Sum;
-use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
-
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 use crate::platform::error::ValidationError;
 use crate::platform::text::normalize_compact;
@@ -15,8 +13,9 @@ use crate::platform::text::normalize_compact;
 /// books in a year, far below where a sum of many entries could overflow.
 pub const MAX_AMOUNT: Fen = Fen(10_000_000_000);
 
-/// An amount in fen. `+`, `-` and `sum` saturate instead of wrapping or panicking; use the
-/// `checked_*` methods where a sum is booked.
+/// An amount in fen. There are deliberately no `+`, `-` or `Sum` operators: every sum of money
+/// goes through [`Fen::checked_add`] or [`sum_fen`], so a total that cannot be represented is a
+/// [`MoneyOverflow`] the caller must report, never a wrapped or silently saturated number.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 pub struct Fen(pub i64);
 
@@ -126,52 +125,21 @@ fn group_thousands(n: u64) -> String {
     out
 }
 
-// The operators saturate: no input can make a total wrap to a negative number or panic. Amounts
-// that enter the system are bounded ([`MAX_AMOUNT`]), so a saturated total means bad data, not a
-// large union; code that books a sum uses `checked_add` / `checked_sum` and refuses instead.
-impl Add for Fen {
-    type Output = Fen;
-    fn add(self, o: Fen) -> Fen {
-        Fen(self.0.saturating_add(o.0))
-    }
+/// A total of money beyond what an `i64` of fen can hold. Amounts entering the system are bounded
+/// ([`MAX_AMOUNT`]), so this means a stored amount is wrong (booked before the bound, or written
+/// around the application), not that the union is large: the fix is to correct that amount.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Error)]
+#[error("金额合计超出可计算的范围：有一笔金额异常大，请找出并更正这笔金额后再试")]
+pub struct MoneyOverflow;
+
+/// The sum of `items`, or [`MoneyOverflow`] when it cannot be represented.
+pub fn sum_fen<I: IntoIterator<Item = Fen>>(items: I) -> Result<Fen, MoneyOverflow> {
+    items.into_iter().try_fold(Fen::ZERO, |acc, f| acc.checked_add(f).ok_or(MoneyOverflow))
 }
 
-impl Sub for Fen {
-    type Output = Fen;
-    fn sub(self, o: Fen) -> Fen {
-        Fen(self.0.saturating_sub(o.0))
-    }
-}
-
-impl AddAssign for Fen {
-    fn add_assign(&mut self, o: Fen) {
-        *self = *self + o;
-    }
-}
-
-impl SubAssign for Fen {
-    fn sub_assign(&mut self, o: Fen) {
-        *self = *self - o;
-    }
-}
-
-impl Neg for Fen {
-    type Output = Fen;
-    fn neg(self) -> Fen {
-        Fen(self.0.saturating_neg())
-    }
-}
-
-impl Sum for Fen {
-    fn sum<I: Iterator<Item = Fen>>(iter: I) -> Fen {
-        iter.fold(Fen::ZERO, Add::add)
-    }
-}
-
-impl<'a> Sum<&'a Fen> for Fen {
-    fn sum<I: Iterator<Item = &'a Fen>>(iter: I) -> Fen {
-        iter.copied().sum()
-    }
+/// `total + amount`, or [`MoneyOverflow`]: for running totals (`t = add_fen(t, x)?`).
+pub fn add_fen(total: Fen, amount: Fen) -> Result<Fen, MoneyOverflow> {
+    total.checked_add(amount).ok_or(MoneyOverflow)
 }
 
 /// A rate in parts per million: 0.5% is `Rate { per_million: 5000 }`.

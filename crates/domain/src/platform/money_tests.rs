@@ -48,12 +48,11 @@ fn yuan_string_plain_two_decimals() {
 
 #[test]
 fn fen_arithmetic_and_checked_ops() {
-    assert_eq!(Fen(5) + Fen(7) - Fen(2), Fen(10));
-    assert_eq!([Fen(1), Fen(2), Fen(3)].iter().sum::<Fen>(), Fen(6));
+    assert_eq!(Fen(5).checked_add(Fen(7)).and_then(|f| f.checked_sub(Fen(2))), Some(Fen(10)));
+    assert_eq!(sum_fen([Fen(1), Fen(2), Fen(3)]), Ok(Fen(6)));
     assert_eq!(Fen(i64::MAX).checked_add(Fen(1)), None);
     assert_eq!(Fen::checked_sum([Fen(i64::MAX), Fen(1)]), None);
     assert_eq!(Fen::checked_sum([Fen(1), Fen(2)]), Some(Fen(3)));
-    assert_eq!(-Fen(3), Fen(-3));
 }
 
 #[test]
@@ -146,11 +145,12 @@ fn an_amount_above_the_maximum_any_entry_may_carry_is_refused() {
 }
 
 #[test]
-fn totals_saturate_and_never_wrap_to_a_negative_amount() {
-    assert_eq!(Fen(i64::MAX) + Fen(1), Fen(i64::MAX));
-    assert_eq!([Fen(i64::MAX - 1), Fen(i64::MAX - 1)].iter().sum::<Fen>(), Fen(i64::MAX));
-    let mut t = Fen(i64::MIN);
-    t -= Fen(1);
-    assert_eq!(t, Fen(i64::MIN));
-    assert_eq!(-Fen(i64::MIN), Fen(i64::MAX));
+fn a_total_beyond_what_fen_can_hold_is_an_overflow_error_not_a_wrapped_or_saturated_amount() {
+    assert_eq!(sum_fen([Fen(i64::MAX - 1), Fen(i64::MAX - 1)]), Err(MoneyOverflow));
+    assert_eq!(sum_fen([Fen(i64::MIN), Fen(-1)]), Err(MoneyOverflow));
+    assert_eq!(add_fen(Fen(i64::MAX), Fen(1)), Err(MoneyOverflow));
+    assert_eq!(add_fen(Fen(i64::MAX), Fen(-1)), Ok(Fen(i64::MAX - 1)));
+    // Two payments each at the maximum a payment may carry add up without trouble.
+    assert_eq!(sum_fen([MAX_AMOUNT, MAX_AMOUNT]), Ok(Fen(2 * MAX_AMOUNT.0)));
+    assert_eq!(sum_fen([]), Ok(Fen::ZERO));
 }

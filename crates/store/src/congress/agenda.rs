@@ -2,26 +2,26 @@
 //! of rules …) and non-voting attendees (列席); and the tracking of each resolution until it is
 //! implemented (落实情况), which the next session hears.
 
+use jiaogong_domain::congress::{ResolutionStatus, SessionItemKind};
+
 use crate::{new_id, now_ms, Result, Store, StoreError, Tx};
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct Item {
     pub id: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: SessionItemKind,
     pub position: i64,
     pub title: String,
     pub body: String,
 }
-
-/// Kinds of session items.
-pub const KINDS: [&str; 3] = ["agenda", "document", "attendee"];
 
 /// Adds an item at the end of its kind's list.
 pub async fn add_item(
     tx: &mut Tx,
     school_id: &str,
     session_id: &str,
-    kind: &str,
+    kind: SessionItemKind,
     title: &str,
     body: &str,
 ) -> Result<String> {
@@ -29,7 +29,7 @@ pub async fn add_item(
         "SELECT CAST(COALESCE(MAX(position), 0) + 1 AS BIGINT) FROM session_items WHERE session_id = $1 AND kind = $2",
     )
     .bind(session_id)
-    .bind(kind)
+    .bind(kind.code())
     .fetch_one(&mut **tx)
     .await?;
     let id = new_id();
@@ -39,7 +39,7 @@ pub async fn add_item(
     .bind(&id)
     .bind(school_id)
     .bind(session_id)
-    .bind(kind)
+    .bind(kind.code())
     .bind(next)
     .bind(title)
     .bind(body)
@@ -78,7 +78,8 @@ pub async fn items(store: &Store, school_id: &str, session_id: &str) -> Result<V
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct Progress {
     pub poll_id: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ResolutionStatus,
     pub note: String,
     pub recorded_on: String,
     pub recorded_by: String,

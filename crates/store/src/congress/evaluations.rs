@@ -3,6 +3,8 @@
 //! are an ordinary poll of kind `evaluation` (see `polls`). Every write appends its audit entry in
 //! the caller's transaction.
 
+use jiaogong_domain::congress::ballots::PollStatus;
+
 use crate::platform::audit::{self, Event};
 use crate::{new_id, now_ms, Crypto, Result, Store, StoreError, Tx};
 
@@ -14,7 +16,8 @@ pub struct Evaluation {
     pub settings: String,
     pub poll_id: Option<String>,
     /// `draft` until the poll exists, then the poll's status.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: PollStatus,
     pub created_at: i64,
 }
 

@@ -345,7 +345,8 @@ pub struct MemberFacts {
     pub post: Option<String>,
     pub gender: Option<String>,
     pub birth_date: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: jiaogong_domain::members::MemberStatus,
 }
 
 /// The facts of every member of the school: the composition counts the current delegates among

@@ -1,6 +1,10 @@
 //! Dues (会费): base salaries per month, payments and back-payments. The amounts due are computed
 //! by the domain from these facts; this module only stores and gathers them.
 
+use std::collections::HashMap;
+
+use jiaogong_domain::platform::money::{add_fen, Fen};
+
 use crate::{new_id, now_ms, Result, Store, StoreError, Tx};
 
 /// One member's facts for one month.
@@ -10,29 +14,54 @@ pub struct MonthFact {
     pub employee_no: String,
     pub name: String,
     pub group_name: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: jiaogong_domain::members::MemberStatus,
     pub joined_union: Option<String>,
     pub base_fen: Option<i64>,
     pub paid_fen: i64,
 }
 
-/// Facts of every dues-paying member (active or retired) for one month, in one query.
+/// Facts of every dues-paying member (active or retired) for one month, in two queries whatever
+/// the number of members: the members, and the month's payments, which are added up here with
+/// checked arithmetic (SQL's `SUM` fails with an overflow on SQLite and an out-of-range cast on
+/// PostgreSQL, which would reach the user as a bare server error). A total that no `i64` can
+/// hold is [`StoreError::Money`].
 pub async fn month_facts(store: &Store, school_id: &str, month: &str) -> Result<Vec<MonthFact>> {
-    Ok(sqlx::query_as(
+    let mut facts: Vec<MonthFact> = sqlx::query_as(
         "SELECT m.id AS member_id, m.employee_no, m.name, g.name AS group_name, m.status, m.joined_union, \
          COALESCE(s.base_fen, m.base_salary_fen) AS base_fen, \
-         CAST(COALESCE(p.paid, 0) AS BIGINT) AS paid_fen \
+         CAST(0 AS BIGINT) AS paid_fen \
          FROM members m \
          LEFT JOIN union_groups g ON g.id = m.group_id \
          LEFT JOIN salaries s ON s.member_id = m.id AND s.month = $2 \
-         LEFT JOIN (SELECT member_id, SUM(amount_fen) AS paid FROM dues_payments WHERE school_id = $1 AND month = $2 GROUP BY member_id) p ON p.member_id = m.id \
          WHERE m.school_id = $1 AND m.status IN ('active', 'retired') \
          ORDER BY g.name, m.name_pinyin",
     )
     .bind(school_id)
     .bind(month)
     .fetch_all(&store.read)
-    .await?)
+    .await?;
+    let payments: Vec<(String, i64)> =
+        sqlx::query_as("SELECT member_id, amount_fen FROM dues_payments WHERE school_id = $1 AND month = $2")
+            .bind(school_id)
+            .bind(month)
+            .fetch_all(&store.read)
+            .await?;
+    let paid = totals(payments)?;
+    for f in &mut facts {
+        f.paid_fen = paid.get(&f.member_id).map_or(0, |p| p.0);
+    }
+    Ok(facts)
+}
+
+/// Amounts added up per key, with checked arithmetic.
+fn totals(rows: Vec<(String, i64)>) -> Result<HashMap<String, Fen>> {
+    let mut out: HashMap<String, Fen> = HashMap::new();
+    for (key, amount) in rows {
+        let t = out.entry(key).or_default();
+        *t = add_fen(*t, Fen(amount))?;
+    }
+    Ok(out)
 }
 
 /// Facts of one member over a list of months.
@@ -43,7 +72,7 @@ pub async fn member_facts(
     months: &[String],
 ) -> Result<Vec<(String, Option<i64>, i64)>> {
     // Three statements whatever the number of months: the standing salary, the month salaries,
-    // the payments summed per month.
+    // the payments (added up per month here, with checked arithmetic).
     let (standing,): (Option<i64>,) =
         sqlx::query_as("SELECT base_salary_fen FROM members WHERE school_id = $1 AND id = $2")
             .bind(school_id)
@@ -51,7 +80,7 @@ pub async fn member_facts(
             .fetch_optional(&store.read)
             .await?
             .ok_or(StoreError::NotFound)?;
-    let salaries: std::collections::HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
+    let salaries: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
         "SELECT month, base_fen FROM salaries WHERE school_id = $1 AND member_id = $2",
     )
     .bind(school_id)
@@ -60,18 +89,18 @@ pub async fn member_facts(
     .await?
     .into_iter()
     .collect();
-    let paid: std::collections::HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
-        "SELECT month, CAST(SUM(amount_fen) AS BIGINT) FROM dues_payments WHERE school_id = $1 AND member_id = $2 GROUP BY month",
-    )
-    .bind(school_id)
-    .bind(member_id)
-    .fetch_all(&store.read)
-    .await?
-    .into_iter()
-    .collect();
+    let paid = totals(
+        sqlx::query_as::<_, (String, i64)>(
+            "SELECT month, amount_fen FROM dues_payments WHERE school_id = $1 AND member_id = $2",
+        )
+        .bind(school_id)
+        .bind(member_id)
+        .fetch_all(&store.read)
+        .await?,
+    )?;
     Ok(months
         .iter()
-        .map(|m| (m.clone(), salaries.get(m).copied().or(standing), paid.get(m).copied().unwrap_or(0)))
+        .map(|m| (m.clone(), salaries.get(m).copied().or(standing), paid.get(m).map_or(0, |p| p.0)))
         .collect())
 }
 

@@ -28,7 +28,8 @@ pub struct MemberRow {
     pub department: Option<String>,
     pub post: Option<String>,
     pub title: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MemberStatus,
     pub is_temporary: i64,
     pub id_masked: Option<String>,
     pub phone_masked: Option<String>,
@@ -52,7 +53,8 @@ pub struct MemberDetail {
     pub joined_union: Option<String>,
     pub group_id: Option<String>,
     pub group_name: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MemberStatus,
     pub is_temporary: i64,
     pub spouse_staff: i64,
     pub notes: Option<String>,

@@ -15,6 +15,7 @@ err-forbidden = You do not have permission to do this. To get permission, contac
 err-not-found = This item could not be found. It may have been deleted, or the link may be wrong.
 err-csrf = This page has expired. Please reload the page and submit again.
 err-upload-too-large = The upload is too large. Please split it and upload again (at most 32 MB at a time).
+err-amount-overflow = A total of amounts is beyond what can be computed: one payment or salary amount is abnormally large (perhaps written outside the system). Find that amount in the month's payments or salary data, correct it and try again.
 err-throttled = Too many failed login attempts. Please try again in 15 minutes.
 err-busy = The server is busy. Please try again shortly.
 err-password-throttled = Too many wrong current passwords. Please try again in 15 minutes.

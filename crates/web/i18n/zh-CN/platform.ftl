@@ -15,6 +15,7 @@ err-forbidden = 您没有权限执行此操作。如需权限，请联系工会�
 err-not-found = 找不到该内容，可能已被删除或链接有误。
 err-csrf = 页面已过期，请刷新页面后重新提交。
 err-upload-too-large = 上传的内容太大，请拆分后再上传（单次不超过 32 MB）。
+err-amount-overflow = 金额合计超出可计算的范围：有一笔缴费或工资金额异常大（可能是在系统外写入的）。请在该月的缴费记录或工资数据中找出这笔金额并更正后再试。
 err-throttled = 登录失败次数过多，请 15 分钟后再试。
 err-busy = 服务器正忙，请稍后再试。
 err-password-throttled = 原密码输错次数过多，请 15 分钟后再试。

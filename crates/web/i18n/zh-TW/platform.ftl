@@ -15,6 +15,7 @@ err-forbidden = 您沒有權限執行此操作。如需權限，請聯絡工會�
 err-not-found = 找不到該內容，可能已被刪除或連結有誤。
 err-csrf = 頁面已過期，請重新整理頁面後再送出。
 err-upload-too-large = 上傳的內容太大，請分割後再上傳（每次不超過 32 MB）。
+err-amount-overflow = 金額合計超出可計算的範圍：有一筆繳費或工資金額異常大（可能是在系統外寫入的）。請在該月的繳費紀錄或工資資料中找出這筆金額並更正後再試。
 err-throttled = 登入失敗次數過多，請 15 分鐘後再試。
 err-busy = 伺服器忙碌中，請稍後再試。
 err-password-throttled = 原密碼輸錯次數過多，請 15 分鐘後再試。

@@ -75,8 +75,8 @@ fn base(school: &School) -> String {
 }
 
 /// The label of a code under a message prefix ("proposal-state", "in_progress" → …-in-progress).
-pub fn label(c: &Chrome, prefix: &str, code: &str) -> String {
-    c.tr.t(&format!("{prefix}-{}", code.replace('_', "-")))
+pub fn label<T: AsRef<str> + ?Sized>(c: &Chrome, prefix: &str, code: &T) -> String {
+    c.tr.t(&format!("{prefix}-{}", code.as_ref().replace('_', "-")))
 }
 
 /// A date as "2026年9月1日".
@@ -93,11 +93,10 @@ pub fn number(c: &Chrome, n: &Option<i64>) -> String {
 }
 
 /// Handling past its due date without a reply, at today.
-pub fn overdue(state: &str, due: &Option<String>) -> bool {
+pub fn overdue(state: &ProposalState, due: &Option<String>) -> bool {
     let due = due.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    let Some(state) = ProposalState::from_code(state) else { return false };
     let mut p = jiaogong_domain::congress::Proposal::new("", "", Category::Other);
-    p.state = state;
+    p.state = *state;
     p.due = due;
     p.is_overdue(today())
 }

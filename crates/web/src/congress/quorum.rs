@@ -48,8 +48,11 @@ fn person(post: &Option<String>, gender: &Option<String>, birth: &Option<String>
 pub(crate) async fn composition_of(st: &AppState, school: &School, delegates: &[Delegate]) -> AppResult<Composition> {
     let facts = repo::member_facts(&st.store, &school.id).await?;
     let current: HashSet<&str> = delegates.iter().filter(|d| d.until.is_none()).map(|d| d.member_id.as_str()).collect();
-    let staff: Vec<PersonFacts> =
-        facts.iter().filter(|f| f.status == "active").map(|f| person(&f.post, &f.gender, &f.birth_date)).collect();
+    let staff: Vec<PersonFacts> = facts
+        .iter()
+        .filter(|f| f.status == jiaogong_domain::members::MemberStatus::Active)
+        .map(|f| person(&f.post, &f.gender, &f.birth_date))
+        .collect();
     let dels: Vec<PersonFacts> = facts
         .iter()
         .filter(|f| current.contains(f.id.as_str()))

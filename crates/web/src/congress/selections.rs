@@ -11,7 +11,7 @@ mod rounds;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use jiaogong_domain::congress::selection::{
-    publicity_over, Eligibility, RoundOutcome, SelectionError, Stage, StageFacts,
+    publicity_over, Eligibility, NomineeStatus, ObjectionStatus, RoundOutcome, SelectionError, Stage, StageFacts,
 };
 use jiaogong_store::congress::polls;
 use jiaogong_store::congress::selections::{self as repo, Nominee, Objection, Round, RoundPoll, Selection};
@@ -49,16 +49,16 @@ fn sel_error(ctx: &Ctx, e: &SelectionError) -> String {
 }
 
 fn stage_of(s: &Selection) -> Stage {
-    Stage::from_code(&s.stage).unwrap_or(Stage::Nomination)
+    s.stage
 }
 
 /// The label of a code under a message prefix (`sel-status` + `running`).
-fn label_of(c: &Chrome, prefix: &str, code: &str) -> String {
-    c.tr.t(&format!("{prefix}-{code}"))
+fn label_of<T: AsRef<str> + ?Sized>(c: &Chrome, prefix: &str, code: &T) -> String {
+    c.tr.t(&format!("{prefix}-{}", code.as_ref()))
 }
 
-fn stage_label_of(c: &Chrome, code: &str) -> String {
-    c.tr.t(Stage::from_code(code).unwrap_or(Stage::Nomination).key())
+fn stage_label_of(c: &Chrome, stage: Stage) -> String {
+    c.tr.t(stage.key())
 }
 
 /// A closed round as shown: its outcome and electorates.
@@ -94,19 +94,19 @@ async fn load(st: &AppState, school_id: &str, id: &str) -> AppResult<Loaded> {
     }
     let objections = repo::objections(&st.store, &s.id).await?;
     let end = s.publicity_end.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    let running: Vec<&Nominee> = nominees.iter().filter(|n| n.status == "running").collect();
+    let running: Vec<&Nominee> = nominees.iter().filter(|n| n.status == NomineeStatus::Running).collect();
     // The last round, once closed, may call for a runoff among nominees tied at its cut.
-    let last = rounds.last().filter(|r| r.r.status == "closed").and_then(|r| r.outcome.as_ref());
+    let last = rounds.last().filter(|r| r.r.status.is_closed()).and_then(|r| r.outcome.as_ref());
     let facts = StageFacts {
         pending_runoff: last.and_then(RoundOutcome::runoff),
         quota: u32::try_from(s.quota).ok(),
         remaining: running.len() as u32,
-        closed_rounds: rounds.iter().filter(|r| r.r.status == "closed").count() as u32,
-        open_round: rounds.iter().any(|r| r.r.status == "open"),
+        closed_rounds: rounds.iter().filter(|r| r.r.status.is_closed()).count() as u32,
+        open_round: rounds.iter().any(|r| r.r.status.is_open()),
         unreviewed: running.iter().filter(|n| n.review.is_none()).count() as u32,
         publicity_over: end.is_some_and(|e| publicity_over(e, today())),
         publicity_end: end,
-        open_objections: objections.iter().filter(|o| o.status == "open").count() as u32,
+        open_objections: objections.iter().filter(|o| o.status == ObjectionStatus::Open).count() as u32,
     };
     Ok(Loaded { stage: stage_of(&s), s, nominees, rounds, objections, facts })
 }
@@ -143,7 +143,11 @@ async fn add_nominee(
 
 /// The final list of a finished selection (running and approved nominees).
 fn final_list(l: &Loaded) -> Vec<Nominee> {
-    l.nominees.iter().filter(|n| n.status == "running" && n.review.as_deref() == Some("approved")).cloned().collect()
+    l.nominees
+        .iter()
+        .filter(|n| n.status == NomineeStatus::Running && n.review.as_deref() == Some("approved"))
+        .cloned()
+        .collect()
 }
 
 /// The caller's school (404 for users without one).

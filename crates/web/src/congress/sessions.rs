@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Form};
-use jiaogong_domain::congress::ballots;
+use jiaogong_domain::congress::{ballots, SessionItemKind};
 use jiaogong_store::congress::agenda::{self, Item};
 use jiaogong_store::congress::polls::{self, Poll};
 use jiaogong_store::congress::{self as repo, Session};
@@ -54,9 +54,9 @@ async fn add_item(
     Form(f): Form<ItemForm>,
 ) -> AppResult<Response> {
     let s = repo::session(&st.store, &school.id, &id).await?;
-    if !agenda::KINDS.contains(&f.kind.as_str()) {
+    let Some(kind) = SessionItemKind::from_code(&f.kind) else {
         return Err(AppError::bad("kind", ctx.tr.t("err-bad-value")));
-    }
+    };
     let title = jiaogong_domain::platform::text::line(&f.title, 100)
         .map_err(|e| AppError::bad("title", ctx.name_error(&e, "session-err-title")))?;
     // Documents keep their line breaks; only the ends are trimmed.
@@ -65,11 +65,11 @@ async fn add_item(
         return Err(AppError::bad("body", ctx.tr.t("session-err-body")));
     }
     let mut tx = st.store.begin().await?;
-    let item = agenda::add_item(&mut tx, &school.id, &s.id, &f.kind, &title, &body).await?;
+    let item = agenda::add_item(&mut tx, &school.id, &s.id, kind, &title, &body).await?;
     audit::append(
         &mut tx,
         &st.store.crypto,
-        &Event::new(Some(&school.id), &ctx.actor(), &format!("congress.{}.add", f.kind), &item).detail(title),
+        &Event::new(Some(&school.id), &ctx.actor(), &format!("congress.{kind}.add"), &item).detail(title),
     )
     .await?;
     jiaogong_store::commit(tx).await?;
@@ -180,7 +180,7 @@ async fn page(
 ) -> AppResult<Response> {
     let s = repo::session(&st.store, &school.id, &id).await?;
     let items = agenda::items(&st.store, &school.id, &s.id).await?;
-    let of = |kind: &str| items.iter().filter(|i| i.kind == kind).cloned().collect::<Vec<_>>();
+    let of = |kind: SessionItemKind| items.iter().filter(|i| i.kind == kind).cloned().collect::<Vec<_>>();
     let votes = vote_lines(&st, &ctx, &school, &s.id).await?;
     let previous = match agenda::previous_session(&st.store, &school.id, &s.id).await? {
         Some(p) => {
@@ -197,9 +197,9 @@ async fn page(
     let title = s.title.clone();
     render(&PublicPage {
         c: Chrome::new(&ctx, "sessions", title),
-        agenda: of("agenda"),
-        documents: of("document"),
-        attendees: of("attendee"),
+        agenda: of(SessionItemKind::Agenda),
+        documents: of(SessionItemKind::Document),
+        attendees: of(SessionItemKind::Attendee),
         votes,
         previous,
         school,

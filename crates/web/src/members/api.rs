@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json};
 use jiaogong_domain::members::dues::MonthKey;
-use jiaogong_domain::members::{self, Field, MemberEventKind, MemberStatus, RawMember};
+use jiaogong_domain::members::{self, Field, MemberEventKind, RawMember};
 use jiaogong_domain::platform::money::Fen;
 use jiaogong_store::members::dues::Payment;
 use jiaogong_store::members::{self as repo, Sensitive};
@@ -240,7 +240,7 @@ async fn patch_member(
     v.insert("notes".into(), o(&cur.notes));
     v.insert("id_number".into(), o(&repo::reveal(&st.store, &school.id, &id, Sensitive::IdNumber).await?));
     v.insert("phone".into(), o(&repo::reveal(&st.store, &school.id, &id, Sensitive::Phone).await?));
-    v.insert("status".into(), json!(MemberStatus::from_code(&cur.status).map(|s| s.label_zh()).unwrap_or_default()));
+    v.insert("status".into(), json!(cur.status.label_zh()));
     for (k, val) in patch {
         v.insert(k, val);
     }
@@ -264,7 +264,7 @@ async fn patch_member(
         }
         Err(e) => return Err(e.into()),
     }
-    let status = MemberStatus::from_code(&cur.status).unwrap_or(MemberStatus::Active);
+    let status = cur.status;
     let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
     repo::record_event(&mut tx, &school.id, &id, MemberEventKind::Update, status, None, &today, "", "updated", &actor)
         .await?;

@@ -112,9 +112,7 @@ pub async fn export_bytes(
             date(&m.joined_school),
             date(&m.joined_union),
             text(&m.group_name),
-            OutCell::Text(
-                members::MemberStatus::from_code(&m.status).map(|s| s.label_zh().to_string()).unwrap_or_default(),
-            ),
+            OutCell::Text(m.status.label_zh().to_string()),
             text(&m.notes),
         ];
         if !sensitive {

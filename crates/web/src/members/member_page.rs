@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form};
-use jiaogong_domain::members::{self, MemberEventKind, MemberStatus};
+use jiaogong_domain::members::{self, MemberEventKind};
 use jiaogong_store::members::{self as repo, MemberDetail, Sensitive};
 use jiaogong_store::platform::audit::{self, Event};
 use jiaogong_store::platform::tenancy::{self, Group, School};
@@ -87,7 +87,7 @@ async fn detail_page(st: &AppState, ctx: &Ctx, school: School, id: &str, error: 
         };
         events.push((ctx.tr.t("event-update"), e, ctx.tr.t("event-imported")));
     }
-    let status = MemberStatus::from_code(&m.status).unwrap_or(MemberStatus::Active);
+    let status = m.status;
     let allowed = members::allowed_events(status)
         .into_iter()
         .filter(|k| !matches!(k, MemberEventKind::Update))
@@ -150,7 +150,7 @@ async fn event(
         Ok(d) => d.format("%Y-%m-%d").to_string(),
         Err(e) => return detail_page(&st, &ctx, school, &id, ctx.tr.validation(&e)).await,
     };
-    let from = MemberStatus::from_code(&m.status).unwrap_or(MemberStatus::Active);
+    let from = m.status;
     let to = match members::transition(from, kind) {
         Ok(s) => s,
         Err(e) => {

@@ -456,7 +456,7 @@ async fn update(
             }
         }
     }
-    raw = raw.with(Field::Status, MemberStatus::from_code(&current.status).map(|s| s.label_zh()).unwrap_or_default());
+    raw = raw.with(Field::Status, current.status.label_zh());
     let mut input = match members::validate_member(&raw) {
         Ok(m) => m,
         Err(errs) => return form_page(&st, &ctx, school, id, values, errors_map(&ctx, &errs)).await,
@@ -477,7 +477,7 @@ async fn update(
         Err(e) => return Err(e.into()),
     }
     let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
-    let status = MemberStatus::from_code(&current.status).unwrap_or(MemberStatus::Active);
+    let status = current.status;
     if current.group_id != group {
         let detail = serde_json::json!({"from": current.group_name, "to": input.group}).to_string();
         repo::record_event(

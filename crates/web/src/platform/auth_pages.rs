@@ -264,7 +264,13 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
                 });
             }
             let month = crate::members::dues::current_month();
-            let arrears = crate::members::dues::arrears_count(&st.store, &school, &month).await?;
+            let arrears = match crate::members::dues::arrears_count(&st.store, &school, &month).await {
+                Ok(n) => n,
+                // A wrong stored amount must not take the home page down: the to-do leads to the
+                // month sheet, which says what is wrong and how to fix it.
+                Err(crate::platform::error::AppError::MoneyOverflow) => 1,
+                Err(e) => return Err(e),
+            };
             if arrears > 0 {
                 todos.push(Todo {
                     text: ctx.tr.t1("todo-dues-arrears", "month", &month.to_string()),
@@ -333,7 +339,7 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
             }
             // A leader being evaluated writes the 述职报告 until the evaluation closes.
             for ev in jiaogong_store::congress::evaluations::led_by(&st.store, school_id, member_id).await? {
-                if ev.status != "closed" {
+                if !ev.status.is_closed() {
                     let text = ctx.tr.t1("eval-todo-report", "title", &ev.title);
                     todos.push(Todo { text, href: format!("/evaluations/{}/report", ev.id), count: 0 });
                 }

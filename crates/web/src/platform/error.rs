@@ -36,6 +36,9 @@ pub enum AppError {
     /// CSRF token missing or wrong.
     Csrf,
     TooLarge,
+    /// A total of stored amounts too large to compute: a stored amount is wrong and must be
+    /// corrected (see [`jiaogong_domain::platform::money::MoneyOverflow`]).
+    MoneyOverflow,
     Throttled,
     /// The route exists, but not for this method.
     MethodNotAllowed,
@@ -66,7 +69,7 @@ impl AppError {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::BadInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadInput { .. } | AppError::MoneyOverflow => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
@@ -84,6 +87,7 @@ impl AppError {
             AppError::BadInput { code, .. } | AppError::Conflict { code, .. } => code,
             AppError::Csrf => "csrf_failed",
             AppError::TooLarge => "too_large",
+            AppError::MoneyOverflow => "amount_overflow",
             AppError::Throttled => "too_many_attempts",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Unreadable { code, .. } => code,
@@ -99,6 +103,7 @@ impl AppError {
             AppError::NotFound => tr.t("err-not-found"),
             AppError::Csrf => tr.t("err-csrf"),
             AppError::TooLarge => tr.t("err-upload-too-large"),
+            AppError::MoneyOverflow => tr.t("err-amount-overflow"),
             AppError::Throttled => tr.t("err-throttled"),
             AppError::MethodNotAllowed => tr.t("err-method-not-allowed"),
             AppError::Unreadable { code, detail, .. } => match *code {
@@ -189,8 +194,15 @@ impl From<jiaogong_store::StoreError> for AppError {
         match e {
             S::NotFound => AppError::NotFound,
             S::Conflict(what) => AppError::Conflict { code: "conflict", message: what },
+            S::Money(_) => AppError::MoneyOverflow,
             other => AppError::Internal(other.to_string()),
         }
+    }
+}
+
+impl From<jiaogong_domain::platform::money::MoneyOverflow> for AppError {
+    fn from(_: jiaogong_domain::platform::money::MoneyOverflow) -> Self {
+        AppError::MoneyOverflow
     }
 }
 

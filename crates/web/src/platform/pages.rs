@@ -80,8 +80,8 @@ impl Chrome {
     }
 
     /// The label of a member status code ("transferred_out" → 调出).
-    pub fn status(&self, code: &str) -> String {
-        self.tr.t(&format!("status-{}", code.replace('_', "-")))
+    pub fn status<S: AsRef<str> + ?Sized>(&self, code: &S) -> String {
+        self.tr.t(&format!("status-{}", code.as_ref().replace('_', "-")))
     }
 
     /// The label of a post code.

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::PollKind;
+pub use crate::platform::code::UnknownCode;
 
 /// The stage of a poll (also of an evaluation and a selection round, which are polls).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -61,24 +62,17 @@ impl AsRef<str> for PollStatus {
     }
 }
 
+impl PartialEq<&str> for PollStatus {
+    fn eq(&self, code: &&str) -> bool {
+        self.as_str() == *code
+    }
+}
+
 impl fmt::Display for PollStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
-
-/// A stored code that names no known status or kind (the database was changed by hand, or by a
-/// newer version).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownCode(pub String);
-
-impl fmt::Display for UnknownCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown code {:?}", self.0)
-    }
-}
-
-impl std::error::Error for UnknownCode {}
 
 impl TryFrom<String> for PollStatus {
     type Error = UnknownCode;

@@ -3,6 +3,8 @@
 
 use chrono::NaiveDate;
 
+use jiaogong_domain::congress::{Category, HandlingStatus, ProposalState};
+
 use super::iso;
 use crate::{Result, Store, StoreError};
 
@@ -47,10 +49,12 @@ pub struct Detail {
     pub title: String,
     pub reason: String,
     pub measures: String,
-    pub category: String,
+    #[sqlx(try_from = "String")]
+    pub category: Category,
     pub proposer_id: String,
     pub proposer_name: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: ProposalState,
     pub round: i64,
     pub department: Option<String>,
     pub due_on: Option<String>,
@@ -118,7 +122,8 @@ pub async fn history(store: &Store, school_id: &str, id: &str) -> Result<Vec<His
 pub struct Reply {
     pub round: i64,
     pub department: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: HandlingStatus,
     pub measures: String,
     pub reason: String,
     pub due_on: String,
@@ -165,10 +170,12 @@ pub struct Line {
     pub session_id: String,
     pub number: Option<i64>,
     pub title: String,
-    pub category: String,
+    #[sqlx(try_from = "String")]
+    pub category: Category,
     pub proposer_id: String,
     pub proposer_name: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: ProposalState,
     pub round: i64,
     pub department: Option<String>,
     pub due_on: Option<String>,

@@ -37,7 +37,7 @@ async fn own_leader(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Evaluation
 
 pub(super) async fn report_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let (ev, leader) = own_leader(&st, &ctx, &id).await?;
-    let editable = ev.status != "closed";
+    let editable = !ev.status.is_closed();
     let title = ctx.tr.t("eval-report");
     render(&ReportPage { c: Chrome::new(&ctx, "me", title), ev, report: leader.report, editable, error: String::new() })
 }

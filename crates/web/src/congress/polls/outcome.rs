@@ -42,8 +42,8 @@ pub async fn result_json(st: &AppState, poll: &Poll) -> AppResult<Option<Value>>
 }
 
 /// The name of a tracking status in the reader's language.
-pub fn status_name(ctx: &Ctx, status: &str) -> String {
-    ResolutionStatus::parse(status).map(|s| ctx.tr.t(s.key())).unwrap_or_else(|| status.to_string())
+pub fn status_name(ctx: &Ctx, status: &ResolutionStatus) -> String {
+    ctx.tr.t(status.key())
 }
 
 #[derive(Deserialize)]
@@ -286,7 +286,7 @@ async fn progress(
     let result = result_json(&st, &poll).await?;
     let passed = result.as_ref().is_some_and(|r| r["kind"] == "resolution" && r["passed"] == true);
     let history = agenda::progress_of_poll(&st.store, &school.id, &poll.id).await?;
-    let latest = history.last().and_then(|p| ResolutionStatus::parse(&p.status));
+    let latest = history.last().map(|p| p.status);
     if let Err(e) = may_record(passed, latest, status) {
         return Err(AppError::Conflict { code: "tracking", message: ctx.tr.t(e.key()) });
     }

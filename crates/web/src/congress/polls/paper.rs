@@ -70,7 +70,7 @@ pub(super) async fn extras(st: &AppState, ctx: &Ctx, poll: &Poll) -> AppResult<E
     } else {
         Vec::new()
     };
-    let done = progress.last().is_some_and(|p| p.status == ResolutionStatus::Done.as_str());
+    let done = progress.last().is_some_and(|p| p.status == ResolutionStatus::Done);
     let progress = progress.into_iter().map(|p| (status_name(ctx, &p.status), p)).collect();
     Ok(Extras {
         paper_issued: repo::issued_count(&st.store, &poll.id).await?,

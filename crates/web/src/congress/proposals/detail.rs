@@ -26,7 +26,7 @@ pub(super) async fn visible(
 ) -> AppResult<(Detail, Vec<(String, String)>)> {
     let p = repo::get(&st.store, &school.id, id).await?;
     let cosigners = repo::cosigners(&st.store, &school.id, id).await?;
-    let state = ProposalState::from_code(&p.state).unwrap_or(ProposalState::Draft);
+    let state = p.state;
     if state.is_public() || is_committee(ctx) {
         return Ok((p, cosigners));
     }
@@ -81,7 +81,7 @@ pub(super) async fn detail_with(
     let is_proposer = me.as_deref() == Some(p.proposer_id.as_str());
     let committee = is_committee(ctx);
     let can_cosign = match &me {
-        Some(me) if p.state == "draft" && !is_proposer && !cosigners.iter().any(|(m, _)| m == me) => {
+        Some(me) if p.state == ProposalState::Draft && !is_proposer && !cosigners.iter().any(|(m, _)| m == me) => {
             jiaogong_store::congress::current_delegate_ids(&st.store, &p.term_id).await?.contains(me)
         }
         _ => false,

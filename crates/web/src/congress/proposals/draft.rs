@@ -128,7 +128,7 @@ pub(super) async fn edit_form(
     let f = DraftForm {
         session: p.session_id.clone(),
         title: p.title,
-        category: p.category,
+        category: p.category.code().to_string(),
         reason: p.reason,
         measures: p.measures,
     };

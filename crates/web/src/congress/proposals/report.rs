@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use chrono::NaiveDate;
-use jiaogong_domain::congress::{report_figures, Category, Feedback, ProposalState, ReportFigures, ReportItem};
+use jiaogong_domain::congress::{report_figures, Feedback, ReportFigures, ReportItem};
 use jiaogong_office::docx::{write_docx, Block};
 use jiaogong_store::congress::proposals::{self as repo, Line, SessionChoice};
 use jiaogong_store::platform::tenancy::School;
@@ -40,8 +40,8 @@ async fn load(st: &AppState, school: &School, asked: Option<&str>) -> AppResult<
     let items: Vec<ReportItem> = lines
         .iter()
         .map(|l| ReportItem {
-            state: ProposalState::from_code(&l.state).unwrap_or(ProposalState::Submitted),
-            category: Category::from_code(&l.category).unwrap_or(Category::Other),
+            state: l.state,
+            category: l.category,
             department: l.department.clone(),
             due: date(&l.due_on),
             first_reply: date(&l.first_reply),

@@ -7,7 +7,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
 use jiaogong_domain::congress::selection::{
-    check_transition, publicity_end, resolve_objection, ObjectionStatus, RoundRunoff, SelectionError, Stage,
+    check_transition, publicity_end, resolve_objection, NomineeStatus, ObjectionStatus, RoundRunoff, SelectionError,
+    Stage,
 };
 use jiaogong_store::congress::selections::{self as repo, Nominee, Selection};
 use jiaogong_store::platform::tenancy::{self, School};
@@ -31,8 +32,8 @@ struct ListPage {
 }
 
 impl ListPage {
-    fn stage_label(&self, code: &str) -> String {
-        stage_label_of(&self.c, code)
+    fn stage_label(&self, stage: &Stage) -> String {
+        stage_label_of(&self.c, *stage)
     }
 }
 
@@ -119,7 +120,7 @@ struct ManagePage {
 }
 
 impl ManagePage {
-    fn label(&self, prefix: &str, code: &str) -> String {
+    fn label<T: AsRef<str> + ?Sized>(&self, prefix: &str, code: &T) -> String {
         label_of(&self.c, prefix, code)
     }
 
@@ -138,7 +139,11 @@ impl ManagePage {
     }
 
     fn approved(&self) -> usize {
-        self.l.nominees.iter().filter(|n| n.status == "running" && n.review.as_deref() == Some("approved")).count()
+        self.l
+            .nominees
+            .iter()
+            .filter(|n| n.status == NomineeStatus::Running && n.review.as_deref() == Some("approved"))
+            .count()
     }
 }
 
@@ -317,7 +322,7 @@ pub(super) async fn resolve(
 ) -> AppResult<Response> {
     let l = load(&st, &school.id, &id).await?;
     let Some(o) = l.objections.iter().find(|o| o.id == objection) else { return Err(AppError::NotFound) };
-    let current = ObjectionStatus::from_code(&o.status).unwrap_or(ObjectionStatus::Open);
+    let current = o.status;
     let decision = ObjectionStatus::from_code(&f.decision).unwrap_or(ObjectionStatus::Open);
     let reason = jiaogong_domain::platform::text::normalize(&f.reason);
     let status = match resolve_objection(current, decision, &reason) {

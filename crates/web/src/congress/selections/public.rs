@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
-use jiaogong_domain::congress::selection::{SelectionError, Stage};
+use jiaogong_domain::congress::selection::{NomineeStatus, SelectionError, Stage};
 use jiaogong_store::congress::selections::{self as repo, Nominee, Selection};
 use serde::Deserialize;
 
@@ -25,15 +25,15 @@ struct PublicList {
 }
 
 impl PublicList {
-    fn stage_label(&self, code: &str) -> String {
-        stage_label_of(&self.c, code)
+    fn stage_label(&self, stage: &Stage) -> String {
+        stage_label_of(&self.c, *stage)
     }
 }
 
 pub(super) async fn public_list(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let (current, honours) = match ctx.user()?.school_id.clone() {
         Some(school) => (
-            repo::list(&st.store, &school).await?.into_iter().filter(|s| s.stage != "final").collect(),
+            repo::list(&st.store, &school).await?.into_iter().filter(|s| s.stage != Stage::Final).collect(),
             repo::honours(&st.store, &school).await?,
         ),
         None => (Vec::new(), Vec::new()),
@@ -59,7 +59,9 @@ async fn public_with(st: &AppState, ctx: &Ctx, id: &str, error: String) -> AppRe
     let member = ctx.user()?.member_id.clone();
     let mine = l.nominees.iter().any(|n| Some(&n.member_id) == member.as_ref());
     let shown = match l.stage {
-        Stage::Nomination | Stage::Voting => l.nominees.iter().filter(|n| n.status == "running").cloned().collect(),
+        Stage::Nomination | Stage::Voting => {
+            l.nominees.iter().filter(|n| n.status == NomineeStatus::Running).cloned().collect()
+        }
         Stage::Review => Vec::new(),
         Stage::Publicity | Stage::Final => final_list(&l),
     };

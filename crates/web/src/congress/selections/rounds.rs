@@ -5,7 +5,9 @@ use axum::response::Response;
 use axum::{Extension, Form};
 use jiaogong_domain::congress::ballots::PollStatus;
 use jiaogong_domain::congress::ballots::{self, TallyResult};
-use jiaogong_domain::congress::selection::{combine, next_round, ElectorateCount, SelectionError, Stage};
+use jiaogong_domain::congress::selection::{
+    combine, next_round, ElectorateCount, NomineeStatus, SelectionError, Stage,
+};
 use jiaogong_store::congress::polls;
 use jiaogong_store::congress::selections as repo;
 use jiaogong_store::platform::tenancy::School;
@@ -33,7 +35,8 @@ pub(super) async fn open_round(
     }
     let get_all = |k: &str| form.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect::<Vec<_>>();
     let top_n = form.iter().find(|(n, _)| n == "top_n").and_then(|(_, v)| v.trim().parse::<u64>().ok()).unwrap_or(0);
-    let running: Vec<String> = l.nominees.iter().filter(|n| n.status == "running").map(|n| n.label.clone()).collect();
+    let running: Vec<String> =
+        l.nominees.iter().filter(|n| n.status == NomineeStatus::Running).map(|n| n.label.clone()).collect();
     let last = l.rounds.last().and_then(|r| r.outcome.as_ref());
     let next = match next_round(last, &running, top_n) {
         Ok(n) => n,
@@ -114,7 +117,7 @@ pub(super) async fn close_round(
 ) -> AppResult<Response> {
     let l = load(&st, &school.id, &id).await?;
     let Some(rv) = l.rounds.iter().find(|r| r.r.id == round) else { return Err(AppError::NotFound) };
-    if rv.r.status != "open" {
+    if !rv.r.status.is_open() {
         return manage_with(&st, &ctx, school, &id, ctx.tr.t("poll-wrong-state")).await;
     }
     // The round's candidates are those on its ballots: every running nominee, or in a runoff the

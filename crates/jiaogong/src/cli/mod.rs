@@ -2,17 +2,22 @@
 
 use std::io::{BufReader, Read, Write};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use jiaogong_domain::members;
 use jiaogong_domain::platform::roles::Role;
 use jiaogong_store::platform::accounts::{self, NewUser};
 use jiaogong_store::platform::audit::{self, Event, Verdict};
 use jiaogong_store::{Crypto, Store};
+
+mod import;
+mod tally;
+
+use import::import;
+use tally::tally;
 
 #[derive(Parser)]
 #[command(name = "jiaogong", version, about = "教工之家 — school trade union system")]
@@ -476,166 +481,4 @@ async fn serve(
     })
     .await?;
     Ok(ExitCode::SUCCESS)
-}
-
-async fn import(
-    g: &Global,
-    file: &Path,
-    school: &str,
-    dry_run: bool,
-    all_or_nothing: bool,
-    json: bool,
-) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(file).map_err(|e| usage(format!("无法读取 {}：{e}", file.display())))?;
-    let store = open(g).await?;
-    let school = jiaogong_store::platform::tenancy::school(&store, school)
-        .await
-        .map_err(|_| usage(format!("找不到学校 {school}")))?;
-    let tr = jiaogong_web::platform::i18n::Tr::default();
-    let bad_file = |msg: String| usage(format!("{}：{msg}", file.display()));
-    let limits = jiaogong_office::xlsx_read::Limits::default();
-    // The first sheet with a header row: an instructions sheet before the roster is passed over.
-    let found = jiaogong_office::xlsx_read::read_sheet_with_header(
-        &bytes,
-        &limits,
-        |h| members::Field::from_header(h).is_some(),
-        2,
-    )
-    .map_err(|e| match e {
-        jiaogong_office::OfficeError::NoHeader { sheets } => {
-            let names: Vec<String> = sheets.iter().map(|n| format!("“{n}”")).collect();
-            bad_file(tr.t1("import-no-header", "sheets", &names.join("、")))
-        }
-        e => {
-            let args = e.args();
-            bad_file(tr.ta(e.key(), &args))
-        }
-    })?;
-    let (sheet, header_idx) = (found.sheet, found.header_idx);
-    let headers: Vec<String> = sheet.rows[header_idx].cells.iter().map(|c| c.to_text()).collect();
-    let cols = members::RosterColumns::from_headers(&headers).map_err(|missing| {
-        let names: Vec<&str> = missing.iter().map(|f| f.header_zh()).collect();
-        bad_file(tr.t1("import-missing-columns", "columns", &names.join("、")))
-    })?;
-    let header_row = sheet.rows.get(header_idx).map_or(0, |r| r.number);
-    let merged =
-        cols.merged_cells(sheet.merged.iter().map(|m| (m.first_row, m.last_row, m.first_col, m.last_col)), header_row);
-    let rows: Vec<members::ImportRow> = sheet.rows[header_idx + 1..]
-        .iter()
-        .map(|row| members::ImportRow {
-            number: row.number,
-            raw: cols.raw(row.cells.iter().map(|c| c.to_text())),
-            numbers: cols
-                .flagged(row.cells.iter().map(|c| matches!(c, jiaogong_office::xlsx_read::CellValue::Number(_)))),
-            merged: merged.get(&row.number).cloned().unwrap_or_default(),
-        })
-        .collect();
-    drop(sheet);
-    let existing = jiaogong_store::members::import_existing(&store, &school.id).await?;
-    let groups =
-        jiaogong_store::platform::tenancy::groups(&store, &school.id).await?.into_iter().map(|g| g.name).collect();
-    let depts =
-        jiaogong_store::platform::tenancy::departments(&store, &school.id).await?.into_iter().map(|d| d.1).collect();
-    let plan = members::plan_import(rows, &existing, &groups, &depts, chrono::Local::now().date_naive());
-    let write = !dry_run && (!all_or_nothing || plan.rejected.is_empty());
-    if write {
-        jiaogong_store::members::apply_import(&store, &school.id, &plan, "cli").await?;
-    }
-    let report = CliReport {
-        created: plan.creates.len(),
-        updated: plan.updates.len(),
-        unchanged: plan.unchanged,
-        rejected: plan
-            .rejected
-            .iter()
-            .map(|r| {
-                let args = r.problem.args();
-                serde_json::json!({"row": r.row, "column": r.field.header_zh(), "reason": tr.ta(r.problem.key(), &args)})
-            })
-            .collect(),
-        committed: write,
-    };
-    if json {
-        let v = serde_json::json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged, "rejected": report.rejected, "committed": report.committed});
-        out!("{v}");
-    } else {
-        out!(
-            "{}：新增 {}，更新 {}，不变 {}，拒绝 {}",
-            if report.committed { "已导入" } else { "预检" },
-            report.created,
-            report.updated,
-            report.unchanged,
-            report.rejected.len()
-        );
-        for r in &report.rejected {
-            out!("  第 {} 行 {}：{}", r["row"], r["column"].as_str().unwrap_or(""), r["reason"].as_str().unwrap_or(""));
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// What `members import` did, or would do.
-struct CliReport {
-    created: usize,
-    updated: usize,
-    unchanged: usize,
-    rejected: Vec<serde_json::Value>,
-    committed: bool,
-}
-
-/// `jiaogong tally BULLETIN.json`: exit 0 with the result, 2 with one line on a malformed file.
-/// A bulletin file's text, or the one line that says why it cannot be read.
-fn read_bulletin(path: &Path) -> Result<String, String> {
-    match std::fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .map_err(|_| format!("公告文件不是 UTF-8 文本 / the bulletin is not UTF-8 text: {}", path.display())),
-        Err(e) => Err(format!("无法读取 {} / cannot read it: {e}", path.display())),
-    }
-}
-
-fn tally(paths: &[PathBuf], weights: &[u64], top: Option<u64>) -> ExitCode {
-    let fail = |line: String| {
-        eprintln!("{}", line.replace('\n', " "));
-        ExitCode::from(2)
-    };
-    let mut texts = Vec::with_capacity(paths.len());
-    for p in paths {
-        match read_bulletin(p) {
-            Ok(t) => texts.push(t),
-            Err(line) => return fail(line),
-        }
-    }
-    let Some(top) = top else {
-        if texts.len() != 1 || !weights.is_empty() {
-            return fail(
-                "多个公告文件或 --weights 只用于评选的加权轮次，须同时给 --top（晋级人数） / several bulletins or --weights \
-                 recount a weighted selection round and need --top (how many advance)"
-                    .into(),
-            );
-        }
-        return match jiaogong_domain::congress::ballots::tally_json_pretty(&texts[0]) {
-            Ok(json) => {
-                out!("{json}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(e.message_zh_en()),
-        };
-    };
-    use jiaogong_domain::congress::round_recount::{recount_round, RecountError};
-    if weights.len() != texts.len() {
-        return fail(
-            RecountError::WeightsDoNotMatch { bulletins: texts.len(), weights: weights.len() }.message_zh_en(),
-        );
-    }
-    let pairs: Vec<(u64, &str)> = weights.iter().copied().zip(texts.iter().map(String::as_str)).collect();
-    match recount_round(&pairs, top) {
-        Ok(outcome) => match serde_json::to_string_pretty(&outcome) {
-            Ok(json) => {
-                out!("{json}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(e.to_string()),
-        },
-        Err(e) => fail(e.message_zh_en()),
-    }
 }
