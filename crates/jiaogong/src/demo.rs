@@ -228,6 +228,8 @@ async fn school_life(
     crate::demo_proposals::create(store, school, &congress, also).await?;
     // Evaluations and selections.
     crate::demo_evalsel::create(store, school, &congress).await?;
+    // The resource library.
+    crate::demo_library::create(store, school).await?;
     Ok(())
 }
 

@@ -11,6 +11,7 @@ macro_rules! out {
 mod cli;
 mod demo;
 mod demo_evalsel;
+mod demo_library;
 mod demo_proposals;
 mod panic_log;
 
