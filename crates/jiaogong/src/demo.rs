@@ -239,6 +239,8 @@ async fn school_life(
     crate::demo_evalsel::create(store, school, &congress).await?;
     // Notices (one awaiting acknowledgement) and news.
     crate::demo_notices::create(store, school, active.len() / 2).await?;
+    // The resource library.
+    crate::demo_library::create(store, school).await?;
     Ok(())
 }
 

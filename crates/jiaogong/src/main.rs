@@ -14,6 +14,7 @@ mod demo_activities;
 mod demo_congress;
 mod demo_evalsel;
 mod demo_notices;
+mod demo_library;
 mod demo_proposals;
 mod panic_log;
 
