@@ -16,6 +16,7 @@ mod calendar;
 mod checkin;
 mod manage;
 mod pages;
+mod participation;
 
 pub use calendar::write_ics;
 
@@ -31,6 +32,7 @@ use crate::{AppState, Routes};
 
 pub fn routes(r: Routes) -> Routes {
     let r = pages::routes(r);
+    let r = participation::routes(r);
     let r = manage::routes(r);
     let r = checkin::routes(r);
     let r = calendar::routes(r);
