@@ -13,8 +13,8 @@ mod demo;
 mod demo_activities;
 mod demo_congress;
 mod demo_evalsel;
-mod demo_notices;
 mod demo_library;
+mod demo_notices;
 mod demo_proposals;
 mod panic_log;
 

@@ -13,9 +13,9 @@ use jiaogong_office::xlsx_read::{read_first_sheet, Limits};
 use jiaogong_office::xlsx_write::{write_tables, OutCell, Table};
 
 fn soffice() -> Option<&'static str> {
-    let found = ["soffice", "libreoffice"].into_iter().find(|b| {
-        Command::new(b).arg("--version").output().map(|o| o.status.success()).unwrap_or(false)
-    });
+    let found = ["soffice", "libreoffice"]
+        .into_iter()
+        .find(|b| Command::new(b).arg("--version").output().map(|o| o.status.success()).unwrap_or(false));
     if found.is_none() {
         assert!(
             std::env::var("JIAOGONG_REQUIRE_OFFICE").as_deref() != Ok("1"),
@@ -77,7 +77,7 @@ fn libreoffice_reads_our_workbook_as_we_wrote_it() {
                 OutCell::Text("0012".into()),
                 OutCell::Text("110101199003071234".into()),
                 OutCell::Date(chrono::NaiveDate::from_ymd_opt(2015, 9, 1).unwrap()),
-                OutCell::Money(1_234_50),
+                OutCell::Money(123_450),
             ],
             vec![
                 OutCell::Text("=1+1，逗号,与\"引号\"".into()),
@@ -127,7 +127,9 @@ fn libreoffice_reads_our_document_as_we_wrote_it() {
     std::fs::write(&input, &bytes).unwrap();
     let txt = convert(bin, &dir.0, &input, "txt:Text (encoded):UTF8", "txt");
     let text = std::fs::read_to_string(txt).unwrap();
-    for expected in ["某某学校工会 2026 年度工作总结", "一、工作概况", "慰问生育、生病教职工16人次", "会费收入", "12,345.00"] {
+    for expected in
+        ["某某学校工会 2026 年度工作总结", "一、工作概况", "慰问生育、生病教职工16人次", "会费收入", "12,345.00"]
+    {
         assert!(text.contains(expected), "{expected} missing from what LibreOffice read:\n{text}");
     }
     // And it lays it out as a printable document.

@@ -171,12 +171,14 @@ on_every_db!(sealed_ballots_are_bytes_of_one_length_cut_by_length_when_read_in_b
     }
     // A seal moved to another row does not open.
     let mut tx = store.begin().await.unwrap();
-    sqlx::query("UPDATE ballots SET sealed = $1 WHERE poll_id = $2 AND id = (SELECT MIN(id) FROM ballots WHERE poll_id = $2)")
-        .bind(seals[1].0.clone())
-        .bind(&poll)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE ballots SET sealed = $1 WHERE poll_id = $2 AND id = (SELECT MIN(id) FROM ballots WHERE poll_id = $2)",
+    )
+    .bind(seals[1].0.clone())
+    .bind(&poll)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     assert!(polls::ballots_packed(&store, &poll).await.is_err());
 });
@@ -211,7 +213,8 @@ on_every_db!(ballots_sealed_as_base64_text_are_stored_as_bytes_at_start_up, |sto
     assert!(polls::ballots(&store, &poll).await.unwrap().is_empty());
     polls::unpack_base64(&store).await.unwrap();
     assert_eq!(polls::ballots(&store, &poll).await.unwrap(), before, "{}", db.name);
-    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ballots_base64").fetch_one(store.reader()).await.unwrap();
+    let (left,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM ballots_base64").fetch_one(store.reader()).await.unwrap();
     assert_eq!(left, 0);
     let after: Vec<(String, String, Vec<u8>)> =
         sqlx::query_as("SELECT poll_id, id, sealed FROM ballots").fetch_all(store.reader()).await.unwrap();

@@ -180,7 +180,11 @@ on_every_db!(only_current_delegates_draft_and_cosign_and_other_schools_ids_are_n
     assert_eq!(repo::cosigners(&store, &s.school, &id).await.unwrap().len(), 1);
     step(&store, &s, &id, who(&s.people[0]), d(9, 6), Step::Edit(text("关于教师培训的提案（修改）"))).await.unwrap();
     assert!(repo::cosigners(&store, &s.school, &id).await.unwrap().is_empty());
-    assert_eq!(repo::get(&store, &s.school, &id).await.unwrap().title, "关于教师培训的提案（修改）", "Chinese punctuation kept");
+    assert_eq!(
+        repo::get(&store, &s.school, &id).await.unwrap().title,
+        "关于教师培训的提案（修改）",
+        "Chinese punctuation kept"
+    );
     // The co-sign list of a delegate.
     let lines = repo::to_cosign(&store, &s.school, &s.people[2]).await.unwrap();
     assert_eq!((lines.len(), lines[0].signed), (1, 0));

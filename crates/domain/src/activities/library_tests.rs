@@ -132,7 +132,7 @@ proptest! {
     fn tokenizer_never_panics_and_tokens_are_pairs_or_words(s in "\\PC{0,200}") {
         for t in index_tokens(&s) {
             let n = t.chars().count();
-            prop_assert!(n >= 1 && n <= MAX_WORD_CHARS);
+            prop_assert!((1..=MAX_WORD_CHARS).contains(&n));
             if t.chars().any(is_cjk) {
                 prop_assert_eq!(n, 2);
             }

@@ -4,9 +4,9 @@
 //! member's iCalendar feed, and the JSON API. The rules are the domain's; the store places
 //! sign-ups under the activity's lock.
 
+pub mod library;
 pub(crate) mod notice_html;
 pub(crate) mod notice_photos;
-pub mod library;
 pub mod notices;
 pub(crate) mod notices_admin;
 pub(crate) mod notices_api;

@@ -69,12 +69,20 @@ fn obj() -> Value {
 pub fn spec() -> Value {
     let mut doc = base_spec();
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, item) in congress_paths().into_iter().chain(notice_paths()).chain(activities_paths()).chain(library_paths()) {
+        for (path, item) in
+            congress_paths().into_iter().chain(notice_paths()).chain(activities_paths()).chain(library_paths())
+        {
             paths.insert(path.to_string(), item);
         }
     }
     if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
-        for (name, schema) in resource_schemas().into_iter().chain(congress_schemas()).chain(notice_schemas()).chain(activities_schemas()).chain(library_schemas()) {
+        for (name, schema) in resource_schemas()
+            .into_iter()
+            .chain(congress_schemas())
+            .chain(notice_schemas())
+            .chain(activities_schemas())
+            .chain(library_schemas())
+        {
             schemas.insert(name.to_string(), schema);
         }
     }

@@ -22,7 +22,6 @@ const VERSION: u8 = 1;
 /// One opened ballot: (tracker, content, on paper).
 pub type Opened = (String, Vec<u8>, bool);
 
-
 /// The content slot of a poll from its stored definition; a definition that does not read
 /// (no ballot can be counted against it) gets a slot of 4 KiB.
 pub fn slot_of(definition: &str) -> usize {
