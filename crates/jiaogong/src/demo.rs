@@ -119,7 +119,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     let mut rng = Lcg(SEED);
     let staff = staff_and_dues(&mut tx, store, &school, GROUPS, &mut rng).await?;
     let person = |i: usize| staff.get(i).map(|s| (s.0.clone(), s.1.clone())).unwrap_or_default();
-    let roles: [(&'static str, Role, &str, Option<usize>); 7] = [
+    let roles: [(&'static str, Role, &str, Option<usize>); 11] = [
         ("系统管理员", Role::Admin, "admin", None),
         ("工会主席", Role::Chair, "chair", Some(100)),
         ("组织委员", Role::OrgCommittee, "org", Some(20)),
@@ -127,6 +127,10 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
         ("会员", Role::Member, "member", Some(3)),
         ("经审委员", Role::Auditor, "auditor", Some(101)),
         ("上级工会", Role::District, "district", None),
+        ("财务委员", Role::Finance, "finance", Some(40)),
+        ("生活福利委员", Role::Welfare, "welfare", Some(60)),
+        ("女工委员", Role::WomenCommittee, "women", Some(80)),
+        ("校务公开监督小组成员", Role::Supervisor, "supervisor", Some(90)),
     ];
     let mut out = Vec::new();
     for (label, role, username, who) in roles {

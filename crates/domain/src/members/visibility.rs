@@ -52,11 +52,22 @@ pub fn shown(reader: Reader, field: Guarded) -> Shown {
         Guarded::IdNumber | Guarded::Phone => match role {
             Role::Admin | Role::Chair | Role::OrgCommittee => Shown::Revealable,
             Role::GroupLeader => Shown::Masked,
-            Role::Member | Role::Auditor | Role::District => Shown::Hidden,
+            Role::Member
+            | Role::Auditor
+            | Role::District
+            | Role::Finance
+            | Role::Welfare
+            | Role::WomenCommittee
+            | Role::Supervisor => Shown::Hidden,
         },
         Guarded::BaseSalary => match role {
-            Role::Admin | Role::Chair | Role::OrgCommittee | Role::Auditor => Shown::Full,
-            Role::GroupLeader | Role::Member | Role::District => Shown::Hidden,
+            Role::Admin | Role::Chair | Role::OrgCommittee | Role::Auditor | Role::Finance => Shown::Full,
+            Role::GroupLeader
+            | Role::Member
+            | Role::District
+            | Role::Welfare
+            | Role::WomenCommittee
+            | Role::Supervisor => Shown::Hidden,
         },
     }
 }
@@ -94,7 +105,7 @@ mod tests {
     #[test]
     fn salary_only_for_those_who_keep_or_audit_dues() {
         let allowed: Vec<Role> = Role::ALL.into_iter().filter(|r| sees(*r, Guarded::BaseSalary)).collect();
-        assert_eq!(allowed, vec![Role::Admin, Role::Chair, Role::OrgCommittee, Role::Auditor]);
+        assert_eq!(allowed, vec![Role::Admin, Role::Chair, Role::OrgCommittee, Role::Auditor, Role::Finance]);
     }
 
     #[test]

@@ -18,11 +18,30 @@ pub enum Role {
     Auditor,
     /// 上级工会 (district union) staff.
     District,
+    /// 财务委员 (finance committee member): prepares vouchers and keeps the books.
+    Finance,
+    /// 生活福利委员 (welfare committee member): care visits, hardship files.
+    Welfare,
+    /// 女工委员 (women staff committee member): women staff's protections and health checks.
+    WomenCommittee,
+    /// 校务公开监督小组成员 (member of the school-affairs transparency supervision group).
+    Supervisor,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] =
-        [Role::Admin, Role::Chair, Role::OrgCommittee, Role::GroupLeader, Role::Member, Role::Auditor, Role::District];
+    pub const ALL: [Role; 11] = [
+        Role::Admin,
+        Role::Chair,
+        Role::OrgCommittee,
+        Role::GroupLeader,
+        Role::Member,
+        Role::Auditor,
+        Role::District,
+        Role::Finance,
+        Role::Welfare,
+        Role::WomenCommittee,
+        Role::Supervisor,
+    ];
 
     pub fn code(&self) -> &'static str {
         match self {
@@ -33,6 +52,10 @@ impl Role {
             Role::Member => "member",
             Role::Auditor => "auditor",
             Role::District => "district",
+            Role::Finance => "finance",
+            Role::Welfare => "welfare",
+            Role::WomenCommittee => "women_committee",
+            Role::Supervisor => "supervisor",
         }
     }
 
@@ -50,6 +73,10 @@ impl Role {
             Role::Member => "role-member",
             Role::Auditor => "role-auditor",
             Role::District => "role-district",
+            Role::Finance => "role-finance",
+            Role::Welfare => "role-welfare",
+            Role::WomenCommittee => "role-women-committee",
+            Role::Supervisor => "role-supervisor",
         }
     }
 

@@ -39,7 +39,8 @@ pub const POLL_MANAGERS: &[Role] = &[Admin, Chair, OrgCommittee];
 /// Manage a school's accounts.
 pub const ACCOUNT_MANAGERS: &[Role] = &[Admin, Chair];
 /// Everyone who belongs to a school (the district union reads its schools through its own view).
-pub const SCHOOL_PEOPLE: &[Role] = &[Admin, Chair, OrgCommittee, GroupLeader, Member, Auditor];
+pub const SCHOOL_PEOPLE: &[Role] =
+    &[Admin, Chair, OrgCommittee, GroupLeader, Member, Auditor, Finance, Welfare, WomenCommittee, Supervisor];
 /// The principal's office in a selection's review: its decisions are entered by the chair (or the
 /// school's admin), see docs/adr/010-evaluations-and-selections.md.
 pub const SELECTION_REVIEWERS: &[Role] = &[Admin, Chair];

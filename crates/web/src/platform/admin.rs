@@ -156,7 +156,17 @@ async fn remove_day(State(st): State<AppState>, ctx: Ctx, Path(day): Path<String
 
 /// Roles a user may hand out: a school admin any school role, a chair any role below admin.
 fn assignable(by: Role) -> Vec<Role> {
-    let below_chair = [Role::Chair, Role::OrgCommittee, Role::GroupLeader, Role::Member, Role::Auditor];
+    let below_chair = [
+        Role::Chair,
+        Role::OrgCommittee,
+        Role::GroupLeader,
+        Role::Member,
+        Role::Auditor,
+        Role::Finance,
+        Role::Welfare,
+        Role::WomenCommittee,
+        Role::Supervisor,
+    ];
     match by {
         Role::Admin => std::iter::once(Role::Admin).chain(below_chair).collect(),
         Role::Chair => below_chair.to_vec(),
