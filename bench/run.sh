@@ -33,6 +33,10 @@
 #               process (query parser + indexed store search, limit 50): p99 at 1x (target
 #               <= 50 ms) and p99(10x)/p99(1x) (target <= 2.0: the index is not scanned).
 #               BENCH_LIBRARY=0 skips it (building 110,000 documents takes a while).
+#   scenario-signups  member_bursts: 1,000 members sign up for a 100-seat activity through the
+#               API, one server on SQLite and two on one PostgreSQL database; vs raw_insert on the
+#               same database; scenario-notice-reads: 1,000 read receipts of one notice within 10 s,
+#               p99 vs 200 receipts one at a time. BENCH_SIGNUPS=0 skips both.
 #   scenario-6  tally_bench: parse_bulletin + tally + bulletin JSON written, 100,000 election
 #               ballots, vs a raw SQLite GROUP BY over 100,000 rows plus a raw write of the rows; and
 #               the server's path (stored rows packed by one statement, checked, tallied, written).
@@ -114,7 +118,7 @@ if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
     log "building release binaries into $TARGET_DIR"
     CARGO_TARGET_DIR="$TARGET_DIR" cargo build --release -q -p jiaogong -p bench
 fi
-for b in jiaogong baseline seed gen_roster import_baseline startup ballots_setup ballots_load raw_insert tally_bench proposals_growth library_search; do
+for b in jiaogong baseline seed gen_roster import_baseline startup ballots_setup ballots_load raw_insert tally_bench proposals_growth library_search member_bursts; do
     [[ -x "$BIN/$b" ]] || die "missing $BIN/$b"
 done
 
@@ -424,6 +428,85 @@ if [[ -n "${BENCH_PG_URL:-}" && "${BENCH_BALLOTS:-1}" != 0 ]]; then
     check pg_doubled "$(kv doubled "$PGB")" "<=" 0
     LINES+=("scenario-2-pg ballots/raw_insert=$R_PG ballots_per_s=$(kv ballots_per_s "$PGB") raw_insert_per_s=$(kv rows_per_s "$PGRAW") p99_ms=$(kv p99_ms "$PGB") acked=$(kv acked "$PGB")/1000 lost=$(kv lost "$PGB") doubled=$(kv doubled "$PGB") conflicts=$(kv conflicts "$PGB") errors=$(kv errors "$PGB") second_ballot_409=$(kv second_ballot_409 "$PGB") stored=$(kv stored "$PGB") voted=$(kv voted "$PGB") (targets: >=1.0, p99<=1000ms, 0 lost, 0 doubled)")
     echo "${LINES[-1]}"
+fi
+
+# --- activities: the sign-up burst and the notice's read receipts ------------------------------
+# member_bursts setup: 1,200 members with API tokens, a 100-seat activity, a notice asking for
+# acknowledgement. Sign-ups: 1,000 members through POST /api/v1/activities/{id}/signup, 64 in
+# flight: on SQLite one server; on PostgreSQL (BENCH_PG_URL) two servers on one database, the
+# requests alternating between them. Exactly 100 confirmed and 900 waitlisted in arrival order,
+# 0 lost; sign-ups/s vs the raw durable single-row insert loop on the same database (as scenario
+# 2's). Read receipts (SQLite): 200 members acknowledge one at a time (idle), then 1,000 within
+# 10 s; p99 busy/idle. BENCH_SIGNUPS=0 skips it.
+if [[ "${BENCH_SIGNUPS:-1}" != 0 ]]; then
+    SDATA="$WORK/signup-data"
+    "$BIN/jiaogong" demo --data "$SDATA" >"$WORK/demo-signups.log" 2>&1 || { cat "$WORK/demo-signups.log" >&2; die "demo failed"; }
+    STOKENS="$WORK/signup-tokens.txt"
+    "$BIN/member_bursts" setup --data "$SDATA" --out "$STOKENS" --members 1200 --seats 100 >&2
+    PORT="$(free_port)"
+    BASE="http://127.0.0.1:$PORT"
+    start_server serve-signups "$BIN/jiaogong" serve --data "$SDATA" --bind "127.0.0.1:$PORT"
+    APP_PID=$SERVER_PID
+    wait_http "$BASE/healthz"
+    SIGN="$(taskset -c "$LOAD_CPU" "$BIN/member_bursts" signups --base "$BASE" --tokens "$STOKENS" --n 1000 --conc "$CONNS" --data "$SDATA")"
+    log "sign-ups, SQLite: $SIGN"
+    READS="$(taskset -c "$LOAD_CPU" "$BIN/member_bursts" reads --base "$BASE" --tokens "$STOKENS" --n 1000 --idle 200 --window 10 --data "$SDATA")"
+    log "notice read receipts: $READS"
+    stop_pid "$APP_PID"
+    SRDB="$WORK/raw-insert-signups.db"
+    rm -f "$SRDB"*
+    sync
+    SRAW="$(taskset -c "$SERVER_CPU" "$BIN/raw_insert" --db "$SRDB" --rows 1000)"
+    R_SIGN="$(ratio "$(kv signups_per_s "$SIGN")" "$(kv rows_per_s "$SRAW")")"
+    check signups/raw_insert "$R_SIGN" ">=" 1.0
+    check signup_p99_ms "$(kv p99_ms "$SIGN")" "<=" 1000
+    check signup_confirmed "$(kv confirmed "$SIGN")" ">=" 100
+    check signup_confirmed "$(kv confirmed "$SIGN")" "<=" 100
+    check signup_waitlisted "$(kv waitlisted "$SIGN")" ">=" 900
+    check signup_lost "$(kv lost "$SIGN")" "<=" 0
+    [[ "$(kv arrival_order "$SIGN")" == true ]] || MISSED+=("signups arrival_order=$(kv arrival_order "$SIGN") (target: true)")
+    LINES+=("scenario-signups signups/raw_insert=$R_SIGN signups_per_s=$(kv signups_per_s "$SIGN") raw_insert_per_s=$(kv rows_per_s "$SRAW") p99_ms=$(kv p99_ms "$SIGN") secs=$(kv secs "$SIGN") confirmed=$(kv confirmed "$SIGN") waitlisted=$(kv waitlisted "$SIGN") lost=$(kv lost "$SIGN") arrival_order=$(kv arrival_order "$SIGN") mismatched_answers=$(kv mismatched_answers "$SIGN") errors=$(kv errors "$SIGN") second_signup_status=$(kv second_signup_status "$SIGN") servers=1 db=sqlite (targets: >=1.0, p99<=1000ms, 100/900, 0 lost, arrival order)")
+    echo "${LINES[-1]}"
+    R_READS="$(sed -n 's|.*busy/idle_p99=\([^ ]*\).*|\1|p' <<<"$READS")"
+    check notice_reads_busy/idle_p99 "$R_READS" "<=" 2.0
+    LINES+=("scenario-notice-reads $READS (target: busy/idle_p99 <=2.0)")
+    echo "${LINES[-1]}"
+
+    if [[ -n "${BENCH_PG_URL:-}" ]]; then
+        SPGDB="jiaogong_bench_signups_$$"
+        psql "$BENCH_PG_URL" -qc "CREATE DATABASE $SPGDB" >/dev/null || die "cannot create database $SPGDB"
+        SPGURL="${BENCH_PG_URL%/*}/$SPGDB"
+        SPGDIR="$WORK/pg-signup-data"
+        JIAOGONG_DATABASE_URL="$SPGURL" "$BIN/jiaogong" demo --data "$SPGDIR" >"$WORK/demo-pg-signups.log" 2>&1 \
+            || { cat "$WORK/demo-pg-signups.log" >&2; die "demo on PostgreSQL failed"; }
+        SPGTOKENS="$WORK/pg-signup-tokens.txt"
+        JIAOGONG_DATABASE_URL="$SPGURL" "$BIN/member_bursts" setup --data "$SPGDIR" --out "$SPGTOKENS" --members 1200 --seats 100 >&2
+        PORT_A="$(free_port)"
+        start_server serve-signups-pg-a env JIAOGONG_DATABASE_URL="$SPGURL" "$BIN/jiaogong" serve --data "$SPGDIR" --bind "127.0.0.1:$PORT_A"
+        PID_A=$SERVER_PID
+        wait_http "http://127.0.0.1:$PORT_A/healthz"
+        PORT_B="$(free_port)"
+        start_server serve-signups-pg-b env JIAOGONG_DATABASE_URL="$SPGURL" "$BIN/jiaogong" serve --data "$SPGDIR" --bind "127.0.0.1:$PORT_B"
+        PID_B=$SERVER_PID
+        wait_http "http://127.0.0.1:$PORT_B/healthz"
+        SPG="$(JIAOGONG_DATABASE_URL="$SPGURL" taskset -c "$LOAD_CPU" "$BIN/member_bursts" signups \
+            --base "http://127.0.0.1:$PORT_A,http://127.0.0.1:$PORT_B" --tokens "$SPGTOKENS" --n 1000 --conc "$CONNS" --data "$SPGDIR")"
+        log "sign-ups, PostgreSQL, two servers: $SPG"
+        stop_pid "$PID_A"
+        stop_pid "$PID_B"
+        SPGRAW="$("$BIN/raw_insert" --pg "$SPGURL" --rows 1000)"
+        psql "$BENCH_PG_URL" -qc "DROP DATABASE $SPGDB" >/dev/null || log "could not drop $SPGDB"
+        R_SPG="$(ratio "$(kv signups_per_s "$SPG")" "$(kv rows_per_s "$SPGRAW")")"
+        check pg_signups/raw_insert "$R_SPG" ">=" 1.0
+        check pg_signup_p99_ms "$(kv p99_ms "$SPG")" "<=" 1000
+        check pg_signup_confirmed "$(kv confirmed "$SPG")" "<=" 100
+        check pg_signup_confirmed "$(kv confirmed "$SPG")" ">=" 100
+        check pg_signup_waitlisted "$(kv waitlisted "$SPG")" ">=" 900
+        check pg_signup_lost "$(kv lost "$SPG")" "<=" 0
+        [[ "$(kv arrival_order "$SPG")" == true ]] || MISSED+=("pg signups arrival_order=$(kv arrival_order "$SPG") (target: true)")
+        LINES+=("scenario-signups-pg signups/raw_insert=$R_SPG signups_per_s=$(kv signups_per_s "$SPG") raw_insert_per_s=$(kv rows_per_s "$SPGRAW") p99_ms=$(kv p99_ms "$SPG") secs=$(kv secs "$SPG") confirmed=$(kv confirmed "$SPG") waitlisted=$(kv waitlisted "$SPG") lost=$(kv lost "$SPG") arrival_order=$(kv arrival_order "$SPG") mismatched_answers=$(kv mismatched_answers "$SPG") errors=$(kv errors "$SPG") second_signup_status=$(kv second_signup_status "$SPG") servers=2 db=postgres (targets: >=1.0, p99<=1000ms, 100/900, 0 lost, arrival order)")
+        echo "${LINES[-1]}"
+    fi
 fi
 
 # --- scenario 5: proposals at 10x the data ---------------------------------------------------

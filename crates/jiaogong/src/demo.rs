@@ -119,6 +119,8 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
     let mut rng = Lcg(SEED);
     let staff = staff_and_dues(&mut tx, store, &school, GROUPS, &mut rng).await?;
     let person = |i: usize| staff.get(i).map(|s| (s.0.clone(), s.1.clone())).unwrap_or_default();
+    // The women staff committee member is a woman.
+    let women = (80..staff.len()).find(|&i| staff.get(i).is_some_and(|s| s.2 == Gender::Female)).unwrap_or(80);
     let roles: [(&'static str, Role, &str, Option<usize>); 11] = [
         ("系统管理员", Role::Admin, "admin", None),
         ("工会主席", Role::Chair, "chair", Some(100)),
@@ -129,7 +131,7 @@ pub async fn create(store: &Store, schools: usize) -> anyhow::Result<Vec<DemoAcc
         ("上级工会", Role::District, "district", None),
         ("财务委员", Role::Finance, "finance", Some(40)),
         ("生活福利委员", Role::Welfare, "welfare", Some(60)),
-        ("女工委员", Role::WomenCommittee, "women", Some(80)),
+        ("女工委员", Role::WomenCommittee, "women", Some(women)),
         ("校务公开监督小组成员", Role::Supervisor, "supervisor", Some(90)),
     ];
     let mut out = Vec::new();

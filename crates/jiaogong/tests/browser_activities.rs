@@ -87,6 +87,10 @@ async fn a_member_is_waitlisted_and_promoted_when_another_withdraws() {
         t.login("member").await?;
         t.goto(&format!("/activities/{id}")).await?;
         t.wait_text("#act-my-state", "报名成功").await?;
+        // The promotion waits in the inbox: a badge on the 通知 tab, the message with the title.
+        t.el("#nav-unread").await?;
+        t.click_nav("#nav-notices").await?;
+        t.wait_text("#messages", title).await?;
         t.goto("/activities").await?;
         t.wait_text("#act-mine", title).await?;
         // The month view fits the phone too.

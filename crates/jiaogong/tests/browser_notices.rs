@@ -58,3 +58,26 @@ async fn a_notice_is_acknowledged_on_the_phone() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_two_character_word_inside_a_docx_is_found_from_the_phone() {
+    run("a_two_character_word_inside_a_docx_is_found_from_the_phone", |t| async move {
+        // The member opens the library from the home page's tools and searches 拨缴, a word that
+        // is in the text of the demo's 工会法 excerpt (.docx), not in any title.
+        t.login("member").await?;
+        t.goto("/").await?;
+        t.click_nav("#tool-library").await?;
+        t.assert_no_horizontal_scroll("library").await?;
+        t.fill("#lib-q", "拨缴").await?;
+        t.click_nav("#library-search-submit").await?;
+        t.wait_text("#library-results", "中华人民共和国工会法（节选）").await?;
+        t.wait_text("#library-results", "Word").await?;
+        t.assert_no_horizontal_scroll("library results").await?;
+        // One character is refused in words.
+        t.fill("#lib-q", "会").await?;
+        t.click_nav("#library-search-submit").await?;
+        t.wait_text("#library-error", "两个字").await?;
+        Ok(())
+    })
+    .await;
+}

@@ -157,6 +157,8 @@ pub async fn password_hash_of(store: &Store, user_id: &str) -> Result<String> {
 pub struct Session {
     pub user: User,
     pub csrf: String,
+    /// The member's unread inbox messages (the badge on the 通知 tab), read with the session.
+    pub unread: i64,
 }
 
 /// Starts a new session (always a new id, so a fixated id is useless) and returns its token.
@@ -191,6 +193,7 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
         district_id: Option<String>,
         locale: String,
         school_code: Option<String>,
+        unread: i64,
     }
     let th = hash_secret(token);
     let gen = crate::platform::cache::read_gen();
@@ -203,7 +206,8 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
     }
     // One round trip for the session and its user: this runs on every request.
     let row: Option<Row> = sqlx::query_as(
-        "SELECT s.csrf, s.created_at, s.last_seen, u.id, u.school_id, u.username, u.display_name, u.role, u.member_id, u.district_id, u.locale, sc.code AS school_code \
+        "SELECT s.csrf, s.created_at, s.last_seen, u.id, u.school_id, u.username, u.display_name, u.role, u.member_id, u.district_id, u.locale, sc.code AS school_code, \
+         (SELECT COUNT(*) FROM notifications n WHERE n.school_id = u.school_id AND n.member_id = u.member_id AND n.read_at IS NULL) AS unread \
          FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN schools sc ON sc.id = u.school_id WHERE s.token_hash = $1 AND u.active = 1",
     )
     .bind(&th)
@@ -234,7 +238,7 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
         locale: r.locale,
         school_code: r.school_code,
     };
-    let session = Session { user, csrf: r.csrf };
+    let session = Session { user, csrf: r.csrf, unread: r.unread };
     let cached = CachedSession { session: session.clone(), created_at: r.created_at, last_seen };
     store.caches.sessions.put(th, gen, cached);
     Ok(Some(session))

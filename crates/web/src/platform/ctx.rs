@@ -33,6 +33,8 @@ pub struct Ctx {
     pub bearer: bool,
     pub ip: String,
     pub session_token: Option<String>,
+    /// Unread inbox messages of a signed-in member (the 通知 tab's badge).
+    pub unread: i64,
     /// `scheme://host` of this server for links printed as QR codes: the configured public URL,
     /// never the request's Host header (which the client chooses).
     pub origin: String,
@@ -99,6 +101,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         bearer: false,
         ip: client_ip(&parts.extensions),
         session_token: None,
+        unread: 0,
         origin: state.config.origin(),
         https: parts.uri.scheme_str() == Some("https")
             || parts
@@ -126,6 +129,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             Ok(Some(s)) => {
                 ctx.tr = Tr::new(Lang::from_code(&s.user.locale).unwrap_or(accept_lang));
                 ctx.csrf = s.csrf;
+                ctx.unread = s.unread;
                 ctx.user = Some(s.user);
                 ctx.session_token = Some(token);
             }

@@ -28,6 +28,8 @@ pub struct Chrome {
     pub manages_polls: bool,
     pub reads_congress_settings: bool,
     pub is_member: bool,
+    /// Unread inbox messages, shown on the 通知 tab.
+    pub unread: i64,
     pub active: &'static str,
     pub title: String,
     pub lang: &'static str,
@@ -54,6 +56,7 @@ impl Chrome {
             system_admin: role == Some(Role::Admin)
                 && ctx.user.as_ref().map(|u| u.school_id.is_none()).unwrap_or(false),
             is_member: ctx.user.as_ref().map(|u| u.member_id.is_some()).unwrap_or(false),
+            unread: ctx.unread,
             active,
             title: title.into(),
             lang: ctx.tr.lang.code(),
