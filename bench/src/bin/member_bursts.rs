@@ -102,8 +102,7 @@ async fn setup() -> anyhow::Result<()> {
     };
     let mut tx = store.begin().await?;
     let aid = activities::create(&mut tx, &store.crypto, &school.id, "bench", &activity, &Organiser::default()).await?;
-    let (nid, readers) =
-        activities::notices::publish(&mut tx, &store.crypto, &school.id, "bench", &notice).await?;
+    let (nid, readers) = activities::notices::publish(&mut tx, &store.crypto, &school.id, "bench", &notice).await?;
     let mut text = format!("{aid} {nid}\n");
     for (i, member) in people.iter().enumerate() {
         let uid = match accounts::account_of_member(&store, &school.id, member).await? {
@@ -219,7 +218,8 @@ async fn signups() -> anyhow::Result<()> {
         let in_order = positions.iter().enumerate().all(|(i, p)| *p == i as i64 + 1);
         // The confirmed seats are the earliest arrivals: no waiting member arrived before a confirmed one.
         let last_confirmed = stored.iter().filter(|s| s.state == "confirmed").map(|s| s.position).max().unwrap_or(0);
-        let first_waiting = stored.iter().filter(|s| s.state == "waitlisted").map(|s| s.position).min().unwrap_or(i64::MAX);
+        let first_waiting =
+            stored.iter().filter(|s| s.state == "waitlisted").map(|s| s.position).min().unwrap_or(i64::MAX);
         let by_position: HashMap<i64, &str> = stored.iter().map(|s| (s.position, s.state.as_str())).collect();
         // Each answer's position names a stored sign-up in the state the answer said.
         let mismatched = acked

@@ -246,3 +246,88 @@ on_every_db!(check_in_counts_once_and_feeds_history_rates_and_the_calendar, |sto
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].title, "教工羽毛球赛");
 });
+
+on_every_db!(a_larger_capacity_promotes_the_waiting_in_order_and_a_smaller_one_than_taken_is_refused, |store, _db| {
+    let s = common::school(&store, "ua").await;
+    let ids = people(&store, &s, 5, false).await;
+    let a = activity(Some(2), "all", None);
+    let act = create(&store, &s, &a).await;
+    let now = a.signup_deadline - HOUR;
+    for m in &ids {
+        sign(&store, &s, &act, m, now).await.unwrap();
+    }
+    // Two more seats: the first two waiting members (3rd and 4th to arrive) take them and are told.
+    let mut bigger = a.clone();
+    bigger.capacity = Some(4);
+    bigger.place = "学校体育馆二楼".into();
+    let mut tx = store.begin().await.unwrap();
+    let promoted = acts::update(&mut tx, &store.crypto, &s, "chair", &act, &bigger, now).await.unwrap().unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert_eq!(promoted, vec![ids[2].clone(), ids[3].clone()]);
+    assert!(inbox(&store, &ids[2]).await.contains(&"activity.promoted".to_string()));
+    // The place changed: every confirmed member is told, the one still waiting is not.
+    assert!(inbox(&store, &ids[0]).await.contains(&"activity.changed".to_string()));
+    assert!(!inbox(&store, &ids[4]).await.contains(&"activity.changed".to_string()));
+    let got = acts::get(&store, &s, &act).await.unwrap();
+    assert_eq!((got.confirmed, got.waitlist, got.place.as_str()), (4, 1, "学校体育馆二楼"));
+    // Fewer seats than taken: refused, nothing changed.
+    let mut smaller = bigger.clone();
+    smaller.capacity = Some(3);
+    let mut tx = store.begin().await.unwrap();
+    let r = acts::update(&mut tx, &store.crypto, &s, "chair", &act, &smaller, now).await.unwrap();
+    assert_eq!(r, Err(acts::ChangeRefused::CapacityBelowTaken(4)));
+    drop(tx);
+    assert_eq!(acts::get(&store, &s, &act).await.unwrap().capacity, Some(4));
+});
+
+on_every_db!(a_cancelled_activity_tells_everyone_signed_up_and_takes_no_more_signups, |store, _db| {
+    let s = common::school(&store, "xa").await;
+    let ids = people(&store, &s, 3, false).await;
+    let a = activity(Some(1), "all", None);
+    let act = create(&store, &s, &a).await;
+    let now = a.signup_deadline - HOUR;
+    sign(&store, &s, &act, &ids[0], now).await.unwrap();
+    sign(&store, &s, &act, &ids[1], now).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let told = acts::cancel(&mut tx, &store.crypto, &s, "chair", &act, "场馆检修，改期另行通知").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert_eq!(told, 2, "the confirmed and the waiting member");
+    for m in &ids[..2] {
+        assert!(inbox(&store, m).await.contains(&"activity.cancelled".to_string()));
+    }
+    assert!(!inbox(&store, &ids[2]).await.contains(&"activity.cancelled".to_string()));
+    let (urgent, body): (i64, String) =
+        sqlx::query_as("SELECT urgent, body FROM notifications WHERE member_id = $1 AND kind = 'activity.cancelled'")
+            .bind(&ids[0])
+            .fetch_one(store.reader())
+            .await
+            .unwrap();
+    assert_eq!((urgent, body.as_str()), (1, "场馆检修，改期另行通知"));
+    assert!(matches!(acts::get(&store, &s, &act).await, Err(StoreError::NotFound)));
+    assert!(matches!(sign(&store, &s, &act, &ids[2], now).await, Err(ActError::Store(StoreError::NotFound))));
+    // Cancelling twice finds nothing to cancel.
+    let mut tx = store.begin().await.unwrap();
+    assert!(acts::cancel(&mut tx, &store.crypto, &s, "chair", &act, "再次").await.is_err());
+});
+
+on_every_db!(activity_photos_are_kept_per_activity_and_capped, |store, _db| {
+    let s = common::school(&store, "pa").await;
+    let other = common::school(&store, "pb").await;
+    let a = activity(None, "all", None);
+    let act = create(&store, &s, &a).await;
+    let mut tx = store.begin().await.unwrap();
+    let id = acts::add_photo(&mut tx, &store.crypto, &s, "chair", &act, b"\xFF\xD8jpeg").await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert_eq!(acts::photo(&store, &s, &act, &id).await.unwrap(), b"\xFF\xD8jpeg".to_vec());
+    assert!(matches!(acts::photo(&store, &other, &act, &id).await, Err(StoreError::NotFound)), "another school's");
+    let mut tx = store.begin().await.unwrap();
+    for _ in 1..acts::MAX_PHOTOS {
+        acts::add_photo(&mut tx, &store.crypto, &s, "chair", &act, b"x").await.unwrap();
+    }
+    assert!(matches!(
+        acts::add_photo(&mut tx, &store.crypto, &s, "chair", &act, b"x").await,
+        Err(StoreError::Invalid(_))
+    ));
+    jiaogong_store::commit(tx).await.unwrap();
+    assert_eq!(acts::photos(&store, &s, &act).await.unwrap().len() as i64, acts::MAX_PHOTOS);
+});

@@ -477,3 +477,132 @@ async fn a_group_leader_organises_for_their_own_group_only() {
     let (status, _) = get(&t, &format!("/s/a/activities/{meet}"), Some(&leader)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// A JPEG from a phone, as bytes.
+fn phone_jpeg() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(64, 48, image::Rgb([30, 120, 200]));
+    let mut out = Vec::new();
+    img.write_with_encoder(image::codecs::jpeg::JpegEncoder::new(&mut out)).unwrap();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_organiser_edits_adds_photos_after_the_start_and_cancels_with_a_reason() {
+    let t = common::app().await;
+    let chair = t.as_role("chair").clone();
+    let member = t.as_role("member").clone();
+    let now = jiaogong_store::now_ms();
+    let form = |title: &str, start: i64, capacity: &str| {
+        format!(
+            "_csrf={}&title={}&type=culture&organiser=&audience=all&start={}&end={}&place={}&capacity={capacity}&signup_deadline={}&cost=&hold_hours=&description=",
+            enc(&chair.1),
+            enc(title),
+            enc(&format_local(start)),
+            enc(&format_local(start + 2 * HOUR)),
+            enc("风雨操场"),
+            enc(&format_local(start - HOUR)),
+        )
+    };
+    let (_, member2) = second_member(&t).await;
+    let (status, loc, _) = post_form(&t, "/s/a/activities", &chair, &form("教工拔河比赛", now + 48 * HOUR, "2")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let id = loc.rsplit('/').next().unwrap().to_string();
+    for who in [&member, &member2] {
+        post_form(&t, &format!("/activities/{id}/signup"), who, &format!("_csrf={}", enc(&who.1))).await;
+    }
+
+    // The edit form shows what is stored; a capacity below the two seats taken is refused in words.
+    let (status, page) = get(&t, &format!("/s/a/activities/{id}/edit"), Some(&chair)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("教工拔河比赛") && page.contains("修改活动"), "{page}");
+    let (status, _, body) =
+        post_form(&t, &format!("/s/a/activities/{id}/edit"), &chair, &form("教工拔河比赛", now + 48 * HOUR, "1")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("名额不能少于"), "{body}");
+    assert_eq!(repo::get(&t.store, &t.school_a, &id).await.unwrap().capacity, Some(2));
+    // A member may not edit.
+    let (status, _, _) =
+        post_form(&t, &format!("/s/a/activities/{id}/edit"), &member, &form("改名", now + 48 * HOUR, "5")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) =
+        post_form(&t, &format!("/s/a/activities/{id}/edit"), &chair, &form("教工拔河友谊赛", now + 72 * HOUR, "5"))
+            .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let a = repo::get(&t.store, &t.school_a, &id).await.unwrap();
+    assert_eq!((a.title.as_str(), a.capacity), ("教工拔河友谊赛", Some(5)));
+
+    // Photos: refused before the start.
+    let boundary = "XyZphotoBoundary";
+    let multipart = |csrf: &str, bytes: &[u8]| {
+        let mut b =
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n").into_bytes();
+        b.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"IMG_0001.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").into_bytes());
+        b.extend_from_slice(bytes);
+        b.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+        b
+    };
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    let r = t
+        .send(t.req(
+            "POST",
+            &format!("/s/a/activities/{id}/photos"),
+            Some(&chair),
+            Body::from(multipart(&chair.1, &phone_jpeg())),
+            Some(&ct),
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(common::body_text(r).await.contains("活动开始后"));
+    // An activity under way takes a photo; a file that is not one is refused; the page shows it.
+    let (_, loc, _) = post_form(&t, "/s/a/activities", &chair, &form("教工健步走", now - HOUR, "")).await;
+    let walk = loc.rsplit('/').next().unwrap().to_string();
+    let r = t
+        .send(t.req(
+            "POST",
+            &format!("/s/a/activities/{walk}/photos"),
+            Some(&chair),
+            Body::from(multipart(&chair.1, b"MZ\x90\x00 not a photo")),
+            Some(&ct),
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = t
+        .send(t.req(
+            "POST",
+            &format!("/s/a/activities/{walk}/photos"),
+            Some(&chair),
+            Body::from(multipart(&chair.1, &phone_jpeg())),
+            Some(&ct),
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let photos = repo::photos(&t.store, &t.school_a, &walk).await.unwrap();
+    assert_eq!(photos.len(), 1);
+    let (status, page) = get(&t, &format!("/activities/{walk}"), Some(&member)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&format!("/activities/{walk}/photos/{}", photos[0].id)), "{page}");
+    let r = t
+        .send(t.req("GET", &format!("/activities/{walk}/photos/{}", photos[0].id), Some(&member), Body::empty(), None))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers().get("content-type").unwrap(), "image/jpeg");
+
+    // Cancelling needs a reason; then the member is told and the activity is gone.
+    let (status, _, _) =
+        post_form(&t, &format!("/s/a/activities/{id}/cancel"), &chair, &format!("_csrf={}&reason=", enc(&chair.1)))
+            .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(repo::get(&t.store, &t.school_a, &id).await.is_ok());
+    let (status, _, _) = post_form(
+        &t,
+        &format!("/s/a/activities/{id}/cancel"),
+        &chair,
+        &format!("_csrf={}&reason={}", enc(&chair.1), enc("雨天，改期")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(repo::get(&t.store, &t.school_a, &id).await.is_err());
+    let (_, inbox) = api(&t, "GET", "/api/v1/me/inbox", &member, None).await;
+    let kinds: Vec<&str> = inbox["items"].as_array().unwrap().iter().filter_map(|i| i["kind"].as_str()).collect();
+    assert!(kinds.contains(&"activity.cancelled"), "{inbox}");
+}

@@ -11,6 +11,7 @@ pub mod notices;
 mod attendance;
 mod entries;
 mod feed;
+mod photos;
 mod reads;
 mod signup;
 
@@ -20,8 +21,9 @@ pub use attendance::{
 };
 pub use entries::{add_entry, entries, set_result, Entry};
 pub use feed::{feed_items, feed_member, has_feed, rotate_feed, FeedItem};
+pub use photos::{add_photo, photo, photos, Photo, MAX_PHOTOS};
 pub use reads::{get, list, member_facts, open_for, organiser_choices, signups, Activity, Line, SignupLine};
-pub use signup::{accept_offer, expire_offers, signup, withdraw, Placed};
+pub use signup::{accept_offer, cancel, expire_offers, signup, update, withdraw, ChangeRefused, Placed};
 
 use jiaogong_domain::activities::{Audience, Kind, NewActivity};
 

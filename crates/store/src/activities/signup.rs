@@ -4,7 +4,7 @@
 //! SQLite runs on the one writer connection: sign-ups from any number of servers are placed one
 //! after the other, and the seat counter is also guarded by a conditional update and a CHECK.
 
-use jiaogong_domain::activities::{self as rules, Placement, Promotion, Waiting};
+use jiaogong_domain::activities::{self as rules, NewActivity, Placement, Promotion, Waiting};
 
 use super::{audience_of, member_facts, ActError};
 use crate::platform::audit::{self, Event};
@@ -311,4 +311,148 @@ pub async fn expire_offers(store: &crate::Store, now: i64) -> Result<usize, ActE
         crate::commit(tx).await?;
     }
     Ok(lapsed)
+}
+
+/// Cancels the activity: sign-ups close, and every signed-up or waiting member is told at once
+/// (urgent) with the reason. Returns how many were told; `NotFound` if it was already cancelled.
+pub async fn cancel(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    activity_id: &str,
+    reason: &str,
+) -> Result<usize, ActError> {
+    let a = lock(tx, school_id, activity_id, false).await?;
+    sqlx::query("UPDATE activities SET cancelled = 1 WHERE id = $1 AND school_id = $2")
+        .bind(activity_id)
+        .bind(school_id)
+        .execute(&mut **tx)
+        .await?;
+    let people: Vec<(String,)> =
+        sqlx::query_as("SELECT member_id FROM activity_signups WHERE activity_id = $1 ORDER BY position")
+            .bind(activity_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    // The activity's own page is gone with it: the message leads to the list.
+    for (member_id,) in &people {
+        notify::send(
+            tx,
+            &NewNotification {
+                school_id,
+                member_id,
+                kind: "activity.cancelled",
+                link: "/activities",
+                title: &a.title,
+                body: reason,
+                urgent: true,
+            },
+        )
+        .await?;
+    }
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "activity.cancel", activity_id).detail(reason.to_string()),
+    )
+    .await?;
+    Ok(people.len())
+}
+
+/// Why a change of an activity is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeRefused {
+    /// The new capacity is below the seats already taken (given).
+    CapacityBelowTaken(i64),
+}
+
+/// Changes an activity's details under its lock. A larger capacity promotes the longest-waiting
+/// members into the new seats (each told, as on a withdrawal); a capacity below the seats already
+/// taken is refused. Signed-up members are told when the time or the place changed. Returns the
+/// promoted members.
+pub async fn update(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    activity_id: &str,
+    n: &NewActivity,
+    now: i64,
+) -> Result<Result<Vec<String>, ChangeRefused>, ActError> {
+    let a = lock(tx, school_id, activity_id, false).await?;
+    if let Some(cap) = n.capacity {
+        if cap < a.seats_taken {
+            return Ok(Err(ChangeRefused::CapacityBelowTaken(a.seats_taken)));
+        }
+    }
+    let before: (i64, i64, String) = sqlx::query_as("SELECT starts_at, ends_at, place FROM activities WHERE id = $1")
+        .bind(activity_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    sqlx::query(
+        "UPDATE activities SET title = $1, kind = $2, place = $3, description = $4, starts_at = $5, ends_at = $6, \
+         signup_deadline = $7, capacity = $8, audience = $9, cost_fen = $10, hold_hours = $11 WHERE id = $12 AND school_id = $13",
+    )
+    .bind(&n.title)
+    .bind(n.kind.code())
+    .bind(&n.place)
+    .bind(&n.description)
+    .bind(n.starts_at)
+    .bind(n.ends_at)
+    .bind(n.signup_deadline)
+    .bind(n.capacity)
+    .bind(n.audience.code())
+    .bind(n.cost_fen)
+    .bind(n.promotion.hold_hours())
+    .bind(activity_id)
+    .bind(school_id)
+    .execute(&mut **tx)
+    .await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "activity.update", activity_id).detail(n.title.clone()),
+    )
+    .await?;
+    // New seats go to the waiting members, longest-waiting first.
+    let mut promoted = Vec::new();
+    let locked = Locked { title: n.title.clone(), hold_hours: n.promotion.hold_hours(), ..a };
+    let free = n.capacity.map_or(i64::MAX, |c| c - locked.seats_taken);
+    let mut given = 0;
+    while given < free {
+        sqlx::query("UPDATE activities SET seats_taken = seats_taken + 1 WHERE id = $1")
+            .bind(activity_id)
+            .execute(&mut **tx)
+            .await?;
+        match fill_seat(tx, crypto, school_id, activity_id, &locked, now).await? {
+            Some(m) => promoted.push(m),
+            None => break,
+        }
+        given += 1;
+    }
+    if (before.0, before.1, before.2.as_str()) != (n.starts_at, n.ends_at, n.place.as_str()) {
+        let people: Vec<(String,)> = sqlx::query_as(
+            "SELECT member_id FROM activity_signups WHERE activity_id = $1 AND state IN ('confirmed', 'offered') ORDER BY position",
+        )
+        .bind(activity_id)
+        .fetch_all(&mut **tx)
+        .await?;
+        let link = link(activity_id);
+        for (member_id,) in &people {
+            notify::send(
+                tx,
+                &NewNotification {
+                    school_id,
+                    member_id,
+                    kind: "activity.changed",
+                    link: &link,
+                    title: &n.title,
+                    body: &n.place,
+                    urgent: false,
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(Ok(promoted))
 }

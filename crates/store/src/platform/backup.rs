@@ -76,6 +76,7 @@ pub const TABLES: &[&str] = &[
     "activity_signups",
     "activity_attendance",
     "activity_entries",
+    "activity_photos",
     "calendar_feeds",
     "audit_log",
     "audit_head",

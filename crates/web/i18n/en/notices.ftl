@@ -125,3 +125,6 @@ audit-action-notice-remind = Readers reminded
 audit-action-notice-export = Reader list exported
 audit-action-notice-robot = Group robot set
 audit-action-notify-settings = Email settings changed
+inbox-kind-activity-cancelled = Activity cancelled
+inbox-kind-activity-changed = Activity time or place changed
+inbox-kind-activity-offered = A place is held for you

@@ -350,3 +350,6 @@ activation-password-hint = At least 10 characters; not your birthday or phone nu
 activation-password2 = The new password again
 activation-submit = Set password and log in
 activation-invalid = This activation link was used already or has expired. Ask the union chair for a new slip, or log in with the password you set.
+audit-action-activity-cancel = Activity cancelled
+audit-action-activity-update = Activity changed
+audit-action-activity-photo = Activity photo added

@@ -125,3 +125,6 @@ audit-action-notice-remind = 提醒未读
 audit-action-notice-export = 导出阅读名单
 audit-action-notice-robot = 设置群机器人
 audit-action-notify-settings = 修改邮件提醒设置
+inbox-kind-activity-cancelled = 活动已取消
+inbox-kind-activity-changed = 活动时间或地点有变
+inbox-kind-activity-offered = 活动候补名额保留中

@@ -350,3 +350,6 @@ activation-password-hint = 至少 10 个字符，不要用生日或手机号。
 activation-password2 = 再输入一次新密码
 activation-submit = 设置密码并登录
 activation-invalid = 这个激活链接已经用过或已过期。请向工会主席要一张新的激活单，或用已设置的密码直接登录。
+audit-action-activity-cancel = 取消活动
+audit-action-activity-update = 修改活动
+audit-action-activity-photo = 上传活动照片

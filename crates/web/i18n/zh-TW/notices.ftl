@@ -125,3 +125,6 @@ audit-action-notice-remind = 提醒未讀
 audit-action-notice-export = 匯出閱讀名單
 audit-action-notice-robot = 設定群機器人
 audit-action-notify-settings = 修改郵件提醒設定
+inbox-kind-activity-cancelled = 活動已取消
+inbox-kind-activity-changed = 活動時間或地點有變
+inbox-kind-activity-offered = 活動候補名額保留中

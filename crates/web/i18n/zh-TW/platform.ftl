@@ -350,3 +350,6 @@ activation-password-hint = 至少 10 個字元，不要用生日或手機號。
 activation-password2 = 再輸入一次新密碼
 activation-submit = 設定密碼並登入
 activation-invalid = 這個啟用連結已經用過或已過期。請向工會主席要一張新的啟用單，或用已設定的密碼直接登入。
+audit-action-activity-cancel = 取消活動
+audit-action-activity-update = 修改活動
+audit-action-activity-photo = 上傳活動照片

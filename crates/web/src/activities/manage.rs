@@ -73,6 +73,8 @@ struct NewPage {
     leader_group: Option<(String, String)>,
     no_group: bool,
     errors: Vec<(&'static str, String)>,
+    /// The activity being changed (its id), or empty for a new one.
+    editing: String,
 }
 
 impl NewPage {
@@ -88,6 +90,18 @@ async fn new_page(
     f: ActivityForm,
     errors: Vec<(&'static str, String)>,
 ) -> AppResult<Response> {
+    form_page(st, ctx, school, f, errors, String::new()).await
+}
+
+/// The activity form: a new activity, or `editing` an existing one.
+pub(crate) async fn form_page(
+    st: &AppState,
+    ctx: &Ctx,
+    school: School,
+    f: ActivityForm,
+    errors: Vec<(&'static str, String)>,
+    editing: String,
+) -> AppResult<Response> {
     let groups: Vec<(String, String)> =
         repo::organiser_choices(&st.store, &school.id).await?.into_iter().map(|(id, name, _)| (id, name)).collect();
     let leader_group = match led_group(st, ctx, &school).await? {
@@ -98,9 +112,10 @@ async fn new_page(
     let no_group = !is_committee(ctx) && leader_group.is_none();
     let failed = !errors.is_empty();
     let mut r = render(&NewPage {
-        c: Chrome::new(ctx, "activities", ctx.tr.t("act-new")),
+        c: Chrome::new(ctx, "activities", ctx.tr.t(if editing.is_empty() { "act-new" } else { "act-edit" })),
         school,
         f,
+        editing,
         kinds: Kind::ALL.iter().map(|k| (k.code(), ctx.tr.t(k.key()))).collect(),
         groups,
         leader_group,
@@ -242,6 +257,8 @@ struct ManagePage {
     entries: Vec<Entry>,
     competition: bool,
     in_window: bool,
+    /// It has begun: photos of the day may be added.
+    started: bool,
 }
 
 async fn manage_page(
@@ -262,6 +279,7 @@ async fn manage_page(
         capacity: capacity_label(&ctx.tr, &a),
         cost: money(&a.cost_fen),
         in_window: now >= a.starts_at - rules::EARLY_MS && now <= a.ends_at,
+        started: now >= a.starts_at,
         school,
         signups,
         entries,

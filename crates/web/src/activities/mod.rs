@@ -13,6 +13,7 @@ pub(crate) mod notices_api;
 
 mod api;
 mod calendar;
+mod changes;
 mod checkin;
 mod manage;
 mod pages;
@@ -34,6 +35,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = pages::routes(r);
     let r = participation::routes(r);
     let r = manage::routes(r);
+    let r = changes::routes(r);
     let r = checkin::routes(r);
     let r = calendar::routes(r);
     api::routes(r)

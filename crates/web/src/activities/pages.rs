@@ -198,6 +198,7 @@ struct DetailPage {
     c: Chrome,
     school: School,
     a: Activity,
+    photos: Vec<jiaogong_store::activities::Photo>,
     kind: String,
     span: String,
     audience: String,
@@ -249,7 +250,9 @@ async fn detail_page(st: &AppState, ctx: &Ctx, id: &str, notice: String, error: 
     let manage = super::may_manage(st, ctx, &school, &a).await?;
     let competition = a.kind == Kind::Competition;
     let entries = if competition { repo::entries(&st.store, &school.id, &a.id).await? } else { Vec::new() };
+    let photos = repo::photos(&st.store, &school.id, &a.id).await?;
     let mut r = render(&DetailPage {
+        photos,
         c: Chrome::new(ctx, "activities", a.title.clone()),
         kind: ctx.tr.t(a.kind.key()),
         span: span_label(&ctx.tr, &a),
