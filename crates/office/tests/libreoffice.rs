@@ -136,3 +136,23 @@ fn libreoffice_reads_our_document_as_we_wrote_it() {
     let pdf = convert(bin, &dir.0, &input, "pdf", "pdf");
     assert!(std::fs::read(pdf).unwrap().starts_with(b"%PDF"));
 }
+
+/// The library's search reads PDFs made by an office suite, Chinese included: a document we
+/// write, printed to PDF by LibreOffice (with a Chinese font embedded), gives back its words.
+#[test]
+fn text_is_extracted_from_a_chinese_pdf_printed_by_libreoffice() {
+    use jiaogong_office::extract::{extract_text, TextSource};
+    let Some(bin) = soffice() else { return };
+    let dir = Dir::new("pdf-zh");
+    let blocks = vec![
+        Block::Heading(1, "教职工福利慰问制度".into()),
+        Block::Paragraph("生病住院的教职工，工会送慰问金五百元。工会经费主要用于为职工服务和工会活动。".into()),
+    ];
+    let input = dir.0.join("welfare.docx");
+    std::fs::write(&input, write_docx("福利制度", &blocks).unwrap()).unwrap();
+    let pdf = std::fs::read(convert(bin, &dir.0, &input, "pdf", "pdf")).unwrap();
+    let text: String = extract_text(TextSource::Pdf, &pdf).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
+    for expected in ["福利慰问", "慰问金五百元", "工会经费"] {
+        assert!(text.contains(expected), "{expected} missing from the PDF's text:\n{text}");
+    }
+}
