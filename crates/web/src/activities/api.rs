@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::manage::{organiser_of, parse_form, ActivityForm};
-use super::{may_manage, member_of, my_school, refusal};
+use super::{may_manage, member_of, my_school, refusal, take_step, Step, Stepped};
 use crate::platform::ctx::Ctx;
 use crate::platform::error::{AppError, AppResult};
 use crate::{AppState, Routes};
@@ -131,48 +131,20 @@ fn refused(ctx: &Ctx, e: ActError) -> AppError {
 }
 
 async fn signup(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    let school = my_school(&st, &ctx).await?;
-    let me = member_of(&ctx);
-    let mut tx = st.store.begin().await?;
-    match repo::signup(
-        &mut tx,
-        &st.store.crypto,
-        &school.id,
-        &ctx.actor(),
-        &id,
-        me.as_deref(),
-        jiaogong_store::now_ms(),
-    )
-    .await
-    {
-        Ok(p) => {
-            jiaogong_store::commit(tx).await?;
+    match take_step(&st, &ctx, &id, Step::SignUp).await? {
+        Ok(Stepped::Placed(p)) => {
             let state = if p.placement == Placement::Confirmed { "confirmed" } else { "waitlisted" };
             Ok((StatusCode::CREATED, Json(json!({"state": state, "position": p.position}))).into_response())
         }
+        Ok(_) => Err(AppError::NotFound),
         Err(e) => Err(refused(&ctx, e)),
     }
 }
 
 async fn withdraw(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Value>> {
-    let school = my_school(&st, &ctx).await?;
-    let me = member_of(&ctx);
-    let mut tx = st.store.begin().await?;
-    match repo::withdraw(
-        &mut tx,
-        &st.store.crypto,
-        &school.id,
-        &ctx.actor(),
-        &id,
-        me.as_deref(),
-        jiaogong_store::now_ms(),
-    )
-    .await
-    {
-        Ok(promoted) => {
-            jiaogong_store::commit(tx).await?;
-            Ok(Json(json!({"state": "withdrawn", "promoted": promoted.is_some()})))
-        }
+    match take_step(&st, &ctx, &id, Step::Withdraw).await? {
+        Ok(Stepped::Withdrawn { promoted }) => Ok(Json(json!({"state": "withdrawn", "promoted": promoted}))),
+        Ok(_) => Err(AppError::NotFound),
         Err(e) => Err(refused(&ctx, e)),
     }
 }

@@ -137,6 +137,54 @@ pub(crate) fn refusal(tr: &Tr, e: ActError) -> Result<(&'static str, String), Ap
     })
 }
 
+/// A member's own step on an activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    SignUp,
+    Withdraw,
+    Accept,
+}
+
+/// What a step that the rules allowed did.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Stepped {
+    Placed(repo::Placed),
+    /// Withdrawn; whether a waiting member took the seat.
+    Withdrawn {
+        promoted: bool,
+    },
+    Accepted,
+}
+
+/// Takes the caller's step in its own transaction (their school, their member record, now),
+/// committed when the rules allow it; a refusal writes nothing.
+pub(crate) async fn take_step(
+    st: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    step: Step,
+) -> Result<Result<Stepped, ActError>, AppError> {
+    let school = my_school(st, ctx).await?;
+    let me = member_of(ctx);
+    let (crypto, actor, now) = (&st.store.crypto, ctx.actor(), jiaogong_store::now_ms());
+    let mut tx = st.store.begin().await?;
+    let done = match step {
+        Step::SignUp => {
+            repo::signup(&mut tx, crypto, &school.id, &actor, id, me.as_deref(), now).await.map(Stepped::Placed)
+        }
+        Step::Withdraw => repo::withdraw(&mut tx, crypto, &school.id, &actor, id, me.as_deref(), now)
+            .await
+            .map(|p| Stepped::Withdrawn { promoted: p.is_some() }),
+        Step::Accept => repo::accept_offer(&mut tx, crypto, &school.id, &actor, id, me.as_deref(), now)
+            .await
+            .map(|()| Stepped::Accepted),
+    };
+    if done.is_ok() {
+        jiaogong_store::commit(tx).await?;
+    }
+    Ok(done)
+}
+
 /// Lapses held places whose time has passed, every `every`, until the process ends (started by
 /// `jiaogong serve`). Each lapse is re-checked under the activity's lock in its own transaction,
 /// so when several servers tick at once each offer still lapses exactly once.

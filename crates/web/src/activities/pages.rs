@@ -12,7 +12,7 @@ use jiaogong_store::activities::{self as repo, Activity, Entry, Line};
 use jiaogong_store::platform::tenancy::School;
 use serde::Deserialize;
 
-use super::{audience_label, capacity_label, member_of, my_school, refusal, span_label};
+use super::{audience_label, capacity_label, member_of, my_school, refusal, span_label, take_step, Step, Stepped};
 use crate::platform::ctx::Ctx;
 use crate::platform::error::AppResult;
 use crate::platform::pages::{money, render, see_other, Chrome};
@@ -297,82 +297,32 @@ async fn detail(
 }
 
 async fn signup(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    let school = my_school(&st, &ctx).await?;
-    let me = member_of(&ctx);
-    let mut tx = st.store.begin().await?;
-    match repo::signup(
-        &mut tx,
-        &st.store.crypto,
-        &school.id,
-        &ctx.actor(),
-        &id,
-        me.as_deref(),
-        jiaogong_store::now_ms(),
-    )
-    .await
-    {
-        Ok(p) => {
-            jiaogong_store::commit(tx).await?;
-            Ok(see_other(&format!("/activities/{id}?done={}", p.placement.code())))
-        }
-        Err(e) => {
-            drop(tx);
-            let (_, msg) = refusal(&ctx.tr, e)?;
-            detail_page(&st, &ctx, &id, String::new(), msg).await
-        }
-    }
+    step_page(&st, &ctx, &id, Step::SignUp).await
 }
 
 async fn withdraw(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    let school = my_school(&st, &ctx).await?;
-    let me = member_of(&ctx);
-    let mut tx = st.store.begin().await?;
-    match repo::withdraw(
-        &mut tx,
-        &st.store.crypto,
-        &school.id,
-        &ctx.actor(),
-        &id,
-        me.as_deref(),
-        jiaogong_store::now_ms(),
-    )
-    .await
-    {
-        Ok(_) => {
-            jiaogong_store::commit(tx).await?;
-            Ok(see_other(&format!("/activities/{id}?done=withdrawn")))
-        }
-        Err(e) => {
-            drop(tx);
-            let (_, msg) = refusal(&ctx.tr, e)?;
-            detail_page(&st, &ctx, &id, String::new(), msg).await
-        }
-    }
+    step_page(&st, &ctx, &id, Step::Withdraw).await
 }
 
 async fn accept(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    let school = my_school(&st, &ctx).await?;
-    let me = member_of(&ctx);
-    let mut tx = st.store.begin().await?;
-    match repo::accept_offer(
-        &mut tx,
-        &st.store.crypto,
-        &school.id,
-        &ctx.actor(),
-        &id,
-        me.as_deref(),
-        jiaogong_store::now_ms(),
-    )
-    .await
-    {
-        Ok(()) => {
-            jiaogong_store::commit(tx).await?;
-            Ok(see_other(&format!("/activities/{id}?done=accepted")))
+    step_page(&st, &ctx, &id, Step::Accept).await
+}
+
+/// A member's step from the activity's page: back to the page with what happened, or the page
+/// with the refusal in words.
+async fn step_page(st: &AppState, ctx: &Ctx, id: &str, step: Step) -> AppResult<Response> {
+    match take_step(st, ctx, id, step).await? {
+        Ok(done) => {
+            let code = match done {
+                Stepped::Placed(p) => p.placement.code(),
+                Stepped::Withdrawn { .. } => "withdrawn",
+                Stepped::Accepted => "accepted",
+            };
+            Ok(see_other(&format!("/activities/{id}?done={code}")))
         }
         Err(e) => {
-            drop(tx);
             let (_, msg) = refusal(&ctx.tr, e)?;
-            detail_page(&st, &ctx, &id, String::new(), msg).await
+            detail_page(st, ctx, id, String::new(), msg).await
         }
     }
 }
