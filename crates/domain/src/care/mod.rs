@@ -243,7 +243,7 @@ pub fn approval_needed(amount: Fen, standard: Fen, paid_this_year: Fen, annual_c
 /// On-time compliance: must-visit events visited by their due date over must-visit events whose
 /// outcome is known (visited, or past due). An event not yet due and not yet visited is pending
 /// and counts in neither.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Compliance {
     pub events: i64,
     pub on_time: i64,
