@@ -238,7 +238,7 @@ pub struct CheckupLine {
 
 pub async fn checkups(store: &Store, school_id: &str) -> Result<Vec<CheckupLine>, StoreError> {
     let rows: Vec<(String, i64, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT c.id, c.year, c.title, COUNT(p.member_id), SUM(p.attended) FROM care_checkups c \
+        "SELECT c.id, c.year, c.title, COUNT(p.member_id), CAST(SUM(p.attended) AS BIGINT) FROM care_checkups c \
          LEFT JOIN care_checkup_people p ON p.checkup_id = c.id WHERE c.school_id = $1 GROUP BY c.id, c.year, c.title ORDER BY c.year DESC, c.id",
     )
     .bind(school_id)

@@ -39,7 +39,7 @@ pub struct Counts {
 pub async fn counts(store: &Store, school_id: &str, today: NaiveDate) -> Result<Counts, StoreError> {
     let t = iso(today);
     let (open, overdue): (i64, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), SUM(CASE WHEN due < $2 THEN 1 ELSE 0 END) FROM care_tasks WHERE school_id = $1 AND visited_on IS NULL",
+        "SELECT COUNT(*), CAST(SUM(CASE WHEN due < $2 THEN 1 ELSE 0 END) AS BIGINT) FROM care_tasks WHERE school_id = $1 AND visited_on IS NULL",
     )
     .bind(school_id)
     .bind(&t)
@@ -89,7 +89,7 @@ pub struct YearFigures {
 pub async fn year_figures(store: &Store, school_id: &str, year: i32, today: NaiveDate) -> Result<YearFigures, StoreError> {
     let mut f = YearFigures { year, ..YearFigures::default() };
     let rows: Vec<(String, i64, i64, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT kind, COUNT(*), COUNT(DISTINCT member_id), SUM(amount_fen), \
+        "SELECT kind, COUNT(*), COUNT(DISTINCT member_id), CAST(SUM(amount_fen) AS BIGINT), \
          COUNT(DISTINCT CASE WHEN amount_fen > 0 THEN member_id END) FROM care_visits \
          WHERE school_id = $1 AND year = $2 GROUP BY kind ORDER BY kind",
     )
@@ -109,7 +109,7 @@ pub async fn year_figures(store: &Store, school_id: &str, year: i32, today: Naiv
     let end = format!("{year:04}-12-31");
     let start = format!("{year:04}-01-01");
     let (open, new): (i64, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), SUM(CASE WHEN filed_on >= $3 THEN 1 ELSE 0 END) FROM care_hardship_files \
+        "SELECT COUNT(*), CAST(SUM(CASE WHEN filed_on >= $3 THEN 1 ELSE 0 END) AS BIGINT) FROM care_hardship_files \
          WHERE school_id = $1 AND filed_on <= $2 AND (closed_on IS NULL OR closed_on > $2)",
     )
     .bind(school_id)
@@ -120,7 +120,7 @@ pub async fn year_figures(store: &Store, school_id: &str, year: i32, today: Naiv
     f.hardship_files_open = open;
     f.hardship_files_new = new.unwrap_or(0);
     let (records, households, money): (i64, i64, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), COUNT(DISTINCT file_id), SUM(amount_fen) FROM care_aid WHERE school_id = $1 AND year = $2",
+        "SELECT COUNT(*), COUNT(DISTINCT file_id), CAST(SUM(amount_fen) AS BIGINT) FROM care_aid WHERE school_id = $1 AND year = $2",
     )
     .bind(school_id)
     .bind(i64::from(year))

@@ -114,7 +114,7 @@ pub async fn record(
         let all = rules_conn(&mut **tx, school_id).await?;
         let rule = all.iter().find(|r| r.code == kind).ok_or(CareError::UnknownType)?;
         let (paid,): (Option<i64>,) = sqlx::query_as(
-            "SELECT SUM(amount_fen) FROM care_visits WHERE school_id = $1 AND member_id = $2 AND kind = $3 AND year = $4",
+            "SELECT CAST(SUM(amount_fen) AS BIGINT) FROM care_visits WHERE school_id = $1 AND member_id = $2 AND kind = $3 AND year = $4",
         )
         .bind(school_id)
         .bind(&member_id)
