@@ -17,7 +17,7 @@ use crate::{new_id, now_ms, Crypto, StoreError, Tx};
 /// year-end closing vouchers (the 收入支出表 leaves them out, the balance sheet keeps them).
 pub async fn totals_range(tx: &mut Tx, school_id: &str, from: &str, to: &str, with_closing: bool) -> Result<Totals, StoreError> {
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT l.account_code, SUM(l.debit_fen), SUM(l.credit_fen) FROM fin_lines l \
+        "SELECT l.account_code, CAST(SUM(l.debit_fen) AS BIGINT), CAST(SUM(l.credit_fen) AS BIGINT) FROM fin_lines l \
          JOIN fin_vouchers v ON v.id = l.voucher_id \
          WHERE v.school_id = $1 AND v.state = 'approved' AND v.voucher_date >= $2 AND v.voucher_date <= $3 \
          AND ($4 = 1 OR v.closing = 0) GROUP BY l.account_code",
@@ -39,7 +39,7 @@ pub async fn totals_between(tx: &mut Tx, school_id: &str, from: &str, to: &str) 
 /// What a category (top expense account) spent in a year, approved vouchers only.
 pub async fn category_spent(tx: &mut Tx, school_id: &str, year: i64, cat: &str) -> Result<Fen, StoreError> {
     let (d, c): (Option<i64>, Option<i64>) = sqlx::query_as(
-        "SELECT SUM(l.debit_fen), SUM(l.credit_fen) FROM fin_lines l JOIN fin_vouchers v ON v.id = l.voucher_id \
+        "SELECT CAST(SUM(l.debit_fen) AS BIGINT), CAST(SUM(l.credit_fen) AS BIGINT) FROM fin_lines l JOIN fin_vouchers v ON v.id = l.voucher_id \
          WHERE v.school_id = $1 AND v.state = 'approved' AND v.closing = 0 AND v.voucher_date >= $2 AND v.voucher_date <= $3 \
          AND l.account_code LIKE $4",
     )
@@ -238,7 +238,7 @@ pub async fn draft_dues(tx: &mut Tx, school_id: &str, year: i32, month: u32) -> 
     let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or(StoreError::Invalid("月份不正确".into()))?;
     let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).ok_or(StoreError::Invalid("月份不正确".into()))?;
     let (sum, n): (Option<i64>, i64) =
-        sqlx::query_as("SELECT SUM(amount_fen), COUNT(*) FROM dues_payments WHERE school_id = $1 AND paid_on >= $2 AND paid_on <= $3")
+        sqlx::query_as("SELECT CAST(SUM(amount_fen) AS BIGINT), COUNT(*) FROM dues_payments WHERE school_id = $1 AND paid_on >= $2 AND paid_on <= $3")
             .bind(school_id)
             .bind(first.format("%Y-%m-%d").to_string())
             .bind(last.format("%Y-%m-%d").to_string())
@@ -369,7 +369,7 @@ pub async fn budget_execution(tx: &mut Tx, school_id: &str, year: i64) -> Result
             .fetch_all(&mut **tx)
             .await?;
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT v.period, l.account_code, SUM(l.debit_fen), SUM(l.credit_fen) FROM fin_lines l JOIN fin_vouchers v ON v.id = l.voucher_id \
+        "SELECT v.period, l.account_code, CAST(SUM(l.debit_fen) AS BIGINT), CAST(SUM(l.credit_fen) AS BIGINT) FROM fin_lines l JOIN fin_vouchers v ON v.id = l.voucher_id \
          WHERE v.school_id = $1 AND v.state = 'approved' AND v.closing = 0 AND v.voucher_date >= $2 AND v.voucher_date <= $3 \
          AND l.account_code LIKE '5%' GROUP BY v.period, l.account_code",
     )
@@ -427,7 +427,7 @@ pub async fn audit_findings(tx: &mut Tx, school_id: &str, from: &str, to: &str) 
         .fetch_all(&mut **tx)
         .await?;
     let sums: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT l.voucher_id, SUM(l.debit_fen), SUM(l.credit_fen), SUM(CASE WHEN l.account_code LIKE '5%' THEN l.debit_fen ELSE 0 END) \
+        "SELECT l.voucher_id, CAST(SUM(l.debit_fen) AS BIGINT), CAST(SUM(l.credit_fen) AS BIGINT), CAST(SUM(CASE WHEN l.account_code LIKE '5%' THEN l.debit_fen ELSE 0 END) AS BIGINT) \
          FROM fin_lines l JOIN fin_vouchers v ON v.id = l.voucher_id \
          WHERE v.school_id = $1 AND v.voucher_date >= $2 AND v.voucher_date <= $3 GROUP BY l.voucher_id",
     )
@@ -609,7 +609,7 @@ pub async fn draft_disclosure(tx: &mut Tx, crypto: &Crypto, school_id: &str, act
     .fetch_all(&mut **tx)
     .await?;
     let care_rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT l.account_code, COUNT(DISTINCT v.id), SUM(l.debit_fen) FROM fin_lines l JOIN fin_vouchers v ON v.id = l.voucher_id \
+        "SELECT l.account_code, COUNT(DISTINCT v.id), CAST(SUM(l.debit_fen) AS BIGINT) FROM fin_lines l JOIN fin_vouchers v ON v.id = l.voucher_id \
          WHERE v.school_id = $1 AND v.state = 'approved' AND v.closing = 0 AND v.voucher_date >= $2 AND v.voucher_date <= $3 \
          AND (l.account_code LIKE '50404%' OR l.account_code LIKE '50405%') AND l.debit_fen > 0 GROUP BY l.account_code",
     )
