@@ -179,12 +179,27 @@ on_every_db!(visit_is_written_once_and_above_standard_waits_for_the_chair, |stor
     visits::approve(&mut tx, &store.crypto, &s.id, "u-chair", &first.id, "病情严重，经委员会讨论").await.unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     assert!(visits::visits(&store, &s.id, None, true).await.unwrap().is_empty());
+    let mut tx = store.begin().await.unwrap();
+    let draft = jiaogong_store::finance::drafts::draft_for_source(&mut tx, &s.id, "care_visit", &first.id).await.unwrap().unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(draft.amount, Fen(150_000));
+    assert!(draft.cleared, "the chair's approval cleared the draft voucher");
     let t = events::task(&store, &s.id, &task, d("2026-03-20")).await.unwrap();
     assert_eq!(t.visited_on.as_deref(), Some("2026-03-05"));
     // Within the standard but past the annual cap with what was paid: approval again.
     let r2 = report(&store, &s.id, &s.teacher, "hospitalised", "2026-06-01", "2026-06-01").await.unwrap();
     let within = visit(&store, &s.id, &r2.task.unwrap().0, "2026-06-02", 50_000, "k2", &visitors).await.unwrap();
     assert_eq!(within.approval, Approval::AboveAnnualCap);
+    let mut tx = store.begin().await.unwrap();
+    let draft = jiaogong_store::finance::drafts::draft_for_source(&mut tx, &s.id, "care_visit", &within.id).await.unwrap().unwrap();
+    tx.rollback().await.unwrap();
+    assert!(!draft.cleared, "waits for the chair");
+    // Goods only: no voucher.
+    let r3 = report(&store, &s.id, &s.leader, "hospitalised", "2026-06-01", "2026-06-01").await.unwrap();
+    let goods = visit(&store, &s.id, &r3.task.unwrap().0, "2026-06-02", 0, "k3", &visitors).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert!(jiaogong_store::finance::drafts::draft_for_source(&mut tx, &s.id, "care_visit", &goods.id).await.unwrap().is_none());
+    tx.rollback().await.unwrap();
 });
 
 on_every_db!(compliance_and_year_figures_count_on_time_visits, |store, db| {

@@ -197,6 +197,26 @@ pub async fn add_aid(
     .bind(now_ms())
     .execute(&mut **tx)
     .await?;
+    if amount.0 > 0 {
+        // Money aid is booked as a draft voucher of 困难职工帮扶; the summary names no one.
+        let link = format!("/care/hardship/{file_id}");
+        crate::finance::drafts::create_draft(
+            tx,
+            &crate::finance::drafts::DraftRequest {
+                school_id,
+                date: on,
+                summary: "困难职工帮扶",
+                debit_account: "50404",
+                credit_account: "102",
+                amount,
+                source_kind: "care_aid",
+                source_id: &id,
+                link: &link,
+                needs_clearance: false,
+            },
+        )
+        .await?;
+    }
     audit::append(tx, crypto, &Event::new(Some(school_id), actor, "care.hardship.aid", file_id).detail(amount.0.to_string()))
         .await?;
     Ok(id)

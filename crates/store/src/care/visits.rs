@@ -110,9 +110,9 @@ pub async fn record(
     if v.notes.chars().count() > 1000 || v.goods.chars().count() > 200 {
         return Err(CareFail::Invalid("备注最多1000字，慰问品最多200字".into()));
     }
+    let all = rules_conn(&mut **tx, school_id).await?;
+    let rule = all.iter().find(|r| r.code == kind).ok_or(CareError::UnknownType)?.clone();
     let approval = if money {
-        let all = rules_conn(&mut **tx, school_id).await?;
-        let rule = all.iter().find(|r| r.code == kind).ok_or(CareError::UnknownType)?;
         let (paid,): (Option<i64>,) = sqlx::query_as(
             "SELECT CAST(SUM(amount_fen) AS BIGINT) FROM care_visits WHERE school_id = $1 AND member_id = $2 AND kind = $3 AND year = $4",
         )
@@ -160,6 +160,29 @@ pub async fn record(
     .bind(v.task_id)
     .execute(&mut **tx)
     .await?;
+    if money {
+        // The payment reaches the books as a draft voucher with this visit as its evidence; above
+        // the standard or the cap it waits for the chair's clearance.
+        let (name,): (String,) = sqlx::query_as("SELECT name FROM members WHERE id = $1").bind(&member_id).fetch_one(&mut **tx).await?;
+        let summary = format!("慰问{} {}", super::events::kind_zh(&kind, &rule.name), name);
+        let link = format!("/care/visits/{id}");
+        crate::finance::drafts::create_draft(
+            tx,
+            &crate::finance::drafts::DraftRequest {
+                school_id,
+                date: v.date,
+                summary: &summary,
+                debit_account: rule.debit_account(),
+                credit_account: "102",
+                amount: v.amount,
+                source_kind: "care_visit",
+                source_id: &id,
+                link: &link,
+                needs_clearance: approval.needed(),
+            },
+        )
+        .await?;
+    }
     audit::append(
         tx,
         crypto,
@@ -200,6 +223,11 @@ pub async fn approve(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str,
             None => Err(StoreError::NotFound.into()),
             Some(_) => Err(CareFail::Invalid("这笔慰问金无需批准或已经批准".into())),
         };
+    }
+    // The draft voucher may now be approved in finance.
+    match crate::finance::drafts::clear(tx, school_id, "care_visit", visit_id, actor, reason).await {
+        Ok(()) | Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
     }
     audit::append(tx, crypto, &Event::new(Some(school_id), actor, "care.visit.approve", visit_id).detail(reason.to_string()))
         .await?;
