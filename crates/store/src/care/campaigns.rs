@@ -11,6 +11,25 @@ use crate::platform::audit::{self, Event};
 use crate::platform::notify::{self, NewNotification};
 use crate::{new_id, now_ms, Crypto, Store, StoreError, Tx};
 
+/// The school's members in office or retired, for pickers: (id, name).
+pub async fn members_list(store: &Store, school_id: &str) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT id, name FROM members WHERE school_id = $1 AND status IN ('active', 'retired') ORDER BY name_pinyin, id LIMIT 5000",
+    )
+    .bind(school_id)
+    .fetch_all(&store.read)
+    .await?)
+}
+
+/// The visitor a campaign's task was given to.
+pub async fn visitor_of(store: &Store, task_id: &str) -> Result<Option<String>, StoreError> {
+    let r: Option<(Option<String>,)> = sqlx::query_as("SELECT visitor_member_id FROM care_tasks WHERE id = $1")
+        .bind(task_id)
+        .fetch_optional(&store.read)
+        .await?;
+    Ok(r.and_then(|(v,)| v))
+}
+
 /// Where recipients are suggested from.
 pub const SOURCES: [&str; 3] = ["hardship", "retirees", "sick"];
 
