@@ -80,27 +80,52 @@ pub async fn create(store: &Store, school: &str, staff: &[Staff]) -> anyhow::Res
     }
     // Hardship files: one filed 14 months ago and never reviewed (overdue), two this year.
     let mut files = Vec::new();
-    for (m, days, income, causes) in [(6usize, 420u64, 3_000_000i64, "大病"), (7, 90, 4_800_000, "子女就学"), (8, 40, 9_000_000, "灾害")] {
+    for (m, days, income, causes) in
+        [(6usize, 420u64, 3_000_000i64, "大病"), (7, 90, 4_800_000, "子女就学"), (8, 40, 9_000_000, "灾害")]
+    {
         let Some(member) = active.get(m) else { continue };
         let f = hardship::Figures {
             causes: vec![causes.into()],
-            household: Household { size: 3, income_year: Fen(income), rigid_year: Fen(600_000), hardship_costs_year: Fen(if m == 8 { 8_000_000 } else { 0 }), accident: m == 8 },
+            household: Household {
+                size: 3,
+                income_year: Fen(income),
+                rigid_year: Fen(600_000),
+                hardship_costs_year: Fen(if m == 8 { 8_000_000 } else { 0 }),
+                accident: m == 8,
+            },
             notes: String::new(),
         };
         let mut tx = store.begin().await?;
-        let (id, _) = hardship::create(&mut tx, &store.crypto, school, ACTOR, &member.0, ago(today, days), &f).await.map_err(err)?;
-        hardship::add_aid(&mut tx, &store.crypto, school, ACTOR, &id, ago(today, days.min(60)), "money", Fen(200_000), "帮扶金").await.map_err(err)?;
+        let (id, _) = hardship::create(&mut tx, &store.crypto, school, ACTOR, &member.0, ago(today, days), &f)
+            .await
+            .map_err(err)?;
+        hardship::add_aid(
+            &mut tx,
+            &store.crypto,
+            school,
+            ACTOR,
+            &id,
+            ago(today, days.min(60)),
+            "money",
+            Fen(200_000),
+            "帮扶金",
+        )
+        .await
+        .map_err(err)?;
         jiaogong_store::commit(tx).await?;
         files.push(member.0.clone());
     }
     // 春节送温暖: the hardship households and the retirees, some visited already.
-    let mut recipients: Vec<(String, Option<String>)> = files.iter().map(|m| (m.clone(), Some(active[0].0.clone()))).collect();
+    let mut recipients: Vec<(String, Option<String>)> =
+        files.iter().map(|m| (m.clone(), Some(active[0].0.clone()))).collect();
     recipients.extend(retirees.iter().take(4).map(|r| (r.0.clone(), Some(active[1].0.clone()))));
     if !recipients.is_empty() {
         let start = ago(today, 5);
         let due = today.checked_add_days(Days::new(20)).unwrap_or(today);
         let mut tx = store.begin().await?;
-        let cid = campaigns::create(&mut tx, &store.crypto, school, ACTOR, "春节送温暖", start, due, &recipients).await.map_err(err)?;
+        let cid = campaigns::create(&mut tx, &store.crypto, school, ACTOR, "春节送温暖", start, due, &recipients)
+            .await
+            .map_err(err)?;
         jiaogong_store::commit(tx).await?;
         let tasks: Vec<String> = events::tasks(store, school, events::TaskFilter::Open, None, today)
             .await?
@@ -111,7 +136,17 @@ pub async fn create(store: &Store, school: &str, staff: &[Staff]) -> anyhow::Res
         for (i, task) in tasks.iter().take(2).enumerate() {
             let key = format!("demo-campaign-{school}-{i}");
             let mut tx = store.begin().await?;
-            let v = NewVisit { task_id: task, date: today, visitors: &visitor, gift: "goods", goods: "米、油", amount: Fen::ZERO, notes: "", idem_key: &key, photo: None };
+            let v = NewVisit {
+                task_id: task,
+                date: today,
+                visitors: &visitor,
+                gift: "goods",
+                goods: "米、油",
+                amount: Fen::ZERO,
+                notes: "",
+                idem_key: &key,
+                photo: None,
+            };
             visits::record(&mut tx, &store.crypto, school, ACTOR, &v, today).await.map_err(err)?;
             jiaogong_store::commit(tx).await?;
         }
@@ -133,7 +168,9 @@ pub async fn create(store: &Store, school: &str, staff: &[Staff]) -> anyhow::Res
         let Some(member) = active.get(i + 1) else { continue };
         let day = ago(today, 40 - 4 * i as u64);
         let mut tx = store.begin().await?;
-        let s = reqs::submit(&mut tx, &store.crypto, school, "member", Some(&member.0), cat, text, i == 1, day).await.map_err(err)?;
+        let s = reqs::submit(&mut tx, &store.crypto, school, "member", Some(&member.0), cat, text, i == 1, day)
+            .await
+            .map_err(err)?;
         if i == 0 {
             first = s.id.clone();
         }
@@ -147,7 +184,11 @@ pub async fn create(store: &Store, school: &str, staff: &[Staff]) -> anyhow::Res
                 Step::Reopen => "仍未发放。",
                 _ => "",
             };
-            let by = if step.by_requester() { By::Requester(if i == 1 { None } else { Some("member") }) } else { By::Committee(ACTOR) };
+            let by = if step.by_requester() {
+                By::Requester(if i == 1 { None } else { Some("member") })
+            } else {
+                By::Committee(ACTOR)
+            };
             reqs::step(&mut tx, &store.crypto, school, &s.id, by, *step, note, on).await.map_err(err)?;
         }
         jiaogong_store::commit(tx).await?;
@@ -159,7 +200,17 @@ pub async fn create(store: &Store, school: &str, staff: &[Staff]) -> anyhow::Res
         let on = ago(today, 7);
         let people: Vec<(String, NaiveDate)> = women.iter().map(|w| (w.clone(), on)).collect();
         let mut tx = store.begin().await?;
-        let id = campaigns::create_checkup(&mut tx, &store.crypto, school, ACTOR, i64::from(today.year()), "女教职工年度体检", &people).await.map_err(err)?;
+        let id = campaigns::create_checkup(
+            &mut tx,
+            &store.crypto,
+            school,
+            ACTOR,
+            i64::from(today.year()),
+            "女教职工年度体检",
+            &people,
+        )
+        .await
+        .map_err(err)?;
         for w in women.iter().take(women.len() / 2) {
             campaigns::mark_attended(&mut tx, &store.crypto, school, ACTOR, &id, w, true).await.map_err(err)?;
         }

@@ -42,7 +42,10 @@ async fn setup(store: &Store, code: &str) -> Sch {
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            let raw = RawMember::new().with(Field::Name, *n).with(Field::EmployeeNo, format!("{code}{i}")).with(Field::Gender, "女");
+            let raw = RawMember::new()
+                .with(Field::Name, *n)
+                .with(Field::EmployeeNo, format!("{code}{i}"))
+                .with(Field::Gender, "女");
             (validate_member(&raw).unwrap(), None, None)
         })
         .collect();
@@ -56,14 +59,28 @@ async fn setup(store: &Store, code: &str) -> Sch {
         .execute(&mut *tx)
         .await
         .unwrap();
-    sqlx::query("UPDATE members SET group_id = $1 WHERE id = $2 OR id = $3").bind(&group).bind(&ids[0]).bind(&ids[1]).execute(&mut *tx).await.unwrap();
+    sqlx::query("UPDATE members SET group_id = $1 WHERE id = $2 OR id = $3")
+        .bind(&group)
+        .bind(&ids[0])
+        .bind(&ids[1])
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     let mk = |u: &'static str, role, m: String| (u, role, m);
     let mut users = Vec::new();
     for (u, role, m) in [mk("teacher", Role::Member, ids[0].clone()), mk("welfare", Role::Welfare, ids[2].clone())] {
         let name = format!("{code}-{u}");
         let uid = create_user(
             &mut tx,
-            &NewUser { school_id: Some(&id), district_id: None, username: &name, display_name: &name, password_hash: "x", role, member_id: Some(&m) },
+            &NewUser {
+                school_id: Some(&id),
+                district_id: None,
+                username: &name,
+                display_name: &name,
+                password_hash: "x",
+                role,
+                member_id: Some(&m),
+            },
         )
         .await
         .unwrap();
@@ -80,7 +97,14 @@ async fn setup(store: &Store, code: &str) -> Sch {
     }
 }
 
-async fn report(store: &Store, s: &str, member: &str, kind: &str, on: &str, today: &str) -> Result<events::Reported, CareFail> {
+async fn report(
+    store: &Store,
+    s: &str,
+    member: &str,
+    kind: &str,
+    on: &str,
+    today: &str,
+) -> Result<events::Reported, CareFail> {
     let mut tx = store.begin().await.unwrap();
     let ev = NewEvent { member_id: member, kind, date: d(on), note: "", source: "report" };
     let r = events::report(&mut tx, &store.crypto, s, "u-leader", &ev, d(today), false).await;
@@ -98,7 +122,15 @@ async fn inbox(store: &Store, member: &str) -> Vec<(String, String)> {
         .unwrap()
 }
 
-async fn visit(store: &Store, s: &str, task: &str, on: &str, amount: i64, key: &str, visitors: &[String]) -> Result<visits::Recorded, CareFail> {
+async fn visit(
+    store: &Store,
+    s: &str,
+    task: &str,
+    on: &str,
+    amount: i64,
+    key: &str,
+    visitors: &[String],
+) -> Result<visits::Recorded, CareFail> {
     let mut tx = store.begin().await.unwrap();
     let v = NewVisit {
         task_id: task,
@@ -180,7 +212,10 @@ on_every_db!(visit_is_written_once_and_above_standard_waits_for_the_chair, |stor
     jiaogong_store::commit(tx).await.unwrap();
     assert!(visits::visits(&store, &s.id, None, true).await.unwrap().is_empty());
     let mut tx = store.begin().await.unwrap();
-    let draft = jiaogong_store::finance::drafts::draft_for_source(&mut tx, &s.id, "care_visit", &first.id).await.unwrap().unwrap();
+    let draft = jiaogong_store::finance::drafts::draft_for_source(&mut tx, &s.id, "care_visit", &first.id)
+        .await
+        .unwrap()
+        .unwrap();
     tx.rollback().await.unwrap();
     assert_eq!(draft.amount, Fen(150_000));
     assert!(draft.cleared, "the chair's approval cleared the draft voucher");
@@ -191,21 +226,28 @@ on_every_db!(visit_is_written_once_and_above_standard_waits_for_the_chair, |stor
     let within = visit(&store, &s.id, &r2.task.unwrap().0, "2026-06-02", 50_000, "k2", &visitors).await.unwrap();
     assert_eq!(within.approval, Approval::AboveAnnualCap);
     let mut tx = store.begin().await.unwrap();
-    let draft = jiaogong_store::finance::drafts::draft_for_source(&mut tx, &s.id, "care_visit", &within.id).await.unwrap().unwrap();
+    let draft = jiaogong_store::finance::drafts::draft_for_source(&mut tx, &s.id, "care_visit", &within.id)
+        .await
+        .unwrap()
+        .unwrap();
     tx.rollback().await.unwrap();
     assert!(!draft.cleared, "waits for the chair");
     // Goods only: no voucher.
     let r3 = report(&store, &s.id, &s.leader, "hospitalised", "2026-06-01", "2026-06-01").await.unwrap();
     let goods = visit(&store, &s.id, &r3.task.unwrap().0, "2026-06-02", 0, "k3", &visitors).await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    assert!(jiaogong_store::finance::drafts::draft_for_source(&mut tx, &s.id, "care_visit", &goods.id).await.unwrap().is_none());
+    assert!(jiaogong_store::finance::drafts::draft_for_source(&mut tx, &s.id, "care_visit", &goods.id)
+        .await
+        .unwrap()
+        .is_none());
     tx.rollback().await.unwrap();
 });
 
 on_every_db!(compliance_and_year_figures_count_on_time_visits, |store, db| {
     let s = setup(&store, "C5").await;
     let visitors = vec![s.welfare.clone()];
-    let a = report(&store, &s.id, &s.teacher, "hospitalised", "2026-01-10", "2026-01-10").await.unwrap().task.unwrap().0;
+    let a =
+        report(&store, &s.id, &s.teacher, "hospitalised", "2026-01-10", "2026-01-10").await.unwrap().task.unwrap().0;
     let b = report(&store, &s.id, &s.leader, "childbirth", "2026-02-10", "2026-02-10").await.unwrap().task.unwrap().0;
     let _missed = report(&store, &s.id, &s.welfare, "married", "2026-03-10", "2026-03-10").await.unwrap();
     visit(&store, &s.id, &a, "2026-01-15", 80_000, "a", &visitors).await.unwrap();
@@ -218,14 +260,46 @@ on_every_db!(compliance_and_year_figures_count_on_time_visits, |store, db| {
     assert_eq!(months[0].on_time, 1);
     assert_eq!(months[1].late, 1);
     let mut tx = store.begin().await.unwrap();
-    let sub = requests::submit(&mut tx, &store.crypto, &s.id, &s.teacher_user, Some(&s.teacher), "welfare", "食堂太贵", false, d("2026-04-01"))
+    let sub = requests::submit(
+        &mut tx,
+        &store.crypto,
+        &s.id,
+        &s.teacher_user,
+        Some(&s.teacher),
+        "welfare",
+        "食堂太贵",
+        false,
+        d("2026-04-01"),
+    )
+    .await
+    .unwrap();
+    requests::step(&mut tx, &store.crypto, &s.id, &sub.id, By::Committee("u-chair"), Step::Accept, "", d("2026-04-02"))
         .await
         .unwrap();
-    requests::step(&mut tx, &store.crypto, &s.id, &sub.id, By::Committee("u-chair"), Step::Accept, "", d("2026-04-02")).await.unwrap();
-    requests::step(&mut tx, &store.crypto, &s.id, &sub.id, By::Committee("u-chair"), Step::Answer, "已与后勤协商降价", d("2026-04-05"))
-        .await
-        .unwrap();
-    requests::step(&mut tx, &store.crypto, &s.id, &sub.id, By::Requester(Some("t")), Step::Confirm, "", d("2026-04-06")).await.unwrap();
+    requests::step(
+        &mut tx,
+        &store.crypto,
+        &s.id,
+        &sub.id,
+        By::Committee("u-chair"),
+        Step::Answer,
+        "已与后勤协商降价",
+        d("2026-04-05"),
+    )
+    .await
+    .unwrap();
+    requests::step(
+        &mut tx,
+        &store.crypto,
+        &s.id,
+        &sub.id,
+        By::Requester(Some("t")),
+        Step::Confirm,
+        "",
+        d("2026-04-06"),
+    )
+    .await
+    .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     let f = figures::year_figures(&store, &s.id, 2026, d("2026-12-31")).await.unwrap();
     assert_eq!(f.visits_total, 2);
@@ -240,15 +314,40 @@ on_every_db!(hardship_files_are_sealed_and_every_view_is_audited, |store, db| {
     let s = setup(&store, "C6").await;
     let figures = hardship::Figures {
         causes: vec!["大病".into()],
-        household: Household { size: 3, income_year: Fen(3_000_000), rigid_year: Fen(0), hardship_costs_year: Fen(0), accident: false },
+        household: Household {
+            size: 3,
+            income_year: Fen(3_000_000),
+            rigid_year: Fen(0),
+            hardship_costs_year: Fen(0),
+            accident: false,
+        },
         notes: "配偶患尿毒症长期透析".into(),
     };
     let mut tx = store.begin().await.unwrap();
-    let (file, level) = hardship::create(&mut tx, &store.crypto, &s.id, "u-welfare", &s.teacher, d("2025-01-10"), &figures).await.unwrap();
+    let (file, level) =
+        hardship::create(&mut tx, &store.crypto, &s.id, "u-welfare", &s.teacher, d("2025-01-10"), &figures)
+            .await
+            .unwrap();
     assert_eq!(level.code(), "deep");
-    hardship::add_aid(&mut tx, &store.crypto, &s.id, "u-welfare", &file, d("2026-01-20"), "money", Fen(200_000), "春节慰问").await.unwrap();
+    hardship::add_aid(
+        &mut tx,
+        &store.crypto,
+        &s.id,
+        "u-welfare",
+        &file,
+        d("2026-01-20"),
+        "money",
+        Fen(200_000),
+        "春节慰问",
+    )
+    .await
+    .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
-    let (sealed,): (String,) = sqlx::query_as("SELECT sealed FROM care_hardship_files WHERE id = $1").bind(&file).fetch_one(store.reader()).await.unwrap();
+    let (sealed,): (String,) = sqlx::query_as("SELECT sealed FROM care_hardship_files WHERE id = $1")
+        .bind(&file)
+        .fetch_one(store.reader())
+        .await
+        .unwrap();
     assert!(!sealed.contains("透析") && !sealed.contains("deep"), "figures are encrypted at rest");
     let full = hardship::files(&store, &s.id, "u-chair", true, None, d("2026-02-01")).await.unwrap();
     assert_eq!(full[0].data.as_ref().unwrap().notes, "配偶患尿毒症长期透析");
@@ -257,7 +356,11 @@ on_every_db!(hardship_files_are_sealed_and_every_view_is_audited, |store, db| {
     assert!(amounts[0].data.is_none() && amounts[0].member_name.is_none());
     assert_eq!(amounts[0].aid_total, Fen(200_000));
     assert!(amounts[0].aid[0].detail.is_none());
-    let views: Vec<(String,)> = sqlx::query_as("SELECT actor FROM audit_log WHERE action = 'care.hardship.view' ORDER BY seq").fetch_all(store.reader()).await.unwrap();
+    let views: Vec<(String,)> =
+        sqlx::query_as("SELECT actor FROM audit_log WHERE action = 'care.hardship.view' ORDER BY seq")
+            .fetch_all(store.reader())
+            .await
+            .unwrap();
     assert_eq!(views, vec![("u-chair".to_string(),), ("u-auditor".to_string(),)]);
     let f = figures::year_figures(&store, &s.id, 2026, d("2026-12-31")).await.unwrap();
     assert_eq!((f.aid_records, f.aid_households, f.aid_money), (1, 1, Fen(200_000)));
@@ -267,11 +370,16 @@ on_every_db!(hardship_files_are_sealed_and_every_view_is_audited, |store, db| {
 /// Every table of the database, read in full, each cell as text.
 async fn every_row(store: &Store) -> Vec<(String, Vec<String>)> {
     let tables: Vec<(String,)> = match store.kind {
-        jiaogong_store::DbKind::Sqlite => sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(store.reader()).await.unwrap(),
-        jiaogong_store::DbKind::Postgres => sqlx::query_as("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'")
+        jiaogong_store::DbKind::Sqlite => sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
             .fetch_all(store.reader())
             .await
             .unwrap(),
+        jiaogong_store::DbKind::Postgres => {
+            sqlx::query_as("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'")
+                .fetch_all(store.reader())
+                .await
+                .unwrap()
+        }
     };
     assert!(tables.len() > 40, "the whole schema is read");
     let mut out = Vec::new();
@@ -300,17 +408,68 @@ async fn every_row(store: &Store) -> Vec<(String, Vec<String>)> {
 on_every_db!(anonymous_request_is_linked_to_its_member_by_no_row_of_any_table, |store, db| {
     let s = setup(&store, "C7").await;
     let mut tx = store.begin().await.unwrap();
-    let anon = requests::submit(&mut tx, &store.crypto, &s.id, &s.teacher_user, Some(&s.teacher), "work", "希望减少非教学任务", true, d("2026-04-01"))
-        .await
-        .unwrap();
-    let named = requests::submit(&mut tx, &store.crypto, &s.id, &s.teacher_user, Some(&s.teacher), "welfare", "希望增加体检项目", false, d("2026-04-01"))
-        .await
-        .unwrap();
-    requests::step(&mut tx, &store.crypto, &s.id, &anon.id, By::Committee(&s.welfare_user), Step::Accept, "", d("2026-04-02")).await.unwrap();
-    requests::step(&mut tx, &store.crypto, &s.id, &anon.id, By::Committee(&s.welfare_user), Step::Answer, "已向校长办公室反映", d("2026-04-03"))
-        .await
-        .unwrap();
-    requests::step(&mut tx, &store.crypto, &s.id, &anon.id, By::Requester(None), Step::Reopen, "还没有落实", d("2026-04-04")).await.unwrap();
+    let anon = requests::submit(
+        &mut tx,
+        &store.crypto,
+        &s.id,
+        &s.teacher_user,
+        Some(&s.teacher),
+        "work",
+        "希望减少非教学任务",
+        true,
+        d("2026-04-01"),
+    )
+    .await
+    .unwrap();
+    let named = requests::submit(
+        &mut tx,
+        &store.crypto,
+        &s.id,
+        &s.teacher_user,
+        Some(&s.teacher),
+        "welfare",
+        "希望增加体检项目",
+        false,
+        d("2026-04-01"),
+    )
+    .await
+    .unwrap();
+    requests::step(
+        &mut tx,
+        &store.crypto,
+        &s.id,
+        &anon.id,
+        By::Committee(&s.welfare_user),
+        Step::Accept,
+        "",
+        d("2026-04-02"),
+    )
+    .await
+    .unwrap();
+    requests::step(
+        &mut tx,
+        &store.crypto,
+        &s.id,
+        &anon.id,
+        By::Committee(&s.welfare_user),
+        Step::Answer,
+        "已向校长办公室反映",
+        d("2026-04-03"),
+    )
+    .await
+    .unwrap();
+    requests::step(
+        &mut tx,
+        &store.crypto,
+        &s.id,
+        &anon.id,
+        By::Requester(None),
+        Step::Reopen,
+        "还没有落实",
+        d("2026-04-04"),
+    )
+    .await
+    .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     // What would name the requester: the member, the account, the account's name.
     let teacher_name = format!("C7-teacher");
@@ -325,7 +484,9 @@ on_every_db!(anonymous_request_is_linked_to_its_member_by_no_row_of_any_table, |
                 assert!(!cells.iter().any(|c| c.contains(n)), "{table} links the anonymous request to {n}: {cells:?}");
             }
         }
-        if cells.iter().any(|c| c.contains(&named.id)) && cells.iter().any(|c| c.contains(&s.teacher) || c.contains(&s.teacher_user)) {
+        if cells.iter().any(|c| c.contains(&named.id))
+            && cells.iter().any(|c| c.contains(&s.teacher) || c.contains(&s.teacher_user))
+        {
             seen_named_link = true;
         }
     }

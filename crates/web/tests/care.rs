@@ -29,7 +29,9 @@ async fn get(t: &common::TestApp, uri: &str, who: &Who) -> (StatusCode, String) 
 }
 
 async fn post_form(t: &common::TestApp, uri: &str, who: &Who, body: &str) -> (StatusCode, String, String) {
-    let r = t.send(t.req("POST", uri, Some(who), Body::from(body.to_string()), Some("application/x-www-form-urlencoded"))).await;
+    let r = t
+        .send(t.req("POST", uri, Some(who), Body::from(body.to_string()), Some("application/x-www-form-urlencoded")))
+        .await;
     let status = r.status();
     let loc = r.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
     (status, loc, common::body_text(r).await)
@@ -49,25 +51,60 @@ async fn care_api_reports_events_and_records_visits_once() {
     let welfare = t.as_role("welfare").clone();
     let member = t.as_role("member").clone();
     let day = today().checked_sub_days(chrono::Days::new(2)).unwrap();
-    let (s, v) = api(&t, "POST", "/api/v1/schools/a/care/events", &welfare, Some(json!({"member": t.member_a, "type": "hospitalised", "date": iso(day)}))).await;
+    let (s, v) = api(
+        &t,
+        "POST",
+        "/api/v1/schools/a/care/events",
+        &welfare,
+        Some(json!({"member": t.member_a, "type": "hospitalised", "date": iso(day)})),
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let due = v["task"]["due"].as_str().unwrap();
     assert_eq!(due, iso(day.checked_add_days(chrono::Days::new(7)).unwrap()));
     let task = v["task"]["id"].as_str().unwrap().to_string();
     // The same report again: the first event, nothing written twice.
-    let (s, again) = api(&t, "POST", "/api/v1/schools/a/care/events", &welfare, Some(json!({"member": t.member_a, "type": "hospitalised", "date": iso(day)}))).await;
+    let (s, again) = api(
+        &t,
+        "POST",
+        "/api/v1/schools/a/care/events",
+        &welfare,
+        Some(json!({"member": t.member_a, "type": "hospitalised", "date": iso(day)})),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(again["id"], v["id"]);
     // Another school's member: not found.
-    let (s, _) = api(&t, "POST", "/api/v1/schools/a/care/events", &welfare, Some(json!({"member": t.member_b, "type": "hospitalised", "date": iso(day)}))).await;
+    let (s, _) = api(
+        &t,
+        "POST",
+        "/api/v1/schools/a/care/events",
+        &welfare,
+        Some(json!({"member": t.member_b, "type": "hospitalised", "date": iso(day)})),
+    )
+    .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // A death in the future: a Chinese message.
     let tomorrow = today().checked_add_days(chrono::Days::new(1)).unwrap();
-    let (s, e) = api(&t, "POST", "/api/v1/schools/a/care/events", &welfare, Some(json!({"member": t.member_a, "type": "bereaved", "date": iso(tomorrow)}))).await;
+    let (s, e) = api(
+        &t,
+        "POST",
+        "/api/v1/schools/a/care/events",
+        &welfare,
+        Some(json!({"member": t.member_a, "type": "bereaved", "date": iso(tomorrow)})),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(e.to_string().contains("去世日期不能晚于今天"), "{e}");
     // A member reports their own event, not someone else's.
-    let (s, _) = api(&t, "POST", "/api/v1/schools/a/care/events", &member, Some(json!({"member": t.member_a, "type": "married", "date": iso(day)}))).await;
+    let (s, _) = api(
+        &t,
+        "POST",
+        "/api/v1/schools/a/care/events",
+        &member,
+        Some(json!({"member": t.member_a, "type": "married", "date": iso(day)})),
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED);
     // Tasks: open, and the member may not list them.
     let (s, v) = api(&t, "GET", "/api/v1/schools/a/care/tasks?state=open", &welfare, None).await;
@@ -78,13 +115,27 @@ async fn care_api_reports_events_and_records_visits_once() {
     // Amounts in words or with three decimals are refused in Chinese; nothing written.
     let uri = format!("/api/v1/care/tasks/{task}/visits");
     for bad in ["五百元", "500.123"] {
-        let (s, e) = api(&t, "POST", &uri, &welfare, Some(json!({"date": iso(today()), "amount": bad, "visitors": [t.member_a], "key": "x"}))).await;
+        let (s, e) = api(
+            &t,
+            "POST",
+            &uri,
+            &welfare,
+            Some(json!({"date": iso(today()), "amount": bad, "visitors": [t.member_a], "key": "x"})),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         assert!(e.to_string().contains("金额"), "{e}");
     }
     // A visit before the event.
     let before = day.checked_sub_days(chrono::Days::new(1)).unwrap();
-    let (s, e) = api(&t, "POST", &uri, &welfare, Some(json!({"date": iso(before), "amount": "500", "visitors": [t.member_a], "key": "y"}))).await;
+    let (s, e) = api(
+        &t,
+        "POST",
+        &uri,
+        &welfare,
+        Some(json!({"date": iso(before), "amount": "500", "visitors": [t.member_a], "key": "y"})),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(e.to_string().contains("早于事件日期"), "{e}");
     // 1,200 yuan: above the 1,000 standard; recorded once for a retried key.
@@ -100,18 +151,28 @@ async fn care_api_reports_events_and_records_visits_once() {
     let visit = first["id"].as_str().unwrap().to_string();
     // The chair approves on the page; an empty reason is refused.
     let chair = t.as_role("chair").clone();
-    let (s, _, _) = post_form(&t, &format!("/care/visits/{visit}/approve"), &chair, &format!("_csrf={}&reason=", chair.1)).await;
+    let (s, _, _) =
+        post_form(&t, &format!("/care/visits/{visit}/approve"), &chair, &format!("_csrf={}&reason=", chair.1)).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    let (s, _, _) = post_form(&t, &format!("/care/visits/{visit}/approve"), &welfare, &format!("_csrf={}&reason=x", welfare.1)).await;
+    let (s, _, _) =
+        post_form(&t, &format!("/care/visits/{visit}/approve"), &welfare, &format!("_csrf={}&reason=x", welfare.1))
+            .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "only the chair approves");
-    let (s, loc, _) = post_form(&t, &format!("/care/visits/{visit}/approve"), &chair, &format!("_csrf={}&reason=%E7%97%85%E6%83%85%E4%B8%A5%E9%87%8D", chair.1)).await;
+    let (s, loc, _) = post_form(
+        &t,
+        &format!("/care/visits/{visit}/approve"),
+        &chair,
+        &format!("_csrf={}&reason=%E7%97%85%E6%83%85%E4%B8%A5%E9%87%8D", chair.1),
+    )
+    .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     assert_eq!(loc, format!("/care/visits/{visit}"));
-    let (cleared,): (Option<String>,) = sqlx::query_as("SELECT cleared_by FROM fin_vouchers WHERE source_kind = 'care_visit' AND source_id = $1")
-        .bind(&visit)
-        .fetch_one(t.store.reader())
-        .await
-        .unwrap();
+    let (cleared,): (Option<String>,) =
+        sqlx::query_as("SELECT cleared_by FROM fin_vouchers WHERE source_kind = 'care_visit' AND source_id = $1")
+            .bind(&visit)
+            .fetch_one(t.store.reader())
+            .await
+            .unwrap();
     assert_eq!(cleared.as_deref(), Some("u-chair"));
     // Compliance of the year.
     use chrono::Datelike;
@@ -120,7 +181,15 @@ async fn care_api_reports_events_and_records_visits_once() {
     assert_eq!(c["on_time"], 1);
     assert_eq!(c["months"].as_array().unwrap().len(), 12);
     // The pages render.
-    for page in ["/care", "/care/tasks", "/care/tasks?state=done", &format!("/care/tasks/{task}"), &format!("/care/visits/{visit}"), "/care/campaigns", "/care/figures"] {
+    for page in [
+        "/care",
+        "/care/tasks",
+        "/care/tasks?state=done",
+        &format!("/care/tasks/{task}"),
+        &format!("/care/visits/{visit}"),
+        "/care/campaigns",
+        "/care/figures",
+    ] {
         let (s, body) = get(&t, page, &chair).await;
         assert_eq!(s, StatusCode::OK, "{page}: {body}");
     }
@@ -138,7 +207,14 @@ async fn anonymous_request_is_followed_by_its_code_only() {
     let t = common::app().await;
     let member = t.as_role("member").clone();
     let welfare = t.as_role("welfare").clone();
-    let (s, v) = api(&t, "POST", "/api/v1/schools/a/requests", &member, Some(json!({"category": "work", "text": "希望减少无关会议", "anonymous": true}))).await;
+    let (s, v) = api(
+        &t,
+        "POST",
+        "/api/v1/schools/a/requests",
+        &member,
+        Some(json!({"category": "work", "text": "希望减少无关会议", "anonymous": true})),
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id = v["id"].as_str().unwrap().to_string();
     let code = v["code"].as_str().unwrap().to_string();
@@ -152,7 +228,9 @@ async fn anonymous_request_is_followed_by_its_code_only() {
     let (s, r) = api(&t, "GET", &format!("/api/v1/requests/{id}"), &welfare, None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(r["member"].is_null());
-    let (s, r) = api(&t, "POST", &format!("/api/v1/requests/{id}/answer"), &welfare, Some(json!({"text": "已与教务处商定"}))).await;
+    let (s, r) =
+        api(&t, "POST", &format!("/api/v1/requests/{id}/answer"), &welfare, Some(json!({"text": "已与教务处商定"})))
+            .await;
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(r["state"], "answered");
     // The member may not answer.
@@ -163,16 +241,24 @@ async fn anonymous_request_is_followed_by_its_code_only() {
     let (s, body) = get(&t, &format!("/requests/follow?code={enc}"), &member).await;
     assert_eq!(s, StatusCode::OK);
     assert!(body.contains("已与教务处商定"));
-    let (s, _, _) = post_form(&t, &format!("/requests/{id}/respond"), &member, &format!("_csrf={}&step=reopen&text=%E6%B2%A1%E8%90%BD%E5%AE%9E&code={enc}", member.1)).await;
+    let (s, _, _) = post_form(
+        &t,
+        &format!("/requests/{id}/respond"),
+        &member,
+        &format!("_csrf={}&step=reopen&text=%E6%B2%A1%E8%90%BD%E5%AE%9E&code={enc}", member.1),
+    )
+    .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, r) = api(&t, "GET", &format!("/api/v1/requests/{id}?code={code}"), &member, None).await;
     assert_eq!(r["state"], "reopened");
     // The audit log names no one for the requester's steps.
-    let actors: Vec<(String,)> = sqlx::query_as("SELECT actor FROM audit_log WHERE target = $1 AND action IN ('care.request.submit', 'care.request.reopen')")
-        .bind(&id)
-        .fetch_all(t.store.reader())
-        .await
-        .unwrap();
+    let actors: Vec<(String,)> = sqlx::query_as(
+        "SELECT actor FROM audit_log WHERE target = $1 AND action IN ('care.request.submit', 'care.request.reopen')",
+    )
+    .bind(&id)
+    .fetch_all(t.store.reader())
+    .await
+    .unwrap();
     assert_eq!(actors, vec![("anonymous".to_string(),), ("anonymous".to_string(),)]);
     // A bad code is a clear message.
     let (s, body) = get(&t, "/requests/follow?code=AAAA", &member).await;
@@ -209,9 +295,15 @@ async fn hardship_files_are_for_chair_and_welfare_and_amounts_for_the_auditor() 
     }
     let r = t.send(t.req("GET", "/care/hardship.xlsx", Some(t.as_role("auditor")), Body::empty(), None)).await;
     assert_eq!(r.status(), StatusCode::OK);
-    let (views,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = 'care.hardship.view'").fetch_one(t.store.reader()).await.unwrap();
+    let (views,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = 'care.hardship.view'")
+        .fetch_one(t.store.reader())
+        .await
+        .unwrap();
     assert_eq!(views, 3, "two page views and the export's read");
-    let (exports,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = 'care.hardship.export'").fetch_one(t.store.reader()).await.unwrap();
+    let (exports,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = 'care.hardship.export'")
+        .fetch_one(t.store.reader())
+        .await
+        .unwrap();
     assert_eq!(exports, 1);
     // The women staff's page.
     let (s, _) = get(&t, "/care/women", t.as_role("women_committee")).await;

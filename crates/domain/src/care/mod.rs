@@ -153,7 +153,9 @@ impl CareError {
     /// The message in Chinese (the API's words; pages use the translations).
     pub fn message(&self) -> &'static str {
         match self {
-            CareError::UnknownType => "事件类型不存在：请选择住院、结婚、丧事、生育、退休、重大困难或学校设置的其他类型",
+            CareError::UnknownType => {
+                "事件类型不存在：请选择住院、结婚、丧事、生育、退休、重大困难或学校设置的其他类型"
+            }
             CareError::DeathInFuture => "去世日期不能晚于今天，请填写实际去世的日期",
             CareError::TooFarAhead => "事件日期不能晚于今天一年以上，请检查日期",
             CareError::VisitBeforeEvent => "慰问日期早于事件日期，请填写事件之后的实际慰问日期",

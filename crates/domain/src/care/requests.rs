@@ -83,8 +83,16 @@ pub enum Step {
 }
 
 impl Step {
-    pub const ALL: [Step; 8] =
-        [Step::Accept, Step::Merge, Step::Decline, Step::Assign, Step::Answer, Step::Confirm, Step::ConfirmPartly, Step::Reopen];
+    pub const ALL: [Step; 8] = [
+        Step::Accept,
+        Step::Merge,
+        Step::Decline,
+        Step::Assign,
+        Step::Answer,
+        Step::Confirm,
+        Step::ConfirmPartly,
+        Step::Reopen,
+    ];
     pub fn code(&self) -> &'static str {
         match self {
             Step::Accept => "accept",

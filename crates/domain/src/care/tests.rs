@@ -157,13 +157,25 @@ fn regional_table_picks_the_latest_effective_row() {
 #[test]
 fn hardship_level_below_dibao_is_deep() {
     // 3 people, net 30,000 yuan a year: 833.33 per head per month; 低保 900 → deep.
-    let h = Household { size: 3, income_year: Fen(3_600_000), rigid_year: Fen(600_000), hardship_costs_year: Fen(0), accident: false };
+    let h = Household {
+        size: 3,
+        income_year: Fen(3_600_000),
+        rigid_year: Fen(600_000),
+        hardship_costs_year: Fen(0),
+        accident: false,
+    };
     assert_eq!(hardship::level(&h, Fen(90_000)), Level::Deep);
 }
 
 #[test]
 fn hardship_level_below_twice_dibao_is_relative() {
-    let h = Household { size: 3, income_year: Fen(5_000_000), rigid_year: Fen(0), hardship_costs_year: Fen(0), accident: false };
+    let h = Household {
+        size: 3,
+        income_year: Fen(5_000_000),
+        rigid_year: Fen(0),
+        hardship_costs_year: Fen(0),
+        accident: false,
+    };
     // 1,388.89 per head per month: ≥ 900, < 1,800.
     assert_eq!(hardship::level(&h, Fen(90_000)), Level::Relative);
 }
@@ -171,13 +183,25 @@ fn hardship_level_below_twice_dibao_is_relative() {
 #[test]
 fn hardship_level_on_the_line_is_not_below_it() {
     // Exactly 900 per head per month is not below the 低保 line.
-    let h = Household { size: 1, income_year: Fen(1_080_000), rigid_year: Fen(0), hardship_costs_year: Fen(0), accident: false };
+    let h = Household {
+        size: 1,
+        income_year: Fen(1_080_000),
+        rigid_year: Fen(0),
+        hardship_costs_year: Fen(0),
+        accident: false,
+    };
     assert_eq!(hardship::level(&h, Fen(90_000)), Level::Relative);
 }
 
 #[test]
 fn hardship_costs_above_eighty_percent_is_accident() {
-    let mut h = Household { size: 2, income_year: Fen(20_000_000), rigid_year: Fen(0), hardship_costs_year: Fen(16_000_001), accident: false };
+    let mut h = Household {
+        size: 2,
+        income_year: Fen(20_000_000),
+        rigid_year: Fen(0),
+        hardship_costs_year: Fen(16_000_001),
+        accident: false,
+    };
     assert_eq!(hardship::level(&h, Fen(90_000)), Level::Accident);
     h.hardship_costs_year = Fen(16_000_000);
     assert_eq!(hardship::level(&h, Fen(90_000)), Level::None);

@@ -34,13 +34,20 @@ pub async fn visitor_of(store: &Store, task_id: &str) -> Result<Option<String>, 
 pub const SOURCES: [&str; 3] = ["hardship", "retirees", "sick"];
 
 /// Members suggested as recipients: (id, name).
-pub async fn suggest(store: &Store, school_id: &str, source: &str, today: NaiveDate) -> Result<Vec<(String, String)>, StoreError> {
+pub async fn suggest(
+    store: &Store,
+    school_id: &str,
+    source: &str,
+    today: NaiveDate,
+) -> Result<Vec<(String, String)>, StoreError> {
     let sql = match source {
         "hardship" => {
             "SELECT DISTINCT m.id, m.name FROM care_hardship_files f JOIN members m ON m.id = f.member_id \
              WHERE f.school_id = $1 AND f.closed_on IS NULL AND ($2 = $2) ORDER BY m.name"
         }
-        "retirees" => "SELECT id, name FROM members WHERE school_id = $1 AND status = 'retired' AND ($2 = $2) ORDER BY name",
+        "retirees" => {
+            "SELECT id, name FROM members WHERE school_id = $1 AND status = 'retired' AND ($2 = $2) ORDER BY name"
+        }
         // Reported in hospital or seriously ill within the last 180 days.
         _ => {
             "SELECT DISTINCT m.id, m.name FROM care_events e JOIN members m ON m.id = e.member_id \
@@ -120,15 +127,32 @@ pub async fn create(
         .bind(now_ms())
         .execute(&mut **tx)
         .await?;
-        let task = insert_task(tx, school_id, &ev, member, "festival", on, due, false, Some(&id), visitor.as_deref()).await?;
+        let task =
+            insert_task(tx, school_id, &ev, member, "festival", on, due, false, Some(&id), visitor.as_deref()).await?;
         if let Some(v) = visitor {
             let link = format!("/care/tasks/{task}");
             let t = format!("{title}：请于{}前完成走访", iso(due));
-            notify::send(tx, &NewNotification { school_id, member_id: v, kind: "care.task", link: &link, title: &t, body: "", urgent: false })
-                .await?;
+            notify::send(
+                tx,
+                &NewNotification {
+                    school_id,
+                    member_id: v,
+                    kind: "care.task",
+                    link: &link,
+                    title: &t,
+                    body: "",
+                    urgent: false,
+                },
+            )
+            .await?;
         }
     }
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "care.campaign.create", &id).detail(title.to_string())).await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "care.campaign.create", &id).detail(title.to_string()),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -159,7 +183,10 @@ pub async fn campaigns(store: &Store, school_id: &str) -> Result<Vec<CampaignLin
 // --- women staff --------------------------------------------------------------------------
 
 /// The women members (active or retired): (id, name, status, birth date).
-pub async fn women_staff(store: &Store, school_id: &str) -> Result<Vec<(String, String, String, Option<String>)>, StoreError> {
+pub async fn women_staff(
+    store: &Store,
+    school_id: &str,
+) -> Result<Vec<(String, String, String, Option<String>)>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT id, name, status, birth_date FROM members WHERE school_id = $1 AND gender = 'F' AND status IN ('active', 'retired') ORDER BY name_pinyin",
     )
@@ -203,16 +230,23 @@ pub async fn create_checkup(
         if ok.is_none() {
             return Err(CareFail::Invalid("体检名单中有非本校会员，请从名单中选择".into()));
         }
-        sqlx::query("INSERT INTO care_checkup_people (checkup_id, member_id, school_id, scheduled_on) VALUES ($1, $2, $3, $4)")
-            .bind(&id)
-            .bind(m)
-            .bind(school_id)
-            .bind(iso(*on))
-            .execute(&mut **tx)
-            .await
-            .map_err(crate::unique_as("checkup_person"))?;
+        sqlx::query(
+            "INSERT INTO care_checkup_people (checkup_id, member_id, school_id, scheduled_on) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&id)
+        .bind(m)
+        .bind(school_id)
+        .bind(iso(*on))
+        .execute(&mut **tx)
+        .await
+        .map_err(crate::unique_as("checkup_person"))?;
     }
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "care.checkup.create", &id).detail(title.to_string())).await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "care.checkup.create", &id).detail(title.to_string()),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -226,20 +260,23 @@ pub async fn mark_attended(
     member_id: &str,
     attended: bool,
 ) -> Result<(), CareFail> {
-    let r = sqlx::query("UPDATE care_checkup_people SET attended = $1 WHERE school_id = $2 AND checkup_id = $3 AND member_id = $4")
-        .bind(i64::from(attended))
-        .bind(school_id)
-        .bind(checkup_id)
-        .bind(member_id)
-        .execute(&mut **tx)
-        .await?;
+    let r = sqlx::query(
+        "UPDATE care_checkup_people SET attended = $1 WHERE school_id = $2 AND checkup_id = $3 AND member_id = $4",
+    )
+    .bind(i64::from(attended))
+    .bind(school_id)
+    .bind(checkup_id)
+    .bind(member_id)
+    .execute(&mut **tx)
+    .await?;
     if r.rows_affected() == 0 {
         return Err(StoreError::NotFound.into());
     }
     audit::append(
         tx,
         crypto,
-        &Event::new(Some(school_id), actor, "care.checkup.attend", checkup_id).detail(format!("{member_id} {attended}")),
+        &Event::new(Some(school_id), actor, "care.checkup.attend", checkup_id)
+            .detail(format!("{member_id} {attended}")),
     )
     .await?;
     Ok(())
@@ -265,12 +302,22 @@ pub async fn checkups(store: &Store, school_id: &str) -> Result<Vec<CheckupLine>
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, year, title, scheduled, attended)| CheckupLine { id, year, title, scheduled, attended: attended.unwrap_or(0) })
+        .map(|(id, year, title, scheduled, attended)| CheckupLine {
+            id,
+            year,
+            title,
+            scheduled,
+            attended: attended.unwrap_or(0),
+        })
         .collect())
 }
 
 /// The people of a checkup: (member id, name, scheduled on, attended).
-pub async fn checkup_people(store: &Store, school_id: &str, checkup_id: &str) -> Result<Vec<(String, String, String, bool)>, StoreError> {
+pub async fn checkup_people(
+    store: &Store,
+    school_id: &str,
+    checkup_id: &str,
+) -> Result<Vec<(String, String, String, bool)>, StoreError> {
     let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
         "SELECT p.member_id, m.name, p.scheduled_on, p.attended FROM care_checkup_people p JOIN members m ON m.id = p.member_id \
          WHERE p.school_id = $1 AND p.checkup_id = $2 ORDER BY p.scheduled_on, m.name_pinyin",
@@ -298,11 +345,12 @@ pub async fn add_protection(
     if !(1..=5).contains(&babies) {
         return Err(CareFail::Invalid("胎数应在1到5之间".into()));
     }
-    let gender: Option<(Option<String>,)> = sqlx::query_as("SELECT gender FROM members WHERE school_id = $1 AND id = $2")
-        .bind(school_id)
-        .bind(member_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let gender: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT gender FROM members WHERE school_id = $1 AND id = $2")
+            .bind(school_id)
+            .bind(member_id)
+            .fetch_optional(&mut **tx)
+            .await?;
     match gender {
         None => return Err(StoreError::NotFound.into()),
         Some((Some(g),)) if g == "F" => {}
@@ -342,7 +390,12 @@ pub async fn add_protection(
         )
         .await?;
     }
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "care.protection.add", &id).detail(member_id.to_string())).await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "care.protection.add", &id).detail(member_id.to_string()),
+    )
+    .await?;
     Ok(id)
 }
 

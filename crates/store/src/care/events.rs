@@ -89,8 +89,10 @@ async fn report_inner(
     .fetch_optional(&mut **tx)
     .await?;
     if let Some((id,)) = existing {
-        let task: Option<(String, String)> =
-            sqlx::query_as("SELECT id, due FROM care_tasks WHERE event_id = $1").bind(&id).fetch_optional(&mut **tx).await?;
+        let task: Option<(String, String)> = sqlx::query_as("SELECT id, due FROM care_tasks WHERE event_id = $1")
+            .bind(&id)
+            .fetch_optional(&mut **tx)
+            .await?;
         let task = task.and_then(|(t, d)| date(&d).map(|d| (t, d)));
         return Ok(Reported { id, task, created: false });
     }
@@ -116,15 +118,20 @@ async fn report_inner(
         audit::append(
             tx,
             crypto,
-            &Event::new(Some(school_id), actor, "care.event.report", &id)
-                .detail(format!("{} {} {}", ev.member_id, ev.kind, iso(ev.date))),
+            &Event::new(Some(school_id), actor, "care.event.report", &id).detail(format!(
+                "{} {} {}",
+                ev.member_id,
+                ev.kind,
+                iso(ev.date)
+            )),
         )
         .await?;
     }
     let mut task = None;
     if rule.must_visit || force_task {
         let due = rules::due_date(ev.date, rule.deadline_days).ok_or(CareError::TooFarAhead)?;
-        let task_id = insert_task(tx, school_id, &id, ev.member_id, ev.kind, ev.date, due, rule.must_visit, None, None).await?;
+        let task_id =
+            insert_task(tx, school_id, &id, ev.member_id, ev.kind, ev.date, due, rule.must_visit, None, None).await?;
         let link = format!("/care/tasks/{task_id}");
         let title = format!("慰问任务：{name}（{}），请于{}前走访", kind_zh(ev.kind, &rule.name), iso(due));
         let mut to: Vec<String> = Vec::new();
@@ -139,7 +146,15 @@ async fn report_inner(
         for m in to.iter().filter(|m| m.as_str() != ev.member_id) {
             notify::send(
                 tx,
-                &NewNotification { school_id, member_id: m, kind: "care.task", link: &link, title: &title, body: "", urgent: false },
+                &NewNotification {
+                    school_id,
+                    member_id: m,
+                    kind: "care.task",
+                    link: &link,
+                    title: &title,
+                    body: "",
+                    urgent: false,
+                },
             )
             .await?;
         }
@@ -267,15 +282,41 @@ pub struct TaskLine {
     pub overdue: bool,
 }
 
-type TaskRow = (String, String, String, String, Option<String>, Option<String>, String, String, String, Option<String>, Option<String>);
+type TaskRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
 
 const TASK_SELECT: &str = "SELECT t.id, t.event_id, t.member_id, m.name, m.group_id, g.name, t.kind, t.event_date, t.due, t.visited_on, t.campaign_id \
      FROM care_tasks t JOIN members m ON m.id = t.member_id LEFT JOIN union_groups g ON g.id = m.group_id";
 
 fn task_line(r: TaskRow, today: NaiveDate) -> TaskLine {
-    let (id, event_id, member_id, member_name, group_id, group_name, kind, event_date, due, visited_on, campaign_id) = r;
+    let (id, event_id, member_id, member_name, group_id, group_name, kind, event_date, due, visited_on, campaign_id) =
+        r;
     let overdue = date(&due).is_some_and(|d| rules::is_overdue(d, visited_on.as_deref().and_then(date), today));
-    TaskLine { id, event_id, member_id, member_name, group_id, group_name, kind, event_date, due, visited_on, campaign_id, overdue }
+    TaskLine {
+        id,
+        event_id,
+        member_id,
+        member_name,
+        group_id,
+        group_name,
+        kind,
+        event_date,
+        due,
+        visited_on,
+        campaign_id,
+        overdue,
+    }
 }
 
 /// The school's tasks (a group leader's: `group` set to their group), by due date.
@@ -293,13 +334,10 @@ pub async fn tasks(
         TaskFilter::All => "",
     };
     let group_cond = if group.is_some() { " AND m.group_id = $2" } else { " AND ($2 = $2)" };
-    let sql = format!("{TASK_SELECT} WHERE t.school_id = $1{group_cond}{cond} AND ($3 = $3) ORDER BY t.due, t.id LIMIT 2000");
-    let rows: Vec<TaskRow> = sqlx::query_as(&sql)
-        .bind(school_id)
-        .bind(group.unwrap_or(""))
-        .bind(iso(today))
-        .fetch_all(&store.read)
-        .await?;
+    let sql =
+        format!("{TASK_SELECT} WHERE t.school_id = $1{group_cond}{cond} AND ($3 = $3) ORDER BY t.due, t.id LIMIT 2000");
+    let rows: Vec<TaskRow> =
+        sqlx::query_as(&sql).bind(school_id).bind(group.unwrap_or("")).bind(iso(today)).fetch_all(&store.read).await?;
     Ok(rows.into_iter().map(|r| task_line(r, today)).collect())
 }
 
@@ -369,7 +407,13 @@ pub async fn events(
 }
 
 /// Retirees' milestone birthdays (70/80/90/100) of `year` as tasks; returns how many were new.
-pub async fn milestone_tasks(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, year: i32) -> Result<usize, CareFail> {
+pub async fn milestone_tasks(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    year: i32,
+) -> Result<usize, CareFail> {
     let rows: Vec<(String, Option<String>)> =
         sqlx::query_as("SELECT id, birth_date FROM members WHERE school_id = $1 AND status = 'retired' ORDER BY id")
             .bind(school_id)

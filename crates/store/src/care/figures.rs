@@ -10,7 +10,12 @@ use super::{date, iso};
 use crate::{Store, StoreError};
 
 /// Compliance of `year`, per month of the event and in total, as of `today`.
-pub async fn compliance(store: &Store, school_id: &str, year: i32, today: NaiveDate) -> Result<([Compliance; 12], Compliance), StoreError> {
+pub async fn compliance(
+    store: &Store,
+    school_id: &str,
+    year: i32,
+    today: NaiveDate,
+) -> Result<([Compliance; 12], Compliance), StoreError> {
     let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
         "SELECT event_date, due, visited_on FROM care_tasks WHERE school_id = $1 AND must_visit = 1 AND event_date >= $2 AND event_date <= $3",
     )
@@ -19,10 +24,8 @@ pub async fn compliance(store: &Store, school_id: &str, year: i32, today: NaiveD
     .bind(format!("{year:04}-12-31"))
     .fetch_all(&store.read)
     .await?;
-    let events: Vec<(NaiveDate, NaiveDate, Option<NaiveDate>)> = rows
-        .iter()
-        .filter_map(|(e, d, v)| Some((date(e)?, date(d)?, v.as_deref().and_then(date))))
-        .collect();
+    let events: Vec<(NaiveDate, NaiveDate, Option<NaiveDate>)> =
+        rows.iter().filter_map(|(e, d, v)| Some((date(e)?, date(d)?, v.as_deref().and_then(date)))).collect();
     Ok(rules::compliance_year(year, &events, today))
 }
 
@@ -45,11 +48,12 @@ pub async fn counts(store: &Store, school_id: &str, today: NaiveDate) -> Result<
     .bind(&t)
     .fetch_one(&store.read)
     .await?;
-    let (awaiting,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM care_visits WHERE school_id = $1 AND approval <> 'none' AND approved_by IS NULL")
-            .bind(school_id)
-            .fetch_one(&store.read)
-            .await?;
+    let (awaiting,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM care_visits WHERE school_id = $1 AND approval <> 'none' AND approved_by IS NULL",
+    )
+    .bind(school_id)
+    .fetch_one(&store.read)
+    .await?;
     let reviews = super::hardship::overdue_reviews(store, school_id, today).await?;
     let (req,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM care_requests WHERE school_id = $1 AND state IN ('submitted', 'accepted', 'assigned', 'reopened') AND due < $2",
@@ -58,7 +62,13 @@ pub async fn counts(store: &Store, school_id: &str, today: NaiveDate) -> Result<
     .bind(&t)
     .fetch_one(&store.read)
     .await?;
-    Ok(Counts { open, overdue: overdue.unwrap_or(0), awaiting_approval: awaiting, reviews_overdue: reviews, requests_overdue: req })
+    Ok(Counts {
+        open,
+        overdue: overdue.unwrap_or(0),
+        awaiting_approval: awaiting,
+        reviews_overdue: reviews,
+        requests_overdue: req,
+    })
 }
 
 /// The year figures of the summary.
@@ -86,7 +96,12 @@ pub struct YearFigures {
 }
 
 /// The care figures of `year` for the year-end summary (six statements).
-pub async fn year_figures(store: &Store, school_id: &str, year: i32, today: NaiveDate) -> Result<YearFigures, StoreError> {
+pub async fn year_figures(
+    store: &Store,
+    school_id: &str,
+    year: i32,
+    today: NaiveDate,
+) -> Result<YearFigures, StoreError> {
     let mut f = YearFigures { year, ..YearFigures::default() };
     let rows: Vec<(String, i64, i64, Option<i64>, i64)> = sqlx::query_as(
         "SELECT kind, COUNT(*), COUNT(DISTINCT member_id), CAST(SUM(amount_fen) AS BIGINT), \

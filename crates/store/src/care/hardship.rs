@@ -88,12 +88,13 @@ pub async fn create(
     if ok.is_none() {
         return Err(StoreError::NotFound.into());
     }
-    let open: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM care_hardship_files WHERE school_id = $1 AND member_id = $2 AND closed_on IS NULL")
-            .bind(school_id)
-            .bind(member_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let open: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM care_hardship_files WHERE school_id = $1 AND member_id = $2 AND closed_on IS NULL",
+    )
+    .bind(school_id)
+    .bind(member_id)
+    .fetch_optional(&mut **tx)
+    .await?;
     if open.is_some() {
         return Err(CareFail::Invalid("该教职工已有在档的困难档案，请在原档案中复核更新".into()));
     }
@@ -217,8 +218,12 @@ pub async fn add_aid(
         )
         .await?;
     }
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "care.hardship.aid", file_id).detail(amount.0.to_string()))
-        .await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "care.hardship.aid", file_id).detail(amount.0.to_string()),
+    )
+    .await?;
     Ok(id)
 }
 

@@ -90,7 +90,13 @@ pub(crate) async fn settings_conn(conn: &mut AnyConnection, school_id: &str) -> 
     Ok(Settings { region, dibao: Fen(dibao) })
 }
 
-pub async fn set_settings(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, s: &Settings) -> Result<(), CareFail> {
+pub async fn set_settings(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    s: &Settings,
+) -> Result<(), CareFail> {
     if !jiaogong_domain::care::standards::REGIONS.iter().any(|(r, _)| *r == s.region) {
         return Err(CareFail::Invalid("省份不在标准表中，请从列表中选择".into()));
     }

@@ -75,11 +75,24 @@ pub async fn submit(
     .await?;
     step_row(tx, school_id, &id, "submit", "", false, today).await?;
     let who = if anonymous { ANONYMOUS } else { actor };
-    audit::append(tx, crypto, &Event::new(Some(school_id), who, "care.request.submit", &id).detail(category.to_string())).await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), who, "care.request.submit", &id).detail(category.to_string()),
+    )
+    .await?;
     Ok(Submitted { id, code: rules::display_code(&code) })
 }
 
-async fn step_row(tx: &mut Tx, school_id: &str, id: &str, step: &str, note: &str, committee: bool, on: NaiveDate) -> Result<(), StoreError> {
+async fn step_row(
+    tx: &mut Tx,
+    school_id: &str,
+    id: &str,
+    step: &str,
+    note: &str,
+    committee: bool,
+    on: NaiveDate,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO care_request_steps (id, request_id, school_id, step, note, by_committee, on_day) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -156,12 +169,13 @@ pub async fn step(
         Step::ConfirmPartly | Step::Reopen => "reason = $4, closed_on = NULL",
     };
     if step == Step::Merge {
-        let target: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM care_requests WHERE school_id = $1 AND id = $2 AND id <> $3")
-            .bind(school_id)
-            .bind(text)
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
+        let target: Option<(i64,)> =
+            sqlx::query_as("SELECT 1 FROM care_requests WHERE school_id = $1 AND id = $2 AND id <> $3")
+                .bind(school_id)
+                .bind(text)
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
         if target.is_none() {
             return Err(CareFail::Invalid("合并到的诉求不存在，请填写本校另一条诉求的编号".into()));
         }
@@ -180,13 +194,22 @@ pub async fn step(
         By::Requester(Some(a)) => a,
         By::Requester(None) => ANONYMOUS,
     };
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, &format!("care.request.{}", step.code()), id)).await?;
+    audit::append(tx, crypto, &Event::new(Some(school_id), actor, &format!("care.request.{}", step.code()), id))
+        .await?;
     if committee && matches!(step, Step::Answer | Step::Decline | Step::Merge) {
         if let Some(m) = &member {
             let link = format!("/care/requests/{id}");
             notify::send(
                 tx,
-                &NewNotification { school_id, member_id: m, kind: "care.request", link: &link, title: "你的诉求有了答复", body: "", urgent: false },
+                &NewNotification {
+                    school_id,
+                    member_id: m,
+                    kind: "care.request",
+                    link: &link,
+                    title: "你的诉求有了答复",
+                    body: "",
+                    urgent: false,
+                },
             )
             .await?;
         }
@@ -285,12 +308,13 @@ pub async fn by_code(store: &Store, school_id: &str, code: &str, today: NaiveDat
 /// Whether `code` is the follow-up code of request `id`.
 pub async fn code_matches(store: &Store, school_id: &str, id: &str, code: &str) -> Result<bool, StoreError> {
     let Some(code) = rules::normalise_code(code) else { return Ok(false) };
-    let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM care_requests WHERE school_id = $1 AND id = $2 AND code_index = $3")
-        .bind(school_id)
-        .bind(id)
-        .bind(store.crypto.blind_index(school_id, &code))
-        .fetch_optional(&store.read)
-        .await?;
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT 1 FROM care_requests WHERE school_id = $1 AND id = $2 AND code_index = $3")
+            .bind(school_id)
+            .bind(id)
+            .bind(store.crypto.blind_index(school_id, &code))
+            .fetch_optional(&store.read)
+            .await?;
     Ok(row.is_some())
 }
 
@@ -303,22 +327,35 @@ pub enum ReqFilter<'a> {
     Mine(&'a str),
 }
 
-pub async fn list(store: &Store, school_id: &str, f: ReqFilter<'_>, today: NaiveDate) -> Result<Vec<RequestView>, StoreError> {
+pub async fn list(
+    store: &Store,
+    school_id: &str,
+    f: ReqFilter<'_>,
+    today: NaiveDate,
+) -> Result<Vec<RequestView>, StoreError> {
     let (cond, arg) = match f {
         ReqFilter::All => ("($2 = $2)", String::new()),
-        ReqFilter::Overdue => ("r.state IN ('submitted', 'accepted', 'assigned', 'reopened') AND r.due < $2", iso(today)),
+        ReqFilter::Overdue => {
+            ("r.state IN ('submitted', 'accepted', 'assigned', 'reopened') AND r.due < $2", iso(today))
+        }
         ReqFilter::Mine(m) => ("r.member_id = $2", m.to_string()),
     };
-    let rows: Vec<ReqRow> = sqlx::query_as(&format!("{REQ_SELECT} WHERE r.school_id = $1 AND {cond} ORDER BY r.submitted_on DESC, r.id LIMIT 1000"))
-        .bind(school_id)
-        .bind(arg)
-        .fetch_all(&store.read)
-        .await?;
+    let rows: Vec<ReqRow> = sqlx::query_as(&format!(
+        "{REQ_SELECT} WHERE r.school_id = $1 AND {cond} ORDER BY r.submitted_on DESC, r.id LIMIT 1000"
+    ))
+    .bind(school_id)
+    .bind(arg)
+    .fetch_all(&store.read)
+    .await?;
     Ok(rows.into_iter().map(|r| view(r, today)).collect())
 }
 
 /// The history of a request: (step, note, by the committee, day). No account is named.
-pub async fn history(store: &Store, school_id: &str, id: &str) -> Result<Vec<(String, String, bool, String)>, StoreError> {
+pub async fn history(
+    store: &Store,
+    school_id: &str,
+    id: &str,
+) -> Result<Vec<(String, String, bool, String)>, StoreError> {
     let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
         "SELECT step, note, by_committee, on_day FROM care_request_steps WHERE school_id = $1 AND request_id = $2 ORDER BY on_day, id",
     )
@@ -356,7 +393,9 @@ pub async fn monthly(store: &Store, school_id: &str, year: i32) -> Result<Vec<Mo
     .fetch_all(&store.read)
     .await?;
     for (step, day) in rows {
-        let Some(m) = day.get(5..7).and_then(|s| s.parse::<usize>().ok()).and_then(|m| months.get_mut(m.wrapping_sub(1))) else {
+        let Some(m) =
+            day.get(5..7).and_then(|s| s.parse::<usize>().ok()).and_then(|m| months.get_mut(m.wrapping_sub(1)))
+        else {
             continue;
         };
         match step.as_str() {
@@ -399,13 +438,24 @@ pub async fn promote(
         _ => Category::Other,
     };
     let title: String = body.chars().take(30).collect();
-    let text = ProposalText::parse(&format!("关于{title}的提案"), &body, "请相关部门研究落实。", cat)
-        .map_err(|_| CareFail::Invalid("诉求内容不足以生成提案（标题或理由过短或过长），请由代表在提案页面起草".into()))?;
-    let pid = crate::congress::proposals::create(tx, crypto, school_id, session_id, who, today, &text).await.map_err(|e| match e {
-        crate::congress::proposals::StepError::Store(s) => CareFail::Store(s),
-        crate::congress::proposals::StepError::Rule(_) => CareFail::Invalid("只有本届代表可以把诉求转为提案，请选择你所在届次的会议".into()),
-    })?;
-    sqlx::query("UPDATE care_requests SET proposal_id = $1 WHERE id = $2").bind(&pid).bind(id).execute(&mut **tx).await?;
-    audit::append(tx, crypto, &Event::new(Some(school_id), who.actor, "care.request.promote", id).detail(pid.clone())).await?;
+    let text =
+        ProposalText::parse(&format!("关于{title}的提案"), &body, "请相关部门研究落实。", cat).map_err(|_| {
+            CareFail::Invalid("诉求内容不足以生成提案（标题或理由过短或过长），请由代表在提案页面起草".into())
+        })?;
+    let pid = crate::congress::proposals::create(tx, crypto, school_id, session_id, who, today, &text).await.map_err(
+        |e| match e {
+            crate::congress::proposals::StepError::Store(s) => CareFail::Store(s),
+            crate::congress::proposals::StepError::Rule(_) => {
+                CareFail::Invalid("只有本届代表可以把诉求转为提案，请选择你所在届次的会议".into())
+            }
+        },
+    )?;
+    sqlx::query("UPDATE care_requests SET proposal_id = $1 WHERE id = $2")
+        .bind(&pid)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    audit::append(tx, crypto, &Event::new(Some(school_id), who.actor, "care.request.promote", id).detail(pid.clone()))
+        .await?;
     Ok(pid)
 }

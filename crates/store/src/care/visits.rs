@@ -77,7 +77,14 @@ pub async fn record(
             .fetch_optional(&mut **tx)
             .await?;
     if let Some((id, approval, amount)) = existing {
-        return Ok(Recorded { id, approval: approval_of(&approval), created: false, member_id, kind, amount: Fen(amount) });
+        return Ok(Recorded {
+            id,
+            approval: approval_of(&approval),
+            created: false,
+            member_id,
+            kind,
+            amount: Fen(amount),
+        });
     }
     let event = date(&event_date).ok_or(CareFail::Invalid("事件日期有误".into()))?;
     rules::check_visit_date(event, v.date, today)?;
@@ -163,7 +170,8 @@ pub async fn record(
     if money {
         // The payment reaches the books as a draft voucher with this visit as its evidence; above
         // the standard or the cap it waits for the chair's clearance.
-        let (name,): (String,) = sqlx::query_as("SELECT name FROM members WHERE id = $1").bind(&member_id).fetch_one(&mut **tx).await?;
+        let (name,): (String,) =
+            sqlx::query_as("SELECT name FROM members WHERE id = $1").bind(&member_id).fetch_one(&mut **tx).await?;
         let summary = format!("慰问{} {}", super::events::kind_zh(&kind, &rule.name), name);
         let link = format!("/care/visits/{id}");
         crate::finance::drafts::create_draft(
@@ -186,15 +194,27 @@ pub async fn record(
     audit::append(
         tx,
         crypto,
-        &Event::new(Some(school_id), actor, "care.visit.record", &id)
-            .detail(format!("task {} {} {} {}", v.task_id, v.gift, v.amount.0, approval.code())),
+        &Event::new(Some(school_id), actor, "care.visit.record", &id).detail(format!(
+            "task {} {} {} {}",
+            v.task_id,
+            v.gift,
+            v.amount.0,
+            approval.code()
+        )),
     )
     .await?;
     Ok(Recorded { id, approval, created: true, member_id, kind, amount: v.amount })
 }
 
 /// The chair approves a visit's amount above the standard or the cap, with a reason.
-pub async fn approve(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, visit_id: &str, reason: &str) -> Result<(), CareFail> {
+pub async fn approve(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    visit_id: &str,
+    reason: &str,
+) -> Result<(), CareFail> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(CareError::ReasonRequired.into());
@@ -214,11 +234,12 @@ pub async fn approve(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str,
     .execute(&mut **tx)
     .await?;
     if r.rows_affected() == 0 {
-        let exists: Option<(String,)> = sqlx::query_as("SELECT approval FROM care_visits WHERE school_id = $1 AND id = $2")
-            .bind(school_id)
-            .bind(visit_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+        let exists: Option<(String,)> =
+            sqlx::query_as("SELECT approval FROM care_visits WHERE school_id = $1 AND id = $2")
+                .bind(school_id)
+                .bind(visit_id)
+                .fetch_optional(&mut **tx)
+                .await?;
         return match exists {
             None => Err(StoreError::NotFound.into()),
             Some(_) => Err(CareFail::Invalid("这笔慰问金无需批准或已经批准".into())),
@@ -229,8 +250,12 @@ pub async fn approve(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str,
         Ok(()) | Err(StoreError::NotFound) => {}
         Err(e) => return Err(e.into()),
     }
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "care.visit.approve", visit_id).detail(reason.to_string()))
-        .await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "care.visit.approve", visit_id).detail(reason.to_string()),
+    )
+    .await?;
     Ok(())
 }
 
@@ -261,10 +286,31 @@ impl VisitLine {
     }
 }
 
-type VisitRow = (String, String, String, String, String, String, String, String, String, i64, String, String, Option<String>, Option<String>, Option<String>);
+type VisitRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 /// Visits of the school: of one task, or those awaiting the chair's approval, or all of a year.
-pub async fn visits(store: &Store, school_id: &str, task: Option<&str>, awaiting: bool) -> Result<Vec<VisitLine>, StoreError> {
+pub async fn visits(
+    store: &Store,
+    school_id: &str,
+    task: Option<&str>,
+    awaiting: bool,
+) -> Result<Vec<VisitLine>, StoreError> {
     let rows: Vec<VisitRow> = sqlx::query_as(
         "SELECT v.id, v.task_id, v.member_id, m.name, v.kind, v.visit_date, v.visitors, v.gift, v.goods, v.amount_fen, v.notes, \
          v.approval, v.approved_by, v.approval_reason, v.photo_type FROM care_visits v JOIN members m ON m.id = v.member_id \

@@ -8,14 +8,17 @@ use axum::routing::{get, post};
 use axum::{Extension, Json};
 use jiaogong_domain::care::requests::Step;
 use jiaogong_store::care::events::{self, NewEvent, TaskFilter};
+use jiaogong_store::care::figures;
 use jiaogong_store::care::requests::{self as reqs, By};
 use jiaogong_store::care::visits::{self, NewVisit};
-use jiaogong_store::care::figures;
 use jiaogong_store::platform::tenancy::School;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{fail, has, led_group, may_report, member_of, my_school, parse_amount, parse_date, today, CARE_COMMITTEE, REQUEST_COMMITTEE};
+use super::{
+    fail, has, led_group, may_report, member_of, my_school, parse_amount, parse_date, today, CARE_COMMITTEE,
+    REQUEST_COMMITTEE,
+};
 use crate::platform::ctx::Ctx;
 use crate::platform::error::{AppError, AppResult};
 use crate::{AppState, Routes};
@@ -53,7 +56,8 @@ async fn create_event(
     }
     let mut tx = st.store.begin().await?;
     let ev = NewEvent { member_id: &b.member, kind: &b.kind, date, note: &b.note, source: "report" };
-    let r = events::report(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &ev, today(), false).await.map_err(fail)?;
+    let r =
+        events::report(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &ev, today(), false).await.map_err(fail)?;
     jiaogong_store::commit(tx).await?;
     let task = r.task.as_ref().map(|(id, due)| json!({"id": id, "due": due.format("%Y-%m-%d").to_string()}));
     let status = if r.created { StatusCode::CREATED } else { StatusCode::OK };
@@ -82,7 +86,8 @@ async fn list_tasks(
 ) -> AppResult<Json<Value>> {
     let filter = TaskFilter::parse(&q.state)
         .ok_or_else(|| AppError::bad("invalid_state", "state 应为 open、overdue 或 done"))?;
-    let group = if has(&ctx, CARE_COMMITTEE) { None } else { Some(led_group(&st, &ctx, &school).await?.unwrap_or_default()) };
+    let group =
+        if has(&ctx, CARE_COMMITTEE) { None } else { Some(led_group(&st, &ctx, &school).await?.unwrap_or_default()) };
     let list = events::tasks(&st.store, &school.id, filter, group.as_deref(), today()).await?;
     Ok(Json(json!({"tasks": list.iter().map(task_json).collect::<Vec<_>>()})))
 }
@@ -109,7 +114,12 @@ struct VisitBody {
     key: Option<String>,
 }
 
-async fn record_visit(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Json(b): Json<VisitBody>) -> AppResult<Response> {
+async fn record_visit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(b): Json<VisitBody>,
+) -> AppResult<Response> {
     let school = my_school(&st, &ctx).await?;
     let task = events::task(&st.store, &school.id, &id, today()).await?;
     if !has(&ctx, CARE_COMMITTEE) {
@@ -168,9 +178,7 @@ async fn compliance(
         return Err(AppError::bad("invalid_year", "年度应在2000到2100之间"));
     }
     let (months, total) = figures::compliance(&st.store, &school.id, year, today()).await?;
-    let month = |i: usize, c: &jiaogong_domain::care::Compliance| {
-        json!({"month": i + 1, "events": c.events, "on_time": c.on_time, "late": c.late, "missed": c.missed, "pending": c.pending, "rate_permille": c.rate_permille()})
-    };
+    let month = |i: usize, c: &jiaogong_domain::care::Compliance| json!({"month": i + 1, "events": c.events, "on_time": c.on_time, "late": c.late, "missed": c.missed, "pending": c.pending, "rate_permille": c.rate_permille()});
     Ok(Json(json!({
         "year": year,
         "events": total.events, "on_time": total.on_time, "late": total.late, "missed": total.missed, "pending": total.pending,
@@ -198,9 +206,19 @@ async fn submit_request(
         return Err(AppError::bad("not_a_member", "你的账号没有关联会员，只能匿名提交"));
     }
     let mut tx = st.store.begin().await?;
-    let s = reqs::submit(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), me.as_deref(), &b.category, &b.text, b.anonymous, today())
-        .await
-        .map_err(fail)?;
+    let s = reqs::submit(
+        &mut tx,
+        &st.store.crypto,
+        &school.id,
+        &ctx.actor(),
+        me.as_deref(),
+        &b.category,
+        &b.text,
+        b.anonymous,
+        today(),
+    )
+    .await
+    .map_err(fail)?;
     jiaogong_store::commit(tx).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": s.id, "code": s.code}))).into_response())
 }
@@ -222,7 +240,12 @@ fn request_json(r: &reqs::RequestView, committee: bool) -> Value {
 
 /// The committee reads any request of its school; a member their own named ones; anyone with
 /// the follow-up code (`?code=`) the request it opens.
-async fn one_request(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<CodeQuery>) -> AppResult<Json<Value>> {
+async fn one_request(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<CodeQuery>,
+) -> AppResult<Json<Value>> {
     let school = my_school(&st, &ctx).await?;
     let r = reqs::get(&st.store, &school.id, &id, today()).await?;
     let committee = has(&ctx, REQUEST_COMMITTEE);
@@ -239,18 +262,26 @@ struct AnswerBody {
     text: String,
 }
 
-async fn answer_request(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Json(b): Json<AnswerBody>) -> AppResult<Response> {
+async fn answer_request(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(b): Json<AnswerBody>,
+) -> AppResult<Response> {
     let school = my_school(&st, &ctx).await?;
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
     let current = reqs::get(&st.store, &school.id, &id, today()).await?;
     // A request not yet accepted is accepted first: the answer is its first response too.
     if current.state == "submitted" {
-        reqs::step(&mut tx, &st.store.crypto, &school.id, &id, By::Committee(&actor), Step::Accept, "", today()).await.map_err(fail)?;
+        reqs::step(&mut tx, &st.store.crypto, &school.id, &id, By::Committee(&actor), Step::Accept, "", today())
+            .await
+            .map_err(fail)?;
     }
-    let state = reqs::step(&mut tx, &st.store.crypto, &school.id, &id, By::Committee(&actor), Step::Answer, &b.text, today())
-        .await
-        .map_err(fail)?;
+    let state =
+        reqs::step(&mut tx, &st.store.crypto, &school.id, &id, By::Committee(&actor), Step::Answer, &b.text, today())
+            .await
+            .map_err(fail)?;
     jiaogong_store::commit(tx).await?;
     Ok(Json(json!({"id": id, "state": state.code()})).into_response())
 }

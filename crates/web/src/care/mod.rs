@@ -83,7 +83,10 @@ pub(crate) fn parse_amount(s: &str) -> Result<jiaogong_domain::platform::money::
         return Ok(jiaogong_domain::platform::money::Fen::ZERO);
     }
     jiaogong_domain::platform::money::Fen::parse_yuan_non_negative(s).map_err(|e| {
-        AppError::bad("invalid_amount", format!("金额“{}”无效：{e}。请填写数字金额（元），最多两位小数，如 500 或 500.50", s.trim()))
+        AppError::bad(
+            "invalid_amount",
+            format!("金额“{}”无效：{e}。请填写数字金额（元），最多两位小数，如 500 或 500.50", s.trim()),
+        )
     })
 }
 
@@ -102,7 +105,9 @@ pub(crate) async fn may_report(st: &AppState, ctx: &Ctx, school: &School, member
         return Ok(true);
     }
     if let Some(g) = led_group(st, ctx, school).await? {
-        return Ok(jiaogong_store::members::group_of(&st.store, &school.id, member).await?.as_deref() == Some(g.as_str()));
+        return Ok(
+            jiaogong_store::members::group_of(&st.store, &school.id, member).await?.as_deref() == Some(g.as_str())
+        );
     }
     Ok(false)
 }
@@ -142,7 +147,11 @@ pub(crate) async fn home_todo(
         });
     }
     if APPROVERS.contains(&role) && counts.awaiting_approval > 0 {
-        todos.push(crate::platform::auth_pages::Todo { text: ctx.tr.t("todo-care-approval"), href: "/care".into(), count: counts.awaiting_approval });
+        todos.push(crate::platform::auth_pages::Todo {
+            text: ctx.tr.t("todo-care-approval"),
+            href: "/care".into(),
+            count: counts.awaiting_approval,
+        });
     }
     Ok(())
 }

@@ -16,7 +16,9 @@ use jiaogong_store::care::figures::{self, Counts};
 use jiaogong_store::care::visits::{self, NewVisit, VisitLine};
 use serde::Deserialize;
 
-use super::{fail, has, led_group, may_report, member_of, my_school, parse_amount, parse_date, today, APPROVERS, CARE_COMMITTEE};
+use super::{
+    fail, has, led_group, may_report, member_of, my_school, parse_amount, parse_date, today, APPROVERS, CARE_COMMITTEE,
+};
 use crate::platform::ctx::Ctx;
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::pages::{render, see_other, Chrome};
@@ -100,7 +102,11 @@ async fn dashboard(State(st): State<AppState>, ctx: Ctx, Query(q): Query<YearQue
         counts,
         year,
         total,
-        months: months.iter().enumerate().map(|(i, m)| MonthRow { label: ctx.tr.t1("care-month", "month", &(i + 1).to_string()), c: *m }).collect(),
+        months: months
+            .iter()
+            .enumerate()
+            .map(|(i, m)| MonthRow { label: ctx.tr.t1("care-month", "month", &(i + 1).to_string()), c: *m })
+            .collect(),
         chart,
         overdue,
         awaiting,
@@ -179,7 +185,8 @@ async fn report(State(st): State<AppState>, ctx: Ctx, Form(f): Form<ReportForm>)
     }
     let mut tx = st.store.begin().await?;
     let ev = NewEvent { member_id: &f.member, kind: &f.kind, date, note: &f.note, source: "report" };
-    let r = events::report(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &ev, today(), false).await.map_err(fail)?;
+    let r =
+        events::report(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &ev, today(), false).await.map_err(fail)?;
     jiaogong_store::commit(tx).await?;
     Ok(match (&r.task, has(&ctx, CARE_COMMITTEE)) {
         (Some((task, _)), true) => see_other(&format!("/care/tasks/{task}")),
@@ -203,8 +210,10 @@ struct StateQuery {
 
 async fn visible_tasks(st: &AppState, ctx: &Ctx, state: &str) -> Result<(Vec<TaskLine>, Vec<rules::Rule>), AppError> {
     let school = my_school(st, ctx).await?;
-    let filter = TaskFilter::parse(state).ok_or_else(|| AppError::bad("invalid_state", "状态应为 open、overdue、done 或 all"))?;
-    let group = if has(ctx, CARE_COMMITTEE) { None } else { Some(led_group(st, ctx, &school).await?.unwrap_or_default()) };
+    let filter = TaskFilter::parse(state)
+        .ok_or_else(|| AppError::bad("invalid_state", "状态应为 open、overdue、done 或 all"))?;
+    let group =
+        if has(ctx, CARE_COMMITTEE) { None } else { Some(led_group(st, ctx, &school).await?.unwrap_or_default()) };
     let list = events::tasks(&st.store, &school.id, filter, group.as_deref(), today()).await?;
     Ok((list, jiaogong_store::care::rules(&st.store, &school.id).await?))
 }
@@ -226,7 +235,14 @@ async fn tasks_xlsx(State(st): State<AppState>, ctx: Ctx, Query(q): Query<StateQ
     let (list, all_rules) = visible_tasks(&st, &ctx, &q.state).await?;
     let c = Chrome::new(&ctx, "care", "");
     let t = |k: &str| ctx.tr.t(k);
-    let headers = vec![t("care-col-member"), t("care-col-group"), t("care-col-type"), t("care-col-date"), t("care-col-due"), t("care-col-visited")];
+    let headers = vec![
+        t("care-col-member"),
+        t("care-col-group"),
+        t("care-col-type"),
+        t("care-col-date"),
+        t("care-col-due"),
+        t("care-col-visited"),
+    ];
     let rows = list
         .iter()
         .map(|x| {
@@ -308,9 +324,22 @@ struct VisitForm {
     key: String,
 }
 
-async fn record_visit(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, body: axum::body::Bytes) -> AppResult<Response> {
+async fn record_visit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
     // Several visitors arrive as repeated `visitor` fields.
-    let mut f = VisitForm { date: String::new(), visitor: Vec::new(), gift: String::new(), goods: String::new(), amount: String::new(), notes: String::new(), key: String::new() };
+    let mut f = VisitForm {
+        date: String::new(),
+        visitor: Vec::new(),
+        gift: String::new(),
+        goods: String::new(),
+        amount: String::new(),
+        notes: String::new(),
+        key: String::new(),
+    };
     for (k, v) in url::form_urlencoded::parse(&body) {
         let v = v.into_owned();
         match k.as_ref() {
@@ -366,7 +395,9 @@ async fn visit_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
     let all_rules = jiaogong_store::care::rules(&st.store, &school.id).await?;
     let c = Chrome::new(&ctx, "care", ctx.tr.t("care-visit"));
     let mut tx = st.store.begin().await?;
-    let voucher = jiaogong_store::finance::drafts::draft_for_source(&mut tx, &school.id, "care_visit", &id).await?.map(|d| d.state);
+    let voucher = jiaogong_store::finance::drafts::draft_for_source(&mut tx, &school.id, "care_visit", &id)
+        .await?
+        .map(|d| d.state);
     tx.rollback().await.map_err(jiaogong_store::StoreError::from)?;
     render(&VisitPage { type_name: type_name(&c, &v.kind, &all_rules), approver: has(&ctx, APPROVERS), voucher, v, c })
 }
@@ -377,7 +408,12 @@ struct ApproveForm {
     reason: String,
 }
 
-async fn approve(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<ApproveForm>) -> AppResult<Response> {
+async fn approve(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ApproveForm>,
+) -> AppResult<Response> {
     let school = my_school(&st, &ctx).await?;
     let mut tx = st.store.begin().await?;
     visits::approve(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &id, &f.reason).await.map_err(fail)?;

@@ -15,7 +15,10 @@ use jiaogong_store::care::hardship::{self, FileView};
 use jiaogong_store::platform::audit::{self, Event};
 use serde::Deserialize;
 
-use super::{fail, has, my_school, parse_amount, parse_date, today, CARE_COMMITTEE, HARDSHIP_FULL, HARDSHIP_READERS, WOMEN_COMMITTEE};
+use super::{
+    fail, has, my_school, parse_amount, parse_date, today, CARE_COMMITTEE, HARDSHIP_FULL, HARDSHIP_READERS,
+    WOMEN_COMMITTEE,
+};
 use crate::platform::ctx::Ctx;
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::pages::{render, see_other, Chrome};
@@ -91,10 +94,18 @@ async fn hardship_xlsx(State(st): State<AppState>, ctx: Ctx) -> AppResult<Respon
             r
         })
         .collect();
-    let bytes = xlsx_write::write_tables(&[Table { sheet_name: t("care-hardship"), headers, rows, col_widths: vec![] }])
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    audit::record(&st.store, &Event::new(Some(&school.id), &ctx.actor(), "care.hardship.export", &school.id).detail(if full { "full" } else { "amounts" }))
-        .await?;
+    let bytes =
+        xlsx_write::write_tables(&[Table { sheet_name: t("care-hardship"), headers, rows, col_widths: vec![] }])
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    audit::record(
+        &st.store,
+        &Event::new(Some(&school.id), &ctx.actor(), "care.hardship.export", &school.id).detail(if full {
+            "full"
+        } else {
+            "amounts"
+        }),
+    )
+    .await?;
     Ok(super::xlsx_file(bytes, "hardship"))
 }
 
@@ -143,12 +154,19 @@ async fn create_file(State(st): State<AppState>, ctx: Ctx, Form(f): Form<FileFor
     let date = parse_date(&f.date, "建档日期")?;
     let figures = figures_of(&f)?;
     let mut tx = st.store.begin().await?;
-    hardship::create(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &f.member, date, &figures).await.map_err(fail)?;
+    hardship::create(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &f.member, date, &figures)
+        .await
+        .map_err(fail)?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other("/care/hardship"))
 }
 
-async fn review(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<FileForm>) -> AppResult<Response> {
+async fn review(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<FileForm>,
+) -> AppResult<Response> {
     if !has(&ctx, HARDSHIP_FULL) {
         return Err(AppError::Forbidden);
     }
@@ -171,7 +189,12 @@ struct AidForm {
     detail: String,
 }
 
-async fn add_aid(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<AidForm>) -> AppResult<Response> {
+async fn add_aid(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<AidForm>,
+) -> AppResult<Response> {
     if !has(&ctx, HARDSHIP_FULL) {
         return Err(AppError::Forbidden);
     }
@@ -179,7 +202,9 @@ async fn add_aid(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, F
     let date = parse_date(&f.date, "帮扶日期")?;
     let amount = parse_amount(&f.amount)?;
     let mut tx = st.store.begin().await?;
-    hardship::add_aid(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &id, date, &f.kind, amount, &f.detail).await.map_err(fail)?;
+    hardship::add_aid(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &id, date, &f.kind, amount, &f.detail)
+        .await
+        .map_err(fail)?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other("/care/hardship"))
 }
@@ -219,7 +244,8 @@ async fn create_campaign(State(st): State<AppState>, ctx: Ctx, body: axum::body:
         return Err(AppError::Forbidden);
     }
     let school = my_school(&st, &ctx).await?;
-    let (mut title, mut date, mut due, mut visitor, mut recipients) = (String::new(), String::new(), String::new(), String::new(), Vec::new());
+    let (mut title, mut date, mut due, mut visitor, mut recipients) =
+        (String::new(), String::new(), String::new(), String::new(), Vec::new());
     for (k, v) in url::form_urlencoded::parse(&body) {
         match k.as_ref() {
             "title" => title = v.into_owned(),
@@ -237,7 +263,9 @@ async fn create_campaign(State(st): State<AppState>, ctx: Ctx, body: axum::body:
     let visitor = (!visitor.is_empty()).then_some(visitor);
     let list: Vec<(String, Option<String>)> = recipients.into_iter().map(|r| (r, visitor.clone())).collect();
     let mut tx = st.store.begin().await?;
-    campaigns::create(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &title, on, due, &list).await.map_err(fail)?;
+    campaigns::create(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &title, on, due, &list)
+        .await
+        .map_err(fail)?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other("/care/campaigns"))
 }
@@ -309,13 +337,20 @@ async fn create_checkup(State(st): State<AppState>, ctx: Ctx, body: axum::body::
     let year: i64 = year.trim().parse().map_err(|_| AppError::bad("invalid_year", "年度应为四位数字，如 2026"))?;
     let on = parse_date(&date, "体检日期")?;
     if people.is_empty() {
-        people = campaigns::women_staff(&st.store, &school.id).await?.into_iter().filter(|w| w.2 == "active").map(|w| w.0).collect();
+        people = campaigns::women_staff(&st.store, &school.id)
+            .await?
+            .into_iter()
+            .filter(|w| w.2 == "active")
+            .map(|w| w.0)
+            .collect();
     }
     people.sort();
     people.dedup();
     let list: Vec<(String, chrono::NaiveDate)> = people.into_iter().map(|m| (m, on)).collect();
     let mut tx = st.store.begin().await?;
-    campaigns::create_checkup(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), year, &title, &list).await.map_err(fail)?;
+    campaigns::create_checkup(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), year, &title, &list)
+        .await
+        .map_err(fail)?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other("/care/women"))
 }
@@ -326,13 +361,20 @@ struct AttendForm {
     attended: String,
 }
 
-async fn attend(State(st): State<AppState>, ctx: Ctx, Path((id, member)): Path<(String, String)>, Form(f): Form<AttendForm>) -> AppResult<Response> {
+async fn attend(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, member)): Path<(String, String)>,
+    Form(f): Form<AttendForm>,
+) -> AppResult<Response> {
     if !has(&ctx, WOMEN_COMMITTEE) {
         return Err(AppError::Forbidden);
     }
     let school = my_school(&st, &ctx).await?;
     let mut tx = st.store.begin().await?;
-    campaigns::mark_attended(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &id, &member, f.attended == "1").await.map_err(fail)?;
+    campaigns::mark_attended(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &id, &member, f.attended == "1")
+        .await
+        .map_err(fail)?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other("/care/women"))
 }
@@ -356,11 +398,25 @@ async fn add_protection(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Prot
     let school = my_school(&st, &ctx).await?;
     let expected = parse_date(&f.expected, "预产期")?;
     let born = if f.born.trim().is_empty() { None } else { Some(parse_date(&f.born, "生育日期")?) };
-    let babies: u32 = if f.babies.trim().is_empty() { 1 } else { f.babies.trim().parse().map_err(|_| AppError::bad("invalid_babies", "胎数应为1到5的整数"))? };
+    let babies: u32 = if f.babies.trim().is_empty() {
+        1
+    } else {
+        f.babies.trim().parse().map_err(|_| AppError::bad("invalid_babies", "胎数应为1到5的整数"))?
+    };
     let mut tx = st.store.begin().await?;
-    campaigns::add_protection(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &f.member, expected, born, f.difficult.is_some(), babies)
-        .await
-        .map_err(fail)?;
+    campaigns::add_protection(
+        &mut tx,
+        &st.store.crypto,
+        &school.id,
+        &ctx.actor(),
+        &f.member,
+        expected,
+        born,
+        f.difficult.is_some(),
+        babies,
+    )
+    .await
+    .map_err(fail)?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other("/care/women"))
 }

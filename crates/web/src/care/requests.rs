@@ -31,7 +31,10 @@ pub fn routes(r: Routes) -> Routes {
 }
 
 fn categories(c: &Chrome) -> Vec<(String, String)> {
-    CATEGORIES.iter().map(|(code, _)| (code.to_string(), c.t(jiaogong_domain::care::requests::category_key(code)).into_owned())).collect()
+    CATEGORIES
+        .iter()
+        .map(|(code, _)| (code.to_string(), c.t(jiaogong_domain::care::requests::category_key(code)).into_owned()))
+        .collect()
 }
 
 #[derive(Template)]
@@ -78,9 +81,19 @@ async fn submit(State(st): State<AppState>, ctx: Ctx, Form(f): Form<SubmitForm>)
         return Err(AppError::bad("not_a_member", "你的账号没有关联会员，只能匿名提交"));
     }
     let mut tx = st.store.begin().await?;
-    let s = reqs::submit(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), me.as_deref(), &f.category, &f.text, anonymous, today())
-        .await
-        .map_err(fail)?;
+    let s = reqs::submit(
+        &mut tx,
+        &st.store.crypto,
+        &school.id,
+        &ctx.actor(),
+        me.as_deref(),
+        &f.category,
+        &f.text,
+        anonymous,
+        today(),
+    )
+    .await
+    .map_err(fail)?;
     jiaogong_store::commit(tx).await?;
     let code: String = url::form_urlencoded::byte_serialize(s.code.as_bytes()).collect();
     Ok(see_other(&format!("/requests?code={code}")))
@@ -102,12 +115,21 @@ struct RequestPage {
     sessions: Vec<(String, String)>,
 }
 
-async fn page(st: &AppState, ctx: &Ctx, r: RequestView, committee: bool, requester: bool, code: String) -> AppResult<Response> {
+async fn page(
+    st: &AppState,
+    ctx: &Ctx,
+    r: RequestView,
+    committee: bool,
+    requester: bool,
+    code: String,
+) -> AppResult<Response> {
     let school = my_school(st, ctx).await?;
     let c = Chrome::new(ctx, "care", ctx.tr.t("care-request"));
     let history = reqs::history(&st.store, &school.id, &r.id).await?;
     let category = c.t(jiaogong_domain::care::requests::category_key(&r.category)).into_owned();
-    let state = jiaogong_domain::care::requests::State::from_code(&r.state).map(|s| c.t(s.key()).into_owned()).unwrap_or_default();
+    let state = jiaogong_domain::care::requests::State::from_code(&r.state)
+        .map(|s| c.t(s.key()).into_owned())
+        .unwrap_or_default();
     let sessions = match member_of(ctx) {
         Some(m) => {
             let from = today().checked_sub_months(chrono::Months::new(12)).unwrap_or(today());
@@ -124,9 +146,9 @@ async fn page(st: &AppState, ctx: &Ctx, r: RequestView, committee: bool, request
 
 async fn follow(State(st): State<AppState>, ctx: Ctx, Query(q): Query<CodeQuery>) -> AppResult<Response> {
     let school = my_school(&st, &ctx).await?;
-    let r = reqs::by_code(&st.store, &school.id, &q.code, today())
-        .await
-        .map_err(|_| AppError::bad("unknown_code", "查询码不正确：请核对交给你的16位查询码（字母不分大小写，可省略短横线）"))?;
+    let r = reqs::by_code(&st.store, &school.id, &q.code, today()).await.map_err(|_| {
+        AppError::bad("unknown_code", "查询码不正确：请核对交给你的16位查询码（字母不分大小写，可省略短横线）")
+    })?;
     page(&st, &ctx, r, false, true, q.code).await
 }
 
@@ -160,7 +182,12 @@ struct RespondForm {
 
 /// The requester confirms (solved or partly) or reopens: by login for a named request, by the
 /// follow-up code for any.
-async fn respond(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<RespondForm>) -> AppResult<Response> {
+async fn respond(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<RespondForm>,
+) -> AppResult<Response> {
     let school = my_school(&st, &ctx).await?;
     let r = reqs::get(&st.store, &school.id, &id, today()).await?;
     let own = r.member_id.is_some() && r.member_id == member_of(&ctx);
@@ -168,7 +195,9 @@ async fn respond(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, F
     if !(own || by_code) {
         return Err(AppError::NotFound);
     }
-    let step = Step::from_code(&f.step).filter(|s| s.by_requester()).ok_or_else(|| AppError::bad("invalid_step", "请选择已解决、部分解决或重新打开"))?;
+    let step = Step::from_code(&f.step)
+        .filter(|s| s.by_requester())
+        .ok_or_else(|| AppError::bad("invalid_step", "请选择已解决、部分解决或重新打开"))?;
     let actor = ctx.actor();
     // An anonymous request's requester stays anonymous in the audit log.
     let by = if r.member_id.is_some() && own { By::Requester(Some(&actor)) } else { By::Requester(None) };
@@ -211,7 +240,9 @@ async fn admin_list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<AdminQ
         .into_iter()
         .map(|r| {
             let cat = c.t(jiaogong_domain::care::requests::category_key(&r.category)).into_owned();
-            let state = jiaogong_domain::care::requests::State::from_code(&r.state).map(|s| c.t(s.key()).into_owned()).unwrap_or_default();
+            let state = jiaogong_domain::care::requests::State::from_code(&r.state)
+                .map(|s| c.t(s.key()).into_owned())
+                .unwrap_or_default();
             (r, cat, state)
         })
         .collect();
@@ -227,12 +258,21 @@ struct StepForm {
     text: String,
 }
 
-async fn committee_step(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<StepForm>) -> AppResult<Response> {
+async fn committee_step(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<StepForm>,
+) -> AppResult<Response> {
     let school = my_school(&st, &ctx).await?;
-    let step = Step::from_code(&f.step).filter(|s| !s.by_requester()).ok_or_else(|| AppError::bad("invalid_step", "请选择受理、合并、不予受理、交办或答复"))?;
+    let step = Step::from_code(&f.step)
+        .filter(|s| !s.by_requester())
+        .ok_or_else(|| AppError::bad("invalid_step", "请选择受理、合并、不予受理、交办或答复"))?;
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
-    reqs::step(&mut tx, &st.store.crypto, &school.id, &id, By::Committee(&actor), step, &f.text, today()).await.map_err(fail)?;
+    reqs::step(&mut tx, &st.store.crypto, &school.id, &id, By::Committee(&actor), step, &f.text, today())
+        .await
+        .map_err(fail)?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/care/requests/{id}")))
 }
@@ -242,13 +282,19 @@ struct PromoteForm {
     session: String,
 }
 
-async fn promote(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<PromoteForm>) -> AppResult<Response> {
+async fn promote(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<PromoteForm>,
+) -> AppResult<Response> {
     let school = my_school(&st, &ctx).await?;
     let me = member_of(&ctx).ok_or_else(|| AppError::bad("not_a_delegate", "只有本届代表可以把诉求转为提案"))?;
     let actor = ctx.actor();
     let who = jiaogong_store::congress::proposals::Who { actor: &actor, member: Some(&me), committee: false };
     let mut tx = st.store.begin().await?;
-    let pid = reqs::promote(&mut tx, &st.store.crypto, &school.id, &id, &f.session, who, today()).await.map_err(fail)?;
+    let pid =
+        reqs::promote(&mut tx, &st.store.crypto, &school.id, &id, &f.session, who, today()).await.map_err(fail)?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/s/{}/proposals/{pid}", school.code)))
 }

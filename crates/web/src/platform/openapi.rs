@@ -69,8 +69,12 @@ fn obj() -> Value {
 pub fn spec() -> Value {
     let mut doc = base_spec();
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, item) in
-            congress_paths().into_iter().chain(notice_paths()).chain(activities_paths()).chain(library_paths()).chain(care_paths())
+        for (path, item) in congress_paths()
+            .into_iter()
+            .chain(notice_paths())
+            .chain(activities_paths())
+            .chain(library_paths())
+            .chain(care_paths())
         {
             paths.insert(path.to_string(), item);
         }
@@ -658,7 +662,9 @@ fn care_schemas() -> Vec<(&'static str, Value)> {
         ),
         (
             "CareVisit",
-            record(json!({"id": t(s), "amount_fen": t(i), "approval": {"type": "string", "enum": ["none", "above_standard", "above_cap", "above_both"]}, "needs_approval": t("boolean")})),
+            record(
+                json!({"id": t(s), "amount_fen": t(i), "approval": {"type": "string", "enum": ["none", "above_standard", "above_cap", "above_both"]}, "needs_approval": t("boolean")}),
+            ),
         ),
         (
             "CareCompliance",
