@@ -310,3 +310,44 @@ async fn hardship_files_are_for_chair_and_welfare_and_amounts_for_the_auditor() 
     assert_eq!(s, StatusCode::OK);
     let _ = Role::Welfare;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chair_sets_a_rule_and_the_next_event_follows_it() {
+    let t = common::app().await;
+    let chair = t.as_role("chair").clone();
+    let (s, page) = get(&t, "/care/settings", &chair).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("安徽"), "the province's ceiling and its source are shown");
+    let body =
+        format!("_csrf={}&code=hospitalised&name=&must_visit=1&days=3&standard=800&cap=1600&notify_welfare=1", chair.1);
+    let (s, _, b) = post_form(&t, "/care/settings/rules", &chair, &body).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{b}");
+    let bad = format!("_csrf={}&code=hospitalised&days=3&standard=%E5%85%AB%E7%99%BE&cap=1600", chair.1);
+    let (s, _, b) = post_form(&t, "/care/settings/rules", &chair, &bad).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(b.contains("金额"), "{b}");
+    let day = today();
+    let (s, v) = api(
+        &t,
+        "POST",
+        "/api/v1/schools/a/care/events",
+        &chair,
+        Some(json!({"member": t.member_a, "type": "hospitalised", "date": iso(day)})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    assert_eq!(v["task"]["due"], iso(day.checked_add_days(chrono::Days::new(3)).unwrap()));
+    // A type that is not must-visit makes no task.
+    let (s, v) = api(
+        &t,
+        "POST",
+        "/api/v1/schools/a/care/events",
+        &chair,
+        Some(json!({"member": t.member_a, "type": "birthday", "date": iso(day)})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    assert!(v["task"].is_null());
+    let (s, _) = get(&t, "/care/settings", t.as_role("welfare")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}

@@ -7,6 +7,7 @@ mod api;
 mod pages;
 mod people;
 mod requests;
+mod settings;
 
 use jiaogong_domain::platform::roles::Role;
 use jiaogong_store::care::CareFail;
@@ -21,6 +22,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = pages::routes(r);
     let r = people::routes(r);
     let r = requests::routes(r);
+    let r = settings::routes(r);
     api::routes(r)
 }
 
@@ -38,6 +40,8 @@ pub const HARDSHIP_READERS: &[Role] = &[Chair, Welfare, Auditor];
 pub const WOMEN_COMMITTEE: &[Role] = &[Admin, Chair, OrgCommittee, WomenCommittee];
 /// Who handles members' requests.
 pub const REQUEST_COMMITTEE: &[Role] = &[Admin, Chair, OrgCommittee, Welfare];
+/// Who changes the care rules and settings.
+pub const SETTINGS_EDITORS: &[Role] = &[Admin, Chair];
 /// Compliance figures: the committee and the auditor.
 pub const FIGURE_READERS: &[Role] = &[Admin, Chair, OrgCommittee, Welfare, Auditor];
 
