@@ -472,7 +472,7 @@ on_every_db!(anonymous_request_is_linked_to_its_member_by_no_row_of_any_table, |
     .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     // What would name the requester: the member, the account, the account's name.
-    let teacher_name = format!("C7-teacher");
+    let teacher_name = "C7-teacher".to_string();
     let names = [s.teacher.as_str(), s.teacher_user.as_str(), teacher_name.as_str(), "王老师"];
     let rows = every_row(&store).await;
     let mut seen_anon = 0;
@@ -543,4 +543,86 @@ on_every_db!(roster_death_creates_its_care_event, |store, db| {
     assert_eq!(ev.len(), 1);
     assert_eq!(ev[0].kind, "deceased");
     assert!(ev[0].due.is_some(), "a must-visit task for the family");
+});
+
+on_every_db!(women_checkups_protections_and_retiree_milestones, |store, db| {
+    let s = setup(&store, "C9").await;
+    let today = jiaogong_store::care::today_cn();
+    let mut tx = store.begin().await.unwrap();
+    let ck = jiaogong_store::care::campaigns::create_checkup(
+        &mut tx,
+        &store.crypto,
+        &s.id,
+        "u-women",
+        2026,
+        "女教职工年度体检",
+        &[(s.teacher.clone(), d("2026-05-10")), (s.leader.clone(), d("2026-05-11"))],
+    )
+    .await
+    .unwrap();
+    jiaogong_store::care::campaigns::mark_attended(&mut tx, &store.crypto, &s.id, "u-women", &ck, &s.teacher, true)
+        .await
+        .unwrap();
+    let p = jiaogong_store::care::campaigns::add_protection(
+        &mut tx,
+        &store.crypto,
+        &s.id,
+        "u-women",
+        &s.teacher,
+        d("2026-09-30"),
+        None,
+        false,
+        1,
+    )
+    .await
+    .unwrap();
+    assert!(!p.is_empty());
+    // A retiree born 80 years ago gets a birthday task this year.
+    let born = format!("{}-03-15", chrono::Datelike::year(&today) - 80);
+    sqlx::query("UPDATE members SET status = 'retired', birth_date = $1 WHERE id = $2")
+        .bind(&born)
+        .bind(&s.leader)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let n = events::milestone_tasks(&mut tx, &store.crypto, &s.id, "u-welfare", chrono::Datelike::year(&today))
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let again = events::milestone_tasks(&mut tx, &store.crypto, &s.id, "u-welfare", chrono::Datelike::year(&today))
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "once per milestone");
+    jiaogong_store::commit(tx).await.unwrap();
+    let list = jiaogong_store::care::campaigns::checkups(&store, &s.id).await.unwrap();
+    assert_eq!((list[0].scheduled, list[0].attended), (2, 1));
+    let cols: Vec<String> = {
+        let rows = sqlx::query("SELECT * FROM care_checkup_people").fetch_all(store.reader()).await.unwrap();
+        rows.first()
+            .map(|r| r.columns().iter().map(|c| sqlx::Column::name(c).to_string()).collect())
+            .unwrap_or_default()
+    };
+    assert!(!cols.iter().any(|c| c.contains("result")), "no result is ever stored: {cols:?}");
+    let prot = jiaogong_store::care::campaigns::protections(&store, &s.id).await.unwrap();
+    assert_eq!(prot[0].leave_days, 98);
+    assert_eq!(prot[0].dates.len(), 4);
+    // Women committee members are reminded (none has an account here); the welfare task exists.
+    let tasks = events::tasks(&store, &s.id, TaskFilter::Open, None, today).await.unwrap();
+    assert!(tasks.iter().any(|t| t.kind == "birthday" && t.member_id == s.leader));
+    // A man gets no protection checklist.
+    let mut tx = store.begin().await.unwrap();
+    sqlx::query("UPDATE members SET gender = 'M' WHERE id = $1").bind(&s.welfare).execute(&mut *tx).await.unwrap();
+    let r = jiaogong_store::care::campaigns::add_protection(
+        &mut tx,
+        &store.crypto,
+        &s.id,
+        "u-women",
+        &s.welfare,
+        d("2026-09-30"),
+        None,
+        false,
+        1,
+    )
+    .await;
+    assert!(matches!(r, Err(CareFail::Invalid(_))));
 });

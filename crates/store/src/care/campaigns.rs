@@ -421,8 +421,10 @@ pub struct ProtectionLine {
     pub dates: Vec<(String, String, String)>,
 }
 
+type ProtectionRow = (String, String, String, String, Option<String>, i64, i64);
+
 pub async fn protections(store: &Store, school_id: &str) -> Result<Vec<ProtectionLine>, StoreError> {
-    let rows: Vec<(String, String, String, String, Option<String>, i64, i64)> = sqlx::query_as(
+    let rows: Vec<ProtectionRow> = sqlx::query_as(
         "SELECT p.id, p.member_id, m.name, p.expected, p.born, p.difficult, p.babies FROM care_protections p \
          JOIN members m ON m.id = p.member_id WHERE p.school_id = $1 ORDER BY p.expected DESC, p.id",
     )

@@ -68,10 +68,10 @@ async fn report_inner(
     today: NaiveDate,
     force_task: bool,
 ) -> Result<Reported, CareFail> {
-    let Some((name, _group, leader)) = member_of_school(&mut **tx, school_id, ev.member_id).await? else {
+    let Some((name, _group, leader)) = member_of_school(tx, school_id, ev.member_id).await? else {
         return Err(CareFail::Store(StoreError::NotFound));
     };
-    let all = rules_conn(&mut **tx, school_id).await?;
+    let all = rules_conn(tx, school_id).await?;
     let rule = all.iter().find(|r| r.code == ev.kind).ok_or(CareError::UnknownType)?;
     if ev.source != "roster" {
         rules::check_event_date(ev.kind, ev.date, today)?;
@@ -374,6 +374,8 @@ pub struct EventLine {
     pub visited_on: Option<String>,
 }
 
+type EventRow = (String, String, String, String, String, Option<String>, Option<String>);
+
 /// Events of the school, of one member (`member`) or one group (`group`), newest first.
 pub async fn events(
     store: &Store,
@@ -381,7 +383,7 @@ pub async fn events(
     member: Option<&str>,
     group: Option<&str>,
 ) -> Result<Vec<EventLine>, StoreError> {
-    let rows: Vec<(String, String, String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+    let rows: Vec<EventRow> = sqlx::query_as(
         "SELECT e.id, e.member_id, m.name, e.kind, e.event_date, t.due, t.visited_on FROM care_events e \
          JOIN members m ON m.id = e.member_id LEFT JOIN care_tasks t ON t.event_id = e.id \
          WHERE e.school_id = $1 AND ($2 = '' OR e.member_id = $2) AND ($3 = '' OR m.group_id = $3) \

@@ -53,7 +53,7 @@ fn check(f: &Figures) -> Result<(), CareFail> {
 }
 
 async fn seal(tx: &mut Tx, crypto: &Crypto, school_id: &str, f: &Figures) -> Result<(String, Level), CareFail> {
-    let s = settings_conn(&mut **tx, school_id).await?;
+    let s = settings_conn(tx, school_id).await?;
     let level = rules::level(&f.household, s.dibao);
     let data = FileData {
         level: level.code().into(),

@@ -117,6 +117,7 @@ pub enum By<'a> {
 }
 
 /// Applies a step of the lifecycle; returns the new state.
+#[allow(clippy::too_many_arguments)]
 pub async fn step(
     tx: &mut Tx,
     crypto: &Crypto,

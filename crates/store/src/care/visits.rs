@@ -117,7 +117,7 @@ pub async fn record(
     if v.notes.chars().count() > 1000 || v.goods.chars().count() > 200 {
         return Err(CareFail::Invalid("备注最多1000字，慰问品最多200字".into()));
     }
-    let all = rules_conn(&mut **tx, school_id).await?;
+    let all = rules_conn(tx, school_id).await?;
     let rule = all.iter().find(|r| r.code == kind).ok_or(CareError::UnknownType)?.clone();
     let approval = if money {
         let (paid,): (Option<i64>,) = sqlx::query_as(

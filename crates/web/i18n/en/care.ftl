@@ -210,3 +210,4 @@ care-notify-welfare = Tell the welfare member
 care-new-type = New event type
 care-type-code = Type code (lower-case letters)
 care-type-name = Type name
+care-review = Yearly review

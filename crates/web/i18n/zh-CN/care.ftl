@@ -210,3 +210,4 @@ care-notify-welfare = 通知生活福利委员
 care-new-type = 新增事项类型
 care-type-code = 类型代码（小写字母）
 care-type-name = 类型名称
+care-review = 年度复核

@@ -210,3 +210,4 @@ care-notify-welfare = 通知生活福利委員
 care-new-type = 新增事項類型
 care-type-code = 類型代碼（小寫字母）
 care-type-name = 類型名稱
+care-review = 年度複核

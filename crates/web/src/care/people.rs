@@ -273,13 +273,16 @@ async fn create_campaign(State(st): State<AppState>, ctx: Ctx, body: axum::body:
 /// A figure for reports: (label, count shown with "<3").
 type Stat = (String, String);
 
+/// (member id, name, scheduled on, attended).
+type Attendee = (String, String, String, bool);
+
 #[derive(Template)]
 #[template(path = "care/women.html")]
 struct WomenPage {
     c: Chrome,
     women: Vec<(String, String, String, Option<String>)>,
     stats: Vec<Stat>,
-    checkups: Vec<(CheckupLine, Vec<(String, String, String, bool)>)>,
+    checkups: Vec<(CheckupLine, Vec<Attendee>)>,
     protections: Vec<ProtectionLine>,
     today: String,
     year: i32,
