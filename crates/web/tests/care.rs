@@ -351,3 +351,52 @@ async fn the_chair_sets_a_rule_and_the_next_event_follows_it() {
     let (s, _) = get(&t, "/care/settings", t.as_role("welfare")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visit_photo_is_uploaded_re_encoded_and_shown() {
+    let t = common::app().await;
+    let welfare = t.as_role("welfare").clone();
+    let day = today();
+    let (_, v) = api(
+        &t,
+        "POST",
+        "/api/v1/schools/a/care/events",
+        &welfare,
+        Some(json!({"member": t.member_a, "type": "hospitalised", "date": iso(day)})),
+    )
+    .await;
+    let task = v["task"]["id"].as_str().unwrap().to_string();
+    let (_, visit) = api(
+        &t,
+        "POST",
+        &format!("/api/v1/care/tasks/{task}/visits"),
+        &welfare,
+        Some(json!({"date": iso(day), "gift": "goods", "visitors": [t.member_a]})),
+    )
+    .await;
+    let visit = visit["id"].as_str().unwrap().to_string();
+    let (s, _) = get(&t, &format!("/care/visits/{visit}/photo"), &welfare).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let img = image::RgbImage::from_pixel(20, 10, image::Rgb([10, 120, 200]));
+    let mut jpeg = Vec::new();
+    img.write_with_encoder(image::codecs::jpeg::JpegEncoder::new(&mut jpeg)).unwrap();
+    let boundary = "XcareX";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n", welfare.1).into_bytes();
+    body.extend_from_slice(&jpeg);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = t
+        .send(t.req(
+            "POST",
+            &format!("/care/visits/{visit}/photo"),
+            Some(&welfare),
+            Body::from(body),
+            Some(&format!("multipart/form-data; boundary={boundary}")),
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = t.send(t.req("GET", &format!("/care/visits/{visit}/photo"), Some(&welfare), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (s, page) = get(&t, &format!("/care/visits/{visit}"), &welfare).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("/photo\""));
+}

@@ -349,3 +349,37 @@ pub async fn visit(store: &Store, school_id: &str, id: &str) -> Result<VisitLine
     let all = visits(store, school_id, None, false).await?;
     all.into_iter().find(|v| v.id == id).ok_or(StoreError::NotFound)
 }
+
+/// Attaches the visit's photo (already re-encoded without metadata by the caller).
+pub async fn set_photo(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    visit_id: &str,
+    jpeg: &[u8],
+) -> Result<(), CareFail> {
+    let r =
+        sqlx::query("UPDATE care_visits SET photo_type = 'image/jpeg', photo = $1 WHERE school_id = $2 AND id = $3")
+            .bind(jpeg.to_vec())
+            .bind(school_id)
+            .bind(visit_id)
+            .execute(&mut **tx)
+            .await?;
+    if r.rows_affected() == 0 {
+        return Err(StoreError::NotFound.into());
+    }
+    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "care.visit.photo", visit_id)).await?;
+    Ok(())
+}
+
+/// The visit's photo, if any.
+pub async fn photo(store: &Store, school_id: &str, visit_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    let r: Option<(Option<Vec<u8>>,)> =
+        sqlx::query_as("SELECT photo FROM care_visits WHERE school_id = $1 AND id = $2")
+            .bind(school_id)
+            .bind(visit_id)
+            .fetch_optional(&store.read)
+            .await?;
+    Ok(r.and_then(|(p,)| p))
+}

@@ -211,3 +211,5 @@ care-new-type = New event type
 care-type-code = Type code (lower-case letters)
 care-type-name = Type name
 care-review = Yearly review
+care-photo = Photo
+care-photo-upload = Upload the photo

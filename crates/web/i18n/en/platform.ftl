@@ -374,3 +374,4 @@ audit-action-care-request-confirm = Confirmed a request solved
 audit-action-care-request-confirm-partly = Confirmed a request partly solved
 audit-action-care-request-reopen = Reopened a request
 audit-action-care-request-promote = Promoted a request to a proposal
+audit-action-care-visit-photo = Uploaded a visit photo

@@ -211,3 +211,5 @@ care-new-type = 新增事项类型
 care-type-code = 类型代码（小写字母）
 care-type-name = 类型名称
 care-review = 年度复核
+care-photo = 照片
+care-photo-upload = 上传照片

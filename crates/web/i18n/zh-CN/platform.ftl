@@ -374,3 +374,4 @@ audit-action-care-request-confirm = 确认诉求已解决
 audit-action-care-request-confirm-partly = 确认诉求部分解决
 audit-action-care-request-reopen = 重新打开诉求
 audit-action-care-request-promote = 诉求转为提案
+audit-action-care-visit-photo = 上传走访照片

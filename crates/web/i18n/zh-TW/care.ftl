@@ -211,3 +211,5 @@ care-new-type = 新增事項類型
 care-type-code = 類型代碼（小寫字母）
 care-type-name = 類型名稱
 care-review = 年度複核
+care-photo = 照片
+care-photo-upload = 上傳照片

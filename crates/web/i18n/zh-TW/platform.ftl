@@ -374,3 +374,4 @@ audit-action-care-request-confirm = 確認訴求已解決
 audit-action-care-request-confirm-partly = 確認訴求部分解決
 audit-action-care-request-reopen = 重新打開訴求
 audit-action-care-request-promote = 訴求轉為提案
+audit-action-care-visit-photo = 上傳走訪照片

@@ -34,6 +34,12 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/care/tasks/{id}/visits", post(record_visit))
         .add("GET", "/care/visits/{id}", get(visit_page))
         .add("POST", "/care/visits/{id}/approve", post(approve))
+        .add(
+            "POST",
+            "/care/visits/{id}/photo",
+            post(upload_photo).layer(axum::extract::DefaultBodyLimit::max(crate::platform::ctx::MAX_BODY)),
+        )
+        .add("GET", "/care/visits/{id}/photo", get(show_photo))
         .add("GET", "/care/figures", get(published))
         .add("POST", "/care/milestones", post(milestones))
 }
@@ -400,6 +406,42 @@ async fn visit_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
         .map(|d| d.state);
     tx.rollback().await.map_err(jiaogong_store::StoreError::from)?;
     render(&VisitPage { type_name: type_name(&c, &v.kind, &all_rules), approver: has(&ctx, APPROVERS), voucher, v, c })
+}
+
+/// The visit's photo: decoded and re-encoded as JPEG (no EXIF, at most 1600 px).
+async fn upload_photo(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    mut mp: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let school = my_school(&st, &ctx).await?;
+    let v = visits::visit(&st.store, &school.id, &id).await?;
+    let t = events::task(&st.store, &school.id, &v.task_id, today()).await?;
+    may_see_task(&st, &ctx, &t).await?;
+    let refused = |_| AppError::bad("invalid_photo", "照片无法读取，请上传手机拍摄的JPEG或PNG照片");
+    let mut bytes = Vec::new();
+    while let Some(field) = mp.next_field().await.map_err(refused)? {
+        if field.name() == Some("photo") {
+            bytes = field.bytes().await.map_err(refused)?.to_vec();
+        }
+    }
+    let jpeg = crate::activities::notice_photos::prepare(&bytes)
+        .map_err(|_| AppError::bad("invalid_photo", "照片无法读取，请上传手机拍摄的JPEG或PNG照片"))?;
+    let mut tx = st.store.begin().await?;
+    visits::set_photo(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &id, &jpeg).await.map_err(fail)?;
+    jiaogong_store::commit(tx).await?;
+    Ok(see_other(&format!("/care/visits/{id}")))
+}
+
+async fn show_photo(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    use axum::response::IntoResponse;
+    let school = my_school(&st, &ctx).await?;
+    let v = visits::visit(&st.store, &school.id, &id).await?;
+    let t = events::task(&st.store, &school.id, &v.task_id, today()).await?;
+    may_see_task(&st, &ctx, &t).await?;
+    let bytes = visits::photo(&st.store, &school.id, &id).await?.ok_or(AppError::NotFound)?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "image/jpeg")], bytes).into_response())
 }
 
 #[derive(Deserialize)]

@@ -337,6 +337,8 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/care/tasks/{id}/visits", Allow::Roles(SCHOOL_PEOPLE)),
     ("GET", "/care/visits/{id}", Allow::Roles(SCHOOL_PEOPLE)),
     ("POST", "/care/visits/{id}/approve", Allow::Roles(crate::care::APPROVERS)),
+    ("POST", "/care/visits/{id}/photo", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/care/visits/{id}/photo", Allow::Roles(SCHOOL_PEOPLE)),
     ("GET", "/care/figures", Allow::Roles(SCHOOL_PEOPLE)),
     ("POST", "/care/milestones", Allow::Roles(crate::care::CARE_COMMITTEE)),
     ("GET", "/care/settings", Allow::Roles(crate::care::SETTINGS_EDITORS)),
