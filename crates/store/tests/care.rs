@@ -626,3 +626,52 @@ on_every_db!(women_checkups_protections_and_retiree_milestones, |store, db| {
     .await;
     assert!(matches!(r, Err(CareFail::Invalid(_))));
 });
+
+on_every_db!(a_delegate_promotes_a_request_into_a_proposal_draft, |store, db| {
+    use jiaogong_store::congress;
+    let s = setup(&store, "CA").await;
+    let mut tx = store.begin().await.unwrap();
+    let term = congress::term(&mut tx, &s.id, 5, "2024-09-01").await.unwrap();
+    let session = congress::create_session(&mut tx, &s.id, &term, 2, "第五届二次", "2026-11-20").await.unwrap();
+    congress::add_delegate(&mut tx, &s.id, &term, &s.leader, "2024-09-01").await.unwrap();
+    let r = requests::submit(
+        &mut tx,
+        &store.crypto,
+        &s.id,
+        "t",
+        Some(&s.teacher),
+        "welfare",
+        "建议为教职工办理补充医疗保险，减轻大病负担。",
+        true,
+        d("2026-10-01"),
+    )
+    .await
+    .unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let not_delegate = requests::promote(
+        &mut tx,
+        &store.crypto,
+        &s.id,
+        &r.id,
+        &session,
+        congress::proposals::Who { actor: "u-teacher", member: Some(&s.teacher), committee: false },
+        d("2026-10-05"),
+    )
+    .await;
+    assert!(matches!(not_delegate, Err(CareFail::Invalid(_))));
+    tx.rollback().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let delegate = congress::proposals::Who { actor: "u-leader", member: Some(&s.leader), committee: false };
+    let pid =
+        requests::promote(&mut tx, &store.crypto, &s.id, &r.id, &session, delegate, d("2026-10-05")).await.unwrap();
+    let again =
+        requests::promote(&mut tx, &store.crypto, &s.id, &r.id, &session, delegate, d("2026-10-05")).await.unwrap();
+    assert_eq!(pid, again, "promoted once");
+    jiaogong_store::commit(tx).await.unwrap();
+    let p = congress::proposals::get(&store, &s.id, &pid).await.unwrap();
+    assert!(format!("{p:?}").contains("补充医疗保险"));
+    let view = requests::get(&store, &s.id, &r.id, d("2026-10-05")).await.unwrap();
+    assert_eq!(view.proposal_id.as_deref(), Some(pid.as_str()));
+    assert!(view.member_id.is_none(), "promotion keeps the anonymity");
+});
