@@ -304,50 +304,56 @@ type VisitRow = (
     Option<String>,
 );
 
-/// Visits of the school: of one task, or those awaiting the chair's approval, or all of a year.
+const VISIT_SELECT: &str = "SELECT v.id, v.task_id, v.member_id, m.name, v.kind, v.visit_date, v.visitors, v.gift, v.goods, v.amount_fen, v.notes, \
+     v.approval, v.approved_by, v.approval_reason, v.photo_type FROM care_visits v JOIN members m ON m.id = v.member_id";
+
+fn visit_line(r: VisitRow) -> VisitLine {
+    VisitLine {
+        id: r.0,
+        task_id: r.1,
+        member_id: r.2,
+        member_name: r.3,
+        kind: r.4,
+        visit_date: r.5,
+        visitors: r.6,
+        gift: r.7,
+        goods: r.8,
+        amount: Fen(r.9),
+        notes: r.10,
+        approval: r.11,
+        approved_by: r.12,
+        approval_reason: r.13,
+        has_photo: r.14.is_some(),
+    }
+}
+
+/// Visits of the school: of one task, or those awaiting the chair's approval, or all.
 pub async fn visits(
     store: &Store,
     school_id: &str,
     task: Option<&str>,
     awaiting: bool,
 ) -> Result<Vec<VisitLine>, StoreError> {
-    let rows: Vec<VisitRow> = sqlx::query_as(
-        "SELECT v.id, v.task_id, v.member_id, m.name, v.kind, v.visit_date, v.visitors, v.gift, v.goods, v.amount_fen, v.notes, \
-         v.approval, v.approved_by, v.approval_reason, v.photo_type FROM care_visits v JOIN members m ON m.id = v.member_id \
-         WHERE v.school_id = $1 AND ($2 = '' OR v.task_id = $2) AND ($3 = 0 OR (v.approval <> 'none' AND v.approved_by IS NULL)) \
-         ORDER BY v.visit_date DESC, v.id LIMIT 2000",
-    )
+    let rows: Vec<VisitRow> = sqlx::query_as(&format!(
+        "{VISIT_SELECT} WHERE v.school_id = $1 AND ($2 = '' OR v.task_id = $2) \
+         AND ($3 = 0 OR (v.approval <> 'none' AND v.approved_by IS NULL)) ORDER BY v.visit_date DESC, v.id LIMIT 2000"
+    ))
     .bind(school_id)
     .bind(task.unwrap_or(""))
     .bind(i64::from(awaiting))
     .fetch_all(&store.read)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| VisitLine {
-            id: r.0,
-            task_id: r.1,
-            member_id: r.2,
-            member_name: r.3,
-            kind: r.4,
-            visit_date: r.5,
-            visitors: r.6,
-            gift: r.7,
-            goods: r.8,
-            amount: Fen(r.9),
-            notes: r.10,
-            approval: r.11,
-            approved_by: r.12,
-            approval_reason: r.13,
-            has_photo: r.14.is_some(),
-        })
-        .collect())
+    Ok(rows.into_iter().map(visit_line).collect())
 }
 
 /// One visit of the school.
 pub async fn visit(store: &Store, school_id: &str, id: &str) -> Result<VisitLine, StoreError> {
-    let all = visits(store, school_id, None, false).await?;
-    all.into_iter().find(|v| v.id == id).ok_or(StoreError::NotFound)
+    let row: Option<VisitRow> = sqlx::query_as(&format!("{VISIT_SELECT} WHERE v.school_id = $1 AND v.id = $2"))
+        .bind(school_id)
+        .bind(id)
+        .fetch_optional(&store.read)
+        .await?;
+    row.map(visit_line).ok_or(StoreError::NotFound)
 }
 
 /// Attaches the visit's photo (already re-encoded without metadata by the caller).
