@@ -16,6 +16,7 @@ mod demo_evalsel;
 mod demo_library;
 mod demo_notices;
 mod demo_proposals;
+mod demo_care;
 mod panic_log;
 
 use std::process::ExitCode;

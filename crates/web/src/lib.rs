@@ -8,6 +8,7 @@ pub mod congress;
 pub mod district;
 pub mod members;
 pub mod platform;
+pub mod care;
 
 /// Closing polls whose closing time has come (the server's tick, and tests).
 pub use congress::polls::{close_due_polls, spawn_closer};
@@ -101,7 +102,8 @@ pub fn routes() -> Routes {
     let r = activities::notices::routes(r);
     let r = activities::routes(r);
     let r = activities::library::routes(r);
-    members::api::routes(r)
+    let r = members::api::routes(r);
+    care::routes(r)
 }
 
 /// The application router with its middleware.

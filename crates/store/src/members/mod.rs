@@ -438,6 +438,8 @@ pub async fn record_event(
         .bind(now_ms())
         .execute(&mut **tx)
         .await?;
+    // A death or a retirement creates its care event (and visit task) in the same transaction.
+    crate::care::events::from_roster(tx, school_id, member_id, kind.code(), date, actor).await?;
     // A delegate who transfers out, retires or dies leaves the current delegate lists, with the
     // history line (who: the delegate row, when: the event's date, why: the status and reason).
     if jiaogong_domain::congress::leaves_delegate_list(new_status) {

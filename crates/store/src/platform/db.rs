@@ -99,6 +99,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (23, "notices", include_str!("../../migrations/0023_notices.sql")),
     (24, "library", include_str!("../../migrations/0024_library.sql")),
     (25, "ballot_bytes", include_str!("../../migrations/0025_ballot_bytes.sql")),
+    (26, "finance", include_str!("../../migrations/0026_finance.sql")),
+    (30, "care", include_str!("../../migrations/0030_care.sql")),
     (38, "activity_photos", include_str!("../../migrations/0038_activity_photos.sql")),
 ];
 

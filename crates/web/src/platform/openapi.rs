@@ -69,8 +69,12 @@ fn obj() -> Value {
 pub fn spec() -> Value {
     let mut doc = base_spec();
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, item) in
-            congress_paths().into_iter().chain(notice_paths()).chain(activities_paths()).chain(library_paths())
+        for (path, item) in congress_paths()
+            .into_iter()
+            .chain(notice_paths())
+            .chain(activities_paths())
+            .chain(library_paths())
+            .chain(care_paths())
         {
             paths.insert(path.to_string(), item);
         }
@@ -82,6 +86,7 @@ pub fn spec() -> Value {
             .chain(notice_schemas())
             .chain(activities_schemas())
             .chain(library_schemas())
+            .chain(care_schemas())
         {
             schemas.insert(name.to_string(), schema);
         }
@@ -583,6 +588,94 @@ fn library_schemas() -> Vec<(&'static str, Value)> {
         (
             "LibrarySearch",
             record(json!({"query": t("string"), "results": {"type": "array", "items": schema_ref("LibraryDoc")}})),
+        ),
+    ]
+}
+
+/// Care (送温暖): events, tasks, visits, compliance and members' requests (issue 15).
+fn care_paths() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let date = json!({"type": "string", "format": "date", "example": "2026-12-28"});
+    vec![
+        (
+            "/api/v1/schools/{school}/care/events",
+            json!({"post": with_ok("200", "The same event reported before (nothing written twice)", schema_ref("CareEventCreated"),
+                op("reportCareEvent", "care", "Reports a life event of a member of the school (the member themself, their group leader or the committee); a must-visit type creates its visit task", &["school"],
+                Some(json_body(json!({"type": "object", "required": ["member", "type", "date"], "properties": {
+                    "member": t("string"), "type": {"type": "string", "description": "hospitalised | married | bereaved | childbirth | retired | hardship | deceased | birthday | achievement | festival | a school's own code"},
+                    "date": date, "note": t("string")}}))), "201", schema_ref("CareEventCreated")))}),
+        ),
+        (
+            "/api/v1/schools/{school}/care/tasks",
+            json!({"get": op("listCareTasks", "care", "Visit tasks of the school (a group leader: their group's)", &["school", "state:query"], None, "200",
+                json!({"type": "object", "properties": {"tasks": {"type": "array", "items": schema_ref("CareTask")}}}))}),
+        ),
+        (
+            "/api/v1/care/tasks/{id}/visits",
+            json!({"post": with_ok("200", "The visit recorded before with the same key (a retry or a double tap)", schema_ref("CareVisit"),
+                op("recordCareVisit", "care", "Records a visit of a task; a money gift becomes a draft voucher in finance, above the standard or the annual cap it waits for the chair's approval", &["id"],
+                Some(json_body(json!({"type": "object", "required": ["date"], "properties": {
+                    "date": date, "visitors": {"type": "array", "items": t("string")}, "gift": {"type": "string", "enum": ["money", "goods", "both", "none"]},
+                    "goods": t("string"), "amount": {"type": "string", "description": "yuan, at most two decimals", "example": "500.00"},
+                    "amount_fen": t("integer"), "notes": t("string"), "key": {"type": "string", "description": "idempotency key of this visit"}}}))), "201", schema_ref("CareVisit")))}),
+        ),
+        (
+            "/api/v1/schools/{school}/care/compliance",
+            json!({"get": op("careCompliance", "care", "On-time compliance of the must-visit events of a year, per month and in total", &["school", "year:query"], None, "200", schema_ref("CareCompliance"))}),
+        ),
+        (
+            "/api/v1/schools/{school}/requests",
+            json!({"post": op("submitRequest", "care", "Submits a request or suggestion; anonymous requests are stored without any link to the member, who gets a private follow-up code", &["school"],
+                Some(json_body(json!({"type": "object", "required": ["category", "text"], "properties": {
+                    "category": {"type": "string", "enum": codes(jiaogong_domain::care::requests::CATEGORIES.iter().map(|(c, _)| *c))},
+                    "text": t("string"), "anonymous": t("boolean")}}))), "201",
+                record(json!({"id": t("string"), "code": t("string")})))}),
+        ),
+        (
+            "/api/v1/requests/{id}",
+            json!({"get": op("getRequest", "care", "One request: the committee any, a member their own named ones, anyone with its follow-up code (?code=)", &["id", "code:query"], None, "200", schema_ref("CareRequest"))}),
+        ),
+        (
+            "/api/v1/requests/{id}/answer",
+            json!({"post": op("answerRequest", "care", "The committee answers a request (accepting it first when still submitted)", &["id"],
+                Some(json_body(json!({"type": "object", "required": ["text"], "properties": {"text": t("string")}}))), "200",
+                record(json!({"id": t("string"), "state": t("string")})))}),
+        ),
+    ]
+}
+
+fn care_schemas() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let s = "string";
+    let i = "integer";
+    let month = json!({"type": "object", "properties": {"month": t(i), "events": t(i), "on_time": t(i), "late": t(i), "missed": t(i), "pending": t(i), "rate_permille": nullable(i)}});
+    vec![
+        (
+            "CareEventCreated",
+            json!({"type": "object", "required": ["id", "task"], "properties": {"id": t(s),
+                "task": {"type": "object", "nullable": true, "properties": {"id": t(s), "due": {"type": "string", "format": "date"}}}}}),
+        ),
+        (
+            "CareTask",
+            json!({"type": "object", "properties": {"id": t(s), "event": t(s), "member": t(s), "member_name": t(s), "type": t(s), "date": t(s),
+                "due": t(s), "visited_on": nullable(s), "overdue": t("boolean"), "campaign": nullable(s)}}),
+        ),
+        (
+            "CareVisit",
+            record(
+                json!({"id": t(s), "amount_fen": t(i), "approval": {"type": "string", "enum": ["none", "above_standard", "above_cap", "above_both"]}, "needs_approval": t("boolean")}),
+            ),
+        ),
+        (
+            "CareCompliance",
+            json!({"type": "object", "properties": {"year": t(i), "events": t(i), "on_time": t(i), "late": t(i), "missed": t(i), "pending": t(i),
+                "rate_permille": nullable(i), "months": {"type": "array", "items": month}}}),
+        ),
+        (
+            "CareRequest",
+            json!({"type": "object", "properties": {"id": t(s), "category": t(s), "text": t(s), "state": t(s), "anonymous": t("boolean"),
+                "member": nullable(s), "submitted_on": t(s), "due": t(s), "overdue": t("boolean"), "assignee": t(s), "answer": t(s),
+                "reason": t(s), "answered_on": nullable(s), "closed_on": nullable(s), "proposal": nullable(s)}}),
         ),
     ]
 }
