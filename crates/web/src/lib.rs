@@ -6,6 +6,7 @@
 pub mod activities;
 pub mod congress;
 pub mod district;
+pub mod finance;
 pub mod members;
 pub mod platform;
 
@@ -101,7 +102,8 @@ pub fn routes() -> Routes {
     let r = activities::notices::routes(r);
     let r = activities::routes(r);
     let r = activities::library::routes(r);
-    members::api::routes(r)
+    let r = members::api::routes(r);
+    finance::routes(r)
 }
 
 /// The application router with its middleware.
