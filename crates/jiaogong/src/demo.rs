@@ -245,6 +245,7 @@ async fn school_life(
     crate::demo_notices::create(store, school, active.len() / 2).await?;
     // The resource library.
     crate::demo_library::create(store, school).await?;
+    crate::demo_finance::create(store, school).await?;
     Ok(())
 }
 

@@ -672,7 +672,7 @@ pub fn findings(vs: &[AuditVoucher], threshold: Fen) -> Vec<Finding> {
         if v.is_expense && !v.closing && v.attachments == 0 {
             out.push(one(FindingKind::NoAttachment, format!("{} 第{}号 {}", v.period, v.number, v.summary)));
         }
-        if v.approved && v.approved_by.as_deref() == Some(v.prepared_by.as_str()) {
+        if v.approved && !v.closing && v.approved_by.as_deref() == Some(v.prepared_by.as_str()) {
             out.push(one(FindingKind::SelfApproved, format!("{} 第{}号 {}", v.period, v.number, v.summary)));
         }
         if v.above_standard {

@@ -371,3 +371,4 @@ audit-action-finance-disclosure-drafted = Disclosure drafted
 audit-action-finance-disclosure-published = Disclosure published
 audit-action-finance-question-asked = Question on a disclosure
 audit-action-finance-question-answered = Question answered
+audit-action-finance-signatures-imported = Signatures imported from the paper books

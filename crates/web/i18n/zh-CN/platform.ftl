@@ -371,3 +371,4 @@ audit-action-finance-disclosure-drafted = 生成收支公开稿
 audit-action-finance-disclosure-published = 公开收支情况
 audit-action-finance-question-asked = 会员就收支提问
 audit-action-finance-question-answered = 答复收支提问
+audit-action-finance-signatures-imported = 导入纸质账簿的签字

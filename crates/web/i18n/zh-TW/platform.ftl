@@ -371,3 +371,4 @@ audit-action-finance-disclosure-drafted = 生成收支公開稿
 audit-action-finance-disclosure-published = 公開收支情況
 audit-action-finance-question-asked = 會員就收支提問
 audit-action-finance-question-answered = 答覆收支提問
+audit-action-finance-signatures-imported = 匯入紙質帳簿的簽字

@@ -29,8 +29,8 @@ pub const BOOKKEEPERS: &[Role] = &[Role::Admin, Role::Chair, Role::Finance];
 pub const REVIEWERS: &[Role] = &[Role::Admin, Role::Chair, Role::Finance];
 /// Approve (批准), record committee decisions and overrides, publish disclosures, approve budgets.
 pub const APPROVERS: &[Role] = &[Role::Admin, Role::Chair];
-/// Read every voucher, attachment and report: the bookkeepers, the auditors (经审), the district.
-pub const READERS: &[Role] = &[Role::Admin, Role::Chair, Role::Finance, Role::Auditor, Role::District];
+/// Read every voucher, attachment and report: the bookkeepers and the auditors (经审).
+pub const READERS: &[Role] = &[Role::Admin, Role::Chair, Role::Finance, Role::Auditor];
 /// Record findings' opinions.
 pub const AUDITORS: &[Role] = &[Role::Auditor];
 
