@@ -99,6 +99,10 @@ async fn the_api_keeps_its_contract() {
     let (s, _) = api(&t, "GET", "/api/v1/schools/a/audit-findings", &member, None).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 
+    // The home page shows the bookkeeper the disclosure that is due, and the navigation the books.
+    let (_, home) = get(&t, "/", &fin_u).await;
+    assert!(home.contains("半年度收支情况待公开") && home.contains("/s/a/finance/disclosures"), "{home}");
+    assert!(home.contains("id=\"nav-finance\""));
     // A closed month: 409 period_closed.
     let mut tx = t.store.begin().await.unwrap();
     fin::close_month(&mut tx, &t.store.crypto, &t.school_a, "u-finance", "2026-03").await.unwrap();

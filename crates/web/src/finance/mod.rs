@@ -97,3 +97,28 @@ impl Refusal {
 pub(crate) fn yuan(fen: i64) -> String {
     jiaogong_domain::platform::money::Fen(fen).yuan_string()
 }
+
+/// The home page's to-do line for the bookkeepers and the chair: the half-yearly disclosure that
+/// is due (the latest finished half year without a published disclosure).
+pub(crate) async fn home_todo(
+    st: &crate::AppState,
+    ctx: &crate::platform::ctx::Ctx,
+    school: &jiaogong_store::platform::tenancy::School,
+    todos: &mut Vec<crate::platform::auth_pages::Todo>,
+) -> Result<(), AppError> {
+    let Some(user) = &ctx.user else { return Ok(()) };
+    if !BOOKKEEPERS.contains(&user.role()) {
+        return Ok(());
+    }
+    let mut tx = st.store.begin().await?;
+    let due = jiaogong_store::finance::disclosure_due(&mut tx, &school.id, crate::platform::pages::today()).await?;
+    jiaogong_store::commit(tx).await?;
+    if let Some((from, to)) = due {
+        todos.push(crate::platform::auth_pages::Todo {
+            text: format!("{}（{from} – {to}）", ctx.tr.t("fin-todo-disclosure")),
+            href: format!("/s/{}/finance/disclosures", school.code),
+            count: 0,
+        });
+    }
+    Ok(())
+}

@@ -28,6 +28,7 @@ pub struct Chrome {
     pub manages_polls: bool,
     pub reads_congress_settings: bool,
     pub is_member: bool,
+    pub reads_finance: bool,
     pub active: &'static str,
     pub title: String,
     pub lang: &'static str,
@@ -54,6 +55,7 @@ impl Chrome {
             system_admin: role == Some(Role::Admin)
                 && ctx.user.as_ref().map(|u| u.school_id.is_none()).unwrap_or(false),
             is_member: ctx.user.as_ref().map(|u| u.member_id.is_some()).unwrap_or(false),
+            reads_finance: has(crate::finance::READERS),
             active,
             title: title.into(),
             lang: ctx.tr.lang.code(),
