@@ -28,7 +28,9 @@ async fn api(t: &common::TestApp, method: &str, uri: &str, who: &Who, body: Opti
 }
 
 async fn post_form(t: &common::TestApp, uri: &str, who: &Who, body: &str) -> (StatusCode, String, String) {
-    let r = t.send(t.req("POST", uri, Some(who), Body::from(body.to_string()), Some("application/x-www-form-urlencoded"))).await;
+    let r = t
+        .send(t.req("POST", uri, Some(who), Body::from(body.to_string()), Some("application/x-www-form-urlencoded")))
+        .await;
     let status = r.status();
     let loc = r.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
     (status, loc, common::body_text(r).await)
@@ -49,12 +51,20 @@ fn voucher(date: &str, amount: i64) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_keeps_its_contract() {
     let t = common::app().await;
-    let (fin_u, chair, admin, member) =
-        (t.as_role("finance").clone(), t.as_role("chair").clone(), t.as_role("admin").clone(), t.as_role("member").clone());
+    let (fin_u, chair, admin, member) = (
+        t.as_role("finance").clone(),
+        t.as_role("chair").clone(),
+        t.as_role("admin").clone(),
+        t.as_role("member").clone(),
+    );
 
     let (s, accounts) = api(&t, "GET", "/api/v1/schools/a/accounts", &fin_u, None).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(accounts.as_array().unwrap().iter().any(|a| a["code"] == "50405" && a["name"] == "送温暖" && a["kind"] == "expense"));
+    assert!(accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["code"] == "50405" && a["name"] == "送温暖" && a["kind"] == "expense"));
     assert!(accounts.as_array().unwrap().iter().any(|a| a["code"] == "322" && a["kind"] == "net_assets"));
 
     let mut bad = voucher("2026-03-05", 10_000);
@@ -65,7 +75,10 @@ async fn the_api_keeps_its_contract() {
 
     let (s, v) = api(&t, "POST", "/api/v1/schools/a/vouchers", &fin_u, Some(voucher("2026-03-05", 10_000))).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    assert_eq!((v["number"].as_i64(), v["state"].as_str(), v["lines"][0]["name"].as_str()), (Some(1), Some("draft"), Some("文体活动")));
+    assert_eq!(
+        (v["number"].as_i64(), v["state"].as_str(), v["lines"][0]["name"].as_str()),
+        (Some(1), Some("draft"), Some("文体活动"))
+    );
     let id = v["id"].as_str().unwrap().to_string();
 
     let (s, e) = api(&t, "POST", &format!("/api/v1/vouchers/{id}/review"), &fin_u, None).await;
@@ -87,13 +100,27 @@ async fn the_api_keeps_its_contract() {
     let (s, v) = api(&t, "POST", &format!("/api/v1/vouchers/{id}/approve"), &admin, None).await;
     assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("approved")));
 
-    let (s, ie) = api(&t, "GET", "/api/v1/schools/a/reports/income-expenditure?from=2026-01-01&to=2026-12-31", &t.as_role("auditor").clone(), None).await;
+    let (s, ie) = api(
+        &t,
+        "GET",
+        "/api/v1/schools/a/reports/income-expenditure?from=2026-01-01&to=2026-12-31",
+        &t.as_role("auditor").clone(),
+        None,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!((ie["total_income"].as_i64(), ie["total_expense"].as_i64()), (Some(0), Some(10_000)));
     assert_eq!(ie["expense"][0]["code"], "50102");
     let (s, bs) = api(&t, "GET", "/api/v1/schools/a/reports/balance-sheet?date=2026-12-31", &fin_u, None).await;
     assert_eq!((s, bs["balanced"].as_bool(), bs["total_assets"].as_i64()), (StatusCode::OK, Some(true), Some(-10_000)));
-    let (s, f) = api(&t, "GET", "/api/v1/schools/a/audit-findings?from=2026-01-01&to=2026-12-31", &t.as_role("auditor").clone(), None).await;
+    let (s, f) = api(
+        &t,
+        "GET",
+        "/api/v1/schools/a/audit-findings?from=2026-01-01&to=2026-12-31",
+        &t.as_role("auditor").clone(),
+        None,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert!(f.as_array().unwrap().iter().any(|f| f["kind"] == "no_attachment" && f["vouchers"][0] == id.as_str()));
     let (s, _) = api(&t, "GET", "/api/v1/schools/a/audit-findings", &member, None).await;
@@ -129,7 +156,10 @@ async fn the_entry_form_explains_and_receipts_are_checked() {
     let (s, _, page) = post_form(&t, "/s/a/finance/vouchers", &fin_u, &form("十二元")).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("汉字"));
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM fin_vouchers").fetch_one(&mut *t.store.begin().await.unwrap()).await.unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM fin_vouchers")
+        .fetch_one(&mut *t.store.begin().await.unwrap())
+        .await
+        .unwrap();
     assert_eq!(n, 0, "nothing written");
     let (s, loc, _) = post_form(&t, "/s/a/finance/vouchers", &fin_u, &form("12.34")).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
@@ -144,13 +174,23 @@ async fn the_entry_form_explains_and_receipts_are_checked() {
     };
     let multipart = |name: &str, bytes: &[u8]| {
         let mut b = Vec::new();
-        b.extend_from_slice(format!("--XYZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n", fin_u.1).as_bytes());
+        b.extend_from_slice(
+            format!("--XYZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n", fin_u.1).as_bytes(),
+        );
         b.extend_from_slice(format!("--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n").as_bytes());
         b.extend_from_slice(bytes);
         b.extend_from_slice(b"\r\n--XYZ--\r\n");
         b
     };
-    let up = |body: Vec<u8>| t.req("POST", &format!("/s/a/finance/vouchers/{id}/attachments"), Some(&fin_u), Body::from(body), Some("multipart/form-data; boundary=XYZ"));
+    let up = |body: Vec<u8>| {
+        t.req(
+            "POST",
+            &format!("/s/a/finance/vouchers/{id}/attachments"),
+            Some(&fin_u),
+            Body::from(body),
+            Some("multipart/form-data; boundary=XYZ"),
+        )
+    };
     let r = t.send(up(multipart("fake.png", b"hello, not a picture"))).await;
     let loc = r.headers().get("location").unwrap().to_str().unwrap().to_string();
     assert!(loc.contains("msg="), "refused with a message: {loc}");
@@ -158,15 +198,29 @@ async fn the_entry_form_explains_and_receipts_are_checked() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = get(&t, &format!("/s/a/finance/vouchers/{id}"), &t.as_role("auditor").clone()).await;
     assert!(page.contains("发票.png"));
-    let (att,): (String,) = sqlx::query_as("SELECT id FROM fin_attachments").fetch_one(&mut *t.store.begin().await.unwrap()).await.unwrap();
+    let (att,): (String,) =
+        sqlx::query_as("SELECT id FROM fin_attachments").fetch_one(&mut *t.store.begin().await.unwrap()).await.unwrap();
     let (s, _) = get(&t, &format!("/s/a/finance/attachments/{att}"), &t.as_role("auditor").clone()).await;
     assert_eq!(s, StatusCode::OK);
     let (s, _) = get(&t, &format!("/s/a/finance/attachments/{att}"), &t.as_role("member").clone()).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     // The auditor reads but does not approve.
-    let (s, _, _) = post_form(&t, &format!("/s/a/finance/vouchers/{id}/act"), &t.as_role("auditor").clone(), &format!("_csrf={}&action=approve", enc(&t.as_role("auditor").1))).await;
+    let (s, _, _) = post_form(
+        &t,
+        &format!("/s/a/finance/vouchers/{id}/act"),
+        &t.as_role("auditor").clone(),
+        &format!("_csrf={}&action=approve", enc(&t.as_role("auditor").1)),
+    )
+    .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    for page in ["/s/a/finance", "/s/a/finance/reports", "/s/a/finance/budget", "/s/a/finance/audit", "/s/a/finance/disclosures", "/s/a/finance/ledger/102"] {
+    for page in [
+        "/s/a/finance",
+        "/s/a/finance/reports",
+        "/s/a/finance/budget",
+        "/s/a/finance/audit",
+        "/s/a/finance/disclosures",
+        "/s/a/finance/ledger/102",
+    ] {
         let (s, body) = get(&t, page, &t.as_role("auditor").clone()).await;
         assert_eq!(s, StatusCode::OK, "{page}: {body}");
     }
@@ -182,10 +236,20 @@ async fn a_member_asks_on_the_published_disclosure_and_sees_the_answer() {
     let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     let mut tx = t.store.begin().await.unwrap();
     let lines = [
-        jiaogong_domain::finance::Line { account: "102".into(), debit: jiaogong_domain::platform::money::Fen(50_000), credit: jiaogong_domain::platform::money::Fen(0) },
-        jiaogong_domain::finance::Line { account: "401".into(), debit: jiaogong_domain::platform::money::Fen(0), credit: jiaogong_domain::platform::money::Fen(50_000) },
+        jiaogong_domain::finance::Line {
+            account: "102".into(),
+            debit: jiaogong_domain::platform::money::Fen(50_000),
+            credit: jiaogong_domain::platform::money::Fen(0),
+        },
+        jiaogong_domain::finance::Line {
+            account: "401".into(),
+            debit: jiaogong_domain::platform::money::Fen(0),
+            credit: jiaogong_domain::platform::money::Fen(50_000),
+        },
     ];
-    let v = fin::prepare(&mut tx, &t.store.crypto, &t.school_a, "u-finance", d("2026-02-01"), "会费收入", "", &lines).await.unwrap();
+    let v = fin::prepare(&mut tx, &t.store.crypto, &t.school_a, "u-finance", d("2026-02-01"), "会费收入", "", &lines)
+        .await
+        .unwrap();
     fin::review(&mut tx, &t.store.crypto, &t.school_a, "u-chair", &v).await.unwrap();
     fin::approve(&mut tx, &t.store.crypto, &t.school_a, "u-admin", &v).await.unwrap();
     for m in 1..=6 {
@@ -195,21 +259,38 @@ async fn a_member_asks_on_the_published_disclosure_and_sees_the_answer() {
     let fin_u = t.as_role("finance").clone();
     let chair = t.as_role("chair").clone();
     let member = t.as_role("member").clone();
-    let (s, loc, _) = post_form(&t, "/s/a/finance/disclosures", &fin_u, &format!("_csrf={}&from=2026-01&to=2026-06", enc(&fin_u.1))).await;
+    let (s, loc, _) =
+        post_form(&t, "/s/a/finance/disclosures", &fin_u, &format!("_csrf={}&from=2026-01&to=2026-06", enc(&fin_u.1)))
+            .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let id = loc.rsplit('/').next().unwrap().to_string();
     // A draft is not for members.
     let (s, _) = get(&t, &loc, &member).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _, _) = post_form(&t, &format!("/s/a/finance/disclosures/{id}/publish"), &chair, &format!("_csrf={}", enc(&chair.1))).await;
+    let (s, _, _) =
+        post_form(&t, &format!("/s/a/finance/disclosures/{id}/publish"), &chair, &format!("_csrf={}", enc(&chair.1)))
+            .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (s, page) = get(&t, &loc, &member).await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("500.00") && page.contains("会费收入"));
-    let (s, _, _) = post_form(&t, &format!("/finance/disclosures/{id}/questions"), &member, &format!("_csrf={}&text={}", enc(&member.1), enc("会费收入是怎么计算的？"))).await;
+    let (s, _, _) = post_form(
+        &t,
+        &format!("/finance/disclosures/{id}/questions"),
+        &member,
+        &format!("_csrf={}&text={}", enc(&member.1), enc("会费收入是怎么计算的？")),
+    )
+    .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    let (qid,): (String,) = sqlx::query_as("SELECT id FROM fin_questions").fetch_one(&mut *t.store.begin().await.unwrap()).await.unwrap();
-    let (s, _, _) = post_form(&t, &format!("/s/a/finance/questions/{qid}/answer"), &chair, &format!("_csrf={}&disclosure={id}&text={}", enc(&chair.1), enc("按工资的0.5%计算。"))).await;
+    let (qid,): (String,) =
+        sqlx::query_as("SELECT id FROM fin_questions").fetch_one(&mut *t.store.begin().await.unwrap()).await.unwrap();
+    let (s, _, _) = post_form(
+        &t,
+        &format!("/s/a/finance/questions/{qid}/answer"),
+        &chair,
+        &format!("_csrf={}&disclosure={id}&text={}", enc(&chair.1), enc("按工资的0.5%计算。")),
+    )
+    .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, page) = get(&t, &loc, &member).await;
     assert!(page.contains("会费收入是怎么计算的？") && page.contains("按工资的0.5%计算。"));

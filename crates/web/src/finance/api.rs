@@ -36,7 +36,9 @@ async fn accounts(State(st): State<AppState>, Extension(school): Extension<Schoo
     let list = fin::accounts(&mut tx, &school.id).await?;
     jiaogong_store::commit(tx).await?;
     Ok(Json(Value::Array(
-        list.iter().map(|a| json!({"code": a.code, "name": a.name, "kind": a.kind.code(), "parent": a.parent_code})).collect(),
+        list.iter()
+            .map(|a| json!({"code": a.code, "name": a.name, "kind": a.kind.code(), "parent": a.parent_code}))
+            .collect(),
     )))
 }
 
@@ -68,7 +70,8 @@ async fn create(
     let lines: Vec<Line> =
         b.lines.into_iter().map(|l| Line { account: l.account, debit: Fen(l.debit), credit: Fen(l.credit) }).collect();
     let mut tx = st.store.begin().await?;
-    let id = fin::prepare(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), date, &b.summary, &b.payee, &lines).await?;
+    let id =
+        fin::prepare(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), date, &b.summary, &b.payee, &lines).await?;
     let v = fin::voucher(&mut tx, Some(&school.id), &id).await?;
     jiaogong_store::commit(tx).await?;
     Ok((StatusCode::CREATED, Json(voucher_json(&v))).into_response())
@@ -92,21 +95,22 @@ pub(crate) fn voucher_json(v: &fin::Voucher) -> Value {
 }
 
 /// The caller's school, or 404.
-async fn my_school(st: &AppState, ctx: &Ctx) -> Result<String, AppError> {
-    ctx.user()?.school_id.clone().ok_or(AppError::NotFound).map(|s| {
-        let _ = st;
-        s
-    })
+fn my_school(ctx: &Ctx) -> Result<String, AppError> {
+    ctx.user()?.school_id.clone().ok_or(AppError::NotFound)
 }
 
 async fn step(st: &AppState, ctx: &Ctx, id: &str, approve: bool) -> Result<Json<Value>, Refusal> {
-    let school = my_school(st, ctx).await?;
+    let school = my_school(ctx)?;
     let actor = ctx.actor();
     let mut tx = st.store.begin().await?;
     // An id of another school: refused and audited, as not found.
     if fin::voucher(&mut tx, Some(&school), id).await.is_err() {
-        audit::append(&mut tx, &st.store.crypto, &Event::new(Some(&school), &actor, "finance.approval_refused", id).detail("not_found"))
-            .await?;
+        audit::append(
+            &mut tx,
+            &st.store.crypto,
+            &Event::new(Some(&school), &actor, "finance.approval_refused", id).detail("not_found"),
+        )
+        .await?;
         jiaogong_store::commit(tx).await?;
         return Err(AppError::NotFound.into());
     }
@@ -152,7 +156,9 @@ pub(crate) fn date_or(s: &str, fallback: String) -> Result<String, AppError> {
     if s.is_empty() {
         return Ok(fallback);
     }
-    rules::parse_date(s).map(|d| d.format("%Y-%m-%d").to_string()).map_err(|e| AppError::bad("invalid_date", e.to_string()))
+    rules::parse_date(s)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .map_err(|e| AppError::bad("invalid_date", e.to_string()))
 }
 
 pub(crate) fn year_bounds() -> (String, String) {
@@ -174,7 +180,11 @@ async fn income_expenditure(
     Ok(Json(serde_json::to_value(&r).map_err(|e| AppError::Internal(e.to_string()))?))
 }
 
-async fn balance_sheet(State(st): State<AppState>, Extension(school): Extension<School>, Query(q): Query<Range>) -> Result<Json<Value>, Refusal> {
+async fn balance_sheet(
+    State(st): State<AppState>,
+    Extension(school): Extension<School>,
+    Query(q): Query<Range>,
+) -> Result<Json<Value>, Refusal> {
     let date = date_or(&q.date, crate::platform::pages::today().format("%Y-%m-%d").to_string())?;
     let mut tx = st.store.begin().await?;
     let r = fin::balance_statement(&mut tx, &school.id, &date).await?;
@@ -182,7 +192,11 @@ async fn balance_sheet(State(st): State<AppState>, Extension(school): Extension<
     Ok(Json(serde_json::to_value(&r).map_err(|e| AppError::Internal(e.to_string()))?))
 }
 
-async fn findings(State(st): State<AppState>, Extension(school): Extension<School>, Query(q): Query<Range>) -> Result<Json<Value>, Refusal> {
+async fn findings(
+    State(st): State<AppState>,
+    Extension(school): Extension<School>,
+    Query(q): Query<Range>,
+) -> Result<Json<Value>, Refusal> {
     let (f, t) = year_bounds();
     let (from, to) = (date_or(&q.from, f)?, date_or(&q.to, t)?);
     let mut tx = st.store.begin().await?;

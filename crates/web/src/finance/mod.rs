@@ -48,12 +48,16 @@ impl From<FinError> for Refusal {
                 code: "period_closed",
                 message: FinanceError::PeriodClosed { period }.to_string(),
             }),
-            FinError::Rule(e @ FinanceError::Unbalanced { .. }) => Refusal::App(AppError::bad("unbalanced", e.to_string())),
+            FinError::Rule(e @ FinanceError::Unbalanced { .. }) => {
+                Refusal::App(AppError::bad("unbalanced", e.to_string()))
+            }
             FinError::Rule(e) => Refusal::App(AppError::bad("invalid_voucher", e.to_string())),
             FinError::Blocked(ApprovalBlock::OwnVoucher) => {
                 Refusal::Forbidden("own_voucher", ApprovalBlock::OwnVoucher.message().to_string())
             }
-            FinError::Blocked(b) => Refusal::App(AppError::Conflict { code: b.code(), message: b.message().to_string() }),
+            FinError::Blocked(b) => {
+                Refusal::App(AppError::Conflict { code: b.code(), message: b.message().to_string() })
+            }
             FinError::Store(StoreError::Invalid(m)) => Refusal::App(AppError::bad("invalid", m)),
             FinError::Store(e) => Refusal::App(e.into()),
         }
@@ -77,7 +81,8 @@ impl IntoResponse for Refusal {
         match self {
             Refusal::App(e) => e.into_response(),
             Refusal::Forbidden(code, message) => {
-                (StatusCode::FORBIDDEN, Json(serde_json::json!({"error": {"code": code, "message": message}}))).into_response()
+                (StatusCode::FORBIDDEN, Json(serde_json::json!({"error": {"code": code, "message": message}})))
+                    .into_response()
             }
         }
     }

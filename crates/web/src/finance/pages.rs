@@ -13,7 +13,10 @@ use jiaogong_domain::finance::{self as rules, FindingKind, RawLine};
 use jiaogong_domain::platform::money::Fen;
 use jiaogong_domain::platform::roles::Role;
 use jiaogong_office::xlsx_write::{self, OutCell, Table};
-use jiaogong_store::finance::{self as fin, Account, BalanceStatement, BudgetRow, Disclosure, IncomeStatement, LedgerLine, Opinion, Question, Voucher};
+use jiaogong_store::finance::{
+    self as fin, Account, BalanceStatement, BudgetRow, Disclosure, IncomeStatement, LedgerLine, Opinion, Question,
+    Voucher,
+};
 use jiaogong_store::platform::tenancy::{self, School};
 use serde::Deserialize;
 
@@ -98,7 +101,12 @@ impl IndexPage {
     }
 }
 
-async fn index(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<ListQuery>) -> PageResult {
+async fn index(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
     allowed(&ctx, READERS)?;
     let month = if q.month.len() == 7 && rules::parse_date(&format!("{}-01", q.month)).is_ok() {
         q.month.clone()
@@ -192,7 +200,12 @@ fn form_rows(body: &str) -> VoucherForm {
     f
 }
 
-async fn create(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, body: String) -> PageResult {
+async fn create(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    body: String,
+) -> PageResult {
     allowed(&ctx, BOOKKEEPERS)?;
     let f = form_rows(&body);
     let n = f.account.len().max(f.debit.len()).max(f.credit.len());
@@ -208,7 +221,9 @@ async fn create(State(st): State<AppState>, ctx: Ctx, Extension(school): Extensi
     let lines = rules::parse_lines(&rows).map_err(|es| errors.extend(es.iter().map(ToString::to_string))).ok();
     if let (Some(date), Some(lines), true) = (date, lines, errors.is_empty()) {
         let mut tx = st.store.begin().await?;
-        match fin::prepare(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), date, &f.summary, &f.payee, &lines).await {
+        match fin::prepare(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), date, &f.summary, &f.payee, &lines)
+            .await
+        {
             Ok(id) => {
                 jiaogong_store::commit(tx).await?;
                 return Ok(see_other(&format!("/s/{}/finance/vouchers/{id}", school.code)));
@@ -315,7 +330,9 @@ async fn act(
         "review" => fin::review(&mut tx, c, &school.id, &actor, &id).await.map(|()| None),
         "approve" => fin::approve(&mut tx, c, &school.id, &actor, &id).await.map(|()| None),
         "decision" => match rules::parse_date(&f.date) {
-            Ok(d) => fin::record_decision(&mut tx, c, &school.id, &actor, &id, d, &f.attendees, &f.minutes).await.map(|()| None),
+            Ok(d) => fin::record_decision(&mut tx, c, &school.id, &actor, &id, d, &f.attendees, &f.minutes)
+                .await
+                .map(|()| None),
             Err(e) => Err(e.into()),
         },
         "override" => fin::record_override(&mut tx, c, &school.id, &actor, &id, &f.reason).await.map(|()| None),
@@ -360,7 +377,18 @@ async fn upload(
         _ => return Ok(flash(&back, &ctx.tr.t("fin-err-file-type"))),
     };
     let mut tx = st.store.begin().await?;
-    match fin::attach(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &id, &attachment_name(&name), kind.content_type(), &bytes).await {
+    match fin::attach(
+        &mut tx,
+        &st.store.crypto,
+        &school.id,
+        &ctx.actor(),
+        &id,
+        &attachment_name(&name),
+        kind.content_type(),
+        &bytes,
+    )
+    .await
+    {
         Ok(_) => {
             jiaogong_store::commit(tx).await?;
             Ok(see_other(&back))
@@ -398,7 +426,12 @@ struct CloseForm {
     month: String,
 }
 
-async fn close(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Form(f): Form<CloseForm>) -> PageResult {
+async fn close(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Form(f): Form<CloseForm>,
+) -> PageResult {
     allowed(&ctx, BOOKKEEPERS)?;
     let back = format!("/s/{}/finance?month={}", school.code, f.month);
     let mut tx = st.store.begin().await?;
@@ -447,7 +480,11 @@ struct ReportQuery {
     print: Option<String>,
 }
 
-async fn statements(st: &AppState, school: &School, q: &ReportQuery) -> Result<(IncomeStatement, BalanceStatement), Refusal> {
+async fn statements(
+    st: &AppState,
+    school: &School,
+    q: &ReportQuery,
+) -> Result<(IncomeStatement, BalanceStatement), Refusal> {
     let (f, t) = year_bounds();
     let (from, to) = (date_or(&q.from, f)?, date_or(&q.to, t)?);
     let mut tx = st.store.begin().await?;
@@ -457,19 +494,37 @@ async fn statements(st: &AppState, school: &School, q: &ReportQuery) -> Result<(
     Ok((ie, bs))
 }
 
-async fn reports(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<ReportQuery>) -> PageResult {
+async fn reports(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
     allowed(&ctx, READERS)?;
     let (ie, bs) = statements(&st, &school, &q).await?;
-    Ok(render(&ReportsPage { c: Chrome::new(&ctx, "finance", ctx.tr.t("fin-reports")), school, ie, bs, print: q.print.is_some() })?)
+    Ok(render(&ReportsPage {
+        c: Chrome::new(&ctx, "finance", ctx.tr.t("fin-reports")),
+        school,
+        ie,
+        bs,
+        print: q.print.is_some(),
+    })?)
 }
 
-async fn reports_xlsx(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<ReportQuery>) -> PageResult {
+async fn reports_xlsx(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
     allowed(&ctx, READERS)?;
     let (ie, bs) = statements(&st, &school, &q).await?;
     let t = |k: &str| ctx.tr.t(k);
     let money = |f: i64| OutCell::Text(yuan(f));
     let mut ie_rows = Vec::new();
-    for (head, list, total) in [(t("fin-income"), &ie.income, ie.total_income), (t("fin-expense"), &ie.expense, ie.total_expense)] {
+    for (head, list, total) in
+        [(t("fin-income"), &ie.income, ie.total_income), (t("fin-expense"), &ie.expense, ie.total_expense)]
+    {
         ie_rows.push(vec![OutCell::Text(head.clone()), OutCell::Text(String::new()), OutCell::Text(String::new())]);
         for f in list.iter() {
             ie_rows.push(vec![OutCell::Text(f.code.clone()), OutCell::Text(f.name.clone()), money(f.amount)]);
@@ -531,7 +586,15 @@ async fn ledger(
     let mut tx = st.store.begin().await?;
     let lines = fin::ledger(&mut tx, &school.id, &code, &from, &to).await?;
     jiaogong_store::commit(tx).await?;
-    Ok(render(&LedgerPage { c: Chrome::new(&ctx, "finance", ctx.tr.t("fin-ledger")), school, code, name, from, to, lines })?)
+    Ok(render(&LedgerPage {
+        c: Chrome::new(&ctx, "finance", ctx.tr.t("fin-ledger")),
+        school,
+        code,
+        name,
+        from,
+        to,
+        lines,
+    })?)
 }
 
 #[derive(Template)]
@@ -570,19 +633,34 @@ fn whole_yuan(fen: i64) -> f64 {
     i32::try_from(fen / 100).map(f64::from).unwrap_or(0.0)
 }
 
-async fn budget(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<YearQuery>) -> PageResult {
+async fn budget(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Query(q): Query<YearQuery>,
+) -> PageResult {
     allowed(&ctx, READERS)?;
     use chrono::Datelike;
     let year = q.year.unwrap_or_else(|| i64::from(crate::platform::pages::today().year()));
     let mut tx = st.store.begin().await?;
     let rows = fin::budget_execution(&mut tx, &school.id, year).await?;
     let approved = fin::budget_approved(&mut tx, &school.id, year).await?;
-    let categories = fin::accounts(&mut tx, &school.id).await?.into_iter().filter(|a| rules::budget_category(&a.code) == Some(a.code.as_str())).collect();
+    let categories = fin::accounts(&mut tx, &school.id)
+        .await?
+        .into_iter()
+        .filter(|a| rules::budget_category(&a.code) == Some(a.code.as_str()))
+        .collect();
     jiaogong_store::commit(tx).await?;
     let mut series = Vec::new();
     for r in &rows {
-        series.push(jiaogong_office::svg::Series { label: format!("{} {}", r.name, ctx.tr.t("fin-budget")), value: whole_yuan(r.budget) });
-        series.push(jiaogong_office::svg::Series { label: format!("{} {}", r.name, ctx.tr.t("fin-actual")), value: whole_yuan(r.actual) });
+        series.push(jiaogong_office::svg::Series {
+            label: format!("{} {}", r.name, ctx.tr.t("fin-budget")),
+            value: whole_yuan(r.budget),
+        });
+        series.push(jiaogong_office::svg::Series {
+            label: format!("{} {}", r.name, ctx.tr.t("fin-actual")),
+            value: whole_yuan(r.actual),
+        });
     }
     let chart = jiaogong_office::svg::bar_chart(&ctx.tr.t("fin-budget-chart"), &series, &ctx.tr.t("fin-yuan"));
     let r = role(&ctx);
@@ -612,7 +690,12 @@ struct BudgetForm {
     decision: String,
 }
 
-async fn budget_set(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Form(f): Form<BudgetForm>) -> PageResult {
+async fn budget_set(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Form(f): Form<BudgetForm>,
+) -> PageResult {
     let back = format!("/s/{}/finance/budget?year={}", school.code, f.year);
     let mut tx = st.store.begin().await?;
     let r = if f.action == "approve" {
@@ -644,7 +727,12 @@ struct DisclosuresPage {
     msg: String,
 }
 
-async fn disclosures(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<ListQuery>) -> PageResult {
+async fn disclosures(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
     allowed(&ctx, READERS)?;
     let mut tx = st.store.begin().await?;
     let list = fin::disclosures(&mut tx, &school.id, false).await?;
@@ -665,7 +753,12 @@ struct DraftForm {
     to: String,
 }
 
-async fn disclosure_draft(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Form(f): Form<DraftForm>) -> PageResult {
+async fn disclosure_draft(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Form(f): Form<DraftForm>,
+) -> PageResult {
     allowed(&ctx, BOOKKEEPERS)?;
     let mut tx = st.store.begin().await?;
     match fin::draft_disclosure(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &f.from, &f.to).await {
@@ -718,7 +811,12 @@ async fn my_school(st: &AppState, ctx: &Ctx) -> Result<School, Refusal> {
     Ok(tenancy::school(&st.store, id).await?)
 }
 
-async fn disclosure_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<ListQuery>) -> PageResult {
+async fn disclosure_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
     let school = my_school(&st, &ctx).await?;
     let r = role(&ctx);
     let staff = r.is_some_and(|r| READERS.contains(&r));
@@ -808,7 +906,12 @@ struct AuditQuery {
     msg: String,
 }
 
-async fn audit_page(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Query(q): Query<AuditQuery>) -> PageResult {
+async fn audit_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Query(q): Query<AuditQuery>,
+) -> PageResult {
     allowed(&ctx, READERS)?;
     let (f, t) = year_bounds();
     let (from, to) = (date_or(&q.from, f)?, date_or(&q.to, t)?);
@@ -841,7 +944,12 @@ struct OpinionForm {
     text: String,
 }
 
-async fn opinion(State(st): State<AppState>, ctx: Ctx, Extension(school): Extension<School>, Form(f): Form<OpinionForm>) -> PageResult {
+async fn opinion(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Form(f): Form<OpinionForm>,
+) -> PageResult {
     allowed(&ctx, super::AUDITORS)?;
     let back = format!("/s/{}/finance/audit?from={}&to={}", school.code, f.from, f.to);
     let mut tx = st.store.begin().await?;
