@@ -298,3 +298,106 @@ async fn a_member_asks_on_the_published_disclosure_and_sees_the_answer() {
     let (s, _) = get(&t, &loc, &t.chair_b).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_books_are_set_up_with_sub_accounts_settings_opening_balances_and_drafts() {
+    let t = common::app().await;
+    let fin_u = t.as_role("finance").clone();
+    let chair = t.as_role("chair").clone();
+    let (s, page) = get(&t, "/s/a/finance/setup", &fin_u).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("送温暖"));
+    let (s, loc, _) = post_form(
+        &t,
+        "/s/a/finance/setup/account",
+        &fin_u,
+        &format!("_csrf={}&parent=50102&code=5010201&name={}", enc(&fin_u.1), enc("球类比赛")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert!(!loc.contains(&enc("子科目编码")));
+    let (_, loc, _) = post_form(
+        &t,
+        "/s/a/finance/setup/account",
+        &fin_u,
+        &format!("_csrf={}&parent=50102&code=50201&name=x", enc(&fin_u.1)),
+    )
+    .await;
+    assert!(loc.contains("msg="), "a wrong code is explained: {loc}");
+    let (s, accounts) = api(&t, "GET", "/api/v1/schools/a/accounts", &fin_u, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(accounts.as_array().unwrap().iter().any(|a| a["code"] == "5010201" && a["kind"] == "expense"));
+    // Settings belong to the chair.
+    let (s, _, _) = post_form(
+        &t,
+        "/s/a/finance/setup/settings",
+        &fin_u,
+        &format!("_csrf={}&threshold=3000&share=60&months=6", enc(&fin_u.1)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = post_form(
+        &t,
+        "/s/a/finance/setup/settings",
+        &chair,
+        &format!("_csrf={}&threshold=3000&share=60&months=6", enc(&chair.1)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let mut tx = t.store.begin().await.unwrap();
+    assert_eq!(
+        fin::settings(&mut tx, &t.school_a).await.unwrap().threshold,
+        jiaogong_domain::platform::money::Fen(300_000)
+    );
+    drop(tx);
+    // Opening balances from the template: a dry run writes nothing, then the import.
+    let r = t.send(t.req("GET", "/s/a/finance/setup/opening-template.xlsx", Some(&fin_u), Body::empty(), None)).await;
+    let template = axum::body::to_bytes(r.into_body(), 1 << 24).await.unwrap().to_vec();
+    let upload = |dry: bool| {
+        let mut b = Vec::new();
+        b.extend_from_slice(
+            format!("--XYZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n", fin_u.1).as_bytes(),
+        );
+        if dry {
+            b.extend_from_slice(b"--XYZ\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\n1\r\n");
+        }
+        b.extend_from_slice(b"--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"o.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+        b.extend_from_slice(&template);
+        b.extend_from_slice(b"\r\n--XYZ--\r\n");
+        t.req(
+            "POST",
+            "/s/a/finance/setup/opening",
+            Some(&fin_u),
+            Body::from(b),
+            Some("multipart/form-data; boundary=XYZ"),
+        )
+    };
+    let r = t.send(upload(true)).await;
+    let loc = r.headers().get("location").unwrap().to_str().unwrap().to_string();
+    assert!(loc.contains(&enc("检查通过")), "{loc}");
+    let mut tx = t.store.begin().await.unwrap();
+    assert_eq!(fin::balance_statement(&mut tx, &t.school_a, "2026-12-31").await.unwrap().total_assets, 0);
+    drop(tx);
+    let r = t.send(upload(false)).await;
+    let loc = r.headers().get("location").unwrap().to_str().unwrap().to_string();
+    assert!(loc.contains(&enc("已导入")), "{loc}");
+    let mut tx = t.store.begin().await.unwrap();
+    let bs = fin::balance_statement(&mut tx, &t.school_a, "2026-12-31").await.unwrap();
+    assert_eq!((bs.total_assets, bs.balanced), (8_650_000, true));
+    drop(tx);
+    // The allocation's draft from the month's payroll: 800,000 元 × 2 % × 60 %.
+    let (s, loc, _) = post_form(
+        &t,
+        "/s/a/finance/setup/drafts",
+        &fin_u,
+        &format!("_csrf={}&kind=allocation&month=2026-09&payroll=800000", enc(&fin_u.1)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, page) = get(&t, &loc, &fin_u).await;
+    assert!(page.contains("9600.00") || page.contains("9,600.00"), "{page}");
+    let (_, loc, _) =
+        post_form(&t, "/s/a/finance/setup/drafts", &fin_u, &format!("_csrf={}&kind=dues&month=2026-09", enc(&fin_u.1)))
+            .await;
+    assert!(loc.contains(&enc("没有会费")), "{loc}");
+}

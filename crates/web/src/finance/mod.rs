@@ -6,6 +6,7 @@
 
 mod api;
 mod pages;
+mod setup;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -20,6 +21,7 @@ use crate::Routes;
 
 pub fn routes(r: Routes) -> Routes {
     let r = pages::routes(r);
+    let r = setup::routes(r);
     api::routes(r)
 }
 
