@@ -360,3 +360,34 @@ on_every_db!(auditors_see_findings_with_their_vouchers, |store, db| {
     assert_eq!(fin::voucher(&mut tx, Some(&school), &alloc).await.unwrap().amount, Fen(1_200_000));
     jiaogong_store::commit(tx).await.unwrap();
 });
+
+on_every_db!(a_care_payment_above_its_standard_is_a_finding, |store, db| {
+    let school = common::school(&store, "F7").await;
+    let mut tx = store.begin().await.unwrap();
+    let req = DraftRequest {
+        school_id: &school,
+        date: d("2026-05-10"),
+        summary: "慰问住院教职工",
+        debit_account: "50405",
+        credit_account: "102",
+        amount: Fen(200_000),
+        source_kind: "care_visit",
+        source_id: "v-over",
+        link: "/care/visits/v-over",
+        needs_clearance: true,
+    };
+    let id = drafts::create_draft(&mut tx, &req).await.unwrap();
+    drafts::clear(&mut tx, &school, "care_visit", "v-over", "chair", "重病住院，主席同意").await.unwrap();
+    let ok = drafts::create_draft(
+        &mut tx,
+        &DraftRequest { source_id: "v-ok", amount: Fen(50_000), needs_clearance: false, ..req },
+    )
+    .await
+    .unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let f = fin::audit_findings(&mut tx, &school, "2026-01-01", "2026-12-31").await.unwrap();
+    assert!(f.iter().any(|f| f.kind == FindingKind::AboveStandard && f.voucher_ids == vec![id.clone()]));
+    assert!(!f.iter().any(|f| f.kind == FindingKind::AboveStandard && f.voucher_ids == vec![ok.clone()]));
+    drop(tx);
+});

@@ -484,7 +484,7 @@ pub async fn audit_findings(tx: &mut Tx, school_id: &str, from: &str, to: &str) 
     let rows: Vec<(String, String, i64, String, String, String, i64, String, String, Option<String>, i64, Option<String>, Option<String>, Option<String>)> =
         sqlx::query_as(
             "SELECT v.id, v.period, v.number, v.voucher_date, v.summary, v.payee, v.amount_fen, v.state, v.prepared_by, v.approved_by, \
-             v.closing, v.source_kind, v.override_reason, v.cleared_by \
+             v.closing, v.source_kind, v.override_reason, CASE WHEN v.needs_clearance = 1 THEN 'above' ELSE NULL END \
              FROM fin_vouchers v WHERE v.school_id = $1 AND v.voucher_date >= $2 AND v.voucher_date <= $3 ORDER BY v.period, v.number",
         )
         .bind(school_id)
@@ -532,7 +532,7 @@ pub async fn audit_findings(tx: &mut Tx, school_id: &str, from: &str, to: &str) 
         closing,
         source_kind,
         override_reason,
-        cleared_by,
+        above,
     ) in rows
     {
         let (d, c, exp) = sums.get(&id).copied().unwrap_or((0, 0, 0));
@@ -583,7 +583,8 @@ pub async fn audit_findings(tx: &mut Tx, school_id: &str, from: &str, to: &str) 
             is_expense: exp > 0,
             attachments: 0,
             source_kind,
-            above_standard: care && cleared_by.is_some(),
+            // A care payment whose area asked for a clearance was above its standard or cap.
+            above_standard: care && above.is_some(),
             over_budget_without_override: over,
             debit: Fen(d),
             credit: Fen(c),
