@@ -90,6 +90,11 @@ async fn the_api_keeps_its_contract() {
     // A member may not approve; another school's chair finds nothing and is audited.
     let (s, _) = api(&t, "POST", &format!("/api/v1/vouchers/{id}/approve"), &member, None).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    let (denied,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'")
+        .fetch_one(&mut *t.store.begin().await.unwrap())
+        .await
+        .unwrap();
+    assert!(denied >= 1, "a role without approval is refused and audited");
     let (s, _) = api(&t, "POST", &format!("/api/v1/vouchers/{id}/approve"), &t.chair_b, None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = 'finance.approval_refused'")
@@ -164,6 +169,28 @@ async fn the_entry_form_explains_and_receipts_are_checked() {
     let (s, loc, _) = post_form(&t, "/s/a/finance/vouchers", &fin_u, &form("12.34")).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let id = loc.rsplit('/').next().unwrap().to_string();
+
+    // An unapproved voucher can be corrected on the same form; a wrong amount is explained.
+    let (s, page) = get(&t, &format!("/s/a/finance/vouchers/{id}/edit"), &fin_u).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("12.34"));
+    let edit = |debit: &str, credit: &str| {
+        format!(
+            "_csrf={}&date=2026-04-02&summary={}&payee=&account=50102&debit={}&credit=&account=102&debit=&credit={}",
+            enc(&fin_u.1),
+            enc("购买奖品（更正）"),
+            enc(debit),
+            enc(credit)
+        )
+    };
+    let (s, _, page) =
+        post_form(&t, &format!("/s/a/finance/vouchers/{id}/edit"), &fin_u, &edit("20.00", "19.00")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("不相等"));
+    let (s, _, _) = post_form(&t, &format!("/s/a/finance/vouchers/{id}/edit"), &fin_u, &edit("20.00", "20.00")).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, page) = get(&t, &format!("/s/a/finance/vouchers/{id}"), &fin_u).await;
+    assert!(page.contains("购买奖品（更正）") && page.contains("20.00"));
 
     // A receipt: a real PNG is kept, a text file named .png is refused.
     let png = {

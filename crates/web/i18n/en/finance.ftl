@@ -129,3 +129,4 @@ fin-no-dues = No dues were paid that month.
 fin-chart = Chart of accounts
 fin-sub-account = Add a sub-account
 fin-parent = Parent account
+fin-edit = Edit the voucher

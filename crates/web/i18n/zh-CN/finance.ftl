@@ -129,3 +129,4 @@ fin-no-dues = 该月没有会费缴纳记录
 fin-chart = 会计科目表
 fin-sub-account = 增设子科目
 fin-parent = 上级科目
+fin-edit = 修改凭证

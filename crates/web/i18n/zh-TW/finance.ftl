@@ -129,3 +129,4 @@ fin-no-dues = 該月沒有會費繳納記錄
 fin-chart = 會計科目表
 fin-sub-account = 增設子科目
 fin-parent = 上級科目
+fin-edit = 修改憑證

@@ -35,6 +35,8 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/s/{school}/finance/vouchers", post(create))
         .add("GET", "/s/{school}/finance/vouchers/{id}", get(detail))
         .add("POST", "/s/{school}/finance/vouchers/{id}/act", post(act))
+        .add("GET", "/s/{school}/finance/vouchers/{id}/edit", get(edit_form))
+        .add("POST", "/s/{school}/finance/vouchers/{id}/edit", post(edit))
         .add(
             "POST",
             "/s/{school}/finance/vouchers/{id}/attachments",
@@ -151,7 +153,8 @@ pub(crate) const FORM_LINES: usize = 6;
 #[template(path = "finance/new.html")]
 struct NewPage {
     c: Chrome,
-    school: School,
+    /// Where the form posts: a new voucher, or the edit of an unapproved one.
+    action: String,
     date: String,
     summary: String,
     payee: String,
@@ -165,7 +168,7 @@ async fn new_form(State(st): State<AppState>, ctx: Ctx, Extension(school): Exten
     let accounts = chart(&st, &school).await?;
     Ok(render(&NewPage {
         c: Chrome::new(&ctx, "finance", ctx.tr.t("fin-new")),
-        school,
+        action: format!("/s/{}/finance/vouchers", school.code),
         date: crate::platform::pages::today_iso(),
         summary: String::new(),
         payee: String::new(),
@@ -238,7 +241,7 @@ async fn create(
     }
     let mut r = render(&NewPage {
         c: Chrome::new(&ctx, "finance", ctx.tr.t("fin-new")),
-        school,
+        action: format!("/s/{}/finance/vouchers", school.code),
         date: f.date,
         summary: f.summary,
         payee: f.payee,
@@ -960,4 +963,99 @@ async fn opinion(
         }
         Err(e) => Ok(flash(&back, &Refusal::from(e).message(&ctx.tr))),
     }
+}
+
+async fn edit_form(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id)): Path<(String, String)>,
+) -> PageResult {
+    allowed(&ctx, BOOKKEEPERS)?;
+    let mut tx = st.store.begin().await?;
+    let v = fin::voucher(&mut tx, Some(&school.id), &id).await?;
+    jiaogong_store::commit(tx).await?;
+    if v.state == "approved" {
+        return Ok(flash(
+            &format!("/s/{}/finance/vouchers/{id}", school.code),
+            rules::ApprovalBlock::AlreadyApproved.message(),
+        ));
+    }
+    let accounts = chart(&st, &school).await?;
+    let mut rows: Vec<RawLine> = v
+        .lines
+        .iter()
+        .map(|l| RawLine {
+            account: l.account.clone(),
+            debit: if l.debit.0 > 0 { l.debit.yuan_string() } else { String::new() },
+            credit: if l.credit.0 > 0 { l.credit.yuan_string() } else { String::new() },
+        })
+        .collect();
+    while rows.len() < FORM_LINES {
+        rows.push(RawLine::default());
+    }
+    Ok(render(&NewPage {
+        c: Chrome::new(&ctx, "finance", ctx.tr.t("fin-edit")),
+        action: format!("/s/{}/finance/vouchers/{id}/edit", school.code),
+        date: v.date,
+        summary: v.summary,
+        payee: v.payee,
+        rows,
+        accounts,
+        errors: Vec::new(),
+    })?)
+}
+
+/// Saves the edit of an unapproved voucher (its date stays: the number belongs to its month);
+/// the voucher goes back to draft and must be reviewed again.
+async fn edit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Extension(school): Extension<School>,
+    Path((_, id)): Path<(String, String)>,
+    body: String,
+) -> PageResult {
+    allowed(&ctx, BOOKKEEPERS)?;
+    let f = form_rows(&body);
+    let n = f.account.len().max(f.debit.len()).max(f.credit.len());
+    let rows: Vec<RawLine> = (0..n)
+        .map(|i| RawLine {
+            account: f.account.get(i).cloned().unwrap_or_default(),
+            debit: f.debit.get(i).cloned().unwrap_or_default(),
+            credit: f.credit.get(i).cloned().unwrap_or_default(),
+        })
+        .collect();
+    let mut errors = Vec::new();
+    match rules::parse_lines(&rows) {
+        Ok(lines) => {
+            let mut tx = st.store.begin().await?;
+            match fin::edit(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), &id, &f.summary, &f.payee, &lines)
+                .await
+            {
+                Ok(()) => {
+                    jiaogong_store::commit(tx).await?;
+                    return Ok(see_other(&format!("/s/{}/finance/vouchers/{id}", school.code)));
+                }
+                Err(e) => errors.push(Refusal::from(e).message(&ctx.tr)),
+            }
+        }
+        Err(es) => errors.extend(es.iter().map(ToString::to_string)),
+    }
+    let accounts = chart(&st, &school).await?;
+    let mut rows = rows;
+    while rows.len() < FORM_LINES {
+        rows.push(RawLine::default());
+    }
+    let mut r = render(&NewPage {
+        c: Chrome::new(&ctx, "finance", ctx.tr.t("fin-edit")),
+        action: format!("/s/{}/finance/vouchers/{id}/edit", school.code),
+        date: f.date,
+        summary: f.summary,
+        payee: f.payee,
+        rows,
+        accounts,
+        errors,
+    })?;
+    *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
 }

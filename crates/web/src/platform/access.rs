@@ -331,6 +331,8 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/finance/vouchers", Allow::Roles(crate::finance::BOOKKEEPERS)),
     ("GET", "/s/{school}/finance/vouchers/{id}", Allow::Roles(crate::finance::READERS)),
     ("POST", "/s/{school}/finance/vouchers/{id}/act", Allow::Roles(crate::finance::BOOKKEEPERS)),
+    ("GET", "/s/{school}/finance/vouchers/{id}/edit", Allow::Roles(crate::finance::BOOKKEEPERS)),
+    ("POST", "/s/{school}/finance/vouchers/{id}/edit", Allow::Roles(crate::finance::BOOKKEEPERS)),
     ("POST", "/s/{school}/finance/vouchers/{id}/attachments", Allow::Roles(crate::finance::BOOKKEEPERS)),
     ("GET", "/s/{school}/finance/attachments/{att}", Allow::Roles(crate::finance::READERS)),
     ("POST", "/s/{school}/finance/close", Allow::Roles(crate::finance::BOOKKEEPERS)),
