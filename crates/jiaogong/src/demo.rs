@@ -248,6 +248,7 @@ async fn school_life(
     // The resource library.
     crate::demo_library::create(store, school).await?;
     crate::demo_care::create(store, school, staff).await?;
+    crate::demo_finance::create(store, school).await?;
     Ok(())
 }
 

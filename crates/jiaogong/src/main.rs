@@ -13,6 +13,7 @@ mod demo;
 mod demo_activities;
 mod demo_congress;
 mod demo_evalsel;
+mod demo_finance;
 mod demo_library;
 mod demo_notices;
 mod demo_proposals;

@@ -7,7 +7,7 @@
 mod common;
 
 use chrono::NaiveDate;
-use jiaogong_domain::finance::{ApprovalBlock, FindingKind, FinanceError, Line};
+use jiaogong_domain::finance::{ApprovalBlock, FinanceError, FindingKind, Line};
 use jiaogong_domain::platform::money::Fen;
 use jiaogong_store::finance::drafts::{self, DraftRequest};
 use jiaogong_store::finance::{self as fin, FinError};
@@ -21,7 +21,14 @@ fn l(account: &str, debit: i64, credit: i64) -> Line {
     Line { account: account.into(), debit: Fen(debit), credit: Fen(credit) }
 }
 
-async fn prepare(store: &Store, school: &str, who: &str, date: &str, summary: &str, lines: &[Line]) -> Result<String, FinError> {
+async fn prepare(
+    store: &Store,
+    school: &str,
+    who: &str,
+    date: &str,
+    summary: &str,
+    lines: &[Line],
+) -> Result<String, FinError> {
     let mut tx = store.begin().await.unwrap();
     let r = fin::prepare(&mut tx, &store.crypto, school, who, d(date), summary, "", lines).await;
     if r.is_ok() {
@@ -64,7 +71,10 @@ on_every_db!(a_draft_appears_from_another_areas_call, |store, db| {
 
     let mut tx = store.begin().await.unwrap();
     let info = drafts::draft_for_source(&mut tx, &school, "care_visit", "visit-1").await.unwrap().unwrap();
-    assert_eq!(info, drafts::DraftInfo { voucher_id: id.clone(), state: "draft".into(), amount: Fen(80_000), cleared: false });
+    assert_eq!(
+        info,
+        drafts::DraftInfo { voucher_id: id.clone(), state: "draft".into(), amount: Fen(80_000), cleared: false }
+    );
     let v = fin::voucher(&mut tx, Some(&school), &id).await.unwrap();
     assert_eq!(v.link, "/care/visits/visit-1");
     assert_eq!((v.period.as_str(), v.number), ("2026-03", 1));
@@ -91,34 +101,72 @@ on_every_db!(vouchers_are_reviewed_and_approved_by_others_and_stay_immutable, |s
     let school = common::school(&store, "F2").await;
     let other = common::school(&store, "F3").await;
     // Unbalanced, unknown account, empty summary: refused, nothing written.
-    let e = prepare(&store, &school, "fin", "2026-04-02", "购买奖品", &[l("50102", 10_000, 0), l("102", 0, 9_000)]).await.unwrap_err();
+    let e = prepare(&store, &school, "fin", "2026-04-02", "购买奖品", &[l("50102", 10_000, 0), l("102", 0, 9_000)])
+        .await
+        .unwrap_err();
     assert!(matches!(e, FinError::Rule(FinanceError::Unbalanced { .. })));
-    let e = prepare(&store, &school, "fin", "2026-04-02", "购买奖品", &[l("999", 10_000, 0), l("102", 0, 10_000)]).await.unwrap_err();
+    let e = prepare(&store, &school, "fin", "2026-04-02", "购买奖品", &[l("999", 10_000, 0), l("102", 0, 10_000)])
+        .await
+        .unwrap_err();
     assert!(matches!(e, FinError::Rule(FinanceError::UnknownAccount { .. })));
     let mut tx = store.begin().await.unwrap();
     assert!(fin::list(&mut tx, &school, "2026-01-01", "2026-12-31", None).await.unwrap().is_empty());
     drop(tx);
 
-    let small = prepare(&store, &school, "fin", "2026-04-02", "购买奖品", &[l("50102", 10_000, 0), l("102", 0, 10_000)]).await.unwrap();
-    assert!(matches!(step(&store, &school, "fin", &small, false).await, Err(FinError::Blocked(ApprovalBlock::OwnVoucher))));
-    assert!(matches!(step(&store, &school, "chair", &small, true).await, Err(FinError::Blocked(ApprovalBlock::NotReviewed))));
+    let small =
+        prepare(&store, &school, "fin", "2026-04-02", "购买奖品", &[l("50102", 10_000, 0), l("102", 0, 10_000)])
+            .await
+            .unwrap();
+    assert!(matches!(
+        step(&store, &school, "fin", &small, false).await,
+        Err(FinError::Blocked(ApprovalBlock::OwnVoucher))
+    ));
+    assert!(matches!(
+        step(&store, &school, "chair", &small, true).await,
+        Err(FinError::Blocked(ApprovalBlock::NotReviewed))
+    ));
     step(&store, &school, "auditor", &small, false).await.unwrap();
-    assert!(matches!(step(&store, &school, "fin", &small, true).await, Err(FinError::Blocked(ApprovalBlock::OwnVoucher))));
+    assert!(matches!(
+        step(&store, &school, "fin", &small, true).await,
+        Err(FinError::Blocked(ApprovalBlock::OwnVoucher))
+    ));
     // A forged approval from another school finds nothing.
-    assert!(matches!(step(&store, &other, "chair", &small, true).await, Err(FinError::Store(jiaogong_store::StoreError::NotFound))));
+    assert!(matches!(
+        step(&store, &other, "chair", &small, true).await,
+        Err(FinError::Store(jiaogong_store::StoreError::NotFound))
+    ));
     step(&store, &school, "chair", &small, true).await.unwrap();
     // Approved: immutable.
     let mut tx = store.begin().await.unwrap();
-    let e = fin::edit(&mut tx, &store.crypto, &school, "fin", &small, "改", "", &[l("50102", 1, 0), l("102", 0, 1)]).await.unwrap_err();
+    let e = fin::edit(&mut tx, &store.crypto, &school, "fin", &small, "改", "", &[l("50102", 1, 0), l("102", 0, 1)])
+        .await
+        .unwrap_err();
     assert!(matches!(e, FinError::Blocked(ApprovalBlock::AlreadyApproved)));
     drop(tx);
 
     // Above 5,000 元: a committee decision first.
-    let big = prepare(&store, &school, "fin", "2026-04-05", "教职工运动会", &[l("50102", 600_000, 0), l("102", 0, 600_000)]).await.unwrap();
+    let big =
+        prepare(&store, &school, "fin", "2026-04-05", "教职工运动会", &[l("50102", 600_000, 0), l("102", 0, 600_000)])
+            .await
+            .unwrap();
     step(&store, &school, "auditor", &big, false).await.unwrap();
-    assert!(matches!(step(&store, &school, "chair", &big, true).await, Err(FinError::Blocked(ApprovalBlock::NeedsDecision))));
+    assert!(matches!(
+        step(&store, &school, "chair", &big, true).await,
+        Err(FinError::Blocked(ApprovalBlock::NeedsDecision))
+    ));
     let mut tx = store.begin().await.unwrap();
-    fin::record_decision(&mut tx, &store.crypto, &school, "chair", &big, d("2026-04-03"), "主席、委员5人", "同意举办运动会").await.unwrap();
+    fin::record_decision(
+        &mut tx,
+        &store.crypto,
+        &school,
+        "chair",
+        &big,
+        d("2026-04-03"),
+        "主席、委员5人",
+        "同意举办运动会",
+    )
+    .await
+    .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     step(&store, &school, "chair", &big, true).await.unwrap();
 
@@ -144,7 +192,17 @@ on_every_db!(numbers_have_no_gap_or_duplicate_with_two_servers, |store, db| {
         handles.push(tokio::spawn(async move {
             loop {
                 let mut tx = s.begin().await.unwrap();
-                let r = fin::prepare(&mut tx, &s.crypto, &school, &format!("p{i}"), d("2026-05-06"), "办公用品", "", &[l("50504", 100, 0), l("101", 0, 100)]).await;
+                let r = fin::prepare(
+                    &mut tx,
+                    &s.crypto,
+                    &school,
+                    &format!("p{i}"),
+                    d("2026-05-06"),
+                    "办公用品",
+                    "",
+                    &[l("50504", 100, 0), l("101", 0, 100)],
+                )
+                .await;
                 match r {
                     Ok(_) => match jiaogong_store::commit(tx).await {
                         Ok(()) => return,
@@ -160,7 +218,8 @@ on_every_db!(numbers_have_no_gap_or_duplicate_with_two_servers, |store, db| {
         h.await.unwrap();
     }
     let mut tx = store.begin().await.unwrap();
-    let mut numbers: Vec<i64> = fin::list(&mut tx, &school, "2026-05-01", "2026-05-31", None).await.unwrap().iter().map(|v| v.number).collect();
+    let mut numbers: Vec<i64> =
+        fin::list(&mut tx, &school, "2026-05-01", "2026-05-31", None).await.unwrap().iter().map(|v| v.number).collect();
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=40).collect::<Vec<i64>>());
     let f = fin::audit_findings(&mut tx, &school, "2026-05-01", "2026-05-31").await.unwrap();
@@ -180,7 +239,8 @@ on_every_db!(closing_reports_and_disclosure, |store, db| {
     let school = common::school(&store, "F5").await;
     approved(&store, &school, "2026-01-10", "会费收入", &[l("102", 300_000, 0), l("401", 0, 300_000)]).await;
     approved(&store, &school, "2026-02-10", "拨缴经费", &[l("102", 400_000, 0), l("402", 0, 400_000)]).await;
-    let care = approved(&store, &school, "2026-02-12", "慰问住院教职工", &[l("50405", 50_000, 0), l("102", 0, 50_000)]).await;
+    let care =
+        approved(&store, &school, "2026-02-12", "慰问住院教职工", &[l("50405", 50_000, 0), l("102", 0, 50_000)]).await;
     approved(&store, &school, "2026-03-01", "羽毛球赛奖品", &[l("50102", 80_000, 0), l("101", 0, 80_000)]).await;
 
     let mut tx = store.begin().await.unwrap();
@@ -199,7 +259,9 @@ on_every_db!(closing_reports_and_disclosure, |store, db| {
         fin::close_month(&mut tx, &store.crypto, &school, "fin", m).await.unwrap();
     }
     jiaogong_store::commit(tx).await.unwrap();
-    let e = prepare(&store, &school, "fin", "2026-02-15", "补录", &[l("50102", 100, 0), l("101", 0, 100)]).await.unwrap_err();
+    let e = prepare(&store, &school, "fin", "2026-02-15", "补录", &[l("50102", 100, 0), l("101", 0, 100)])
+        .await
+        .unwrap_err();
     assert!(matches!(e, FinError::Rule(FinanceError::PeriodClosed { .. })));
     let mut tx = store.begin().await.unwrap();
     let e = fin::reverse(&mut tx, &store.crypto, &school, "fin", &care, d("2026-02-20")).await.unwrap_err();
@@ -239,7 +301,9 @@ on_every_db!(closing_reports_and_disclosure, |store, db| {
     assert!(bs.balanced);
     assert!(bs.net_assets.iter().any(|f| f.code == "322" && f.amount == 570_000));
     jiaogong_store::commit(tx).await.unwrap();
-    let e = prepare(&store, &school, "fin", "2026-11-15", "补录", &[l("50102", 100, 0), l("101", 0, 100)]).await.unwrap_err();
+    let e = prepare(&store, &school, "fin", "2026-11-15", "补录", &[l("50102", 100, 0), l("101", 0, 100)])
+        .await
+        .unwrap_err();
     assert!(matches!(e, FinError::Rule(FinanceError::PeriodClosed { .. })));
 });
 
@@ -250,11 +314,18 @@ on_every_db!(auditors_see_findings_with_their_vouchers, |store, db| {
     fin::approve_budget(&mut tx, &store.crypto, &school, "chair", 2026, "2026-01-05 委员会研究通过").await.unwrap();
     assert!(fin::set_budget(&mut tx, &store.crypto, &school, "fin", 2026, "505", Fen(1)).await.is_err());
     jiaogong_store::commit(tx).await.unwrap();
-    let a = approved(&store, &school, "2026-03-01", "购买体育器材", &[l("50102", 480_000, 0), l("102", 0, 480_000)]).await;
-    let b = approved(&store, &school, "2026-03-15", "购买体育器材", &[l("50102", 450_000, 0), l("102", 0, 450_000)]).await;
-    let c = prepare(&store, &school, "fin", "2026-03-20", "培训费", &[l("50501", 150_000, 0), l("102", 0, 150_000)]).await.unwrap();
+    let a =
+        approved(&store, &school, "2026-03-01", "购买体育器材", &[l("50102", 480_000, 0), l("102", 0, 480_000)]).await;
+    let b =
+        approved(&store, &school, "2026-03-15", "购买体育器材", &[l("50102", 450_000, 0), l("102", 0, 450_000)]).await;
+    let c = prepare(&store, &school, "fin", "2026-03-20", "培训费", &[l("50501", 150_000, 0), l("102", 0, 150_000)])
+        .await
+        .unwrap();
     step(&store, &school, "auditor", &c, false).await.unwrap();
-    assert!(matches!(step(&store, &school, "chair", &c, true).await, Err(FinError::Blocked(ApprovalBlock::OverBudget))));
+    assert!(matches!(
+        step(&store, &school, "chair", &c, true).await,
+        Err(FinError::Blocked(ApprovalBlock::OverBudget))
+    ));
     let mut tx = store.begin().await.unwrap();
     fin::attach(&mut tx, &store.crypto, &school, "fin", &c, "发票.png", "image/png", b"\x89PNG....").await.unwrap();
     fin::record_override(&mut tx, &store.crypto, &school, "chair", &c, "增加一期培训，经委员会同意").await.unwrap();
@@ -269,7 +340,9 @@ on_every_db!(auditors_see_findings_with_their_vouchers, |store, db| {
     assert!(f.iter().any(|f| f.kind == FindingKind::NoAttachment && f.voucher_ids == vec![a.clone()]));
     assert!(!f.iter().any(|f| f.kind == FindingKind::NoAttachment && f.voucher_ids == vec![c.clone()]));
     assert!(!f.iter().any(|f| f.kind == FindingKind::OverBudget), "the override is recorded");
-    fin::set_opinion(&mut tx, &store.crypto, &school, "auditor", "2026-01", "2026-06", "账目基本清楚，建议补齐票据。").await.unwrap();
+    fin::set_opinion(&mut tx, &store.crypto, &school, "auditor", "2026-01", "2026-06", "账目基本清楚，建议补齐票据。")
+        .await
+        .unwrap();
     assert_eq!(fin::opinions(&mut tx, &school).await.unwrap().len(), 1);
     // Dues and the allocation arrive as drafts.
     let member = common::member("李老师", "T002", None, None, None);
@@ -286,4 +359,35 @@ on_every_db!(auditors_see_findings_with_their_vouchers, |store, db| {
     let alloc = fin::draft_allocation(&mut tx, &school, d("2026-04-30"), Fen(100_000_000)).await.unwrap();
     assert_eq!(fin::voucher(&mut tx, Some(&school), &alloc).await.unwrap().amount, Fen(1_200_000));
     jiaogong_store::commit(tx).await.unwrap();
+});
+
+on_every_db!(a_care_payment_above_its_standard_is_a_finding, |store, db| {
+    let school = common::school(&store, "F7").await;
+    let mut tx = store.begin().await.unwrap();
+    let req = DraftRequest {
+        school_id: &school,
+        date: d("2026-05-10"),
+        summary: "慰问住院教职工",
+        debit_account: "50405",
+        credit_account: "102",
+        amount: Fen(200_000),
+        source_kind: "care_visit",
+        source_id: "v-over",
+        link: "/care/visits/v-over",
+        needs_clearance: true,
+    };
+    let id = drafts::create_draft(&mut tx, &req).await.unwrap();
+    drafts::clear(&mut tx, &school, "care_visit", "v-over", "chair", "重病住院，主席同意").await.unwrap();
+    let ok = drafts::create_draft(
+        &mut tx,
+        &DraftRequest { source_id: "v-ok", amount: Fen(50_000), needs_clearance: false, ..req },
+    )
+    .await
+    .unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let f = fin::audit_findings(&mut tx, &school, "2026-01-01", "2026-12-31").await.unwrap();
+    assert!(f.iter().any(|f| f.kind == FindingKind::AboveStandard && f.voucher_ids == vec![id.clone()]));
+    assert!(!f.iter().any(|f| f.kind == FindingKind::AboveStandard && f.voucher_ids == vec![ok.clone()]));
+    drop(tx);
 });

@@ -6,6 +6,7 @@
 pub mod activities;
 pub mod congress;
 pub mod district;
+pub mod finance;
 pub mod members;
 pub mod platform;
 pub mod care;
@@ -103,7 +104,8 @@ pub fn routes() -> Routes {
     let r = activities::routes(r);
     let r = activities::library::routes(r);
     let r = members::api::routes(r);
-    care::routes(r)
+    let r = care::routes(r);
+    finance::routes(r)
 }
 
 /// The application router with its middleware.

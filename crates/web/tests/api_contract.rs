@@ -335,8 +335,11 @@ async fn every_json_success_response_names_its_fields() {
                 }
                 let Some(schema) = response["content"]["application/json"].get("schema") else { continue };
                 let schema = resolved(&doc, schema);
+                // A top-level array (a contract that says `[{…}]`) names the fields of its items.
+                let items = resolved(&doc, &schema["items"]);
                 let named = schema["properties"].as_object().is_some_and(|p| !p.is_empty())
-                    || schema["allOf"].as_array().is_some_and(|a| !a.is_empty());
+                    || schema["allOf"].as_array().is_some_and(|a| !a.is_empty())
+                    || (schema["type"] == "array" && items["properties"].as_object().is_some_and(|p| !p.is_empty()));
                 if !named {
                     vague.push(format!("{m} {p} {status}"));
                 }

@@ -195,7 +195,8 @@ pub fn parse_amount(s: &str) -> Result<Fen, String> {
     if t.is_empty() {
         return Ok(Fen::ZERO);
     }
-    if t.chars().any(|c| "零一二三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟".contains(c)) {
+    if t.chars().any(|c| "零一二三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟".contains(c))
+    {
         return Err("不能用汉字书写".to_string());
     }
     match Fen::parse_yuan(t) {
@@ -403,7 +404,11 @@ pub fn check_open(date: NaiveDate, closed: &BTreeSet<String>) -> Result<(), Fina
 
 /// Months close in order: a month may close only when every earlier month with vouchers is
 /// closed. Returns the first open earlier month, if any.
-pub fn earlier_open_month<'a>(month: &str, months_with_vouchers: &'a [String], closed: &BTreeSet<String>) -> Option<&'a str> {
+pub fn earlier_open_month<'a>(
+    month: &str,
+    months_with_vouchers: &'a [String],
+    closed: &BTreeSet<String>,
+) -> Option<&'a str> {
     months_with_vouchers.iter().map(String::as_str).find(|m| *m < month && !closed.contains(*m))
 }
 
@@ -487,8 +492,12 @@ pub fn balance_sheet(t: &Totals) -> Result<BalanceSheet, MoneyOverflow> {
     for (code, (d, c)) in t {
         match AccountKind::of_code(code) {
             Some(k @ AccountKind::Asset) => assets.push(Figure { code: code.clone(), amount: balance(k, *d, *c)? }),
-            Some(k @ AccountKind::Liability) => liabilities.push(Figure { code: code.clone(), amount: balance(k, *d, *c)? }),
-            Some(k @ AccountKind::NetAssets) => net_assets.push(Figure { code: code.clone(), amount: balance(k, *d, *c)? }),
+            Some(k @ AccountKind::Liability) => {
+                liabilities.push(Figure { code: code.clone(), amount: balance(k, *d, *c)? })
+            }
+            Some(k @ AccountKind::NetAssets) => {
+                net_assets.push(Figure { code: code.clone(), amount: balance(k, *d, *c)? })
+            }
             _ => {}
         }
     }
@@ -497,7 +506,15 @@ pub fn balance_sheet(t: &Totals) -> Result<BalanceSheet, MoneyOverflow> {
     let total_assets = sum(&assets)?;
     let total_liabilities = sum(&liabilities)?;
     let total_net_assets = add_fen(sum(&net_assets)?, unclosed_surplus)?;
-    Ok(BalanceSheet { assets, liabilities, net_assets, unclosed_surplus, total_assets, total_liabilities, total_net_assets })
+    Ok(BalanceSheet {
+        assets,
+        liabilities,
+        net_assets,
+        unclosed_surplus,
+        total_assets,
+        total_liabilities,
+        total_net_assets,
+    })
 }
 
 /// The year-end closing voucher: every income and expense account back to zero, the balance
@@ -672,7 +689,7 @@ pub fn findings(vs: &[AuditVoucher], threshold: Fen) -> Vec<Finding> {
         if v.is_expense && !v.closing && v.attachments == 0 {
             out.push(one(FindingKind::NoAttachment, format!("{} 第{}号 {}", v.period, v.number, v.summary)));
         }
-        if v.approved && v.approved_by.as_deref() == Some(v.prepared_by.as_str()) {
+        if v.approved && !v.closing && v.approved_by.as_deref() == Some(v.prepared_by.as_str()) {
             out.push(one(FindingKind::SelfApproved, format!("{} 第{}号 {}", v.period, v.number, v.summary)));
         }
         if v.above_standard {

@@ -222,7 +222,11 @@ fn amounts_split_just_under_the_threshold_are_found() {
     );
     assert_eq!(groups, vec![vec!["a".to_string(), "b".to_string()], vec!["e".to_string(), "f".to_string()]]);
     // A single big one is not a split; two small ones under the threshold together are not either.
-    assert!(split_groups(&[e("x", "2026-03-01", "p", "s", 900_000), e("y", "2026-03-02", "p", "s", 100)], DEFAULT_THRESHOLD).is_empty());
+    assert!(split_groups(
+        &[e("x", "2026-03-01", "p", "s", 900_000), e("y", "2026-03-02", "p", "s", 100)],
+        DEFAULT_THRESHOLD
+    )
+    .is_empty());
 }
 
 #[test]
@@ -280,7 +284,8 @@ fn sub_accounts_extend_their_parent() {
     assert_eq!(DEFAULT_CHART.iter().filter(|a| a.code.len() == 3).count(), 24);
 }
 
-const CODES: &[&str] = &["101", "102", "135", "215", "301", "322", "401", "402", "40302", "50102", "50405", "50501", "510"];
+const CODES: &[&str] =
+    &["101", "102", "135", "215", "301", "322", "401", "402", "40302", "50102", "50405", "50501", "510"];
 
 fn voucher_strategy() -> impl Strategy<Value = Vec<Line>> {
     prop::collection::vec((0..CODES.len(), 0..CODES.len(), 1i64..10_000_000), 1..5).prop_map(|pairs| {

@@ -104,7 +104,8 @@ pub async fn add_sub_account(
     name: &str,
 ) -> Result<(), FinError> {
     let chart = accounts(tx, school_id).await?;
-    let p = chart.iter().find(|a| a.code == parent).ok_or(FinanceError::UnknownAccount { line: 1, code: parent.into() })?;
+    let p =
+        chart.iter().find(|a| a.code == parent).ok_or(FinanceError::UnknownAccount { line: 1, code: parent.into() })?;
     rules::check_sub_account(parent, code, name)?;
     sqlx::query(
         "INSERT INTO fin_accounts (school_id, code, name, kind, parent_code, restricted, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
@@ -119,7 +120,8 @@ pub async fn add_sub_account(
     .execute(&mut **tx)
     .await
     .map_err(crate::unique_as("科目编码已存在"))?;
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "finance.account_added", code).detail(name.trim())).await?;
+    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "finance.account_added", code).detail(name.trim()))
+        .await?;
     Ok(())
 }
 
@@ -133,15 +135,22 @@ pub struct Settings {
 
 pub async fn settings(tx: &mut Tx, school_id: &str) -> Result<Settings, StoreError> {
     ensure_chart(tx, school_id).await?;
-    let (t, k, d): (i64, i64, i64) =
-        sqlx::query_as("SELECT threshold_fen, keep_share_pct, disclosure_months FROM fin_settings WHERE school_id = $1")
-            .bind(school_id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let (t, k, d): (i64, i64, i64) = sqlx::query_as(
+        "SELECT threshold_fen, keep_share_pct, disclosure_months FROM fin_settings WHERE school_id = $1",
+    )
+    .bind(school_id)
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(Settings { threshold: Fen(t), keep_share_pct: k, disclosure_months: d })
 }
 
-pub async fn set_settings(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, s: &Settings) -> Result<(), StoreError> {
+pub async fn set_settings(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    s: &Settings,
+) -> Result<(), StoreError> {
     ensure_chart(tx, school_id).await?;
     if s.threshold.0 < 0 || !(0..=100).contains(&s.keep_share_pct) || !(1..=12).contains(&s.disclosure_months) {
         return Err(StoreError::Invalid("设置超出范围：标准不能为负，留成比例0–100，公开周期1–12个月".into()));
@@ -208,7 +217,11 @@ async fn next_number(tx: &mut Tx, school_id: &str, period: &str) -> Result<i64, 
 
 /// Checks and writes a voucher with its number; returns (id, number). Nothing is written when a
 /// rule fails.
-pub(crate) async fn insert_voucher(tx: &mut Tx, school_id: &str, v: &NewVoucher<'_>) -> Result<(String, i64), FinError> {
+pub(crate) async fn insert_voucher(
+    tx: &mut Tx,
+    school_id: &str,
+    v: &NewVoucher<'_>,
+) -> Result<(String, i64), FinError> {
     if v.summary.trim().is_empty() {
         return Err(FinanceError::EmptySummary.into());
     }
@@ -293,7 +306,8 @@ pub async fn prepare(
     audit::append(
         tx,
         crypto,
-        &Event::new(Some(school_id), actor, "finance.voucher_prepared", &id).detail(format!("{} #{number}", rules::period_of(date))),
+        &Event::new(Some(school_id), actor, "finance.voucher_prepared", &id)
+            .detail(format!("{} #{number}", rules::period_of(date))),
     )
     .await?;
     Ok(id)
@@ -409,15 +423,19 @@ impl VoucherRow {
 /// `school_id` is None: the API's /vouchers/{id} routes check the school afterwards).
 pub async fn voucher(tx: &mut Tx, school_id: Option<&str>, id: &str) -> Result<Voucher, StoreError> {
     let row: Option<VoucherRow> = match school_id {
-        Some(s) => sqlx::query_as(&format!("SELECT {VOUCHER_COLS} FROM fin_vouchers WHERE id = $1 AND school_id = $2"))
-            .bind(id)
-            .bind(s)
-            .fetch_optional(&mut **tx)
-            .await?,
-        None => sqlx::query_as(&format!("SELECT {VOUCHER_COLS} FROM fin_vouchers WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?,
+        Some(s) => {
+            sqlx::query_as(&format!("SELECT {VOUCHER_COLS} FROM fin_vouchers WHERE id = $1 AND school_id = $2"))
+                .bind(id)
+                .bind(s)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+        None => {
+            sqlx::query_as(&format!("SELECT {VOUCHER_COLS} FROM fin_vouchers WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
     };
     let mut v = row.ok_or(StoreError::NotFound)?.into_voucher();
     let lines: Vec<(String, Option<String>, i64, i64)> = sqlx::query_as(
@@ -430,19 +448,32 @@ pub async fn voucher(tx: &mut Tx, school_id: Option<&str>, id: &str) -> Result<V
     .await?;
     v.lines = lines
         .into_iter()
-        .map(|(account, name, d, c)| VoucherLine { account, name: name.unwrap_or_default(), debit: Fen(d), credit: Fen(c) })
+        .map(|(account, name, d, c)| VoucherLine {
+            account,
+            name: name.unwrap_or_default(),
+            debit: Fen(d),
+            credit: Fen(c),
+        })
         .collect();
-    let atts: Vec<(String, String, String, i64)> =
-        sqlx::query_as("SELECT id, file_name, mime, size_bytes FROM fin_attachments WHERE voucher_id = $1 ORDER BY uploaded_at")
-            .bind(id)
-            .fetch_all(&mut **tx)
-            .await?;
-    v.attachments = atts.into_iter().map(|(id, file_name, mime, size)| AttachmentInfo { id, file_name, mime, size }).collect();
+    let atts: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, file_name, mime, size_bytes FROM fin_attachments WHERE voucher_id = $1 ORDER BY uploaded_at",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    v.attachments =
+        atts.into_iter().map(|(id, file_name, mime, size)| AttachmentInfo { id, file_name, mime, size }).collect();
     Ok(v)
 }
 
 /// Vouchers of a school between two dates (inclusive, "YYYY-MM-DD"), newest first.
-pub async fn list(tx: &mut Tx, school_id: &str, from: &str, to: &str, state: Option<&str>) -> Result<Vec<Voucher>, StoreError> {
+pub async fn list(
+    tx: &mut Tx,
+    school_id: &str,
+    from: &str,
+    to: &str,
+    state: Option<&str>,
+) -> Result<Vec<Voucher>, StoreError> {
     let rows: Vec<VoucherRow> = sqlx::query_as(&format!(
         "SELECT {VOUCHER_COLS} FROM fin_vouchers WHERE school_id = $1 AND voucher_date >= $2 AND voucher_date <= $3 \
          AND ($4 = '' OR state = $4) ORDER BY period DESC, number DESC"
@@ -473,6 +504,7 @@ pub async fn review(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, 
 }
 
 /// Records the committee decision (集体研究) on a voucher that is not yet approved.
+#[allow(clippy::too_many_arguments)]
 pub async fn record_decision(
     tx: &mut Tx,
     crypto: &Crypto,
@@ -505,20 +537,30 @@ pub async fn record_decision(
 }
 
 /// Records the reason an expense may exceed its category's budget.
-pub async fn record_override(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, id: &str, reason: &str) -> Result<(), FinError> {
+pub async fn record_override(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    id: &str,
+    reason: &str,
+) -> Result<(), FinError> {
     if reason.trim().is_empty() {
         return Err(StoreError::Invalid("请填写超预算的理由".into()).into());
     }
-    let r = sqlx::query("UPDATE fin_vouchers SET override_reason = $1 WHERE id = $2 AND school_id = $3 AND state <> 'approved'")
-        .bind(reason.trim())
-        .bind(id)
-        .bind(school_id)
-        .execute(&mut **tx)
-        .await?;
+    let r = sqlx::query(
+        "UPDATE fin_vouchers SET override_reason = $1 WHERE id = $2 AND school_id = $3 AND state <> 'approved'",
+    )
+    .bind(reason.trim())
+    .bind(id)
+    .bind(school_id)
+    .execute(&mut **tx)
+    .await?;
     if r.rows_affected() == 0 {
         return Err(FinError::Blocked(ApprovalBlock::AlreadyApproved));
     }
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "finance.budget_override", id).detail(reason.trim())).await?;
+    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "finance.budget_override", id).detail(reason.trim()))
+        .await?;
     Ok(())
 }
 
@@ -530,13 +572,14 @@ pub async fn over_budget(tx: &mut Tx, school_id: &str, v: &Voucher) -> Result<bo
         if l.debit.0 == 0 {
             continue;
         }
-        let budget: Option<(i64,)> =
-            sqlx::query_as("SELECT amount_fen FROM fin_budgets WHERE school_id = $1 AND year = $2 AND account_code = $3")
-                .bind(school_id)
-                .bind(year)
-                .bind(cat)
-                .fetch_optional(&mut **tx)
-                .await?;
+        let budget: Option<(i64,)> = sqlx::query_as(
+            "SELECT amount_fen FROM fin_budgets WHERE school_id = $1 AND year = $2 AND account_code = $3",
+        )
+        .bind(school_id)
+        .bind(year)
+        .bind(cat)
+        .fetch_optional(&mut **tx)
+        .await?;
         let Some((budget,)) = budget else { continue };
         let spent = super::reports::category_spent(tx, school_id, year, cat).await?;
         if rules::exceeds_budget(Some(Fen(budget)), spent, l.debit) {
@@ -567,7 +610,12 @@ pub async fn approve(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str,
         has_override: v.override_reason.is_some(),
     };
     if let Err(block) = rules::may_approve(&facts, actor) {
-        audit::append(tx, crypto, &Event::new(Some(school_id), actor, "finance.approval_refused", id).detail(block.code())).await?;
+        audit::append(
+            tx,
+            crypto,
+            &Event::new(Some(school_id), actor, "finance.approval_refused", id).detail(block.code()),
+        )
+        .await?;
         return Err(FinError::Blocked(block));
     }
     sqlx::query("UPDATE fin_vouchers SET state = 'approved', approved_by = $1, approved_at = $2 WHERE id = $3 AND state = 'reviewed'")
@@ -582,7 +630,14 @@ pub async fn approve(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str,
 
 /// A correction: a reversing voucher of an approved one, dated `date` (in an open month),
 /// linked to the original. Returns the new voucher's id.
-pub async fn reverse(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, id: &str, date: NaiveDate) -> Result<String, FinError> {
+pub async fn reverse(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    id: &str,
+    date: NaiveDate,
+) -> Result<String, FinError> {
     let v = voucher(tx, Some(school_id), id).await?;
     if v.state != "approved" {
         return Err(StoreError::Invalid("只有已批准的凭证需要冲销；未批准的凭证可直接退回修改".into()).into());
@@ -594,7 +649,8 @@ pub async fn reverse(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str,
     if n > 0 {
         return Err(StoreError::Conflict("该凭证已有冲销凭证".into()).into());
     }
-    let lines: Vec<Line> = v.lines.iter().map(|l| Line { account: l.account.clone(), debit: l.debit, credit: l.credit }).collect();
+    let lines: Vec<Line> =
+        v.lines.iter().map(|l| Line { account: l.account.clone(), debit: l.debit, credit: l.credit }).collect();
     let rev = rules::reversing_lines(&lines);
     let summary = format!("冲销{}第{}号凭证：{}", v.period, v.number, v.summary);
     let nv = NewVoucher {
@@ -610,11 +666,13 @@ pub async fn reverse(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str,
         closing: false,
     };
     let (new, _) = insert_voucher(tx, school_id, &nv).await?;
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "finance.voucher_reversed", id).detail(new.clone())).await?;
+    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "finance.voucher_reversed", id).detail(new.clone()))
+        .await?;
     Ok(new)
 }
 
 /// Deletes nothing: an unapproved voucher is edited by replacing its lines.
+#[allow(clippy::too_many_arguments)]
 pub async fn edit(
     tx: &mut Tx,
     crypto: &Crypto,
@@ -697,8 +755,12 @@ pub async fn attach(
     .bind(now_ms())
     .execute(&mut **tx)
     .await?;
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "finance.attachment_added", voucher_id).detail(file_name.to_string()))
-        .await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "finance.attachment_added", voucher_id).detail(file_name.to_string()),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -715,25 +777,33 @@ pub async fn attachment(tx: &mut Tx, school_id: &str, id: &str) -> Result<(Strin
 
 /// 结账 of a month: every earlier month with vouchers closed, and no voucher of the month left
 /// unapproved.
-pub async fn close_month(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, period: &str) -> Result<(), FinError> {
+pub async fn close_month(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    period: &str,
+) -> Result<(), FinError> {
     let closed = closed_periods(tx, school_id).await?;
     if closed.contains(period) {
         return Err(FinanceError::PeriodClosed { period: period.into() }.into());
     }
-    let months: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT period FROM fin_vouchers WHERE school_id = $1 ORDER BY period")
-        .bind(school_id)
-        .fetch_all(&mut **tx)
-        .await?;
+    let months: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT period FROM fin_vouchers WHERE school_id = $1 ORDER BY period")
+            .bind(school_id)
+            .fetch_all(&mut **tx)
+            .await?;
     let months: Vec<String> = months.into_iter().map(|m| m.0).collect();
     if let Some(m) = rules::earlier_open_month(period, &months, &closed) {
         return Err(StoreError::Invalid(format!("请先结账更早的月份 {m}")).into());
     }
-    let (open,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM fin_vouchers WHERE school_id = $1 AND period = $2 AND state <> 'approved'")
-            .bind(school_id)
-            .bind(period)
-            .fetch_one(&mut **tx)
-            .await?;
+    let (open,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM fin_vouchers WHERE school_id = $1 AND period = $2 AND state <> 'approved'",
+    )
+    .bind(school_id)
+    .bind(period)
+    .fetch_one(&mut **tx)
+    .await?;
     if open > 0 {
         return Err(StoreError::Invalid(format!("{period} 还有 {open} 张凭证未批准，请处理后再结账")).into());
     }
@@ -752,7 +822,13 @@ pub async fn close_month(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &
 /// Year-end close: a closing voucher (dated 12-31, approved by the closer, marked as closing)
 /// brings every income and expense account to zero into 321/322, so the balances carried into
 /// the next year are the balance sheet's; then December and the year are closed.
-pub async fn close_year(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, year: i32) -> Result<Option<String>, FinError> {
+pub async fn close_year(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    year: i32,
+) -> Result<Option<String>, FinError> {
     let closed = closed_periods(tx, school_id).await?;
     let ykey = year.to_string();
     if closed.contains(&ykey) {
@@ -814,4 +890,41 @@ pub async fn close_year(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &s
     }
     audit::append(tx, crypto, &Event::new(Some(school_id), actor, "finance.year_closed", &ykey)).await?;
     Ok(closing_id)
+}
+
+/// A voucher carried over from the paper books keeps the signatures it carried (审核, 批准), as
+/// they were, even where they break today's rules: the auditors' findings then show them.
+/// Audited as an import.
+#[allow(clippy::too_many_arguments)]
+pub async fn import_signatures(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    id: &str,
+    reviewed_by: &str,
+    approved_by: &str,
+) -> Result<(), FinError> {
+    let r = sqlx::query(
+        "UPDATE fin_vouchers SET state = 'approved', reviewed_by = $1, reviewed_at = $2, approved_by = $3, approved_at = $2 \
+         WHERE id = $4 AND school_id = $5 AND state <> 'approved'",
+    )
+    .bind(reviewed_by)
+    .bind(now_ms())
+    .bind(approved_by)
+    .bind(id)
+    .bind(school_id)
+    .execute(&mut **tx)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(StoreError::NotFound.into());
+    }
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "finance.signatures_imported", id)
+            .detail(format!("{reviewed_by}/{approved_by}")),
+    )
+    .await?;
+    Ok(())
 }

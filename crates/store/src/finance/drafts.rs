@@ -69,7 +69,14 @@ pub async fn create_draft(tx: &mut Tx, req: &DraftRequest<'_>) -> Result<String>
 }
 
 /// Records the clearance (who, why) so the draft may be approved; audited by the caller's area.
-pub async fn clear(tx: &mut Tx, school_id: &str, source_kind: &str, source_id: &str, by_user: &str, reason: &str) -> Result<()> {
+pub async fn clear(
+    tx: &mut Tx,
+    school_id: &str,
+    source_kind: &str,
+    source_id: &str,
+    by_user: &str,
+    reason: &str,
+) -> Result<()> {
     let r = sqlx::query(
         "UPDATE fin_vouchers SET cleared_by = $1, cleared_reason = $2, cleared_at = $3 \
          WHERE school_id = $4 AND source_kind = $5 AND source_id = $6",
@@ -88,7 +95,12 @@ pub async fn clear(tx: &mut Tx, school_id: &str, source_kind: &str, source_id: &
     Ok(())
 }
 
-pub async fn draft_for_source(tx: &mut Tx, school_id: &str, source_kind: &str, source_id: &str) -> Result<Option<DraftInfo>> {
+pub async fn draft_for_source(
+    tx: &mut Tx,
+    school_id: &str,
+    source_kind: &str,
+    source_id: &str,
+) -> Result<Option<DraftInfo>> {
     let row: Option<(String, String, i64, i64, Option<String>)> = sqlx::query_as(
         "SELECT id, state, amount_fen, needs_clearance, cleared_by FROM fin_vouchers \
          WHERE school_id = $1 AND source_kind = $2 AND source_id = $3",

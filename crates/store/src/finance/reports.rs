@@ -3,7 +3,9 @@
 //! opinions. Reports count approved vouchers only.
 
 use chrono::{Datelike, NaiveDate};
-use jiaogong_domain::finance::{self as rules, AccountKind, AuditVoucher, BalanceSheet, Finding, IncomeExpenditure, Totals};
+use jiaogong_domain::finance::{
+    self as rules, AccountKind, AuditVoucher, BalanceSheet, Finding, IncomeExpenditure, Totals,
+};
 use jiaogong_domain::platform::money::{add_fen, Fen};
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +17,13 @@ use crate::{new_id, now_ms, Crypto, StoreError, Tx};
 
 /// Per-account totals of approved vouchers between two dates (inclusive), with or without the
 /// year-end closing vouchers (the 收入支出表 leaves them out, the balance sheet keeps them).
-pub async fn totals_range(tx: &mut Tx, school_id: &str, from: &str, to: &str, with_closing: bool) -> Result<Totals, StoreError> {
+pub async fn totals_range(
+    tx: &mut Tx,
+    school_id: &str,
+    from: &str,
+    to: &str,
+    with_closing: bool,
+) -> Result<Totals, StoreError> {
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT l.account_code, CAST(SUM(l.debit_fen) AS BIGINT), CAST(SUM(l.credit_fen) AS BIGINT) FROM fin_lines l \
          JOIN fin_vouchers v ON v.id = l.voucher_id \
@@ -49,7 +57,9 @@ pub async fn category_spent(tx: &mut Tx, school_id: &str, year: i64, cat: &str) 
     .bind(format!("{cat}%"))
     .fetch_one(&mut **tx)
     .await?;
-    Fen(d.unwrap_or(0)).checked_sub(Fen(c.unwrap_or(0))).ok_or(StoreError::Money(jiaogong_domain::platform::money::MoneyOverflow))
+    Fen(d.unwrap_or(0))
+        .checked_sub(Fen(c.unwrap_or(0)))
+        .ok_or(StoreError::Money(jiaogong_domain::platform::money::MoneyOverflow))
 }
 
 /// A report figure with its account's name.
@@ -78,11 +88,20 @@ async fn names(tx: &mut Tx, school_id: &str) -> Result<std::collections::BTreeMa
 
 fn named(names: &std::collections::BTreeMap<String, String>, f: &[rules::Figure]) -> Vec<NamedFigure> {
     f.iter()
-        .map(|f| NamedFigure { code: f.code.clone(), name: names.get(&f.code).cloned().unwrap_or_default(), amount: f.amount.0 })
+        .map(|f| NamedFigure {
+            code: f.code.clone(),
+            name: names.get(&f.code).cloned().unwrap_or_default(),
+            amount: f.amount.0,
+        })
         .collect()
 }
 
-pub async fn income_statement(tx: &mut Tx, school_id: &str, from: &str, to: &str) -> Result<IncomeStatement, StoreError> {
+pub async fn income_statement(
+    tx: &mut Tx,
+    school_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<IncomeStatement, StoreError> {
     let t = totals_between(tx, school_id, from, to).await?;
     let r: IncomeExpenditure = rules::income_expenditure(&t)?;
     let n = names(tx, school_id).await?;
@@ -188,8 +207,12 @@ pub async fn set_opening(
         .execute(&mut **tx)
         .await?;
     }
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "finance.opening_set", school_id).detail(format!("{} rows", rows.len())))
-        .await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "finance.opening_set", school_id).detail(format!("{} rows", rows.len())),
+    )
+    .await?;
     Ok(problems)
 }
 
@@ -208,7 +231,13 @@ pub struct LedgerLine {
 
 /// The ledger of an account (and its sub-accounts) between two dates: one query, whatever the
 /// size of the books.
-pub async fn ledger(tx: &mut Tx, school_id: &str, code: &str, from: &str, to: &str) -> Result<Vec<LedgerLine>, StoreError> {
+pub async fn ledger(
+    tx: &mut Tx,
+    school_id: &str,
+    code: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<LedgerLine>, StoreError> {
     let kind = AccountKind::of_code(code).ok_or(StoreError::NotFound)?;
     let rows: Vec<(String, String, String, i64, String, i64, i64)> = sqlx::query_as(
         "SELECT v.id, v.voucher_date, v.period, v.number, v.summary, l.debit_fen, l.credit_fen FROM fin_lines l \
@@ -236,7 +265,10 @@ pub async fn ledger(tx: &mut Tx, school_id: &str, code: &str, from: &str, to: &s
 /// in that month. None when nothing was paid. Idempotent per month.
 pub async fn draft_dues(tx: &mut Tx, school_id: &str, year: i32, month: u32) -> Result<Option<String>, StoreError> {
     let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or(StoreError::Invalid("月份不正确".into()))?;
-    let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).ok_or(StoreError::Invalid("月份不正确".into()))?;
+    let last = first
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .ok_or(StoreError::Invalid("月份不正确".into()))?;
     let (sum, n): (Option<i64>, i64) =
         sqlx::query_as("SELECT CAST(SUM(amount_fen) AS BIGINT), COUNT(*) FROM dues_payments WHERE school_id = $1 AND paid_on >= $2 AND paid_on <= $3")
             .bind(school_id)
@@ -272,7 +304,12 @@ pub async fn draft_dues(tx: &mut Tx, school_id: &str, year: i32, month: u32) -> 
 
 /// Drafts the union's kept share of the school's 2 % payroll allocation (拨缴经费收入: debit 102,
 /// credit 402) for a month's payroll. Idempotent per month.
-pub async fn draft_allocation(tx: &mut Tx, school_id: &str, date: NaiveDate, payroll: Fen) -> Result<String, StoreError> {
+pub async fn draft_allocation(
+    tx: &mut Tx,
+    school_id: &str,
+    date: NaiveDate,
+    payroll: Fen,
+) -> Result<String, StoreError> {
     let s = settings(tx, school_id).await?;
     let kept = rules::allocation_kept(payroll, s.keep_share_pct).ok_or(StoreError::Invalid("工资总额过大".into()))?;
     let period = rules::period_of(date);
@@ -296,7 +333,15 @@ pub async fn draft_allocation(tx: &mut Tx, school_id: &str, date: NaiveDate, pay
 }
 
 /// Sets the year's budget of a category (a top expense account); refused once approved.
-pub async fn set_budget(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, year: i64, cat: &str, amount: Fen) -> Result<(), FinError> {
+pub async fn set_budget(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    year: i64,
+    cat: &str,
+    amount: Fen,
+) -> Result<(), FinError> {
     ensure_chart(tx, school_id).await?;
     if rules::budget_category(cat) != Some(cat) {
         return Err(StoreError::Invalid(format!("“{cat}”不是支出类一级科目，预算请按 501、503、504 等类别编制")).into());
@@ -317,7 +362,12 @@ pub async fn set_budget(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &s
     .bind(amount.0)
     .execute(&mut **tx)
     .await?;
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "finance.budget_set", cat).detail(format!("{year} {}", amount.0))).await?;
+    audit::append(
+        tx,
+        crypto,
+        &Event::new(Some(school_id), actor, "finance.budget_set", cat).detail(format!("{year} {}", amount.0)),
+    )
+    .await?;
     Ok(())
 }
 
@@ -332,7 +382,14 @@ pub async fn budget_approved(tx: &mut Tx, school_id: &str, year: i64) -> Result<
 }
 
 /// The committee approves the year's budget (with its decision's text).
-pub async fn approve_budget(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, year: i64, decision: &str) -> Result<(), FinError> {
+pub async fn approve_budget(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    year: i64,
+    decision: &str,
+) -> Result<(), FinError> {
     if decision.trim().is_empty() {
         return Err(StoreError::Invalid("请填写委员会审议预算的决定（日期、参加人员、结论）".into()).into());
     }
@@ -345,7 +402,8 @@ pub async fn approve_budget(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor
         .execute(&mut **tx)
         .await
         .map_err(crate::unique_as("本年度预算已批准"))?;
-    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "finance.budget_approved", &year.to_string())).await?;
+    audit::append(tx, crypto, &Event::new(Some(school_id), actor, "finance.budget_approved", &year.to_string()))
+        .await?;
     Ok(())
 }
 
@@ -362,12 +420,13 @@ pub struct BudgetRow {
 
 pub async fn budget_execution(tx: &mut Tx, school_id: &str, year: i64) -> Result<Vec<BudgetRow>, StoreError> {
     let n = names(tx, school_id).await?;
-    let budgets: Vec<(String, i64)> =
-        sqlx::query_as("SELECT account_code, amount_fen FROM fin_budgets WHERE school_id = $1 AND year = $2 ORDER BY account_code")
-            .bind(school_id)
-            .bind(year)
-            .fetch_all(&mut **tx)
-            .await?;
+    let budgets: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT account_code, amount_fen FROM fin_budgets WHERE school_id = $1 AND year = $2 ORDER BY account_code",
+    )
+    .bind(school_id)
+    .bind(year)
+    .fetch_all(&mut **tx)
+    .await?;
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT v.period, l.account_code, CAST(SUM(l.debit_fen) AS BIGINT), CAST(SUM(l.credit_fen) AS BIGINT) FROM fin_lines l JOIN fin_vouchers v ON v.id = l.voucher_id \
          WHERE v.school_id = $1 AND v.state = 'approved' AND v.closing = 0 AND v.voucher_date >= $2 AND v.voucher_date <= $3 \
@@ -382,7 +441,14 @@ pub async fn budget_execution(tx: &mut Tx, school_id: &str, year: i64) -> Result
     for (code, amount) in budgets {
         cats.insert(
             code.clone(),
-            BudgetRow { name: n.get(&code).cloned().unwrap_or_default(), code, budget: amount, months: vec![0; 12], actual: 0, permille: 0 },
+            BudgetRow {
+                name: n.get(&code).cloned().unwrap_or_default(),
+                code,
+                budget: amount,
+                months: vec![0; 12],
+                actual: 0,
+                permille: 0,
+            },
         );
     }
     for (period, code, d, c) in rows {
@@ -418,7 +484,7 @@ pub async fn audit_findings(tx: &mut Tx, school_id: &str, from: &str, to: &str) 
     let rows: Vec<(String, String, i64, String, String, String, i64, String, String, Option<String>, i64, Option<String>, Option<String>, Option<String>)> =
         sqlx::query_as(
             "SELECT v.id, v.period, v.number, v.voucher_date, v.summary, v.payee, v.amount_fen, v.state, v.prepared_by, v.approved_by, \
-             v.closing, v.source_kind, v.override_reason, v.cleared_by \
+             v.closing, v.source_kind, v.override_reason, CASE WHEN v.needs_clearance = 1 THEN 'above' ELSE NULL END \
              FROM fin_vouchers v WHERE v.school_id = $1 AND v.voucher_date >= $2 AND v.voucher_date <= $3 ORDER BY v.period, v.number",
         )
         .bind(school_id)
@@ -436,7 +502,8 @@ pub async fn audit_findings(tx: &mut Tx, school_id: &str, from: &str, to: &str) 
     .bind(to)
     .fetch_all(&mut **tx)
     .await?;
-    let sums: std::collections::HashMap<String, (i64, i64, i64)> = sums.into_iter().map(|(id, d, c, e)| (id, (d, c, e))).collect();
+    let sums: std::collections::HashMap<String, (i64, i64, i64)> =
+        sums.into_iter().map(|(id, d, c, e)| (id, (d, c, e))).collect();
     let atts: Vec<(String, i64)> = sqlx::query_as(
         "SELECT a.voucher_id, COUNT(*) FROM fin_attachments a JOIN fin_vouchers v ON v.id = a.voucher_id \
          WHERE v.school_id = $1 AND v.voucher_date >= $2 AND v.voucher_date <= $3 GROUP BY a.voucher_id",
@@ -451,27 +518,45 @@ pub async fn audit_findings(tx: &mut Tx, school_id: &str, from: &str, to: &str) 
     let mut vs = Vec::with_capacity(rows.len());
     let mut spent: std::collections::HashMap<(i64, String), i64> = std::collections::HashMap::new();
     let mut budgets: std::collections::HashMap<(i64, String), Option<i64>> = std::collections::HashMap::new();
-    for (id, period, number, date, summary, payee, amount, state, prepared_by, approved_by, closing, source_kind, override_reason, cleared_by) in rows {
+    for (
+        id,
+        period,
+        number,
+        date,
+        summary,
+        payee,
+        amount,
+        state,
+        prepared_by,
+        approved_by,
+        closing,
+        source_kind,
+        override_reason,
+        above,
+    ) in rows
+    {
         let (d, c, exp) = sums.get(&id).copied().unwrap_or((0, 0, 0));
         let date = rules::parse_date(&date).unwrap_or_default();
         let approved = state == "approved";
         let mut over = false;
         if approved && closing == 0 && exp > 0 {
-            let lines: Vec<(String, i64)> = sqlx::query_as("SELECT account_code, debit_fen FROM fin_lines WHERE voucher_id = $1 AND debit_fen > 0")
-                .bind(&id)
-                .fetch_all(&mut **tx)
-                .await?;
+            let lines: Vec<(String, i64)> =
+                sqlx::query_as("SELECT account_code, debit_fen FROM fin_lines WHERE voucher_id = $1 AND debit_fen > 0")
+                    .bind(&id)
+                    .fetch_all(&mut **tx)
+                    .await?;
             for (code, amt) in lines {
                 let Some(cat) = rules::budget_category(&code) else { continue };
                 let key = (i64::from(date.year()), cat.to_string());
                 if !budgets.contains_key(&key) {
-                    let b: Option<(i64,)> =
-                        sqlx::query_as("SELECT amount_fen FROM fin_budgets WHERE school_id = $1 AND year = $2 AND account_code = $3")
-                            .bind(school_id)
-                            .bind(key.0)
-                            .bind(cat)
-                            .fetch_optional(&mut **tx)
-                            .await?;
+                    let b: Option<(i64,)> = sqlx::query_as(
+                        "SELECT amount_fen FROM fin_budgets WHERE school_id = $1 AND year = $2 AND account_code = $3",
+                    )
+                    .bind(school_id)
+                    .bind(key.0)
+                    .bind(cat)
+                    .fetch_optional(&mut **tx)
+                    .await?;
                     budgets.insert(key.clone(), b.map(|b| b.0));
                 }
                 let s = spent.entry(key.clone()).or_insert(0);
@@ -498,7 +583,8 @@ pub async fn audit_findings(tx: &mut Tx, school_id: &str, from: &str, to: &str) 
             is_expense: exp > 0,
             attachments: 0,
             source_kind,
-            above_standard: care && cleared_by.is_some(),
+            // A care payment whose area asked for a clearance was above its standard or cap.
+            above_standard: care && above.is_some(),
             over_budget_without_override: over,
             debit: Fen(d),
             credit: Fen(c),
@@ -521,7 +607,15 @@ pub struct Opinion {
     pub written_at: i64,
 }
 
-pub async fn set_opinion(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, from: &str, to: &str, text: &str) -> Result<(), FinError> {
+pub async fn set_opinion(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    from: &str,
+    to: &str,
+    text: &str,
+) -> Result<(), FinError> {
     if text.trim().is_empty() {
         return Err(StoreError::Invalid("请填写审查意见".into()).into());
     }
@@ -551,7 +645,13 @@ pub async fn opinions(tx: &mut Tx, school_id: &str) -> Result<Vec<Opinion>, Stor
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(period_from, period_to, opinion, written_by, written_at)| Opinion { period_from, period_to, opinion, written_by, written_at })
+        .map(|(period_from, period_to, opinion, written_by, written_at)| Opinion {
+            period_from,
+            period_to,
+            opinion,
+            written_by,
+            written_at,
+        })
         .collect())
 }
 
@@ -581,7 +681,14 @@ pub struct Disclosure {
 
 /// Drafts the disclosure of the months `from`..=`to` ("2026-01".."2026-06"): every month must be
 /// closed. Idempotent per range (redrafting a draft replaces its figures).
-pub async fn draft_disclosure(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, from: &str, to: &str) -> Result<String, FinError> {
+pub async fn draft_disclosure(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    from: &str,
+    to: &str,
+) -> Result<String, FinError> {
     let closed = closed_periods(tx, school_id).await?;
     let start = rules::parse_date(&format!("{from}-01"))?;
     let end_first = rules::parse_date(&format!("{to}-01"))?;
@@ -593,7 +700,8 @@ pub async fn draft_disclosure(tx: &mut Tx, crypto: &Crypto, school_id: &str, act
         }
         m = m.checked_add_months(chrono::Months::new(1)).ok_or(FinanceError::BadDate)?;
     }
-    let last = end_first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).ok_or(FinanceError::BadDate)?;
+    let last =
+        end_first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).ok_or(FinanceError::BadDate)?;
     let (df, dt) = (start.format("%Y-%m-%d").to_string(), last.format("%Y-%m-%d").to_string());
     let st = income_statement(tx, school_id, &df, &dt).await?;
     let threshold = settings(tx, school_id).await?.threshold;
@@ -628,21 +736,32 @@ pub async fn draft_disclosure(tx: &mut Tx, crypto: &Crypto, school_id: &str, act
         total_expense: st.total_expense,
         budget: budget.iter().map(|b| (b.code.clone(), b.name.clone(), b.budget, b.actual)).collect(),
         large_items: large,
-        care: care_rows.into_iter().map(|(c, k, a)| (n.get(&c).cloned().unwrap_or(c), rules::masked_count(k), a)).collect(),
+        care: care_rows
+            .into_iter()
+            .map(|(c, k, a)| (n.get(&c).cloned().unwrap_or(c), rules::masked_count(k), a))
+            .collect(),
     };
     let json = serde_json::to_string(&body).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let title = format!("{from} 至 {to} 工会经费收支情况公开");
-    let existing: Option<(String, String)> =
-        sqlx::query_as("SELECT id, state FROM fin_disclosures WHERE school_id = $1 AND period_from = $2 AND period_to = $3")
-            .bind(school_id)
-            .bind(from)
-            .bind(to)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let existing: Option<(String, String)> = sqlx::query_as(
+        "SELECT id, state FROM fin_disclosures WHERE school_id = $1 AND period_from = $2 AND period_to = $3",
+    )
+    .bind(school_id)
+    .bind(from)
+    .bind(to)
+    .fetch_optional(&mut **tx)
+    .await?;
     let id = match existing {
-        Some((_, state)) if state == "published" => return Err(StoreError::Conflict("该期收支情况已公开，不能再修改".into()).into()),
+        Some((_, state)) if state == "published" => {
+            return Err(StoreError::Conflict("该期收支情况已公开，不能再修改".into()).into())
+        }
         Some((id, _)) => {
-            sqlx::query("UPDATE fin_disclosures SET body = $1, title = $2 WHERE id = $3").bind(&json).bind(&title).bind(&id).execute(&mut **tx).await?;
+            sqlx::query("UPDATE fin_disclosures SET body = $1, title = $2 WHERE id = $3")
+                .bind(&json)
+                .bind(&title)
+                .bind(&id)
+                .execute(&mut **tx)
+                .await?;
             id
         }
         None => {
@@ -700,7 +819,13 @@ pub async fn disclosures(tx: &mut Tx, school_id: &str, published_only: bool) -> 
 }
 
 /// The chair publishes: every member with an account is told, in the same transaction.
-pub async fn publish_disclosure(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, id: &str) -> Result<(), FinError> {
+pub async fn publish_disclosure(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    id: &str,
+) -> Result<(), FinError> {
     let d = disclosure(tx, school_id, id).await?;
     if d.state == "published" {
         return Err(StoreError::Conflict("该期收支情况已公开".into()).into());
@@ -719,7 +844,15 @@ pub async fn publish_disclosure(tx: &mut Tx, crypto: &Crypto, school_id: &str, a
     for (m,) in members {
         notify::send(
             tx,
-            &NewNotification { school_id, member_id: &m, kind: "finance.disclosure", link: &link, title: &d.title, body: "", urgent: false },
+            &NewNotification {
+                school_id,
+                member_id: &m,
+                kind: "finance.disclosure",
+                link: &link,
+                title: &d.title,
+                body: "",
+                urgent: false,
+            },
         )
         .await?;
     }
@@ -729,7 +862,11 @@ pub async fn publish_disclosure(tx: &mut Tx, crypto: &Crypto, school_id: &str, a
 
 /// The half year whose disclosure is due: the latest finished half year (by `today`) with no
 /// published disclosure. None when it is published.
-pub async fn disclosure_due(tx: &mut Tx, school_id: &str, today: NaiveDate) -> Result<Option<(String, String)>, StoreError> {
+pub async fn disclosure_due(
+    tx: &mut Tx,
+    school_id: &str,
+    today: NaiveDate,
+) -> Result<Option<(String, String)>, StoreError> {
     let (from, to) = if today.month() >= 7 {
         (format!("{}-01", today.year()), format!("{}-06", today.year()))
     } else {
@@ -756,7 +893,14 @@ pub struct Question {
     pub answered_at: Option<i64>,
 }
 
-pub async fn ask(tx: &mut Tx, crypto: &Crypto, school_id: &str, user: &str, disclosure_id: &str, text: &str) -> Result<String, FinError> {
+pub async fn ask(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    user: &str,
+    disclosure_id: &str,
+    text: &str,
+) -> Result<String, FinError> {
     let d = disclosure(tx, school_id, disclosure_id).await?;
     if d.state != "published" {
         return Err(StoreError::NotFound.into());
@@ -779,19 +923,28 @@ pub async fn ask(tx: &mut Tx, crypto: &Crypto, school_id: &str, user: &str, disc
     Ok(id)
 }
 
-pub async fn answer(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, question_id: &str, text: &str) -> Result<(), FinError> {
+pub async fn answer(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    actor: &str,
+    question_id: &str,
+    text: &str,
+) -> Result<(), FinError> {
     let t = text.trim();
     if t.is_empty() {
         return Err(StoreError::Invalid("请填写答复".into()).into());
     }
-    let r = sqlx::query("UPDATE fin_questions SET answer = $1, answered_by = $2, answered_at = $3 WHERE id = $4 AND school_id = $5")
-        .bind(t)
-        .bind(actor)
-        .bind(now_ms())
-        .bind(question_id)
-        .bind(school_id)
-        .execute(&mut **tx)
-        .await?;
+    let r = sqlx::query(
+        "UPDATE fin_questions SET answer = $1, answered_by = $2, answered_at = $3 WHERE id = $4 AND school_id = $5",
+    )
+    .bind(t)
+    .bind(actor)
+    .bind(now_ms())
+    .bind(question_id)
+    .bind(school_id)
+    .execute(&mut **tx)
+    .await?;
     if r.rows_affected() == 0 {
         return Err(StoreError::NotFound.into());
     }
@@ -800,6 +953,7 @@ pub async fn answer(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, 
 }
 
 pub async fn questions(tx: &mut Tx, school_id: &str, disclosure_id: &str) -> Result<Vec<Question>, StoreError> {
+    #[allow(clippy::type_complexity)]
     let rows: Vec<(String, String, i64, Option<String>, Option<i64>)> = sqlx::query_as(
         "SELECT id, question, asked_at, answer, answered_at FROM fin_questions WHERE school_id = $1 AND disclosure_id = $2 ORDER BY asked_at",
     )
@@ -807,7 +961,10 @@ pub async fn questions(tx: &mut Tx, school_id: &str, disclosure_id: &str) -> Res
     .bind(disclosure_id)
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows.into_iter().map(|(id, question, asked_at, answer, answered_at)| Question { id, question, asked_at, answer, answered_at }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, question, asked_at, answer, answered_at)| Question { id, question, asked_at, answer, answered_at })
+        .collect())
 }
 
 use jiaogong_domain::finance::FinanceError;

@@ -346,6 +346,7 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
                 }
             }
         }
+        crate::finance::home_todo(&st, &ctx, &school, &mut todos).await?;
     } else if user.role() == Role::Admin {
         todos.push(Todo { text: ctx.tr.t("todo-schools"), href: "/admin/schools".into(), count: 0 });
         todos.push(Todo { text: ctx.tr.t("todo-district"), href: "/district".into(), count: 0 });

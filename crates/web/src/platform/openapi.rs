@@ -75,6 +75,7 @@ pub fn spec() -> Value {
             .chain(activities_paths())
             .chain(library_paths())
             .chain(care_paths())
+            .chain(finance_paths())
         {
             paths.insert(path.to_string(), item);
         }
@@ -87,6 +88,7 @@ pub fn spec() -> Value {
             .chain(activities_schemas())
             .chain(library_schemas())
             .chain(care_schemas())
+            .chain(finance_schemas())
         {
             schemas.insert(name.to_string(), schema);
         }
@@ -640,6 +642,42 @@ fn care_paths() -> Vec<(&'static str, Value)> {
             json!({"post": op("answerRequest", "care", "The committee answers a request (accepting it first when still submitted)", &["id"],
                 Some(json_body(json!({"type": "object", "required": ["text"], "properties": {"text": t("string")}}))), "200",
                 record(json!({"id": t("string"), "state": t("string")})))}),
+/// Finance (issue 14): the chart, vouchers with review and approval, the two statements, and
+/// the audit findings. Amounts are integer fen.
+fn finance_paths() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let date_q = |n: &'static str| n;
+    vec![
+        (
+            "/api/v1/schools/{school}/accounts",
+            json!({"get": op("listAccounts", "finance", "The school's chart of accounts (工会会计制度), names as in finance.md", &["school"], None, "200",
+                json!({"type": "array", "items": schema_ref("Account")}))}),
+        ),
+        (
+            "/api/v1/schools/{school}/vouchers",
+            json!({"post": op("createVoucher", "finance", "Prepares a voucher (the caller is 经办); unbalanced → 422 unbalanced, in a closed period → 409 period_closed", &["school"],
+                Some(json_body(schema_ref("NewVoucher"))), "201", schema_ref("Voucher"))}),
+        ),
+        (
+            "/api/v1/vouchers/{id}/review",
+            json!({"post": as_write(op("reviewVoucher", "finance", "审核 by another person than the preparer (403 own_voucher)", &["id"], None, "200", schema_ref("Voucher")))}),
+        ),
+        (
+            "/api/v1/vouchers/{id}/approve",
+            json!({"post": as_write(op("approveVoucher", "finance", "批准 of a reviewed voucher by neither preparer nor reviewer (403 own_voucher; 409 not_reviewed, needs_decision, awaiting_clearance, over_budget)", &["id"], None, "200", schema_ref("Voucher")))}),
+        ),
+        (
+            "/api/v1/schools/{school}/reports/income-expenditure",
+            json!({"get": op("incomeExpenditure", "finance", "收入支出表 of approved vouchers between from and to (YYYY-MM-DD)", &["school", date_q("from:query"), date_q("to:query")], None, "200", schema_ref("IncomeExpenditure"))}),
+        ),
+        (
+            "/api/v1/schools/{school}/reports/balance-sheet",
+            json!({"get": op("balanceSheet", "finance", "资产负债表 at a date (YYYY-MM-DD), with the opening balances", &["school", "date:query"], None, "200", schema_ref("BalanceSheet"))}),
+        ),
+        (
+            "/api/v1/schools/{school}/audit-findings",
+            json!({"get": op("auditFindings", "finance", "Automatic findings between from and to, each with the vouchers behind it", &["school", "from:query", "to:query"], None, "200",
+                json!({"type": "array", "items": {"type": "object", "properties": {"kind": t("string"), "title": t("string"), "detail": t("string"), "vouchers": {"type": "array", "items": t("string")}}}}))}),
         ),
     ]
 }
@@ -677,5 +715,23 @@ fn care_schemas() -> Vec<(&'static str, Value)> {
                 "member": nullable(s), "submitted_on": t(s), "due": t(s), "overdue": t("boolean"), "assignee": t(s), "answer": t(s),
                 "reason": t(s), "answered_on": nullable(s), "closed_on": nullable(s), "proposal": nullable(s)}}),
         ),
+fn finance_schemas() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let fig = json!({"type": "object", "properties": {"code": t("string"), "name": t("string"), "amount": t("integer")}});
+    let figs = json!({"type": "array", "items": fig});
+    let line = json!({"type": "object", "required": ["account"], "properties": {"account": t("string"), "name": t("string"), "debit": {"type": "integer", "minimum": 0}, "credit": {"type": "integer", "minimum": 0}}});
+    vec![
+        ("Account", json!({"type": "object", "properties": {"code": t("string"), "name": t("string"),
+            "kind": {"type": "string", "enum": ["asset", "liability", "net_assets", "income", "expense"]}, "parent": {"type": "string", "nullable": true}}})),
+        ("NewVoucher", json!({"type": "object", "required": ["date", "summary", "lines"], "properties": {"date": {"type": "string", "pattern": DATE},
+            "summary": t("string"), "payee": t("string"), "lines": {"type": "array", "items": line}}})),
+        ("Voucher", json!({"type": "object", "properties": {"id": t("string"), "period": t("string"), "number": t("integer"), "date": t("string"),
+            "summary": t("string"), "state": {"type": "string", "enum": ["draft", "reviewed", "approved"]}, "amount": t("integer"),
+            "prepared_by": t("string"), "reviewed_by": {"type": "string", "nullable": true}, "approved_by": {"type": "string", "nullable": true},
+            "reverses": {"type": "string", "nullable": true}, "lines": {"type": "array", "items": line}}})),
+        ("IncomeExpenditure", json!({"type": "object", "properties": {"from": t("string"), "to": t("string"), "income": figs, "expense": figs,
+            "total_income": t("integer"), "total_expense": t("integer"), "surplus": t("integer")}})),
+        ("BalanceSheet", json!({"type": "object", "properties": {"date": t("string"), "assets": figs, "liabilities": figs, "net_assets": figs,
+            "unclosed_surplus": t("integer"), "total_assets": t("integer"), "total_liabilities": t("integer"), "total_net_assets": t("integer"), "balanced": t("boolean")}})),
     ]
 }

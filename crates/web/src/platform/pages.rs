@@ -30,6 +30,7 @@ pub struct Chrome {
     pub is_member: bool,
     /// Unread inbox messages, shown on the 通知 tab.
     pub unread: i64,
+    pub reads_finance: bool,
     pub active: &'static str,
     pub title: String,
     pub lang: &'static str,
@@ -57,6 +58,7 @@ impl Chrome {
                 && ctx.user.as_ref().map(|u| u.school_id.is_none()).unwrap_or(false),
             is_member: ctx.user.as_ref().map(|u| u.member_id.is_some()).unwrap_or(false),
             unread: ctx.unread,
+            reads_finance: has(crate::finance::READERS),
             active,
             title: title.into(),
             lang: ctx.tr.lang.code(),
