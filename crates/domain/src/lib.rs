@@ -12,6 +12,8 @@ pub mod activities;
 pub mod congress;
 pub mod members;
 pub mod platform;
+pub mod plans;
+pub mod transparency;
 
 pub use platform::error::ValidationError;
 
