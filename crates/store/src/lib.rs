@@ -11,6 +11,8 @@ pub mod activities;
 pub mod congress;
 pub mod members;
 pub mod platform;
+pub mod plans;
+pub mod transparency;
 
 pub use platform::crypto::Crypto;
 pub use platform::db::{DbKind, Store, StoreInner, Tx};

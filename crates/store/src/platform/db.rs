@@ -99,6 +99,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (23, "notices", include_str!("../../migrations/0023_notices.sql")),
     (24, "library", include_str!("../../migrations/0024_library.sql")),
     (25, "ballot_bytes", include_str!("../../migrations/0025_ballot_bytes.sql")),
+    (34, "transparency", include_str!("../../migrations/0034_transparency.sql")),
+    (35, "plans", include_str!("../../migrations/0035_plans.sql")),
+    (36, "summaries", include_str!("../../migrations/0036_summaries.sql")),
 ];
 
 /// The one place the two dialects differ in the schema: SQLite's WITHOUT ROWID keeps ballot rows
