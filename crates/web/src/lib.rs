@@ -8,6 +8,8 @@ pub mod congress;
 pub mod district;
 pub mod members;
 pub mod platform;
+pub mod plans;
+pub mod transparency;
 
 /// Closing polls whose closing time has come (the server's tick, and tests).
 pub use congress::polls::{close_due_polls, spawn_closer};
@@ -101,6 +103,8 @@ pub fn routes() -> Routes {
     let r = activities::notices::routes(r);
     let r = activities::routes(r);
     let r = activities::library::routes(r);
+    let r = transparency::routes(r);
+    let r = plans::routes(r);
     members::api::routes(r)
 }
 
