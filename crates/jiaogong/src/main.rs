@@ -15,7 +15,9 @@ mod demo_congress;
 mod demo_evalsel;
 mod demo_library;
 mod demo_notices;
+mod demo_plans;
 mod demo_proposals;
+mod demo_transparency;
 mod panic_log;
 
 use std::process::ExitCode;

@@ -500,3 +500,16 @@ pub async fn this_month(store: &Store, school_id: &str, today: NaiveDate) -> Res
     let Some(v) = view(store, school_id, today.year(), today).await? else { return Ok(Vec::new()) };
     Ok(v.entries.into_iter().filter(|e| e.month == i64::from(today.month()) && e.progress != Progress::Done).collect())
 }
+
+/// Records of the school a plan entry of `kind` may link to, newest first: (id, label).
+pub async fn linkable(store: &Store, school_id: &str, kind: LinkKind, limit: i64) -> Result<Vec<(String, String)>> {
+    let sql = match kind {
+        LinkKind::Activity => "SELECT id, title FROM activities WHERE school_id = $1 AND cancelled = 0 ORDER BY starts_at DESC LIMIT $2",
+        LinkKind::CongressSession => "SELECT id, title FROM congress_sessions WHERE school_id = $1 ORDER BY held_on DESC LIMIT $2",
+        LinkKind::Transparency => {
+            "SELECT id, title FROM transparency_items WHERE school_id = $1 ORDER BY start_day DESC LIMIT $2"
+        }
+        LinkKind::Campaign | LinkKind::Disclosure | LinkKind::Other => return Ok(Vec::new()),
+    };
+    Ok(sqlx::query_as(sql).bind(school_id).bind(limit).fetch_all(&store.read).await?)
+}
