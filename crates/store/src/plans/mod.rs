@@ -65,6 +65,11 @@ pub struct PlanView {
     pub entries: Vec<EntryView>,
 }
 
+/// A goal as copied into next year's plan: position, text, figure, comparison, target.
+type GoalCopy = (i64, String, Option<String>, Option<String>, Option<i64>);
+/// A stored goal: id, text, figure, comparison, target, judged.
+type GoalRow = (String, String, Option<String>, Option<String>, Option<i64>, Option<i64>);
+
 /// Creates the plan of `year` (conflict when it exists).
 pub async fn create(tx: &mut Tx, crypto: &Crypto, school_id: &str, actor: &str, year: i32) -> Result<String> {
     let id = new_id();
@@ -347,7 +352,7 @@ pub async fn start_from(
             .execute(&mut **tx)
             .await?;
     }
-    let goals: Vec<(i64, String, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+    let goals: Vec<GoalCopy> = sqlx::query_as(
         "SELECT position, text, figure, cmp, target FROM plan_goals WHERE plan_id = $1 ORDER BY position",
     )
     .bind(&from)
@@ -403,7 +408,7 @@ pub async fn view(store: &Store, school_id: &str, year: i32, today: NaiveDate) -
             .bind(&plan.id)
             .fetch_all(&store.read)
             .await?;
-    let goal_rows: Vec<(String, String, Option<String>, Option<String>, Option<i64>, Option<i64>)> = sqlx::query_as(
+    let goal_rows: Vec<GoalRow> = sqlx::query_as(
         "SELECT id, text, figure, cmp, target, judged FROM plan_goals WHERE plan_id = $1 ORDER BY position",
     )
     .bind(&plan.id)

@@ -47,6 +47,7 @@ const COLS: &str = "id, school_id, category, title, content, audience, public_to
 
 /// Publishes an item from the day `start` for `working_days` working days; returns the item
 /// and its computed period. The content must already be sanitised by the caller's HTML policy.
+#[allow(clippy::too_many_arguments)]
 pub async fn publish(
     tx: &mut Tx,
     crypto: &Crypto,
@@ -282,6 +283,7 @@ pub struct FileMeta {
     pub mime: String,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn attach(
     tx: &mut Tx,
     crypto: &Crypto,

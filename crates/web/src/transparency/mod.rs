@@ -85,6 +85,7 @@ fn parse_start(tr: &Tr, s: &str) -> Result<NaiveDate, AppError> {
 }
 
 /// Publishes an item from raw fields (form and API share it).
+#[allow(clippy::too_many_arguments)]
 async fn publish_raw(
     st: &AppState,
     ctx: &Ctx,
