@@ -124,7 +124,10 @@ async fn main() -> anyhow::Result<()> {
         raw_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         raw_total = rows.iter().filter(|r| r.0.starts_with('5')).map(|r| r.1 - r.2).sum();
     }
-    anyhow::ensure!(ie_total == raw_total, "the statement's expenditure {ie_total} differs from the raw sum {raw_total}");
+    anyhow::ensure!(
+        ie_total == raw_total,
+        "the statement's expenditure {ie_total} differs from the raw sum {raw_total}"
+    );
     let (ie, bs, raw) = (median(ie_ms), median(bs_ms), median(raw_ms));
     println!(
         "ie/raw={:.2} bs/raw={:.2} ie_ms={ie:.1} bs_ms={bs:.1} raw_ms={raw:.1} vouchers={n} lines={lines} runs={runs} (targets: <=2.0 both)",

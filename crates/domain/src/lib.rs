@@ -9,11 +9,13 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod activities;
-pub mod congress;
-pub mod members;
-pub mod platform;
-pub mod finance;
 pub mod care;
+pub mod congress;
+pub mod finance;
+pub mod members;
+pub mod plans;
+pub mod platform;
+pub mod transparency;
 
 pub use platform::error::ValidationError;
 

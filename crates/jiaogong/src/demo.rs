@@ -249,6 +249,8 @@ async fn school_life(
     crate::demo_library::create(store, school).await?;
     crate::demo_care::create(store, school, staff).await?;
     crate::demo_finance::create(store, school).await?;
+    // 校务公开, this year's and last year's plans and last year's summary.
+    crate::demo_plans::create(store, school, &crate::demo_transparency::create(store, school, &active).await?).await?;
     Ok(())
 }
 

@@ -11,13 +11,15 @@ macro_rules! out {
 mod cli;
 mod demo;
 mod demo_activities;
+mod demo_care;
 mod demo_congress;
 mod demo_evalsel;
 mod demo_finance;
 mod demo_library;
 mod demo_notices;
+mod demo_plans;
 mod demo_proposals;
-mod demo_care;
+mod demo_transparency;
 mod panic_log;
 
 use std::process::ExitCode;

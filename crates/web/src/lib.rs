@@ -10,6 +10,8 @@ pub mod finance;
 pub mod members;
 pub mod platform;
 pub mod care;
+pub mod plans;
+pub mod transparency;
 
 /// Closing polls whose closing time has come (the server's tick, and tests).
 pub use congress::polls::{close_due_polls, spawn_closer};
@@ -105,6 +107,8 @@ pub fn routes() -> Routes {
     let r = activities::library::routes(r);
     let r = members::api::routes(r);
     let r = care::routes(r);
+    let r = transparency::routes(r);
+    let r = plans::routes(r);
     finance::routes(r)
 }
 

@@ -96,6 +96,13 @@ impl Calendar {
         d
     }
 
+    /// The years the arrangement covers: those with at least one holiday entered. A year
+    /// without any is not known yet (its State Council notice was never entered), so a rule
+    /// that counts working days in it must refuse rather than guess.
+    pub fn covered_years(&self) -> BTreeSet<i32> {
+        self.holidays.iter().map(|d| d.year()).collect()
+    }
+
     /// Working days `d` with `a < d <= b` (0 when `b <= a`), so that
     /// `working_days_between(a, add_working_days(a, n)) == n`.
     pub fn working_days_between(&self, a: NaiveDate, b: NaiveDate) -> u32 {

@@ -106,6 +106,16 @@ pub const TABLES: &[&str] = &[
     "care_request_steps",
     "audit_log",
     "audit_head",
+    "transparency_items",
+    "transparency_files",
+    "transparency_objections",
+    "plans",
+    "plan_sections",
+    "plan_goals",
+    "plan_entries",
+    "plan_links",
+    "summaries",
+    "summary_prose",
 ];
 
 /// Tables left out on purpose: sign-in sessions, login throttling and import drafts are

@@ -101,6 +101,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (25, "ballot_bytes", include_str!("../../migrations/0025_ballot_bytes.sql")),
     (26, "finance", include_str!("../../migrations/0026_finance.sql")),
     (30, "care", include_str!("../../migrations/0030_care.sql")),
+    (34, "transparency", include_str!("../../migrations/0034_transparency.sql")),
+    (35, "plans", include_str!("../../migrations/0035_plans.sql")),
+    (36, "summaries", include_str!("../../migrations/0036_summaries.sql")),
     (38, "activity_photos", include_str!("../../migrations/0038_activity_photos.sql")),
 ];
 

@@ -62,6 +62,13 @@ pub const ACTIVITY_ORGANISERS: &[Role] = crate::activities::ORGANISERS;
 pub const ACTIVITY_COMMITTEE: &[Role] = crate::activities::COMMITTEE;
 
 /// (method, path, who). The single source of truth the router is checked against.
+/// Publish 校务公开 items.
+pub const TP_PUBLISHERS: &[Role] = crate::transparency::PUBLISHERS;
+/// The supervision group (监督小组).
+pub const TP_SUPERVISORS: &[Role] = crate::transparency::SUPERVISORS;
+/// Write the work plan and the year-end summary.
+pub const PLAN_EDITORS: &[Role] = crate::plans::EDITORS;
+
 pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/healthz", Allow::Public),
     ("GET", "/static/{*path}", Allow::Public),
@@ -412,6 +419,31 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/api/v1/schools/{school}/reports/income-expenditure", Allow::Roles(crate::finance::READERS)),
     ("GET", "/api/v1/schools/{school}/reports/balance-sheet", Allow::Roles(crate::finance::READERS)),
     ("GET", "/api/v1/schools/{school}/audit-findings", Allow::Roles(crate::finance::READERS)),
+    // 校务公开: everyone of the school reads and objects; publishers publish and manage the
+    // public link; the supervision group handles objections and signs off (the handlers check).
+    ("GET", "/s/{school}/transparency", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/transparency", Allow::Roles(TP_PUBLISHERS)),
+    ("GET", "/s/{school}/transparency/index", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/transparency/index.xlsx", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/transparency/{id}", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/transparency/{id}/objections", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/transparency/{id}/objections/{objection}", Allow::Roles(TP_SUPERVISORS)),
+    ("POST", "/s/{school}/transparency/{id}/signoff", Allow::Roles(TP_SUPERVISORS)),
+    ("POST", "/s/{school}/transparency/{id}/link", Allow::Roles(TP_PUBLISHERS)),
+    ("GET", "/p/transparency/{token}", Allow::Public),
+    ("POST", "/api/v1/schools/{school}/transparency", Allow::Roles(TP_PUBLISHERS)),
+    ("POST", "/api/v1/transparency/{id}/objections", Allow::Anyone),
+    // The work plan and the year-end summary: the school reads, the committee writes.
+    ("GET", "/s/{school}/plans", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/plans", Allow::Roles(PLAN_EDITORS)),
+    ("GET", "/api/v1/schools/{school}/plans/{year}", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/summary", Allow::Roles(SCHOOL_PEOPLE)),
+    ("POST", "/s/{school}/summary", Allow::Roles(PLAN_EDITORS)),
+    ("GET", "/s/{school}/summary/print", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/summary/records", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/s/{school}/summary.docx", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/api/v1/schools/{school}/summary/{year}", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/api/v1/schools/{school}/summary/{year}/figures/{code}", Allow::Roles(SCHOOL_PEOPLE)),
 ];
 
 pub fn lookup(method: &str, path: &str) -> Option<Allow> {

@@ -76,6 +76,7 @@ pub fn spec() -> Value {
             .chain(library_paths())
             .chain(care_paths())
             .chain(finance_paths())
+            .chain(transparency_plans_paths())
         {
             paths.insert(path.to_string(), item);
         }
@@ -89,6 +90,7 @@ pub fn spec() -> Value {
             .chain(library_schemas())
             .chain(care_schemas())
             .chain(finance_schemas())
+            .chain(transparency_plans_schemas())
         {
             schemas.insert(name.to_string(), schema);
         }
@@ -678,6 +680,45 @@ fn finance_paths() -> Vec<(&'static str, Value)> {
             "/api/v1/schools/{school}/audit-findings",
             json!({"get": op("auditFindings", "finance", "Automatic findings between from and to, each with the vouchers behind it", &["school", "from:query", "to:query"], None, "200",
                 json!({"type": "array", "items": {"type": "object", "properties": {"kind": t("string"), "title": t("string"), "detail": t("string"), "vouchers": {"type": "array", "items": t("string")}}}}))}),
+/// 校务公开, the work plan and the year-end summary.
+fn transparency_plans_paths() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let day = json!({"type": "string", "pattern": DATE});
+    let mut summary = op(
+        "getSummary",
+        "plans",
+        "The year-end summary's figures (every figure with last year's and the query that lists its records), the chair's prose and the plan's goals. The year may be given as YYYY.docx for the Word document (GET /api/v1/schools/{school}/summary/{year}.docx)",
+        &["school", "year"],
+        None,
+        "200",
+        schema_ref("Summary"),
+    );
+    if let Some(content) = summary.pointer_mut("/responses/200/content").and_then(Value::as_object_mut) {
+        content.insert(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document".into(),
+            json!({"schema": {"type": "string", "format": "binary"}}),
+        );
+    }
+    vec![
+        (
+            "/api/v1/schools/{school}/transparency",
+            json!({"post": op("publishTransparencyItem", "transparency", "Publishes a 校务公开 item; its period starts on the next working day from start and lasts working_days working days (422 invalid_working_days, 422 calendar_not_covered naming the year the admin must add)", &["school"],
+            Some(json_body(schema_ref("NewTransparencyItem"))), "201", record(json!({"id": t("string"), "start": day, "end": day})))}),
+        ),
+        (
+            "/api/v1/transparency/{id}/objections",
+            json!({"post": op("fileObjection", "transparency", "Files an objection (异议) to an item of the caller's school, signed or anonymous (409 period_over after the last day of the period)", &["id"],
+            Some(json_body(record(json!({"body": t("string"), "anonymous": t("boolean")})))), "201", record(json!({"id": t("string"), "anonymous": t("boolean")})))}),
+        ),
+        (
+            "/api/v1/schools/{school}/plans/{year}",
+            json!({"get": op("getPlan", "plans", "The work plan of a year: sections, goals with their outcome, and month-by-month entries with computed progress (done, in_progress, not_started, overdue)", &["school", "year"], None, "200", schema_ref("Plan"))}),
+        ),
+        ("/api/v1/schools/{school}/summary/{year}", json!({"get": summary})),
+        (
+            "/api/v1/schools/{school}/summary/{year}/figures/{code}",
+            json!({"get": op("getSummaryFigureRecords", "plans", "The records behind one figure of the summary", &["school", "year", "code"], None, "200",
+            record(json!({"year": t("integer"), "code": t("string"), "records": {"type": "array", "items": record(json!({"id": t("string"), "label": t("string"), "date": t("string")}))}})))}),
         ),
     ]
 }
@@ -733,5 +774,37 @@ fn finance_schemas() -> Vec<(&'static str, Value)> {
             "total_income": t("integer"), "total_expense": t("integer"), "surplus": t("integer")}})),
         ("BalanceSheet", json!({"type": "object", "properties": {"date": t("string"), "assets": figs, "liabilities": figs, "net_assets": figs,
             "unclosed_surplus": t("integer"), "total_assets": t("integer"), "total_liabilities": t("integer"), "total_net_assets": t("integer"), "balanced": t("boolean")}})),
+fn transparency_plans_schemas() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let cats = codes(jiaogong_domain::transparency::Category::ALL.iter().map(|c| c.code()));
+    let progress = codes(jiaogong_domain::plans::Progress::ALL.iter().map(|p| p.code()));
+    vec![
+        (
+            "NewTransparencyItem",
+            json!({"type": "object", "required": ["category", "title"], "properties": {
+                "category": {"type": "string", "enum": cats}, "title": t("string"),
+                "content": {"type": "string", "description": "Rich text (HTML); sanitised, script refused"},
+                "audience": {"type": "string", "enum": ["staff", "public"]},
+                "working_days": {"type": "integer", "minimum": 1, "maximum": jiaogong_domain::transparency::MAX_WORKING_DAYS, "default": 5},
+                "start": {"type": "string", "pattern": DATE}}}),
+        ),
+        (
+            "Plan",
+            json!({"type": "object", "required": ["id", "year", "state", "sections", "goals", "entries"], "properties": {
+                "id": t("string"), "year": t("integer"), "state": {"type": "string", "enum": ["draft", "adopted"]}, "adopted_on": nullable("string"),
+                "sections": {"type": "array", "items": t("object")},
+                "goals": {"type": "array", "items": {"type": "object", "properties": {"text": t("string"), "figure": nullable("string"), "value": nullable("integer"),
+                    "outcome": {"type": "string", "enum": ["achieved", "not_achieved", "open"]}}}},
+                "entries": {"type": "array", "items": {"type": "object", "required": ["month", "item", "kind", "progress"], "properties": {
+                    "id": t("string"), "month": t("integer"), "item": t("string"), "responsible": t("string"), "kind": t("string"),
+                    "links": {"type": "array", "items": t("object")}, "progress": {"type": "string", "enum": progress}}}}}}),
+        ),
+        (
+            "Summary",
+            json!({"type": "object", "required": ["year", "drafted", "figures"], "properties": {
+                "year": t("integer"), "drafted": t("boolean"),
+                "figures": {"type": "array", "items": record(json!({"area": t("string"), "code": t("string"), "label": t("string"), "value": t("integer"), "last_year": t("integer"), "query": t("string")}))},
+                "prose": t("object"), "goals": {"type": "array", "items": t("object")}}}),
+        ),
     ]
 }

@@ -33,8 +33,47 @@ pub async fn start_publicity(
             &Event::new(Some(school_id), actor, "selection.publicity", selection_id).detail(format!("{start}..{end}")),
         )
         .await?;
+        publish_as_transparency_item(tx, crypto, school_id, selection_id, start).await?;
     }
     Ok(r.rows_affected() == 1)
+}
+
+/// The selection's result becomes a 校务公开 item (评先评优) for its publicity days, once.
+async fn publish_as_transparency_item(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    school_id: &str,
+    selection_id: &str,
+    start: &str,
+) -> Result<()> {
+    let row: Option<(String, i64, String)> = sqlx::query_as(
+        "SELECT s.title, s.publicity_days, c.code FROM selections s JOIN schools c ON c.id = s.school_id \
+         WHERE s.school_id = $1 AND s.id = $2",
+    )
+    .bind(school_id)
+    .bind(selection_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let (Some((title, days, code)), Ok(start)) = (row, chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d")) else {
+        return Ok(());
+    };
+    let link = format!("/s/{code}/selections/{selection_id}");
+    crate::transparency::items::publish_linked(
+        tx,
+        crypto,
+        &crate::transparency::items::LinkedItem {
+            school_id,
+            category: jiaogong_domain::transparency::Category::Selection,
+            title: &title,
+            link: &link,
+            source_kind: "selection",
+            source_id: selection_id,
+            start,
+            working_days: u32::try_from(days).unwrap_or(jiaogong_domain::transparency::DEFAULT_WORKING_DAYS),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// An objection (异议) raised during publicity.
