@@ -4,13 +4,13 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod activities;
+pub mod care;
 pub mod congress;
 pub mod district;
 pub mod finance;
 pub mod members;
-pub mod platform;
-pub mod care;
 pub mod plans;
+pub mod platform;
 pub mod transparency;
 
 /// Closing polls whose closing time has come (the server's tick, and tests).

@@ -29,10 +29,11 @@ use crate::{AppState, Routes};
 pub const EDITORS: &[Role] = &[Role::Admin, Role::Chair, Role::OrgCommittee];
 
 pub fn routes(r: Routes) -> Routes {
-    let r = r
-        .add("GET", "/s/{school}/plans", get(plan_page))
-        .add("POST", "/s/{school}/plans", post(plan_action))
-        .add("GET", "/api/v1/schools/{school}/plans/{year}", get(api_plan));
+    let r = r.add("GET", "/s/{school}/plans", get(plan_page)).add("POST", "/s/{school}/plans", post(plan_action)).add(
+        "GET",
+        "/api/v1/schools/{school}/plans/{year}",
+        get(api_plan),
+    );
     summary::routes(r)
 }
 
@@ -147,7 +148,10 @@ async fn plan_page_with(st: &AppState, ctx: &Ctx, school: School, year: i32, err
         chart,
         editor: is_editor(ctx),
         kinds: LinkKind::ALL.iter().map(|k| (k.code(), ctx.tr.t(k.key()))).collect(),
-        figures: jiaogong_store::plans::summary::specs().into_iter().map(|(_, s)| (s.code, ctx.tr.t(s.label))).collect(),
+        figures: jiaogong_store::plans::summary::specs()
+            .into_iter()
+            .map(|(_, s)| (s.code, ctx.tr.t(s.label)))
+            .collect(),
         has_last_year,
         error,
     })
@@ -265,10 +269,12 @@ async fn apply(st: &AppState, ctx: &Ctx, school: &School, year: i32, f: &PlanFor
         }
         ("link", Some(_)) => {
             let kind = LinkKind::from_code(&f.kind).ok_or_else(|| bad("plan-err-kind"))?;
-            repo::link(&mut tx, crypto, &school.id, &actor, &f.entry, kind, f.record.trim()).await.map_err(|e| match e {
-                StoreError::Invalid(_) => bad("plan-err-record"),
-                e => e.into(),
-            })?;
+            repo::link(&mut tx, crypto, &school.id, &actor, &f.entry, kind, f.record.trim()).await.map_err(
+                |e| match e {
+                    StoreError::Invalid(_) => bad("plan-err-record"),
+                    e => e.into(),
+                },
+            )?;
         }
         ("done", Some(_)) => repo::set_done(&mut tx, crypto, &school.id, &actor, &f.entry, true).await?,
         ("judge", Some(_)) => {

@@ -44,7 +44,8 @@ struct Report {
 
 async fn report(st: &AppState, school: &School, year: i32) -> AppResult<Report> {
     let drafted = repo::get(&st.store, &school.id, year).await?;
-    let goals = jiaogong_store::plans::view(&st.store, &school.id, year, today()).await?.map(|v| v.goals).unwrap_or_default();
+    let goals =
+        jiaogong_store::plans::view(&st.store, &school.id, year, today()).await?.map(|v| v.goals).unwrap_or_default();
     Ok(match drafted {
         Some(s) => Report { year, drafted: true, figures: s.figures, prose: s.prose, goals },
         None => Report {
@@ -268,7 +269,10 @@ fn docx_bytes(ctx: &Ctx, school: &School, r: &Report) -> Result<Vec<u8>, AppErro
 fn docx_response(bytes: Vec<u8>, year: i32) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string(),
+            ),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"summary-{year}.docx\"")),
         ],
         bytes,

@@ -644,6 +644,46 @@ fn care_paths() -> Vec<(&'static str, Value)> {
             json!({"post": op("answerRequest", "care", "The committee answers a request (accepting it first when still submitted)", &["id"],
                 Some(json_body(json!({"type": "object", "required": ["text"], "properties": {"text": t("string")}}))), "200",
                 record(json!({"id": t("string"), "state": t("string")})))}),
+        ),
+    ]
+}
+
+fn care_schemas() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let s = "string";
+    let i = "integer";
+    let month = json!({"type": "object", "properties": {"month": t(i), "events": t(i), "on_time": t(i), "late": t(i), "missed": t(i), "pending": t(i), "rate_permille": nullable(i)}});
+    vec![
+        (
+            "CareEventCreated",
+            json!({"type": "object", "required": ["id", "task"], "properties": {"id": t(s),
+                "task": {"type": "object", "nullable": true, "properties": {"id": t(s), "due": {"type": "string", "format": "date"}}}}}),
+        ),
+        (
+            "CareTask",
+            json!({"type": "object", "properties": {"id": t(s), "event": t(s), "member": t(s), "member_name": t(s), "type": t(s), "date": t(s),
+                "due": t(s), "visited_on": nullable(s), "overdue": t("boolean"), "campaign": nullable(s)}}),
+        ),
+        (
+            "CareVisit",
+            record(
+                json!({"id": t(s), "amount_fen": t(i), "approval": {"type": "string", "enum": ["none", "above_standard", "above_cap", "above_both"]}, "needs_approval": t("boolean")}),
+            ),
+        ),
+        (
+            "CareCompliance",
+            json!({"type": "object", "properties": {"year": t(i), "events": t(i), "on_time": t(i), "late": t(i), "missed": t(i), "pending": t(i),
+                "rate_permille": nullable(i), "months": {"type": "array", "items": month}}}),
+        ),
+        (
+            "CareRequest",
+            json!({"type": "object", "properties": {"id": t(s), "category": t(s), "text": t(s), "state": t(s), "anonymous": t("boolean"),
+                "member": nullable(s), "submitted_on": t(s), "due": t(s), "overdue": t("boolean"), "assignee": t(s), "answer": t(s),
+                "reason": t(s), "answered_on": nullable(s), "closed_on": nullable(s), "proposal": nullable(s)}}),
+        ),
+    ]
+}
+
 /// Finance (issue 14): the chart, vouchers with review and approval, the two statements, and
 /// the audit findings. Amounts are integer fen.
 fn finance_paths() -> Vec<(&'static str, Value)> {
@@ -680,6 +720,47 @@ fn finance_paths() -> Vec<(&'static str, Value)> {
             "/api/v1/schools/{school}/audit-findings",
             json!({"get": op("auditFindings", "finance", "Automatic findings between from and to, each with the vouchers behind it", &["school", "from:query", "to:query"], None, "200",
                 json!({"type": "array", "items": {"type": "object", "properties": {"kind": t("string"), "title": t("string"), "detail": t("string"), "vouchers": {"type": "array", "items": t("string")}}}}))}),
+        ),
+    ]
+}
+
+fn finance_schemas() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let fig =
+        json!({"type": "object", "properties": {"code": t("string"), "name": t("string"), "amount": t("integer")}});
+    let figs = json!({"type": "array", "items": fig});
+    let line = json!({"type": "object", "required": ["account"], "properties": {"account": t("string"), "name": t("string"), "debit": {"type": "integer", "minimum": 0}, "credit": {"type": "integer", "minimum": 0}}});
+    vec![
+        (
+            "Account",
+            json!({"type": "object", "properties": {"code": t("string"), "name": t("string"),
+            "kind": {"type": "string", "enum": ["asset", "liability", "net_assets", "income", "expense"]}, "parent": {"type": "string", "nullable": true}}}),
+        ),
+        (
+            "NewVoucher",
+            json!({"type": "object", "required": ["date", "summary", "lines"], "properties": {"date": {"type": "string", "pattern": DATE},
+            "summary": t("string"), "payee": t("string"), "lines": {"type": "array", "items": line}}}),
+        ),
+        (
+            "Voucher",
+            json!({"type": "object", "properties": {"id": t("string"), "period": t("string"), "number": t("integer"), "date": t("string"),
+            "summary": t("string"), "state": {"type": "string", "enum": ["draft", "reviewed", "approved"]}, "amount": t("integer"),
+            "prepared_by": t("string"), "reviewed_by": {"type": "string", "nullable": true}, "approved_by": {"type": "string", "nullable": true},
+            "reverses": {"type": "string", "nullable": true}, "lines": {"type": "array", "items": line}}}),
+        ),
+        (
+            "IncomeExpenditure",
+            json!({"type": "object", "properties": {"from": t("string"), "to": t("string"), "income": figs, "expense": figs,
+            "total_income": t("integer"), "total_expense": t("integer"), "surplus": t("integer")}}),
+        ),
+        (
+            "BalanceSheet",
+            json!({"type": "object", "properties": {"date": t("string"), "assets": figs, "liabilities": figs, "net_assets": figs,
+            "unclosed_surplus": t("integer"), "total_assets": t("integer"), "total_liabilities": t("integer"), "total_net_assets": t("integer"), "balanced": t("boolean")}}),
+        ),
+    ]
+}
+
 /// 校务公开, the work plan and the year-end summary.
 fn transparency_plans_paths() -> Vec<(&'static str, Value)> {
     let t = |x: &str| json!({"type": x});
@@ -723,57 +804,6 @@ fn transparency_plans_paths() -> Vec<(&'static str, Value)> {
     ]
 }
 
-fn care_schemas() -> Vec<(&'static str, Value)> {
-    let t = |x: &str| json!({"type": x});
-    let s = "string";
-    let i = "integer";
-    let month = json!({"type": "object", "properties": {"month": t(i), "events": t(i), "on_time": t(i), "late": t(i), "missed": t(i), "pending": t(i), "rate_permille": nullable(i)}});
-    vec![
-        (
-            "CareEventCreated",
-            json!({"type": "object", "required": ["id", "task"], "properties": {"id": t(s),
-                "task": {"type": "object", "nullable": true, "properties": {"id": t(s), "due": {"type": "string", "format": "date"}}}}}),
-        ),
-        (
-            "CareTask",
-            json!({"type": "object", "properties": {"id": t(s), "event": t(s), "member": t(s), "member_name": t(s), "type": t(s), "date": t(s),
-                "due": t(s), "visited_on": nullable(s), "overdue": t("boolean"), "campaign": nullable(s)}}),
-        ),
-        (
-            "CareVisit",
-            record(
-                json!({"id": t(s), "amount_fen": t(i), "approval": {"type": "string", "enum": ["none", "above_standard", "above_cap", "above_both"]}, "needs_approval": t("boolean")}),
-            ),
-        ),
-        (
-            "CareCompliance",
-            json!({"type": "object", "properties": {"year": t(i), "events": t(i), "on_time": t(i), "late": t(i), "missed": t(i), "pending": t(i),
-                "rate_permille": nullable(i), "months": {"type": "array", "items": month}}}),
-        ),
-        (
-            "CareRequest",
-            json!({"type": "object", "properties": {"id": t(s), "category": t(s), "text": t(s), "state": t(s), "anonymous": t("boolean"),
-                "member": nullable(s), "submitted_on": t(s), "due": t(s), "overdue": t("boolean"), "assignee": t(s), "answer": t(s),
-                "reason": t(s), "answered_on": nullable(s), "closed_on": nullable(s), "proposal": nullable(s)}}),
-        ),
-fn finance_schemas() -> Vec<(&'static str, Value)> {
-    let t = |x: &str| json!({"type": x});
-    let fig = json!({"type": "object", "properties": {"code": t("string"), "name": t("string"), "amount": t("integer")}});
-    let figs = json!({"type": "array", "items": fig});
-    let line = json!({"type": "object", "required": ["account"], "properties": {"account": t("string"), "name": t("string"), "debit": {"type": "integer", "minimum": 0}, "credit": {"type": "integer", "minimum": 0}}});
-    vec![
-        ("Account", json!({"type": "object", "properties": {"code": t("string"), "name": t("string"),
-            "kind": {"type": "string", "enum": ["asset", "liability", "net_assets", "income", "expense"]}, "parent": {"type": "string", "nullable": true}}})),
-        ("NewVoucher", json!({"type": "object", "required": ["date", "summary", "lines"], "properties": {"date": {"type": "string", "pattern": DATE},
-            "summary": t("string"), "payee": t("string"), "lines": {"type": "array", "items": line}}})),
-        ("Voucher", json!({"type": "object", "properties": {"id": t("string"), "period": t("string"), "number": t("integer"), "date": t("string"),
-            "summary": t("string"), "state": {"type": "string", "enum": ["draft", "reviewed", "approved"]}, "amount": t("integer"),
-            "prepared_by": t("string"), "reviewed_by": {"type": "string", "nullable": true}, "approved_by": {"type": "string", "nullable": true},
-            "reverses": {"type": "string", "nullable": true}, "lines": {"type": "array", "items": line}}})),
-        ("IncomeExpenditure", json!({"type": "object", "properties": {"from": t("string"), "to": t("string"), "income": figs, "expense": figs,
-            "total_income": t("integer"), "total_expense": t("integer"), "surplus": t("integer")}})),
-        ("BalanceSheet", json!({"type": "object", "properties": {"date": t("string"), "assets": figs, "liabilities": figs, "net_assets": figs,
-            "unclosed_surplus": t("integer"), "total_assets": t("integer"), "total_liabilities": t("integer"), "total_net_assets": t("integer"), "balanced": t("boolean")}})),
 fn transparency_plans_schemas() -> Vec<(&'static str, Value)> {
     let t = |x: &str| json!({"type": x});
     let cats = codes(jiaogong_domain::transparency::Category::ALL.iter().map(|c| c.code()));

@@ -69,9 +69,10 @@ fn refusal(tr: &Tr, e: TpError) -> AppError {
             message: tr.t1("tp-err-period-over", "end", &tr.date_iso(&end.format("%Y-%m-%d").to_string())),
         },
         TpError::PeriodRunning => AppError::Conflict { code: "period_running", message: tr.t("tp-err-period-running") },
-        TpError::OpenObjections(n) => {
-            AppError::Conflict { code: "open_objections", message: tr.t1("tp-err-open-objections", "n", &n.to_string()) }
-        }
+        TpError::OpenObjections(n) => AppError::Conflict {
+            code: "open_objections",
+            message: tr.t1("tp-err-open-objections", "n", &n.to_string()),
+        },
         TpError::Closed => AppError::Conflict { code: "closed", message: tr.t("tp-err-closed") },
         TpError::Store(e) => e.into(),
     }
@@ -555,7 +556,8 @@ async fn api_publish(
         b.start.as_deref().unwrap_or(""),
     )
     .await?;
-    let body = json!({"id": id, "start": p.start.format("%Y-%m-%d").to_string(), "end": p.end.format("%Y-%m-%d").to_string()});
+    let body =
+        json!({"id": id, "start": p.start.format("%Y-%m-%d").to_string(), "end": p.end.format("%Y-%m-%d").to_string()});
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
