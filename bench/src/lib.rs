@@ -200,3 +200,55 @@ pub async fn add_members(
     jiaogong_store::commit(tx).await?;
     Ok(ids)
 }
+
+/// Counting the SQL statements a request runs, from sqlx's own per-statement events
+/// (`sqlx::query`, one per statement executed), switched on only while counting.
+pub mod statements {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+    use tracing::subscriber::Interest;
+    use tracing::{Metadata, Subscriber};
+    use tracing_subscriber::layer::{Context as LayerContext, SubscriberExt};
+    use tracing_subscriber::Layer;
+
+    static COUNTING: AtomicBool = AtomicBool::new(false);
+    static STATEMENTS: AtomicU64 = AtomicU64::new(0);
+
+    /// Counts sqlx's per-statement events while counting is on; otherwise tells sqlx that
+    /// nobody listens, so it does not even format them.
+    struct CountStatements;
+
+    impl<S: Subscriber> Layer<S> for CountStatements {
+        fn register_callsite(&self, _: &'static Metadata<'static>) -> Interest {
+            Interest::sometimes()
+        }
+        fn enabled(&self, m: &Metadata<'_>, _: LayerContext<'_, S>) -> bool {
+            COUNTING.load(Ordering::Relaxed) && m.target() == "sqlx::query"
+        }
+        fn on_event(&self, e: &tracing::Event<'_>, _: LayerContext<'_, S>) {
+            if e.metadata().target() == "sqlx::query" {
+                STATEMENTS.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Installs the counter as the process's subscriber (once, at the start of `main`).
+    pub fn install() -> anyhow::Result<()> {
+        use anyhow::Context;
+        tracing::subscriber::set_global_default(tracing_subscriber::registry().with(CountStatements))
+            .context("installing the statement counter")
+    }
+
+    /// Starts counting from zero.
+    pub fn start() {
+        STATEMENTS.store(0, Ordering::SeqCst);
+        COUNTING.store(true, Ordering::SeqCst);
+        tracing::callsite::rebuild_interest_cache();
+    }
+
+    /// Stops counting and returns the statements seen since [`start`].
+    pub fn stop() -> u64 {
+        COUNTING.store(false, Ordering::SeqCst);
+        STATEMENTS.load(Ordering::SeqCst)
+    }
+}

@@ -9,7 +9,6 @@
 //!
 //! `proposals_growth [--n 200] [--secs 5] [--conc 16] [--dir DIR]`
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,31 +22,6 @@ use jiaogong_store::platform::accounts::{self, NewUser};
 use jiaogong_store::{congress, members, platform::tenancy, Crypto, Store};
 use jiaogong_web::{AppState, WebConfig};
 use tower::ServiceExt;
-use tracing::subscriber::Interest;
-use tracing::{Metadata, Subscriber};
-use tracing_subscriber::layer::{Context as LayerContext, SubscriberExt};
-use tracing_subscriber::Layer;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static STATEMENTS: AtomicU64 = AtomicU64::new(0);
-
-/// Counts sqlx's per-statement events while `COUNTING` is on; otherwise tells sqlx that nobody
-/// listens, so it does not even format them.
-struct CountStatements;
-
-impl<S: Subscriber> Layer<S> for CountStatements {
-    fn register_callsite(&self, _: &'static Metadata<'static>) -> Interest {
-        Interest::sometimes()
-    }
-    fn enabled(&self, m: &Metadata<'_>, _: LayerContext<'_, S>) -> bool {
-        COUNTING.load(Ordering::Relaxed) && m.target() == "sqlx::query"
-    }
-    fn on_event(&self, e: &tracing::Event<'_>, _: LayerContext<'_, S>) {
-        if e.metadata().target() == "sqlx::query" {
-            STATEMENTS.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-}
 
 struct Fixture {
     app: axum::Router,
@@ -156,12 +130,9 @@ async fn statements(f: &Fixture, runs: usize) -> anyhow::Result<u64> {
     let mut most = 0;
     for _ in 0..runs {
         jiaogong_store::platform::cache::bump_all();
-        STATEMENTS.store(0, Ordering::SeqCst);
-        COUNTING.store(true, Ordering::SeqCst);
-        tracing::callsite::rebuild_interest_cache();
+        bench::statements::start();
         get(f).await?;
-        COUNTING.store(false, Ordering::SeqCst);
-        most = most.max(STATEMENTS.load(Ordering::SeqCst));
+        most = most.max(bench::statements::stop());
     }
     Ok(most)
 }
@@ -195,8 +166,7 @@ async fn throughput(f: &Fixture, secs: u64, conc: usize) -> anyhow::Result<f64> 
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(CountStatements))
-        .context("installing the statement counter")?;
+    bench::statements::install()?;
     let n: usize = arg("--n").unwrap_or_else(|| "200".into()).parse().context("--n")?;
     let secs: u64 = arg("--secs").unwrap_or_else(|| "5".into()).parse().context("--secs")?;
     let conc: usize = arg("--conc").unwrap_or_else(|| "16".into()).parse().context("--conc")?;

@@ -123,6 +123,11 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// Today in China (UTC+8).
+pub fn today_cn() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
 /// Commits a write transaction; read caches forget what was read before it.
 pub async fn commit(tx: Tx) -> Result<()> {
     tx.commit().await?;

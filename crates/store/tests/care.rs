@@ -308,6 +308,17 @@ on_every_db!(compliance_and_year_figures_count_on_time_visits, |store, db| {
     assert_eq!((f.requests_received, f.requests_answered, f.requests_solved), (1, 1, 1));
     assert_eq!(f.compliance.on_time, 1);
     assert_eq!(f.compliance.decided(), 3);
+    // The year-end summary's care section counts the same records.
+    let sum = jiaogong_store::plans::summary::figures(&store, &s.id, 2026).await.unwrap();
+    let value = |code: &str| sum.iter().find(|f| f.code == code).map(|f| (f.area.clone(), f.value));
+    assert_eq!(value("care.visits"), Some(("care".to_string(), 2)), "{}", db.name);
+    assert_eq!(value("care.visits_sick_birth"), Some(("care".to_string(), 2)));
+    assert_eq!(value("care.money_yuan"), Some(("care".to_string(), 800)));
+    assert_eq!(value("care.requests"), Some(("care".to_string(), 1)));
+    assert_eq!(value("finance.income_yuan"), Some(("finance".to_string(), 0)));
+    let listed = jiaogong_store::plans::summary::records(&store, &s.id, 2026, "care.money_yuan").await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].label, "hospitalised", "the list names the type, never the member");
 });
 
 on_every_db!(hardship_files_are_sealed_and_every_view_is_audited, |store, db| {

@@ -281,6 +281,21 @@ on_every_db!(closing_reports_and_disclosure, |store, db| {
     assert_eq!(dis.body.total_income, 700_000);
     assert_eq!(dis.body.care, vec![("送温暖".to_string(), "<3".to_string(), 50_000)]);
     assert!(fin::disclosure_due(&mut tx, &school, d("2026-07-05")).await.unwrap().is_none());
+    // Publishing made it a 校务公开 item of the funds category, linked to the disclosure page.
+    let linked: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT category, title, link FROM transparency_items WHERE school_id = $1 AND source_kind = 'finance_disclosure' AND source_id = $2",
+    )
+    .bind(&school)
+    .bind(&id)
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(
+        linked,
+        vec![("funds".to_string(), dis.title.clone(), format!("/finance/disclosures/{id}"))],
+        "{}",
+        db.name
+    );
     let q = fin::ask(&mut tx, &store.crypto, &school, "member", &id, "送温暖的标准是多少？").await.unwrap();
     fin::answer(&mut tx, &store.crypto, &school, "chair", &q, "住院慰问每人500元。").await.unwrap();
     let qs = fin::questions(&mut tx, &school, &id).await.unwrap();
@@ -305,6 +320,16 @@ on_every_db!(closing_reports_and_disclosure, |store, db| {
         .await
         .unwrap_err();
     assert!(matches!(e, FinError::Rule(FinanceError::PeriodClosed { .. })));
+    // The year-end summary's finance section: the year's income and expenditure without the
+    // closing voucher, in yuan, and the one disclosure published.
+    let sum = jiaogong_store::plans::summary::figures(&store, &school, 2026).await.unwrap();
+    let value = |code: &str| sum.iter().find(|f| f.code == code).map(|f| f.value);
+    assert_eq!(value("finance.income_yuan"), Some(7_000), "{}", db.name);
+    assert_eq!(value("finance.expense_yuan"), Some(1_300));
+    assert_eq!(value("finance.disclosures"), Some(1));
+    let vouchers =
+        jiaogong_store::plans::summary::records(&store, &school, 2026, "finance.expense_yuan").await.unwrap();
+    assert_eq!(vouchers.len(), 2);
 });
 
 on_every_db!(auditors_see_findings_with_their_vouchers, |store, db| {

@@ -169,16 +169,21 @@ on_every_db!(sealed_ballots_are_bytes_of_one_length_cut_by_length_when_read_in_b
             packed.rows().into_iter().map(|(t, c, p)| (t.to_string(), c.to_string(), p)).collect();
         assert_eq!(rows, cast, "chunk {chunk}");
     }
-    // A seal moved to another row does not open.
+    // A seal moved to another row does not open: the first row (by id) gets the second row's seal.
+    let by_id: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT id, sealed FROM ballots WHERE poll_id = $1 ORDER BY id")
+        .bind(&poll)
+        .fetch_all(store.reader())
+        .await
+        .unwrap();
+    assert_ne!(by_id[0].1, by_id[1].1);
     let mut tx = store.begin().await.unwrap();
-    sqlx::query(
-        "UPDATE ballots SET sealed = $1 WHERE poll_id = $2 AND id = (SELECT MIN(id) FROM ballots WHERE poll_id = $2)",
-    )
-    .bind(seals[1].0.clone())
-    .bind(&poll)
-    .execute(&mut *tx)
-    .await
-    .unwrap();
+    sqlx::query("UPDATE ballots SET sealed = $1 WHERE poll_id = $2 AND id = $3")
+        .bind(by_id[1].1.clone())
+        .bind(&poll)
+        .bind(&by_id[0].0)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     assert!(polls::ballots_packed(&store, &poll).await.is_err());
 });

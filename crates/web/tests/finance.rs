@@ -135,6 +135,37 @@ async fn the_api_keeps_its_contract() {
     let (_, home) = get(&t, "/", &fin_u).await;
     assert!(home.contains("半年度收支情况待公开") && home.contains("/s/a/finance/disclosures"), "{home}");
     assert!(home.contains("id=\"nav-finance\""));
+    // A payment from the care area arrives as a draft: the bookkeeper's home page says which
+    // month cannot be closed yet and opens that month's vouchers.
+    let mut tx = t.store.begin().await.unwrap();
+    let before = fin::drafts::pending(&mut tx, &t.school_a).await.unwrap();
+    fin::drafts::create_draft(
+        &mut tx,
+        &fin::drafts::DraftRequest {
+            school_id: &t.school_a,
+            date: NaiveDate::from_ymd_opt(2026, 11, 3).unwrap(),
+            summary: "慰问住院教职工",
+            debit_account: "50405",
+            credit_account: "102",
+            amount: jiaogong_domain::platform::money::Fen(50_000),
+            source_kind: "care_visit",
+            source_id: "visit-1",
+            link: "/care",
+            needs_clearance: false,
+        },
+    )
+    .await
+    .unwrap();
+    let after = fin::drafts::pending(&mut tx, &t.school_a).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    assert_eq!((after.count, after.from_other_areas), (before.count + 1, before.from_other_areas + 1));
+    let month = after.earliest_period.unwrap();
+    assert!(month.as_str() <= "2026-11");
+    let (_, home) = get(&t, "/", &fin_u).await;
+    assert!(
+        home.contains(&format!("{month} 起的月份尚不能结账")) && home.contains(&format!("/s/a/finance?month={month}")),
+        "{home}"
+    );
     // A closed month: 409 period_closed.
     let mut tx = t.store.begin().await.unwrap();
     fin::close_month(&mut tx, &t.store.crypto, &t.school_a, "u-finance", "2026-03").await.unwrap();

@@ -63,10 +63,7 @@ pub(crate) fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-/// Today in China (UTC+8).
-pub fn today_cn() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
+pub use crate::today_cn;
 
 /// The school's care settings: the province of the standards table and the local 低保 line per
 /// head per month.

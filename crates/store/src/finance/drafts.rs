@@ -117,3 +117,24 @@ pub async fn draft_for_source(
         cleared: needs >= 0 && cleared_by.is_some(),
     }))
 }
+
+/// The vouchers of open months still waiting for review or approval: how many, how many came
+/// from other areas, and the earliest month among them (the month that cannot be closed yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub count: i64,
+    pub from_other_areas: i64,
+    pub earliest_period: Option<String>,
+}
+
+pub async fn pending(tx: &mut Tx, school_id: &str) -> Result<Pending> {
+    let (count, other, earliest): (i64, i64, Option<String>) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN v.source_kind IS NULL THEN 0 ELSE 1 END), 0) AS BIGINT), MIN(v.period) \
+         FROM fin_vouchers v WHERE v.school_id = $1 AND v.state <> 'approved' \
+         AND NOT EXISTS (SELECT 1 FROM fin_periods p WHERE p.school_id = v.school_id AND p.period = v.period)",
+    )
+    .bind(school_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(Pending { count, from_other_areas: other, earliest_period: earliest })
+}

@@ -856,6 +856,22 @@ pub async fn publish_disclosure(
         )
         .await?;
     }
+    // The disclosure is also a 校务公开 item (经费收支), with its publicity period from today.
+    crate::transparency::items::publish_linked(
+        tx,
+        crypto,
+        &crate::transparency::items::LinkedItem {
+            school_id,
+            category: jiaogong_domain::transparency::Category::Funds,
+            title: &d.title,
+            link: &link,
+            source_kind: "finance_disclosure",
+            source_id: id,
+            start: crate::today_cn(),
+            working_days: jiaogong_domain::transparency::DEFAULT_WORKING_DAYS,
+        },
+    )
+    .await?;
     audit::append(tx, crypto, &Event::new(Some(school_id), actor, "finance.disclosure_published", id)).await?;
     Ok(())
 }

@@ -23,12 +23,14 @@ pub struct FigureSpec {
 /// An area's figures.
 pub type AreaFigures = fn() -> Vec<FigureSpec>;
 
-/// The areas that contribute figures, in the order of the report. Finance and care add theirs
-/// here when they land: `("finance", finance_figures)`.
+/// The areas that contribute figures, in the order of the report. A new area adds its
+/// function here.
 pub const AREAS: &[(&str, AreaFigures)] = &[
     ("members", members_figures),
     ("congress", congress_figures),
     ("activities", activities_figures),
+    ("care", care_figures),
+    ("finance", finance_figures),
     ("transparency", transparency_figures),
 ];
 
@@ -109,6 +111,114 @@ fn activities_figures() -> Vec<FigureSpec> {
                         WHERE a.school_id = $1 AND a.starts_at >= $4 AND a.starts_at <= $5 AND ($2 = $2) AND ($3 = $3)",
             list_sql: "SELECT a.id, a.title, '' FROM activity_attendance t JOIN activities a ON a.id = t.activity_id \
                        WHERE a.school_id = $1 AND a.starts_at >= $4 AND a.starts_at <= $5 AND ($2 = $2) AND ($3 = $3) ORDER BY a.starts_at",
+        },
+    ]
+}
+
+/// Care: visits by the 五必访 types and the money given (in whole yuan, rounded half up),
+/// hardship aid, member requests. Lists name the type and date only, never the member.
+fn care_figures() -> Vec<FigureSpec> {
+    /// The visits of some event types (a list of quoted codes).
+    macro_rules! visits_of {
+        ($code:literal, $label:literal, $kinds:literal) => {
+            FigureSpec {
+                code: $code,
+                label: $label,
+                count_sql: concat!(
+                    "SELECT COUNT(*) FROM care_visits WHERE school_id = $1 AND visit_date >= $2 AND visit_date <= $3 \
+                     AND kind IN (",
+                    $kinds,
+                    ") AND ($4 = $4) AND ($5 = $5)"
+                ),
+                list_sql: concat!(
+                    "SELECT id, kind, visit_date FROM care_visits WHERE school_id = $1 AND visit_date >= $2 \
+                     AND visit_date <= $3 AND kind IN (",
+                    $kinds,
+                    ") AND ($4 = $4) AND ($5 = $5) ORDER BY visit_date"
+                ),
+            }
+        };
+    }
+    let mut v = vec![
+        FigureSpec {
+            code: "care.visits",
+            label: "sum-fig-care-visits",
+            count_sql:
+                "SELECT COUNT(*) FROM care_visits WHERE school_id = $1 AND visit_date >= $2 AND visit_date <= $3 \
+                        AND ($4 = $4) AND ($5 = $5)",
+            list_sql: "SELECT id, kind, visit_date FROM care_visits WHERE school_id = $1 AND visit_date >= $2 \
+                       AND visit_date <= $3 AND ($4 = $4) AND ($5 = $5) ORDER BY visit_date",
+        },
+        visits_of!("care.visits_sick_birth", "sum-fig-care-sick-birth", "'hospitalised', 'childbirth'"),
+        visits_of!("care.visits_bereaved", "sum-fig-care-bereaved", "'bereaved', 'deceased'"),
+        visits_of!("care.visits_hardship", "sum-fig-care-hardship-visits", "'hardship'"),
+    ];
+    v.extend([
+        FigureSpec {
+            code: "care.money_yuan",
+            label: "sum-fig-care-money",
+            count_sql: "SELECT (CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) + 50) / 100 FROM care_visits WHERE school_id = $1 \
+                        AND visit_date >= $2 AND visit_date <= $3 AND ($4 = $4) AND ($5 = $5)",
+            list_sql: "SELECT id, kind, visit_date FROM care_visits WHERE school_id = $1 AND visit_date >= $2 \
+                       AND visit_date <= $3 AND amount_fen > 0 AND ($4 = $4) AND ($5 = $5) ORDER BY visit_date",
+        },
+        FigureSpec {
+            code: "care.hardship_aid",
+            label: "sum-fig-care-aid",
+            count_sql: "SELECT COUNT(*) FROM care_aid WHERE school_id = $1 AND aid_date >= $2 AND aid_date <= $3 \
+                        AND ($4 = $4) AND ($5 = $5)",
+            list_sql: "SELECT id, kind, aid_date FROM care_aid WHERE school_id = $1 AND aid_date >= $2 AND aid_date <= $3 \
+                       AND ($4 = $4) AND ($5 = $5) ORDER BY aid_date",
+        },
+        FigureSpec {
+            code: "care.requests",
+            label: "sum-fig-care-requests",
+            count_sql: "SELECT COUNT(*) FROM care_requests WHERE school_id = $1 AND submitted_on >= $2 AND submitted_on <= $3 \
+                        AND ($4 = $4) AND ($5 = $5)",
+            list_sql: "SELECT id, category, submitted_on FROM care_requests WHERE school_id = $1 AND submitted_on >= $2 \
+                       AND submitted_on <= $3 AND ($4 = $4) AND ($5 = $5) ORDER BY submitted_on",
+        },
+    ]);
+    v
+}
+
+/// Finance: the year's income and expenditure from approved vouchers (without the year-end
+/// closing voucher), in whole yuan rounded half up, the list being the vouchers behind them;
+/// and the published disclosures of the year's books (by the half year they cover).
+fn finance_figures() -> Vec<FigureSpec> {
+    vec![
+        FigureSpec {
+            code: "finance.income_yuan",
+            label: "sum-fig-finance-income",
+            count_sql: "SELECT (CAST(COALESCE(SUM(l.credit_fen - l.debit_fen), 0) AS BIGINT) + 50) / 100 FROM fin_lines l \
+                        JOIN fin_vouchers v ON v.id = l.voucher_id JOIN fin_accounts a ON a.school_id = l.school_id AND a.code = l.account_code \
+                        WHERE v.school_id = $1 AND v.state = 'approved' AND v.closing = 0 AND a.kind = 'income' \
+                        AND v.voucher_date >= $2 AND v.voucher_date <= $3 AND ($4 = $4) AND ($5 = $5)",
+            list_sql: "SELECT DISTINCT v.id, v.summary, v.voucher_date FROM fin_lines l JOIN fin_vouchers v ON v.id = l.voucher_id \
+                       JOIN fin_accounts a ON a.school_id = l.school_id AND a.code = l.account_code \
+                       WHERE v.school_id = $1 AND v.state = 'approved' AND v.closing = 0 AND a.kind = 'income' \
+                       AND v.voucher_date >= $2 AND v.voucher_date <= $3 AND ($4 = $4) AND ($5 = $5) ORDER BY v.voucher_date",
+        },
+        FigureSpec {
+            code: "finance.expense_yuan",
+            label: "sum-fig-finance-expense",
+            count_sql: "SELECT (CAST(COALESCE(SUM(l.debit_fen - l.credit_fen), 0) AS BIGINT) + 50) / 100 FROM fin_lines l \
+                        JOIN fin_vouchers v ON v.id = l.voucher_id JOIN fin_accounts a ON a.school_id = l.school_id AND a.code = l.account_code \
+                        WHERE v.school_id = $1 AND v.state = 'approved' AND v.closing = 0 AND a.kind = 'expense' \
+                        AND v.voucher_date >= $2 AND v.voucher_date <= $3 AND ($4 = $4) AND ($5 = $5)",
+            list_sql: "SELECT DISTINCT v.id, v.summary, v.voucher_date FROM fin_lines l JOIN fin_vouchers v ON v.id = l.voucher_id \
+                       JOIN fin_accounts a ON a.school_id = l.school_id AND a.code = l.account_code \
+                       WHERE v.school_id = $1 AND v.state = 'approved' AND v.closing = 0 AND a.kind = 'expense' \
+                       AND v.voucher_date >= $2 AND v.voucher_date <= $3 AND ($4 = $4) AND ($5 = $5) ORDER BY v.voucher_date",
+        },
+        FigureSpec {
+            code: "finance.disclosures",
+            label: "sum-fig-finance-disclosures",
+            count_sql: "SELECT COUNT(*) FROM fin_disclosures WHERE school_id = $1 AND state = 'published' \
+                        AND period_from >= SUBSTR($2, 1, 7) AND period_from <= SUBSTR($3, 1, 7) AND ($4 = $4) AND ($5 = $5)",
+            list_sql: "SELECT id, title, period_to FROM fin_disclosures WHERE school_id = $1 AND state = 'published' \
+                       AND period_from >= SUBSTR($2, 1, 7) AND period_from <= SUBSTR($3, 1, 7) AND ($4 = $4) AND ($5 = $5) \
+                       ORDER BY period_to",
         },
     ]
 }
@@ -207,7 +317,8 @@ pub async fn records(store: &Store, school_id: &str, year: i32, code: &str) -> R
 }
 
 /// The prose sections of a summary, in the order of the report.
-pub const SECTIONS: &[&str] = &["opening", "members", "congress", "activities", "transparency", "closing"];
+pub const SECTIONS: &[&str] =
+    &["opening", "members", "congress", "activities", "care", "finance", "transparency", "closing"];
 
 /// A drafted summary: the figures of the last draft and the chair's prose.
 #[derive(Debug, Clone, serde::Serialize)]

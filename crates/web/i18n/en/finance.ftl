@@ -104,6 +104,7 @@ fin-no-findings = No findings
 fin-opinions = Opinions
 fin-no-opinions = No opinion yet
 fin-opinion = Opinion on this period
+fin-todo-pending = Vouchers waiting for review or approval: months from { $month } cannot be closed yet ({ $other } from dues, care and other areas)
 fin-todo-disclosure = The half-yearly disclosure is due
 fin-nav = Finance
 fin-setup = Books setup

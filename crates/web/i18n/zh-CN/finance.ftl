@@ -104,6 +104,7 @@ fin-no-findings = 未发现问题
 fin-opinions = 审查意见
 fin-no-opinions = 尚无审查意见
 fin-opinion = 本期审查意见
+fin-todo-pending = 凭证待审核或批准，{ $month } 起的月份尚不能结账（其中 { $other } 张来自会费、慰问等业务）
 fin-todo-disclosure = 半年度收支情况待公开
 fin-nav = 经费
 fin-setup = 账簿设置

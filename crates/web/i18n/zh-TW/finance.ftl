@@ -104,6 +104,7 @@ fin-no-findings = 未發現問題
 fin-opinions = 審查意見
 fin-no-opinions = 尚無審查意見
 fin-opinion = 本期審查意見
+fin-todo-pending = 憑證待審核或批准，{ $month } 起的月份尚不能結賬（其中 { $other } 張來自會費、慰問等業務）
 fin-todo-disclosure = 半年度收支情況待公開
 fin-nav = 經費
 fin-setup = 帳簿設定

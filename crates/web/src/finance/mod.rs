@@ -119,7 +119,19 @@ pub(crate) async fn home_todo(
     }
     let mut tx = st.store.begin().await?;
     let due = jiaogong_store::finance::disclosure_due(&mut tx, &school.id, crate::platform::pages::today()).await?;
+    let pending = jiaogong_store::finance::drafts::pending(&mut tx, &school.id).await?;
     jiaogong_store::commit(tx).await?;
+    // Vouchers still waiting for review or approval keep their month from being closed: the
+    // earliest such month is where the list opens.
+    if let Some(month) = &pending.earliest_period {
+        let text =
+            ctx.tr.ta("fin-todo-pending", &[("month", month.clone()), ("other", pending.from_other_areas.to_string())]);
+        todos.push(crate::platform::auth_pages::Todo {
+            text,
+            href: format!("/s/{}/finance?month={month}", school.code),
+            count: pending.count,
+        });
+    }
     if let Some((from, to)) = due {
         todos.push(crate::platform::auth_pages::Todo {
             text: format!("{}（{from} – {to}）", ctx.tr.t("fin-todo-disclosure")),
