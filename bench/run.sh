@@ -37,6 +37,17 @@
 #               API, one server on SQLite and two on one PostgreSQL database; vs raw_insert on the
 #               same database; scenario-notice-reads: 1,000 read receipts of one notice within 10 s,
 #               p99 vs 200 receipts one at a time. BENCH_SIGNUPS=0 skips both.
+#   scenario-finance-reports  finance_reports: 收入支出表 and 资产负债表 over 10 years of books
+#               (BENCH_FINANCE_VOUCHERS, 20,000 vouchers, 100,000 lines) vs a raw GROUP BY (<=2.0 both);
+#               the ledger page's SQL statements at 1x and 10x the books (equal). With BENCH_PG_URL,
+#               scenario-voucher-entry-pg: 50 preparers post vouchers through two servers on one
+#               PostgreSQL for BENCH_VOUCHER_SECS (30) s: no gap, no duplicate, p99 <= 200 ms.
+#               BENCH_FINANCE=0 skips both.
+#   scenario-care  care_dashboard: the care dashboard page over 10 years of events (BENCH_CARE_EVENTS,
+#               20,000; 18,000 visited) p99 vs the same figures by hand-written SQL (<=2.0), and its
+#               statements at 1x and 10x (equal). BENCH_CARE=0 skips it.
+#   scenario-summary-draft  summary_draft: drafting the year-end summary vs the raw counts behind
+#               its figures (<=2.0) and the .docx through the router (<=1000 ms). BENCH_SUMMARY=0 skips it.
 #   scenario-6  tally_bench: parse_bulletin + tally + bulletin JSON written, 100,000 election
 #               ballots, vs a raw SQLite GROUP BY over 100,000 rows plus a raw write of the rows; and
 #               the server's path (stored rows packed by one statement, checked, tallied, written).
@@ -527,6 +538,65 @@ if [[ "${BENCH_LIBRARY:-1}" != 0 ]]; then
     check library_p99_10x/1x "$(sed -n 's/.*p99_10x\/p99_1x=\([^ ]*\).*/\1/p' <<<"$LIB")" "<=" 2.0
     check library_p99_ms "$(kv p99_ms "$LIB")" "<=" 50
     LINES+=("$LIB")
+    echo "${LINES[-1]}"
+fi
+
+# --- finance: reports at scale, the ledger's statements at 10x, voucher entry under load -------
+if [[ "${BENCH_FINANCE:-1}" != 0 ]]; then
+    FINR="$(taskset -c "$SERVER_CPU" "$BIN/finance_reports" --dir "$WORK/finance" --vouchers "${BENCH_FINANCE_VOUCHERS:-20000}" --runs 5)"
+    check ie/raw "$(sed -n 's|.*ie/raw=\([^ ]*\).*|\1|p' <<<"$FINR")" "<=" 2.0
+    check bs/raw "$(sed -n 's|.*bs/raw=\([^ ]*\).*|\1|p' <<<"$FINR")" "<=" 2.0
+    [[ "$(kv ledger_statements_1x "$FINR")" == "$(kv ledger_statements_10x "$FINR")" ]] \
+        || MISSED+=("ledger statements_1x=$(kv ledger_statements_1x "$FINR") statements_10x=$(kv ledger_statements_10x "$FINR") (target: equal)")
+    LINES+=("scenario-finance-reports $FINR")
+    echo "${LINES[-1]}"
+    if [[ -n "${BENCH_PG_URL:-}" ]]; then
+        VPGDB="jiaogong_bench_vouchers_$$"
+        psql "$BENCH_PG_URL" -qc "CREATE DATABASE $VPGDB" >/dev/null || die "cannot create database $VPGDB"
+        VPGURL="${BENCH_PG_URL%/*}/$VPGDB"
+        VPGDIR="$WORK/pg-voucher-data"
+        JIAOGONG_DATABASE_URL="$VPGURL" "$BIN/jiaogong" demo --data "$VPGDIR" >"$WORK/demo-pg-vouchers.log" 2>&1 \
+            || { cat "$WORK/demo-pg-vouchers.log" >&2; die "demo on PostgreSQL failed"; }
+        VTOKENS="$WORK/pg-voucher-tokens.txt"
+        JIAOGONG_DATABASE_URL="$VPGURL" "$BIN/voucher_entry" setup --data "$VPGDIR" --out "$VTOKENS" --preparers 50
+        PORT_A="$(free_port)"
+        start_server serve-vouchers-pg-a env JIAOGONG_DATABASE_URL="$VPGURL" "$BIN/jiaogong" serve --data "$VPGDIR" --bind "127.0.0.1:$PORT_A"
+        PID_A=$SERVER_PID
+        wait_http "http://127.0.0.1:$PORT_A/healthz"
+        PORT_B="$(free_port)"
+        start_server serve-vouchers-pg-b env JIAOGONG_DATABASE_URL="$VPGURL" "$BIN/jiaogong" serve --data "$VPGDIR" --bind "127.0.0.1:$PORT_B"
+        PID_B=$SERVER_PID
+        wait_http "http://127.0.0.1:$PORT_B/healthz"
+        VENTRY="$(JIAOGONG_DATABASE_URL="$VPGURL" taskset -c "$LOAD_CPU" "$BIN/voucher_entry" run \
+            --base "http://127.0.0.1:$PORT_A,http://127.0.0.1:$PORT_B" --tokens "$VTOKENS" --secs "${BENCH_VOUCHER_SECS:-30}" --data "$VPGDIR")"
+        stop_pid "$PID_A"
+        stop_pid "$PID_B"
+        psql "$BENCH_PG_URL" -qc "DROP DATABASE $VPGDB" >/dev/null || log "could not drop $VPGDB"
+        check voucher_p99_ms "$(kv p99_ms "$VENTRY")" "<=" 200
+        check voucher_gaps "$(kv gaps "$VENTRY")" "<=" 0
+        check voucher_duplicates "$(kv duplicates "$VENTRY")" "<=" 0
+        check voucher_lost "$(kv lost "$VENTRY")" "<=" 0
+        LINES+=("scenario-voucher-entry-pg $VENTRY db=postgres (targets: p99<=200ms, 0 gaps, 0 duplicates, 0 lost)")
+        echo "${LINES[-1]}"
+    fi
+fi
+
+# --- care dashboard at 10 years of events ------------------------------------------------------
+if [[ "${BENCH_CARE:-1}" != 0 ]]; then
+    CARE="$(taskset -c "$SERVER_CPU" "$BIN/care_dashboard" --dir "$WORK/care" --events "${BENCH_CARE_EVENTS:-20000}")"
+    check care_page/raw_p99 "$(sed -n 's|.*page/raw_p99=\([^ ]*\).*|\1|p' <<<"$CARE")" "<=" 2.0
+    [[ "$(kv statements_1x "$CARE")" == "$(kv statements_10x "$CARE")" ]] \
+        || MISSED+=("care statements_1x=$(kv statements_1x "$CARE") statements_10x=$(kv statements_10x "$CARE") (target: equal)")
+    LINES+=("$CARE")
+    echo "${LINES[-1]}"
+fi
+
+# --- the year-end summary ----------------------------------------------------------------------
+if [[ "${BENCH_SUMMARY:-1}" != 0 ]]; then
+    SUMM="$(taskset -c "$SERVER_CPU" "$BIN/summary_draft" --dir "$WORK/summary" --runs 50)"
+    check summary_draft/raw "$(sed -n 's|.*ratio \([^ ]*\).*|\1|p' <<<"$SUMM")" "<=" 2.0
+    check summary_docx_ms "$(sed -n 's|.*docx \([^ ]*\) ms.*|\1|p' <<<"$SUMM")" "<=" 1000
+    LINES+=("scenario-$SUMM")
     echo "${LINES[-1]}"
 fi
 

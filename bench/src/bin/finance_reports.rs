@@ -4,8 +4,11 @@
 //! balances, the domain's arithmetic) vs a raw `SELECT account_code, SUM(debit), SUM(credit) …
 //! GROUP BY account_code` over the same lines, each `--runs` times, medians compared.
 //!
+//! The ledger page of one account through the router runs the same number of SQL statements
+//! on books ten times as large (`ledger_statements_1x` = `ledger_statements_10x`).
+//!
 //! `finance_reports --dir DIR [--vouchers 20000] [--runs 5]`
-//! prints `ie/raw=.. bs/raw=.. ie_ms=.. bs_ms=.. raw_ms=.. vouchers=.. lines=..`
+//! prints `ie/raw=.. bs/raw=.. ie_ms=.. bs_ms=.. raw_ms=.. vouchers=.. lines=.. ledger_statements_1x=.. …`
 
 use std::time::Instant;
 
@@ -25,19 +28,67 @@ fn median(mut v: Vec<f64>) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> anyhow::Result<()> {
-    let dir = std::path::PathBuf::from(req_arg("--dir")?);
-    std::fs::create_dir_all(&dir)?;
-    let n: usize = arg("--vouchers").and_then(|s| s.parse().ok()).unwrap_or(20_000);
-    let runs: usize = arg("--runs").and_then(|s| s.parse().ok()).unwrap_or(5);
+/// A fresh SQLite file with one school and its chart of accounts.
+async fn books(dir: &std::path::Path) -> anyhow::Result<(Store, String, std::path::PathBuf)> {
     let path = dir.join(format!("finance-{}.db", jiaogong_store::new_id()));
     let store = Store::open(&format!("sqlite://{}", path.display()), Crypto::new([7u8; 32])).await?;
     let mut tx = store.begin().await?;
     let school = tenancy::create_school(&mut tx, None, "基准学校", "bench").await?;
     fin::ensure_chart(&mut tx, &school).await?;
     jiaogong_store::commit(tx).await?;
+    Ok((store, school, path))
+}
 
+/// SQL statements of the ledger page of 50102 for 2025, as the finance committee member, the
+/// most seen over a few requests with the read caches stale.
+async fn ledger_statements(store: &Store, school: &str) -> anyhow::Result<u64> {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use jiaogong_domain::platform::roles::Role;
+    use jiaogong_store::platform::accounts::{self, NewUser};
+    use tower::ServiceExt;
+    let mut tx = store.begin().await?;
+    let user = accounts::create_user(
+        &mut tx,
+        &NewUser {
+            school_id: Some(school),
+            district_id: None,
+            username: "finance",
+            display_name: "finance",
+            password_hash: "unused",
+            role: Role::Finance,
+            member_id: None,
+        },
+    )
+    .await?;
+    jiaogong_store::commit(tx).await?;
+    let (token, _) = accounts::create_session(store, &user).await?;
+    let app = jiaogong_web::app(jiaogong_web::AppState {
+        store: store.clone(),
+        config: std::sync::Arc::new(jiaogong_web::WebConfig::default()),
+    });
+    let get = || async {
+        let req = Request::builder()
+            .uri("/s/bench/finance/ledger/50102?from=2025-01-01&to=2025-12-31")
+            .header("cookie", format!("jg_session={token}"))
+            .body(Body::empty())?;
+        let r = app.clone().oneshot(req).await?;
+        anyhow::ensure!(r.status() == StatusCode::OK, "ledger page: {}", r.status());
+        anyhow::Ok(axum::body::to_bytes(r.into_body(), usize::MAX).await?.len())
+    };
+    get().await?;
+    let mut most = 0;
+    for _ in 0..5 {
+        jiaogong_store::platform::cache::bump_all();
+        bench::statements::start();
+        get().await?;
+        most = most.max(bench::statements::stop());
+    }
+    Ok(most)
+}
+
+/// Ten years of approved vouchers: `n` vouchers of 5 lines each. Returns the lines written.
+async fn fill(store: &Store, school: &str, n: usize) -> anyhow::Result<usize> {
     // Ten years of approved vouchers: 5 lines each (income: bank and four incomes is not how a
     // union books, so expenses: four expense lines and the bank; income: one income and the bank
     // with three zero-free lines split over 101/102).
@@ -74,7 +125,7 @@ async fn main() -> anyhow::Result<()> {
              reviewed_by, approved_by, created_at) VALUES ($1, $2, $3, $4, $5, '基准凭证', 'approved', $6, 'a', 'b', 'c', 0)",
         )
         .bind(&id)
-        .bind(&school)
+        .bind(school)
         .bind(&period)
         .bind(i as i64 + 1)
         .bind(&date)
@@ -87,7 +138,7 @@ async fn main() -> anyhow::Result<()> {
             )
             .bind(&id)
             .bind(k as i64)
-            .bind(&school)
+            .bind(school)
             .bind(acc)
             .bind(*d)
             .bind(*c)
@@ -97,6 +148,18 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     jiaogong_store::commit(tx).await?;
+    Ok(lines)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    let dir = std::path::PathBuf::from(req_arg("--dir")?);
+    std::fs::create_dir_all(&dir)?;
+    let n: usize = arg("--vouchers").and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    let runs: usize = arg("--runs").and_then(|s| s.parse().ok()).unwrap_or(5);
+    bench::statements::install()?;
+    let (store, school, path) = books(&dir).await?;
+    let lines = fill(&store, &school, n).await?;
 
     let (mut ie_ms, mut bs_ms, mut raw_ms) = (Vec::new(), Vec::new(), Vec::new());
     let (mut ie_total, mut raw_total) = (0i64, 0i64);
@@ -129,12 +192,21 @@ async fn main() -> anyhow::Result<()> {
         "the statement's expenditure {ie_total} differs from the raw sum {raw_total}"
     );
     let (ie, bs, raw) = (median(ie_ms), median(bs_ms), median(raw_ms));
+    // The ledger page of one account (a year of it) through the router, at 1× and 10× the books.
+    let s1 = ledger_statements(&store, &school).await?;
+    store.close().await;
+    let _ = std::fs::remove_file(&path);
+    let (store10, school10, path10) = books(&dir).await?;
+    let lines10 = fill(&store10, &school10, n * 10).await?;
+    let s10 = ledger_statements(&store10, &school10).await?;
+    store10.close().await;
+    let _ = std::fs::remove_file(&path10);
+    anyhow::ensure!(s1 > 0, "no statements counted: is sqlx's statement logging on?");
     println!(
-        "ie/raw={:.2} bs/raw={:.2} ie_ms={ie:.1} bs_ms={bs:.1} raw_ms={raw:.1} vouchers={n} lines={lines} runs={runs} (targets: <=2.0 both)",
+        "ie/raw={:.2} bs/raw={:.2} ie_ms={ie:.1} bs_ms={bs:.1} raw_ms={raw:.1} vouchers={n} lines={lines} runs={runs} \
+         ledger_statements_1x={s1} ledger_statements_10x={s10} lines_10x={lines10} (targets: <=2.0 both, equal statements)",
         ie / raw,
         bs / raw
     );
-    store.close().await;
-    let _ = std::fs::remove_file(&path);
     Ok(())
 }
