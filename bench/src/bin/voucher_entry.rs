@@ -76,11 +76,8 @@ async fn setup() -> anyhow::Result<()> {
 
 async fn run() -> anyhow::Result<()> {
     let bases: Vec<String> = req_arg("--base")?.split(',').map(str::to_string).collect();
-    let tokens: Vec<String> = std::fs::read_to_string(req_arg("--tokens")?)?
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
+    let tokens: Vec<String> =
+        std::fs::read_to_string(req_arg("--tokens")?)?.lines().filter(|l| !l.is_empty()).map(str::to_string).collect();
     let secs = num("--secs", 30)? as u64;
     let today = jiaogong_store::today_cn().to_string();
     let client = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
@@ -106,7 +103,9 @@ async fn run() -> anyhow::Result<()> {
                         let _ = r.bytes().await;
                         lat.push(t.elapsed().as_secs_f64() * 1000.0);
                     }
-                    Ok(r) => errors.push(format!("HTTP {} {}", r.status().as_u16(), r.text().await.unwrap_or_default())),
+                    Ok(r) => {
+                        errors.push(format!("HTTP {} {}", r.status().as_u16(), r.text().await.unwrap_or_default()))
+                    }
                     Err(e) => errors.push(e.to_string()),
                 }
             }

@@ -286,6 +286,66 @@ async fn the_entry_form_explains_and_receipts_are_checked() {
     assert_eq!(r.status(), StatusCode::OK);
     let bytes = axum::body::to_bytes(r.into_body(), 1 << 24).await.unwrap();
     assert!(bytes.starts_with(b"PK"));
+    // The ledger and the budget execution: a print view without the forms, and a workbook each.
+    let money = jiaogong_domain::platform::money::Fen;
+    let prize = [
+        jiaogong_domain::finance::Line { account: "50102".into(), debit: money(10_000), credit: money(0) },
+        jiaogong_domain::finance::Line { account: "101".into(), debit: money(0), credit: money(10_000) },
+    ];
+    let day = NaiveDate::from_ymd_opt(2026, 5, 6).unwrap();
+    let mut tx = t.store.begin().await.unwrap();
+    let v = fin::prepare(&mut tx, &t.store.crypto, &t.school_a, "u-finance", day, "购买羽毛球赛奖品", "", &prize)
+        .await
+        .unwrap();
+    fin::review(&mut tx, &t.store.crypto, &t.school_a, "u-auditor", &v).await.unwrap();
+    fin::approve(&mut tx, &t.store.crypto, &t.school_a, "u-chair", &v).await.unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let (s, print) = get(&t, "/s/a/finance/ledger/50102?from=2026-01-01&to=2026-12-31&print=1", &fin_u).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(print.contains("paper-form") && !print.contains("id=\"fin-xlsx\""), "{print}");
+    let sheet = |bytes: &[u8]| {
+        use calamine::Reader;
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let name = wb.sheet_names()[0].clone();
+        let range = wb.worksheet_range(&name).unwrap();
+        range.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>()).collect::<Vec<_>>()
+    };
+    let r = t
+        .send(t.req(
+            "GET",
+            "/s/a/finance/ledger/50102?from=2026-01-01&to=2026-12-31&xlsx=1",
+            Some(&fin_u),
+            Body::empty(),
+            None,
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let rows = sheet(&axum::body::to_bytes(r.into_body(), 1 << 24).await.unwrap());
+    assert_eq!(rows[0][2], "摘要", "{rows:?}");
+    assert!(rows.iter().any(|r| r[2] == "购买羽毛球赛奖品" && r[3] == "100.00"), "{rows:?}");
+    let r = t
+        .send(t.req(
+            "GET",
+            "/s/a/finance/budget?year=2026&xlsx=1",
+            Some(&t.as_role("auditor").clone()),
+            Body::empty(),
+            None,
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let rows = sheet(&axum::body::to_bytes(r.into_body(), 1 << 24).await.unwrap());
+    assert_eq!(rows[0].len(), 16, "category, budget, 12 months, actual, rate: {rows:?}");
+    assert_eq!(rows[0][2], "1月");
+    let r = t
+        .send(t.req(
+            "GET",
+            "/s/a/finance/budget?year=2026&xlsx=1",
+            Some(&t.as_role("member").clone()),
+            Body::empty(),
+            None,
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

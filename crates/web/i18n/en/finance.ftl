@@ -14,6 +14,7 @@ fin-budget-approve = Approve the budget
 fin-disclosures = Disclosures
 fin-audit = Internal audit
 fin-month = Month
+fin-month-n = Month { $month }
 fin-show = Show
 fin-no-vouchers = No vouchers
 fin-col-number = Number

@@ -14,6 +14,7 @@ fin-budget-approve = 批准预算
 fin-disclosures = 收支公开
 fin-audit = 经审
 fin-month = 月份
+fin-month-n = { $month }月
 fin-show = 查看
 fin-no-vouchers = 没有凭证
 fin-col-number = 凭证号

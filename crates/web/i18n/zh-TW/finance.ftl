@@ -14,6 +14,7 @@ fin-budget-approve = 批准預算
 fin-disclosures = 收支公開
 fin-audit = 經審
 fin-month = 月份
+fin-month-n = { $month }月
 fin-show = 查看
 fin-no-vouchers = 沒有憑證
 fin-col-number = 憑證號

@@ -5,6 +5,7 @@
 //! under the month's counter row.
 
 mod api;
+mod books_pages;
 mod pages;
 mod setup;
 
@@ -21,6 +22,7 @@ use crate::Routes;
 
 pub fn routes(r: Routes) -> Routes {
     let r = pages::routes(r);
+    let r = books_pages::routes(r);
     let r = setup::routes(r);
     api::routes(r)
 }

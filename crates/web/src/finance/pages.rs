@@ -14,13 +14,12 @@ use jiaogong_domain::platform::money::Fen;
 use jiaogong_domain::platform::roles::Role;
 use jiaogong_office::xlsx_write::{self, OutCell, Table};
 use jiaogong_store::finance::{
-    self as fin, Account, BalanceStatement, BudgetRow, Disclosure, IncomeStatement, LedgerLine, Opinion, Question,
-    Voucher,
+    self as fin, Account, BalanceStatement, Disclosure, IncomeStatement, Opinion, Question, Voucher,
 };
 use jiaogong_store::platform::tenancy::{self, School};
 use serde::Deserialize;
 
-use super::api::{date_or, year_bounds, Range};
+use super::api::{date_or, year_bounds};
 use super::{yuan, Refusal, APPROVERS, BOOKKEEPERS, READERS, REVIEWERS};
 use crate::platform::ctx::Ctx;
 use crate::platform::error::AppError;
@@ -46,9 +45,6 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/s/{school}/finance/close", post(close))
         .add("GET", "/s/{school}/finance/reports", get(reports))
         .add("GET", "/s/{school}/finance/reports.xlsx", get(reports_xlsx))
-        .add("GET", "/s/{school}/finance/ledger/{code}", get(ledger))
-        .add("GET", "/s/{school}/finance/budget", get(budget))
-        .add("POST", "/s/{school}/finance/budget", post(budget_set))
         .add("GET", "/s/{school}/finance/disclosures", get(disclosures))
         .add("POST", "/s/{school}/finance/disclosures", post(disclosure_draft))
         .add("POST", "/s/{school}/finance/disclosures/{id}/publish", post(disclosure_publish))
@@ -59,11 +55,11 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/s/{school}/finance/audit/opinion", post(opinion))
 }
 
-fn role(ctx: &Ctx) -> Option<Role> {
+pub(super) fn role(ctx: &Ctx) -> Option<Role> {
     ctx.user.as_ref().map(|u| u.role())
 }
 
-fn allowed(ctx: &Ctx, roles: &[Role]) -> Result<(), Refusal> {
+pub(super) fn allowed(ctx: &Ctx, roles: &[Role]) -> Result<(), Refusal> {
     match role(ctx) {
         Some(r) if roles.contains(&r) => Ok(()),
         _ => Err(AppError::Forbidden.into()),
@@ -71,7 +67,7 @@ fn allowed(ctx: &Ctx, roles: &[Role]) -> Result<(), Refusal> {
 }
 
 /// A page that shows a refusal's message on the page it came from.
-fn flash(to: &str, msg: &str) -> Response {
+pub(super) fn flash(to: &str, msg: &str) -> Response {
     let enc: String = url::form_urlencoded::byte_serialize(msg.as_bytes()).collect();
     let sep = if to.contains('?') { '&' } else { '?' };
     see_other(&format!("{to}{sep}msg={enc}"))
@@ -178,7 +174,7 @@ async fn new_form(State(st): State<AppState>, ctx: Ctx, Extension(school): Exten
     })?)
 }
 
-async fn chart(st: &AppState, school: &School) -> Result<Vec<Account>, Refusal> {
+pub(super) async fn chart(st: &AppState, school: &School) -> Result<Vec<Account>, Refusal> {
     let mut tx = st.store.begin().await?;
     let a = fin::accounts(&mut tx, &school.id).await?;
     jiaogong_store::commit(tx).await?;
@@ -554,170 +550,6 @@ async fn reports_xlsx(
     ])
     .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(crate::members::export::xlsx_response(&format!("finance-{}-{}.xlsx", ie.from, ie.to), bytes))
-}
-
-#[derive(Template)]
-#[template(path = "finance/ledger.html")]
-struct LedgerPage {
-    c: Chrome,
-    school: School,
-    code: String,
-    name: String,
-    from: String,
-    to: String,
-    lines: Vec<LedgerLine>,
-}
-
-impl LedgerPage {
-    fn yuan(&self, f: &i64) -> String {
-        yuan(*f)
-    }
-}
-
-async fn ledger(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Extension(school): Extension<School>,
-    Path((_, code)): Path<(String, String)>,
-    Query(q): Query<Range>,
-) -> PageResult {
-    allowed(&ctx, READERS)?;
-    let (f, t) = year_bounds();
-    let (from, to) = (date_or(&q.from, f)?, date_or(&q.to, t)?);
-    let accounts = chart(&st, &school).await?;
-    let name = accounts.iter().find(|a| a.code == code).map(|a| a.name.clone()).ok_or(AppError::NotFound)?;
-    let mut tx = st.store.begin().await?;
-    let lines = fin::ledger(&mut tx, &school.id, &code, &from, &to).await?;
-    jiaogong_store::commit(tx).await?;
-    Ok(render(&LedgerPage {
-        c: Chrome::new(&ctx, "finance", ctx.tr.t("fin-ledger")),
-        school,
-        code,
-        name,
-        from,
-        to,
-        lines,
-    })?)
-}
-
-#[derive(Template)]
-#[template(path = "finance/budget.html")]
-struct BudgetPage {
-    c: Chrome,
-    school: School,
-    year: i64,
-    rows: Vec<BudgetRow>,
-    approved: Option<(String, String)>,
-    chart: String,
-    categories: Vec<Account>,
-    may_edit: bool,
-    may_approve: bool,
-    msg: String,
-}
-
-impl BudgetPage {
-    fn yuan(&self, f: &i64) -> String {
-        yuan(*f)
-    }
-    fn pct(&self, permille: &i64) -> String {
-        format!("{}.{}%", permille / 10, (permille % 10).abs())
-    }
-}
-
-#[derive(Deserialize, Default)]
-struct YearQuery {
-    #[serde(default)]
-    year: Option<i64>,
-    #[serde(default)]
-    msg: String,
-}
-
-fn whole_yuan(fen: i64) -> f64 {
-    i32::try_from(fen / 100).map(f64::from).unwrap_or(0.0)
-}
-
-async fn budget(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Extension(school): Extension<School>,
-    Query(q): Query<YearQuery>,
-) -> PageResult {
-    allowed(&ctx, READERS)?;
-    use chrono::Datelike;
-    let year = q.year.unwrap_or_else(|| i64::from(crate::platform::pages::today().year()));
-    let mut tx = st.store.begin().await?;
-    let rows = fin::budget_execution(&mut tx, &school.id, year).await?;
-    let approved = fin::budget_approved(&mut tx, &school.id, year).await?;
-    let categories = fin::accounts(&mut tx, &school.id)
-        .await?
-        .into_iter()
-        .filter(|a| rules::budget_category(&a.code) == Some(a.code.as_str()))
-        .collect();
-    jiaogong_store::commit(tx).await?;
-    let mut series = Vec::new();
-    for r in &rows {
-        series.push(jiaogong_office::svg::Series {
-            label: format!("{} {}", r.name, ctx.tr.t("fin-budget")),
-            value: whole_yuan(r.budget),
-        });
-        series.push(jiaogong_office::svg::Series {
-            label: format!("{} {}", r.name, ctx.tr.t("fin-actual")),
-            value: whole_yuan(r.actual),
-        });
-    }
-    let chart = jiaogong_office::svg::bar_chart(&ctx.tr.t("fin-budget-chart"), &series, &ctx.tr.t("fin-yuan"));
-    let r = role(&ctx);
-    Ok(render(&BudgetPage {
-        c: Chrome::new(&ctx, "finance", ctx.tr.t("fin-budget")),
-        may_edit: approved.is_none() && r.is_some_and(|r| BOOKKEEPERS.contains(&r)),
-        may_approve: approved.is_none() && r.is_some_and(|r| APPROVERS.contains(&r)),
-        school,
-        year,
-        rows,
-        approved,
-        chart,
-        categories,
-        msg: q.msg,
-    })?)
-}
-
-#[derive(Deserialize)]
-struct BudgetForm {
-    year: i64,
-    action: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    amount: String,
-    #[serde(default)]
-    decision: String,
-}
-
-async fn budget_set(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Extension(school): Extension<School>,
-    Form(f): Form<BudgetForm>,
-) -> PageResult {
-    let back = format!("/s/{}/finance/budget?year={}", school.code, f.year);
-    let mut tx = st.store.begin().await?;
-    let r = if f.action == "approve" {
-        allowed(&ctx, APPROVERS)?;
-        fin::approve_budget(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), f.year, &f.decision).await
-    } else {
-        allowed(&ctx, BOOKKEEPERS)?;
-        match rules::parse_amount(&f.amount) {
-            Ok(a) => fin::set_budget(&mut tx, &st.store.crypto, &school.id, &ctx.actor(), f.year, &f.category, a).await,
-            Err(m) => return Ok(flash(&back, &format!("{}{m}", ctx.tr.t("fin-col-amount")))),
-        }
-    };
-    match r {
-        Ok(()) => {
-            jiaogong_store::commit(tx).await?;
-            Ok(see_other(&back))
-        }
-        Err(e) => Ok(flash(&back, &Refusal::from(e).message(&ctx.tr))),
-    }
 }
 
 #[derive(Template)]
