@@ -4,7 +4,7 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType,
+    AlignmentType, BreakType, Docx, PageMargin, Paragraph, Pic, Run, RunFonts, Table, TableCell, TableRow, WidthType,
 };
 
 use crate::error::OfficeError;
@@ -40,6 +40,17 @@ pub enum Block {
         headers: Vec<String>,
         /// Data rows; short rows are padded with empty cells.
         rows: Vec<Vec<String>>,
+    },
+    /// A picture (PNG bytes and its size in pixels), centred, shown `width_cm` wide.
+    Image {
+        /// The PNG file.
+        png: Vec<u8>,
+        /// Width in pixels.
+        width_px: u32,
+        /// Height in pixels.
+        height_px: u32,
+        /// The width on the page in centimetres (the height follows the picture's proportions).
+        width_cm: f32,
     },
     /// A page break.
     PageBreak,
@@ -129,6 +140,13 @@ pub fn write_docx(title: &str, blocks: &[Block]) -> Result<Vec<u8>, OfficeError>
             Block::Table { headers, rows } => {
                 // An empty paragraph after a table keeps two tables from merging in Word.
                 doc.add_table(table(headers, rows)).add_paragraph(Paragraph::new())
+            }
+            Block::Image { png, width_px, height_px, width_cm } => {
+                // 360,000 EMU to the centimetre; no wider than the text area (16 cm).
+                let w = (width_cm.clamp(1.0, 16.0) * 360_000.0) as u32;
+                let h = (f64::from(w) * f64::from(*height_px) / f64::from((*width_px).max(1))) as u32;
+                let pic = Pic::new_with_dimensions(png.clone(), *width_px, *height_px).size(w, h);
+                doc.add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_image(pic)))
             }
             Block::PageBreak => doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page))),
         };

@@ -9,6 +9,7 @@
 pub mod docx;
 pub mod error;
 pub mod extract;
+pub mod raster;
 pub mod svg;
 pub mod xlsx_read;
 pub mod xlsx_write;

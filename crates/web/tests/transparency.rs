@@ -273,6 +273,8 @@ async fn the_plan_computes_progress_and_the_summary_keeps_the_chairs_prose() {
     assert_eq!(r.status(), StatusCode::OK);
     let bytes = axum::body::to_bytes(r.into_body(), usize::MAX).await.unwrap();
     assert!(bytes.starts_with(b"PK"));
+    // The charts travel as pictures (every word processor shows a PNG).
+    assert!(bytes.windows(b"word/media/".len()).any(|w| w == b"word/media/"), "no picture in the .docx");
     let Some(bin) = ["soffice", "libreoffice"]
         .into_iter()
         .find(|b| std::process::Command::new(b).arg("--version").output().map(|o| o.status.success()).unwrap_or(false))

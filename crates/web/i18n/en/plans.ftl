@@ -85,6 +85,7 @@ sum-section-activities = Activities
 sum-section-transparency = Transparency
 sum-section-closing = Shortcomings and next year
 sum-chart = Main figures { $year }
+sum-chart-money = Money { $year }
 sum-err-section = There is no such section; reload the page and try again.
 sum-col-figure = Figure
 sum-col-this-year = This year

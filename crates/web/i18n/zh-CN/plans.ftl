@@ -85,6 +85,7 @@ sum-section-activities = 文体活动
 sum-section-transparency = 校务公开
 sum-section-closing = 存在不足与下一年打算
 sum-chart = { $year } 年主要数据
+sum-chart-money = { $year } 年经费与慰问金额
 sum-err-section = 没有这一部分，请刷新页面后重试。
 sum-col-figure = 项目
 sum-col-this-year = 今年

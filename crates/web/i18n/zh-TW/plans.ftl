@@ -85,6 +85,7 @@ sum-section-activities = 文體活動
 sum-section-transparency = 校務公開
 sum-section-closing = 存在不足與下一年打算
 sum-chart = { $year } 年主要數據
+sum-chart-money = { $year } 年經費與慰問金額
 sum-err-section = 沒有這一部分，請刷新頁面後重試。
 sum-col-figure = 項目
 sum-col-this-year = 今年

@@ -98,10 +98,24 @@ fn sections(ctx: &Ctx, r: &Report) -> Vec<SectionView> {
         .collect()
 }
 
-fn chart(ctx: &Ctx, r: &Report) -> String {
-    let data: Vec<Series> =
-        r.figures.iter().map(|f| Series { label: ctx.tr.t(&f.label), value: f.value as f64 }).collect();
-    bar_chart(&ctx.tr.t1("sum-chart", "year", &r.year.to_string()), &data, "")
+/// The charts of the main figures: the counts in one, the money (figures in yuan) in another,
+/// so that neither scale hides the other.
+fn charts(ctx: &Ctx, r: &Report) -> Vec<String> {
+    let year = r.year.to_string();
+    let mut out = Vec::new();
+    for (money, title, unit) in [(false, "sum-chart", ""), (true, "sum-chart-money", "fin-yuan")] {
+        let data: Vec<Series> = r
+            .figures
+            .iter()
+            .filter(|f| f.code.ends_with("_yuan") == money)
+            .map(|f| Series { label: ctx.tr.t(&f.label), value: f.value as f64 })
+            .collect();
+        if !data.is_empty() {
+            let unit = if unit.is_empty() { String::new() } else { ctx.tr.t(unit) };
+            out.push(bar_chart(&ctx.tr.t1(title, "year", &year), &data, &unit));
+        }
+    }
+    out
 }
 
 #[derive(Template)]
@@ -113,7 +127,7 @@ struct SummaryPage {
     drafted: bool,
     sections: Vec<SectionView>,
     goals: Vec<(String, String, String)>,
-    chart: String,
+    charts: Vec<String>,
     editor: bool,
     print: bool,
 }
@@ -140,7 +154,7 @@ async fn show(st: &AppState, ctx: &Ctx, school: School, year: i32, print: bool) 
         drafted: r.drafted,
         sections: sections(ctx, &r),
         goals: goal_lines(ctx, &r),
-        chart: chart(ctx, &r),
+        charts: charts(ctx, &r),
         editor: is_editor(ctx),
         print,
     })
@@ -233,11 +247,17 @@ async fn records_page(
     render(&RecordsPage { c: Chrome::new(&ctx, "summary", label.clone()), school, year: q.year, label, records })
 }
 
-/// The .docx of the summary: title, the sections with the chair's prose and the figures as
-/// tables (this year, last year, change), the plan's goals.
+/// The .docx of the summary: title, the charts as pictures, the sections with the chair's prose
+/// and the figures as tables (this year, last year, change), the plan's goals.
 fn docx_bytes(ctx: &Ctx, school: &School, r: &Report) -> Result<Vec<u8>, AppError> {
     let t = |k: &str| ctx.tr.t(k);
     let mut blocks = Vec::new();
+    // The charts as pictures: every word processor shows a PNG.
+    for svg in charts(ctx, r) {
+        let (png, width_px, height_px) =
+            jiaogong_office::raster::svg_to_png(&svg, 2.0).map_err(|e| AppError::Internal(e.to_string()))?;
+        blocks.push(Block::Image { png, width_px, height_px, width_cm: 12.0 });
+    }
     for s in sections(ctx, r) {
         blocks.push(Block::Heading(1, s.heading));
         if !s.prose.is_empty() {
