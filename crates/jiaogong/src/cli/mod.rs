@@ -572,8 +572,10 @@ async fn serve(
     // Held activity places lapse to the next in line (each lapse once, under the activity's lock).
     let _offers = jiaogong_web::activities::spawn_offer_expiry(state.clone(), std::time::Duration::from_secs(60));
     let _backups = backups.map(|b| jiaogong_web::spawn_backups(state.clone(), b));
+    let state_replica = state.store.reader().replica().is_some();
     let app = jiaogong_web::app(state);
     out!("教工之家已启动：http://{addr}/");
+    tracing::info!(address = %addr, version = jiaogong_store::APP_VERSION, replica = state_replica, "serving");
     jiaogong_web::platform::server::serve(listener, app, limits, async {
         let _ = tokio::signal::ctrl_c().await;
     })
