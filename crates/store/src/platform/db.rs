@@ -300,13 +300,16 @@ impl Store {
     async fn record_version(&self) -> Result<()> {
         let mut tx = self.write.begin().await?;
         for (key, value) in [("app_version", APP_VERSION.to_string()), ("schema_level", schema_level().to_string())] {
-            sqlx::query("DELETE FROM app_meta WHERE key = $1").bind(key).execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO app_meta (key, value, updated_at) VALUES ($1, $2, $3)")
-                .bind(key)
-                .bind(value)
-                .bind(crate::now_ms())
-                .execute(&mut *tx)
-                .await?;
+            // An upsert: servers of a group starting together each record the same values.
+            sqlx::query(
+                "INSERT INTO app_meta (key, value, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            )
+            .bind(key)
+            .bind(value)
+            .bind(crate::now_ms())
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())
