@@ -17,7 +17,7 @@ pub mod platform;
 pub mod transparency;
 
 pub use platform::crypto::Crypto;
-pub use platform::db::{DbKind, Store, StoreInner, Tx};
+pub use platform::db::{newer_database_message, schema_level, DbKind, OpenOptions, Store, StoreInner, Tx, APP_VERSION};
 
 use rand::RngCore;
 

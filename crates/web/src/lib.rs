@@ -15,6 +15,8 @@ pub mod transparency;
 
 /// Closing polls whose closing time has come (the server's tick, and tests).
 pub use congress::polls::{close_due_polls, spawn_closer};
+/// Scheduled backups with retention.
+pub use platform::backups::{spawn_backups, BackupSchedule};
 /// Email digests and the group robots' queue (the server's tick, and tests).
 pub use platform::delivery::{spawn_delivery, SmtpConfig};
 
@@ -36,6 +38,11 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// SMTP for email notifications; without it, the inbox only.
     pub smtp: Option<platform::delivery::SmtpConfig>,
+    /// The bearer token `/metrics` asks for; without it, `/metrics` is not served.
+    pub metrics_token: Option<String>,
+    /// Seconds after a write during which a client reads from the primary, not the replica
+    /// (0: [`platform::replica::DEFAULT_STICKY_SECS`]).
+    pub sticky_secs: u64,
 }
 
 impl WebConfig {
@@ -115,14 +122,19 @@ pub fn routes() -> Routes {
 /// The application router with its middleware.
 pub fn app(state: AppState) -> Router {
     let Routes { router, .. } = routes();
+    platform::metrics::install();
     router
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), platform::access::guard))
+        .route_layer(axum::middleware::from_fn(platform::metrics::time_requests))
         // Unknown paths and wrong methods are errors like any other (JSON on the API).
         .fallback(|| async { platform::error::AppError::NotFound })
         .method_not_allowed_fallback(|| async { platform::error::AppError::MethodNotAllowed })
         // Inside the context, so a body over the limit gets the caller's error shape.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(platform::ctx::MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(state.clone(), platform::ctx::context))
+        // Outside the context: the session lookup itself may read from the replica.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), platform::replica::route_reads))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), platform::metrics::serve_metrics))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),

@@ -39,6 +39,19 @@ pub struct Global {
     /// Master key as 64 hex digits; default: the key file under --data (created on first run).
     #[arg(long, global = true, env = "JIAOGONG_SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
+    /// Log lines as text or as JSON objects (one per line, for a log collector).
+    #[arg(long, global = true, env = "JIAOGONG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Where a backup is written before migrations change a database that holds data
+    /// (default: backups/ under --data).
+    #[arg(long, global = true, env = "JIAOGONG_MIGRATION_BACKUP_DIR")]
+    pub migration_backup_dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -71,6 +84,8 @@ enum Cmd {
         /// The sender of notification emails, e.g. "教工之家 <union@school.cn>".
         #[arg(long, env = "JIAOGONG_SMTP_FROM", default_value = "教工之家 <noreply@localhost>")]
         smtp_from: String,
+        #[command(flatten)]
+        ops: ServeOps,
     },
     /// Create demo data without serving.
     Demo {
@@ -119,6 +134,34 @@ enum Cmd {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         url: String,
     },
+}
+
+/// Scale-out and operations settings of `serve` (docs/deploy/README.md).
+#[derive(Args, Clone, Debug)]
+struct ServeOps {
+    /// A PostgreSQL streaming replica (postgres://…) for read-only pages and reports; writes
+    /// and the pages right after a write stay on the primary.
+    #[arg(long, env = "JIAOGONG_READ_DATABASE_URL", hide_env_values = true)]
+    read_database_url: Option<String>,
+    /// Replay lag (milliseconds) above which reads go back to the primary.
+    #[arg(long, env = "JIAOGONG_REPLICA_MAX_LAG_MS", default_value_t = 5000)]
+    replica_max_lag_ms: u64,
+    /// Seconds after a write during which that browser reads from the primary.
+    #[arg(long, env = "JIAOGONG_REPLICA_STICKY_SECS", default_value_t = 10)]
+    replica_sticky_secs: u64,
+    /// Serve Prometheus metrics at /metrics to requests bearing this token
+    /// (`Authorization: Bearer …`); without it /metrics is not served.
+    #[arg(long, env = "JIAOGONG_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    /// Write a backup into this directory on a schedule (files 0600).
+    #[arg(long, env = "JIAOGONG_BACKUP_DIR")]
+    backup_dir: Option<PathBuf>,
+    /// How many scheduled backups to keep; older ones are deleted.
+    #[arg(long, env = "JIAOGONG_BACKUP_KEEP", default_value_t = 14)]
+    backup_keep: usize,
+    /// Hours between scheduled backups.
+    #[arg(long, env = "JIAOGONG_BACKUP_INTERVAL_HOURS", default_value_t = 24)]
+    backup_interval_hours: u64,
 }
 
 #[derive(Subcommand)]
@@ -182,12 +225,18 @@ pub fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("JIAOGONG_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("JIAOGONG_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
+    match cli.global.log_format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init(),
+    }
     // A panic (inside a parser, say) is one log line, not a backtrace on standard error.
     crate::panic_log::install();
     // The tally needs no database, key or runtime: anyone with the bulletin can run it.
@@ -257,9 +306,18 @@ pub fn database_url(g: &Global) -> anyhow::Result<String> {
 }
 
 pub async fn open(g: &Global) -> anyhow::Result<Store> {
+    open_with(g, jiaogong_store::OpenOptions::default()).await
+}
+
+/// Opens the store with a read replica; migrations back the database up first.
+pub async fn open_with(g: &Global, mut options: jiaogong_store::OpenOptions) -> anyhow::Result<Store> {
     let crypto = load_crypto(g)?;
     let url = database_url(g)?;
-    let store = Store::open(&url, crypto).await.with_context(|| "无法打开数据库")?;
+    options.migration_backup_dir = Some(g.migration_backup_dir.clone().unwrap_or_else(|| g.data.join("backups")));
+    let store = Store::open_with(&url, crypto, options).await.map_err(|e| match e {
+        jiaogong_store::StoreError::Invalid(m) => usage(format!("无法打开数据库：{m}")),
+        other => anyhow::Error::new(other).context("无法打开数据库"),
+    })?;
     jiaogong_store::platform::calendar::preload(&store).await?;
     Ok(store)
 }
@@ -276,6 +334,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             max_connections,
             smtp_url,
             smtp_from,
+            ops,
         } => {
             let limits = jiaogong_web::platform::server::Limits {
                 header_timeout: std::time::Duration::from_secs(header_timeout_secs.max(1)),
@@ -283,7 +342,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let smtp =
                 smtp_url.filter(|u| !u.trim().is_empty()).map(|url| jiaogong_web::SmtpConfig { url, from: smtp_from });
-            serve(&g, &bind, demo, secure_cookies, public_url.as_deref(), limits, smtp).await
+            serve(&g, &bind, demo, secure_cookies, public_url.as_deref(), limits, smtp, ops).await
         }
         Cmd::Demo { schools } => {
             let store = open(&g).await?;
@@ -433,6 +492,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn serve(
     g: &Global,
     bind: &str,
@@ -441,6 +501,7 @@ async fn serve(
     public_url: Option<&str>,
     limits: jiaogong_web::platform::server::Limits,
     smtp: Option<jiaogong_web::SmtpConfig>,
+    ops: ServeOps,
 ) -> anyhow::Result<ExitCode> {
     let addr: SocketAddr = bind.parse().map_err(|_| usage(format!("--bind 地址无效：{bind}（例：127.0.0.1:8080）")))?;
     if let Some(u) = public_url {
@@ -449,7 +510,38 @@ async fn serve(
             return Err(usage(format!("--public-url 无效：{u}（例：https://union.school.cn）")));
         }
     }
-    let store = open(g).await?;
+    let read_url = ops.read_database_url.filter(|u| !u.trim().is_empty());
+    if let Some(u) = &read_url {
+        if !u.starts_with("postgres") {
+            return Err(usage("--read-database-url 必须是 PostgreSQL 流复制备库的 postgres://… 地址"));
+        }
+    }
+    let backups = match ops.backup_dir {
+        Some(dir) => {
+            if ops.backup_keep == 0 {
+                return Err(usage("--backup-keep 至少为 1（保留最近几份备份）"));
+            }
+            jiaogong_store::platform::files::private_dir(&dir)
+                .map_err(|e| usage(format!("无法创建备份目录 {}：{e}", dir.display())))?;
+            Some(jiaogong_web::BackupSchedule {
+                dir,
+                keep: ops.backup_keep,
+                every: std::time::Duration::from_secs(ops.backup_interval_hours.max(1) * 3600),
+            })
+        }
+        None => None,
+    };
+    let store = open_with(
+        g,
+        jiaogong_store::OpenOptions {
+            read_url,
+            replica_max_lag: Some(std::time::Duration::from_millis(ops.replica_max_lag_ms.max(100))),
+            migration_backup_dir: None,
+        },
+    )
+    .await?;
+    let _replica_check =
+        jiaogong_store::platform::replica::spawn_health_check(&store, std::time::Duration::from_secs(1));
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| usage(format!("无法监听 {addr}：{e}")))?;
     let addr = listener.local_addr().unwrap_or(addr);
     if store.is_empty().await? {
@@ -465,8 +557,13 @@ async fn serve(
         out!("数据库已有数据，未重新生成演示数据。演示账号见首次启动时的输出（密码 {}）。", crate::demo::DEMO_PASSWORD);
     }
     let public_url = public_url.map(str::to_string).unwrap_or_else(|| format!("http://{addr}"));
-    let config =
-        jiaogong_web::WebConfig { secure_cookies, smtp, ..jiaogong_web::WebConfig::with_public_url(&public_url) };
+    let config = jiaogong_web::WebConfig {
+        secure_cookies,
+        smtp,
+        metrics_token: ops.metrics_token.filter(|t| !t.trim().is_empty()),
+        sticky_secs: ops.replica_sticky_secs.max(1),
+        ..jiaogong_web::WebConfig::with_public_url(&public_url)
+    };
     let state = jiaogong_web::AppState { store, config: Arc::new(config) };
     // Polls with a closing time are closed by whichever server's tick comes first (ADR 021).
     let _closer = jiaogong_web::spawn_closer(state.clone(), std::time::Duration::from_secs(15));
@@ -474,8 +571,11 @@ async fn serve(
     let _delivery = jiaogong_web::spawn_delivery(state.clone(), std::time::Duration::from_secs(30));
     // Held activity places lapse to the next in line (each lapse once, under the activity's lock).
     let _offers = jiaogong_web::activities::spawn_offer_expiry(state.clone(), std::time::Duration::from_secs(60));
+    let _backups = backups.map(|b| jiaogong_web::spawn_backups(state.clone(), b));
+    let state_replica = state.store.reader().replica().is_some();
     let app = jiaogong_web::app(state);
     out!("教工之家已启动：http://{addr}/");
+    tracing::info!(address = %addr, version = jiaogong_store::APP_VERSION, replica = state_replica, "serving");
     jiaogong_web::platform::server::serve(listener, app, limits, async {
         let _ = tokio::signal::ctrl_c().await;
     })

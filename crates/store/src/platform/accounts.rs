@@ -179,6 +179,15 @@ pub async fn create_session(store: &Store, user_id: &str) -> Result<(String, Str
 /// Finds a session by token, enforcing the idle and absolute timeouts. Touches `last_seen` at
 /// most once a minute to keep writes off the hot path.
 pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
+    let found = session_once(store, token).await?;
+    if found.is_none() && store.reader().replica().is_some() && crate::platform::replica::reading_replica_allowed() {
+        // A session made on another server a moment ago may not have reached the replica yet.
+        return crate::platform::replica::on_primary(session_once(store, token)).await;
+    }
+    Ok(found)
+}
+
+async fn session_once(store: &Store, token: &str) -> Result<Option<Session>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         csrf: String,

@@ -121,7 +121,9 @@ pub const TABLES: &[&str] = &[
 /// Tables left out on purpose: sign-in sessions, login throttling and import drafts are
 /// short-lived and restoring them would revive stale state; so are the scheduler's leases and the
 /// group robots' outgoing queue (a restored queue would post old announcements again).
-pub const NOT_BACKED_UP: &[&str] = &["import_stash", "login_throttle", "sessions", "leases", "webhook_queue"];
+/// `app_meta` records which program opened the database last: the restoring program writes its own.
+pub const NOT_BACKED_UP: &[&str] =
+    &["import_stash", "login_throttle", "sessions", "leases", "webhook_queue", "app_meta"];
 
 const MAGIC: &str = "jiaogong-backup";
 
@@ -129,7 +131,10 @@ const MAGIC: &str = "jiaogong-backup";
 const BYTES: &str = "base64";
 
 /// Writes every table to `out`; returns the number of rows written.
-pub async fn backup(store: &Store, out: &mut dyn Write) -> Result<u64> {
+pub async fn backup(store: &Store, out: &mut (dyn Write + Send)) -> Result<u64> {
+    // A database at an older migration level (the backup taken before migrating) lacks the
+    // newer tables: those are left out, and the file restores into that same level.
+    let present = store.table_names().await?;
     let mut conn = store.read.acquire().await?;
     let begin = match store.kind {
         DbKind::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ",
@@ -138,7 +143,7 @@ pub async fn backup(store: &Store, out: &mut dyn Write) -> Result<u64> {
     sqlx::query(begin).execute(&mut *conn).await?;
     writeln!(out, "{}", serde_json::json!({"format": MAGIC, "version": 1, "key_check": key_check(store)}))?;
     let mut total = 0u64;
-    for table in TABLES {
+    for table in TABLES.iter().filter(|t| present.iter().any(|p| p == *t)) {
         let rows = sqlx::query(&format!("SELECT * FROM {table}")).fetch_all(&mut *conn).await?;
         let columns: Vec<String> = match rows.first() {
             Some(r) => r.columns().iter().map(|c| c.name().to_string()).collect(),

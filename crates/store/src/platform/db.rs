@@ -33,8 +33,9 @@ impl std::ops::Deref for Store {
 /// What a [`Store`] holds.
 #[derive(Debug)]
 pub struct StoreInner {
-    /// Readers: many connections.
-    pub(crate) read: AnyPool,
+    /// Readers: many connections; on PostgreSQL, a streaming replica for requests allowed to
+    /// use it (`replica.rs`).
+    pub(crate) read: crate::platform::replica::ReadPool,
     /// Writers: one connection on SQLite (SQLite has one writer; queueing here avoids
     /// SQLITE_BUSY), the same pool as readers on PostgreSQL.
     pub(crate) write: AnyPool,
@@ -105,7 +106,41 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (35, "plans", include_str!("../../migrations/0035_plans.sql")),
     (36, "summaries", include_str!("../../migrations/0036_summaries.sql")),
     (38, "activity_photos", include_str!("../../migrations/0038_activity_photos.sql")),
+    (43, "app_meta", include_str!("../../migrations/0043_app_meta.sql")),
 ];
+
+/// The version of this program, recorded in the database on every start (ADR 037).
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The highest migration this program knows.
+pub fn schema_level() -> i64 {
+    MIGRATIONS.iter().map(|m| m.0).max().unwrap_or(0)
+}
+
+/// How to open a store beyond its URL.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// A PostgreSQL streaming replica for read-only requests (`serve --read-database-url`).
+    pub read_url: Option<String>,
+    /// Replay lag above which the replica is taken out of service.
+    pub replica_max_lag: Option<Duration>,
+    /// Where a backup is written before migrations run on a database holding data.
+    pub migration_backup_dir: Option<std::path::PathBuf>,
+}
+
+/// The refusal to run on a database written by a newer version.
+pub fn newer_database_message(found: &str) -> String {
+    format!(
+        "数据库由更新版本的教工之家写入（{found}；本程序为 {APP_VERSION}，迁移级别 {}）。为免损坏数据，本程序不会打开它：请安装与数据库相同或更新的版本后再启动",
+        schema_level()
+    )
+}
+
+/// Compares dotted version numbers (`0.10.1` > `0.9.3`); text that is not a number counts as 0.
+fn version_newer(a: &str, b: &str) -> bool {
+    let parse = |v: &str| -> Vec<u64> { v.split(['.', '-', '+']).take(3).map(|p| p.parse().unwrap_or(0)).collect() };
+    parse(a) > parse(b)
+}
 
 /// The one place the two dialects differ in the schema: SQLite's WITHOUT ROWID keeps ballot rows
 /// in row id order instead of insertion order, and SQLite calls PostgreSQL's BYTEA a BLOB.
@@ -119,6 +154,11 @@ fn dialect(kind: DbKind, sql: &str) -> String {
 impl Store {
     /// Opens (creating if needed) the database at `url` and runs the migrations.
     pub async fn open(url: &str, crypto: Crypto) -> Result<Store> {
+        Store::open_with(url, crypto, OpenOptions::default()).await
+    }
+
+    /// Opens the database at `url` with a read replica and a migration backup directory.
+    pub async fn open_with(url: &str, crypto: Crypto, options: OpenOptions) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let kind = if url.starts_with("postgres") {
             DbKind::Postgres
@@ -138,8 +178,11 @@ impl Store {
                 // Every write commit is fsynced before it is acknowledged (ballots.md); group
                 // commit keeps that affordable.
                 let write = sqlite_pool(1, "FULL").connect_with(opts).await?;
+                if options.read_url.is_some() {
+                    return Err(StoreError::Invalid("a read replica needs PostgreSQL as the primary database".into()));
+                }
                 Store(std::sync::Arc::new(StoreInner {
-                    read,
+                    read: crate::platform::replica::ReadPool::primary_only(read),
                     write,
                     kind,
                     crypto: std::sync::Arc::new(crypto),
@@ -157,8 +200,18 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(opts)
                     .await?;
+                let read = match &options.read_url {
+                    Some(u) => crate::platform::replica::ReadPool::with_replica(
+                        pool.clone(),
+                        crate::platform::replica::connect_replica(
+                            u,
+                            options.replica_max_lag.unwrap_or(Duration::from_secs(5)),
+                        )?,
+                    ),
+                    None => crate::platform::replica::ReadPool::primary_only(pool.clone()),
+                };
                 Store(std::sync::Arc::new(StoreInner {
-                    read: pool.clone(),
+                    read,
                     write: pool,
                     kind,
                     crypto: std::sync::Arc::new(crypto),
@@ -170,23 +223,57 @@ impl Store {
                 }))
             }
         };
-        store.migrate().await?;
+        store.migrate(options.migration_backup_dir.as_deref()).await?;
+        if let Some(r) = store.read.replica() {
+            // Known state before the first request: in service only if it answers and keeps up.
+            r.check(store.read.primary()).await;
+        }
         Ok(store)
     }
 
-    async fn migrate(&self) -> Result<()> {
+    /// Refuses a database written by a newer version: a migration this program does not know,
+    /// or a newer program version recorded in `app_meta`.
+    async fn refuse_newer(&self, applied: &[i64]) -> Result<()> {
+        if let Some(v) = applied.iter().find(|v| !MIGRATIONS.iter().any(|m| m.0 == **v)) {
+            return Err(StoreError::Invalid(newer_database_message(&format!("迁移 {v}"))));
+        }
+        if applied.contains(&43) {
+            let found: Option<(String,)> = sqlx::query_as("SELECT value FROM app_meta WHERE key = 'app_version'")
+                .fetch_optional(&self.write)
+                .await?;
+            if let Some((v,)) = found {
+                if version_newer(&v, APP_VERSION) {
+                    return Err(StoreError::Invalid(newer_database_message(&format!("版本 {v}"))));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn migrate(&self, backup_dir: Option<&std::path::Path>) -> Result<()> {
         let mut conn = self.write.acquire().await?;
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
         )
         .await?;
         drop(conn);
+        let applied: Vec<i64> = sqlx::query_as::<_, (i64,)>("SELECT version FROM schema_migrations")
+            .fetch_all(&self.write)
+            .await?
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
+        self.refuse_newer(&applied).await?;
+        let pending = MIGRATIONS.iter().filter(|m| !applied.contains(&m.0)).count();
+        if let Some(dir) = backup_dir {
+            if pending > 0 && !applied.is_empty() && self.holds_data().await? {
+                let from = applied.iter().max().copied().unwrap_or(0);
+                let path = crate::platform::scheduled_backup::write_before_migration(self, dir, from).await?;
+                tracing::info!("backup before migrating from level {from}: {}", path.display());
+            }
+        }
         for (version, name, sql) in MIGRATIONS {
-            let done: Option<(i64,)> = sqlx::query_as("SELECT version FROM schema_migrations WHERE version = $1")
-                .bind(*version)
-                .fetch_optional(&self.write)
-                .await?;
-            if done.is_some() {
+            if applied.contains(version) {
                 continue;
             }
             let mut tx = self.write.begin().await?;
@@ -199,6 +286,7 @@ impl Store {
                 .await?;
             tx.commit().await?;
         }
+        self.record_version().await?;
         crate::platform::audit::ensure_head(self).await?;
         // Ballots stored in plain text before migration 0014 are sealed now (a migration cannot:
         // the key is not in the database).
@@ -206,6 +294,33 @@ impl Store {
         // Ballots sealed as base64 text before migration 0025 are decoded into bytes.
         crate::congress::polls::unpack_base64(self).await?;
         Ok(())
+    }
+
+    /// Records this program's version and migration level (only ever moved forward).
+    async fn record_version(&self) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        for (key, value) in [("app_version", APP_VERSION.to_string()), ("schema_level", schema_level().to_string())] {
+            // An upsert: servers of a group starting together each record the same values.
+            sqlx::query(
+                "INSERT INTO app_meta (key, value, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            )
+            .bind(key)
+            .bind(value)
+            .bind(crate::now_ms())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// True when the users table exists and holds a row (a database worth a backup).
+    async fn holds_data(&self) -> Result<bool> {
+        if !self.table_names().await?.iter().any(|t| t == "users") {
+            return Ok(false);
+        }
+        Ok(!self.is_empty().await?)
     }
 
     /// The ballot writer of this store (one per process and database).
@@ -218,9 +333,14 @@ impl Store {
         Ok(self.write.begin().await?)
     }
 
-    /// The pool for reads.
-    pub fn reader(&self) -> &AnyPool {
+    /// The pool for reads (the replica's inside a replica-eligible request).
+    pub fn reader(&self) -> &crate::platform::replica::ReadPool {
         &self.read
+    }
+
+    /// The primary's pools: (readers, writers). Metrics report their use.
+    pub fn pools(&self) -> (&AnyPool, &AnyPool) {
+        (self.read.primary(), &self.write)
     }
 
     /// True when the database has no school and no user yet.

@@ -13,6 +13,8 @@ pub mod hooks;
 pub mod inbox;
 pub mod lease;
 pub mod notify;
+pub mod replica;
 pub mod robots;
+pub mod scheduled_backup;
 pub mod tenancy;
 pub mod uploads;

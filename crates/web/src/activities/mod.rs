@@ -181,6 +181,9 @@ pub(crate) async fn take_step(
     };
     if done.is_ok() {
         jiaogong_store::commit(tx).await?;
+        if matches!(done, Ok(Stepped::Placed(_))) {
+            crate::platform::metrics::signup();
+        }
     }
     Ok(done)
 }
@@ -193,7 +196,9 @@ pub fn spawn_offer_expiry(st: AppState, every: std::time::Duration) -> tokio::ta
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            if let Err(e) = repo::expire_offers(&st.store, jiaogong_store::now_ms()).await {
+            let r = repo::expire_offers(&st.store, jiaogong_store::now_ms()).await;
+            crate::platform::metrics::scheduler_run("offer_expiry", r.is_ok());
+            if let Err(e) = r {
                 tracing::warn!("lapsing held activity places: {e:?}");
             }
         }

@@ -313,7 +313,7 @@ async fn bare_error(resp: &mut Response, api: bool) -> Option<AppError> {
     Some(AppError::from_bare(status, &text))
 }
 
-fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

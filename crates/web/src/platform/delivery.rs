@@ -184,7 +184,9 @@ pub fn spawn_delivery(st: AppState, every: std::time::Duration) -> tokio::task::
         loop {
             interval.tick().await;
             let origin = st.config.origin();
-            if let Err(e) = tick(&st.store, st.config.smtp.as_ref(), &origin, &holder, now_ms()).await {
+            let r = tick(&st.store, st.config.smtp.as_ref(), &origin, &holder, now_ms()).await;
+            crate::platform::metrics::scheduler_run("delivery", r.is_ok());
+            if let Err(e) = r {
                 tracing::warn!("delivery: {e:?}");
             }
         }

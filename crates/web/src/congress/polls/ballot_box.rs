@@ -17,7 +17,10 @@ pub(crate) async fn cast(st: &AppState, ctx: &Ctx, poll: &Poll, ballot: &Value) 
     let ballot = stamp_rater_group(st, poll, &member, ballot).await?;
     let content = check_ballot(ctx, poll, &ballot)?;
     match st.store.ballot_box().cast(&poll.id, &member, content).await {
-        Ok(tracker) => Ok(tracker),
+        Ok(tracker) => {
+            crate::platform::metrics::ballot_cast();
+            Ok(tracker)
+        }
         Err(CastError::AlreadyVoted) => {
             Err(AppError::Conflict { code: "already_voted", message: ctx.tr.t("poll-already-voted") })
         }

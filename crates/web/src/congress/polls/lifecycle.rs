@@ -245,7 +245,9 @@ pub fn spawn_closer(st: AppState, every: std::time::Duration) -> tokio::task::Jo
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            if let Err(e) = close_due_polls(&st).await {
+            let r = close_due_polls(&st).await;
+            crate::platform::metrics::scheduler_run("poll_closer", r.is_ok());
+            if let Err(e) = r {
                 tracing::warn!("closing polls whose time has come: {e:?}");
             }
         }
