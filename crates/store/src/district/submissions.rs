@@ -198,19 +198,16 @@ pub async fn file(store: &Store, submission_id: &str, school_id: &str) -> Result
 }
 
 /// Reminds the schools `missing` (the caller's list of the district's schools without a
-/// submission): one inbox message to each chair (and school admin) who is a member. Returns how
+/// submission): one inbox message, linking to the school's submissions page, to each chair (and school admin) who is a member. Returns how
 /// many messages were sent. Audited.
-pub async fn remind(
-    tx: &mut Tx,
-    crypto: &Crypto,
-    s: &Submission,
-    missing: &[String],
-    link: &str,
-    actor: &str,
-) -> Result<usize> {
+pub async fn remind(tx: &mut Tx, crypto: &Crypto, s: &Submission, missing: &[String], actor: &str) -> Result<usize> {
     let mut sent = 0;
     let body = format!("请于{}前完成上报", s.deadline);
     for school_id in missing {
+        let code: Option<(String,)> =
+            sqlx::query_as("SELECT code FROM schools WHERE id = $1").bind(school_id).fetch_optional(&mut **tx).await?;
+        let Some((code,)) = code else { continue };
+        let link = format!("/s/{code}/submissions");
         let chairs: Vec<(String,)> = sqlx::query_as(
             "SELECT member_id FROM users WHERE school_id = $1 AND role IN ('chair', 'admin') AND active = 1 \
              AND member_id IS NOT NULL ORDER BY member_id",
@@ -225,7 +222,7 @@ pub async fn remind(
                     school_id,
                     member_id,
                     kind: "submission.reminder",
-                    link,
+                    link: &link,
                     title: &s.title,
                     body: &body,
                     urgent: true,
