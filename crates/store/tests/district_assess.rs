@@ -222,7 +222,7 @@ on_every_db!(schools_submit_on_time_or_late_and_those_missing_are_reminded, |sto
     .await
     .unwrap();
     let s = subs::get(&store, &d1, &id).await.unwrap();
-    let sent = subs::remind(&mut tx, &store.crypto, &s, &[b.clone()], "district").await.unwrap();
+    let sent = subs::remind(&mut tx, &store.crypto, &s, std::slice::from_ref(&b), "district").await.unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     assert_eq!(sent, 1);
     let inbox = jiaogong_store::platform::inbox::messages(&store, &b, &ids[0], 10).await.unwrap();

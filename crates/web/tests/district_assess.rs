@@ -326,3 +326,44 @@ async fn a_school_submits_upward_and_the_district_sees_who_has_not() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ledger_archive_is_streamed_in_bounded_chunks() {
+    use futures_util::StreamExt;
+    let t = common::app().await;
+    let chair = t.as_role("chair").clone();
+    let school = jiaogong_store::platform::tenancy::school(&t.store, "a").await.unwrap();
+    let scope = jiaogong_store::district::assessment::scope_of(school.district_id.as_deref()).to_string();
+    let s26 = jiaogong_store::district::assessment::standard(&t.store, &scope, 2026).await.unwrap();
+    let item = jiaogong_store::district::assessment::items(&t.store, &s26.id).await.unwrap()[0].id.clone();
+    // Three files of about 1.5 MB each.
+    let big = "台账材料内容，逐页记录。\n".repeat(40_000);
+    for n in 0..3 {
+        let name = format!("材料{n}.txt");
+        let (s, _) = post_multipart(
+            &t,
+            "/s/a/assessment/upload",
+            &chair,
+            &[("year", "2026"), ("item", &item)],
+            Some((&name, big.as_bytes())),
+        )
+        .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+    }
+    let r = t.send(t.req("GET", "/s/a/assessment.zip?year=2026", Some(&chair), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    assert!(r.headers().get("content-length").is_none(), "the archive is streamed, not built in memory first");
+    let mut stream = r.into_body().into_data_stream();
+    let (mut frames, mut largest, mut total) = (0usize, 0usize, Vec::new());
+    while let Some(frame) = stream.next().await {
+        let frame = frame.unwrap();
+        frames += 1;
+        largest = largest.max(frame.len());
+        total.extend_from_slice(&frame);
+    }
+    assert!(largest <= 64 * 1024, "a chunk of {largest} bytes");
+    assert!(total.len() > 3 * big.len() && frames > 60, "{frames} frames, {} bytes", total.len());
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(total)).unwrap();
+    assert_eq!(zip.file_names().filter(|n| n.contains("材料")).count(), 3);
+}

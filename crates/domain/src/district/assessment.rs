@@ -209,7 +209,7 @@ pub fn validate_item(
     }
     let method = Method::parse(method.trim()).ok_or(AssessError::Method)?;
     let percent = matches!(method, Method::ProposalsAnswered | Method::CareOnTime);
-    if threshold < 0 || threshold > 10_000 || (percent && threshold > 100) {
+    if !(0..=10_000).contains(&threshold) || (percent && threshold > 100) {
         return Err(AssessError::Threshold);
     }
     Ok(ItemInput { group: group.to_string(), title, criteria: criteria.unwrap_or_default(), points, method, threshold })

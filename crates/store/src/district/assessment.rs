@@ -484,7 +484,7 @@ pub async fn evidence(store: &Store, school_id: &str, standard_id: &str) -> Resu
 
 /// An uploaded evidence file of the school with its bytes: (file name, content type, bytes).
 pub async fn evidence_file(store: &Store, school_id: &str, id: &str) -> Result<(String, String, Vec<u8>)> {
-    let row: Option<(Option<String>, Option<String>, Option<Vec<u8>>)> = sqlx::query_as(
+    let row: Option<FileRow> = sqlx::query_as(
         "SELECT file_name, content_type, bytes FROM assess_evidence WHERE school_id = $1 AND id = $2 AND kind = 'file'",
     )
     .bind(school_id)
@@ -611,3 +611,6 @@ pub async fn sheet(store: &Store, school_id: &str, scope: &str, year: i32, today
     }
     Ok(Sheet { standard, figures, lines })
 }
+
+/// A stored file's columns: name, content type, bytes (all NULL for a row without a file).
+type FileRow = (Option<String>, Option<String>, Option<Vec<u8>>);

@@ -184,7 +184,7 @@ pub async fn submit(
 
 /// The file a school submitted: (file name, content type, bytes).
 pub async fn file(store: &Store, submission_id: &str, school_id: &str) -> Result<(String, String, Vec<u8>)> {
-    let row: Option<(Option<String>, Option<String>, Option<Vec<u8>>)> = sqlx::query_as(
+    let row: Option<FileRow> = sqlx::query_as(
         "SELECT file_name, content_type, bytes FROM district_submission_entries WHERE submission_id = $1 AND school_id = $2",
     )
     .bind(submission_id)
@@ -241,3 +241,6 @@ pub async fn remind(tx: &mut Tx, crypto: &Crypto, s: &Submission, missing: &[Str
     .await?;
     Ok(sent)
 }
+
+/// A stored file's columns: name, content type, bytes (all NULL for a row without a file).
+type FileRow = (Option<String>, Option<String>, Option<Vec<u8>>);

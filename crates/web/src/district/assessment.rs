@@ -508,12 +508,15 @@ impl ChannelWriter {
 }
 
 impl Write for ChannelWriter {
+    /// Takes at most what fills the current chunk, so no chunk is larger than [`CHUNK`]
+    /// (`write_all` comes back for the rest).
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.buf.extend_from_slice(data);
+        let n = data.len().min(CHUNK - self.buf.len().min(CHUNK));
+        self.buf.extend_from_slice(&data[..n]);
         if self.buf.len() >= CHUNK {
             self.send()?;
         }
-        Ok(data.len())
+        Ok(n)
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.send()
