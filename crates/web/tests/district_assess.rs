@@ -284,7 +284,9 @@ async fn a_school_submits_upward_and_the_district_sees_who_has_not() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["submitted"].as_array().unwrap().len(), 0);
     assert_eq!(v["not_submitted"][0]["school"], "a");
-    // The chair sees the request and submits the generated summary.
+    // The chair's home lists the request to submit, and the page shows it.
+    let (_, home) = get(&t, "/", &chair).await;
+    assert!(home.contains("/s/a/submissions") && home.contains("尚未提交"), "{home}");
     let (s, page) = get(&t, "/s/a/submissions", &chair).await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("2026年度工作总结"), "{page}");
@@ -304,6 +306,8 @@ async fn a_school_submits_upward_and_the_district_sees_who_has_not() {
     let (s, page) = get(&t, &format!("/district/submissions/{id}"), &district).await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("尚有 0 所学校未上报"), "{page}");
+    let (_, home) = get(&t, "/", &chair).await;
+    assert!(!home.contains("/s/a/submissions"), "submitted: no longer a to-do");
     let school = jiaogong_store::platform::tenancy::school(&t.store, "a").await.unwrap();
     let (s, docx) = get_bytes(&t, &format!("/district/submissions/{id}/files/{}", school.id), &district).await;
     assert_eq!(s, StatusCode::OK);

@@ -112,3 +112,4 @@ submit-err-instructions = Instructions: at most 2000 characters, no control char
 submit-err-deadline = The deadline must be today or later, written like 2026-12-31.
 submit-err-note = The note may have at most 500 characters.
 submit-err-empty = Nothing to submit: choose what to submit or write a note.
+submit-todo = Submissions the district asked for are not handed in yet

@@ -112,3 +112,4 @@ submit-err-instructions = 上报说明不超过 2000 个字，且不能含控制
 submit-err-deadline = 截止日期须为今天或以后的日期，格式如 2026-12-31。
 submit-err-note = 备注不超过 500 个字。
 submit-err-empty = 没有可上报的内容：请选择上报的材料，或填写备注。
+submit-todo = 区县工会要求上报的材料尚未提交

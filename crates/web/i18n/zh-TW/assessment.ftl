@@ -112,3 +112,4 @@ submit-err-instructions = 上報說明不超過 2000 個字，且不能含控制
 submit-err-deadline = 截止日期須為今天或以後的日期，格式如 2026-12-31。
 submit-err-note = 備註不超過 500 個字。
 submit-err-empty = 沒有可上報的內容：請選擇上報的材料，或填寫備註。
+submit-todo = 區縣工會要求上報的材料尚未提交

@@ -362,3 +362,26 @@ async fn api_status(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
     );
     Ok(Json(body).into_response())
 }
+
+/// The chair's to-do: the district's requests the school has not submitted yet.
+pub(crate) async fn home_todo(
+    st: &AppState,
+    ctx: &Ctx,
+    school: &School,
+    todos: &mut Vec<crate::platform::auth_pages::Todo>,
+) -> AppResult<()> {
+    let (Some(user), Some(district)) = (&ctx.user, &school.district_id) else { return Ok(()) };
+    if !super::assessment::ASSESSORS.contains(&user.role()) {
+        return Ok(());
+    }
+    let open =
+        repo::for_school(&st.store, district, &school.id).await?.into_iter().filter(|(_, e)| e.is_none()).count();
+    if open > 0 {
+        todos.push(crate::platform::auth_pages::Todo {
+            text: ctx.tr.t("submit-todo"),
+            href: format!("/s/{}/submissions", school.code),
+            count: i64::try_from(open).unwrap_or(i64::MAX),
+        });
+    }
+    Ok(())
+}
