@@ -371,3 +371,60 @@ async fn the_ledger_archive_is_streamed_in_bounded_chunks() {
     let zip = zip::ZipArchive::new(std::io::Cursor::new(total)).unwrap();
     assert_eq!(zip.file_names().filter(|n| n.contains("材料")).count(), 3);
 }
+
+/// Converts `input` with LibreOffice to `to` (`pdf`); None when it is not installed.
+fn libreoffice(input: &std::path::Path, to: &str) -> Option<Vec<u8>> {
+    let bin = ["soffice", "libreoffice"]
+        .into_iter()
+        .find(|b| std::process::Command::new(b).arg("--version").output().map(|o| o.status.success()).unwrap_or(false));
+    let Some(bin) = bin else {
+        assert!(std::env::var("JIAOGONG_REQUIRE_OFFICE").as_deref() != Ok("1"), "LibreOffice is required");
+        eprintln!("skipped: LibreOffice (soffice) is not installed");
+        return None;
+    };
+    let dir = input.parent().unwrap();
+    let out = std::process::Command::new(bin)
+        .arg(format!("-env:UserInstallation=file://{}/profile", dir.display()))
+        .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
+        .arg(dir.join("out"))
+        .arg(input)
+        .output()
+        .unwrap();
+    let stem = input.file_stem().unwrap().to_string_lossy().to_string();
+    Some(
+        std::fs::read(dir.join("out").join(format!("{stem}.{to}")))
+            .unwrap_or_else(|_| panic!("not converted: {out:?}")),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ledger_index_and_score_sheet_open_in_libreoffice() {
+    let t = common::app().await;
+    let chair = t.as_role("chair").clone();
+    let school = jiaogong_store::platform::tenancy::school(&t.store, "a").await.unwrap();
+    let scope = jiaogong_store::district::assessment::scope_of(school.district_id.as_deref()).to_string();
+    let s26 = jiaogong_store::district::assessment::standard(&t.store, &scope, 2026).await.unwrap();
+    let item = jiaogong_store::district::assessment::items(&t.store, &s26.id).await.unwrap()[0].id.clone();
+    let own = tp_item(&t, &t.school_a, "甲校经费公开").await;
+    let body = format!("year=2026&action=link&item={item}&record=transparency_item:{own}");
+    assert_eq!(post_form(&t, "/s/a/assessment", &chair, &body).await.0, StatusCode::SEE_OTHER);
+    let (_, bytes) = get_bytes(&t, "/s/a/assessment.zip?year=2026", &chair).await;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let dir = std::env::temp_dir().join(format!("jg-ledger-{}", jiaogong_store::new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (suffix, file) in [("台账索引.xlsx", "index.xlsx"), ("建家自评表.docx", "sheet.docx")] {
+        let name = zip.file_names().find(|n| n.ends_with(suffix)).unwrap().to_string();
+        let mut data = Vec::new();
+        zip.by_name(&name).unwrap().read_to_end(&mut data).unwrap();
+        std::fs::write(dir.join(file), data).unwrap();
+    }
+    let Some(pdf) = libreoffice(&dir.join("index.xlsx"), "pdf") else { return };
+    let text = jiaogong_office::extract::extract_text(jiaogong_office::extract::TextSource::Pdf, &pdf).unwrap();
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(compact.contains("甲校经费公开") && compact.contains("组织建设"), "{text}");
+    let pdf = libreoffice(&dir.join("sheet.docx"), "pdf").unwrap();
+    let text = jiaogong_office::extract::extract_text(jiaogong_office::extract::TextSource::Pdf, &pdf).unwrap();
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(compact.contains("组织建设") && compact.contains("自评总分"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
