@@ -1,7 +1,8 @@
 -- 建家 staff-home assessment: a scoring standard per district (or "default" for schools without
 -- a district) and year, copied from the built-in default on first use; its items (grouped, with
 -- points, criteria and how each is scored: by evidence or computed from the data); the evidence
--- a school links (a record of its own) or uploads; and the school's self-score per item.
+-- a school links (a record of its own) or uploads (bytes is empty for a link; file_name is set
+-- for an upload only); and the school's self-score per item.
 CREATE TABLE assess_standards (
     id TEXT PRIMARY KEY,
     scope TEXT NOT NULL,
@@ -34,7 +35,7 @@ CREATE TABLE assess_evidence (
     label TEXT NOT NULL,
     file_name TEXT,
     content_type TEXT,
-    bytes BYTEA,
+    bytes BYTEA NOT NULL,
     size BIGINT NOT NULL DEFAULT 0,
     created_by TEXT NOT NULL,
     created_at BIGINT NOT NULL

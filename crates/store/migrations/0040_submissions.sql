@@ -1,6 +1,7 @@
 -- 上报: the district opens a submission with a deadline; each school of the district submits
 -- once (a later submission replaces its own), with a note and a file (the generated year-end
--- summary or self-assessment, or an upload). A submission after the deadline is kept and
+-- summary or self-assessment, or an upload; bytes is empty and file_name NULL without a file).
+-- A submission after the deadline is kept and
 -- flagged late.
 CREATE TABLE district_submissions (
     id TEXT PRIMARY KEY,
@@ -21,7 +22,7 @@ CREATE TABLE district_submission_entries (
     note TEXT NOT NULL DEFAULT '',
     file_name TEXT,
     content_type TEXT,
-    bytes BYTEA,
+    bytes BYTEA NOT NULL,
     late BIGINT NOT NULL DEFAULT 0,
     submitted_on TEXT NOT NULL,
     submitted_by TEXT NOT NULL,

@@ -394,8 +394,8 @@ pub async fn link_evidence(
     let (ref_id, label) = row.ok_or(StoreError::NotFound)?;
     let id = new_id();
     sqlx::query(
-        "INSERT INTO assess_evidence (id, school_id, item_id, kind, ref_id, label, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO assess_evidence (id, school_id, item_id, kind, ref_id, label, bytes, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&id)
     .bind(school_id)
@@ -403,6 +403,7 @@ pub async fn link_evidence(
     .bind(kind)
     .bind(&ref_id)
     .bind(&label)
+    .bind(Vec::<u8>::new())
     .bind(actor)
     .bind(now_ms())
     .execute(&mut **tx)

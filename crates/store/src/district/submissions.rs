@@ -162,7 +162,7 @@ pub async fn submit(
     .bind(note)
     .bind(file.map(|f| f.name.to_string()))
     .bind(file.map(|f| f.content_type.to_string()))
-    .bind(file.map(|f| f.bytes.to_vec()))
+    .bind(file.map(|f| f.bytes.to_vec()).unwrap_or_default())
     .bind(i64::from(late))
     .bind(today.format("%Y-%m-%d").to_string())
     .bind(actor)
