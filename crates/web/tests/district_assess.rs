@@ -163,6 +163,12 @@ async fn the_chair_scores_links_uploads_and_exports_the_ledger_archive() {
         post_form(&t, "/s/a/assessment", &chair, &format!("year=2026&action=score&item={}&score=3", plan.id)).await.0,
         StatusCode::SEE_OTHER
     );
+    // A year whose standard does not exist yet: created on first use (outside the write
+    // transaction, which SQLite's single writer would otherwise wait on), the 2026 item not in it.
+    let body = format!("year=2031&action=score&item={}&score=3", plan.id);
+    let first_use = post_form(&t, "/s/a/assessment", &chair, &body);
+    let (s, _) = tokio::time::timeout(std::time::Duration::from_secs(10), first_use).await.expect("no deadlock");
+    assert_eq!(s, StatusCode::NOT_FOUND);
     // A link to another school's record: refused in words; the school's own: kept.
     let other = tp_item(&t, &t.school_b, "乙校公开事项").await;
     let (s, body) = post_form(

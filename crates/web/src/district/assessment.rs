@@ -280,10 +280,15 @@ async fn school_action(
     Form(f): Form<SheetForm>,
 ) -> AppResult<Response> {
     let year = year_of(&YearQuery { year: f.year });
+    // The item is looked up before the write transaction opens (the standard may be created on
+    // first use, which takes the writer itself).
+    let item = match f.action.as_str() {
+        "score" | "link" => Some(item_of(&st, &school, year, &f.item).await?),
+        _ => None,
+    };
     let mut tx = st.store.begin().await?;
-    match f.action.as_str() {
-        "score" => {
-            let item = item_of(&st, &school, year, &f.item).await?;
+    match (f.action.as_str(), item) {
+        ("score", Some(item)) => {
             let score: i64 = f.score.trim().parse().map_err(|_| {
                 AppError::bad("invalid_score", ctx.tr.t1("assess-err-score", "points", &item.points.to_string()))
             })?;
@@ -300,8 +305,7 @@ async fn school_action(
             let note = f.note.trim().chars().take(500).collect::<String>();
             repo::set_score(&mut tx, &st.store.crypto, &school.id, &item, score, &note, &ctx.actor()).await?;
         }
-        "link" => {
-            let item = item_of(&st, &school, year, &f.item).await?;
+        ("link", Some(item)) => {
             let (kind, id) = f.record.split_once(':').unwrap_or(("", ""));
             match repo::link_evidence(&mut tx, &st.store.crypto, &school.id, &item, kind, id, &ctx.actor()).await {
                 Ok(_) => {}
@@ -311,7 +315,9 @@ async fn school_action(
                 Err(e) => return Err(e.into()),
             }
         }
-        "remove" => repo::remove_evidence(&mut tx, &st.store.crypto, &school.id, &f.evidence, &ctx.actor()).await?,
+        ("remove", _) => {
+            repo::remove_evidence(&mut tx, &st.store.crypto, &school.id, &f.evidence, &ctx.actor()).await?
+        }
         _ => return Err(AppError::bad("invalid_action", ctx.tr.t("assess-err-action"))),
     }
     jiaogong_store::commit(tx).await?;
