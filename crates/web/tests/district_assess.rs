@@ -146,6 +146,8 @@ async fn district_pages_refuse_school_users_and_other_districts() {
 async fn the_chair_scores_links_uploads_and_exports_the_ledger_archive() {
     let t = common::app().await;
     let chair = t.as_role("chair").clone();
+    let (_, plan_page) = get(&t, "/s/a/plans?year=2026", &chair).await;
+    assert!(plan_page.contains("/s/a/assessment?year=2026"), "the plan page links the assessment");
     let (s, page) = get(&t, "/s/a/assessment?year=2026", &chair).await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("组织建设") && page.contains("待补项目"), "{page}");
