@@ -116,6 +116,12 @@ pub const TABLES: &[&str] = &[
     "plan_links",
     "summaries",
     "summary_prose",
+    "assess_standards",
+    "assess_items",
+    "assess_evidence",
+    "assess_scores",
+    "district_submissions",
+    "district_submission_entries",
 ];
 
 /// Tables left out on purpose: sign-in sessions, login throttling and import drafts are

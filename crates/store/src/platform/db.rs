@@ -106,6 +106,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (35, "plans", include_str!("../../migrations/0035_plans.sql")),
     (36, "summaries", include_str!("../../migrations/0036_summaries.sql")),
     (38, "activity_photos", include_str!("../../migrations/0038_activity_photos.sql")),
+    (39, "assessment", include_str!("../../migrations/0039_assessment.sql")),
+    (40, "submissions", include_str!("../../migrations/0040_submissions.sql")),
     (43, "app_meta", include_str!("../../migrations/0043_app_meta.sql")),
 ];
 

@@ -1,5 +1,8 @@
 //! The district union's view: its schools and their member counts.
 
+pub mod assessment;
+pub mod submissions;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -12,6 +15,8 @@ use crate::platform::pages::{render, Chrome};
 use crate::{AppState, Routes};
 
 pub fn routes(r: Routes) -> Routes {
+    let r = assessment::routes(r);
+    let r = submissions::routes(r);
     r.add("GET", "/district", get(district))
 }
 

@@ -3,7 +3,7 @@
 //! summary page (one-click draft, the chair's prose that survives re-drafting, every figure
 //! opening its records), its A4 print view and .docx, and the JSON API.
 
-mod summary;
+pub(crate) mod summary;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};

@@ -348,3 +348,9 @@ async fn api_records(
     let records = repo::records(&st.store, &school.id, year, &code).await?;
     Ok(Json(json!({"year": year, "code": code, "records": records})))
 }
+
+/// The year-end summary's .docx for another area to attach (the 台账, a submission upward).
+pub(crate) async fn summary_docx(st: &AppState, ctx: &Ctx, school: &School, year: i32) -> AppResult<Vec<u8>> {
+    let r = report(st, school, year).await?;
+    docx_bytes(ctx, school, &r)
+}

@@ -68,6 +68,10 @@ pub const TP_PUBLISHERS: &[Role] = crate::transparency::PUBLISHERS;
 pub const TP_SUPERVISORS: &[Role] = crate::transparency::SUPERVISORS;
 /// Write the work plan and the year-end summary.
 pub const PLAN_EDITORS: &[Role] = crate::plans::EDITORS;
+/// Keep a school's staff-home self-assessment and submit upward.
+pub const ASSESSORS: &[Role] = crate::district::assessment::ASSESSORS;
+/// The district union's own accounts (a school's admin is not one; the handlers check the district).
+pub const DISTRICT_USERS: &[Role] = crate::district::assessment::DISTRICT_USERS;
 
 pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/healthz", Allow::Public),
@@ -444,6 +448,27 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("GET", "/s/{school}/summary.docx", Allow::Roles(SCHOOL_PEOPLE)),
     ("GET", "/api/v1/schools/{school}/summary/{year}", Allow::Roles(SCHOOL_PEOPLE)),
     ("GET", "/api/v1/schools/{school}/summary/{year}/figures/{code}", Allow::Roles(SCHOOL_PEOPLE)),
+    // 建家 staff-home assessment: the school's committee keeps its sheet; the district edits its
+    // standard and reads its schools' sheets (a school outside the district is not found).
+    ("GET", "/s/{school}/assessment", Allow::Roles(ASSESSORS)),
+    ("POST", "/s/{school}/assessment", Allow::Roles(ASSESSORS)),
+    ("POST", "/s/{school}/assessment/upload", Allow::Roles(ASSESSORS)),
+    ("GET", "/s/{school}/assessment/print", Allow::Roles(ASSESSORS)),
+    ("GET", "/s/{school}/assessment/files/{id}", Allow::Roles(ASSESSORS)),
+    ("GET", "/s/{school}/assessment.zip", Allow::Roles(ASSESSORS)),
+    ("GET", "/district/assessment", Allow::Roles(DISTRICT_USERS)),
+    ("POST", "/district/assessment", Allow::Roles(DISTRICT_USERS)),
+    ("GET", "/district/assessment/{id}", Allow::Roles(DISTRICT_USERS)),
+    // 上报: the district opens and follows submissions; the school's committee submits.
+    ("GET", "/district/submissions", Allow::Roles(DISTRICT_USERS)),
+    ("POST", "/district/submissions", Allow::Roles(DISTRICT_USERS)),
+    ("GET", "/district/submissions/{id}", Allow::Roles(DISTRICT_USERS)),
+    ("POST", "/district/submissions/{id}/remind", Allow::Roles(DISTRICT_USERS)),
+    ("GET", "/district/submissions/{id}/files/{item}", Allow::Roles(DISTRICT_USERS)),
+    ("GET", "/s/{school}/submissions", Allow::Roles(ASSESSORS)),
+    ("POST", "/s/{school}/submissions/{id}", Allow::Roles(ASSESSORS)),
+    ("POST", "/api/v1/district/submissions", Allow::Roles(DISTRICT_USERS)),
+    ("GET", "/api/v1/district/submissions/{id}", Allow::Roles(DISTRICT_USERS)),
 ];
 
 pub fn lookup(method: &str, path: &str) -> Option<Allow> {

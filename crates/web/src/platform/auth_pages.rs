@@ -298,6 +298,7 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
         }
         crate::care::home_todo(&st, &ctx, &school, role, &mut todos).await?;
         crate::plans::home_todo(&st, &ctx, &school, &mut todos).await?;
+        crate::district::submissions::home_todo(&st, &ctx, &school, &mut todos).await?;
         if let Some(member_id) = &user.member_id {
             crate::activities::notices::home_todo(&st, &ctx, school_id, member_id, &mut todos).await?;
             let to_sign =

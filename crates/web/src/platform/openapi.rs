@@ -77,6 +77,7 @@ pub fn spec() -> Value {
             .chain(care_paths())
             .chain(finance_paths())
             .chain(transparency_plans_paths())
+            .chain(submissions_paths())
         {
             paths.insert(path.to_string(), item);
         }
@@ -91,6 +92,7 @@ pub fn spec() -> Value {
             .chain(care_schemas())
             .chain(finance_schemas())
             .chain(transparency_plans_schemas())
+            .chain(submissions_schemas())
         {
             schemas.insert(name.to_string(), schema);
         }
@@ -836,5 +838,43 @@ fn transparency_plans_schemas() -> Vec<(&'static str, Value)> {
                 "figures": {"type": "array", "items": record(json!({"area": t("string"), "code": t("string"), "label": t("string"), "value": t("integer"), "last_year": t("integer"), "query": t("string")}))},
                 "prose": t("object"), "goals": {"type": "array", "items": t("object")}}}),
         ),
+    ]
+}
+
+fn submissions_paths() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "/api/v1/district/submissions",
+            json!({"post": op("openSubmission", "district", "The district opens a submission (上报) for its schools: the year-end summary, the staff-home self-assessment, a statistics form or other, with instructions and a deadline not in the past (422 invalid_kind, invalid_title, invalid_deadline). District accounts only", &[],
+            Some(json_body(schema_ref("NewSubmission"))), "201", schema_ref("Submission"))}),
+        ),
+        (
+            "/api/v1/district/submissions/{id}",
+            json!({"get": op("getSubmission", "district", "Who of the district's schools has and has not submitted; a submission after the deadline is kept and flagged late (404 for another district's submission)", &["id"],
+            None, "200", schema_ref("SubmissionStatus"))}),
+        ),
+    ]
+}
+
+fn submissions_schemas() -> Vec<(&'static str, Value)> {
+    let t = |x: &str| json!({"type": x});
+    let kinds = codes(jiaogong_domain::district::submissions::Kind::ALL.iter().map(|k| k.code()));
+    let submission = json!({
+        "id": t("string"), "kind": {"type": "string", "enum": kinds}, "title": t("string"),
+        "instructions": t("string"), "deadline": {"type": "string", "pattern": DATE}});
+    let mut status = submission.clone();
+    status["submitted"] = json!({"type": "array", "items": record(json!({"school": t("string"), "name": t("string"),
+        "submitted_on": nullable("string"), "late": t("boolean"), "note": t("string"), "file": t("boolean")}))});
+    status["not_submitted"] =
+        json!({"type": "array", "items": record(json!({"school": t("string"), "name": t("string")}))});
+    vec![
+        (
+            "NewSubmission",
+            json!({"type": "object", "required": ["kind", "title", "deadline"], "properties": {
+                "kind": {"type": "string", "enum": kinds}, "title": t("string"),
+                "instructions": t("string"), "deadline": {"type": "string", "pattern": DATE}}}),
+        ),
+        ("Submission", record(submission)),
+        ("SubmissionStatus", record(status)),
     ]
 }

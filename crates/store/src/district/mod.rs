@@ -1,0 +1,5 @@
+//! The district union's view on both databases: the staff-home assessment (建家) and
+//! submissions upward (上报).
+
+pub mod assessment;
+pub mod submissions;
