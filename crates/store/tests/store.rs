@@ -817,3 +817,37 @@ on_every_db!(members_list_total_equals_the_rows_its_pages_give, |store, db| {
         assert_eq!(seen.len() as i64, total, "{f:?} on {}", db.name);
     }
 });
+
+// A backup restores into PostgreSQL too (into SQLite when no PostgreSQL is configured): rows
+// with NULL in BIGINT columns (a voucher not yet reviewed or approved) go in as NULL.
+on_every_db!(backup_restores_rows_with_nulls_into_postgresql, |store, db| {
+    use jiaogong_domain::finance::Line;
+    use jiaogong_domain::platform::money::Fen;
+    let s = common::school(&store, "n").await;
+    let lines = [
+        Line { account: "102".into(), debit: Fen(5_000), credit: Fen(0) },
+        Line { account: "401".into(), debit: Fen(0), credit: Fen(5_000) },
+    ];
+    let mut tx = store.begin().await.unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let v = jiaogong_store::finance::prepare(&mut tx, &store.crypto, &s, "fin", day, "会费收入", "", &lines)
+        .await
+        .unwrap();
+    jiaogong_store::commit(tx).await.unwrap();
+    let mut buf = Vec::new();
+    let n = jiaogong_store::platform::backup::backup(&store, &mut buf).await.unwrap();
+    let target = match common::postgres().await {
+        Some(pg) => pg,
+        None => common::sqlite().await,
+    };
+    let restored =
+        jiaogong_store::platform::backup::restore(&target.store, &mut std::io::Cursor::new(&buf)).await.unwrap();
+    assert_eq!(restored, n, "from {} into {}", db.name, target.name);
+    let (reviewed,): (Option<i64>,) = sqlx::query_as("SELECT reviewed_at FROM fin_vouchers WHERE id = $1")
+        .bind(&v)
+        .fetch_one(target.store.reader())
+        .await
+        .unwrap();
+    assert_eq!(reviewed, None);
+    target.drop_db().await;
+});

@@ -256,8 +256,6 @@ pub async fn restore(store: &Store, input: &mut dyn BufRead) -> Result<u64> {
             return Err(StoreError::Invalid("bad column name".into()));
         }
         let n = meta.get("rows").and_then(|r| r.as_u64()).unwrap_or(0);
-        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), placeholders.join(", "));
         for _ in 0..n {
             let row = lines.next().ok_or_else(|| StoreError::Invalid("backup file is truncated".into()))??;
             let vals: Vec<serde_json::Value> =
@@ -265,10 +263,25 @@ pub async fn restore(store: &Store, input: &mut dyn BufRead) -> Result<u64> {
             if vals.len() != columns.len() {
                 return Err(StoreError::Invalid("row has the wrong number of values".into()));
             }
+            // A NULL is written as the literal: a typed NULL parameter (text) is refused by
+            // PostgreSQL for a BIGINT or BYTEA column.
+            let mut k = 0;
+            let placeholders: Vec<String> = vals
+                .iter()
+                .map(|v| {
+                    if v.is_null() {
+                        "NULL".to_string()
+                    } else {
+                        k += 1;
+                        format!("${k}")
+                    }
+                })
+                .collect();
+            let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), placeholders.join(", "));
             let mut q = sqlx::query(&sql);
             for (v, column) in vals.into_iter().zip(&columns) {
                 q = match v {
-                    serde_json::Value::Null => q.bind(None::<String>),
+                    serde_json::Value::Null => q,
                     serde_json::Value::Number(n) => q.bind(n.as_i64().unwrap_or_default()),
                     // A backup written before migration 0025 holds the seals as base64 text.
                     serde_json::Value::String(s) if table == "ballots" && column == "sealed" => q.bind(
