@@ -10,6 +10,7 @@
 pub mod activities;
 pub mod care;
 pub mod congress;
+pub mod district;
 pub mod finance;
 pub mod members;
 pub mod plans;

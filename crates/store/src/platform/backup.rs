@@ -116,6 +116,9 @@ pub const TABLES: &[&str] = &[
     "plan_links",
     "summaries",
     "summary_prose",
+    "school_figures",
+    "school_figures_state",
+    "school_figures_mark",
 ];
 
 /// Tables left out on purpose: sign-in sessions, login throttling and import drafts are

@@ -105,6 +105,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (35, "plans", include_str!("../../migrations/0035_plans.sql")),
     (36, "summaries", include_str!("../../migrations/0036_summaries.sql")),
     (38, "activity_photos", include_str!("../../migrations/0038_activity_photos.sql")),
+    (41, "district_hierarchy", include_str!("../../migrations/0041_district_hierarchy.sql")),
+    (42, "school_figures", include_str!("../../migrations/0042_school_figures.sql")),
 ];
 
 /// The one place the two dialects differ in the schema: SQLite's WITHOUT ROWID keeps ballot rows
