@@ -16,6 +16,7 @@ pub mod transparency;
 /// Closing polls whose closing time has come (the server's tick, and tests).
 pub use congress::polls::{close_due_polls, spawn_closer};
 /// Email digests and the group robots' queue (the server's tick, and tests).
+pub use district::spawn_refresher;
 pub use platform::delivery::{spawn_delivery, SmtpConfig};
 
 use std::sync::Arc;

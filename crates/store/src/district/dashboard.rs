@@ -330,3 +330,20 @@ pub async fn subtree_figures(store: &Store, district: Option<&str>, year: i32) -
         })
         .collect())
 }
+
+/// One school's stored figures of a year and when they were computed.
+pub async fn school_figures(store: &Store, school_id: &str, year: i32) -> Result<(BTreeMap<String, i64>, Option<i64>)> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT code, value FROM school_figures WHERE school_id = $1 AND year = $2")
+            .bind(school_id)
+            .bind(i64::from(year))
+            .fetch_all(&store.read)
+            .await?;
+    let at: Option<(i64,)> =
+        sqlx::query_as("SELECT refreshed_at FROM school_figures_state WHERE school_id = $1 AND year = $2")
+            .bind(school_id)
+            .bind(i64::from(year))
+            .fetch_optional(&store.read)
+            .await?;
+    Ok((rows.into_iter().collect(), at.map(|a| a.0)))
+}

@@ -421,3 +421,6 @@ audit-action-plan-adopt = Work plan adopted
 audit-action-plan-start-from = Plan started from last year
 audit-action-summary-draft = Year-end summary drafted
 audit-action-summary-prose = Summary text written
+
+audit-action-district-export = Exported the district's school figures
+audit-action-district-refresh = The district union recomputed the school's figures

@@ -421,3 +421,6 @@ audit-action-plan-adopt = 委员会通过工作计划
 audit-action-plan-start-from = 以上一年计划新建
 audit-action-summary-draft = 生成工作总结初稿
 audit-action-summary-prose = 编写工作总结文字
+
+audit-action-district-export = 导出全区学校统计表
+audit-action-district-refresh = 上级工会重新统计学校数据

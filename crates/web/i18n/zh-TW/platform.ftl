@@ -421,3 +421,6 @@ audit-action-plan-adopt = 委員會通過工作計劃
 audit-action-plan-start-from = 以上一年計劃新建
 audit-action-summary-draft = 生成工作總結初稿
 audit-action-summary-prose = 編寫工作總結文字
+
+audit-action-district-export = 匯出全區學校統計表
+audit-action-district-refresh = 上級工會重新統計學校資料
