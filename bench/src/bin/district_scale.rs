@@ -157,5 +157,13 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "district-scale dashboard p99 {d99:.1} ms (target <= 500) for {schools} schools (p50 {d50:.1}); API p99 {j99:.1} ms (p50 {j50:.1})"
     );
+    // One line of key=value figures for bench/run.sh.
+    println!(
+        "district-scale-kv roster_ratio={:.2} dashboard_p99_ms={d99:.1} demo_s={:.1} db_mb={:.0} refresh_one_ms={:.0}",
+        a99 / o99.max(0.001),
+        demo_time.as_secs_f64(),
+        size as f64 / 1_048_576.0,
+        tick.as_secs_f64() * 1000.0
+    );
     Ok(())
 }
