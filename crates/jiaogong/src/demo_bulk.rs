@@ -66,7 +66,7 @@ pub async fn create(store: &Store, schools: usize, per_school: usize, seed: u64)
             },
         )
         .await?;
-        out.push(DemoAccount { role: *label, username: username.clone(), who: (*label).to_string() });
+        out.push(DemoAccount { role: label, username: username.clone(), who: (*label).to_string() });
     }
     jiaogong_store::commit(tx).await?;
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
@@ -110,7 +110,7 @@ async fn school(
             let retired = GROUPS[g] == "退休组";
             let status = if retired {
                 MemberStatus::Retired
-            } else if rng.next() % 40 == 0 {
+            } else if rng.next().is_multiple_of(40) {
                 MemberStatus::NonMember
             } else {
                 MemberStatus::Active
@@ -186,7 +186,7 @@ async fn school(
             break;
         }
         let due = format!("{year}-05-{:02}", 10 + p);
-        let late = rng.next() % 5 == 0;
+        let late = rng.next().is_multiple_of(5);
         let replied = format!("{year}-05-{:02}", if late { 25 } else { 5 + p });
         props.push(vec![
             t(&id),
@@ -355,7 +355,7 @@ async fn school(
             V::I(5),
             t(format!("{year}-06-01")),
             t(format!("{year}-06-05")),
-            if rng.next() % 3 == 0 { t(format!("{year}-06-03")) } else { t(format!("{year}-06-08")) },
+            if rng.next().is_multiple_of(3) { t(format!("{year}-06-03")) } else { t(format!("{year}-06-08")) },
             t("demo"),
             V::I(now),
         ],
@@ -381,7 +381,7 @@ async fn school(
     .await?;
 
     // The first half's finance disclosure, published in July (a few late, in August).
-    let published = chrono::NaiveDate::from_ymd_opt(year, if rng.next() % 6 == 0 { 8 } else { 7 }, 15)
+    let published = chrono::NaiveDate::from_ymd_opt(year, if rng.next().is_multiple_of(6) { 8 } else { 7 }, 15)
         .and_then(|d| d.and_hms_opt(2, 0, 0))
         .map(|t| t.and_utc().timestamp_millis())
         .unwrap_or(now);

@@ -282,7 +282,8 @@ pub struct SchoolFigures {
 /// statements whatever the number of records.
 pub async fn subtree_figures(store: &Store, district: Option<&str>, year: i32) -> Result<Vec<SchoolFigures>> {
     let schools = hierarchy::subtree_schools(store, district).await?;
-    let (figs, states): (Vec<(String, String, i64)>, Vec<(String, i64)>) = match district {
+    type Stored = (Vec<(String, String, i64)>, Vec<(String, i64)>);
+    let (figs, states): Stored = match district {
         Some(d) => {
             let cte = "WITH RECURSIVE sub(id) AS (SELECT id FROM districts WHERE id = $1 \
                 UNION SELECT dd.id FROM districts dd JOIN sub ON dd.parent_id = sub.id)";
