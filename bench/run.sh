@@ -129,7 +129,7 @@ if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
     log "building release binaries into $TARGET_DIR"
     CARGO_TARGET_DIR="$TARGET_DIR" cargo build --release -q -p jiaogong -p bench
 fi
-for b in jiaogong baseline seed gen_roster import_baseline startup ballots_setup ballots_load raw_insert tally_bench proposals_growth library_search member_bursts; do
+for b in jiaogong baseline seed gen_roster import_baseline startup ballots_setup ballots_load raw_insert tally_bench proposals_growth library_search member_bursts district_scale; do
     [[ -x "$BIN/$b" ]] || die "missing $BIN/$b"
 done
 
@@ -610,6 +610,21 @@ if [[ "${BENCH_TALLY:-1}" != 0 ]]; then
     check server/raw "$(kv server_ratio "$TALLY")" "<=" 2.0
     LINES+=("scenario-6 tally/raw=$R_TALLY server/raw=$(kv server_ratio "$TALLY") $TALLY (targets: <=2.0 both, <=1000ms)")
     echo "${LINES[-1]}"
+fi
+
+# --- scenario-district: 1,000 schools x 1,000 members on PostgreSQL ------------------------------
+# district_scale: `demo --schools N --members M` (time, database size), the summaries' refresh
+# (first, and the tick after one change: the dashboard's lag), a school's roster page p99 vs the
+# same school alone in its own database (target <= 1.2x), the district dashboard p99 for all
+# schools (target <= 500 ms). Needs BENCH_PG_URL; BENCH_DS_SCHOOLS / BENCH_DS_MEMBERS (default
+# 1000 each) for smaller runs; BENCH_DISTRICT=0 skips it.
+if [[ -n "${BENCH_PG_URL:-}" && "${BENCH_DISTRICT:-1}" != 0 ]]; then
+    DS="$(BENCH_PG_URL="$BENCH_PG_URL" taskset -c "$SERVER_CPU" "$BIN/district_scale" --bin "$BIN/jiaogong")"
+    echo "$DS" | grep -v '^district-scale-kv'
+    DSKV="$(grep '^district-scale-kv' <<<"$DS")"
+    check district_roster_ratio "$(kv roster_ratio "$DSKV")" "<=" 1.2
+    check district_dashboard_p99_ms "$(kv dashboard_p99_ms "$DSKV")" "<=" 500
+    while IFS= read -r l; do LINES+=("scenario-district $l"); done < <(grep -v '^district-scale-kv' <<<"$DS")
 fi
 
 # --- results -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ macro_rules! out {
 mod cli;
 mod demo;
 mod demo_activities;
+mod demo_bulk;
 mod demo_care;
 mod demo_congress;
 mod demo_evalsel;

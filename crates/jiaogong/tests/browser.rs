@@ -467,7 +467,7 @@ async fn member_correction_and_language() {
     .await;
 }
 
-/// 7. The district union sees its schools with member counts (and not the school rosters).
+/// 7. The district union sees its schools with their figures (and not the school rosters).
 #[tokio::test(flavor = "multi_thread")]
 async fn district_overview() {
     run("district_overview", |t| async move {
@@ -482,7 +482,7 @@ async fn district_overview() {
         let schools: Vec<Vec<String>> = schools.as_array().cloned().unwrap_or_default().iter().map(|r| r.as_array().cloned().unwrap_or_default().iter().map(s).collect()).collect();
         assert!(!schools.is_empty(), "at least one school");
         let demo = schools.iter().find(|r| r[0] == "示范区第一中学").unwrap_or_else(|| panic!("the demo school is listed: {schools:?}"));
-        assert_eq!(demo[1], "demo");
+        assert_eq!(demo[1], "示范区教育工会", "the school's own district");
         let active: i64 = demo[2].parse().unwrap_or(-1);
         assert!(active >= 100, "member count of the demo school: {demo:?}");
         let total: i64 = t.text("#district-members").await?.parse().unwrap_or(-1);

@@ -18,6 +18,7 @@ pub use congress::polls::{close_due_polls, spawn_closer};
 /// Scheduled backups with retention.
 pub use platform::backups::{spawn_backups, BackupSchedule};
 /// Email digests and the group robots' queue (the server's tick, and tests).
+pub use district::spawn_refresher;
 pub use platform::delivery::{spawn_delivery, SmtpConfig};
 
 use std::sync::Arc;

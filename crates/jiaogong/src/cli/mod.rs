@@ -91,6 +91,13 @@ enum Cmd {
     Demo {
         #[arg(long, default_value_t = 1)]
         schools: usize,
+        /// Members per school: builds a district at scale through the bulk paths (a city union,
+        /// a 区 union per 50 schools, every school with its own generated year).
+        #[arg(long)]
+        members: Option<usize>,
+        /// The seed of the generated data (same seed, same data).
+        #[arg(long, default_value_t = 20260901)]
+        seed: u64,
     },
     /// Administrators.
     Admin {
@@ -344,11 +351,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 smtp_url.filter(|u| !u.trim().is_empty()).map(|url| jiaogong_web::SmtpConfig { url, from: smtp_from });
             serve(&g, &bind, demo, secure_cookies, public_url.as_deref(), limits, smtp, ops).await
         }
-        Cmd::Demo { schools } => {
+        Cmd::Demo { schools, members, seed } => {
             let store = open(&g).await?;
             if store.is_empty().await? {
-                let accounts = crate::demo::create(&store, schools.max(1)).await?;
-                crate::demo::print_accounts(&accounts);
+                match members {
+                    Some(m) => {
+                        let accounts = crate::demo_bulk::create(&store, schools.max(1), m.max(1), seed).await?;
+                        crate::demo_bulk::print_accounts(schools.max(1), m.max(1), &accounts);
+                    }
+                    None => crate::demo::print_accounts(&crate::demo::create(&store, schools.max(1)).await?),
+                }
             } else {
                 out!("数据库已有数据，未改动。");
             }
@@ -569,6 +581,7 @@ async fn serve(
     let _closer = jiaogong_web::spawn_closer(state.clone(), std::time::Duration::from_secs(15));
     // Email digests and group robots: the server holding the delivery lease sends.
     let _delivery = jiaogong_web::spawn_delivery(state.clone(), std::time::Duration::from_secs(30));
+    let _figures = jiaogong_web::spawn_refresher(state.clone());
     // Held activity places lapse to the next in line (each lapse once, under the activity's lock).
     let _offers = jiaogong_web::activities::spawn_offer_expiry(state.clone(), std::time::Duration::from_secs(60));
     let _backups = backups.map(|b| jiaogong_web::spawn_backups(state.clone(), b));

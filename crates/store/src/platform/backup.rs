@@ -122,6 +122,9 @@ pub const TABLES: &[&str] = &[
     "assess_scores",
     "district_submissions",
     "district_submission_entries",
+    "school_figures",
+    "school_figures_state",
+    "school_figures_mark",
 ];
 
 /// Tables left out on purpose: sign-in sessions, login throttling and import drafts are

@@ -108,6 +108,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (38, "activity_photos", include_str!("../../migrations/0038_activity_photos.sql")),
     (39, "assessment", include_str!("../../migrations/0039_assessment.sql")),
     (40, "submissions", include_str!("../../migrations/0040_submissions.sql")),
+    (41, "district_hierarchy", include_str!("../../migrations/0041_district_hierarchy.sql")),
+    (42, "school_figures", include_str!("../../migrations/0042_school_figures.sql")),
     (43, "app_meta", include_str!("../../migrations/0043_app_meta.sql")),
 ];
 

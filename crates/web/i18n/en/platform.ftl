@@ -431,3 +431,6 @@ audit-action-assess-self-score = Staff-home self-score entered
 audit-action-submission-open = Submission opened
 audit-action-submission-submit = School submitted
 audit-action-submission-remind = Schools reminded to submit
+
+audit-action-district-export = Exported the district's school figures
+audit-action-district-refresh = The district union recomputed the school's figures

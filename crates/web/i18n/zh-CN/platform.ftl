@@ -431,3 +431,6 @@ audit-action-assess-self-score = 填写建家自评分
 audit-action-submission-open = 发起上报
 audit-action-submission-submit = 学校上报
 audit-action-submission-remind = 提醒未上报学校
+
+audit-action-district-export = 导出全区学校统计表
+audit-action-district-refresh = 上级工会重新统计学校数据

@@ -431,3 +431,6 @@ audit-action-assess-self-score = 填寫建家自評分
 audit-action-submission-open = 發起上報
 audit-action-submission-submit = 學校上報
 audit-action-submission-remind = 提醒未上報學校
+
+audit-action-district-export = 匯出全區學校統計表
+audit-action-district-refresh = 上級工會重新統計學校資料

@@ -190,7 +190,7 @@ async fn create(
 async fn member_school(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<School> {
     let school_id = repo::school_of(&st.store, id).await?;
     let school = tenancy::school(&st.store, &school_id).await?;
-    if !crate::platform::access::in_scope(ctx.user()?, &school) {
+    if !crate::platform::access::in_scope(&st.store, ctx.user()?, &school).await? {
         let _ =
             audit::record(&st.store, &Event::new(None, &ctx.actor(), "access.denied", id).detail("api member")).await;
         return Err(AppError::NotFound);

@@ -95,6 +95,11 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/me/corrections", Allow::Anyone),
     ("GET", "/me/export", Allow::Anyone),
     ("GET", "/district", Allow::Roles(DISTRICT)),
+    // A school's published figures, for the district users whose subtree holds the school.
+    ("GET", "/district/schools/{school}", Allow::Roles(DISTRICT)),
+    ("POST", "/district/schools/{school}/refresh", Allow::Roles(DISTRICT)),
+    ("GET", "/api/v1/district/schools", Allow::Roles(DISTRICT)),
+    ("GET", "/api/v1/district/schools.xlsx", Allow::Roles(DISTRICT)),
     ("GET", "/s/{school}/members", Allow::Roles(ROSTER_READERS)),
     ("POST", "/s/{school}/members", Allow::Roles(ROSTER_EDITORS)),
     ("GET", "/s/{school}/members/new", Allow::Roles(ROSTER_EDITORS)),
@@ -476,14 +481,18 @@ pub fn lookup(method: &str, path: &str) -> Option<Allow> {
 }
 
 /// Whether a user may act in a school: its own school; a system admin (no school) anywhere; a
-/// district user in the schools of the district.
-pub fn in_scope(user: &User, school: &School) -> bool {
-    match (&user.school_id, user.role()) {
+/// district user in the schools of the district's subtree (its sub-districts included, see
+/// `jiaogong_store::district::hierarchy`).
+pub async fn in_scope(store: &jiaogong_store::Store, user: &User, school: &School) -> Result<bool, AppError> {
+    Ok(match (&user.school_id, user.role()) {
         (Some(s), _) => *s == school.id,
         (None, Role::Admin) => true,
-        (None, Role::District) => user.district_id.is_some() && user.district_id == school.district_id,
+        (None, Role::District) => match &user.district_id {
+            Some(d) => jiaogong_store::district::hierarchy::contains_school(store, d, &school.id).await?,
+            None => false,
+        },
         _ => false,
-    }
+    })
 }
 
 /// Route layer: applies the table and the school scope; inserts the `School` for handlers.
@@ -522,7 +531,11 @@ pub async fn guard(
             Err(jiaogong_store::StoreError::NotFound) => return AppError::NotFound.into_response(),
             Err(e) => return AppError::from(e).into_response(),
         };
-        if !in_scope(user, &school) {
+        let inside = match in_scope(&state.store, user, &school).await {
+            Ok(b) => b,
+            Err(e) => return e.into_response(),
+        };
+        if !inside {
             deny(&state, &ctx, req.uri().path()).await;
             return AppError::Forbidden.into_response();
         }

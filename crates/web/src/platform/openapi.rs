@@ -78,6 +78,7 @@ pub fn spec() -> Value {
             .chain(finance_paths())
             .chain(transparency_plans_paths())
             .chain(submissions_paths())
+            .chain(district_paths())
         {
             paths.insert(path.to_string(), item);
         }
@@ -93,6 +94,7 @@ pub fn spec() -> Value {
             .chain(finance_schemas())
             .chain(transparency_plans_schemas())
             .chain(submissions_schemas())
+            .chain(district_schemas())
         {
             schemas.insert(name.to_string(), schema);
         }
@@ -876,5 +878,52 @@ fn submissions_schemas() -> Vec<(&'static str, Value)> {
         ),
         ("Submission", record(submission)),
         ("SubmissionStatus", record(status)),
+    ]
+}
+
+/// The district union's dashboard: its subtree's schools with one key per figure.
+fn district_paths() -> Vec<(&'static str, Value)> {
+    let q = ["sort:query", "desc:query", "district:query", "below:query", "threshold:query"];
+    vec![
+        (
+            "/api/v1/district/schools",
+            json!({"get": op("listDistrictSchools", "district", "Every school of the caller's subtree (district, its sub-districts) with this year's figures from the summaries the refresher keeps current (refreshed_at: the oldest refresh shown); sort by any figure key (desc=1), filter by sub-district or below a threshold (percent for rates, yuan for amounts; 422 bad_threshold / bad_column)", &q, None, "200", schema_ref("DistrictSchools"))}),
+        ),
+        (
+            "/api/v1/district/schools.xlsx",
+            json!({"get": op("exportDistrictSchools", "district", "The same table as an .xlsx workbook", &q, None, "200", json!({"type": "string", "format": "binary"}))}),
+        ),
+    ]
+}
+
+fn district_schemas() -> Vec<(&'static str, Value)> {
+    use jiaogong_domain::district::dashboard::{Kind, COLUMNS};
+    let mut props = serde_json::Map::new();
+    for (k, v) in [
+        ("school", "school id"),
+        ("name", "school name"),
+        ("code", "school code"),
+        ("district", "the sub-district's name"),
+    ] {
+        props.insert(k.into(), json!({"type": "string", "description": v}));
+    }
+    for c in COLUMNS {
+        let description = match c.kind {
+            Kind::Rate { .. } => "permille (0–1000); null when nothing was due",
+            Kind::Fen(_) => "fen",
+            Kind::Flag(_) => "1 or 0",
+            Kind::Count(_) => "count; null when not recorded",
+        };
+        props.insert(c.key.into(), json!({"type": "integer", "nullable": true, "description": description}));
+    }
+    let required: Vec<String> = props.keys().cloned().collect();
+    vec![
+        ("DistrictSchool", json!({"type": "object", "required": required, "properties": props})),
+        (
+            "DistrictSchools",
+            json!({"type": "object", "required": ["year", "refreshed_at", "schools"], "properties": {
+                "year": {"type": "integer"}, "refreshed_at": {"type": "integer", "nullable": true, "description": "ms since the epoch"},
+                "schools": {"type": "array", "items": schema_ref("DistrictSchool")}}}),
+        ),
     ]
 }

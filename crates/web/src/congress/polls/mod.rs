@@ -55,7 +55,7 @@ pub fn manages(role: Role) -> bool {
 async fn scoped(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<(School, Poll)> {
     let poll = repo::by_id(&st.store, id).await?;
     let school = tenancy::school(&st.store, &poll.school_id).await?;
-    if !crate::platform::access::in_scope(ctx.user()?, &school) {
+    if !crate::platform::access::in_scope(&st.store, ctx.user()?, &school).await? {
         return Err(AppError::NotFound);
     }
     Ok((school, poll))
