@@ -82,12 +82,14 @@ on_every_db!(migrating_a_database_with_data_takes_a_backup_first, |store, db| {
     jiaogong_store::commit(tx).await.unwrap();
     sqlx::query("DELETE FROM schema_migrations WHERE version = 43").execute(store.reader()).await.unwrap();
     sqlx::query("DROP TABLE app_meta").execute(store.reader()).await.unwrap();
+    let (level,): (i64,) =
+        sqlx::query_as("SELECT MAX(version) FROM schema_migrations").fetch_one(store.reader()).await.unwrap();
     let s = reopen(&store, Some(dir.0.clone())).await.unwrap();
     s.close().await;
     let files: Vec<_> = std::fs::read_dir(&dir.0).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(files.len(), 1, "{files:?}");
     let name = files[0].file_name().unwrap().to_string_lossy().to_string();
-    assert!(name.starts_with("pre-migration-38-") && name.ends_with(".backup"), "{name}");
+    assert!(name.starts_with(&format!("pre-migration-{level}-")) && name.ends_with(".backup"), "{name}");
     let text = std::fs::read_to_string(&files[0]).unwrap();
     assert!(text.contains("\"table\":\"users\"") && text.contains("\"chair\""), "the backup holds the data");
     assert!(!text.contains("\"table\":\"app_meta\""));

@@ -830,9 +830,8 @@ on_every_db!(backup_restores_rows_with_nulls_into_postgresql, |store, db| {
     ];
     let mut tx = store.begin().await.unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-    let v = jiaogong_store::finance::prepare(&mut tx, &store.crypto, &s, "fin", day, "会费收入", "", &lines)
-        .await
-        .unwrap();
+    let v =
+        jiaogong_store::finance::prepare(&mut tx, &store.crypto, &s, "fin", day, "会费收入", "", &lines).await.unwrap();
     jiaogong_store::commit(tx).await.unwrap();
     let mut buf = Vec::new();
     let n = jiaogong_store::platform::backup::backup(&store, &mut buf).await.unwrap();

@@ -15,10 +15,10 @@ pub mod transparency;
 
 /// Closing polls whose closing time has come (the server's tick, and tests).
 pub use congress::polls::{close_due_polls, spawn_closer};
-/// Scheduled backups with retention.
-pub use platform::backups::{spawn_backups, BackupSchedule};
 /// Email digests and the group robots' queue (the server's tick, and tests).
 pub use district::spawn_refresher;
+/// Scheduled backups with retention.
+pub use platform::backups::{spawn_backups, BackupSchedule};
 pub use platform::delivery::{spawn_delivery, SmtpConfig};
 
 use std::sync::Arc;

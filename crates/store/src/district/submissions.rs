@@ -98,9 +98,21 @@ pub async fn entries(store: &Store, submission_id: &str) -> Result<Vec<Entry>> {
 }
 
 /// The requests of a school's district with the school's own submission, latest deadline first.
+/// The district of a school and the districts above it (a 区 under a city): requests from any
+/// of them reach the school. `$1` is the school's district.
+const UP: &str = "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM districts WHERE id = $1 \
+    UNION SELECT d.id, d.parent_id FROM districts d JOIN up ON d.id = up.parent_id)";
+
 pub async fn for_school(store: &Store, district_id: &str, school_id: &str) -> Result<Vec<(Submission, Option<Entry>)>> {
     let mut out = Vec::new();
-    for s in list(store, district_id).await? {
+    let open: Vec<Submission> = sqlx::query_as(&format!(
+        "{UP} SELECT {COLS} FROM district_submissions WHERE district_id IN (SELECT id FROM up) \
+         ORDER BY deadline DESC, created_at DESC"
+    ))
+    .bind(district_id)
+    .fetch_all(&store.read)
+    .await?;
+    for s in open {
         let e: Option<Entry> = sqlx::query_as(
             "SELECT school_id, note, file_name, late, submitted_on, submitted_at FROM district_submission_entries \
              WHERE submission_id = $1 AND school_id = $2",
@@ -137,12 +149,13 @@ pub async fn submit(
     today: NaiveDate,
     actor: &str,
 ) -> Result<bool> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT deadline FROM district_submissions WHERE id = $1 AND district_id = $2")
-            .bind(submission_id)
-            .bind(district_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let row: Option<(String,)> = sqlx::query_as(&format!(
+        "{UP} SELECT deadline FROM district_submissions WHERE id = $2 AND district_id IN (SELECT id FROM up)"
+    ))
+    .bind(district_id)
+    .bind(submission_id)
+    .fetch_optional(&mut **tx)
+    .await?;
     let (deadline,) = row.ok_or(StoreError::NotFound)?;
     let deadline =
         NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").map_err(|_| StoreError::Invalid(deadline.clone()))?;

@@ -18,7 +18,7 @@ use jiaogong_domain::platform::roles::Role;
 use jiaogong_office::docx::{write_docx, Block};
 use jiaogong_office::xlsx_write::{self, OutCell, Table};
 use jiaogong_store::district::assessment::{self as repo, Sheet};
-use jiaogong_store::platform::tenancy::{self, School, SchoolSummary};
+use jiaogong_store::platform::tenancy::{self, School};
 use jiaogong_store::{Store, StoreError};
 use serde::Deserialize;
 
@@ -48,8 +48,11 @@ pub fn routes(r: Routes) -> Routes {
 
 /// The schools of a district. The one place the district's schools are listed, so the district
 /// hierarchy can replace it with the subtree.
-pub(crate) async fn district_schools(st: &AppState, district_id: &str) -> AppResult<Vec<SchoolSummary>> {
-    Ok(tenancy::school_summaries(&st.store, Some(district_id)).await?)
+pub(crate) async fn district_schools(
+    st: &AppState,
+    district_id: &str,
+) -> AppResult<Vec<jiaogong_store::district::hierarchy::SubtreeSchool>> {
+    Ok(jiaogong_store::district::hierarchy::subtree_schools(&st.store, Some(district_id)).await?)
 }
 
 /// The district of a district user; anyone else is refused.
@@ -320,6 +323,18 @@ async fn school_action(
         }
         _ => return Err(AppError::bad("invalid_action", ctx.tr.t("assess-err-action"))),
     }
+    jiaogong_store::commit(tx).await?;
+    // The district dashboard reads the self-score from the school's summaries.
+    let total = sheet_of(&st, &school, year).await?.total();
+    let mut tx = st.store.begin().await?;
+    jiaogong_store::district::dashboard::set_figure(
+        &mut tx,
+        &school.id,
+        year,
+        jiaogong_domain::district::dashboard::code::SELF_SCORE,
+        total,
+    )
+    .await?;
     jiaogong_store::commit(tx).await?;
     Ok(see_other(&format!("/s/{}/assessment?year={year}", school.code)))
 }
@@ -674,7 +689,7 @@ async fn standard_page(State(st): State<AppState>, ctx: Ctx, Query(q): Query<Yea
     let points = rules::total_points(items.iter().map(|i| i.points));
     let mut schools = Vec::new();
     for s in district_schools(&st, &district).await? {
-        let sheet = repo::sheet(&st.store, &s.id, &district, year, today()).await?;
+        let sheet = repo::sheet(&st.store, &s.id, &s.district_id, year, today()).await?;
         schools.push(SchoolLine { code: s.code, name: s.name, total: sheet.total(), gaps: sheet.gaps().len() });
     }
     let items = items
