@@ -489,6 +489,33 @@ async fn district_overview() {
         assert_eq!(total, schools.iter().map(|r| r[2].parse::<i64>().unwrap_or(0)).sum::<i64>(), "total is the sum of the schools");
         t.assert_no_horizontal_scroll("district").await?;
 
+        // On the PC: sort by the 五必访 on-time rate, drill into the school's published figures.
+        t.c.set_window_size(1366, 768).await?;
+        t.click_nav("#schools thead a[data-sort='care_compliance_rate']").await?;
+        assert!(t.js("return location.search;").await?.as_str().unwrap_or_default().contains("sort=care_compliance_rate"));
+        t.wait_js("the sorted column", "return document.querySelector('#schools thead th[aria-sort]') !== null;").await?;
+        t.click_nav("#schools tbody a[href^='/district/schools/']").await?;
+        assert!(t.path().await?.starts_with("/district/schools/"));
+        t.wait_text("#school-figures", "五必访按时率").await?;
+
+        // A submission upward: opened by the district, with the schools that have not submitted.
+        t.goto("/district/submissions").await?;
+        t.unfold("#submit-open").await?;
+        t.select("#submit-open select[name=kind]", "summary").await?;
+        t.fill("#submit-open input[name=title]", "2026年度工会工作总结上报").await?;
+        let deadline = (chrono::Utc::now() + chrono::Duration::days(20)).format("%Y-%m-%d").to_string();
+        t.js_args(
+            "document.querySelector('#submit-open input[name=deadline]').value = arguments[0]; return true;",
+            vec![json!(deadline)],
+        )
+        .await?;
+        t.click_nav("#submit-open button[type=submit]").await?;
+        assert!(t.path().await?.starts_with("/district/submissions/"), "opening shows the submission");
+        t.wait_text("#submit-missing", "所学校未上报").await?;
+        t.wait_text("#submit-schools", "示范区第一中学").await?;
+        t.wait_text("#submit-schools", "未上报").await?;
+        t.c.set_window_size(common::WIDTH, 844).await?;
+
         // A district user reads numbers, not the roster of a school.
         t.goto("/s/demo/members").await?;
         t.wait_text("body", "没有权限").await?;
