@@ -135,9 +135,69 @@ async fn the_transparency_api_keeps_its_contract_and_refuses_bad_input_clearly()
     let (s, html) = get(&t, &public, None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("优秀教师公示") && !html.contains("第二名不符合条件") && !html.contains("上半年经费使用"));
+    // Attachments: a PDF is taken (typed by content), an executable named .pdf is refused in
+    // words; the school's people and the public link download it, another school's chair not.
+    let boundary = "TpFileBoundary";
+    let multipart = |csrf: &str, name: &str, bytes: &[u8]| {
+        let mut b =
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n").into_bytes();
+        b.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes());
+        b.extend_from_slice(bytes);
+        b.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+        b
+    };
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    let pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    let upload = |who: &Who, name: &str, bytes: &[u8]| {
+        t.req(
+            "POST",
+            &format!("/s/a/transparency/{id}/files"),
+            Some(who),
+            Body::from(multipart(&who.1, name, bytes)),
+            Some(&ct),
+        )
+    };
+    let r = t.send(upload(&chair, "评选办法.pdf", pdf)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = t.send(upload(&chair, "setup.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(t.send(upload(&member, "x.pdf", pdf)).await.status(), StatusCode::FORBIDDEN);
+    let (_, html) = get(&t, &page, Some(&member)).await;
+    let href = html
+        .split("id=\"tp-files\"")
+        .nth(1)
+        .unwrap()
+        .split("href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = t.send(t.req("GET", &href, Some(&member), Body::empty(), None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert_eq!(&axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap()[..], &pdf[..]);
+    let other = href.replacen("/s/a/", "/s/b/", 1);
+    assert_ne!(t.send(t.req("GET", &other, Some(&t.chair_b), Body::empty(), None)).await.status(), StatusCode::OK);
+    let (_, public_html) = get(&t, &public, None).await;
+    let public_href = public_html
+        .split("id=\"tp-files\"")
+        .nth(1)
+        .unwrap()
+        .split("href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(t.send(t.req("GET", &public_href, None, Body::empty(), None)).await.status(), StatusCode::OK);
     let (s, _) = post_form(&t, &format!("/s/a/transparency/{id}/link"), &chair, "on=0").await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     assert_eq!(get(&t, &public, None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(t.send(t.req("GET", &public_href, None, Body::empty(), None)).await.status(), StatusCode::NOT_FOUND);
     // Sign-off during the period is refused with the reason.
     let (_, html) =
         post_form(&t, &format!("/s/a/transparency/{id}/signoff"), t.as_role("supervisor"), "opinion=同意").await;

@@ -81,3 +81,7 @@ tp-export = Export to Excel
 tp-prev-year = Previous year
 tp-n-items = { $n } items
 tp-todo-signoff = Transparency items awaiting the supervision group's sign-off
+tp-files = Attachments
+tp-attach = Add an attachment
+tp-attach-hint = PDF, Word, Excel or text, at most 20 MB
+tp-attach-upload = Upload

@@ -81,3 +81,7 @@ tp-export = 导出 Excel
 tp-prev-year = 上一年
 tp-n-items = 共 { $n } 项
 tp-todo-signoff = 待签署监督小组意见的公开事项
+tp-files = 附件
+tp-attach = 添加附件
+tp-attach-hint = PDF、Word、Excel 或文本文件，不超过 20 MB
+tp-attach-upload = 上传附件

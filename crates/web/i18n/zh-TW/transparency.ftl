@@ -81,3 +81,7 @@ tp-export = 導出 Excel
 tp-prev-year = 上一年
 tp-n-items = 共 { $n } 項
 tp-todo-signoff = 待簽署監督小組意見的公開事項
+tp-files = 附件
+tp-attach = 新增附件
+tp-attach-hint = PDF、Word、Excel 或文字檔，不超過 20 MB
+tp-attach-upload = 上傳附件

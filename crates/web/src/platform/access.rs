@@ -440,6 +440,9 @@ pub const TABLE: &[(&str, &str, Allow)] = &[
     ("POST", "/s/{school}/transparency/{id}/signoff", Allow::Roles(TP_SUPERVISORS)),
     ("POST", "/s/{school}/transparency/{id}/link", Allow::Roles(TP_PUBLISHERS)),
     ("GET", "/p/transparency/{token}", Allow::Public),
+    ("POST", "/s/{school}/transparency/{id}/files", Allow::Roles(TP_PUBLISHERS)),
+    ("GET", "/s/{school}/transparency/{id}/files/{file}", Allow::Roles(SCHOOL_PEOPLE)),
+    ("GET", "/p/transparency/{token}/files/{file}", Allow::Public),
     ("POST", "/api/v1/schools/{school}/transparency", Allow::Roles(TP_PUBLISHERS)),
     ("POST", "/api/v1/transparency/{id}/objections", Allow::Anyone),
     // The work plan and the year-end summary: the school reads, the committee writes.

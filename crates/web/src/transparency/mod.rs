@@ -25,12 +25,15 @@ use crate::platform::i18n::Tr;
 use crate::platform::pages::{render, see_other, Chrome};
 use crate::{AppState, Routes};
 
+mod files;
+
 /// Who publishes items: the chair and the committee's designated office.
 pub const PUBLISHERS: &[Role] = &[Role::Admin, Role::Chair, Role::OrgCommittee];
 /// The supervision group (监督小组).
 pub const SUPERVISORS: &[Role] = &[Role::Supervisor];
 
 pub fn routes(r: Routes) -> Routes {
+    let r = files::routes(r);
     r.add("GET", "/s/{school}/transparency", get(list))
         .add("POST", "/s/{school}/transparency", post(publish_form))
         .add("GET", "/s/{school}/transparency/index", get(index_page))
@@ -45,7 +48,7 @@ pub fn routes(r: Routes) -> Routes {
         .add("POST", "/api/v1/transparency/{id}/objections", post(api_object))
 }
 
-fn has(ctx: &Ctx, roles: &[Role]) -> bool {
+pub(super) fn has(ctx: &Ctx, roles: &[Role]) -> bool {
     ctx.user.as_ref().is_some_and(|u| roles.contains(&u.role()))
 }
 
@@ -230,6 +233,7 @@ struct DetailPage {
     public_url: String,
     error: String,
     notice: String,
+    files: Vec<items::FileMeta>,
 }
 
 async fn detail_page(
@@ -265,6 +269,7 @@ async fn detail_page(
     } else {
         Vec::new()
     };
+    let files = items::files(&st.store, &school.id, id).await?;
     let public_url = match (&item.public_token, publisher) {
         (Some(t), true) => format!("/p/transparency/{t}"),
         _ => String::new(),
@@ -283,6 +288,7 @@ async fn detail_page(
         public_url,
         error,
         notice,
+        files,
     });
     r
 }
@@ -430,6 +436,7 @@ async fn link_form(
 #[derive(Template)]
 #[template(path = "transparency/public.html")]
 struct PublicPage {
+    files: Vec<items::FileMeta>,
     c: Chrome,
     item: items::Item,
     category: String,
@@ -439,7 +446,9 @@ struct PublicPage {
 /// The public link: that item alone, no objections, no names.
 async fn public_page(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
     let item = items::by_token(&st.store, &token).await?;
+    let files = items::files(&st.store, &item.school_id, &item.id).await?;
     render(&PublicPage {
+        files,
         c: Chrome::new(&ctx, "transparency", item.title.clone()),
         category: ctx.tr.t(item.category.key()),
         content_html: sanitize(&item.content),
