@@ -1,7 +1,9 @@
 //! A district at scale for `jiaogong demo --schools N --members M [--seed S]`: a city union with
 //! a 区 union for every 50 schools, and every school with its own staff in union groups, a
 //! congress session with delegates, proposals with the departments' replies, an activity with
-//! sign-ups, 校务公开 items and the half-year finance disclosure (no ballots or care records yet).
+//! sign-ups, 校务公开 items, the half-year finance disclosure, the year's care events with their
+//! visit tasks and visits, a year of approved vouchers, and (for the first schools) a closed
+//! delegates' vote with sealed ballots.
 //! Deterministic from the seed; written through the store's bulk paths (members::insert_many,
 //! multi-row INSERTs, one transaction per school), never through HTTP.
 
@@ -14,6 +16,7 @@ use jiaogong_store::platform::audit::{self, Event};
 use jiaogong_store::{members, new_id, now_ms, platform::tenancy, Store};
 
 use crate::demo::{DemoAccount, Lcg, DEMO_PASSWORD};
+use crate::demo_bulk_more::{books, care, delegates_vote};
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
@@ -25,6 +28,8 @@ const GIVEN: &[&str] = &[
 ];
 const GROUPS: &[&str] = &["语文组", "数学组", "英语组", "理科组", "文科组", "音体美组", "行政后勤组", "退休组"];
 const DISTRICTS_PER: usize = 50;
+/// Schools whose closed vote is cast through the ballot box (sealed one by one, as members vote).
+const VOTING_SCHOOLS: usize = 5;
 
 fn t(s: impl Into<String>) -> V {
     V::T(s.into())
@@ -76,8 +81,8 @@ pub async fn create(store: &Store, schools: usize, per_school: usize, seed: u64)
         let district = &subs[i / DISTRICTS_PER];
         let code = format!("s{:04}", i + 1);
         let name = format!("示范市第{}学校", i + 1);
-        school(store, district, &code, &name, per_school, year, &mut rng, if i == 0 { Some(&hash) } else { None })
-            .await?;
+        let chair = if i == 0 { Some(hash.as_str()) } else { None };
+        school(store, district, &code, &name, per_school, year, &mut rng, chair, i < VOTING_SCHOOLS).await?;
     }
     out.push(DemoAccount { role: "工会主席", username: "chair".into(), who: "示范市第1学校".into() });
     Ok(out)
@@ -93,6 +98,7 @@ async fn school(
     year: i32,
     rng: &mut Lcg,
     chair_hash: Option<&str>,
+    with_vote: bool,
 ) -> anyhow::Result<()> {
     let kind = store.kind;
     let now = now_ms();
@@ -418,6 +424,10 @@ async fn school(
     )
     .await?;
 
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let money_visits = care(&mut tx, kind, &school, &active_ids, today, rng).await?;
+    books(&mut tx, kind, &school, active_ids.len(), &money_visits, today, rng).await?;
+
     if let (Some(hash), Some(chair)) = (chair_hash, active_ids.first()) {
         accounts::create_user(
             &mut tx,
@@ -440,6 +450,10 @@ async fn school(
     )
     .await?;
     jiaogong_store::commit(tx).await?;
+    if with_vote {
+        let delegates: Vec<String> = active_ids.iter().step_by(5).map(|s| s.to_string()).collect();
+        delegates_vote(store, &school, &delegates, rng).await?;
+    }
     Ok(())
 }
 

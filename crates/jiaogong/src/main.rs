@@ -12,6 +12,7 @@ mod cli;
 mod demo;
 mod demo_activities;
 mod demo_bulk;
+mod demo_bulk_more;
 mod demo_care;
 mod demo_congress;
 mod demo_evalsel;

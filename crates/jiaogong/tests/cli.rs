@@ -479,3 +479,91 @@ fn demo_with_three_schools_fills_every_school_with_its_own_people() {
     let o = jg(&d.0, &["audit", "verify"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
+
+/// Per school of a generated district: (code, care visits, care visits with money, open tasks,
+/// approved vouchers, unbalanced vouchers, vouchers of the expense accounts, months whose counter
+/// differs from their last number, closed polls, ballots).
+type BulkCounts = (String, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+
+async fn bulk_counts(url: &str) -> Vec<BulkCounts> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    let rows = sqlx::query_as(
+        "SELECT s.code, \
+         (SELECT COUNT(*) FROM care_visits v WHERE v.school_id = s.id), \
+         (SELECT COUNT(*) FROM care_visits v WHERE v.school_id = s.id AND v.amount_fen > 0), \
+         (SELECT COUNT(*) FROM care_tasks k WHERE k.school_id = s.id AND k.visited_on IS NULL), \
+         (SELECT COUNT(*) FROM fin_vouchers v WHERE v.school_id = s.id AND v.state = 'approved'), \
+         (SELECT COUNT(*) FROM fin_vouchers v WHERE v.school_id = s.id AND v.amount_fen <> \
+            (SELECT CAST(SUM(l.debit_fen) AS BIGINT) FROM fin_lines l WHERE l.voucher_id = v.id) \
+            OR v.amount_fen <> (SELECT CAST(SUM(l.credit_fen) AS BIGINT) FROM fin_lines l WHERE l.voucher_id = v.id)), \
+         (SELECT COUNT(DISTINCT l.voucher_id) FROM fin_lines l WHERE l.school_id = s.id AND l.account_code LIKE '50%' AND l.debit_fen > 0), \
+         (SELECT COUNT(*) FROM fin_counters c WHERE c.school_id = s.id AND c.last_number <> \
+            (SELECT COUNT(*) FROM fin_vouchers v WHERE v.school_id = s.id AND v.period = c.period AND v.number <= c.last_number)), \
+         (SELECT COUNT(*) FROM polls p WHERE p.school_id = s.id AND p.status = 'closed'), \
+         (SELECT COUNT(*) FROM ballots b JOIN polls p ON p.id = b.poll_id WHERE p.school_id = s.id) \
+         FROM schools s ORDER BY s.code",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    rows
+}
+
+fn assert_bulk(rows: &[BulkCounts]) {
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for (code, visits, money, open, approved, unbalanced, spending, gaps, closed, ballots) in rows {
+        assert!(*visits >= 1 && *money >= 1, "{code}: {visits} care visits, {money} with money");
+        assert!(*open >= 1, "{code}: no open care task");
+        assert!(*approved >= 4, "{code}: {approved} approved vouchers");
+        assert_eq!(*unbalanced, 0, "{code}: vouchers whose lines do not balance");
+        assert!(*spending >= 3, "{code}: {spending} expense vouchers");
+        assert_eq!(*gaps, 0, "{code}: a month's counter differs from its vouchers 1..n");
+        assert!(*closed >= 1 && *ballots >= 1, "{code}: {closed} closed polls, {ballots} ballots");
+    }
+}
+
+#[test]
+fn demo_of_a_district_gives_every_school_care_visits_balanced_books_and_a_closed_ballot() {
+    let d = tempdir();
+    let o = jg(&d.0, &["demo", "--schools", "3", "--members", "60", "--seed", "7"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let url = format!("sqlite://{}", d.0.join("jiaogong.db").display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    assert_bulk(&rt.block_on(bulk_counts(&url)));
+    let o = jg(&d.0, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+
+    let Ok(base) = std::env::var("JIAOGONG_TEST_PG") else {
+        eprintln!("SKIPPED on PostgreSQL: set JIAOGONG_TEST_PG=postgres://… to include it");
+        return;
+    };
+    let db = format!("jg_cli_{}", rand_suffix() % 1_000_000_000);
+    let pg_url = match base.rsplit_once('/') {
+        Some((head, _)) => format!("{head}/{db}"),
+        None => panic!("JIAOGONG_TEST_PG has no database path: {base}"),
+    };
+    rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let admin = sqlx::AnyPool::connect(&base).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {db}")).execute(&admin).await.unwrap();
+        admin.close().await;
+    });
+    let pd = tempdir();
+    let o = Command::new(env!("CARGO_BIN_EXE_jiaogong"))
+        .args(["demo", "--schools", "3", "--members", "60", "--seed", "7", "--data"])
+        .arg(&pd.0)
+        .env("JIAOGONG_DATABASE_URL", &pg_url)
+        .env_remove("JIAOGONG_SECRET_KEY")
+        .output()
+        .unwrap();
+    let rows = rt.block_on(bulk_counts(&pg_url));
+    rt.block_on(async {
+        let admin = sqlx::AnyPool::connect(&base).await.unwrap();
+        let _ = sqlx::query(&format!("DROP DATABASE {db} WITH (FORCE)")).execute(&admin).await;
+        admin.close().await;
+    });
+    assert!(o.status.success(), "{}", text(&o));
+    assert_bulk(&rows);
+}
