@@ -136,8 +136,7 @@ async fn the_district_role_is_refused_on_every_school_private_route() {
             .replace("{school}", "a")
             .replace("{id}", &w.t.member_a)
             .replace("{*path}", "x")
-            .replace('{', "")
-            .replace('}', "");
+            .replace(['{', '}'], "");
         let r =
             w.t.send(w.t.req(method, &uri, Some(&w.city), Body::empty(), Some("application/x-www-form-urlencoded")))
                 .await;
