@@ -161,9 +161,28 @@ async fn the_chair_scores_links_uploads_and_exports_the_ledger_archive() {
         post_form(&t, "/s/a/assessment", &chair, &format!("year=2026&action=score&item={}&score=9", plan.id)).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.contains("不能超过") && body.contains("满分 4 分"), "{body}");
+    // The district's overview shows no total before the school scores itself, then its sheet's
+    // total and gaps, read from the school's summaries.
+    let district = t.as_role("district").clone();
+    let row = |page: &str| {
+        let cells = page.split("id=\"assess-schools\"").nth(1).unwrap().split("</tr>").nth(1).unwrap().to_string();
+        cells
+    };
+    let (_, overview) = get(&t, "/district/assessment?year=2026", &district).await;
+    assert!(row(&overview).contains("—"), "{overview}");
     assert_eq!(
         post_form(&t, "/s/a/assessment", &chair, &format!("year=2026&action=score&item={}&score=3", plan.id)).await.0,
         StatusCode::SEE_OTHER
+    );
+    let sheet =
+        jiaogong_store::district::assessment::sheet(&t.store, &school.id, &scope, 2026, jiaogong_store::today_cn())
+            .await
+            .unwrap();
+    let (_, overview) = get(&t, "/district/assessment?year=2026", &district).await;
+    let line = row(&overview);
+    assert!(
+        line.contains(&format!(">{}<", sheet.total())) && line.contains(&format!(">{}<", sheet.gaps().len())),
+        "{line}"
     );
     // A year whose standard does not exist yet: created on first use (outside the write
     // transaction, which SQLite's single writer would otherwise wait on), the 2026 item not in it.

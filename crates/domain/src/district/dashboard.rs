@@ -44,6 +44,8 @@ pub mod code {
     pub const TP_ON_TIME: &str = "transparency.on_time";
     /// The staff-home self-score (points), written by the assessment when it lands.
     pub const SELF_SCORE: &str = "assessment.self_score";
+    /// The number of items of the school's score sheet without evidence or score (its gaps).
+    pub const ASSESSMENT_GAPS: &str = "assessment.gaps";
     /// Spending of one top expense account: `finance.spent.501`.
     pub const SPENT_PREFIX: &str = "finance.spent.";
 }

@@ -324,19 +324,22 @@ async fn school_action(
         _ => return Err(AppError::bad("invalid_action", ctx.tr.t("assess-err-action"))),
     }
     jiaogong_store::commit(tx).await?;
-    // The district dashboard reads the self-score from the school's summaries.
-    let total = sheet_of(&st, &school, year).await?.total();
-    let mut tx = st.store.begin().await?;
-    jiaogong_store::district::dashboard::set_figure(
-        &mut tx,
-        &school.id,
-        year,
-        jiaogong_domain::district::dashboard::code::SELF_SCORE,
-        total,
-    )
-    .await?;
-    jiaogong_store::commit(tx).await?;
+    record_sheet(&st, &school, year).await?;
     Ok(see_other(&format!("/s/{}/assessment?year={year}", school.code)))
+}
+
+/// Writes the sheet's total and its number of gaps to the school's summaries, which the
+/// district's pages read (one statement for all its schools, whatever their number).
+async fn record_sheet(st: &AppState, school: &School, year: i32) -> AppResult<()> {
+    use jiaogong_domain::district::dashboard::code;
+    let sheet = sheet_of(st, school, year).await?;
+    let gaps = i64::try_from(sheet.gaps().len()).unwrap_or(i64::MAX);
+    let mut tx = st.store.begin().await?;
+    for (c, v) in [(code::SELF_SCORE, sheet.total()), (code::ASSESSMENT_GAPS, gaps)] {
+        jiaogong_store::district::dashboard::set_figure(&mut tx, &school.id, year, c, v).await?;
+    }
+    jiaogong_store::commit(tx).await?;
+    Ok(())
 }
 
 async fn upload(
@@ -382,6 +385,7 @@ async fn upload(
     )
     .await?;
     jiaogong_store::commit(tx).await?;
+    record_sheet(&st, &school, year).await?;
     Ok(see_other(&format!("/s/{}/assessment?year={year}", school.code)))
 }
 
@@ -665,8 +669,8 @@ struct ItemView {
 struct SchoolLine {
     code: String,
     name: String,
-    total: i64,
-    gaps: usize,
+    total: String,
+    gaps: String,
 }
 
 #[derive(Template)]
@@ -687,11 +691,21 @@ async fn standard_page(State(st): State<AppState>, ctx: Ctx, Query(q): Query<Yea
     let standard = repo::standard(&st.store, &district, year).await?;
     let items = repo::items(&st.store, &standard.id).await?;
     let points = rules::total_points(items.iter().map(|i| i.points));
-    let mut schools = Vec::new();
-    for s in district_schools(&st, &district).await? {
-        let sheet = repo::sheet(&st.store, &s.id, &s.district_id, year, today()).await?;
-        schools.push(SchoolLine { code: s.code, name: s.name, total: sheet.total(), gaps: sheet.gaps().len() });
-    }
+    // From the schools' summaries: a school that has not scored itself yet shows a dash.
+    let shown = |v: Option<&i64>| v.map_or_else(|| "—".to_string(), i64::to_string);
+    let schools = jiaogong_store::district::dashboard::subtree_figures(&st.store, Some(&district), year)
+        .await?
+        .into_iter()
+        .map(|f| {
+            use jiaogong_domain::district::dashboard::code;
+            SchoolLine {
+                total: shown(f.figures.get(code::SELF_SCORE)),
+                gaps: shown(f.figures.get(code::ASSESSMENT_GAPS)),
+                code: f.school.code,
+                name: f.school.name,
+            }
+        })
+        .collect();
     let items = items
         .into_iter()
         .map(|i| ItemView {
