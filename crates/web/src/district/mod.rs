@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 pub mod assessment;
+pub mod ledger;
 pub mod submissions;
 
 use askama::Template;

@@ -17,7 +17,8 @@ use jiaogong_store::StoreError;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::assessment::{district_of, district_schools, file_refused, file_response, sheet_docx, sheet_of};
+use super::assessment::{district_of, district_schools, file_refused, file_response, sheet_of};
+use super::ledger::sheet_docx;
 use crate::plans::{year_of, YearQuery};
 use crate::platform::ctx::Ctx;
 use crate::platform::error::{AppError, AppResult};
