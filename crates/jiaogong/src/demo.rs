@@ -272,7 +272,7 @@ async fn staff_and_dues(
         }
         group_ids.push(id);
     }
-    let this_month = MonthKey::of((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive());
+    let this_month = MonthKey::of(jiaogong_store::today_cn());
     let months = jiaogong_domain::members::dues::school_year_months(this_month);
     let mut staff: Vec<(String, String, Gender, MemberStatus)> = Vec::new();
     let mut employee = 1;

@@ -74,7 +74,7 @@ pub async fn create(store: &Store, schools: usize, per_school: usize, seed: u64)
         out.push(DemoAccount { role: label, username: username.clone(), who: (*label).to_string() });
     }
     jiaogong_store::commit(tx).await?;
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = jiaogong_store::today_cn();
     let year = chrono::Datelike::year(&today);
     for i in 0..schools {
         let mut rng = Lcg(seed.wrapping_add((i as u64).wrapping_mul(1_000_003)));
@@ -424,7 +424,7 @@ async fn school(
     )
     .await?;
 
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = jiaogong_store::today_cn();
     let money_visits = care(&mut tx, kind, &school, &active_ids, today, rng).await?;
     books(&mut tx, kind, &school, active_ids.len(), &money_visits, today, rng).await?;
 

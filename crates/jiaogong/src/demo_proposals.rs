@@ -204,7 +204,7 @@ pub async fn create(
     }
     let demo = Demo { store, school, delegates };
     let s = &congress.past_session;
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = jiaogong_store::today_cn();
     let mut ids = Vec::new();
     for (i, t) in PAST.iter().enumerate() {
         ids.push(demo.submitted(s, 3 * i + 1, t, day(2025, 10, 15 + i as u32), window).await?);

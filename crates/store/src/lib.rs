@@ -129,6 +129,11 @@ pub fn today_cn() -> chrono::NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
+/// Midnight of a day in China (UTC+8) as Unix ms; 0 for a day chrono cannot place.
+pub fn cn_day_start_ms(d: chrono::NaiveDate) -> i64 {
+    d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis() - 8 * 3_600_000).unwrap_or(0)
+}
+
 /// Commits a write transaction; read caches forget what was read before it.
 pub async fn commit(tx: Tx) -> Result<()> {
     tx.commit().await?;

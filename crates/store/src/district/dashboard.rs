@@ -86,11 +86,7 @@ pub async fn compute(store: &Store, school_id: &str, year: i32, today: NaiveDate
         if done.is_some() || deadline < today {
             d_due += 1;
         }
-        let deadline_ms = deadline
-            .succ_opt()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|t| t.and_utc().timestamp_millis() - 8 * 3_600_000)
-            .unwrap_or(i64::MAX);
+        let deadline_ms = deadline.succ_opt().map(crate::cn_day_start_ms).unwrap_or(i64::MAX);
         if done.is_some_and(|(_, _, at)| at.is_some_and(|at| at < deadline_ms)) {
             d_on_time += 1;
         }

@@ -242,14 +242,8 @@ pub fn specs() -> Vec<(&'static str, FigureSpec)> {
 
 /// The bounds of a year: days as text and instants in ms (China time).
 fn bounds(year: i32) -> (String, String, i64, i64) {
-    let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc().timestamp_millis() - 8 * 3_600_000)
-        .unwrap_or(0);
-    let to = chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc().timestamp_millis() - 8 * 3_600_000 - 1)
-        .unwrap_or(0);
+    let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1).map(crate::cn_day_start_ms).unwrap_or(0);
+    let to = chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1).map(|d| crate::cn_day_start_ms(d) - 1).unwrap_or(0);
     (format!("{year:04}-01-01"), format!("{year:04}-12-31"), from, to)
 }
 

@@ -85,11 +85,6 @@ fn date_field(tr: &Tr, s: &str, which: &str) -> Result<Option<NaiveDate>, String
         .map_err(|_| tr.t1("audit-bad-date", "field", &tr.t(which)))
 }
 
-/// Midnight of a day in China (UTC+8) as Unix ms.
-fn day_start_ms(d: NaiveDate) -> i64 {
-    d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis() - 8 * 3_600_000).unwrap_or(0)
-}
-
 /// The store filter of a query, or the message for a date it cannot read.
 fn filter(tr: &Tr, q: &AuditQuery) -> Result<Filter, String> {
     let from = date_field(tr, &q.from, "audit-from")?;
@@ -102,9 +97,9 @@ fn filter(tr: &Tr, q: &AuditQuery) -> Result<Filter, String> {
     Ok(Filter {
         actor: q.who.trim().to_string(),
         action: q.what.trim().to_string(),
-        from_ms: from.map(day_start_ms),
+        from_ms: from.map(jiaogong_store::cn_day_start_ms),
         // "To" includes that whole day.
-        until_ms: to.and_then(|t| t.succ_opt()).map(day_start_ms),
+        until_ms: to.and_then(|t| t.succ_opt()).map(jiaogong_store::cn_day_start_ms),
     })
 }
 

@@ -113,7 +113,7 @@ pub fn render<T: Template>(t: &T) -> Result<Response, AppError> {
 
 /// Today's date in China (UTC+8), where every school of the installation is.
 pub fn today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    jiaogong_store::today_cn()
 }
 
 /// Today as `YYYY-MM-DD`.
